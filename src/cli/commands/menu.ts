@@ -1,0 +1,33 @@
+// The menu shown by `jwt-vs-oauth` with no command on a terminal: every command that exists.
+
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+
+export async function runMenu(context: CommandContext, program: Command): Promise<void> {
+  const { select, input, password } = await import('@inquirer/prompts');
+  const io = { input: context.streams.stdin, output: context.streams.stderr };
+  const choice = await select(
+    {
+      message: 'What would you like to do?',
+      choices: [
+        { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },
+        { name: 'Mint a token', value: 'mint', description: 'Make a real signed JWT' },
+        { name: 'Verify a token', value: 'verify', description: 'Check a JWT the way a careful server does' },
+        { name: 'Quit', value: 'quit' },
+      ],
+    },
+    io,
+  );
+  if (choice === 'quit') return;
+  const argv: string[] = [choice];
+  if (choice === 'mint') {
+    const subject = await input({ message: 'Who is the token about (sub)?', default: 'asha@example.com' }, io);
+    argv.push('--sub', subject);
+  }
+  if (choice === 'verify') {
+    const token = await input({ message: 'Paste the token:', required: true }, io);
+    const secret = await password({ message: 'The HMAC secret it was signed with (for a public key, run verify --key):', mask: '*' }, io);
+    argv.push(token, '--secret', secret);
+  }
+  await program.parseAsync(argv, { from: 'user' });
+}

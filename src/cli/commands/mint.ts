@@ -1,0 +1,139 @@
+// `jwt-vs-oauth mint` (alias `sign`): make a real signed JWT. stdout holds the token alone.
+
+import { Command, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
+import { refuseToOverwrite, writeFileAtomically } from '../files.js';
+import { examples } from '../help.js';
+import { MARK, printJson } from '../output.js';
+import { InputError } from '../../errors.js';
+import { SUPPORTED_ALGORITHMS } from '../../jwt/algorithms.js';
+
+interface MintFlags {
+  alg: string;
+  secret?: string;
+  key?: string;
+  saveKey?: string;
+  sub?: string;
+  iss?: string;
+  aud?: string[];
+  exp?: string | false;
+  nbf?: string;
+  jti?: string | true;
+  claim?: string[];
+  payload?: string;
+  kid?: string;
+  typ?: string;
+  header?: string[];
+  json?: boolean;
+}
+
+export function mintCommand(context: CommandContext): Command {
+  return new Command('mint')
+    .alias('sign')
+    .description('Mint a real signed JWT with jose. stdout holds only the token, so TOKEN=$(jwt-vs-oauth mint …) works.')
+    .addOption(new Option('--alg <alg>', 'signing algorithm').choices([...SUPPORTED_ALGORITHMS]).default('HS256'))
+    .option('--secret <text>', 'HMAC secret for HS256/384/512 (at least 32/48/64 random bytes)')
+    .option('--key <file>', 'private key: PEM (PKCS#8, SEC1 EC, PKCS#1 RSA) or a JWK')
+    .option('--save-key <file>', 'when a key is generated: save the private JWK here (mode 0600) and the public JWK beside it')
+    .option('--sub <subject>', 'sub: who the token is about')
+    .option('--iss <issuer>', 'iss: who issues it')
+    .option('--aud <audience>', 'aud: who it is for (repeatable)', collect)
+    .option('--exp <duration>', 'expires after this long: 30s, 15m, 2h, 7d (default 15m)')
+    .option('--no-exp', 'no exp claim at all (a mistake worth seeing: the token never expires)')
+    .option('--nbf <duration>', 'not valid until this long from now')
+    .option('--jti [value]', 'a unique token id (random when no value)')
+    .option('--claim <key=value>', 'any claim; the value is parsed as JSON when it is JSON (repeatable)', collect)
+    .option('--payload <json|@file>', 'start from these claims (a JSON object, or @file)')
+    .option('--kid <kid>', 'key id header (set to the JWK thumbprint when a key is generated)')
+    .option('--typ <typ>', 'typ header (default JWT; at+jwt for an OAuth access token)')
+    .option('--header <key=value>', 'any other header parameter (repeatable)', collect)
+    .option('--json', 'print {token, header, payload} (and the public JWK of a generated key) as JSON')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth mint --sub asha --aud food-api', 'HS256 with a generated secret'],
+      ['jwt-vs-oauth mint --secret "$(openssl rand -hex 32)" --sub asha', 'HS256 with your secret'],
+      ['jwt-vs-oauth mint --alg ES256 --save-key me.json --iss https://auth.example', 'a key pair, saved for verify'],
+      ['jwt-vs-oauth mint --alg RS256 --key private.pem --exp 1h --claim role=admin', 'your own private key'],
+      ['TOKEN=$(jwt-vs-oauth mint --secret "$S" --sub asha) && jwt-vs-oauth verify "$TOKEN" --secret "$S"', 'mint, then verify'],
+    ]) + '\nExit codes: 0 minted, 2 bad flags or an unusable key.\n')
+    .action(async (flags: MintFlags) => {
+      const { mintToken } = await import('../../jwt/mint.js');
+      const { parseDuration } = await import('../../jwt/time.js');
+      const { readKeyFile, secretKey } = await import('../../jwt/keys.js');
+      if (flags.secret !== undefined && flags.key !== undefined) {
+        throw new InputError('ERR_KEY_CONFLICT', 'Give either --secret or --key, not both.');
+      }
+      if (flags.saveKey && (flags.secret !== undefined || flags.key !== undefined)) {
+        throw new InputError('ERR_SAVE_KEY_CONFLICT', '--save-key saves a generated key; with --secret or --key there is nothing to save.');
+      }
+      if (flags.saveKey) refuseToOverwrite(flags.saveKey, '--save-key');
+      const publicKeyPath = flags.saveKey ? publicKeyPathFor(flags.saveKey) : undefined;
+      if (publicKeyPath) refuseToOverwrite(publicKeyPath, '--save-key');
+
+      let key;
+      if (flags.secret !== undefined) key = secretKey(flags.secret);
+      if (flags.key !== undefined) {
+        const keys = await readKeyFile(flags.key);
+        if (keys.length !== 1) throw new InputError('ERR_KEY_AMBIGUOUS', `${flags.key} holds ${keys.length} keys; mint needs exactly one.`);
+        key = keys[0];
+      }
+      const result = await mintToken({
+        alg: flags.alg,
+        key,
+        payload: flags.payload !== undefined ? parseJsonObjectFlag(flags.payload, '--payload') : undefined,
+        claims: parseKeyValues(flags.claim, '--claim'),
+        sub: flags.sub,
+        iss: flags.iss,
+        aud: flags.aud,
+        expiresIn: flags.exp === false ? null : parseDuration(flags.exp ?? '15m', '--exp'),
+        notBeforeIn: flags.nbf !== undefined ? parseDuration(flags.nbf, '--nbf') : undefined,
+        jti: flags.jti,
+        kid: flags.kid ?? key?.kid,
+        typ: flags.typ,
+        headers: parseKeyValues(flags.header, '--header'),
+        now: context.now(),
+      });
+
+      const output = context.output();
+      const talk = (text: string) => output.talk(text);
+      const t = output.talkColour;
+      if (result.generatedKey) {
+        if (flags.saveKey && publicKeyPath) {
+          await writeFileAtomically(flags.saveKey, `${JSON.stringify(result.generatedKey.privateJwk, null, 2)}\n`, 0o600);
+          if (result.generatedKey.publicJwk) {
+            await writeFileAtomically(publicKeyPath, `${JSON.stringify(result.generatedKey.publicJwk, null, 2)}\n`);
+            talk(`Generated ${flags.alg} key pair: private JWK saved to ${flags.saveKey} (mode 0600), public JWK to ${publicKeyPath}.`);
+            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${publicKeyPath}`));
+          } else {
+            talk(`Generated a random ${flags.alg} secret, saved as a JWK to ${flags.saveKey} (mode 0600).`);
+            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${flags.saveKey}`));
+          }
+        } else {
+          talk(`Generated a ${result.generatedKey.publicJwk ? `${flags.alg} key pair` : `random ${flags.alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
+        }
+      }
+      for (const warning of result.warnings) talk(`${t.yellow(`${MARK.warn} warning (${warning.code}):`)} ${warning.message}`);
+
+      if (flags.json) {
+        printJson(output, {
+          token: result.token,
+          header: result.header,
+          payload: result.payload,
+          ...(result.generatedKey?.publicJwk ? { publicJwk: result.generatedKey.publicJwk } : {}),
+          ...(flags.saveKey ? { savedKey: { private: flags.saveKey, public: result.generatedKey?.publicJwk ? publicKeyPath : null } } : {}),
+          warnings: result.warnings,
+        });
+      } else {
+        output.result(result.token);
+        if (output.stderrIsTerminal) {
+          talk(t.dim(`Minted a ${result.header.alg} JWT with claims ${Object.keys(result.payload).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
+        }
+      }
+    });
+}
+
+/** key.json → key.pub.json, key → key.pub.json */
+export function publicKeyPathFor(privatePath: string): string {
+  const match = /^(.*?)(\.[^./\\]+)?$/.exec(privatePath)!;
+  return `${match[1]}.pub${match[2] ?? '.json'}`;
+}

@@ -1,0 +1,125 @@
+// `jwt-vs-oauth verify [token]`: check a token the way a careful server does, one line per check.
+
+import { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { collect } from '../flags.js';
+import { examples } from '../help.js';
+import { MARK, printJson, type Output } from '../output.js';
+import { readTokenInput } from '../token-input.js';
+import { EXIT, InputError } from '../../errors.js';
+import type { LoadedKey } from '../../jwt/keys.js';
+import type { VerifyResult } from '../../jwt/verify.js';
+
+interface VerifyFlags {
+  secret?: string;
+  key?: string;
+  jwks?: string;
+  discover?: string;
+  alg?: string;
+  iss?: string;
+  aud?: string[];
+  sub?: string;
+  maxAge?: string;
+  require?: string[];
+  clockTolerance: string;
+  at?: string;
+  timeout: string;
+  json?: boolean;
+}
+
+export function verifyCommand(context: CommandContext): Command {
+  return new Command('verify')
+    .description('Verify a token: algorithm, key, signature, then exp, nbf, iat, iss, aud, sub. Says which check failed and what that means.')
+    .argument('[token]', 'the token, "-" for stdin (pasted forms as for decode)')
+    .option('--secret <text>', 'the HMAC shared secret (HS256/384/512)')
+    .option('--key <file>', 'a PEM public key or certificate, a private key (its public half is used), a JWK, or a JWK Set (picked by kid)')
+    .option('--jwks <url>', 'fetch the JWK Set from this URL (https, or http on loopback only)')
+    .option('--discover <issuer-url>', 'read <issuer>/.well-known/openid-configuration, then its jwks_uri; also pins iss')
+    .option('--alg <list>', 'allowed algorithms, comma-separated (default: those that fit the key; "none" never)')
+    .option('--iss <issuer>', 'require this exact iss')
+    .option('--aud <audience>', 'require this aud (repeatable: any one of them)', collect)
+    .option('--sub <subject>', 'require this exact sub')
+    .option('--max-age <duration>', 'reject tokens issued (iat) longer ago than this: 30s, 15m, 2h, 7d')
+    .option('--require <claim>', 'require this claim to be present (repeatable)', collect)
+    .option('--clock-tolerance <duration>', 'leeway for exp, nbf and iat', '0s')
+    .option('--at <time>', 'judge the time claims as of this instant (ISO 8601 or unix seconds)')
+    .option('--timeout <duration>', 'how long to wait for --jwks / --discover', '5s')
+    .option('--json', 'print {valid, verdict, checks, header, payload, warnings} as JSON')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET"', 'an HS256 token'],
+      ['jwt-vs-oauth verify "$TOKEN" --key me.pub.json --aud food-api', 'a public JWK, pinning the audience'],
+      ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400', 'keys from an OpenID provider'],
+      ['jwt-vs-oauth verify "$TOKEN" --secret "$S" --at 2030-01-01T00:00:00Z', 'would it still pass in 2030?'],
+    ]) + '\nExit codes: 0 valid, 1 invalid (the verdict says why), 2 bad input or an unusable key.\n')
+    .action(async (tokenArgument: string | undefined, flags: VerifyFlags) => {
+      const sources = [flags.secret, flags.key, flags.jwks, flags.discover].filter((value) => value !== undefined);
+      if (sources.length === 0) {
+        throw new InputError('ERR_NO_KEY', 'verify needs a key: --secret, --key, --jwks or --discover.', 'Without a key nothing can be verified; to only read a token, use decode.');
+      }
+      if (sources.length > 1) throw new InputError('ERR_KEY_CONFLICT', 'Give only one of --secret, --key, --jwks, --discover.');
+
+      const pasted = await readTokenInput(tokenArgument, context);
+      const [{ extractToken }, { parseDuration, parseInstant }, { verifyToken }] = await Promise.all([
+        import('../../jwt/pasted-input.js'),
+        import('../../jwt/time.js'),
+        import('../../jwt/verify.js'),
+      ]);
+      const token = extractToken(pasted);
+      const now = flags.at !== undefined ? parseInstant(flags.at) : context.now();
+      const clockTolerance = parseDuration(flags.clockTolerance, '--clock-tolerance');
+      const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+      const algorithms = flags.alg?.split(',').map((alg) => alg.trim()).filter(Boolean);
+      if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
+        throw new InputError('ERR_ALG_NONE', '--alg cannot allow "none": an unsigned token proves nothing.');
+      }
+
+      const { keys, issuer } = await loadKeys(flags, timeoutMs);
+      const result = await verifyToken(token, {
+        keys,
+        algorithms,
+        issuer: flags.iss ?? issuer,
+        audience: flags.aud,
+        subject: flags.sub,
+        maxAge: flags.maxAge !== undefined ? parseDuration(flags.maxAge, '--max-age') : undefined,
+        requiredClaims: flags.require,
+        clockTolerance,
+        now,
+      });
+      const output = context.output();
+      if (flags.json) {
+        printJson(output, { ...result, at: now, clockTolerance });
+      } else {
+        output.result(renderVerification(result, output, { now, clockTolerance, at: flags.at !== undefined }));
+      }
+      context.exitCode = result.valid ? EXIT.ok : EXIT.checkFailed;
+    });
+}
+
+async function loadKeys(flags: VerifyFlags, timeoutMs: number): Promise<{ keys: LoadedKey[]; issuer?: string }> {
+  const keysModule = await import('../../jwt/keys.js');
+  if (flags.secret !== undefined) return { keys: [keysModule.secretKey(flags.secret)] };
+  if (flags.key !== undefined) return { keys: await keysModule.readKeyFile(flags.key) };
+  const remote = await import('../../jwt/remote-keys.js');
+  if (flags.jwks !== undefined) return { keys: await remote.fetchJwks(flags.jwks, timeoutMs) };
+  const discovered = await remote.discoverIssuer(flags.discover!, timeoutMs);
+  return { keys: discovered.keys, issuer: discovered.issuer };
+}
+
+export function renderVerification(result: VerifyResult, output: Output, time: { now: number; clockTolerance: number; at: boolean }): string {
+  const c = output.colour;
+  const nameWidth = Math.max(...result.checks.map((check) => check.name.length));
+  const when = new Date(time.now * 1000).toISOString().replace('.000Z', 'Z');
+  const lines = [
+    c.bold(`Verifying a ${result.type} signed with ${String(result.header.alg)}`) + c.dim(`  (time: ${when}${time.at ? ' from --at' : ''}, clock tolerance ${time.clockTolerance} s)`),
+    '',
+  ];
+  for (const check of result.checks) {
+    const mark = check.skipped ? c.dim(MARK.skipped) : check.ok ? c.green(MARK.ok) : c.red(MARK.fail);
+    const detail = check.skipped ? c.dim(check.detail) : check.detail;
+    lines.push(`  ${mark} ${check.name.padEnd(nameWidth)}  ${detail}${!check.ok && check.code && !check.skipped ? c.dim(` [${check.code}]`) : ''}`);
+  }
+  lines.push('');
+  lines.push(result.valid ? c.green.bold(`${MARK.ok} VALID`) + ` ${result.verdict.replace(/^valid: /, '')}` : c.red.bold(`${MARK.fail} INVALID`) + ` ${result.verdict.replace(/^invalid: /, '')}`);
+  for (const warning of result.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code}`)}  ${warning.message}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,26 @@
+// What every command gets from the entry point: the streams, the output (made once the global
+// flags are parsed), the clock, and a place to put the exit code.
+
+import { createOutput, type Output, type Streams } from './output.js';
+
+export interface CommandContext {
+  streams: Streams;
+  output(): Output;
+  /** Seconds since 1970; tests may freeze it. */
+  now(): number;
+  exitCode: number;
+  debug: boolean;
+}
+
+export function createContext(streams: Streams, globalFlags: () => { color?: boolean; debug?: boolean }, now: () => number): CommandContext {
+  let output: Output | undefined;
+  return {
+    streams,
+    output: () => (output ??= createOutput(streams, globalFlags().color === false)),
+    now,
+    exitCode: 0,
+    get debug() {
+      return Boolean(globalFlags().debug);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Parsers for flag values shared by the commands. Each throws InputError naming the flag.
+
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { isPlainObject } from '../jwt/compact.js';
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** "key=value" pairs; the value is parsed as JSON when it is JSON, else kept as text. */
+export function parseKeyValues(pairs: string[] | undefined, flag: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const separator = pair.indexOf('=');
+    if (separator <= 0) {
+      throw new InputError('ERR_BAD_KEY_VALUE', `${flag} "${pair}" is not key=value.`, `Example: ${flag} role=admin or ${flag} 'tags=["a","b"]'`);
+    }
+    const text = pair.slice(separator + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Plain text, kept as a string.
+    }
+    result[pair.slice(0, separator)] = value;
+  }
+  return result;
+}
+
+/** A JSON object given inline or as @file. */
+export function parseJsonObjectFlag(text: string, flag: string): Record<string, unknown> {
+  let source = text;
+  let where = `${flag}`;
+  if (text.startsWith('@')) {
+    where = `${flag} file ${text.slice(1)}`;
+    try {
+      source = readFileSync(text.slice(1), 'utf8');
+    } catch (error) {
+      throw new InputError('ERR_FILE', `Cannot read ${text.slice(1)} (${flag}): ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new InputError('ERR_BAD_JSON', `${where} is not valid JSON: ${(error as Error).message}.`);
+  }
+  if (!isPlainObject(value)) throw new InputError('ERR_BAD_JSON', `${where} must be a JSON object ({…}).`);
+  return value;
+}

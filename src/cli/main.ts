@@ -1,0 +1,102 @@
+// The story of a run: parse the command line, run the command, turn errors into one or two
+// plain lines and an exit code. This is the only place that ends the process's run.
+
+import { Command, CommanderError } from 'commander';
+import { createContext, type CommandContext } from './context.js';
+import type { Streams } from './output.js';
+import { decodeCommand } from './commands/decode.js';
+import { mintCommand } from './commands/mint.js';
+import { verifyCommand } from './commands/verify.js';
+import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
+import { examples } from './help.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(context: CommandContext): Command {
+  const program = new Command('jwt-vs-oauth')
+    .description('Learn how API authentication really works: real JWTs, and a real OAuth 2.0 / OpenID Connect flow against a local provider.')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth', 'on a terminal: a menu of everything below'],
+      ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
+      ['jwt-vs-oauth mint --sub asha --aud api', 'mint a real token (a key is generated)'],
+      ['jwt-vs-oauth verify "$TOKEN" --secret s3cr3t…', 'check a token, one check per line'],
+    ]) + '\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n')
+    .action(async () => {
+      const output = context.output();
+      if (output.stdinIsTerminal && output.stdoutIsTerminal) {
+        const { runMenu } = await import('./commands/menu.js');
+        await runMenu(context, program);
+      } else {
+        // No terminal: nothing could answer a menu, so show the help and end.
+        context.streams.stdout.write(program.helpInformation());
+      }
+    });
+  for (const command of [decodeCommand(context), mintCommand(context), verifyCommand(context)]) {
+    program.addCommand(command);
+  }
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => context.streams.stdout.write(text),
+    writeErr: (text) => context.streams.stderr.write(text),
+  });
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => context.streams.stdout.write(text),
+      writeErr: (text) => context.streams.stderr.write(text),
+    });
+  }
+  return program;
+}
+
+export function processStreams(): Streams {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function run(argv: string[], streams: Streams = processStreams(), now = () => Math.floor(Date.now() / 1000)): Promise<number> {
+  let program: Command | undefined;
+  const context = createContext(streams, () => program?.opts() ?? {}, now);
+  program = buildProgram(context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    return reportError(error, context);
+  }
+}
+
+function reportError(error: unknown, context: CommandContext): number {
+  const talk = (text: string) => context.streams.stderr.write(`${text}\n`);
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version are successes.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (isPromptExit(error) || error instanceof CancelledError) {
+    talk('Cancelled.');
+    return EXIT.cancelled;
+  }
+  if (error instanceof JwtVsOauthError) {
+    talk(`error: ${error.message}${context.debug ? ` [${error.code}]` : ''}`);
+    if (error.hint) talk(error.hint);
+    if (context.debug && error.stack) talk(error.stack);
+    return EXIT.usage;
+  }
+  talk(`error: something unexpected went wrong: ${(error as Error)?.message ?? String(error)}`);
+  talk(context.debug ? String((error as Error)?.stack) : 'This is a bug in jwt-vs-oauth; run again with --debug to see the details.');
+  return EXIT.checkFailed;
+}
+
+function isPromptExit(error: unknown): boolean {
+  // @inquirer/prompts throws ExitPromptError when the user presses Ctrl-C.
+  return (error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError';
+}
+
+/** The process entry: runs and sets the exit code, letting pending output flush. */
+export async function main(): Promise<void> {
+  process.exitCode = await run(process.argv.slice(2));
+}

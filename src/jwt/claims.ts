@@ -1,0 +1,66 @@
+// One-line plain meanings of the claims and header parameters a learner meets most often
+// (RFC 7519 §4.1, RFC 7515 §4.1, OpenID Connect Core §2 and §5.1, RFC 9068 §2.2).
+
+export const CLAIM_MEANINGS: Record<string, string> = {
+  iss: 'Issuer: who made and signed this token',
+  sub: 'Subject: who the token is about (unique within the issuer)',
+  aud: 'Audience: who the token is meant for; anyone else must reject it',
+  exp: 'Expires at: after this time the token must be rejected',
+  nbf: 'Not before: before this time the token must be rejected',
+  iat: 'Issued at: when the token was made',
+  jti: 'JWT ID: a unique id, so a server can spot a replayed or revoked token',
+  azp: 'Authorized party: the client the ID token was issued to',
+  nonce: 'Nonce: the random value the app sent, tying this ID token to its own login request',
+  auth_time: 'Authentication time: when the user actually signed in',
+  acr: 'Authentication context class: how strong the sign-in was',
+  amr: 'Authentication methods: how the user signed in (password, otp, …)',
+  at_hash: 'Access token hash: ties this ID token to the access token issued with it',
+  c_hash: 'Code hash: ties this ID token to the authorization code',
+  sid: 'Session id: the provider-side session this token belongs to',
+  scope: 'Scope: what the client may do with this access token',
+  scp: 'Scopes (non-standard spelling of scope): what the client may do',
+  client_id: 'Client id: the app this access token was issued to',
+  email: 'Email address of the user (an app must not use it as the user key: use iss + sub)',
+  email_verified: 'Whether the provider has verified the email address',
+  name: 'Full name of the user',
+  given_name: 'Given (first) name',
+  family_name: 'Family (last) name',
+  preferred_username: 'The name the user prefers to be shown (not unique, not a key)',
+  picture: 'URL of a profile picture',
+  locale: 'Preferred language and region',
+  zoneinfo: 'Time zone',
+  phone_number: 'Phone number',
+  phone_number_verified: 'Whether the provider has verified the phone number',
+  roles: 'Roles (an application-specific claim)',
+  groups: 'Groups (an application-specific claim)',
+  cnf: 'Confirmation: the key this token is bound to (sender-constrained, e.g. DPoP)',
+  act: 'Actor: who is acting on behalf of the subject (token exchange)',
+};
+
+export const HEADER_MEANINGS: Record<string, string> = {
+  alg: 'Algorithm used to sign (or "none": unsigned)',
+  typ: 'Type of token (JWT; at+jwt marks an OAuth access token, RFC 9068)',
+  cty: 'Content type of the payload (JWT when a JWT is nested inside)',
+  kid: 'Key id: which of the issuer\'s keys signed it; untrusted input until the signature checks',
+  jku: 'JWK Set URL: where to fetch keys; a verifier must never trust it blindly (RFC 8725 §3.10)',
+  jwk: 'An embedded public key; trusting it would let anyone sign (RFC 8725 §3.10)',
+  x5u: 'X.509 certificate URL; untrusted input',
+  x5c: 'X.509 certificate chain',
+  x5t: 'X.509 certificate thumbprint (SHA-1)',
+  'x5t#S256': 'X.509 certificate thumbprint (SHA-256)',
+  crit: 'Extensions the verifier must understand or reject the token',
+  enc: 'Content encryption algorithm (JWE)',
+  zip: 'Compression applied before encryption (JWE)',
+  b64: 'Whether the payload is base64url-encoded (RFC 7797)',
+};
+
+/** Claims holding NumericDate values (seconds since 1970). */
+export const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
+
+export function meaningOfClaim(name: string): string | undefined {
+  return Object.hasOwn(CLAIM_MEANINGS, name) ? CLAIM_MEANINGS[name] : undefined;
+}
+
+export function meaningOfHeader(name: string): string | undefined {
+  return Object.hasOwn(HEADER_MEANINGS, name) ? HEADER_MEANINGS[name] : undefined;
+}

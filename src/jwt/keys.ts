@@ -1,0 +1,173 @@
+// Loads, generates and describes keys. Everything becomes a node:crypto KeyObject, which jose
+// accepts directly; that is how PKCS#1 and SEC1 PEM files work even though jose reads only PKCS#8.
+
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject, type JsonWebKey } from 'node:crypto';
+import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { algorithmsForFamily, describeAlgorithm, type KeyFamily } from './algorithms.js';
+import { isPlainObject } from './compact.js';
+import { KeyError } from '../errors.js';
+
+export interface LoadedKey {
+  key: KeyObject;
+  family: KeyFamily;
+  /** P-256, P-384, P-521 or Ed25519 where it applies. */
+  curve?: string;
+  kid?: string;
+  /** The `alg` a JWK pins itself to, if any. */
+  alg?: string;
+  isPrivate: boolean;
+  /** Where it came from, for messages: "key.pem", "JWKS at http://…" */
+  source: string;
+  /** A public key pasted as an HMAC secret: the raw material of the key-confusion attack. */
+  publicKeyAsSecret?: boolean;
+}
+
+const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+export function describeKeyObject(key: KeyObject): { family: KeyFamily; curve?: string } {
+  if (key.type === 'secret') return { family: 'secret' };
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return { family: 'RSA' };
+    case 'ec': {
+      const named = key.asymmetricKeyDetails?.namedCurve ?? '';
+      return { family: 'EC', curve: CURVE_NAMES[named] ?? named };
+    }
+    case 'ed25519':
+      return { family: 'OKP', curve: 'Ed25519' };
+    default:
+      return { family: 'none' };
+  }
+}
+
+export function keyLabel(loaded: Pick<LoadedKey, 'family' | 'curve' | 'isPrivate'>): string {
+  if (loaded.family === 'secret') return 'an HMAC shared secret';
+  const half = loaded.isPrivate ? 'private' : 'public';
+  return `an ${loaded.family}${loaded.curve && loaded.family !== 'OKP' ? ` ${loaded.curve}` : loaded.curve ? ` (${loaded.curve})` : ''} ${half} key`;
+}
+
+function fromKeyObject(key: KeyObject, source: string, extra: Partial<LoadedKey> = {}): LoadedKey {
+  return { key, ...describeKeyObject(key), isPrivate: key.type === 'private', source, ...extra };
+}
+
+export function secretKey(text: string, source = '--secret'): LoadedKey {
+  const publicKeyAsSecret = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/.test(text) || /"kty"\s*:\s*"(RSA|EC|OKP)"/.test(text);
+  return { key: createSecretKey(Buffer.from(text, 'utf8')), family: 'secret', isPrivate: false, source, publicKeyAsSecret };
+}
+
+/** Reads a key file: PEM (private key, public key or certificate), a JWK, or a JWK Set. */
+export async function readKeyFile(path: string): Promise<LoadedKey[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new KeyError('ERR_KEY_FILE', `Cannot read key file ${path}: ${reason}.`);
+  }
+  return parseKeyText(text, path);
+}
+
+export function parseKeyText(text: string, source: string): LoadedKey[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      throw new KeyError('ERR_KEY_PARSE', `${source} starts like JSON but does not parse as JSON.`);
+    }
+    return keysFromJson(json, source);
+  }
+  if (trimmed.includes('-----BEGIN')) return [keyFromPem(trimmed, source)];
+  throw new KeyError('ERR_KEY_PARSE', `${source} is neither a PEM key nor a JWK.`, 'Give a PEM file (-----BEGIN … KEY-----) or a JSON Web Key.');
+}
+
+function keyFromPem(pem: string, source: string): LoadedKey {
+  try {
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return fromKeyObject(new X509Certificate(pem).publicKey, source);
+    if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) return fromKeyObject(createPrivateKey(pem), source);
+    return fromKeyObject(createPublicKey(pem), source);
+  } catch (error) {
+    throw new KeyError('ERR_KEY_PARSE', `${source}: the PEM key cannot be read (${(error as Error).message}).`);
+  }
+}
+
+export function keysFromJson(json: unknown, source: string): LoadedKey[] {
+  if (isPlainObject(json) && Array.isArray(json.keys)) {
+    const keys = json.keys.filter((jwk): jwk is Record<string, unknown> => isPlainObject(jwk) && jwk.use !== 'enc');
+    return keys.map((jwk, index) => keyFromJwk(jwk, `${source} (key ${index + 1})`));
+  }
+  if (isPlainObject(json) && typeof json.kty === 'string') return [keyFromJwk(json, source)];
+  throw new KeyError('ERR_KEY_PARSE', `${source} is JSON but neither a JWK (no "kty") nor a JWK Set (no "keys" array).`);
+}
+
+export function keyFromJwk(jwk: Record<string, unknown>, source: string): LoadedKey {
+  const extra: Partial<LoadedKey> = {};
+  if (typeof jwk.kid === 'string') extra.kid = jwk.kid;
+  if (typeof jwk.alg === 'string') extra.alg = jwk.alg;
+  try {
+    if (jwk.kty === 'oct') {
+      if (typeof jwk.k !== 'string') throw new Error('an "oct" JWK needs "k"');
+      return { key: createSecretKey(Buffer.from(jwk.k, 'base64url')), family: 'secret', isPrivate: false, source, ...extra };
+    }
+    const asJwk = { key: jwk as JsonWebKey, format: 'jwk' as const };
+    const key = typeof jwk.d === 'string' ? createPrivateKey(asJwk) : createPublicKey(asJwk);
+    return fromKeyObject(key, source, extra);
+  } catch (error) {
+    throw new KeyError('ERR_KEY_PARSE', `${source}: the JWK cannot be used (${(error as Error).message}).`);
+  }
+}
+
+/** The public half of a private key; a public key or secret is returned as it is. */
+export function publicHalf(loaded: LoadedKey): LoadedKey {
+  if (loaded.key.type !== 'private') return loaded;
+  return { ...loaded, key: createPublicKey(loaded.key), isPrivate: false };
+}
+
+/** Throws KeyError unless this key can sign or check with `alg`. */
+export function assertKeyFitsAlgorithm(loaded: LoadedKey, alg: string): void {
+  const needed = describeAlgorithm(alg);
+  const fits = algorithmsForFamily(loaded.family, loaded.curve) as string[];
+  if (!fits.includes(alg)) {
+    throw new KeyError(
+      'ERR_KEY_ALG_MISMATCH',
+      `${alg} needs ${needed.family === 'secret' ? 'a shared secret' : `an ${needed.family} key`}, but ${loaded.source} holds ${keyLabel(loaded)}.`,
+      fits.length ? `This key fits ${fits.join(', ')}.` : undefined,
+    );
+  }
+}
+
+/** Generates a fresh key for `alg`: 32/48/64 random bytes for HS*, else a key pair. */
+export async function generateKeyFor(alg: string): Promise<LoadedKey> {
+  const info = describeAlgorithm(alg);
+  if (info.family === 'secret') {
+    return { key: createSecretKey(randomBytes(info.hashBits / 8)), family: 'secret', isPrivate: false, source: 'a generated secret' };
+  }
+  const { privateKey } = await generateKeyPairAsync(...keyPairParameters(alg));
+  return fromKeyObject(privateKey, 'a generated key');
+}
+
+type KeyPairParameters = ['rsa', { modulusLength: number }] | ['ec', { namedCurve: string }] | ['ed25519', Record<string, never>];
+
+function keyPairParameters(alg: string): KeyPairParameters {
+  const family = describeAlgorithm(alg).family;
+  if (family === 'RSA') return ['rsa', { modulusLength: 2048 }];
+  if (family === 'EC') return ['ec', { namedCurve: { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg] ?? 'P-256' }];
+  return ['ed25519', {}];
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair) as unknown as (
+  ...parameters: KeyPairParameters
+) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+
+/** A JWK for a key (private or public), with kid set to its RFC 7638 thumbprint. */
+export async function jwkWithThumbprint(key: KeyObject, alg: string): Promise<JsonWebKey & { kid: string }> {
+  const { calculateJwkThumbprint } = await import('jose/jwk/thumbprint');
+  const jwk = key.type === 'secret'
+    ? { kty: 'oct', k: key.export().toString('base64url') }
+    : (key.export({ format: 'jwk' }) as JsonWebKey);
+  const kid = await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0]);
+  return { ...jwk, kid, alg, use: 'sig' };
+}

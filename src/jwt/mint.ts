@@ -1,0 +1,120 @@
+// Mints a signed JWT with jose. Returns the token and what it contains; writes no files and
+// prints nothing (the CLI saves generated keys and explains).
+
+import { randomUUID, type JsonWebKey } from 'node:crypto';
+import { SignJWT } from 'jose/jwt/sign';
+import { describeAlgorithm, isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.js';
+import { assertKeyFitsAlgorithm, generateKeyFor, jwkWithThumbprint, publicHalf, type LoadedKey } from './keys.js';
+import type { Warning } from './warnings.js';
+import { InputError } from '../errors.js';
+
+export interface MintOptions {
+  alg: string;
+  /** The signing key; when absent one is generated and returned. */
+  key?: LoadedKey;
+  /** Claims before the flags below are applied (from --payload). */
+  payload?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  sub?: string;
+  iss?: string;
+  aud?: string[];
+  /** Seconds from now; null means no exp at all. */
+  expiresIn: number | null;
+  notBeforeIn?: number;
+  /** true: a random jti; a string: that jti. */
+  jti?: string | true;
+  kid?: string;
+  typ?: string;
+  headers?: Record<string, unknown>;
+  now: number;
+}
+
+export interface MintResult {
+  token: string;
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** Set when the key was generated: the JWKs to save, so `verify` can check later. */
+  generatedKey?: { privateJwk: JsonWebKey; publicJwk: JsonWebKey | null };
+  warnings: Warning[];
+}
+
+const PROTECTED_HEADERS = new Set(['alg']);
+
+export async function mintToken(options: MintOptions): Promise<MintResult> {
+  const alg = normaliseAlgorithm(options.alg);
+  const warnings: Warning[] = [];
+  const generated = !options.key;
+  const key = options.key ?? (await generateKeyFor(alg));
+  assertKeyFitsAlgorithm(key, alg);
+  if (key.family !== 'secret' && !key.isPrivate) {
+    throw new InputError('ERR_KEY_NOT_PRIVATE', `${key.source} holds a public key; signing needs the private key.`, 'A public key can only check signatures (use it with verify).');
+  }
+
+  const info = describeAlgorithm(alg);
+  if (key.family === 'secret') {
+    const bytes = key.key.symmetricKeySize ?? 0;
+    if (bytes * 8 < info.hashBits) {
+      warnings.push({
+        code: 'short-secret',
+        message: `The secret is ${bytes} bytes; ${alg} wants at least ${info.hashBits / 8} random bytes (RFC 7518 §3.2, RFC 8725 §3.5). A short or human-chosen secret can be guessed offline from any one token.`,
+      });
+    }
+    if (key.publicKeyAsSecret) {
+      warnings.push({ code: 'public-key-as-secret', message: 'The secret looks like a public key: this is how key-confusion attacks sign tokens (RFC 8725 §2.1).' });
+    }
+  }
+
+  // Registered claims first, so a decoded token reads in a familiar order; flags win over --payload.
+  const given: Record<string, unknown> = { ...options.payload, ...options.claims };
+  const payload: Record<string, unknown> = {};
+  const iss = options.iss ?? given.iss;
+  const sub = options.sub ?? given.sub;
+  const aud = options.aud?.length ? (options.aud.length === 1 ? options.aud[0] : options.aud) : given.aud;
+  if (iss !== undefined) payload.iss = iss;
+  if (sub !== undefined) payload.sub = sub;
+  if (aud !== undefined) payload.aud = aud;
+  for (const [name, value] of Object.entries(given)) {
+    if (!['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'].includes(name)) payload[name] = value;
+  }
+  payload.iat = options.now;
+  if (options.notBeforeIn !== undefined) payload.nbf = options.now + options.notBeforeIn;
+  else if (given.nbf !== undefined) payload.nbf = given.nbf;
+  if (options.expiresIn === null) {
+    warnings.push({ code: 'no-exp', message: 'No exp: this token never expires, so a leaked copy works forever. Real access tokens live minutes (RFC 9068 §2.2 makes exp mandatory).' });
+  } else {
+    payload.exp = options.now + options.expiresIn;
+  }
+  if (options.jti !== undefined) payload.jti = options.jti === true ? randomUUID() : options.jti;
+
+  let generatedKey: MintResult['generatedKey'];
+  let kid = options.kid;
+  if (generated) {
+    const privateJwk = await jwkWithThumbprint(key.key, alg);
+    kid ??= privateJwk.kid;
+    const publicJwk = key.family === 'secret' ? null : await jwkWithThumbprint(publicHalf(key).key, alg);
+    generatedKey = { privateJwk: { ...privateJwk, kid }, publicJwk: publicJwk && { ...publicJwk, kid } };
+  }
+
+  const header: Record<string, unknown> = { alg, typ: options.typ ?? 'JWT' };
+  if (kid !== undefined) header.kid = kid;
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (PROTECTED_HEADERS.has(name)) throw new InputError('ERR_HEADER_RESERVED', `--header cannot set "${name}"; use --alg.`);
+    header[name] = value;
+  }
+
+  const token = await new SignJWT(payload)
+    .setProtectedHeader(header as Parameters<SignJWT['setProtectedHeader']>[0])
+    .sign(key.key);
+  return { token, header, payload, generatedKey, warnings };
+}
+
+function normaliseAlgorithm(alg: string): string {
+  const match = SUPPORTED_ALGORITHMS.find((name) => name.toLowerCase() === alg.toLowerCase());
+  if (!match || !isSupportedAlgorithm(match)) {
+    if (alg.toLowerCase() === 'none') {
+      throw new InputError('ERR_ALG_NONE', 'This tool does not mint unsigned tokens (alg "none"): nothing should accept them.', 'To see one, decode the alg-none example in the tutorial.');
+    }
+    throw new InputError('ERR_ALG_UNSUPPORTED', `Unknown algorithm "${alg}".`, `Choose one of ${SUPPORTED_ALGORITHMS.join(', ')}.`);
+  }
+  return match;
+}

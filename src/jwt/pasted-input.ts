@@ -1,0 +1,70 @@
+// Turns what people paste into a bare compact token: surrounding whitespace and quotes,
+// "Bearer …", a whole "Authorization: Bearer …" line, a URL carrying id_token / access_token /
+// token in its query or fragment, or a JSON token response.
+
+import { InputError } from '../errors.js';
+
+export const MAX_TOKEN_BYTES = 1024 * 1024;
+
+const URL_TOKEN_PARAMETERS = ['id_token', 'access_token', 'token'];
+
+export function extractToken(pasted: string): string {
+  if (Buffer.byteLength(pasted, 'utf8') > MAX_TOKEN_BYTES) {
+    throw new InputError('ERR_TOKEN_TOO_LARGE', 'The input is larger than 1 MB; no real token is that big.');
+  }
+  let text = pasted.trim();
+  text = stripQuotes(text);
+  text = text.replace(/^authorization\s*:\s*/i, '');
+  text = text.replace(/^(bearer|dpop)\s+/i, '');
+  text = stripQuotes(text.trim());
+  text = fromJsonResponse(text) ?? text;
+  text = fromUrl(text) ?? text;
+  if (text === '') {
+    throw new InputError('ERR_TOKEN_EMPTY', 'No token was given.', 'Paste a token, pass it as an argument, or pipe it in.');
+  }
+  const control = /[\u0000-\u001f\u007f]/.exec(text);
+  if (control) {
+    const codePoint = control[0].charCodeAt(0).toString(16).padStart(4, '0');
+    throw new InputError(
+      'ERR_TOKEN_CONTROL_CHARACTER',
+      `The token contains a control character (U+${codePoint}) at position ${control.index + 1}.`,
+      'A token holds only letters, digits, "-", "_" and "."; check what was copied.',
+    );
+  }
+  return text;
+}
+
+function stripQuotes(text: string): string {
+  const first = text[0];
+  if (text.length >= 2 && (first === '"' || first === "'" || first === '`') && text.endsWith(first)) {
+    return text.slice(1, -1).trim();
+  }
+  return text;
+}
+
+function fromJsonResponse(text: string): string | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    for (const name of URL_TOKEN_PARAMETERS) {
+      if (typeof parsed[name] === 'string') return parsed[name] as string;
+    }
+  } catch {
+    // Not JSON: fall through and let the token parser name the problem.
+  }
+  return undefined;
+}
+
+function fromUrl(text: string): string | undefined {
+  if (!/^https?:\/\//i.test(text) && !/[?#&](id_token|access_token|token)=/.test(text)) return undefined;
+  const queryStart = text.search(/[?#]/);
+  if (queryStart === -1) return undefined;
+  // Parameters may sit in the query (?code=…) or the fragment (#id_token=…, implicit flow).
+  const parameterText = text.slice(queryStart + 1).replace(/#/g, '&');
+  const parameters = new URLSearchParams(parameterText);
+  for (const name of URL_TOKEN_PARAMETERS) {
+    const value = parameters.get(name);
+    if (value) return value.trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,297 @@
+// Verifies a token and explains every check: format, algorithm, key, signature, then the claims.
+// The signature is checked with jose; the claim checks are spelled out one by one so a learner
+// sees each, and jose's own jwtVerify runs last as a second opinion.
+
+import { compactVerify } from 'jose/jws/compact/verify';
+import { jwtVerify } from 'jose/jwt/verify';
+import { algorithmsForFamily, describeAlgorithm } from './algorithms.js';
+import { parseCompact } from './compact.js';
+import { keyLabel, publicHalf, type LoadedKey } from './keys.js';
+import { isoFromSeconds, relativeTime, spanInWords } from './time.js';
+import { numericClaim, tokenWarnings, type Warning } from './warnings.js';
+import { InputError } from '../errors.js';
+
+export interface VerifyOptions {
+  /** Candidate keys: one secret, one file's key, or a JWK Set. */
+  keys: LoadedKey[];
+  /** Allowed algorithms; default: those that fit the keys. `none` is never allowed. */
+  algorithms?: string[];
+  issuer?: string;
+  audience?: string[];
+  subject?: string;
+  /** Seconds: reject tokens whose iat is older than this. */
+  maxAge?: number;
+  requiredClaims?: string[];
+  /** Seconds of leeway for exp, nbf and iat. */
+  clockTolerance: number;
+  now: number;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** True when the check was not run (no expectation given, or the token is not a JWT). */
+  skipped?: boolean;
+  detail: string;
+  /** Why it failed, as a stable code (jose's where jose found it). */
+  code?: string;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  type: 'JWT' | 'JWS';
+  checks: Check[];
+  /** One sentence: valid, or the first failure and what it means. */
+  verdict: string;
+  header: Record<string, unknown>;
+  payload: Record<string, unknown> | string;
+  warnings: Warning[];
+  /** Where the key that checked the signature came from. */
+  keyUsed?: string;
+}
+
+export async function verifyToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
+  const parsed = parseCompact(token);
+  if (parsed.type === 'JWE') {
+    throw new InputError('ERR_TOKEN_IS_JWE', 'This is an encrypted JWE (5 parts); verify checks signed tokens (3 parts).', 'Decrypting needs the recipient\'s private key; decode shows its header.');
+  }
+  if (options.keys.length === 0) throw new InputError('ERR_NO_KEY', 'No key was given.', 'Use --secret, --key, --jwks or --discover.');
+
+  const checks: Check[] = [];
+  const failures = new Map<string, string>();
+  const fail = (check: Check, verdict: string) => {
+    checks.push({ ...check, ok: false });
+    if (failures.size === 0) failures.set(check.name, verdict);
+  };
+  const header = parsed.header;
+  const alg = typeof header.alg === 'string' ? header.alg : '';
+
+  checks.push({ name: 'format', ok: true, detail: parsed.type === 'JWT' ? 'three base64url parts; header and payload are JSON objects' : 'three base64url parts; the payload is not JSON, so this is a JWS but not a JWT' });
+
+  // Algorithm: pinned by the verifier, never taken on the token's word (RFC 8725 §3.1).
+  const verifierKeys = options.keys.map(publicHalf);
+  const allowed = options.algorithms ?? [...new Set(verifierKeys.flatMap((key) => algorithmsForFamily(key.family, key.curve)))];
+  const algorithmCheck = checkAlgorithm(alg, allowed, verifierKeys);
+  if (algorithmCheck.ok) checks.push(algorithmCheck);
+  else fail(algorithmCheck, algorithmCheck.detail);
+
+  // Key: the token's kid is a hint for choosing among trusted keys, never a key itself.
+  const candidates = algorithmCheck.ok ? candidateKeys(verifierKeys, header, alg) : [];
+  let keyUsed: LoadedKey | undefined;
+  if (!algorithmCheck.ok) {
+    checks.push({ name: 'key', ok: false, skipped: true, detail: 'not looked for: the algorithm is not allowed' });
+  } else if (candidates.length === 0) {
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const detail = kid !== undefined
+      ? `no trusted key has kid "${kid}" (the keys offered: ${describeKids(verifierKeys)})`
+      : `no trusted key fits ${alg}`;
+    fail({ name: 'key', ok: false, detail, code: 'ERR_JWKS_NO_MATCHING_KEY' }, `${detail}: the token was signed with a key this verifier does not trust.`);
+  } else {
+    checks.push({ name: 'key', ok: true, detail: `${candidates.length === 1 ? keyLabel(candidates[0]!) : `${candidates.length} candidate keys`} from ${candidates[0]!.source}${typeof header.kid === 'string' ? `, matched by kid "${header.kid}"` : ''}` });
+  }
+
+  // Signature: real crypto through jose.
+  if (candidates.length > 0) {
+    for (const candidate of candidates) {
+      try {
+        await compactVerify(token, candidate.key, { algorithms: [alg] });
+        keyUsed = candidate;
+        break;
+      } catch {
+        // Try the next candidate; the failure is reported once below.
+      }
+    }
+    if (keyUsed) {
+      checks.push({ name: 'signature', ok: true, detail: `valid ${alg} signature: the header and payload are exactly what the key holder signed` });
+    } else {
+      const kidMatched = typeof header.kid === 'string' && candidates.some((key) => key.kid === header.kid);
+      const verdict = kidMatched
+        ? 'the payload (or header) was changed after signing: the key named by kid does not match the signature'
+        : candidates[0]!.family === 'secret'
+          ? 'the signature does not match: the payload was changed after signing, or it was signed with a different secret'
+          : 'the signature does not match: the payload was changed after signing, or it was signed with a different key';
+      fail({ name: 'signature', ok: false, detail: verdict, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' }, verdict);
+    }
+  } else {
+    checks.push({ name: 'signature', ok: false, skipped: true, detail: 'not checked: no usable key' });
+  }
+
+  const payload = parsed.payload;
+  if (!payload) {
+    checks.push({ name: 'claims', ok: true, skipped: true, detail: 'skipped: the payload is not a JSON object, so there are no claims to check' });
+  } else {
+    for (const check of claimChecks(payload, options)) {
+      if (check.ok) checks.push(check);
+      else fail(check, claimVerdict(check));
+    }
+    // A second opinion from jose on exactly the same rules; it must agree.
+    if (failures.size === 0 && keyUsed) {
+      const disagreement = await joseSecondOpinion(token, keyUsed, alg, options);
+      if (disagreement) fail(disagreement, disagreement.detail);
+    }
+  }
+
+  const valid = failures.size === 0;
+  const [firstFailure] = failures.values();
+  return {
+    valid,
+    type: parsed.type === 'JWT' ? 'JWT' : 'JWS',
+    checks,
+    verdict: valid ? `valid: signed by ${keyUsed ? keyLabel(keyUsed) : 'a trusted key'} and every check passed` : `invalid: ${firstFailure}`,
+    header,
+    payload: payload ?? parsed.payloadText ?? '',
+    warnings: tokenWarnings(header, payload, options.now).filter((warning) => !['expired', 'not-yet-valid'].includes(warning.code)),
+    keyUsed: keyUsed?.source,
+  };
+}
+
+function checkAlgorithm(alg: string, allowed: string[], keys: LoadedKey[]): Check {
+  if (alg === '' || alg.toLowerCase() === 'none') {
+    return { name: 'algorithm', ok: false, code: 'ERR_JOSE_ALG_NOT_ALLOWED', detail: `alg "${alg || 'missing'}": an unsigned token proves nothing and is never accepted (RFC 8725 §3.2)` };
+  }
+  const info = describeAlgorithm(alg);
+  if (info.family === 'secret' && keys.some((key) => key.family !== 'secret' || key.publicKeyAsSecret)) {
+    return {
+      name: 'algorithm',
+      ok: false,
+      code: 'ERR_JOSE_ALG_NOT_ALLOWED',
+      detail: `key confusion: the token asks for ${alg}, but the key is a public key; an RS256 public key must never be used as an HMAC secret (RFC 8725 §2.1, §3.1)`,
+    };
+  }
+  if (!allowed.includes(alg)) {
+    return { name: 'algorithm', ok: false, code: 'ERR_JOSE_ALG_NOT_ALLOWED', detail: `${alg} is not allowed here; allowed: ${allowed.join(', ') || 'none fit the key'}` };
+  }
+  return { name: 'algorithm', ok: true, detail: `${alg} is allowed (allowed: ${allowed.join(', ')})` };
+}
+
+function candidateKeys(keys: LoadedKey[], header: Record<string, unknown>, alg: string): LoadedKey[] {
+  const fitting = keys.filter((key) => (algorithmsForFamily(key.family, key.curve) as string[]).includes(alg) && (key.alg === undefined || key.alg === alg));
+  if (typeof header.kid !== 'string') return fitting;
+  const withKids = fitting.filter((key) => key.kid !== undefined);
+  // A single key without a kid (a --secret or a PEM file) is trusted whatever kid the token names.
+  if (withKids.length === 0) return fitting;
+  return fitting.filter((key) => key.kid === header.kid);
+}
+
+function describeKids(keys: LoadedKey[]): string {
+  const kids = keys.map((key) => key.kid).filter((kid) => kid !== undefined);
+  return kids.length ? kids.map((kid) => `"${kid}"`).join(', ') : 'none with a kid';
+}
+
+function claimChecks(payload: Record<string, unknown>, options: VerifyOptions): Check[] {
+  const { now, clockTolerance: tolerance } = options;
+  // The tolerance in force is shown once, in the verdict's heading, not on every line.
+  const leeway = '';
+  const checks: Check[] = [];
+
+  const exp = payload.exp;
+  if (exp === undefined) {
+    checks.push({ name: 'exp', ok: true, detail: 'absent: this token never expires (accepted, but see the warning)' });
+  } else if (numericClaim(exp) === undefined) {
+    checks.push({ name: 'exp', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: 'exp is not a number of seconds' });
+  } else if ((exp as number) <= now - tolerance) {
+    checks.push({ name: 'exp', ok: false, code: 'ERR_JWT_EXPIRED', detail: `expired ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}${leeway}` });
+  } else {
+    checks.push({ name: 'exp', ok: true, detail: `expires ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}${leeway}` });
+  }
+
+  const nbf = payload.nbf;
+  if (nbf === undefined) {
+    checks.push({ name: 'nbf', ok: true, skipped: true, detail: 'absent: valid from the moment it was issued' });
+  } else if (numericClaim(nbf) === undefined) {
+    checks.push({ name: 'nbf', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: 'nbf is not a number of seconds' });
+  } else if ((nbf as number) > now + tolerance) {
+    checks.push({ name: 'nbf', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `not valid yet: it starts ${relativeTime(nbf as number, now)}, at ${isoFromSeconds(nbf as number)}${leeway}` });
+  } else {
+    checks.push({ name: 'nbf', ok: true, detail: `valid since ${isoFromSeconds(nbf as number)}` });
+  }
+
+  const iat = payload.iat;
+  if (iat === undefined) {
+    checks.push(options.maxAge !== undefined
+      ? { name: 'iat', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: '--max-age needs an iat claim, and this token has none' }
+      : { name: 'iat', ok: true, skipped: true, detail: 'absent' });
+  } else if (numericClaim(iat) === undefined) {
+    checks.push({ name: 'iat', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: 'iat is not a number of seconds' });
+  } else if ((iat as number) > now + tolerance) {
+    checks.push({ name: 'iat', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `issued in the future (${relativeTime(iat as number, now)})` });
+  } else if (options.maxAge !== undefined && now - (iat as number) > options.maxAge + tolerance) {
+    checks.push({ name: 'iat', ok: false, code: 'ERR_JWT_EXPIRED', detail: `issued ${relativeTime(iat as number, now)}, older than --max-age ${spanInWords(options.maxAge)}` });
+  } else {
+    checks.push({ name: 'iat', ok: true, detail: `issued ${relativeTime(iat as number, now)}${options.maxAge !== undefined ? `, within --max-age ${spanInWords(options.maxAge)}` : ''}` });
+  }
+
+  checks.push(expectationCheck('iss', payload.iss, options.issuer, '--iss'));
+  checks.push(audienceCheck(payload.aud, options.audience));
+  checks.push(expectationCheck('sub', payload.sub, options.subject, '--sub'));
+
+  for (const claim of options.requiredClaims ?? []) {
+    checks.push(payload[claim] === undefined
+      ? { name: `required ${claim}`, ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `the ${claim} claim is required but missing` }
+      : { name: `required ${claim}`, ok: true, detail: 'present' });
+  }
+  return checks;
+}
+
+function expectationCheck(name: string, actual: unknown, expected: string | undefined, flag: string): Check {
+  if (expected === undefined) {
+    return { name, ok: true, skipped: true, detail: `not checked (pass ${flag} to pin it)${actual !== undefined ? `; the token says ${JSON.stringify(actual)}` : ''}` };
+  }
+  if (actual === expected) return { name, ok: true, detail: `${JSON.stringify(actual)} as expected` };
+  return {
+    name,
+    ok: false,
+    code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    detail: actual === undefined ? `missing; expected ${JSON.stringify(expected)}` : `${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+  };
+}
+
+function audienceCheck(actual: unknown, expected: string[] | undefined): Check {
+  const audiences = typeof actual === 'string' ? [actual] : Array.isArray(actual) ? actual : [];
+  if (!expected?.length) {
+    return { name: 'aud', ok: true, skipped: true, detail: `not checked (pass --aud to pin it)${actual !== undefined ? `; the token says ${JSON.stringify(actual)}` : ''}` };
+  }
+  if (audiences.some((audience) => expected.includes(audience))) return { name: 'aud', ok: true, detail: `${JSON.stringify(actual)} includes ${expected.map((value) => JSON.stringify(value)).join(' or ')}` };
+  return {
+    name: 'aud',
+    ok: false,
+    code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    detail: actual === undefined ? `missing; expected ${JSON.stringify(expected.join(', '))}` : `${JSON.stringify(actual)}, expected ${expected.map((value) => JSON.stringify(value)).join(' or ')}`,
+  };
+}
+
+function claimVerdict(check: Check): string {
+  switch (check.name) {
+    case 'exp':
+      return check.code === 'ERR_JWT_EXPIRED' ? `this token has expired (${check.detail})` : check.detail;
+    case 'nbf':
+      return `this token is not valid yet (${check.detail})`;
+    case 'iss':
+      return `this token comes from another issuer (${check.detail})`;
+    case 'aud':
+      return `this token is for another audience (${check.detail})`;
+    case 'sub':
+      return `this token is about another subject (${check.detail})`;
+    default:
+      return check.detail;
+  }
+}
+
+async function joseSecondOpinion(token: string, key: LoadedKey, alg: string, options: VerifyOptions): Promise<Check | undefined> {
+  try {
+    await jwtVerify(token, key.key, {
+      algorithms: [alg],
+      issuer: options.issuer,
+      audience: options.audience?.length ? options.audience : undefined,
+      subject: options.subject,
+      maxTokenAge: options.maxAge,
+      requiredClaims: options.requiredClaims,
+      clockTolerance: options.clockTolerance,
+      currentDate: new Date(options.now * 1000),
+    });
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'ERR_JOSE';
+    return { name: 'jose', ok: false, code, detail: `jose's jwtVerify also rejects it: ${code}: ${(error as Error).message}` };
+  }
+}

@@ -1,0 +1,106 @@
+// Things a learner should notice in a token before trusting it. Each warning has a stable code
+// that `--json` carries; the message says what is wrong and why it matters.
+
+import { describeAlgorithm } from './algorithms.js';
+import { relativeTime, spanInWords } from './time.js';
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+const LONG_LIFETIME_SECONDS = 24 * 3600;
+const SENSITIVE_NAME = /(pass(word|wd)?|pwd|secret|private|ssn|aadhaar|pan_?number|card|cvv|cvc|\bpin\b|api_?key|credential)/i;
+
+export function tokenWarnings(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown> | null,
+  now: number,
+): Warning[] {
+  const warnings: Warning[] = [];
+  if (typeof header.alg === 'string' && header.alg.toLowerCase() === 'none') {
+    warnings.push({
+      code: 'alg-none',
+      message: 'alg is "none": the token is unsigned, so anyone could have written it. Never accept it (RFC 8725 §3.2).',
+    });
+  }
+  if (!payload) return warnings;
+
+  const exp = numericClaim(payload.exp);
+  const nbf = numericClaim(payload.nbf);
+  const iat = numericClaim(payload.iat);
+  if (exp === undefined) {
+    warnings.push({
+      code: 'no-exp',
+      message: 'No exp claim: this token never expires, so if it leaks it works forever. Set a short expiry.',
+    });
+  } else if (exp <= now) {
+    warnings.push({ code: 'expired', message: `Expired ${relativeTime(exp, now)}: a verifier must reject it.` });
+  }
+  if (nbf !== undefined && nbf > now) {
+    warnings.push({ code: 'not-yet-valid', message: `Not valid until ${relativeTime(nbf, now)} (nbf): a verifier must reject it until then.` });
+  }
+  if (exp !== undefined) {
+    const lifetime = exp - (iat ?? now);
+    if (lifetime > LONG_LIFETIME_SECONDS) {
+      warnings.push({
+        code: 'long-lifetime',
+        message: `Lives ${spanInWords(lifetime)}${iat === undefined ? ' from now' : ''}: over 24 hours. A stolen bearer token works until it expires; keep access tokens to minutes.`,
+      });
+    }
+  }
+  for (const name of ['exp', 'nbf', 'iat']) {
+    const value = numericClaim(payload[name]);
+    if (value !== undefined && value > 1e11) {
+      warnings.push({
+        code: 'time-in-milliseconds',
+        message: `${name} looks like milliseconds; JWT times are seconds since 1970 (RFC 7519 §2).`,
+      });
+    }
+  }
+  if (payload.aud === undefined) {
+    warnings.push({
+      code: 'no-aud',
+      message: 'No aud claim: any service that trusts this issuer would accept it, not only the one it was meant for.',
+    });
+  }
+  for (const [name, value] of Object.entries(payload)) {
+    const reason = sensitiveReason(name, value);
+    if (reason) {
+      warnings.push({
+        code: 'sensitive-claim',
+        message: `Claim "${name}" ${reason}. Anyone holding the token can read the payload: signed is not encrypted.`,
+      });
+    }
+  }
+  if (typeof header.alg === 'string' && describeAlgorithm(header.alg).family === 'none' && header.alg.toLowerCase() !== 'none') {
+    warnings.push({ code: 'unknown-alg', message: `alg "${header.alg}" is not a known JWS algorithm.` });
+  }
+  return warnings;
+}
+
+export function numericClaim(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function sensitiveReason(name: string, value: unknown): string | undefined {
+  if (SENSITIVE_NAME.test(name)) return 'is named like a secret';
+  if (typeof value !== 'string') return undefined;
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return 'holds a private key';
+  const digits = value.replace(/[ -]/g, '');
+  if (/^\d{13,19}$/.test(digits) && passesLuhn(digits)) return 'looks like a card number';
+  return undefined;
+}
+
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
