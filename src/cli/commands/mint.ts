@@ -1,6 +1,6 @@
 // `jwt-vs-oauth mint` (alias `sign`): make a real signed JWT. stdout holds the token alone.
 
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
 import { refuseToOverwrite, writeFileAtomically } from '../files.js';
@@ -32,7 +32,7 @@ export function mintCommand(context: CommandContext): Command {
   return new Command('mint')
     .alias('sign')
     .description('Mint a real signed JWT with jose. stdout holds only the token, so TOKEN=$(jwt-vs-oauth mint …) works.')
-    .addOption(new Option('--alg <alg>', 'signing algorithm').choices([...SUPPORTED_ALGORITHMS]).default('HS256'))
+    .option('--alg <alg>', `signing algorithm: ${SUPPORTED_ALGORITHMS.join(', ')}`, 'HS256')
     .option('--secret <text>', 'HMAC secret for HS256/384/512 (at least 32/48/64 random bytes)')
     .option('--key <file>', 'private key: PEM (PKCS#8, SEC1 EC, PKCS#1 RSA) or a JWK')
     .option('--save-key <file>', 'when a key is generated: save the private JWK here (mode 0600) and the public JWK beside it')
