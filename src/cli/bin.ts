@@ -2,4 +2,4 @@
 // The installed entry point: nothing but a hand-off, so start-up stays small.
 import { main } from './main.js';
 
-await main();
+void main();

@@ -9,8 +9,9 @@ import { mintCommand } from './commands/mint.js';
 import { verifyCommand } from './commands/verify.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
-export const VERSION = '0.1.0';
+export const VERSION: string = packageJson.version;
 
 export function buildProgram(context: CommandContext): Command {
   const program = new Command('jwt-vs-oauth')

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../src/cli/main.js';
 
-export const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 export interface CliResult {
   code: number;

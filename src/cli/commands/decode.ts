@@ -87,7 +87,8 @@ export function renderDecoded(decoded: DecodedToken, output: Output): string {
 
   if (decoded.warnings.length) {
     lines.push('', c.bold(`Warnings (${decoded.warnings.length})`));
-    for (const warning of decoded.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code}`)}  ${warning.message}`);
+    const codeWidth = Math.max(...decoded.warnings.map((warning) => warning.code.length));
+    for (const warning of decoded.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code.padEnd(codeWidth)}`)}  ${warning.message}`);
   } else {
     lines.push('', `${c.green(MARK.ok)} No warnings.`);
   }

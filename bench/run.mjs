@@ -1,0 +1,44 @@
+// `npm run bench`: every benchmark of the project, each against a baseline measured in the same
+// run. Prints a Markdown table; with --write-readme it also replaces the table in README.md.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureStartup } from './startup.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const bin = join(root, 'dist', 'bin.js');
+const runs = Number(process.env.BENCH_RUNS ?? 40);
+
+const token = execFileSync(process.execPath, [bin, 'mint', '--secret', 'b'.repeat(32), '--sub', 'asha', '--aud', 'food-api'], { encoding: 'utf8' }).trim();
+
+console.error(`Start-up: ${runs} interleaved runs of each command…`);
+const startup = measureStartup(
+  [
+    { name: '`node -e 0` (baseline)', argv: ['-e', '0'] },
+    { name: '`jwt-vs-oauth --help`', argv: [bin, '--help'] },
+    { name: '`jwt-vs-oauth decode <token>`', argv: [bin, 'decode', token] },
+    { name: '`jwt-vs-oauth verify <token> --secret …`', argv: [bin, 'verify', token, '--secret', 'b'.repeat(32)] },
+  ],
+  { runs },
+);
+
+const lines = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}.`,
+  '',
+  '| Start-up (whole process) | median | ratio to `node -e 0` |',
+  '| --- | ---: | ---: |',
+  ...startup.map((row) => `| ${row.name} | ${row.medianMs} ms | ${row.ratio}× |`),
+];
+const table = lines.join('\n');
+console.log(table);
+
+if (process.argv.includes('--write-readme')) {
+  const readmePath = join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const updated = readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
+  writeFileSync(readmePath, updated);
+  console.error('README.md updated.');
+}

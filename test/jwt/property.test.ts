@@ -1,0 +1,66 @@
+// Property tests: whatever a user pastes, decode and verify end with a documented exit code and
+// a plain error, never a crash or a stack trace.
+
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { RFC7515_HS256_TOKEN, runCli } from '../helpers/cli.js';
+
+const NOW = 1_800_000_000;
+const SECRET = 'p'.repeat(32);
+
+function expectDocumentedOutcome(result: { code: number; stdout: string; stderr: string }, allowed: number[]) {
+  expect(allowed).toContain(result.code);
+  expect(result.stderr).not.toContain('something unexpected');
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  if (result.code === 2) expect(result.stderr).toMatch(/^error: /);
+}
+
+/** Real tokens with one change: a character swapped, a segment dropped or duplicated, a slice cut. */
+const mutatedToken = fc
+  .tuple(fc.nat(RFC7515_HS256_TOKEN.length - 1), fc.constantFrom('A', '.', '=', '-', '_', '+', ' ', '\u0000', 'é', ''), fc.constantFrom('replace', 'insert', 'truncate', 'dup-segment'))
+  .map(([position, character, how]) => {
+    const token = RFC7515_HS256_TOKEN;
+    if (how === 'replace') return token.slice(0, position) + character + token.slice(position + 1);
+    if (how === 'insert') return token.slice(0, position) + character + token.slice(position);
+    if (how === 'truncate') return token.slice(0, position);
+    const parts = token.split('.');
+    return [...parts, parts[position % 3]].join('.');
+  });
+
+const tokenLike = fc
+  .array(fc.oneof(fc.base64String(), fc.string(), fc.json().map((json) => Buffer.from(json).toString('base64url'))), { minLength: 1, maxLength: 6 })
+  .map((segments) => segments.join('.'));
+
+describe('property: never a crash', () => {
+  test('decode with arbitrary strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), tokenLike), async (input) => {
+        const result = await runCli(['decode', '--json', '-'], { stdin: input, now: NOW });
+        expectDocumentedOutcome(result, [0, 2]);
+        if (result.code === 0) expect(['JWT', 'JWS', 'JWE']).toContain(JSON.parse(result.stdout).type);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('decode and verify with mutated real tokens', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedToken, async (token) => {
+        expectDocumentedOutcome(await runCli(['decode', '-'], { stdin: token, now: NOW }), [0, 2]);
+        const verified = await runCli(['verify', '-', '--secret', SECRET, '--json'], { stdin: token, now: NOW });
+        expectDocumentedOutcome(verified, [1, 2]);
+        if (verified.code === 1) expect(JSON.parse(verified.stdout).valid).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('verify with arbitrary strings and key files of any content', async () => {
+    await fc.assert(
+      fc.asyncProperty(tokenLike, fc.string(), async (token, secret) => {
+        expectDocumentedOutcome(await runCli(['verify', '-', '--secret', secret || 'x'], { stdin: token || 'x', now: NOW }), [1, 2]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
