@@ -99,5 +99,12 @@ function isPromptExit(error: unknown): boolean {
 
 /** The process entry: runs and sets the exit code, letting pending output flush. */
 export async function main(): Promise<void> {
+  // A reader that goes away (`… | head -1`) is not an error: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   process.exitCode = await run(process.argv.slice(2));
 }

@@ -2,6 +2,7 @@
 // again with node:crypto alone, and every attack the verifier must stop.
 
 import { constants, createHmac, createPublicKey, generateKeyPairSync, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -293,6 +294,45 @@ describe('mint: flags and warnings', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('already exists');
     expect(readFileSync(existing, 'utf8')).toBe('{"keep": true}');
+  });
+});
+
+describe('verify: more key forms and a JWS that is not a JWT', () => {
+  test('a JWK Set file: the key is picked by kid', async () => {
+    const keyPath = join(folder, 'set-member.json');
+    const minted = JSON.parse((await runCli(['mint', '--alg', 'ES256', '--save-key', keyPath, '--json'], { now: NOW })).stdout);
+    const other = JSON.parse((await runCli(['mint', '--alg', 'ES256', '--json'], { now: NOW })).stdout).publicJwk;
+    const jwks = file('set.json', { keys: [other, minted.publicJwk] });
+    const result = await verifyJson([minted.token, '--key', jwks]);
+    expect(result.code).toBe(0);
+    expect(result.json.keyUsed).toBe(`${jwks} (key 2)`);
+    const withoutIt = await verifyJson([minted.token, '--key', file('set-without.json', { keys: [other] })]);
+    expect(withoutIt.code).toBe(1);
+    expect(withoutIt.json.checks[2].name).toBe('key');
+  });
+
+  const openssl = spawnSync('openssl', ['version']).status === 0;
+  if (!openssl) console.warn('Skipping the X.509 certificate test: openssl is not installed.');
+  test.skipIf(!openssl)('an X.509 certificate (PEM) verifies with its public key', async () => {
+    const keyPath = join(folder, 'cert-key.pem');
+    const certPath = join(folder, 'cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyPath, '-out', certPath, '-subj', '/CN=issuer.example', '-days', '1']);
+    expect(made.status).toBe(0);
+    const token = (await runCli(['mint', '--alg', 'ES256', '--key', keyPath], { now: NOW })).stdout.trim();
+    const result = await verifyJson([token, '--key', certPath]);
+    expect(result.code).toBe(0);
+    expect(result.json.checks[2].detail).toContain('an EC P-256 public key');
+  });
+
+  test('a JWS whose payload is not JSON: the signature is checked, the claims skipped with a note', async () => {
+    const header = base64url({ alg: 'HS256' });
+    const payload = base64url('hello, world');
+    const jws = `${header}.${payload}.${createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url')}`;
+    const result = await verifyJson([jws, '--secret', SECRET]);
+    expect(result.code).toBe(0);
+    expect(result.json.type).toBe('JWS');
+    expect(result.json.payload).toBe('hello, world');
+    expect(result.json.checks.at(-1)).toEqual({ name: 'claims', ok: true, skipped: true, detail: 'skipped: the payload is not a JSON object, so there are no claims to check' });
   });
 });
 

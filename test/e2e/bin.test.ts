@@ -2,7 +2,7 @@
 // stdout versus stderr, the --json shapes, colour rules, and no terminal.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -124,4 +124,36 @@ echo "exit=$?"`;
     expect(result.stdout).toMatch(/^ {2}– iss +not checked/m);
     expect(result.stdout).toContain('✗ INVALID this token is for another audience');
   });
+});
+
+describe('packaging and pipes', () => {
+  test('a reader that closes early (| head -1) ends quietly', () => {
+    const result = spawnSync('bash', ['-c', `set -o pipefail; node "${join(process.cwd(), 'dist/bin.js')}" --help | head -1`], { encoding: 'utf8' });
+    expect(result.stdout).toBe('Usage: jwt-vs-oauth [options] [command]\n');
+    expect(result.stderr).toBe('');
+  });
+
+  test('npm pack makes a tarball that runs with npx in an empty folder, with no tests inside', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
+    const packed = spawnSync('npm', ['pack', '--pack-destination', folder, '--json', '--ignore-scripts'], { encoding: 'utf8' });
+    expect(packed.status).toBe(0);
+    const [{ filename, files }] = JSON.parse(packed.stdout) as [{ filename: string; files: Array<{ path: string }> }];
+    const paths = files.map((entry) => entry.path);
+    expect(paths).toContain('dist/bin.js');
+    expect(paths).toContain('dist/THIRD-PARTY-LICENSES.txt');
+    expect(paths.filter((path) => path.startsWith('test/') || path.startsWith('src/'))).toEqual([]);
+    // Exactly as a user would: the tarball in an empty folder, `npx ./jwt-vs-oauth-<version>.tgz --help`.
+    const empty = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-npx-'));
+    copyFileSync(join(folder, filename), join(empty, filename));
+    const ran = spawnSync('npx', ['--yes', `./${filename}`, '--help'], { cwd: empty, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(folder, 'npm-cache') } });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toContain('Usage: jwt-vs-oauth [options] [command]');
+  }, 120_000);
+
+  test('npm start without a terminal ends on its own with exit 0', () => {
+    const result = spawnSync('npm', ['start', '--silent'], { encoding: 'utf8', input: '', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: jwt-vs-oauth');
+  }, 90_000);
 });
