@@ -3,7 +3,6 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
-import { refuseToOverwrite, writeFileAtomically } from '../files.js';
 import { examples } from '../help.js';
 import { MARK, printJson } from '../output.js';
 import { InputError } from '../../errors.js';
@@ -60,6 +59,7 @@ export function mintCommand(context: CommandContext): Command {
       const { mintToken } = await import('../../jwt/mint.js');
       const { parseDuration } = await import('../../jwt/time.js');
       const { readKeyFile, secretKey } = await import('../../jwt/keys.js');
+      const { refuseToOverwrite, writeFileAtomically } = await import('../files.js');
       if (flags.secret !== undefined && flags.key !== undefined) {
         throw new InputError('ERR_KEY_CONFLICT', 'Give either --secret or --key, not both.');
       }
