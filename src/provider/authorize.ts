@@ -1,0 +1,195 @@
+// The authorization endpoint and the sign-in and consent pages behind it (RFC 6749 §4.1,
+// OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700 §2.1). Errors that cannot be trusted to go
+// back to the app (unknown client, unregistered redirect_uri) get an error page, never a redirect.
+
+import { randomUUID } from 'node:crypto';
+import type { Exchange } from './exchange.js';
+import { HttpError, readForm, redirect, secretsEqual, sendHtml, uniqueParameters } from './http.js';
+import { consentPage, errorPage, loginPage, pagePolicy } from './pages.js';
+import { isWellFormedPkceValue } from './pkce.js';
+import { isRegisteredRedirectUri } from './redirect-uri.js';
+import { SUPPORTED_SCOPES, type User } from './directory.js';
+import { randomToken, type Interaction, type ProviderState } from './state.js';
+
+/** An error for the app, sent back to its redirect_uri (RFC 6749 §4.1.2.1) with iss (RFC 9207). */
+class RedirectableError extends Error {
+  constructor(readonly error: string, readonly description: string) {
+    super(description);
+  }
+}
+
+export function authorizationRedirect(state: ProviderState, redirectUri: string, parameters: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value !== undefined) url.searchParams.append(name, value);
+  }
+  url.searchParams.append('iss', state.config.issuer);
+  return url.href;
+}
+
+function originOf(uri: string): string {
+  return new URL(uri).origin;
+}
+
+export async function handleAuthorize(exchange: Exchange): Promise<void> {
+  const { request, response, state, url } = exchange;
+  let parameters: Map<string, string>;
+  try {
+    parameters = request.method === 'POST' ? await readForm(request) : uniqueParameters(url.searchParams);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 413) throw error;
+    exchange.say(`bad authorization request: ${(error as Error).message}`);
+    return sendHtml(response, 400, errorPage('Bad request', (error as Error).message), pagePolicy());
+  }
+
+  // 1. Who is asking, and where would the answer go? Until both are known good, nothing redirects.
+  const clientId = parameters.get('client_id');
+  const client = clientId === undefined ? undefined : state.clients.get(clientId);
+  if (!client) {
+    exchange.say(`unknown client ${JSON.stringify(clientId ?? '')}: error page, no redirect`);
+    return sendHtml(response, 400, errorPage('Unknown app', `No app is registered here with client_id ${JSON.stringify(clientId ?? '')}.`), pagePolicy());
+  }
+  const redirectUri = parameters.get('redirect_uri');
+  if (redirectUri === undefined || !isRegisteredRedirectUri(client.redirect_uris, redirectUri)) {
+    exchange.say(`redirect_uri ${JSON.stringify(redirectUri ?? '')} is not registered for ${client.client_id}: error page, no redirect`);
+    return sendHtml(
+      response,
+      400,
+      errorPage('Wrong redirect address', `${redirectUri === undefined ? 'The request has no redirect_uri' : `The redirect_uri ${JSON.stringify(redirectUri)} is not registered`} for ${client.client_id}. Registered: ${client.redirect_uris.join(', ')}.`),
+      pagePolicy(),
+    );
+  }
+
+  // 2. Everything else is the app's problem, and goes back to it.
+  const appState = parameters.get('state');
+  try {
+    const interaction = validateRequest(parameters, client.client_id, redirectUri);
+    if (parameters.get('prompt')?.split(' ').includes('none') && !state.config.autoApprove) {
+      throw new RedirectableError('login_required', 'prompt=none, but nobody is signed in at Mock Google.');
+    }
+    if (state.config.autoApprove) {
+      const user = interaction.loginHint !== undefined ? state.findUser(interaction.loginHint) : state.config.users[0];
+      if (!user) throw new RedirectableError('login_required', `--auto-approve: no user matches login_hint ${JSON.stringify(interaction.loginHint)}.`);
+      interaction.sub = user.sub;
+      interaction.authTime = state.nowSeconds();
+      const location = issueCode(state, interaction);
+      exchange.say(`code issued to ${client.client_id} for ${user.email} (auto-approved)`);
+      return redirect(response, location);
+    }
+    state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
+    exchange.say(`sign-in page shown for ${client.client_id}`);
+    // The cookie binds the sign-in to this browser; it is sent only to this interaction's paths.
+    return sendHtml(response, 200, loginPage({ action: `/interaction/${interaction.id}/login`, client, users: state.config.users, loginHint: interaction.loginHint }), pagePolicy(), {
+      'set-cookie': interactionCookie(interaction.id, state.config.interactionTtl),
+    });
+  } catch (error) {
+    if (!(error instanceof RedirectableError)) throw error;
+    exchange.say(`${error.error} for ${client.client_id}: ${error.description}`);
+    return redirect(response, authorizationRedirect(state, redirectUri, { error: error.error, error_description: error.description, state: appState }));
+  }
+}
+
+function validateRequest(parameters: Map<string, string>, clientId: string, redirectUri: string): Interaction {
+  if (parameters.has('request') || parameters.has('request_uri')) {
+    throw new RedirectableError(parameters.has('request') ? 'request_not_supported' : 'request_uri_not_supported', 'Request objects are not supported here.');
+  }
+  const responseType = parameters.get('response_type');
+  if (responseType === undefined) throw new RedirectableError('invalid_request', 'response_type is missing; use response_type=code.');
+  if (responseType !== 'code') {
+    throw new RedirectableError('unsupported_response_type', `response_type=${responseType} is not supported: only the authorization code flow (code) is. Tokens in the redirect (the implicit flow) should no longer be used (RFC 9700 §2.1.2).`);
+  }
+  const responseMode = parameters.get('response_mode');
+  if (responseMode !== undefined && responseMode !== 'query') throw new RedirectableError('invalid_request', `response_mode=${responseMode} is not supported; only query.`);
+
+  const scopes = (parameters.get('scope') ?? '').split(' ').filter(Boolean);
+  const unknown = scopes.filter((scope) => !SUPPORTED_SCOPES.includes(scope));
+  if (unknown.length) throw new RedirectableError('invalid_scope', `Unknown scope ${unknown.map((scope) => JSON.stringify(scope)).join(', ')}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
+  if (scopes.length === 0) throw new RedirectableError('invalid_scope', 'No scope was asked for; ask for at least "openid".');
+
+  // PKCE with S256 for every client (RFC 9700 §2.1.1); "plain" protects nothing if the request leaks.
+  const challenge = parameters.get('code_challenge');
+  const method = parameters.get('code_challenge_method');
+  if (challenge === undefined) throw new RedirectableError('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256 (RFC 7636, RFC 9700 §2.1.1).');
+  if (method !== 'S256') throw new RedirectableError('invalid_request', `code_challenge_method must be S256${method === undefined ? ' (when it is missing, RFC 7636 means plain)' : `, not ${method}`}.`);
+  if (!isWellFormedPkceValue(challenge)) throw new RedirectableError('invalid_request', 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).');
+
+  const interaction: Interaction = { id: randomToken(), clientId, redirectUri, scopes, codeChallenge: challenge };
+  const state = parameters.get('state');
+  const nonce = parameters.get('nonce');
+  const loginHint = parameters.get('login_hint');
+  if (state !== undefined) interaction.state = state;
+  if (nonce !== undefined) interaction.nonce = nonce;
+  if (loginHint !== undefined) interaction.loginHint = loginHint;
+  return interaction;
+}
+
+function interactionCookie(id: string, ttl: number): string {
+  return `mg_interaction=${id}; Path=/interaction/${id}; Max-Age=${ttl}; HttpOnly; SameSite=Lax`;
+}
+
+function clearInteractionCookie(id: string): string {
+  return `mg_interaction=; Path=/interaction/${id}; Max-Age=0; HttpOnly; SameSite=Lax`;
+}
+
+/** Makes a single-use code bound to the client, the redirect_uri and the PKCE challenge. */
+function issueCode(state: ProviderState, interaction: Interaction): string {
+  const code = randomToken();
+  state.codes.set(code, {
+    clientId: interaction.clientId,
+    redirectUri: interaction.redirectUri,
+    scopes: interaction.scopes,
+    sub: interaction.sub!,
+    authTime: interaction.authTime!,
+    nonce: interaction.nonce,
+    codeChallenge: interaction.codeChallenge,
+    grantId: randomUUID(),
+    used: false,
+  }, state.config.codeTtl);
+  return authorizationRedirect(state, interaction.redirectUri, { code, state: interaction.state });
+}
+
+/** The interaction named in the path, if this browser holds its cookie. */
+function interactionFor(exchange: Exchange, id: string): Interaction | undefined {
+  const interaction = exchange.state.interactions.get(id);
+  const cookies = exchange.request.headers.cookie ?? '';
+  const held = cookies.split(';').some((cookie) => cookie.trim() === `mg_interaction=${id}`);
+  return interaction && held ? interaction : undefined;
+}
+
+function expiredPage(exchange: Exchange): void {
+  exchange.say('sign-in expired or not started in this browser: error page');
+  sendHtml(exchange.response, 400, errorPage('This sign-in has expired', 'Start again from the app: this sign-in is unknown, expired, or was started in another browser.'), pagePolicy());
+}
+
+export async function handleLogin(exchange: Exchange, id: string): Promise<void> {
+  const { state, response } = exchange;
+  const interaction = interactionFor(exchange, id);
+  if (!interaction) return expiredPage(exchange);
+  const form = await readForm(exchange.request);
+  const client = state.clients.get(interaction.clientId)!;
+  const user: User | undefined = state.findUser(form.get('email') ?? '');
+  if (!user || !secretsEqual(form.get('password') ?? '', user.password)) {
+    exchange.say(`wrong email or password for ${client.client_id}'s sign-in`);
+    return sendHtml(response, 401, loginPage({ action: `/interaction/${id}/login`, client, users: state.config.users, loginHint: form.get('email'), error: 'Wrong email or password. The demo accounts are listed below.' }), pagePolicy());
+  }
+  interaction.sub = user.sub;
+  interaction.authTime = state.nowSeconds();
+  exchange.say(`${user.email} signed in; consent page shown for ${client.client_id}`);
+  sendHtml(response, 200, consentPage({ action: `/interaction/${id}/consent`, client, user, scopes: interaction.scopes }), pagePolicy([originOf(interaction.redirectUri)]));
+}
+
+export async function handleConsent(exchange: Exchange, id: string): Promise<void> {
+  const { state, response } = exchange;
+  const interaction = interactionFor(exchange, id);
+  if (!interaction?.sub) return expiredPage(exchange);
+  const form = await readForm(exchange.request);
+  state.interactions.delete(id);
+  const user = state.userBySub(interaction.sub)!;
+  const cookie = { 'set-cookie': clearInteractionCookie(id) };
+  if (form.get('decision') !== 'allow') {
+    exchange.say(`${user.email} denied ${interaction.clientId}: access_denied sent back`);
+    return redirect(response, authorizationRedirect(state, interaction.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: interaction.state }), 303, cookie);
+  }
+  exchange.say(`code issued to ${interaction.clientId} for ${user.email}`);
+  redirect(response, issueCode(state, interaction), 303, cookie);
+}

@@ -1,0 +1,86 @@
+// Reads --users and --clients files. A file that does not parse or fit is refused with an error
+// that names the file, the entry and the field.
+
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import type { Client, User } from './directory.js';
+
+async function readJson(path: string, flag: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}).`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+function listIn(json: unknown, key: string, path: string, flag: string): Record<string, unknown>[] {
+  const list = (json as Record<string, unknown> | null)?.[key];
+  if (typeof json !== 'object' || json === null || !Array.isArray(list) || list.length === 0) {
+    throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: expected {"${key}": [ … ]} with at least one entry.`);
+  }
+  return list.map((entry, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: ${key}[${index}] must be an object.`);
+    }
+    return entry as Record<string, unknown>;
+  });
+}
+
+function requireString(entry: Record<string, unknown>, field: string, where: string): string {
+  const value = entry[field];
+  if (typeof value !== 'string' || value === '') throw new InputError('ERR_CONFIG_FILE', `${where}: "${field}" must be a non-empty string.`);
+  return value;
+}
+
+function requireUrlList(entry: Record<string, unknown>, field: string, where: string, required: boolean): string[] | undefined {
+  const value = entry[field];
+  if (value === undefined && !required) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'string')) {
+    throw new InputError('ERR_CONFIG_FILE', `${where}: "${field}" must be a non-empty list of URLs.`);
+  }
+  for (const url of value as string[]) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "${field}" holds "${url}", which is not an absolute URL.`);
+    }
+    if (parsed.hash || url.includes('#')) throw new InputError('ERR_CONFIG_FILE', `${where}: "${field}" holds "${url}"; a redirect URI must not have a fragment (RFC 6749 §3.1.2).`);
+  }
+  return value as string[];
+}
+
+export async function loadUsers(path: string): Promise<User[]> {
+  const entries = listIn(await readJson(path, '--users'), 'users', path, '--users');
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const where = `--users ${path}: users[${index}]`;
+    const user = { ...entry } as User;
+    for (const field of ['sub', 'email', 'password', 'name']) requireString(entry, field, where);
+    if (seen.has(user.sub)) throw new InputError('ERR_CONFIG_FILE', `${where}: "sub" ${JSON.stringify(user.sub)} is used twice; each user needs their own.`);
+    seen.add(user.sub);
+    return user;
+  });
+}
+
+export async function loadClients(path: string): Promise<Client[]> {
+  const entries = listIn(await readJson(path, '--clients'), 'clients', path, '--clients');
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const where = `--clients ${path}: clients[${index}]`;
+    const client: Client = { client_id: requireString(entry, 'client_id', where), redirect_uris: requireUrlList(entry, 'redirect_uris', where, true)! };
+    if (entry.client_secret !== undefined) client.client_secret = requireString(entry, 'client_secret', where);
+    if (entry.client_name !== undefined) client.client_name = requireString(entry, 'client_name', where);
+    const logout = requireUrlList(entry, 'post_logout_redirect_uris', where, false);
+    if (logout) client.post_logout_redirect_uris = logout;
+    if (seen.has(client.client_id)) throw new InputError('ERR_CONFIG_FILE', `${where}: "client_id" ${JSON.stringify(client.client_id)} is used twice.`);
+    seen.add(client.client_id);
+    return client;
+  });
+}

@@ -1,0 +1,181 @@
+// The endpoints around the flow: discovery (OIDC Discovery 1.0, RFC 8414), the key set
+// (RFC 7517), userinfo (OIDC Core §5.3, RFC 6750), revocation (RFC 7009), introspection
+// (RFC 7662), and RP-initiated logout.
+
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
+import type { JWTPayload } from 'jose';
+import type { Exchange } from './exchange.js';
+import { authenticateClient, HttpError, readForm, redirect, sendHtml, sendJson, uniqueParameters } from './http.js';
+import { claimsForScopes, SUPPORTED_SCOPES, SCOPE_CLAIMS } from './directory.js';
+import { errorPage, pagePolicy, signedOutPage } from './pages.js';
+import { isRegisteredRedirectUri } from './redirect-uri.js';
+import { SIGNING_ALGORITHM, verifyOwnToken } from './signing.js';
+import type { ProviderState } from './state.js';
+
+export function metadata(state: ProviderState): Record<string, unknown> {
+  const issuer = state.config.issuer;
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    jwks_uri: `${issuer}/jwks`,
+    revocation_endpoint: `${issuer}/revoke`,
+    introspection_endpoint: `${issuer}/introspect`,
+    end_session_endpoint: `${issuer}/logout`,
+    scopes_supported: SUPPORTED_SCOPES,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'sid', 'at_hash', ...SCOPE_CLAIMS.profile!, ...SCOPE_CLAIMS.email!],
+    authorization_response_iss_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+  };
+}
+
+export async function handleDiscovery(exchange: Exchange): Promise<void> {
+  exchange.say('discovery document served');
+  sendJson(exchange.response, 200, metadata(exchange.state), { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+}
+
+export async function handleJwks(exchange: Exchange): Promise<void> {
+  exchange.say(`public key set served (kid ${exchange.state.key.kid})`);
+  sendJson(exchange.response, 200, { keys: [exchange.state.key.publicJwk] }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+}
+
+/** Checks one of our access tokens: signature, typ at+jwt, iss, aud, exp, and not revoked. */
+export async function verifyAccessToken(state: ProviderState, token: string): Promise<JWTPayload> {
+  try {
+    const payload = await verifyOwnToken(state.key, token, { typ: 'at+jwt', issuer: state.config.issuer, audience: state.accessTokenAudience, nowSeconds: state.nowSeconds() });
+    if (state.revokedAccessTokens.get(String(payload.jti)) || state.isGrantRevoked(payload.sid)) throw new Error('the token was revoked');
+    return payload;
+  } catch (error) {
+    let header: { typ?: string } = {};
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      // Not even a JWT: the generic message below fits.
+    }
+    const reason = header.typ === 'JWT'
+      ? 'this is an ID token, not an access token: its aud is the client and its typ is JWT; send the access token (RFC 9068 §4)'
+      : (error as Error).message;
+    throw new HttpError(401, 'invalid_token', `The access token is not valid: ${reason}.`, {
+      'www-authenticate': `Bearer realm="Mock Google", error="invalid_token", error_description="${reason.replace(/["\\]/g, "'")}"`,
+    });
+  }
+}
+
+export async function handleUserinfo(exchange: Exchange): Promise<void> {
+  const { request, response, state } = exchange;
+  const authorization = request.headers.authorization;
+  let token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    const bodyToken = (await readForm(request)).get('access_token');
+    if (bodyToken !== undefined && token !== undefined) throw new HttpError(400, 'invalid_request', 'Send the access token once: in the Authorization header or the body, not both (RFC 6750 §2).');
+    token ??= bodyToken;
+  }
+  if (!token) {
+    exchange.say('userinfo without an access token: 401');
+    throw new HttpError(401, 'invalid_request', 'An access token is required: Authorization: Bearer <access token>.', { 'www-authenticate': 'Bearer realm="Mock Google"' });
+  }
+  const payload = await verifyAccessToken(state, token);
+  const scopes = String(payload.scope ?? '').split(' ');
+  if (!scopes.includes('openid')) {
+    throw new HttpError(403, 'insufficient_scope', 'userinfo needs an access token with the openid scope.', { 'www-authenticate': 'Bearer realm="Mock Google", error="insufficient_scope", scope="openid"' });
+  }
+  const user = state.userBySub(String(payload.sub));
+  if (!user) throw new HttpError(401, 'invalid_token', 'The user of this token no longer exists.');
+  exchange.say(`userinfo for ${user.email} (scope ${scopes.join(' ')})`);
+  sendJson(response, 200, { sub: user.sub, ...claimsForScopes(user, scopes) });
+}
+
+export async function handleIntrospect(exchange: Exchange): Promise<void> {
+  const { request, response, state } = exchange;
+  const form = await readForm(request);
+  const { client } = authenticateClient(request, form, state.clients, false);
+  const token = form.get('token');
+  if (!token) throw new HttpError(400, 'invalid_request', 'token is missing.');
+  const refresh = state.refreshTokens.get(token);
+  if (refresh) {
+    const active = !refresh.used && !state.isGrantRevoked(refresh.grantId);
+    exchange.say(`introspection by ${client.client_id}: refresh token is ${active ? 'active' : 'not active'}`);
+    return sendJson(response, 200, active ? { active, token_type: 'refresh_token', client_id: refresh.clientId, sub: refresh.sub, scope: refresh.scopes.join(' '), iss: state.config.issuer } : { active: false });
+  }
+  try {
+    const payload = await verifyAccessToken(state, token);
+    exchange.say(`introspection by ${client.client_id}: access token is active`);
+    const { iss, sub, aud, exp, iat, jti, scope, client_id } = payload;
+    sendJson(response, 200, { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, scope, client_id, username: state.userBySub(String(sub))?.email });
+  } catch {
+    exchange.say(`introspection by ${client.client_id}: token is not active`);
+    sendJson(response, 200, { active: false });
+  }
+}
+
+export async function handleRevoke(exchange: Exchange): Promise<void> {
+  const { request, response, state } = exchange;
+  const form = await readForm(request);
+  const { client } = authenticateClient(request, form, state.clients, true);
+  const token = form.get('token');
+  if (!token) throw new HttpError(400, 'invalid_request', 'token is missing.');
+  const refresh = state.refreshTokens.get(token);
+  if (refresh) {
+    if (refresh.clientId !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
+    // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of the same grant.
+    state.revokeGrant(refresh.grantId);
+    exchange.say(`refresh token revoked by ${client.client_id}, with every token of its sign-in`);
+    return sendJson(response, 200, {});
+  }
+  try {
+    const payload = await verifyOwnToken(state.key, token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+    if (payload.client_id !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
+    state.revokedAccessTokens.set(String(payload.jti), true, Math.max(1, Number(payload.exp) - state.nowSeconds()));
+    exchange.say(`access token revoked by ${client.client_id}`);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // RFC 7009 §2.2: an invalid or unknown token is not an error; the answer is the same.
+    exchange.say(`revocation by ${client.client_id} of an unknown token: nothing to do`);
+  }
+  sendJson(response, 200, {});
+}
+
+export async function handleLogout(exchange: Exchange): Promise<void> {
+  const { request, response, state, url } = exchange;
+  const parameters = request.method === 'POST' ? await readForm(request) : uniqueParameters(url.searchParams);
+  const postLogoutUri = parameters.get('post_logout_redirect_uri');
+  let clientId = parameters.get('client_id');
+  const hint = parameters.get('id_token_hint');
+  if (hint !== undefined) {
+    try {
+      const payload = await verifyOwnToken(state.key, hint, { typ: 'JWT', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+      const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      if (clientId !== undefined && clientId !== audience) throw new Error('client_id does not match the id_token_hint');
+      clientId = audience;
+    } catch (error) {
+      exchange.say(`logout with a bad id_token_hint: error page`);
+      return sendHtml(response, 400, errorPage('Cannot sign out', `The id_token_hint is not an ID token from this provider (${(error as Error).message}).`), pagePolicy());
+    }
+  }
+  if (postLogoutUri === undefined) {
+    exchange.say('signed out (no redirect asked for)');
+    return sendHtml(response, 200, signedOutPage(), pagePolicy());
+  }
+  const client = clientId === undefined ? undefined : state.clients.get(clientId);
+  if (!client || !isRegisteredRedirectUri(client.post_logout_redirect_uris ?? [], postLogoutUri)) {
+    exchange.say(`post_logout_redirect_uri ${JSON.stringify(postLogoutUri)} not registered${client ? ` for ${client.client_id}` : ' (no client named)'}: error page, no redirect`);
+    return sendHtml(response, 400, errorPage('Cannot send you back', `${JSON.stringify(postLogoutUri)} is not a registered post-logout address${client ? ` of ${client.client_id}` : '; name the app with client_id or id_token_hint'}.`), pagePolicy());
+  }
+  const target = new URL(postLogoutUri);
+  const appState = parameters.get('state');
+  if (appState !== undefined) target.searchParams.append('state', appState);
+  exchange.say(`signed out; back to ${client.client_id} (tokens already issued stay valid until they expire: logout is not revocation)`);
+  redirect(response, target.href);
+}

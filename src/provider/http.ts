@@ -1,0 +1,148 @@
+// HTTP plumbing for the provider: capped bodies, JSON and HTML responses with security
+// headers, OAuth error responses (RFC 6749 §5.2), and client authentication.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isConfidential, type Client } from './directory.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+}
+
+/** Reads the body, refusing more than 64 KiB with 413 before reading it all. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request', 'The request body is larger than 64 KiB.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request', 'The request body is larger than 64 KiB.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Form parameters (application/x-www-form-urlencoded); a parameter sent twice is an error (RFC 6749 §3.1). */
+export async function readForm(request: IncomingMessage): Promise<Map<string, string>> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new HttpError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded.');
+  }
+  return uniqueParameters(new URLSearchParams(await readBody(request)));
+}
+
+export function uniqueParameters(search: URLSearchParams): Map<string, string> {
+  const parameters = new Map<string, string>();
+  for (const [name, value] of search) {
+    if (parameters.has(name)) throw new HttpError(400, 'invalid_request', `The parameter "${name}" was sent more than once.`);
+    parameters.set(name, value);
+  }
+  return parameters;
+}
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+export function sendOAuthError(response: ServerResponse, error: HttpError): void {
+  sendJson(response, error.status, { error: error.error, error_description: error.description }, error.headers);
+}
+
+export function sendHtml(response: ServerResponse, status: number, html: string, contentSecurityPolicy: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, {
+    ...COMMON_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'content-security-policy': contentSecurityPolicy,
+    'x-frame-options': 'DENY',
+    ...headers,
+  });
+  response.end(html);
+}
+
+export function redirect(response: ServerResponse, location: string, status = 302, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...COMMON_HEADERS, location, 'content-length': 0, ...headers });
+  response.end();
+}
+
+/** Compares secrets in constant time: hashing first makes the lengths equal too. */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const INVALID_CLIENT_HEADERS = { 'www-authenticate': 'Basic realm="Mock Google", charset="UTF-8"' };
+
+export interface AuthenticatedClient {
+  client: Client;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3.1).
+ * Confidential clients must authenticate; public clients identify themselves with client_id only,
+ * and only where `allowPublic` is true.
+ */
+export function authenticateClient(
+  request: IncomingMessage,
+  form: Map<string, string>,
+  clients: Map<string, Client>,
+  allowPublic: boolean,
+): AuthenticatedClient {
+  const header = request.headers.authorization;
+  const basic = header?.match(/^Basic\s+(.+)$/i);
+  const bodyId = form.get('client_id');
+  const bodySecret = form.get('client_secret');
+  if (basic && bodySecret !== undefined) {
+    throw new HttpError(400, 'invalid_request', 'Use one client authentication method, not both Basic and client_secret in the body.');
+  }
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const separator = decoded.indexOf(':');
+    if (separator < 0) throw new HttpError(401, 'invalid_client', 'Malformed Basic credentials.', INVALID_CLIENT_HEADERS);
+    let id: string;
+    let secret: string;
+    try {
+      // RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding.
+      id = decodeURIComponent(decoded.slice(0, separator).replace(/\+/g, ' '));
+      secret = decodeURIComponent(decoded.slice(separator + 1).replace(/\+/g, ' '));
+    } catch {
+      throw new HttpError(401, 'invalid_client', 'Malformed Basic credentials.', INVALID_CLIENT_HEADERS);
+    }
+    if (bodyId !== undefined && bodyId !== id) throw new HttpError(400, 'invalid_request', 'client_id in the body does not match the Basic credentials.');
+    return { client: checkSecret(clients.get(id), secret), method: 'client_secret_basic' };
+  }
+  if (bodyId === undefined) throw new HttpError(401, 'invalid_client', 'No client authentication: send client_id (and client_secret for a confidential client).', INVALID_CLIENT_HEADERS);
+  const client = clients.get(bodyId);
+  if (bodySecret !== undefined) return { client: checkSecret(client, bodySecret), method: 'client_secret_post' };
+  if (!client) throw new HttpError(401, 'invalid_client', 'Unknown client.', INVALID_CLIENT_HEADERS);
+  if (isConfidential(client)) throw new HttpError(401, 'invalid_client', `${client.client_id} is a confidential client: it must authenticate with its secret.`, INVALID_CLIENT_HEADERS);
+  if (!allowPublic) throw new HttpError(401, 'invalid_client', 'This endpoint needs an authenticated (confidential) client.', INVALID_CLIENT_HEADERS);
+  return { client, method: 'none' };
+}
+
+function checkSecret(client: Client | undefined, secret: string): Client {
+  // Compare even for an unknown client, so timing does not reveal which client ids exist.
+  const ok = secretsEqual(secret, client?.client_secret ?? '\u0000no-secret') && client !== undefined && isConfidential(client);
+  if (!ok) throw new HttpError(401, 'invalid_client', 'Client authentication failed.', INVALID_CLIENT_HEADERS);
+  return client!;
+}

@@ -1,0 +1,97 @@
+// The provider's pages: sign-in, consent, errors. They look like a familiar "Sign in with
+// Google" screen but say plainly that this is a local simulation, use no real logos, work
+// without JavaScript, and escape every string that came from a request.
+
+import { createHash } from 'node:crypto';
+import { SCOPE_DESCRIPTIONS, type Client, type User } from './directory.js';
+
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+const STYLE = `
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f0f4f9;color:#1f1f1f}
+.banner{background:#fff4d6;border-bottom:1px solid #e8c66a;padding:8px 16px;text-align:center;font-size:14px}
+main{max-width:460px;margin:40px auto;background:#fff;border-radius:28px;padding:36px 40px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.brand{font-size:22px;font-weight:600;letter-spacing:.2px}.brand small{font-size:12px;font-weight:700;color:#8a5a00;background:#fff4d6;border-radius:6px;padding:2px 6px;margin-left:6px;vertical-align:middle}
+h1{font-size:28px;font-weight:400;margin:16px 0 4px}p.sub{margin:0 0 24px;color:#444}
+label{display:block;font-size:14px;font-weight:600;margin:16px 0 4px}
+input[type=email],input[type=password]{width:100%;padding:13px 15px;font-size:16px;border:1px solid #747775;border-radius:4px}
+input:focus{outline:2px solid #0b57d0;border-color:#0b57d0}
+.actions{display:flex;justify-content:flex-end;gap:12px;margin-top:28px}
+button{font:inherit;font-weight:600;border-radius:20px;padding:9px 24px;border:1px solid transparent;cursor:pointer}
+button.primary{background:#0b57d0;color:#fff}button.secondary{background:#fff;color:#0b57d0;border-color:#747775}
+.error{background:#fce8e6;color:#8c1d18;border-radius:8px;padding:10px 14px;margin:12px 0}
+.note{font-size:14px;color:#444;margin-top:24px}
+ul.scopes{padding-left:20px}ul.scopes li{margin:6px 0}
+details{margin-top:24px;font-size:14px}table{border-collapse:collapse;margin-top:8px}td,th{text-align:left;padding:4px 10px 4px 0}code{font-size:13px}
+`;
+const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
+/** A strict CSP: no scripts at all, this page's one stylesheet, forms only to us (and the app). */
+export function pagePolicy(formTargets: string[] = []): string {
+  return [
+    "default-src 'none'",
+    `style-src ${STYLE_HASH}`,
+    `form-action 'self'${formTargets.map((target) => ` ${target}`).join('')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} – Mock Google (local simulation)</title><style>${STYLE}</style></head>
+<body><div class="banner" role="note"><strong>Local simulation.</strong> This is Mock Google, a teaching provider running on your computer. It is not Google and no real account is used.</div>
+<main><div class="brand">Mock Google<small>SIMULATION</small></div>
+${body}
+</main></body></html>`;
+}
+
+export function clientLabel(client: Client): string {
+  return client.client_name ?? client.client_id;
+}
+
+export function loginPage(options: { action: string; client: Client; users: User[]; loginHint?: string; error?: string }): string {
+  const { client } = options;
+  const demoAccounts = options.users
+    .map((user) => `<tr><td><code>${escapeHtml(user.email)}</code></td><td><code>${escapeHtml(user.password)}</code></td><td>${escapeHtml(user.name)}</td></tr>`)
+    .join('');
+  return layout('Sign in', `
+<h1>Sign in</h1>
+<p class="sub">to continue to <strong>${escapeHtml(clientLabel(client))}</strong></p>
+${options.error ? `<div class="error" role="alert">${escapeHtml(options.error)}</div>` : ''}
+<form method="post" action="${escapeHtml(options.action)}">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(options.loginHint ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<div class="actions"><button class="primary" type="submit">Next</button></div>
+</form>
+<p class="note">You type your password here, at the provider. ${escapeHtml(clientLabel(client))} never sees it: it only gets a short-lived code, then tokens.</p>
+<details open><summary>Demo accounts (this is a simulation, so the passwords are shown)</summary>
+<table><thead><tr><th>Email</th><th>Password</th><th>Name</th></tr></thead><tbody>${demoAccounts}</tbody></table></details>`);
+}
+
+export function consentPage(options: { action: string; client: Client; user: User; scopes: string[] }): string {
+  const items = options.scopes.map((scope) => `<li>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`).join('');
+  return layout('Allow access?', `
+<h1>${escapeHtml(clientLabel(options.client))} wants to access your Mock Google account</h1>
+<p class="sub">Signed in as <strong>${escapeHtml(options.user.email)}</strong></p>
+<p>This will allow it to:</p>
+<ul class="scopes">${items}</ul>
+<form method="post" action="${escapeHtml(options.action)}">
+<div class="actions"><button class="secondary" type="submit" name="decision" value="deny">Deny</button><button class="primary" type="submit" name="decision" value="allow">Allow</button></div>
+</form>
+<p class="note">Allowing sends the app back a one-time authorization code, not your password.</p>`);
+}
+
+export function errorPage(title: string, message: string): string {
+  return layout(title, `<h1>${escapeHtml(title)}</h1><div class="error" role="alert">${escapeHtml(message)}</div>
+<p class="note">For your safety Mock Google does not send you back to the app: the request did not prove where it came from.</p>`);
+}
+
+export function signedOutPage(): string {
+  return layout('Signed out', '<h1>You are signed out</h1><p class="sub">You can close this tab.</p>');
+}
