@@ -30,6 +30,8 @@ export interface ProviderOptions {
   /** Seconds; default 86 400. */
   refreshTokenTtl?: number;
   nowMs?: () => number;
+  /** Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten them. */
+  timeouts?: { headersMs?: number; requestMs?: number };
   /** Called once per request, after the response is sent. */
   onRequest?: (event: RequestEvent) => void;
 }
@@ -82,7 +84,15 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   const key = await createSigningKey();
   let state: ProviderState | undefined;
 
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (request, response) => {
+  const headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  const server: Server = createServer({
+    maxHeaderSize: 16 * 1024,
+    headersTimeout,
+    requestTimeout: Math.max(options.timeouts?.requestMs ?? 30_000, headersTimeout),
+    keepAliveTimeout: 5_000,
+    // How often Node looks for slow clients; never slower than a quarter of the headers limit.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)),
+  }, (request, response) => {
     void route(state!, request, response, options.onRequest);
   });
   await new Promise<void>((resolve, reject) => {
