@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureLoad } from './load.mjs';
 import { measureStartup } from './startup.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -32,6 +33,24 @@ const lines = [
   '| --- | ---: | ---: |',
   ...startup.map((row) => `| ${row.name} | ${row.medianMs} ms | ${row.ratio}× |`),
 ];
+if (!process.argv.includes('--startup-only')) {
+  const flows = Number(process.env.BENCH_FLOWS ?? 20_000);
+  // Long enough for every code (60 s) to expire and the provider's sweep (every 5 s) to drop it.
+  const settleSeconds = Number(process.env.BENCH_SETTLE_SECONDS ?? 70);
+  const load = [];
+  for (const name of ['jwt-vs-oauth', 'oauth2-mock-server', 'oidc-provider']) {
+    console.error(`Load: ${flows} flows at 16 concurrent clients against ${name}, then ${settleSeconds} s for codes to expire…`);
+    load.push(await measureLoad(name, { flows, concurrency: 16, settleSeconds }));
+  }
+  const ours = load[0];
+  lines.push(
+    '',
+    `| Provider: ${flows} complete flows (authorize, token, userinfo), 16 concurrent clients | flows/s | ours ÷ theirs | p50 | p99 | errors | heap before → after → after codes expire |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...load.map((row) => `| ${row.name === 'jwt-vs-oauth' ? 'jwt-vs-oauth provider (`--auto-approve`)' : row.name} | ${row.flowsPerSecond} | ${row === ours ? '1×' : `${(ours.flowsPerSecond / row.flowsPerSecond).toFixed(2)}×`} | ${row.p50Ms} ms | ${row.p99Ms} ms | ${row.errors} | ${row.heapBeforeMb} → ${row.heapAfterMb} → ${row.heapSettledMb} MB |`),
+  );
+  for (const row of load) if (row.errors) console.error(`${row.name}: ${row.errors} flows failed; the first: ${row.firstError}`);
+}
 const table = lines.join('\n');
 console.log(table);
 

@@ -13,7 +13,7 @@ rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { bin: 'src/cli/bin.ts' },
+  entryPoints: { bin: 'src/cli/bin.ts', provider: 'src/library/provider.ts' },
   outdir: dist,
   bundle: true,
   splitting: true,

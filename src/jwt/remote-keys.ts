@@ -63,6 +63,7 @@ export async function fetchJwks(urlText: string, timeoutMs = DEFAULT_FETCH_TIMEO
 
 export interface DiscoveredIssuer {
   issuer: string;
+  metadata: Record<string, unknown>;
   jwksUri: string;
   keys: LoadedKey[];
 }
@@ -81,5 +82,5 @@ export async function discoverIssuer(issuerText: string, timeoutMs = DEFAULT_FET
     throw new FetchError('ERR_DISCOVERY_ISSUER_MISMATCH', `The discovery document names issuer ${JSON.stringify(metadata.issuer)}, not ${issuer}.`);
   }
   const keys = await fetchJwks(metadata.jwks_uri, timeoutMs, 'jwks_uri');
-  return { issuer: metadata.issuer, jwksUri: metadata.jwks_uri, keys };
+  return { issuer: metadata.issuer, metadata, jwksUri: metadata.jwks_uri, keys };
 }

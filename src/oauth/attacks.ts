@@ -1,0 +1,167 @@
+// Attacks replayed against the demo, each stopped by one defence that a standard requires:
+// a replayed code, a code redeemed without PKCE, a forged callback (CSRF), a response from
+// another issuer (mix-up), and an unregistered redirect_uri (open redirect).
+
+import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_USERS } from '../provider/directory.js';
+import type { Narrator, Outcome, Step } from './steps.js';
+import { signInAtProvider, UserAgent, type RecordedExchange } from './user-agent.js';
+import { DEMO_CLIENT, lastEvent, type DemoWorld } from './world.js';
+
+export const ATTACKS = {
+  'stolen-code': 'a code replayed by someone who copied it from a log or browser history',
+  'no-pkce': 'an intercepted code redeemed without the PKCE verifier',
+  csrf: 'a callback with a state the browser never made (login CSRF)',
+  'mix-up': 'a response that claims to come from another issuer',
+  'open-redirect': 'an authorization request with an unregistered redirect_uri',
+} as const;
+
+export type AttackName = keyof typeof ATTACKS;
+
+export function isAttackName(name: string): name is AttackName {
+  return Object.hasOwn(ATTACKS, name);
+}
+
+const ASHA = { email: DEFAULT_USERS[0]!.email, password: DEFAULT_USERS[0]!.password, allow: true };
+const RAVI = { email: DEFAULT_USERS[1]!.email, password: DEFAULT_USERS[1]!.password, allow: true };
+const basic = `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}`;
+
+function attackStep(number: number, total: number, title: string, parts: Partial<Step>): Step {
+  return { number, total, title, text: [], arrows: [], exchanges: [], ...parts };
+}
+
+/** Runs the victim's sign-in up to the redirect back, without letting the browser deliver it. */
+async function codeForVictim(world: DemoWorld, agent: UserAgent, user = ASHA): Promise<{ callbackUrl: string; exchanges: RecordedExchange[] }> {
+  const toApp = await agent.request('GET', `${world.app.url}/login`);
+  const signedIn = await signInAtProvider(agent, toApp.response.headers.location!, user);
+  return { callbackUrl: signedIn.callbackUrl!, exchanges: [toApp, ...signedIn.exchanges] };
+}
+
+function tokenRequest(world: DemoWorld, attacker: UserAgent, code: string, verifier: string | undefined, redirectUri: string): Promise<RecordedExchange> {
+  const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
+  if (verifier !== undefined) form.code_verifier = verifier;
+  return attacker.request('POST', `${world.provider.issuer}/token`, { form, headers: { authorization: basic, accept: 'application/json' } });
+}
+
+export async function runAttack(name: AttackName, world: DemoWorld, narrator: Narrator): Promise<Outcome> {
+  const victim = new UserAgent();
+  const attacker = new UserAgent();
+
+  if (name === 'stolen-code') {
+    const { callbackUrl } = await codeForVictim(world, victim);
+    await victim.request('GET', callbackUrl);
+    const code = new URL(callbackUrl).searchParams.get('code')!;
+    const verifier = lastEvent(world, 'login-started')!.login.codeVerifier;
+    narrator.show(attackStep(1, 3, 'Asha signs in; the app redeems its code', {
+      text: ['A normal sign-in. The code in the redirect URL ends up in the browser history, and in a proxy log. The attacker copies it, and (worst case) even the PKCE verifier and the app\'s credentials.'],
+      arrows: [{ from: 'app', to: 'provider', label: 'POST /token (first use) → 200' }],
+      exchanges: [{ who: 'the app (back channel)', exchange: lastEvent(world, 'token-exchange')!.exchange }],
+    }));
+    await narrator.pause();
+    const replay = await tokenRequest(world, attacker, code, verifier, world.app.redirectUri);
+    narrator.show(attackStep(2, 3, 'The attacker replays the same code', {
+      text: ['Codes are single use. The provider refuses the second use with invalid_grant, and because a replay means the code leaked, it also revokes every token issued from it (RFC 6749 §4.1.2).'],
+      arrows: [{ from: 'attacker', to: 'provider', label: 'POST /token (same code) → 400 invalid_grant' }],
+      exchanges: [{ who: 'the attacker', exchange: replay }],
+    }));
+    await narrator.pause();
+    const accessToken = (JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { access_token: string }).access_token;
+    const after = await victim.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    narrator.show(attackStep(3, 3, 'The tokens from that code are dead too', {
+      text: ['Even the access token the app got from the first use is refused now: the leak costs the attacker everything and the user one more sign-in.'],
+      arrows: [{ from: 'app', to: 'provider', label: 'GET /userinfo → 401 revoked' }],
+      exchanges: [{ who: 'the app (back channel)', exchange: after }],
+    }));
+    const stopped = replay.response.status === 400 && after.response.status === 401;
+    return { ok: stopped, summary: stopped ? 'Stopped: single-use codes, and revocation of everything issued from a replayed code (RFC 6749 §4.1.2).' : 'NOT stopped: the replayed code was accepted.' };
+  }
+
+  if (name === 'no-pkce') {
+    const { callbackUrl } = await codeForVictim(world, victim);
+    const code = new URL(callbackUrl).searchParams.get('code')!;
+    narrator.show(attackStep(1, 3, 'The code is intercepted on its way back', {
+      text: ['On a phone, a malicious app can register the same redirect scheme and receive the code meant for the real app. Suppose the attacker even knows the client credentials (a public client has none).'],
+      arrows: [{ from: 'provider', to: 'attacker', label: '303 …/callback?code=… (intercepted)' }],
+    }));
+    await narrator.pause();
+    const theft = await tokenRequest(world, attacker, code, undefined, world.app.redirectUri);
+    narrator.show(attackStep(2, 3, 'The attacker redeems it without the verifier', {
+      text: ['The code was issued with a PKCE challenge, so the token endpoint demands the code_verifier, which never left the real app. Without it: invalid_grant (RFC 7636 §4.6; RFC 9700 §2.1.1 requires PKCE).'],
+      arrows: [{ from: 'attacker', to: 'provider', label: 'POST /token (no code_verifier) → 400' }],
+      exchanges: [{ who: 'the attacker', exchange: theft }],
+    }));
+    await narrator.pause();
+    const delivered = await victim.request('GET', callbackUrl);
+    const signedIn = lastEvent(world, 'signed-in');
+    narrator.show(attackStep(3, 3, 'The real app still signs Asha in', {
+      text: [signedIn ? `The real app holds the verifier, so its own exchange works: signed in as ${signedIn.name}.` : 'The real app could not finish.'],
+      arrows: [{ from: 'browser', to: 'app', label: 'GET /callback → app redeems with its verifier → 200' }],
+      exchanges: [{ who: 'the browser', exchange: delivered }],
+    }));
+    const stopped = theft.response.status === 400;
+    return { ok: stopped && Boolean(signedIn), summary: stopped ? 'Stopped: PKCE. Only the app that made the code_verifier can redeem the code (RFC 7636, RFC 9700 §2.1.1).' : 'NOT stopped: the code was redeemed without PKCE.' };
+  }
+
+  if (name === 'csrf') {
+    const attackerCode = await codeForVictim(world, attacker, RAVI);
+    narrator.show(attackStep(1, 3, 'The attacker gets a code for the attacker\'s own account', {
+      text: ['Ravi (the attacker) starts a sign-in at Swaad with his own account and stops before his browser returns to the app. He now holds a valid callback URL with his code and his state.'],
+      arrows: [{ from: 'attacker', to: 'provider', label: 'sign in as ravi → callback URL kept' }],
+    }));
+    await narrator.pause();
+    await victim.request('GET', `${world.app.url}/login`);
+    const forged = await victim.request('GET', attackerCode.callbackUrl);
+    const rejected = lastEvent(world, 'callback-rejected');
+    narrator.show(attackStep(2, 3, 'He makes Asha\'s browser open it', {
+      text: ['A hidden image or link on a page Asha visits loads the callback URL in her browser. If the app accepted it, Asha would be signed in as Ravi, and whatever she saved (a card, an address) would land in his account.'],
+      arrows: [{ from: 'browser', to: 'app', label: 'GET /callback?code=ravi\'s&state=ravi\'s' }],
+      exchanges: [{ who: 'Asha\'s browser', exchange: forged }],
+    }));
+    await narrator.pause();
+    narrator.show(attackStep(3, 3, 'The app refuses: the state is not this browser\'s', {
+      text: [rejected ? `${rejected.reason} ${rejected.defence} (${rejected.reference}).` : 'The app did not refuse it.'],
+      arrows: [{ from: 'app', to: 'browser', label: '400 sign-in refused' }],
+    }));
+    const stopped = forged.response.status === 400 && !lastEvent(world, 'signed-in');
+    return { ok: stopped, summary: stopped ? 'Stopped: state. The app accepts only answers to the login this browser started (RFC 6749 §10.12).' : 'NOT stopped: the forged callback was accepted.' };
+  }
+
+  if (name === 'mix-up') {
+    const { callbackUrl } = await codeForVictim(world, victim);
+    const tampered = new URL(callbackUrl);
+    tampered.searchParams.set('iss', 'https://evil-idp.example');
+    narrator.show(attackStep(1, 2, 'A response that names another provider', {
+      text: ['An app that supports several providers can be tricked into sending a code from one provider to another one controlled by the attacker. The defence: every response names its issuer (iss), and the app checks it against the provider it started with.'],
+      arrows: [{ from: 'browser', to: 'app', label: 'GET /callback?code&state&iss=https://evil-idp.example' }],
+    }));
+    await narrator.pause();
+    const response = await victim.request('GET', tampered.href);
+    const rejected = lastEvent(world, 'callback-rejected');
+    narrator.show(attackStep(2, 2, 'The app refuses it before using the code', {
+      text: [rejected ? `${rejected.reason} ${rejected.defence} (${rejected.reference}).` : 'The app did not refuse it.'],
+      arrows: [{ from: 'app', to: 'browser', label: '400 sign-in refused' }],
+      exchanges: [{ who: 'the browser', exchange: response }],
+    }));
+    const stopped = response.response.status === 400 && !lastEvent(world, 'signed-in');
+    return { ok: stopped, summary: stopped ? 'Stopped: the iss response parameter (RFC 9207), checked by the app.' : 'NOT stopped.' };
+  }
+
+  // open-redirect
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(`${world.provider.issuer}/authorize`);
+  const parameters = { response_type: 'code', client_id: DEMO_CLIENT.id, redirect_uri: 'https://evil.example/steal', scope: 'openid email', state: 'x', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  for (const [key, value] of Object.entries(parameters)) url.searchParams.set(key, value);
+  narrator.show(attackStep(1, 2, 'A link that would send the code to the attacker', {
+    text: ['The attacker mails Asha a real-looking "Login with Google" link for Swaad, but with redirect_uri=https://evil.example/steal. If the provider followed it, the code (or an error page full of details) would go to the attacker.'],
+    arrows: [{ from: 'browser', to: 'provider', label: 'GET /authorize?redirect_uri=https://evil.example/steal' }],
+  }));
+  await narrator.pause();
+  const response = await victim.request('GET', url.href);
+  narrator.show(attackStep(2, 2, 'The provider shows an error page and redirects nowhere', {
+    text: ['redirect_uri is compared exactly with the addresses registered for demo-app. It does not match, so the provider cannot trust any redirect: it shows an error page itself (RFC 6749 §4.1.2.1, RFC 9700 §2.1 and §4.11).'],
+    arrows: [{ from: 'provider', to: 'browser', label: '400 error page, no Location' }],
+    exchanges: [{ who: 'the browser', exchange: response }],
+  }));
+  const stopped = response.response.status === 400 && response.response.headers.location === undefined;
+  return { ok: stopped, summary: stopped ? 'Stopped: exact redirect_uri matching, and an error page instead of a redirect (RFC 9700 §2.1).' : 'NOT stopped: the provider redirected.' };
+}

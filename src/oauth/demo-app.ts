@@ -1,0 +1,162 @@
+// "Swaad", a small food-ordering web app with a "Login with Google" button: the OAuth client of
+// the demo. It makes state, nonce and a PKCE pair, checks iss and state on the way back, swaps the
+// code for tokens, verifies the ID token with the same core as `verify`, and calls userinfo.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { discoverIssuer } from '../jwt/remote-keys.js';
+import { verifyToken, type VerifyResult } from '../jwt/verify.js';
+import { escapeHtml } from '../provider/pages.js';
+import { UserAgent, type RecordedExchange } from './user-agent.js';
+
+export interface LoginStarted {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  codeChallenge: string;
+  authorizationUrl: string;
+}
+
+export type AppEvent =
+  | { kind: 'login-started'; login: LoginStarted }
+  | { kind: 'callback-received'; url: string }
+  | { kind: 'callback-rejected'; reason: string; defence: string; reference: string }
+  | { kind: 'denied'; error: string; description: string }
+  | { kind: 'token-exchange'; exchange: RecordedExchange }
+  | { kind: 'id-token-verified'; verification: VerifyResult; nonceMatches: boolean }
+  | { kind: 'userinfo'; exchange: RecordedExchange }
+  | { kind: 'signed-in'; name: string; email: string }
+  | { kind: 'failed'; message: string };
+
+export interface DemoApp {
+  url: string;
+  redirectUri: string;
+  close(): Promise<void>;
+}
+
+interface Session {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:560px;margin:48px auto;padding:0 16px;color:#222}h1{color:#b3261e}a.button{display:inline-block;background:#fff;border:1px solid #999;border-radius:4px;padding:10px 18px;color:#222;text-decoration:none;font-weight:600}.note{color:#555;font-size:14px}.ok{background:#e6f4ea;padding:12px;border-radius:8px}.bad{background:#fce8e6;padding:12px;border-radius:8px}';
+
+const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} – Swaad (demo app)</title><style>${STYLE}</style></head><body><h1>Swaad</h1><p class="note">A demo food-ordering app on your computer: the OAuth client in this lesson.</p>${body}</body></html>`;
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void }): Promise<DemoApp> {
+  const sessions = new Map<string, Session>();
+  const backChannel = new UserAgent();
+  const discovered = await discoverIssuer(options.issuer);
+  const metadata = discovered.metadata as Record<string, string>;
+  let redirectUri = '';
+  const emit = options.onEvent;
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: Error) => {
+      emit({ kind: 'failed', message: error.message });
+      if (!response.headersSent) send(response, 500, page('Something went wrong', `<p class="bad">${escapeHtml(error.message)}</p>`));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', redirectUri);
+    if (url.pathname === '/') {
+      return send(response, 200, page('Welcome', '<p>Hungry? Sign in to order.</p><p><a class="button" href="/login">Login with Google</a></p><p class="note">"Google" here is Mock Google, a local simulation.</p>'));
+    }
+    if (url.pathname === '/login') {
+      // Step 1: fresh state (CSRF), nonce (ID token replay) and PKCE pair (code interception), kept in this browser's session.
+      const session: Session = { state: random(), nonce: random(), codeVerifier: random() };
+      const sessionId = random();
+      sessions.set(sessionId, session);
+      const codeChallenge = createHash('sha256').update(session.codeVerifier).digest('base64url');
+      const authorizationUrl = new URL(metadata.authorization_endpoint!);
+      const parameters = { response_type: 'code', client_id: options.clientId, redirect_uri: redirectUri, scope: 'openid profile email', state: session.state, nonce: session.nonce, code_challenge: codeChallenge, code_challenge_method: 'S256' };
+      for (const [name, value] of Object.entries(parameters)) authorizationUrl.searchParams.set(name, value);
+      emit({ kind: 'login-started', login: { state: session.state, nonce: session.nonce, codeVerifier: session.codeVerifier, codeChallenge, authorizationUrl: authorizationUrl.href } });
+      response.writeHead(302, { location: authorizationUrl.href, 'set-cookie': `swaad_session=${sessionId}; Path=/; HttpOnly; SameSite=Lax`, 'cache-control': 'no-store' });
+      return void response.end();
+    }
+    if (url.pathname === '/callback') return callback(request, response, url);
+    send(response, 404, page('Not found', '<p>Nothing here.</p>'));
+  }
+
+  function reject(response: ServerResponse, reason: string, defence: string, reference: string): void {
+    emit({ kind: 'callback-rejected', reason, defence, reference });
+    send(response, 400, page('Sign-in refused', `<p class="bad">${escapeHtml(reason)}</p><p class="note">${escapeHtml(defence)} (${escapeHtml(reference)}). You can return to the terminal.</p>`));
+  }
+
+  async function callback(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    emit({ kind: 'callback-received', url: url.href });
+    const sessionId = /(?:^|;\s*)swaad_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+    const session = sessionId ? sessions.get(sessionId) : undefined;
+    const parameters = url.searchParams;
+    // RFC 9207: the response must come from the provider this login was started with (mix-up attacks).
+    if (parameters.get('iss') !== options.issuer) {
+      return reject(response, `The response names issuer ${JSON.stringify(parameters.get('iss'))}, but this login was started with ${options.issuer}.`, 'iss check: a response from another provider is refused (mix-up defence)', 'RFC 9207, RFC 9700 §4.4');
+    }
+    // State ties the response to this browser's own login (CSRF); it is used once.
+    if (!session || parameters.get('state') !== session.state) {
+      return reject(response, session ? 'The state in the response does not match the one this browser sent.' : 'This browser never started a login, so the response cannot be its own.', 'state check: a response this browser did not ask for is refused (CSRF defence)', 'RFC 6749 §10.12, RFC 9700 §4.7');
+    }
+    sessions.delete(sessionId!);
+    const error = parameters.get('error');
+    if (error) {
+      emit({ kind: 'denied', error, description: parameters.get('error_description') ?? '' });
+      return send(response, 200, page('Not signed in', `<p class="bad">You did not allow Swaad to sign you in (${escapeHtml(error)}).</p><p>You can return to the terminal.</p>`));
+    }
+    const code = parameters.get('code') ?? '';
+    // Step 5: the back channel. The code, the redirect_uri and the PKCE verifier go to the token endpoint, with the app's own credentials.
+    const tokenExchange = await backChannel.request('POST', metadata.token_endpoint!, {
+      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: session.codeVerifier },
+      headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`, accept: 'application/json' },
+    });
+    emit({ kind: 'token-exchange', exchange: tokenExchange });
+    if (tokenExchange.response.status !== 200) {
+      return reject(response, `The token endpoint refused the code: ${tokenExchange.response.body}`, 'the provider checks the code, the client, the redirect_uri and PKCE', 'RFC 6749 §4.1.3, RFC 7636 §4.6');
+    }
+    const tokens = JSON.parse(tokenExchange.response.body) as { id_token: string; access_token: string };
+    // Step 6: the ID token is checked like any JWT (signature with the provider's keys, iss, aud, exp), plus the nonce.
+    const verification = await verifyToken(tokens.id_token, { keys: discovered.keys, issuer: options.issuer, audience: [options.clientId], clockTolerance: 0, now: Math.floor(Date.now() / 1000) });
+    const idClaims = typeof verification.payload === 'object' ? verification.payload : {};
+    const nonceMatches = idClaims.nonce === session.nonce;
+    emit({ kind: 'id-token-verified', verification, nonceMatches });
+    if (!verification.valid || !nonceMatches) {
+      return reject(response, verification.valid ? 'The ID token carries another nonce.' : `The ID token is not valid: ${verification.verdict}`, 'ID token validation', 'OIDC Core §3.1.3.7');
+    }
+    // Step 7: the access token is for the API (userinfo), not for the app to read.
+    const userinfo = await backChannel.request('GET', metadata.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
+    emit({ kind: 'userinfo', exchange: userinfo });
+    const profile = JSON.parse(userinfo.response.body) as { name?: string; email?: string };
+    emit({ kind: 'signed-in', name: profile.name ?? String(idClaims.sub), email: profile.email ?? '' });
+    send(response, 200, page('Signed in', `<p class="ok">Welcome, ${escapeHtml(profile.name ?? 'friend')}! You are signed in to Swaad as ${escapeHtml(profile.email ?? '')}.</p><p><strong>You can return to the terminal.</strong></p><p class="note">Swaad never saw your password: it got a one-time code, then tokens.</p>`));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  redirectUri = `${base}/callback`;
+  return {
+    url: base,
+    redirectUri,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function send(response: ServerResponse, status: number, html: string): void {
+  response.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; frame-ancestors 'none'`,
+    'cache-control': 'no-store',
+  });
+  response.end(html);
+}

@@ -1,0 +1,271 @@
+// The step-through "Login with Google": eight steps from the click to the recap, each tied to
+// the real HTTP exchanges. The terminal can play the browser (UserAgent), or a real browser can.
+
+import { decodeToken } from '../jwt/decode.js';
+import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
+import type { Arrow, Narrator, Outcome, ShownExchange, Step } from './steps.js';
+import { formOf, UserAgent, type RecordedExchange } from './user-agent.js';
+import { lastEvent, type DemoWorld } from './world.js';
+
+export const TOTAL_STEPS = 8;
+
+export function shorten(value: string, keep = 10): string {
+  return value.length <= keep * 2 + 3 ? value : `${value.slice(0, keep)}…${value.slice(-keep)}`;
+}
+
+function step(number: number, title: string, parts: Partial<Step>): Step {
+  return { number, total: TOTAL_STEPS, title, text: [], arrows: [], exchanges: [], ...parts };
+}
+
+const browser = (exchange: RecordedExchange): ShownExchange => ({ who: 'the browser', exchange });
+const backChannel = (exchange: RecordedExchange): ShownExchange => ({ who: 'the app, server to server (back channel)', exchange });
+
+export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
+  const login = lastEvent(world, 'login-started')!.login;
+  return step(1, 'You click "Login with Google"', {
+    text: [
+      'The app does not ask for your password. It makes three random values, keeps them in your browser session, and sends your browser to the provider with an authorization request.',
+    ],
+    facts: [
+      { name: 'client_id', value: 'demo-app', meaning: 'which app is asking' },
+      { name: 'redirect_uri', value: world.app.redirectUri, meaning: 'where the answer must go; the provider only accepts addresses registered for this app' },
+      { name: 'scope', value: 'openid profile email', meaning: '"openid" makes this OpenID Connect (sign-in); profile and email ask for those claims' },
+      { name: 'state', value: shorten(login.state), meaning: 'random; must come back unchanged, so the app knows the answer belongs to this browser (CSRF)' },
+      { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request (replay)' },
+      { name: 'code_verifier', value: shorten(login.codeVerifier), meaning: 'random secret the app keeps; never sent in the browser' },
+      { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), sent now with code_challenge_method=S256 (PKCE, RFC 7636)' },
+    ],
+    arrows: [
+      { from: 'browser', to: 'app', label: 'GET /login' },
+      { from: 'app', to: 'browser', label: '302 → provider /authorize' },
+    ],
+    exchanges: exchange ? [browser(exchange)] : [],
+  });
+}
+
+export function stepTwo(exchange?: RecordedExchange): Step {
+  return step(2, 'The provider\'s sign-in page', {
+    text: [
+      'Your browser is now at Mock Google, not at the app. The password is typed here, at the provider, and is never sent to the app. That is why a native app must open the system browser rather than an embedded web view it could read (RFC 8252 §8.12).',
+    ],
+    arrows: [
+      { from: 'browser', to: 'provider', label: 'GET /authorize?client_id&redirect_uri&…' },
+      { from: 'provider', to: 'browser', label: '200 sign-in page' },
+    ],
+    exchanges: exchange ? [browser(exchange)] : [],
+  });
+}
+
+export function stepThree(exchanges: RecordedExchange[], allowed: boolean, scopes: string[]): Step {
+  return step(3, allowed ? 'Consent: you allow it' : 'Consent: you deny it', {
+    text: [
+      'Signed in, the provider asks whether this app may have what it asked for, in plain words:',
+      ...scopes.map((scope) => `  • ${SCOPE_DESCRIPTIONS[scope] ?? scope} (${scope})`),
+      allowed ? 'You chose Allow.' : 'You chose Deny.',
+    ],
+    arrows: [
+      { from: 'browser', to: 'provider', label: 'POST email + password' },
+      { from: 'provider', to: 'browser', label: '200 consent page' },
+      { from: 'browser', to: 'provider', label: `POST decision=${allowed ? 'allow' : 'deny'}` },
+    ],
+    exchanges: exchanges.map(browser),
+  });
+}
+
+export function stepFour(world: DemoWorld, callbackUrl: string, exchange?: RecordedExchange): Step {
+  const parameters = new URL(callbackUrl).searchParams;
+  const denied = parameters.has('error');
+  const state = lastEvent(world, 'login-started')!.login.state;
+  return step(4, denied ? 'Back to the app with an error' : 'Back to the app with a code, not a token', {
+    text: denied
+      ? ['The provider sends the browser back with error=access_denied, and still with state and iss, so the app can tell whose answer this is.']
+      : [
+          'Fact check: the article\'s step 4 says the provider "sends an access token". In the authorization code flow it sends the browser back with a short-lived, single-use authorization code. A code in a URL can leak (history, logs), so it is worth nothing without the app\'s PKCE verifier and credentials.',
+        ],
+    facts: [
+      ...(denied
+        ? [{ name: 'error', value: parameters.get('error')!, meaning: parameters.get('error_description') ?? '' }]
+        : [{ name: 'code', value: shorten(parameters.get('code') ?? ''), meaning: 'one-time, valid 60 s, bound to this client, redirect_uri and PKCE challenge' }]),
+      { name: 'state', value: shorten(parameters.get('state') ?? ''), meaning: parameters.get('state') === state ? 'unchanged: the app will check it matches its session' : 'does NOT match' },
+      { name: 'iss', value: parameters.get('iss') ?? '', meaning: 'names the provider that answered (RFC 9207), against mix-up attacks' },
+    ],
+    arrows: [
+      { from: 'provider', to: 'browser', label: `303 → app /callback?${denied ? 'error' : 'code'}&state&iss` },
+      { from: 'browser', to: 'app', label: `GET /callback?${denied ? 'error' : 'code'}=…` },
+    ],
+    exchanges: exchange ? [browser(exchange)] : [],
+  });
+}
+
+export function stepFive(world: DemoWorld): Step {
+  const tokenExchange = lastEvent(world, 'token-exchange')!.exchange;
+  return step(5, 'The app swaps the code for tokens', {
+    text: [
+      'Server to server, out of the browser\'s sight, the app sends the code, its redirect_uri and the PKCE code_verifier to the token endpoint. It is a confidential client (a server that can keep a secret), so it also proves who it is with its client secret (HTTP Basic). A public client, such as a single-page app, has no secret and relies on PKCE alone.',
+      'The provider checks that the code is fresh and unused, was issued to this client for this redirect_uri, and that SHA-256 of the verifier equals the challenge from step 1. Only then does it answer with tokens.',
+    ],
+    arrows: [
+      { from: 'app', to: 'provider', label: 'POST /token code + code_verifier + secret' },
+      { from: 'provider', to: 'app', label: '200 {access_token, id_token}' },
+    ],
+    exchanges: [backChannel(tokenExchange)],
+  });
+}
+
+export function stepSix(world: DemoWorld): Step {
+  const tokens = JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { id_token: string; access_token: string };
+  const verified = lastEvent(world, 'id-token-verified')!;
+  const now = Math.floor(Date.now() / 1000);
+  const decode = (token: string) => decodeToken(token, now);
+  const idToken = decode(tokens.id_token);
+  const accessToken = decode(tokens.access_token);
+  return step(6, 'Two tokens, two jobs', {
+    text: [
+      'The ID token is a JWT for the app: who signed in (sub, unique at this issuer), when, and for which app (aud is the app\'s client_id). It is what makes this OpenID Connect, the sign-in layer on top of OAuth 2.0.',
+      'The access token is for the API: what the app may do (scope) and for which API (aud). Here it is a JWT too (RFC 9068, typ at+jwt), but an app must treat access tokens as opaque, and must never send the ID token to an API.',
+      'The app checks the ID token with the provider\'s public keys from /jwks: the same checks as `jwt-vs-oauth verify`, plus the nonce from step 1.',
+    ],
+    tokens: [
+      { label: 'ID token (for the app)', token: tokens.id_token, claims: idToken.payload as Record<string, unknown>, header: idToken.header },
+      { label: 'Access token (for the API)', token: tokens.access_token, claims: accessToken.payload as Record<string, unknown>, header: accessToken.header },
+    ],
+    verification: { result: verified.verification, nonceMatches: verified.nonceMatches },
+    arrows: [{ from: 'app', to: 'app', label: 'verify the ID token with /jwks' }],
+  });
+}
+
+export function stepSeven(world: DemoWorld): Step {
+  return step(7, 'The app calls the API with the access token', {
+    text: ['The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.'],
+    arrows: [
+      { from: 'app', to: 'provider', label: 'GET /userinfo Bearer <access token>' },
+      { from: 'provider', to: 'app', label: '200 {sub, name, email}' },
+    ],
+    exchanges: [backChannel(lastEvent(world, 'userinfo')!.exchange)],
+  });
+}
+
+/** Proof from the exchanges themselves: nothing the app sent or received contained the password. */
+export function appNeverSawPassword(world: DemoWorld, browserExchanges: RecordedExchange[], password: string): boolean {
+  const appOrigin = new URL(world.app.url).origin;
+  const appSide = [
+    ...browserExchanges.filter((exchange) => new URL(exchange.request.url).origin === appOrigin),
+    ...world.appEvents.flatMap((event) => ('exchange' in event ? [event.exchange] : [])),
+  ];
+  return !appSide.some((exchange) => JSON.stringify(exchange).includes(password));
+}
+
+export function stepEight(signedIn: boolean, passwordStayedAtProvider: boolean): Step {
+  return step(8, 'Recap', {
+    text: [
+      'The article\'s five steps, mapped onto what you just saw:',
+      '  1 "User clicks Login with Google"  → step 1 (state, nonce, PKCE made by the app)',
+      '  2 "Google asks permission"         → steps 2 and 3 (sign-in at the provider, then consent)',
+      '  3 "User approves"                  → step 3 (Allow)',
+      '  4 "Google sends an access token"   → steps 4 and 5: first a one-time code, then tokens over the back channel',
+      '  5 "App uses token"                 → steps 6 and 7 (the ID token for the app, the access token for the API)',
+      passwordStayedAtProvider
+        ? '✓ The app never saw the password: it appears in none of the requests the app received or made.'
+        : '✗ The password appeared in a request the app handled.',
+      signedIn
+        ? 'JWT and OAuth together: OAuth 2.0 (with OpenID Connect on top) decided who gets which token; the tokens themselves were JWTs, checked like any JWT.'
+        : 'You denied consent, so no code and no token were issued; the app handled access_denied.',
+      'What would go wrong without…',
+      '  • state: an attacker could make your browser finish a login the attacker started (login CSRF). Try: --attack csrf',
+      '  • PKCE: a stolen code could be redeemed by whoever intercepted it. Try: --attack no-pkce',
+      '  • short-lived tokens: a leaked bearer token works for whoever holds it until it expires; access tokens here live 1 hour, codes 60 seconds.',
+    ],
+  });
+}
+
+const SCOPES = ['openid', 'profile', 'email'];
+
+/** The terminal plays the browser: the same HTTP requests a browser would make. */
+export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, options: { deny: boolean }): Promise<Outcome> {
+  const agent = new UserAgent();
+  const toApp = await agent.request('GET', `${world.app.url}/login`);
+  narrator.show(stepOne(world, toApp));
+  await narrator.pause();
+
+  const authorizationUrl = toApp.response.headers.location!;
+  const loginPage = await agent.request('GET', authorizationUrl);
+  narrator.show(stepTwo(loginPage));
+  const users = world.provider.state.config.users;
+  let consentPage: RecordedExchange | undefined;
+  const loginExchanges: RecordedExchange[] = [];
+  let password = '';
+  for (let attempt = 0; attempt < 3 && !consentPage; attempt++) {
+    const form = formOf(loginExchanges.at(-1)?.response.body ?? loginPage.response.body, authorizationUrl)!;
+    const credentials = await narrator.credentials(users[0]!.email, users);
+    password = credentials.password;
+    const answer = await agent.request('POST', form.action, { form: credentials });
+    loginExchanges.push(answer);
+    if (answer.response.status === 200) consentPage = answer;
+    else narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
+  }
+  if (!consentPage) return { ok: false, summary: 'Three wrong passwords: the sign-in stopped.' };
+
+  const allow = options.deny ? false : await narrator.consent('Swaad (demo-app)', SCOPES);
+  const decision = await agent.request('POST', formOf(consentPage.response.body, authorizationUrl)!.action, { form: { decision: allow ? 'allow' : 'deny' } });
+  narrator.show(stepThree([...loginExchanges, decision], allow, SCOPES));
+  await narrator.pause();
+
+  const callbackUrl = decision.response.headers.location!;
+  const callback = await agent.request('GET', callbackUrl);
+  narrator.show(stepFour(world, callbackUrl, callback));
+  await narrator.pause();
+  const browserExchanges = agent.exchanges;
+
+  if (!allow) {
+    const denied = lastEvent(world, 'denied');
+    narrator.show(stepEight(false, appNeverSawPassword(world, browserExchanges, password)));
+    return { ok: Boolean(denied), summary: denied ? `Denied: the app received ${denied.error} and showed "not signed in".` : 'The app did not handle the denial.' };
+  }
+  if (!lastEvent(world, 'signed-in')) {
+    const rejected = lastEvent(world, 'callback-rejected');
+    return { ok: false, summary: `The sign-in failed: ${rejected?.reason ?? lastEvent(world, 'failed')?.message ?? 'unknown reason'}` };
+  }
+  narrator.show(stepFive(world));
+  await narrator.pause();
+  narrator.show(stepSix(world));
+  await narrator.pause();
+  narrator.show(stepSeven(world));
+  await narrator.pause();
+  narrator.show(stepEight(true, appNeverSawPassword(world, browserExchanges, password)));
+  const signedIn = lastEvent(world, 'signed-in')!;
+  return { ok: true, summary: `Signed in to Swaad as ${signedIn.name} (${signedIn.email}).` };
+}
+
+/** A real browser drives; the terminal narrates from what the app and provider report. */
+export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openBrowser: (url: string) => Promise<void>): Promise<Outcome> {
+  const started = world.nextAppEvent(['login-started']);
+  await openBrowser(`${world.app.url}/login`);
+  await started;
+  narrator.show(stepOne(world));
+  narrator.show(stepTwo());
+  narrator.note('Sign in and answer the consent page in your browser; this terminal waits for the browser to come back.');
+  const ending = await world.nextAppEvent(['signed-in', 'denied', 'callback-rejected', 'failed']);
+  const callbackUrl = lastEvent(world, 'callback-received')?.url;
+  if (ending.kind === 'denied') {
+    narrator.show(stepThree([], false, SCOPES));
+    if (callbackUrl) narrator.show(stepFour(world, callbackUrl));
+    narrator.show(stepEight(false, true));
+    return { ok: true, summary: `Denied: the app received ${ending.error} and showed "not signed in".` };
+  }
+  if (ending.kind !== 'signed-in') return { ok: false, summary: `The sign-in failed: ${'reason' in ending ? ending.reason : 'message' in ending ? ending.message : ''}` };
+  narrator.show(stepThree([], true, SCOPES));
+  if (callbackUrl) narrator.show(stepFour(world, callbackUrl));
+  await narrator.pause();
+  narrator.show(stepFive(world));
+  await narrator.pause();
+  narrator.show(stepSix(world));
+  await narrator.pause();
+  narrator.show(stepSeven(world));
+  await narrator.pause();
+  const password = world.provider.state.config.users.map((user) => user.password);
+  const never = password.every((secret) => appNeverSawPassword(world, [], secret));
+  narrator.show(stepEight(true, never));
+  return { ok: true, summary: `Signed in to Swaad as ${ending.name} (${ending.email}).` };
+}
+
+export type { Arrow };
