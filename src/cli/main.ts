@@ -8,6 +8,7 @@ import { decodeCommand } from './commands/decode.js';
 import { mintCommand } from './commands/mint.js';
 import { verifyCommand } from './commands/verify.js';
 import { providerCommand } from './commands/provider.js';
+import { oauthCommand } from './commands/oauth.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -25,6 +26,7 @@ export function buildProgram(context: CommandContext): Command {
       ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
       ['jwt-vs-oauth mint --sub asha --aud api', 'mint a real token (a key is generated)'],
       ['jwt-vs-oauth verify "$TOKEN" --secret s3cr3t…', 'check a token, one check per line'],
+      ['jwt-vs-oauth oauth', 'step through "Login with Google", every request shown'],
       ['jwt-vs-oauth provider', 'run Mock Google, a local OpenID Connect provider'],
     ]) + '\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n')
     .action(async () => {
@@ -37,7 +39,7 @@ export function buildProgram(context: CommandContext): Command {
         context.streams.stdout.write(program.helpInformation());
       }
     });
-  for (const command of [decodeCommand(context), mintCommand(context), verifyCommand(context), providerCommand(context)]) {
+  for (const command of [decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), providerCommand(context)]) {
     program.addCommand(command);
   }
   program.exitOverride();

@@ -44,8 +44,8 @@ function tokenRequest(world: DemoWorld, attacker: UserAgent, code: string, verif
 }
 
 export async function runAttack(name: AttackName, world: DemoWorld, narrator: Narrator): Promise<Outcome> {
-  const victim = new UserAgent();
-  const attacker = new UserAgent();
+  const victim = world.agent('browser');
+  const attacker = world.agent('attacker');
 
   if (name === 'stolen-code') {
     const { callbackUrl } = await codeForVictim(world, victim);
@@ -66,7 +66,7 @@ export async function runAttack(name: AttackName, world: DemoWorld, narrator: Na
     }));
     await narrator.pause();
     const accessToken = (JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { access_token: string }).access_token;
-    const after = await victim.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const after = await world.agent('app').request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
     narrator.show(attackStep(3, 3, 'The tokens from that code are dead too', {
       text: ['Even the access token the app got from the first use is refused now: the leak costs the attacker everything and the user one more sign-in.'],
       arrows: [{ from: 'app', to: 'provider', label: 'GET /userinfo → 401 revoked' }],

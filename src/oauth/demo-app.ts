@@ -51,9 +51,9 @@ function page(title: string, body: string): string {
 
 const random = () => randomBytes(32).toString('base64url');
 
-export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void }): Promise<DemoApp> {
+export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void; onBackChannel?: (exchange: RecordedExchange) => void }): Promise<DemoApp> {
   const sessions = new Map<string, Session>();
-  const backChannel = new UserAgent();
+  const backChannel = new UserAgent(options.onBackChannel);
   const discovered = await discoverIssuer(options.issuer);
   const metadata = discovered.metadata as Record<string, string>;
   let redirectUri = '';

@@ -4,7 +4,7 @@
 import { decodeToken } from '../jwt/decode.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
 import type { Arrow, Narrator, Outcome, ShownExchange, Step } from './steps.js';
-import { formOf, UserAgent, type RecordedExchange } from './user-agent.js';
+import { formOf, type RecordedExchange } from './user-agent.js';
 import { lastEvent, type DemoWorld } from './world.js';
 
 export const TOTAL_STEPS = 8;
@@ -182,7 +182,7 @@ const SCOPES = ['openid', 'profile', 'email'];
 
 /** The terminal plays the browser: the same HTTP requests a browser would make. */
 export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, options: { deny: boolean }): Promise<Outcome> {
-  const agent = new UserAgent();
+  const agent = world.agent('browser');
   const toApp = await agent.request('GET', `${world.app.url}/login`);
   narrator.show(stepOne(world, toApp));
   await narrator.pause();

@@ -3,12 +3,17 @@
 
 import { startProvider, type RequestEvent, type RunningProvider } from '../provider/server.js';
 import { startDemoApp, type AppEvent, type DemoApp } from './demo-app.js';
+import { UserAgent, type RecordedExchange } from './user-agent.js';
 
 export interface DemoWorld {
   provider: RunningProvider;
   app: DemoApp;
   appEvents: AppEvent[];
   providerLog: RequestEvent[];
+  /** Every HTTP exchange of the run, in order, with who made it. */
+  transcript: Array<{ who: string; exchange: RecordedExchange }>;
+  /** A browser (or attacker) whose exchanges go into the transcript. */
+  agent(who: string): UserAgent;
   /** Resolves with the next app event of one of these kinds. */
   nextAppEvent(kinds: AppEvent['kind'][], timeoutMs?: number): Promise<AppEvent>;
   close(): Promise<void>;
@@ -18,6 +23,7 @@ export const DEMO_CLIENT = { id: 'demo-app', secret: 'demo-secret' };
 
 export async function startDemoWorld(): Promise<DemoWorld> {
   const providerLog: RequestEvent[] = [];
+  const transcript: DemoWorld['transcript'] = [];
   const appEvents: AppEvent[] = [];
   const waiters: Array<{ kinds: AppEvent['kind'][]; resolve: (event: AppEvent) => void }> = [];
   const provider = await startProvider({ port: 0, onRequest: (event) => providerLog.push(event) });
@@ -27,6 +33,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       issuer: provider.issuer,
       clientId: DEMO_CLIENT.id,
       clientSecret: DEMO_CLIENT.secret,
+      onBackChannel: (exchange) => transcript.push({ who: 'app', exchange }),
       onEvent: (event) => {
         appEvents.push(event);
         const waiter = waiters.find((candidate) => candidate.kinds.includes(event.kind));
@@ -45,6 +52,8 @@ export async function startDemoWorld(): Promise<DemoWorld> {
     app,
     appEvents,
     providerLog,
+    transcript,
+    agent: (who) => new UserAgent((exchange) => transcript.push({ who, exchange })),
     nextAppEvent: (kinds, timeoutMs = 10 * 60_000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`Nothing came back within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);

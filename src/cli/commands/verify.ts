@@ -4,11 +4,11 @@ import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { collect } from '../flags.js';
 import { examples } from '../help.js';
-import { MARK, printJson, type Output } from '../output.js';
+import { printJson } from '../output.js';
+import { renderVerification } from '../verification-view.js';
 import { readTokenInput } from '../token-input.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { LoadedKey } from '../../jwt/keys.js';
-import type { VerifyResult } from '../../jwt/verify.js';
 
 interface VerifyFlags {
   secret?: string;
@@ -103,23 +103,4 @@ async function loadKeys(flags: VerifyFlags, timeoutMs: number): Promise<{ keys: 
   if (flags.jwks !== undefined) return { keys: await remote.fetchJwks(flags.jwks, timeoutMs) };
   const discovered = await remote.discoverIssuer(flags.discover!, timeoutMs);
   return { keys: discovered.keys, issuer: discovered.issuer };
-}
-
-export function renderVerification(result: VerifyResult, output: Output, time: { now: number; clockTolerance: number; at: boolean }): string {
-  const c = output.colour;
-  const nameWidth = Math.max(...result.checks.map((check) => check.name.length));
-  const when = new Date(time.now * 1000).toISOString().replace('.000Z', 'Z');
-  const lines = [
-    c.bold(`Verifying a ${result.type} signed with ${String(result.header.alg)}`) + c.dim(`  (time: ${when}${time.at ? ' from --at' : ''}, clock tolerance ${time.clockTolerance} s)`),
-    '',
-  ];
-  for (const check of result.checks) {
-    const mark = check.skipped ? c.dim(MARK.skipped) : check.ok ? c.green(MARK.ok) : c.red(MARK.fail);
-    const detail = check.skipped ? c.dim(check.detail) : check.detail;
-    lines.push(`  ${mark} ${check.name.padEnd(nameWidth)}  ${detail}${!check.ok && check.code && !check.skipped ? c.dim(` [${check.code}]`) : ''}`);
-  }
-  lines.push('');
-  lines.push(result.valid ? c.green.bold(`${MARK.ok} VALID`) + ` ${result.verdict.replace(/^valid: /, '')}` : c.red.bold(`${MARK.fail} INVALID`) + ` ${result.verdict.replace(/^invalid: /, '')}`);
-  for (const warning of result.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code}`)}  ${warning.message}`);
-  return lines.join('\n');
 }

@@ -1,0 +1,163 @@
+// `jwt-vs-oauth oauth` (alias `demo`): step through "Login with Google" against Mock Google and
+// the Swaad demo app, in a real browser or with the terminal playing the browser.
+
+import { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import { printJson } from '../output.js';
+import { EXIT, InputError } from '../../errors.js';
+import type { Narrator, Step } from '../../oauth/steps.js';
+
+interface OAuthFlags {
+  browser: boolean;
+  auto?: boolean;
+  deny?: boolean;
+  attack?: string;
+  transcript?: string;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+export function oauthCommand(context: CommandContext): Command {
+  return new Command('oauth')
+    .alias('demo')
+    .description('Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.')
+    .option('--no-browser', 'the terminal plays the browser: it asks for the email and password the sign-in page asks for')
+    .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
+    .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
+    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, open-redirect')
+    .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
+    .option('--verbose', 'show every header and whole bodies')
+    .option('--json', 'print the steps and the outcome as JSON (implies --auto)')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth oauth', 'in your browser, narrated here'],
+      ['jwt-vs-oauth oauth --no-browser', 'all in the terminal'],
+      ['jwt-vs-oauth oauth --auto --transcript flow.jsonl', 'no pauses; keep the HTTP'],
+      ['jwt-vs-oauth oauth --attack stolen-code', 'replay an attack and see the defence'],
+    ]) + '\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped), 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
+    .action(async (flags: OAuthFlags) => {
+      const [{ startDemoWorld }, flow, attacks, view] = await Promise.all([
+        import('../../oauth/world.js'),
+        import('../../oauth/flow.js'),
+        import('../../oauth/attacks.js'),
+        import('../flow-view.js'),
+      ]);
+      if (flags.attack !== undefined && !attacks.isAttackName(flags.attack)) {
+        throw new InputError('ERR_UNKNOWN_ATTACK', `Unknown attack "${flags.attack}".`, `Choose one of: ${Object.keys(attacks.ATTACKS).join(', ')}.`);
+      }
+      if (flags.transcript) {
+        const { refuseToOverwrite } = await import('../files.js');
+        refuseToOverwrite(flags.transcript, '--transcript');
+      }
+      const output = context.output();
+      const interactive = output.stdinIsTerminal && output.stdoutIsTerminal && !flags.auto && !flags.json;
+      const steps: Step[] = [];
+      const history: import('../flow-view.js').DrawnArrow[] = [];
+      const width = (context.streams.stdout as { columns?: number }).columns ?? 100;
+      let prompts: typeof import('@inquirer/prompts') | undefined;
+      const io = { input: context.streams.stdin, output: context.streams.stderr };
+
+      const narrator: Narrator = {
+        show(step) {
+          steps.push(step);
+          history.push(...step.arrows.map((arrow) => ({ ...arrow, step: step.number })));
+          if (!flags.json) output.result(view.renderStep(step, history, output, { verbose: Boolean(flags.verbose), width }));
+        },
+        async pause() {
+          if (!interactive) return;
+          prompts ??= await import('@inquirer/prompts');
+          await prompts.input({ message: 'Press Enter for the next step', theme: { prefix: '⏎' } }, io);
+        },
+        async credentials(loginHint, users) {
+          if (!interactive) return { email: users[0]!.email, password: users[0]!.password };
+          prompts ??= await import('@inquirer/prompts');
+          output.talk(output.talkColour.bold('Mock Google asks for your email and password.') + ' They go to the provider, never to the app.');
+          output.talk(output.talkColour.dim(`Demo accounts: ${users.map((user) => `${user.email} / ${user.password}`).join(', ')}`));
+          const email = await prompts.input({ message: 'Email', default: loginHint }, io);
+          const password = await prompts.password({ message: 'Password', mask: '•' }, io);
+          return { email, password };
+        },
+        async consent(client, scopes) {
+          if (!interactive) return !flags.deny;
+          prompts ??= await import('@inquirer/prompts');
+          return prompts.select({ message: `${client} wants: ${scopes.join(', ')}. Allow?`, choices: [{ name: 'Allow', value: true }, { name: 'Deny', value: false }] }, io);
+        },
+        note(text) {
+          if (!flags.json) output.talk(text);
+        },
+      };
+
+      const world = await startDemoWorld();
+      let outcome;
+      try {
+        if (!flags.json) {
+          output.talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
+        }
+        if (flags.attack !== undefined) {
+          if (!flags.json) output.result(output.colour.bold(`Attack: ${flags.attack}`) + ` (${attacks.ATTACKS[flags.attack as keyof typeof attacks.ATTACKS]})`);
+          outcome = await attacks.runAttack(flags.attack as keyof typeof attacks.ATTACKS, world, narrator);
+        } else {
+          const browserWanted = flags.browser && interactive;
+          const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
+          let openFailed: string | undefined;
+          if (browserWanted && !reason) {
+            try {
+              outcome = await flow.runBrowserFlow(world, narrator, async (url) => {
+                const { default: open } = await import('open');
+                const child = await open(url, { wait: false });
+                await new Promise<void>((resolve, reject) => {
+                  child.once('error', reject);
+                  child.once('exit', (code) => (code ? reject(new Error(`the opener exited with ${code}`)) : resolve()));
+                  setTimeout(resolve, 1500).unref();
+                });
+                output.talk(`Opened ${url} in your browser.`);
+              });
+            } catch (error) {
+              openFailed = (error as Error).message;
+            }
+          }
+          if (!outcome) {
+            if (browserWanted) output.talk(`No browser: ${reason ?? `opening one failed (${openFailed})`}. The terminal plays the browser instead (--no-browser).`);
+            outcome = await flow.runTerminalFlow(world, narrator, { deny: Boolean(flags.deny) });
+          }
+        }
+        if (flags.transcript) {
+          const { writeFileAtomically } = await import('../files.js');
+          const { maskSecrets } = view;
+          const lines = world.transcript.map(({ who, exchange }) => JSON.stringify({
+            who,
+            request: { method: exchange.request.method, url: exchange.request.url, headers: maskHeaders(exchange.request.headers, maskSecrets), body: maskBody(exchange.request.body) },
+            response: { status: exchange.response.status, headers: maskHeaders(exchange.response.headers, maskSecrets), body: exchange.response.body },
+          }));
+          await writeFileAtomically(flags.transcript, `${lines.join('\n')}\n`);
+          output.talk(`Wrote ${lines.length} HTTP exchanges to ${flags.transcript}.`);
+        }
+      } finally {
+        await world.close();
+      }
+      if (flags.json) {
+        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined })) });
+      } else {
+        output.result('');
+        output.result(`${outcome.ok ? output.colour.green('✓') : output.colour.red('✗')} ${outcome.summary}`);
+      }
+      context.exitCode = outcome.ok ? EXIT.ok : EXIT.checkFailed;
+    });
+}
+
+/** Why a browser cannot be opened here, or undefined when one can be tried. */
+export function whyNoBrowser(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.CI) return 'running under CI';
+  if (env.SSH_CONNECTION || env.SSH_TTY) return 'this is an SSH session';
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display (DISPLAY is not set)';
+  return undefined;
+}
+
+function maskHeaders(headers: Record<string, string>, mask: (name: string, value: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, mask(name, value)]));
+}
+
+function maskBody(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  return body.replace(/(^|&)(password|client_secret)=[^&]*/g, '$1$2=%E2%80%A2%E2%80%A2%E2%80%A2');
+}
