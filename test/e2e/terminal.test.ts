@@ -39,4 +39,38 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     await session.waitFor('"verified": false');
     expect(await session.exitCode()).toBe(0);
   });
+
+  test('oauth on a terminal with no display: falls back to the terminal playing the browser, asks, pauses, signs in', async () => {
+    session = new TerminalSession(`node ${BIN} oauth`, { unset: ['CI', 'DISPLAY', 'WAYLAND_DISPLAY', 'SSH_CONNECTION', 'SSH_TTY'], height: 50, width: 120 });
+    await session.waitFor('No browser: no display (DISPLAY is not set). The terminal plays the browser instead (--no-browser).');
+    const answered = { email: false, password: false, consent: false };
+    let pauses = 0;
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline) {
+      const screen = session.screen();
+      const lastLines = screen.trimEnd().split('\n').slice(-6).join('\n');
+      if (/\[exit \d+\]/.test(lastLines)) break;
+      if (/\? Email/.test(lastLines) && !answered.email) {
+        answered.email = true;
+        session.press('Enter');
+      } else if (/\? Password/.test(lastLines) && !answered.password) {
+        answered.password = true;
+        session.type('mango-lassi-42', true);
+      } else if (/Allow\?/.test(lastLines) && !answered.consent) {
+        answered.consent = true;
+        session.press('Enter');
+      } else if (/Press Enter for the next step\s*$/.test(lastLines)) {
+        pauses++;
+        session.press('Enter');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(await session.exitCode(20_000)).toBe(0);
+    expect(answered).toEqual({ email: true, password: true, consent: true });
+    expect(pauses).toBeGreaterThanOrEqual(6);
+    const screen = session.screen();
+    expect(screen).toContain('They go to the provider, never to the app.');
+    expect(screen).toContain('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
+    expect(screen).not.toContain('mango-lassi-42\n');
+  }, 60_000);
 });

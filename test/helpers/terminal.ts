@@ -12,11 +12,12 @@ export class TerminalSession {
   private readonly socket = `jwt-vs-oauth-test-${randomBytes(4).toString('hex')}`;
 
   /** Starts `command` in a fresh terminal; when it ends the pane shows "[exit N]" and stays. */
-  constructor(command: string, options: { width?: number; height?: number; env?: Record<string, string>; cwd?: string } = {}) {
+  constructor(command: string, options: { width?: number; height?: number; env?: Record<string, string>; unset?: string[]; cwd?: string } = {}) {
     const environment = Object.entries({ TERM: 'xterm-256color', ...options.env })
       .map(([name, value]) => `${name}=${shellQuote(value)}`)
       .join(' ');
-    const script = `env ${environment} ${command}; echo "[exit $?]"; sleep 600`;
+    const unset = (options.unset ?? []).map((name) => `-u ${name}`).join(' ');
+    const script = `env ${unset} ${environment} ${command}; echo "[exit $?]"; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(options.width ?? 100), '-y', String(options.height ?? 40), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   }
 

@@ -37,82 +37,93 @@ export function providerCommand(context: CommandContext): Command {
       ['curl http://127.0.0.1:9400/.well-known/openid-configuration', 'then, in another terminal'],
     ]) + '\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad flags, files, or a port in use.\n')
     .action(async (flags: ProviderFlags) => {
-      const [{ parseDuration }, { startProvider }, configFiles, { isLoopbackHost }] = await Promise.all([
-        import('../../jwt/time.js'),
-        import('../../provider/server.js'),
-        import('../../provider/config-files.js'),
-        import('../../jwt/remote-keys.js'),
-      ]);
-      const port = Number(flags.port);
-      if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
-      const output = context.output();
-      const c = output.colour;
-      if (!isLoopbackHost(flags.host)) {
-        output.talk(output.talkColour.yellow(`! warning: listening on ${flags.host}, beyond this computer. Mock Google is a teaching provider with demo passwords shown on its pages; use it only on a network you trust, for a class.`));
-      }
-      const users = flags.users ? await configFiles.loadUsers(flags.users) : undefined;
-      const clients = flags.clients ? await configFiles.loadClients(flags.clients) : undefined;
-
-      const logLine = (event: RequestEvent) => {
-        if (flags.json) return output.result(JSON.stringify({ event: 'request', ...event }));
-        const status = event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
-        output.result(`${c.dim(event.time.slice(11, 19))} ${event.method.padEnd(4)} ${event.path.padEnd(22)} ${status}  ${event.message}`);
-      };
-      let provider: RunningProvider;
+      // Listen for Ctrl-C before anything is printed, so a stop right after the banner is clean.
+      let stop: (signal: NodeJS.Signals) => void = () => undefined;
+      const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       try {
-        provider = await startProvider({
-          port,
-          host: flags.host,
-          issuer: flags.issuer,
-          users,
-          clients,
-          autoApprove: flags.autoApprove,
-          accessTokenTtl: parseDuration(flags.accessTokenTtl, '--access-token-ttl'),
-          onRequest: logLine,
-        });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new InputError('ERR_PORT_IN_USE', `Port ${port} on ${flags.host} is already in use.`, 'Stop the other program, or pick another port: --port 0 chooses a free one.');
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new InputError('ERR_LISTEN', `Cannot listen on ${flags.host}:${port} (${code}).`);
-        throw error;
+        await serve(flags, context, stopSignal);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
       }
-
-      const config = provider.state.config;
-      if (flags.json) {
-        output.result(JSON.stringify({
-          event: 'started',
-          issuer: provider.issuer,
-          discovery: provider.discoveryUrl,
-          autoApprove: config.autoApprove,
-          clients: config.clients.map(({ client_id, client_secret, redirect_uris }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris })),
-          users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
-        }));
-      } else {
-        const lines = [
-          c.bold('Mock Google is running') + ' (a local simulation of an OpenID Connect provider, not Google)',
-          '',
-          `  issuer     ${c.cyan(provider.issuer)}`,
-          `  discovery  ${c.cyan(provider.discoveryUrl)}`,
-          `  mode       ${config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'}`,
-          '',
-          c.bold('Clients'),
-          ...config.clients.map((client) => `  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  ${c.dim(client.redirect_uris.join(' '))}`),
-          '',
-          c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
-          ...config.users.map((user) => `  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`),
-          '',
-          c.dim('Press Ctrl-C to stop. Each request is logged below.'),
-          '',
-        ];
-        output.result(lines.join('\n'));
-      }
-
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      await provider.close();
-      if (!flags.json) output.talk('Stopped.');
-      context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
     });
+}
+
+async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
+  const [{ parseDuration }, { startProvider }, configFiles, { isLoopbackHost }] = await Promise.all([
+    import('../../jwt/time.js'),
+    import('../../provider/server.js'),
+    import('../../provider/config-files.js'),
+    import('../../jwt/remote-keys.js'),
+  ]);
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
+  const output = context.output();
+  const c = output.colour;
+  if (!isLoopbackHost(flags.host)) {
+    output.talk(output.talkColour.yellow(`! warning: listening on ${flags.host}, beyond this computer. Mock Google is a teaching provider with demo passwords shown on its pages; use it only on a network you trust, for a class.`));
+  }
+  const users = flags.users ? await configFiles.loadUsers(flags.users) : undefined;
+  const clients = flags.clients ? await configFiles.loadClients(flags.clients) : undefined;
+
+  const logLine = (event: RequestEvent) => {
+    if (flags.json) return output.result(JSON.stringify({ event: 'request', ...event }));
+    const status = event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
+    output.result(`${c.dim(event.time.slice(11, 19))} ${event.method.padEnd(4)} ${event.path.padEnd(22)} ${status}  ${event.message}`);
+  };
+  let provider: RunningProvider;
+  try {
+    provider = await startProvider({
+      port,
+      host: flags.host,
+      issuer: flags.issuer,
+      users,
+      clients,
+      autoApprove: flags.autoApprove,
+      accessTokenTtl: parseDuration(flags.accessTokenTtl, '--access-token-ttl'),
+      onRequest: logLine,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError('ERR_PORT_IN_USE', `Port ${port} on ${flags.host} is already in use.`, 'Stop the other program, or pick another port: --port 0 chooses a free one.');
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new InputError('ERR_LISTEN', `Cannot listen on ${flags.host}:${port} (${code}).`);
+    throw error;
+  }
+
+  const config = provider.state.config;
+  if (flags.json) {
+    output.result(JSON.stringify({
+      event: 'started',
+      issuer: provider.issuer,
+      discovery: provider.discoveryUrl,
+      autoApprove: config.autoApprove,
+      clients: config.clients.map(({ client_id, client_secret, redirect_uris }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris })),
+      users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
+    }));
+  } else {
+    const lines = [
+      c.bold('Mock Google is running') + ' (a local simulation of an OpenID Connect provider, not Google)',
+      '',
+      `  issuer     ${c.cyan(provider.issuer)}`,
+      `  discovery  ${c.cyan(provider.discoveryUrl)}`,
+      `  mode       ${config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'}`,
+      '',
+      c.bold('Clients'),
+      ...config.clients.map((client) => `  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  ${c.dim(client.redirect_uris.join(' '))}`),
+      '',
+      c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
+      ...config.users.map((user) => `  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`),
+      '',
+      c.dim('Press Ctrl-C to stop. Each request is logged below.'),
+      '',
+    ];
+    output.result(lines.join('\n'));
+  }
+
+  const signal = await stopSignal;
+  await provider.close();
+  if (!flags.json) output.talk('Stopped.');
+  context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
 }
