@@ -9,6 +9,7 @@ import { mintCommand } from './commands/mint.js';
 import { verifyCommand } from './commands/verify.js';
 import { providerCommand } from './commands/provider.js';
 import { oauthCommand } from './commands/oauth.js';
+import { tutorialCommand } from './commands/tutorial.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -23,6 +24,7 @@ export function buildProgram(context: CommandContext): Command {
     .option('--debug', 'show stack traces for unexpected errors')
     .addHelpText('after', examples([
       ['jwt-vs-oauth', 'on a terminal: a menu of everything below'],
+      ['jwt-vs-oauth tutorial', 'ten hands-on lessons: start here'],
       ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
       ['jwt-vs-oauth mint --sub asha --aud api', 'mint a real token (a key is generated)'],
       ['jwt-vs-oauth verify "$TOKEN" --secret s3cr3t…', 'check a token, one check per line'],
@@ -39,7 +41,7 @@ export function buildProgram(context: CommandContext): Command {
         context.streams.stdout.write(program.helpInformation());
       }
     });
-  for (const command of [decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), providerCommand(context)]) {
+  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), providerCommand(context)]) {
     program.addCommand(command);
   }
   program.exitOverride();

@@ -1,0 +1,167 @@
+// `jwt-vs-oauth tutorial [lesson]`: the article's two flows as short, hands-on lessons with
+// questions, progress saved after every screen.
+
+import { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import { MARK, printJson, type Output } from '../output.js';
+import { InputError } from '../../errors.js';
+import type { Lesson, ValueQuestion } from '../../lessons/schema.js';
+
+interface TutorialFlags {
+  list?: boolean;
+  reset?: string | true;
+  plain?: boolean;
+  json?: boolean;
+}
+
+export function tutorialCommand(context: CommandContext): Command {
+  return new Command('tutorial')
+    .description('Learn JWT, then OAuth 2.0 and OpenID Connect, in ten short hands-on lessons. Progress is saved after every screen.')
+    .argument('[lesson]', 'start this lesson (a number, or "all" with --plain)')
+    .option('--list', 'list the lessons, with ✓ for the ones you finished')
+    .option('--reset [lesson]', 'forget progress: of one lesson, or of all')
+    .option('--plain', 'print the lesson (or all) as plain text, with no prompts and the answers at the end')
+    .option('--json', 'with --list: print the lessons as JSON')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth tutorial', 'continue where you stopped'],
+      ['jwt-vs-oauth tutorial 5', 'start lesson 5 (OAuth, step by step)'],
+      ['jwt-vs-oauth tutorial --list', 'the lessons, with ✓ for done'],
+      ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'a lesson as text, answers at the end'],
+      ['jwt-vs-oauth tutorial --reset', 'start over'],
+    ]) + '\nKeys: Enter continues, b goes back, q quits (progress is kept), Ctrl-C exits.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok, 2 no such lesson, 130 Ctrl-C.\n')
+    .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
+      const [{ loadLessons, languageFrom }, paths, { openProgress }] = await Promise.all([
+        import('../../lessons/loader.js'),
+        import('../../lessons/paths.js'),
+        import('../../lessons/progress.js'),
+      ]);
+      const { join } = await import('node:path');
+      const lessons = loadLessons(join(paths.lessonsFolder(), 'tutorial'), languageFrom(context.streams.env));
+      const output = context.output();
+      const width = Math.min(((context.streams.stdout as { columns?: number }).columns ?? 100) - 2, 100);
+      const pick = (text: string): Lesson => {
+        const lesson = lessons.find((candidate) => String(candidate.number) === text || candidate.id === text);
+        if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons.map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
+        return lesson;
+      };
+
+      if (flags.plain) {
+        const chosen = lessonArgument === undefined || lessonArgument === 'all' ? lessons : [pick(lessonArgument)];
+        await printPlain(chosen, context, output, width);
+        return;
+      }
+
+      const store = openProgress(paths.homeFolder(context.streams.env));
+      for (const notice of store.notices) output.talk(output.talkColour.yellow(`${MARK.warn} ${notice}`));
+      const save = () => {
+        const warning = store.save();
+        if (warning) output.talk(output.talkColour.yellow(`${MARK.warn} ${warning}`));
+      };
+      const progress = store.progress.tutorial;
+
+      if (flags.reset !== undefined) {
+        if (flags.reset === true) {
+          store.progress.tutorial = { completed: [] };
+          output.talk('Tutorial progress reset: you start from lesson 1.');
+        } else {
+          const lesson = pick(flags.reset);
+          progress.completed = progress.completed.filter((number) => number !== lesson.number);
+          if (progress.position?.lesson === lesson.number) delete progress.position;
+          output.talk(`Lesson ${lesson.number} reset.`);
+        }
+        save();
+        return;
+      }
+
+      if (flags.list) {
+        const rows = lessons.map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
+        if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
+        for (const row of rows) {
+          const here = progress.position?.lesson === row.number ? output.colour.dim(`  ← continue at screen ${progress.position.screen + 1}`) : '';
+          output.result(`${row.done ? output.colour.green(MARK.ok) : ' '} ${String(row.number).padStart(2)}. ${row.title}${output.colour.dim(` (${row.screens} screens)`)}${here}`);
+        }
+        output.result(output.colour.dim(`\n${rows.filter((row) => row.done).length} of ${rows.length} done. ✓ marks a finished lesson.`));
+        return;
+      }
+
+      if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
+        // No terminal: nothing could answer, so never wait.
+        output.result('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson).');
+        return;
+      }
+
+      let current = lessonArgument !== undefined ? pick(lessonArgument) : lessons.find((lesson) => lesson.number === progress.position?.lesson) ?? lessons.find((lesson) => !progress.completed.includes(lesson.number)) ?? lessons[0]!;
+      let start = lessonArgument === undefined && progress.position?.lesson === current.number ? progress.position.screen : 0;
+      if (start >= current.screens.length) start = 0;
+      const ui = await createTerminalUI(context, output, width);
+      const { runLesson } = await import('../../lessons/runner.js');
+      for (;;) {
+        const result = await runLesson(current, start, ui, (screen) => {
+          progress.position = { lesson: current.number, screen };
+          save();
+        });
+        if (result === 'quit') {
+          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(progress.position?.screen ?? 0, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
+          return;
+        }
+        if (!progress.completed.includes(current.number)) progress.completed.push(current.number);
+        const next = lessons.find((lesson) => lesson.number > current.number);
+        progress.position = next ? { lesson: next.number, screen: 0 } : undefined;
+        save();
+        output.result(output.colour.green(`\n${MARK.ok} Lesson ${current.number} done.`) + (next ? ` Next: lesson ${next.number}, ${next.title}.` : ' That was the last lesson: well done!'));
+        if (!next) return;
+        current = next;
+        start = 0;
+      }
+    });
+}
+
+async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
+  const [{ renderPlainLesson }, { runHandsOn, valueFromReference }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js')]);
+  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined };
+  for (const lesson of chosen) {
+    output.result(await renderPlainLesson(lesson, output, width, (screen) => runHandsOn(screen.action, screen.args ?? {}, handsOnContext), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext)));
+  }
+}
+
+async function createTerminalUI(context: CommandContext, output: Output, width: number): Promise<import('../../lessons/runner.js').LessonUI> {
+  const [prompts, { navigationPrompt }, view, { runHandsOn, valueFromReference }] = await Promise.all([
+    import('@inquirer/prompts'),
+    import('../navigation-prompt.js'),
+    import('../lesson-view.js'),
+    import('../hands-on.js'),
+  ]);
+  const io = { input: context.streams.stdin, output: context.streams.stdout };
+  const handsOnContext = {
+    output,
+    now: context.now,
+    width,
+    saved: new Map<string, string>(),
+    pause: async () => {
+      await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io).then((choice) => {
+        if (choice === 'quit') throw Object.assign(new Error('quit'), { name: 'ExitPromptError' });
+      });
+    },
+  };
+  const c = output.colour;
+  return {
+    show: (lesson, index, screen) => output.result(view.renderScreen(lesson, index, screen, output, width)),
+    run: async (screen) => {
+      output.result(await runHandsOn(screen.action, screen.args ?? {}, handsOnContext));
+    },
+    ask: async (question) => {
+      if (question.kind === 'choice') {
+        return prompts.select({ message: 'Your answer', choices: question.choices.map((choice, index) => ({ name: choice, value: index })) }, io);
+      }
+      return prompts.input({ message: 'Your answer', required: true }, io);
+    },
+    expectedValue: (question) => valueFromReference(question.answerFrom, handsOnContext),
+    feedback: (correct, question, expected, finalAttempt) => {
+      if (correct) output.result(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`);
+      else if (finalAttempt) output.result(`${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`);
+      else output.result(`${c.red(`${MARK.fail} Not quite.`)} Have another go.`);
+    },
+    navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),
+  };
+}
