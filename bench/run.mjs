@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureLoad } from './load.mjs';
+import { measureFirstScreen } from './first-screen.mjs';
 import { measureStartup } from './startup.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -33,6 +34,12 @@ const lines = [
   '| --- | ---: | ---: |',
   ...startup.map((row) => `| ${row.name} | ${row.medianMs} ms | ${row.ratio}× |`),
 ];
+console.error('Tutorial: launch to the first screen on a pseudo-terminal…');
+const firstScreen = await measureFirstScreen(bin);
+if (firstScreen) {
+  lines.push('', '| Tutorial on a terminal | median | ratio to `node` printing one line |', '| --- | ---: | ---: |', `| \`node -e "console.log('ready')"\` (baseline) | ${firstScreen.bareMs} ms | 1× |`, `| \`jwt-vs-oauth tutorial 1\` to its first screen | ${firstScreen.tutorialMs} ms | ${firstScreen.ratio}× |`);
+}
+
 if (!process.argv.includes('--startup-only')) {
   const flows = Number(process.env.BENCH_FLOWS ?? 20_000);
   // Long enough for every code (60 s) to expire and the provider's sweep (every 5 s) to drop it.

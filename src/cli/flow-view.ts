@@ -75,6 +75,11 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return lines;
 }
 
+/** Wraps the long prose lines of a block of output; indented lines (tables, tokens, code) stay as they are. */
+export function wrapProse(text: string, width: number): string {
+  return text.split('\n').flatMap((line) => (line.startsWith(' ') || line.length <= width ? [line] : wrap(line, width))).join('\n');
+}
+
 const INTERESTING_HEADERS = ['authorization', 'content-type', 'cookie', 'location', 'set-cookie', 'www-authenticate'];
 
 /** Hides what must not be shown even in a demo: the password, the client secret, cookie values. */

@@ -75,7 +75,11 @@ export function openProgress(folder: string, now: () => Date = () => new Date())
         renameSync(temporary, file);
         return undefined;
       } catch (error) {
-        rmSync(temporary, { force: true });
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // The folder itself is the problem; there is nothing to clean up.
+        }
         if (warned) return undefined;
         warned = true;
         return `Progress cannot be saved in ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`;

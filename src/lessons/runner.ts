@@ -43,7 +43,10 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
     if (screen.type === 'run') await ui.run(screen);
     if (screen.type === 'question') {
       const expected = screen.kind === 'choice' ? screen.choices[screen.answer]! : ui.expectedValue(screen);
-      for (let attempt = 1; attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
+      // A value question reads what an earlier hands-on step made; after a resume that step may not have run.
+      const answerable = expected !== undefined;
+      if (!answerable) ui.feedback(false, screen, 'not available yet: press b to go back and run the hands-on step first', true);
+      for (let attempt = 1; answerable && attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
         const answer = await ui.ask(screen, attempt);
         const correct = isCorrect(screen, answer, expected);
         ui.feedback(correct, screen, expected ?? '(not available)', attempt === ATTEMPTS_PER_QUESTION);

@@ -1,5 +1,8 @@
 // The interactive paths on a real terminal (tmux): the menu, the paste prompt, Ctrl-C.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, RFC7515_HS256_TOKEN } from '../helpers/cli.js';
 import { TerminalSession, tmuxAvailable } from '../helpers/terminal.js';
@@ -72,5 +75,30 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(screen).toContain('They go to the provider, never to the app.');
     expect(screen).toContain('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
     expect(screen).not.toContain('mango-lassi-42\n');
+  }, 60_000);
+
+  test('tutorial: answer the first question, quit with q, start again and resume there', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
+    await session.waitFor('(screen 1 of 5)');
+    session.press('Enter');
+    await session.waitFor('(screen 2 of 5)');
+    session.press('Enter');
+    await session.waitFor('403 means "we know who you are');
+    session.press('Enter');
+    await session.waitFor('? Your answer');
+    session.press('Down');
+    session.press('Enter');
+    await session.waitFor('✓ Right.');
+    session.type('q');
+    expect(await session.exitCode()).toBe(0);
+    expect(session.screen()).toContain('Progress saved: lesson 1, screen 5. Run jwt-vs-oauth tutorial to continue.');
+    session.close();
+
+    session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
+    await session.waitFor('(screen 5 of 5)');
+    expect(session.screen()).toContain('Where JWT and OAuth fit');
+    session.press('C-c');
+    expect(await session.exitCode()).toBe(130);
   }, 60_000);
 });

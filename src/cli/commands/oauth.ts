@@ -53,7 +53,7 @@ export function oauthCommand(context: CommandContext): Command {
       const interactive = output.stdinIsTerminal && output.stdoutIsTerminal && !flags.auto && !flags.json;
       const steps: Step[] = [];
       const history: import('../flow-view.js').DrawnArrow[] = [];
-      const width = (context.streams.stdout as { columns?: number }).columns ?? 100;
+      const width = (context.streams.stdout as { columns?: number }).columns || 100;
       let prompts: typeof import('@inquirer/prompts') | undefined;
       const io = { input: context.streams.stdin, output: context.streams.stderr };
 

@@ -39,7 +39,7 @@ export function tutorialCommand(context: CommandContext): Command {
       const { join } = await import('node:path');
       const lessons = loadLessons(join(paths.lessonsFolder(), 'tutorial'), languageFrom(context.streams.env));
       const output = context.output();
-      const width = Math.min(((context.streams.stdout as { columns?: number }).columns ?? 100) - 2, 100);
+      const width = Math.min(((context.streams.stdout as { columns?: number }).columns || 100) - 2, 100);
       const pick = (text: string): Lesson => {
         const lesson = lessons.find((candidate) => String(candidate.number) === text || candidate.id === text);
         if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons.map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
@@ -85,13 +85,14 @@ export function tutorialCommand(context: CommandContext): Command {
         return;
       }
 
+      const requested = lessonArgument !== undefined ? pick(lessonArgument) : undefined;
       if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
         // No terminal: nothing could answer, so never wait.
         output.result('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson).');
         return;
       }
 
-      let current = lessonArgument !== undefined ? pick(lessonArgument) : lessons.find((lesson) => lesson.number === progress.position?.lesson) ?? lessons.find((lesson) => !progress.completed.includes(lesson.number)) ?? lessons[0]!;
+      let current = requested ?? lessons.find((lesson) => lesson.number === progress.position?.lesson) ?? lessons.find((lesson) => !progress.completed.includes(lesson.number)) ?? lessons[0]!;
       let start = lessonArgument === undefined && progress.position?.lesson === current.number ? progress.position.screen : 0;
       if (start >= current.screens.length) start = 0;
       const ui = await createTerminalUI(context, output, width);
@@ -118,20 +119,18 @@ export function tutorialCommand(context: CommandContext): Command {
 }
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
-  const [{ renderPlainLesson }, { runHandsOn, valueFromReference }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js')]);
+  const [{ renderPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
   const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined };
   for (const lesson of chosen) {
-    output.result(await renderPlainLesson(lesson, output, width, (screen) => runHandsOn(screen.action, screen.args ?? {}, handsOnContext), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext)));
+    output.result(await renderPlainLesson(lesson, output, width, async (screen) => wrapProse(await runHandsOn(screen.action, screen.args ?? {}, handsOnContext), width), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext)));
   }
 }
 
 async function createTerminalUI(context: CommandContext, output: Output, width: number): Promise<import('../../lessons/runner.js').LessonUI> {
-  const [prompts, { navigationPrompt }, view, { runHandsOn, valueFromReference }] = await Promise.all([
-    import('@inquirer/prompts'),
-    import('../navigation-prompt.js'),
-    import('../lesson-view.js'),
-    import('../hands-on.js'),
-  ]);
+  // Only what the first screen needs is loaded now; prompts and hands-on code load when first used.
+  const [{ navigationPrompt }, view, { wrapProse }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../flow-view.js')]);
+  const handsOn = () => import('../hands-on.js');
+  const prompts = () => import('@inquirer/prompts');
   const io = { input: context.streams.stdin, output: context.streams.stdout };
   const handsOnContext = {
     output,
@@ -139,27 +138,30 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     width,
     saved: new Map<string, string>(),
     pause: async () => {
-      await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io).then((choice) => {
-        if (choice === 'quit') throw Object.assign(new Error('quit'), { name: 'ExitPromptError' });
-      });
+      const choice = await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io);
+      if (choice === 'quit') throw Object.assign(new Error('quit'), { name: 'ExitPromptError' });
     },
   };
   const c = output.colour;
+  let valueFromReference: ((reference: string, context: typeof handsOnContext) => string | undefined) | undefined;
   return {
     show: (lesson, index, screen) => output.result(view.renderScreen(lesson, index, screen, output, width)),
     run: async (screen) => {
-      output.result(await runHandsOn(screen.action, screen.args ?? {}, handsOnContext));
+      const module = await handsOn();
+      valueFromReference = module.valueFromReference;
+      output.result(wrapProse(await module.runHandsOn(screen.action, screen.args ?? {}, handsOnContext), width));
     },
     ask: async (question) => {
+      const { select, input } = await prompts();
       if (question.kind === 'choice') {
-        return prompts.select({ message: 'Your answer', choices: question.choices.map((choice, index) => ({ name: choice, value: index })) }, io);
+        return select({ message: 'Your answer', choices: question.choices.map((choice, index) => ({ name: choice, value: index })) }, io);
       }
-      return prompts.input({ message: 'Your answer', required: true }, io);
+      return input({ message: 'Your answer', required: true }, io);
     },
-    expectedValue: (question) => valueFromReference(question.answerFrom, handsOnContext),
+    expectedValue: (question) => valueFromReference?.(question.answerFrom, handsOnContext),
     feedback: (correct, question, expected, finalAttempt) => {
-      if (correct) output.result(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`);
-      else if (finalAttempt) output.result(`${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`);
+      if (correct) output.result(wrapProse(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`, width));
+      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`, width));
       else output.result(`${c.red(`${MARK.fail} Not quite.`)} Have another go.`);
     },
     navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),

@@ -1,0 +1,168 @@
+// The lesson engine and its prompts: right and wrong answers, back, quit and resume; the
+// navigation prompt through @inquirer/testing; the progress file's edge cases.
+
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from '@inquirer/testing';
+import { describe, expect, test } from 'vitest';
+import { navigationPrompt } from '../../src/cli/navigation-prompt.js';
+import { openProgress } from '../../src/lessons/progress.js';
+import { isCorrect, runLesson, type LessonUI, type Navigation } from '../../src/lessons/runner.js';
+import type { Lesson } from '../../src/lessons/schema.js';
+import { runCli } from '../helpers/cli.js';
+
+const lesson: Lesson = {
+  id: 'demo',
+  number: 1,
+  title: 'Demo',
+  summary: 'A lesson for the tests.',
+  file: 'demo.json',
+  screens: [
+    { type: 'text', body: ['one'] },
+    { type: 'question', kind: 'choice', prompt: 'Pick b', choices: ['a', 'b'], answer: 1, explanation: 'b is right' },
+    { type: 'text', body: ['three'] },
+  ],
+};
+
+/** A scripted learner: answers and key presses in order; records what the engine did. */
+function scriptedUI(answers: Array<number | string>, moves: Navigation[]) {
+  const log: string[] = [];
+  const ui: LessonUI = {
+    show: (_lesson, index) => log.push(`show ${index}`),
+    run: async () => void log.push('run'),
+    ask: async () => {
+      const answer = answers.shift()!;
+      log.push(`answer ${answer}`);
+      return answer;
+    },
+    expectedValue: () => undefined,
+    feedback: (correct, _question, expected, final) => log.push(`${correct ? 'right' : 'wrong'}${final && !correct ? ` (answer: ${expected})` : ''}`),
+    navigate: async () => {
+      const move = moves.shift() ?? 'next';
+      log.push(move);
+      return move;
+    },
+  };
+  return { ui, log };
+}
+
+describe('the lesson engine', () => {
+  test('a right answer, then to the end', async () => {
+    const positions: number[] = [];
+    const { ui, log } = scriptedUI([1], []);
+    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('completed');
+    expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'next', 'show 2', 'next']);
+    expect(positions.at(-1)).toBe(3);
+  });
+
+  test('a wrong answer gets another go, then the answer and why', async () => {
+    const { ui, log } = scriptedUI([0, 0], []);
+    await runLesson(lesson, 1, ui, () => undefined);
+    expect(log.slice(0, 5)).toEqual(['show 1', 'answer 0', 'wrong', 'answer 0', 'wrong (answer: b)']);
+  });
+
+  test('b goes back; q quits with the position kept', async () => {
+    const positions: number[] = [];
+    const { ui, log } = scriptedUI([1, 1], ['next', 'back', 'next', 'quit']);
+    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'back', 'show 0', 'next', 'show 1', 'answer 1', 'right', 'quit']);
+    expect(positions.at(-1)).toBe(2);
+    const resumed = scriptedUI([], []);
+    await runLesson(lesson, positions.at(-1)!, resumed.ui, () => undefined);
+    expect(resumed.log[0]).toBe('show 2');
+  });
+
+  test.each([
+    ['openid profile', 'openid  profile', true],
+    ['1795872757', '2026-11-28T13:32:37Z', true],
+    ['asha', 'Asha', true],
+    ['asha', 'ravi', false],
+  ])('value answers: expected %s, given %s → %s', (expected, given, right) => {
+    expect(isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: 'token:x.payload.y', explanation: '' }, given, expected)).toBe(right);
+  });
+});
+
+describe('the navigation prompt (@inquirer/testing)', () => {
+  test.each([
+    ['enter', 'next'],
+    ['b', 'back'],
+    ['q', 'quit'],
+  ] as const)('%s → %s', async (key, expected) => {
+    const { answer, events, getScreen } = await render(navigationPrompt, { canGoBack: true });
+    expect(getScreen()).toContain('[Enter] continue  [b] back  [q] quit (progress is kept)');
+    events.keypress(key);
+    await expect(answer).resolves.toBe(expected);
+  });
+
+  test('b on the first screen explains instead of going back', async () => {
+    const { answer, events, getScreen } = await render(navigationPrompt, { canGoBack: false });
+    events.keypress('b');
+    expect(getScreen()).toContain('This is the first screen.');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('next');
+  });
+});
+
+describe('the progress file', () => {
+  test('missing: a fresh start, then saved atomically as JSON', () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), 'nested');
+    const store = openProgress(folder);
+    expect(store.notices).toEqual([]);
+    store.progress.tutorial.position = { lesson: 2, screen: 3 };
+    expect(store.save()).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 2, screen: 3 });
+    expect(readdirSync(folder)).toEqual(['progress.json']);
+    expect(openProgress(folder).progress.tutorial.position).toEqual({ lesson: 2, screen: 3 });
+  });
+
+  test('corrupt: moved aside with a message, never a crash', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(folder, 'progress.json'), '{ this is not json');
+    const store = openProgress(folder, () => new Date('2026-11-28T10:00:00Z'));
+    expect(store.notices[0]).toBe(`Your progress file could not be read, so it was moved aside to ${join(folder, 'progress.json')}.corrupt-2026-11-28T10-00-00-000Z and you start afresh.`);
+    expect(existsSync(join(folder, 'progress.json.corrupt-2026-11-28T10-00-00-000Z'))).toBe(true);
+    expect(store.progress.tutorial.completed).toEqual([]);
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  test('unwritable: a clear warning once, and the lesson goes on', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    // A file where the folder should be makes the folder unwritable even for root.
+    const folder = join(parent, 'blocked');
+    writeFileSync(folder, 'not a folder');
+    const store = openProgress(folder);
+    const warning = store.save();
+    expect(warning).toMatch(new RegExp(`^Progress cannot be saved in ${folder} \\((EEXIST|ENOTDIR)\\); the lesson goes on, but it will not be remembered\\. Set JWT_VS_OAUTH_HOME to a folder you can write\\.$`));
+    expect(store.save()).toBeUndefined();
+    if (!isRoot) {
+      const readOnly = join(parent, 'read-only');
+      mkdirSync(readOnly);
+      chmodSync(readOnly, 0o500);
+      expect(openProgress(readOnly).save()).toMatch(/EACCES/);
+    }
+  });
+
+  test('tutorial --reset and --list through the CLI', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [1, 2], position: { lesson: 3, screen: 1 } }, exercises: {}, seed: 'abc' }));
+    const listed = await runCli(['tutorial', '--list', '--json'], { env: { JWT_VS_OAUTH_HOME: home } });
+    const json = JSON.parse(listed.stdout);
+    expect(json.lessons.filter((row: { done: boolean }) => row.done).map((row: { number: number }) => row.number)).toEqual([1, 2]);
+    expect(json.resume).toEqual({ lesson: 3, screen: 1 });
+    const human = await runCli(['tutorial', '--list'], { env: { JWT_VS_OAUTH_HOME: home } });
+    expect(human.stdout).toMatch(/^✓ {2}1\. What API authentication is/m);
+    expect(human.stdout).toContain('← continue at screen 2');
+    expect((await runCli(['tutorial', '--reset', '2'], { env: { JWT_VS_OAUTH_HOME: home } })).stderr).toBe('Lesson 2 reset.\n');
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.completed).toEqual([1]);
+    await runCli(['tutorial', '--reset'], { env: { JWT_VS_OAUTH_HOME: home } });
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toEqual({ completed: [] });
+    expect((await runCli(['tutorial', '42'], { env: { JWT_VS_OAUTH_HOME: home } })).code).toBe(2);
+  });
+
+  test('without a terminal, tutorial never waits: one line, exit 0', async () => {
+    const result = await runCli(['tutorial'], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')) } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson).\n');
+  });
+});
