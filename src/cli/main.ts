@@ -10,6 +10,7 @@ import { verifyCommand } from './commands/verify.js';
 import { providerCommand } from './commands/provider.js';
 import { oauthCommand } from './commands/oauth.js';
 import { tutorialCommand } from './commands/tutorial.js';
+import { exercisesCommand } from './commands/exercises.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -41,7 +42,7 @@ export function buildProgram(context: CommandContext): Command {
         context.streams.stdout.write(program.helpInformation());
       }
     });
-  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), providerCommand(context)]) {
+  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), exercisesCommand(context), providerCommand(context)]) {
     program.addCommand(command);
   }
   program.exitOverride();

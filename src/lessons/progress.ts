@@ -19,6 +19,8 @@ export interface Progress {
     attempts: Record<string, number>;
     firstActivity?: string;
     lastActivity?: string;
+    /** The provider `exercises start` is running, so `check` can reach it. */
+    provider?: { issuer: string; exercise: string };
   };
   /** Per-learner seed for generated exercise tokens. */
   seed: string;

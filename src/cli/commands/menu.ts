@@ -10,10 +10,12 @@ export async function runMenu(context: CommandContext, program: Command): Promis
     {
       message: 'What would you like to do?',
       choices: [
+        { name: 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
         { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },
         { name: 'Mint a token', value: 'mint', description: 'Make a real signed JWT' },
         { name: 'Verify a token', value: 'verify', description: 'Check a JWT the way a careful server does' },
         { name: 'OAuth demo', value: 'oauth', description: 'Step through "Login with Google", every request shown' },
+        { name: 'Exercises', value: 'exercises', description: 'Classroom exercises that check themselves' },
         { name: 'Start the provider', value: 'provider', description: 'Run Mock Google, a local OpenID Connect provider (Ctrl-C stops it)' },
         { name: 'Quit', value: 'quit' },
       ],

@@ -1,0 +1,283 @@
+// `jwt-vs-oauth exercises` (alias `ex`): classroom exercises that check themselves, with hints,
+// solutions after a pass, progress, and teacher packs.
+
+import { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
+import { EXIT, InputError } from '../../errors.js';
+import type { Exercise } from '../../lessons/exercise-schema.js';
+import type { ProgressStore } from '../../lessons/progress.js';
+
+interface ParentFlags {
+  pack?: string;
+  seed?: string;
+}
+
+const LETTERS = 'abcdefghij';
+
+async function setUp(context: CommandContext, command: Command) {
+  const flags = command.optsWithGlobals() as ParentFlags;
+  const [{ loadExercises }, paths, { openProgress }, { join }] = await Promise.all([
+    import('../../lessons/exercises.js'),
+    import('../../lessons/paths.js'),
+    import('../../lessons/progress.js'),
+    import('node:path'),
+  ]);
+  const pack = flags.pack ?? context.streams.env.JWT_VS_OAUTH_PACK;
+  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack || undefined);
+  const store = openProgress(paths.homeFolder(context.streams.env));
+  const output = context.output();
+  for (const notice of store.notices) output.talk(output.talkColour.yellow(`${MARK.warn} ${notice}`));
+  const save = () => {
+    const warning = store.save();
+    if (warning) output.talk(output.talkColour.yellow(`${MARK.warn} ${warning}`));
+  };
+  // The learner's seed must survive between commands: a new one is saved at once.
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(store.file)) save();
+  const seed = flags.seed ?? store.progress.seed;
+  const touch = () => {
+    const now = new Date(context.now() * 1000).toISOString();
+    store.progress.exercises.firstActivity ??= now;
+    store.progress.exercises.lastActivity = now;
+  };
+  return { exercises, store, seed, output, save, touch };
+}
+
+function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
+  const c = output.colour;
+  const lines = [c.bold(`${exercise.title}`) + c.dim(`  [${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`), ''];
+  lines.push(...task, '');
+  exercise.choices?.forEach((choice, index) => lines.push(`  (${LETTERS[index]}) ${choice}`));
+  if (exercise.choices) lines.push('');
+  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} <answer>${exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? ' <secret>' : ''}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
+  return lines.join('\n');
+}
+
+export function exercisesCommand(context: CommandContext): Command {
+  const parent = new Command('exercises')
+    .alias('ex')
+    .description('Classroom exercises that check themselves: read, make and break tokens, and OAuth by hand. With hints, solutions after a pass, and progress.')
+    .option('--pack <dir>', 'add a teacher\'s exercises from this folder (or set JWT_VS_OAUTH_PACK)')
+    .option('--seed <seed>', 'generate tokens from this seed instead of your own (each learner has one)')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises', 'on a terminal: pick an exercise from a menu'],
+      ['jwt-vs-oauth exercises list', 'all exercises, with ✓ for done'],
+      ['jwt-vs-oauth exercises show read-subject', 'the task'],
+      ['jwt-vs-oauth exercises check read-subject asha', 'check an answer'],
+      ['jwt-vs-oauth exercises hint read-subject', 'one more hint each time'],
+      ['jwt-vs-oauth exercises start oauth-access-token', 'run what an exercise needs (Mock Google)'],
+      ['jwt-vs-oauth ex --pack ./class-pack list', 'with a teacher\'s pack'],
+    ]) + '\nExit codes: check exits 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
+    .action(async (_flags: ParentFlags, command: Command) => {
+      const output = context.output();
+      if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
+        context.streams.stdout.write(command.helpInformation());
+        return;
+      }
+      await runExerciseMenu(context, command);
+    });
+
+  parent.addCommand(new Command('list')
+    .description('List the exercises: id, title, topic, done')
+    .option('--json', 'as JSON')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      const { exercises, store, output } = await setUp(context, command);
+      const rows = exercises.map((exercise) => ({ id: exercise.id, title: exercise.title, topic: exercise.topic, done: Boolean(store.progress.exercises.passed[exercise.id]) }));
+      if (flags.json) return printJson(output, { exercises: rows });
+      const width = Math.max(...rows.map((row) => row.id.length));
+      for (const row of rows) output.result(`${row.done ? output.colour.green(MARK.ok) : ' '} ${row.id.padEnd(width)}  ${row.title}${output.colour.dim(`  (${row.topic})`)}`);
+      output.result(output.colour.dim(`\n${rows.filter((row) => row.done).length} of ${rows.length} done. ✓ marks a passed exercise.`));
+    }));
+
+  parent.addCommand(new Command('show')
+    .description('Show an exercise\'s task, with the material made for you')
+    .argument('<id>', 'the exercise')
+    .option('--json', 'as JSON')
+    .action(async (id: string, flags: { json?: boolean }, command: Command) => {
+      const { exercises, store, seed, output } = await setUp(context, command);
+      const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
+      const exercise = findExercise(exercises, id);
+      const task = taskText(exercise, materialFor(exercise, seed));
+      if (flags.json) return printJson(output, { id: exercise.id, title: exercise.title, topic: exercise.topic, task, choices: exercise.choices ?? null, needs: exercise.needs ?? null });
+      output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id])));
+    }));
+
+  parent.addCommand(new Command('start')
+    .description('Set up what an exercise needs (such as a running provider) and print its task')
+    .argument('<id>', 'the exercise')
+    .action(async (id: string, _flags: unknown, command: Command) => {
+      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
+      const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
+      const exercise = findExercise(exercises, id);
+      touch();
+      save();
+      output.result(renderTask(exercise, taskText(exercise, materialFor(exercise, seed)), output, Boolean(store.progress.exercises.passed[exercise.id])));
+      if (exercise.needs !== 'provider') return;
+      let stop: (signal: NodeJS.Signals) => void = () => undefined;
+      const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const { startProvider } = await import('../../provider/server.js');
+      const provider = await startProvider({ port: 0 });
+      store.progress.exercises.provider = { issuer: provider.issuer, exercise: exercise.id };
+      save();
+      output.result(`\nMock Google (a local simulation) is running at ${output.colour.cyan(provider.issuer)}\n  discovery ${provider.discoveryUrl}\nLeave this running and work in another terminal. Ctrl-C stops it.`);
+      try {
+        const signal = await stopped;
+        context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await provider.close();
+        delete store.progress.exercises.provider;
+        save();
+      }
+    }));
+
+  parent.addCommand(new Command('check')
+    .description('Check your answer: says what it checked, with which input, expected and got')
+    .argument('<id>', 'the exercise')
+    .argument('[answer...]', 'your answer (some exercises take two: a token, then a secret)')
+    .option('--json', 'as JSON')
+    .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
+      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
+      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { runCheck } = await import('../../lessons/checks.js');
+      const exercise = findExercise(exercises, id);
+      if (answers.length === 0) {
+        if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) throw new InputError('ERR_NO_ANSWER', `No answer given for ${id}.`, `Usage: jwt-vs-oauth exercises check ${id} <answer>`);
+        const { input } = await import('@inquirer/prompts');
+        answers = [await input({ message: 'Your answer', required: true }, { input: context.streams.stdin, output: context.streams.stderr })];
+      }
+      const result = await runCheck(exercise, answers, { material: materialFor(exercise, seed), providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
+      touch();
+      const state = store.progress.exercises;
+      state.attempts[id] = (state.attempts[id] ?? 0) + 1;
+      if (result.passed && !state.passed[id]) state.passed[id] = { at: new Date(context.now() * 1000).toISOString() };
+      save();
+      context.exitCode = result.passed ? EXIT.ok : EXIT.checkFailed;
+      if (flags.json) return printJson(output, { id, passed: result.passed, input: result.input, checks: result.lines });
+      const c = output.colour;
+      output.result(c.bold(`Checking ${exercise.id}: ${exercise.title}`));
+      output.result(`  input: ${result.input.map((answer) => shortenMiddle(answer, 30)).join('  ·  ')}`);
+      for (const line of result.lines) {
+        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${line.label}\n      expected: ${line.expected}\n      got:      ${line.got}`);
+      }
+      output.result(result.passed
+        ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
+        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}`);
+    }));
+
+  parent.addCommand(new Command('hint')
+    .description('Show the next hint (they come one at a time)')
+    .argument('<id>', 'the exercise')
+    .action(async (id: string, _flags: unknown, command: Command) => {
+      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
+      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { fillTemplate } = await import('../../lessons/material.js');
+      const exercise = findExercise(exercises, id);
+      const shown = Math.min((store.progress.exercises.hintsShown[id] ?? 0) + 1, exercise.hints.length);
+      store.progress.exercises.hintsShown[id] = shown;
+      touch();
+      save();
+      const material = materialFor(exercise, seed);
+      exercise.hints.slice(0, shown).forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${fillTemplate(hint, material)}`));
+      if (shown === exercise.hints.length) output.result(output.colour.dim('That was the last hint.'));
+    }));
+
+  parent.addCommand(new Command('solution')
+    .description('Show the worked solution: only after the exercise passes, or with --teacher')
+    .argument('<id>', 'the exercise')
+    .option('--teacher', 'show it anyway (for teachers preparing a class)')
+    .action(async (id: string, flags: { teacher?: boolean }, command: Command) => {
+      const { exercises, store, seed, output } = await setUp(context, command);
+      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { fillTemplate } = await import('../../lessons/material.js');
+      const exercise = findExercise(exercises, id);
+      if (!store.progress.exercises.passed[id] && !flags.teacher) {
+        output.result(`The solution opens once ${id} passes. Try a hint first: jwt-vs-oauth exercises hint ${id}`);
+        context.exitCode = EXIT.checkFailed;
+        return;
+      }
+      const material = materialFor(exercise, seed);
+      output.result(output.colour.bold(`Solution: ${exercise.title}`));
+      for (const paragraph of exercise.solution.explain) output.result(fillTemplate(paragraph, material));
+      for (const commandLine of exercise.solution.commands ?? []) output.result(`  $ ${fillTemplate(commandLine, material)}`);
+      const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
+      if (answers.length) output.result(`Answer: ${answers.join('  ·  ')}`);
+    }));
+
+  parent.addCommand(new Command('progress')
+    .description('Your progress: counts, per topic, first and last activity')
+    .option('--json', 'as JSON (for teachers collecting a class\'s results)')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      const { exercises, store, seed, output } = await setUp(context, command);
+      const { summarise } = await import('../../lessons/exercises.js');
+      const summary = summarise(exercises, store.progress.exercises);
+      if (flags.json) return printJson(output, { seed, ...summary });
+      output.result(`${summary.passed} of ${summary.total} exercises passed.`);
+      for (const [topic, counts] of Object.entries(summary.topics)) if (counts.total) output.result(`  ${topic.padEnd(15)} ${counts.passed} of ${counts.total}`);
+      output.result(output.colour.dim(`First activity: ${summary.firstActivity ?? 'none yet'}; last: ${summary.lastActivity ?? 'none yet'}.`));
+    }));
+
+  parent.addCommand(new Command('reset')
+    .description('Forget one exercise\'s progress, or all of it (asks first on a terminal)')
+    .argument('[id]', 'the exercise')
+    .option('--all', 'every exercise')
+    .option('--yes', 'do not ask (needed without a terminal for --all)')
+    .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
+      const { exercises, store, output, save } = await setUp(context, command);
+      const state = store.progress.exercises;
+      if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
+      const targets = flags.all ? exercises.map((exercise) => exercise.id) : [(await import('../../lessons/exercises.js')).findExercise(exercises, id!).id];
+      if (!flags.yes) {
+        if (output.stdinIsTerminal && output.stderrIsTerminal) {
+          const { confirm } = await import('@inquirer/prompts');
+          const sure = await confirm({ message: flags.all ? `Forget your progress on all ${targets.length} exercises?` : `Forget your progress on ${targets[0]}?`, default: false }, { input: context.streams.stdin, output: context.streams.stderr });
+          if (!sure) return output.talk('Nothing was reset.');
+        } else if (flags.all) {
+          throw new InputError('ERR_CONFIRM', 'reset --all forgets every exercise; without a terminal to ask, add --yes.');
+        }
+      }
+      for (const target of targets) {
+        delete state.passed[target];
+        delete state.hintsShown[target];
+        delete state.attempts[target];
+      }
+      save();
+      output.talk(flags.all ? `Reset all ${targets.length} exercises.` : `Reset ${targets[0]}.`);
+    }));
+
+  for (const sub of parent.commands) {
+    sub.exitOverride();
+    sub.configureOutput({ writeOut: (text) => context.streams.stdout.write(text), writeErr: (text) => context.streams.stderr.write(text) });
+  }
+  return parent;
+}
+
+async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
+  const { exercises, store, seed, output } = await setUp(context, command);
+  const { select, input } = await import('@inquirer/prompts');
+  const { materialFor, taskText } = await import('../../lessons/exercises.js');
+  const io = { input: context.streams.stdin, output: context.streams.stderr };
+  for (;;) {
+    const id = await select({
+      message: 'Pick an exercise',
+      pageSize: 12,
+      choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
+    }, io);
+    if (!id) return;
+    const exercise = exercises.find((candidate) => candidate.id === id)!;
+    output.result(renderTask(exercise, taskText(exercise, materialFor(exercise, seed)), output, Boolean(store.progress.exercises.passed[id])));
+    const next = await select({ message: 'Now?', choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
+    const program = command.parent!;
+    if (next === 'check') {
+      const answer = await input({ message: 'Your answer', required: true }, io);
+      await program.parseAsync(['exercises', 'check', id, answer], { from: 'user' });
+    } else if (next === 'hint') {
+      await program.parseAsync(['exercises', 'hint', id], { from: 'user' });
+    }
+  }
+}

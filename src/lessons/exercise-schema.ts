@@ -1,0 +1,97 @@
+// The exercise format: exercises are JSON data, in the tutorial's conventions, each with a
+// checker chosen from a small set of typed check kinds. This file validates one, naming the file
+// and the field.
+
+import { InputError } from '../errors.js';
+
+export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
+export const MATERIAL_KINDS = ['token', 'flawed-token', 'pkce-verifier'] as const;
+export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
+
+export type Check =
+  | { kind: 'answer'; expected?: string; pattern?: string }
+  | { kind: 'choice'; answer: number }
+  | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number }
+  | { kind: 'provider-token'; scope: string }
+  | { kind: 'pkce-pair'; verifier: string };
+
+export interface Exercise {
+  id: string;
+  title: string;
+  topic: (typeof TOPICS)[number];
+  /** Paragraphs; {{name}} is replaced with generated material. */
+  task: string[];
+  /** For choice checks: the options, shown as (a), (b), … */
+  choices?: string[];
+  material?: { kind: (typeof MATERIAL_KINDS)[number]; pool?: string[] };
+  /** What `start` sets up besides printing the task. */
+  needs?: 'provider';
+  check: Check;
+  hints: string[];
+  solution: { explain: string[]; answers: string[]; commands?: string[] };
+  file: string;
+}
+
+function fail(file: string, field: string, problem: string): never {
+  throw new InputError('ERR_EXERCISE_FILE', `${file}: ${field}: ${problem}`);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const isTextList = (value: unknown, minimum = 1): value is string[] => Array.isArray(value) && value.length >= minimum && value.every(isText);
+
+export function validateExercise(json: unknown, file: string): Exercise {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(file, 'the file', 'must hold one JSON object');
+  const entry = json as Record<string, unknown>;
+  if (typeof entry.id !== 'string' || !/^[a-z0-9-]+$/.test(entry.id)) fail(file, '"id"', 'must be lower-case letters, digits and dashes');
+  if (!isText(entry.title)) fail(file, '"title"', 'must be a non-empty string');
+  if (!TOPICS.includes(entry.topic as never)) fail(file, '"topic"', `must be one of ${TOPICS.join(', ')}`);
+  if (!isTextList(entry.task)) fail(file, '"task"', 'must be a non-empty list of paragraphs');
+  if (!isTextList(entry.hints)) fail(file, '"hints"', 'must list at least one hint');
+  if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail(file, '"choices"', 'must list at least two choices');
+  if (entry.needs !== undefined && entry.needs !== 'provider') fail(file, '"needs"', 'can only be "provider"');
+  if (entry.material !== undefined) {
+    const material = entry.material as Record<string, unknown>;
+    if (!MATERIAL_KINDS.includes(material?.kind as never)) fail(file, '"material.kind"', `must be one of ${MATERIAL_KINDS.join(', ')}`);
+    if (material.pool !== undefined && (!isTextList(material.pool) || !(material.pool as string[]).every((flaw) => FLAWS.includes(flaw as never)))) fail(file, '"material.pool"', `must list flaws from ${FLAWS.join(', ')}`);
+  }
+  const solution = entry.solution as Record<string, unknown> | undefined;
+  if (typeof solution !== 'object' || solution === null) fail(file, '"solution"', 'must be an object with "explain" and "answers"');
+  if (!isTextList(solution.explain)) fail(file, '"solution.explain"', 'must say how to solve it');
+  if (!Array.isArray(solution.answers) || !solution.answers.every((answer) => typeof answer === 'string')) fail(file, '"solution.answers"', 'must list the answers to submit (strings)');
+  if (solution.commands !== undefined && !isTextList(solution.commands)) fail(file, '"solution.commands"', 'must list jwt-vs-oauth commands');
+  validateCheck(entry.check, file, entry.choices as string[] | undefined);
+  return { ...(entry as unknown as Exercise), file };
+}
+
+function validateCheck(value: unknown, file: string, choices: string[] | undefined): void {
+  const check = value as Record<string, unknown> | undefined;
+  if (typeof check !== 'object' || check === null) fail(file, '"check"', 'must be an object with a "kind"');
+  switch (check.kind) {
+    case 'answer':
+      if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
+      if (isText(check.pattern)) {
+        try {
+          new RegExp(check.pattern);
+        } catch {
+          fail(file, '"check.pattern"', 'is not a valid regular expression');
+        }
+      }
+      return;
+    case 'choice':
+      if (!choices) fail(file, '"choices"', 'a choice check needs the choices');
+      if (!Number.isInteger(check.answer) || (check.answer as number) < 0 || (check.answer as number) >= choices.length) fail(file, '"check.answer"', 'must be the index of one of the choices (from 0)');
+      return;
+    case 'token-rules':
+      if (!isText(check.alg)) fail(file, '"check.alg"', 'must name the algorithm');
+      if (!isText(check.secret)) fail(file, '"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)');
+      return;
+    case 'provider-token':
+      if (!isText(check.scope)) fail(file, '"check.scope"', 'must name the scope the token must carry');
+      return;
+    case 'pkce-pair':
+      if (!isText(check.verifier)) fail(file, '"check.verifier"', 'must give the verifier');
+      return;
+    default:
+      fail(file, '"check.kind"', 'must be one of answer, choice, token-rules, provider-token, pkce-pair');
+  }
+}

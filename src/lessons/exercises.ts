@@ -1,0 +1,74 @@
+// Loads exercises (built in, plus a teacher's pack), and works out each learner's material and
+// progress summary. Pure: no printing; the CLI layer shows and asks.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { TOPICS, validateExercise, type Exercise } from './exercise-schema.js';
+import { fillTemplate, generateMaterial, type Material } from './material.js';
+import type { Progress } from './progress.js';
+
+function readFolder(folder: string, label: string): Exercise[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: no such folder.`);
+  }
+  return names.map((name) => {
+    const file = join(folder, name);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new InputError('ERR_EXERCISE_FILE', `${file}: not valid JSON (${(error as Error).message}).`);
+    }
+    return validateExercise(json, file);
+  });
+}
+
+/** The built-in exercises, then the pack's; an id used twice is refused, naming both files. */
+export function loadExercises(builtInFolder: string, packFolder?: string): Exercise[] {
+  const exercises = [...readFolder(builtInFolder, 'exercises'), ...(packFolder ? readFolder(packFolder, '--pack') : [])];
+  const seen = new Map<string, string>();
+  for (const exercise of exercises) {
+    if (seen.has(exercise.id)) throw new InputError('ERR_EXERCISE_FILE', `${exercise.file}: "id": "${exercise.id}" is already used by ${seen.get(exercise.id)}.`);
+    seen.set(exercise.id, exercise.file);
+  }
+  return exercises;
+}
+
+export function findExercise(exercises: Exercise[], id: string): Exercise {
+  const exercise = exercises.find((candidate) => candidate.id === id);
+  if (!exercise) throw new InputError('ERR_NO_SUCH_EXERCISE', `There is no exercise "${id}".`, 'List them with: jwt-vs-oauth exercises list');
+  return exercise;
+}
+
+export function materialFor(exercise: Exercise, seed: string): Material {
+  return exercise.material ? generateMaterial(exercise.material.kind, seed, exercise.id, exercise.material.pool) : {};
+}
+
+export function taskText(exercise: Exercise, material: Material): string[] {
+  return exercise.task.map((paragraph) => fillTemplate(paragraph, material));
+}
+
+export interface ProgressSummary {
+  total: number;
+  passed: number;
+  topics: Record<string, { total: number; passed: number }>;
+  firstActivity: string | null;
+  lastActivity: string | null;
+  exercises: Array<{ id: string; topic: string; passed: boolean; passedAt: string | null; attempts: number; hintsShown: number }>;
+}
+
+export function summarise(exercises: Exercise[], progress: Progress['exercises']): ProgressSummary {
+  const topics: ProgressSummary['topics'] = {};
+  for (const topic of TOPICS) topics[topic] = { total: 0, passed: 0 };
+  const rows = exercises.map((exercise) => {
+    const passed = Boolean(progress.passed[exercise.id]);
+    topics[exercise.topic]!.total++;
+    if (passed) topics[exercise.topic]!.passed++;
+    return { id: exercise.id, topic: exercise.topic, passed, passedAt: progress.passed[exercise.id]?.at ?? null, attempts: progress.attempts[exercise.id] ?? 0, hintsShown: progress.hintsShown[exercise.id] ?? 0 };
+  });
+  return { total: rows.length, passed: rows.filter((row) => row.passed).length, topics, firstActivity: progress.firstActivity ?? null, lastActivity: progress.lastActivity ?? null, exercises: rows };
+}
