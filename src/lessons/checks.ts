@@ -79,6 +79,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       let header: Record<string, unknown> = {};
       try {
         const decoded = decodeToken(token, context.now);
+        if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
         header = decoded.header;
         claims = typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {};
       } catch (error) {
@@ -123,16 +124,17 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       } catch (error) {
         return result([{ label: 'the provider', expected: `answering at ${context.providerIssuer}`, got: (error as Error).message, ok: false }]);
       }
-      const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
       let header: Record<string, unknown> = {};
       let claims: Record<string, unknown> = {};
       try {
         const decoded = decodeToken(token, context.now);
+        if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
         header = decoded.header;
         claims = typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {};
-      } catch {
-        // Reported by the signature line below.
+      } catch (error) {
+        return result([{ label: 'an access token', expected: 'a compact JWT', got: (error as Error).message, ok: false }]);
       }
+      const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
       const scopes = String(claims.scope ?? '').split(' ');
       return result([
         { label: 'signed by the provider', expected: `a valid signature from ${context.providerIssuer}/jwks`, got: verified.checks.find((line) => line.name === 'signature')?.ok ? 'valid' : verified.verdict, ok: Boolean(verified.checks.find((line) => line.name === 'signature')?.ok) },

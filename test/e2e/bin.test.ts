@@ -151,9 +151,10 @@ describe('packaging and pipes', () => {
     expect(ran.stdout).toContain('Usage: jwt-vs-oauth [options] [command]');
   }, 120_000);
 
-  test('npm start without a terminal ends on its own with exit 0', () => {
-    const result = spawnSync('npm', ['start', '--silent'], { encoding: 'utf8', input: '', timeout: 60_000 });
+  test('npm start (the tutorial) without a terminal ends on its own with exit 0', () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const result = spawnSync('npm', ['start', '--silent'], { encoding: 'utf8', input: '', timeout: 60_000, env: { ...process.env, JWT_VS_OAUTH_HOME: home } });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Usage: jwt-vs-oauth');
+    expect(result.stdout).toContain('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain');
   }, 90_000);
 });

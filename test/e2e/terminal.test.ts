@@ -18,7 +18,8 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session = new TerminalSession(`node ${BIN}`);
     await session.waitFor('What would you like to do?');
     const menu = session.screen();
-    for (const entry of ['Decode a token', 'Mint a token', 'Verify a token', 'Quit']) expect(menu).toContain(entry);
+    for (const entry of ['Tutorial', 'Decode a token', 'Mint a token', 'Verify a token', 'OAuth demo', 'Exercises', 'Start the provider', 'Quit']) expect(menu).toContain(entry);
+    session.press('Down');
     session.press('Enter');
     await session.waitFor('Paste a token');
     session.type(`Bearer ${RFC7515_HS256_TOKEN}`, true);

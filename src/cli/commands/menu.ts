@@ -9,6 +9,7 @@ export async function runMenu(context: CommandContext, program: Command): Promis
   const choice = await select(
     {
       message: 'What would you like to do?',
+      pageSize: 10,
       choices: [
         { name: 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
         { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },

@@ -1,0 +1,180 @@
+// Every exercise: its reference solution passes and its untouched starting state fails. Plus the
+// check output for wrong answers, teacher packs, progress and reset, and per-learner seeds.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCheck } from '../../src/lessons/checks.js';
+import { loadExercises, materialFor } from '../../src/lessons/exercises.js';
+import { fillTemplate, generateMaterial } from '../../src/lessons/material.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
+import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
+import type { RunningProvider } from '../../src/provider/server.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestProvider } from '../helpers/provider.js';
+
+const builtIn = join(lessonsFolder(), 'exercises');
+const examplePack = join(lessonsFolder(), 'example-pack');
+const exercises = loadExercises(builtIn, examplePack);
+const SEED = 'classroom-seed-1';
+let provider: RunningProvider;
+
+beforeAll(async () => {
+  provider = await startTestProvider();
+});
+afterAll(() => provider.close());
+
+/** The by-hand OAuth flow, as a learner would do it with a browser and curl. */
+async function accessTokenByHand(scope: string): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(`${provider.issuer}/authorize`);
+  const parameters = { response_type: 'code', client_id: 'demo-app', redirect_uri: 'http://127.0.0.1/callback', scope, state: 'xyz', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  const signedIn = await signInAtProvider(new UserAgent(), url.href, { email: 'asha@example.com', password: 'mango-lassi-42', allow: true });
+  const code = new URL(signedIn.callbackUrl!).searchParams.get('code')!;
+  const response = await fetch(`${provider.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', code_verifier: verifier }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function referenceAnswers(id: string): Promise<string[]> {
+  const exercise = exercises.find((candidate) => candidate.id === id)!;
+  if (exercise.check.kind === 'provider-token') return [await accessTokenByHand(`openid ${exercise.check.scope}`)];
+  const values: Record<string, string> = { ...materialFor(exercise, SEED) };
+  for (const [index, command] of (exercise.solution.commands ?? []).entries()) {
+    const words = [...fillTemplate(command, values).matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!).slice(1);
+    const result = await runCli(words);
+    expect(result.code).toBe(0);
+    values[`output.${index + 1}`] = result.stdout.trim();
+  }
+  return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
+}
+
+describe('every exercise', () => {
+  test('at least 16 built-in exercises, of every kind', () => {
+    const builtInOnly = loadExercises(builtIn);
+    expect(builtInOnly.length).toBeGreaterThanOrEqual(16);
+    expect(new Set(builtInOnly.map((exercise) => exercise.topic))).toEqual(new Set(['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake']));
+    expect(new Set(builtInOnly.map((exercise) => exercise.check.kind))).toEqual(new Set(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair']));
+  });
+
+  test.each(exercises.map((exercise) => [exercise.id] as const))('%s: the reference solution passes, the untouched start fails', async (id) => {
+    const exercise = exercises.find((candidate) => candidate.id === id)!;
+    const context = { material: materialFor(exercise, SEED), providerIssuer: provider.issuer, now: Math.floor(Date.now() / 1000) };
+    const solved = await runCheck(exercise, await referenceAnswers(id), context);
+    expect(solved.lines.filter((line) => !line.ok)).toEqual([]);
+    expect(solved.passed).toBe(true);
+    const untouched = await runCheck(exercise, [], context);
+    expect(untouched.passed).toBe(false);
+  });
+});
+
+describe('exercises through the CLI', () => {
+  const home = () => mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-ex-'));
+
+  test('a wrong answer: labelled input, expected and got, ✗, exit 1; a right one exits 0', async () => {
+    const env = { JWT_VS_OAUTH_HOME: home() };
+    const wrong = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', 'nobody-api'], { env });
+    expect(wrong.code).toBe(1);
+    const audience = generateMaterial('token', SEED, 'read-audience').aud!;
+    expect(wrong.stdout).toBe(`Checking read-audience: Who is it for?\n  input: nobody-api\n  ✗ answer\n      expected: ${audience}\n      got:      nobody-api\n✗ Not yet. A hint: jwt-vs-oauth exercises hint read-audience\n`);
+    const right = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', audience, '--json'], { env });
+    expect(right.code).toBe(0);
+    expect(JSON.parse(right.stdout)).toEqual({ id: 'read-audience', passed: true, input: [audience], checks: [{ label: 'answer', expected: audience, got: audience, ok: true }] });
+  });
+
+  test('a token that breaks several rules says which', async () => {
+    const token = (await runCli(['mint', '--secret', 'practice-api-secret-0123456789ab', '--aud', 'other-api', '--exp', '2h'])).stdout.trim();
+    const result = await runCli(['ex', 'check', 'make-practice-token', token, '--json'], { env: { JWT_VS_OAUTH_HOME: home() } });
+    expect(result.code).toBe(1);
+    const failed = JSON.parse(result.stdout).checks.filter((line: { ok: boolean }) => !line.ok).map((line: { label: string; got: string }) => `${line.label}: ${line.got}`);
+    expect(failed).toEqual(['iss: (missing)', 'aud: "other-api"', 'exp: 120 minutes away', 'claim role: (missing)']);
+  });
+
+  test('hints one at a time; the solution only after a pass or with --teacher', async () => {
+    const env = { JWT_VS_OAUTH_HOME: home() };
+    expect((await runCli(['ex', 'hint', 'pkce-challenge'], { env })).stdout).toMatch(/^Hint 1 of 2: code_challenge = BASE64URL/);
+    expect((await runCli(['ex', 'hint', 'pkce-challenge'], { env })).stdout.split('\n').filter((line) => line.startsWith('Hint')).length).toBe(2);
+    const locked = await runCli(['ex', 'solution', 'choose-delegated'], { env });
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toBe('The solution opens once choose-delegated passes. Try a hint first: jwt-vs-oauth exercises hint choose-delegated\n');
+    expect((await runCli(['ex', 'solution', 'choose-delegated', '--teacher'], { env })).stdout).toContain('Answer: b');
+    await runCli(['ex', 'check', 'choose-delegated', 'b'], { env });
+    expect((await runCli(['ex', 'solution', 'choose-delegated'], { env })).code).toBe(0);
+  });
+
+  test('progress and reset', async () => {
+    const env = { JWT_VS_OAUTH_HOME: home() };
+    await runCli(['ex', 'check', 'choose-own-api', 'a'], { env });
+    await runCli(['ex', 'check', 'choose-social-login', 'b'], { env });
+    await runCli(['ex', 'check', 'choose-delegated', 'a'], { env });
+    const progress = JSON.parse((await runCli(['ex', 'progress', '--json'], { env })).stdout);
+    expect(progress).toMatchObject({ total: 18, passed: 2, topics: { choose: { total: 3, passed: 2 } } });
+    expect(progress.exercises.find((row: { id: string }) => row.id === 'choose-delegated')).toMatchObject({ passed: false, attempts: 1 });
+    expect(progress.firstActivity).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect((await runCli(['ex', 'reset', 'choose-own-api'], { env })).stderr).toBe('Reset choose-own-api.\n');
+    expect(JSON.parse((await runCli(['ex', 'progress', '--json'], { env })).stdout).passed).toBe(1);
+    const refused = await runCli(['ex', 'reset', '--all'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('without a terminal to ask, add --yes');
+    await runCli(['ex', 'reset', '--all', '--yes'], { env });
+    expect(JSON.parse((await runCli(['ex', 'progress', '--json'], { env })).stdout).passed).toBe(0);
+  });
+
+  test('list --json and an unknown exercise', async () => {
+    const list = JSON.parse((await runCli(['ex', 'list', '--json'], { env: { JWT_VS_OAUTH_HOME: home() } })).stdout);
+    expect(list.exercises[0]).toEqual({ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', done: false });
+    const unknown = await runCli(['ex', 'show', 'nope'], { env: { JWT_VS_OAUTH_HOME: home() } });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('error: There is no exercise "nope".\nList them with: jwt-vs-oauth exercises list\n');
+  });
+});
+
+describe('seeds', () => {
+  test('two seeds give different tokens; one seed always the same', () => {
+    const one = generateMaterial('token', 'seed-one', 'read-subject');
+    expect(generateMaterial('token', 'seed-one', 'read-subject')).toEqual(one);
+    expect(generateMaterial('token', 'seed-two', 'read-subject').token).not.toBe(one.token);
+    const flawed = generateMaterial('flawed-token', 'seed-one', 'flaw-two', ['tampered', 'key-confusion']);
+    expect(generateMaterial('flawed-token', 'seed-one', 'flaw-two', ['tampered', 'key-confusion'])).toEqual(flawed);
+  });
+
+  test('a learner keeps their seed between commands; --seed overrides it', async () => {
+    const env = { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-ex-')) };
+    const first = (await runCli(['ex', 'show', 'read-subject', '--json'], { env })).stdout;
+    expect((await runCli(['ex', 'show', 'read-subject', '--json'], { env })).stdout).toBe(first);
+    const seed = JSON.parse(readFileSync(join(env.JWT_VS_OAUTH_HOME, 'progress.json'), 'utf8')).seed;
+    expect(seed).toMatch(/^[0-9a-f]{16}$/);
+    expect((await runCli(['ex', '--seed', 'another', 'show', 'read-subject', '--json'], { env })).stdout).not.toBe(first);
+  });
+});
+
+describe('teacher packs', () => {
+  test('the example pack adds its exercises (with --pack or JWT_VS_OAUTH_PACK)', async () => {
+    const env = { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-ex-')) };
+    const withFlag = JSON.parse((await runCli(['ex', '--pack', examplePack, 'list', '--json'], { env })).stdout);
+    expect(withFlag.exercises.map((row: { id: string }) => row.id).slice(-2)).toEqual(['pack-read-issuer', 'pack-choose-storage']);
+    const withEnv = JSON.parse((await runCli(['ex', 'list', '--json'], { env: { ...env, JWT_VS_OAUTH_PACK: examplePack } })).stdout);
+    expect(withEnv.exercises.length).toBe(20);
+  });
+
+  test.each([
+    ['not JSON', '{', /bad\.json: not valid JSON/],
+    ['a missing check', { id: 'x', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: ['a'] } }, /bad\.json: "check": must be an object with a "kind"/],
+    ['an unknown topic', { id: 'x', title: 'T', topic: 'cooking', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: [] }, check: { kind: 'answer', expected: 'a' } }, /bad\.json: "topic": must be one of read-a-token/],
+    ['a choice out of range', { id: 'x', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], choices: ['a', 'b'], solution: { explain: ['e'], answers: [] }, check: { kind: 'choice', answer: 5 } }, /bad\.json: "check\.answer": must be the index of one of the choices/],
+    ['an id the built-in exercises use', { id: 'read-subject', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: [] }, check: { kind: 'answer', expected: 'a' } }, /bad\.json: "id": "read-subject" is already used by .*01-read-subject\.json\./],
+  ])('a bad pack file is refused, naming the file and the field: %s', async (_name, content, message) => {
+    const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
+    mkdirSync(pack, { recursive: true });
+    writeFileSync(join(pack, 'bad.json'), typeof content === 'string' ? content : JSON.stringify(content));
+    const result = await runCli(['ex', '--pack', pack, 'list'], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-ex-')) } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
