@@ -56,13 +56,26 @@ async function withPracticeApi<T>(context: HandsOnContext, run: (url: string) =>
 
 const asha = PRACTICE_API.users[0]!;
 
+async function loginAsAsha(url: string): Promise<{ login: Awaited<ReturnType<typeof call>>; token: string }> {
+  const login = await call(`${url}/login`, 'POST', { json: { email: asha.email, password: asha.password } });
+  return { login, token: String(login.body.token) };
+}
+
+/** Plays the demo flow with no output: the first user, consent given. */
+const silentNarrator: Narrator = {
+  show: () => undefined,
+  pause: async () => undefined,
+  credentials: async (_hint, users) => ({ email: users[0]!.email, password: users[0]!.password }),
+  consent: async () => true,
+  note: () => undefined,
+};
+
 /** Runs the demo flow without pauses or output, to get real tokens from Mock Google. */
 async function quietOAuthTokens(context: HandsOnContext): Promise<void> {
   if (context.saved.has('oauthAccess')) return;
   const world = await startDemoWorld();
   try {
-    const narrator: Narrator = { show: () => undefined, pause: async () => undefined, credentials: async (_hint, users) => ({ email: users[0]!.email, password: users[0]!.password }), consent: async () => true, note: () => undefined };
-    await runTerminalFlow(world, narrator, { deny: false });
+    await runTerminalFlow(world, silentNarrator, { deny: false });
     saveTokensFrom(world, context);
   } finally {
     await world.close();
@@ -81,8 +94,7 @@ export const ACTIONS: Record<string, Action> = {
   async 'practice-requests'(_args, context) {
     return withPracticeApi(context, async (url) => {
       const anonymous = await call(`${url}/profile`, 'GET');
-      const login = await call(`${url}/login`, 'POST', { json: { email: asha.email, password: asha.password } });
-      const token = String(login.body.token);
+      const { token } = await loginAsAsha(url);
       const admin = await call(`${url}/admin`, 'GET', { token });
       const profile = await call(`${url}/profile`, 'GET', { token });
       return [
@@ -97,8 +109,7 @@ export const ACTIONS: Record<string, Action> = {
 
   async 'practice-login'(args, context) {
     return withPracticeApi(context, async (url) => {
-      const login = await call(`${url}/login`, 'POST', { json: { email: asha.email, password: asha.password } });
-      const token = String(login.body.token);
+      const { login, token } = await loginAsAsha(url);
       context.saved.set(string(args.save, 'loginToken'), token);
       const withToken = await call(`${url}/profile`, 'GET', { token });
       const without = await call(`${url}/profile`, 'GET');
@@ -116,8 +127,7 @@ export const ACTIONS: Record<string, Action> = {
 
   async 'practice-logout'(_args, context) {
     return withPracticeApi(context, async (url) => {
-      const login = await call(`${url}/login`, 'POST', { json: { email: asha.email, password: asha.password } });
-      const token = String(login.body.token);
+      const { token } = await loginAsAsha(url);
       const before = await call(`${url}/profile`, 'GET', { token });
       const logout = await call(`${url}/logout`, 'POST', { token });
       const after = await call(`${url}/profile`, 'GET', { token });
@@ -236,8 +246,7 @@ export const ACTIONS: Record<string, Action> = {
   async 'id-token-to-api'(_args, context) {
     const world = await startDemoWorld();
     try {
-      const narrator: Narrator = { show: () => undefined, pause: async () => undefined, credentials: async (_hint, users) => ({ email: users[0]!.email, password: users[0]!.password }), consent: async () => true, note: () => undefined };
-      await runTerminalFlow(world, narrator, { deny: false });
+      await runTerminalFlow(world, silentNarrator, { deny: false });
       saveTokensFrom(world, context);
       const userinfo = `${world.provider.issuer}/userinfo`;
       const withId = await call(userinfo, 'GET', { token: context.saved.get('oauthId') });

@@ -38,6 +38,17 @@ function normalise(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/** Decodes a submitted token for the rule checks; a failure becomes the one line the learner sees. */
+function decodeSubmitted(token: string, now: number, label: string): { header: Record<string, unknown>; claims: Record<string, unknown> } | CheckLine {
+  try {
+    const decoded = decodeToken(token, now);
+    if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
+    return { header: decoded.header, claims: typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {} };
+  } catch (error) {
+    return { label, expected: 'a compact JWT', got: (error as Error).message, ok: false };
+  }
+}
+
 export async function runCheck(exercise: Exercise, answers: string[], context: CheckContext): Promise<CheckResult> {
   const check = exercise.check;
   const values: Record<string, string> = { ...context.material };
@@ -75,16 +86,9 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       }
       const secret = fillTemplate(check.secret, values);
       const lines: CheckLine[] = [];
-      let claims: Record<string, unknown> = {};
-      let header: Record<string, unknown> = {};
-      try {
-        const decoded = decodeToken(token, context.now);
-        if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
-        header = decoded.header;
-        claims = typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {};
-      } catch (error) {
-        return result([{ label: 'a token', expected: 'a compact JWT', got: (error as Error).message, ok: false }]);
-      }
+      const decoded = decodeSubmitted(token, context.now, 'a token');
+      if ('ok' in decoded) return result([decoded]);
+      const { header, claims } = decoded;
       lines.push({ label: 'alg', expected: check.alg, got: String(header.alg), ok: header.alg === check.alg });
       if (check.minSecretBytes !== undefined) {
         const bytes = Buffer.byteLength(secret);
@@ -124,16 +128,9 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       } catch (error) {
         return result([{ label: 'the provider', expected: `answering at ${context.providerIssuer}`, got: (error as Error).message, ok: false }]);
       }
-      let header: Record<string, unknown> = {};
-      let claims: Record<string, unknown> = {};
-      try {
-        const decoded = decodeToken(token, context.now);
-        if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
-        header = decoded.header;
-        claims = typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {};
-      } catch (error) {
-        return result([{ label: 'an access token', expected: 'a compact JWT', got: (error as Error).message, ok: false }]);
-      }
+      const decoded = decodeSubmitted(token, context.now, 'an access token');
+      if ('ok' in decoded) return result([decoded]);
+      const { header, claims } = decoded;
       const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
       const scopes = String(claims.scope ?? '').split(' ');
       return result([

@@ -1,11 +1,12 @@
 // Loads exercises (built in, plus a teacher's pack), and works out each learner's material and
 // progress summary. Pure: no printing; the CLI layer shows and asks.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { TOPICS, validateExercise, type Exercise } from './exercise-schema.js';
 import { fillTemplate, generateMaterial, type Material } from './material.js';
+import { readJsonFile } from './loader.js';
 import type { Progress } from './progress.js';
 
 function readFolder(folder: string, label: string): Exercise[] {
@@ -17,13 +18,7 @@ function readFolder(folder: string, label: string): Exercise[] {
   }
   return names.map((name) => {
     const file = join(folder, name);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError('ERR_EXERCISE_FILE', `${file}: not valid JSON (${(error as Error).message}).`);
-    }
-    return validateExercise(json, file);
+    return validateExercise(readJsonFile(file, 'ERR_EXERCISE_FILE'), file);
   });
 }
 

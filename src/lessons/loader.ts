@@ -18,13 +18,7 @@ export function loadLessons(folder: string, lang = 'en'): Lesson[] {
     const translated = name.replace(/\.json$/, `.${lang}.json`);
     const chosen = lang !== 'en' && names.includes(translated) ? translated : name;
     const file = join(folder, chosen);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError('ERR_LESSON_FILE', `${file}: not valid JSON (${(error as Error).message}).`);
-    }
-    return validateLesson(json, file);
+    return validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
   });
   lessons.sort((a, b) => a.number - b.number);
   const seen = new Map<string, string>();
@@ -41,4 +35,13 @@ export function loadLessons(folder: string, lang = 'en'): Lesson[] {
 export function languageFrom(env: NodeJS.ProcessEnv): string {
   const raw = env.JWT_VS_OAUTH_LANG ?? env.LC_ALL ?? env.LANG ?? 'en';
   return /^[a-z]{2}/.exec(raw)?.[0] ?? 'en';
+}
+
+/** Reads one lesson or exercise file; a file that is not JSON is refused, naming it. */
+export function readJsonFile(file: string, code: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(code, `${file}: not valid JSON (${(error as Error).message}).`);
+  }
 }

@@ -225,13 +225,18 @@ export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, opti
     const rejected = lastEvent(world, 'callback-rejected');
     return { ok: false, summary: `The sign-in failed: ${rejected?.reason ?? lastEvent(world, 'failed')?.message ?? 'unknown reason'}` };
   }
+  return showTokenSteps(world, narrator, appNeverSawPassword(world, browserExchanges, password));
+}
+
+/** Steps 5 to 8, the same whoever played the browser: the app's back channel, then the recap. */
+async function showTokenSteps(world: DemoWorld, narrator: Narrator, passwordStayedAtProvider: boolean): Promise<Outcome> {
   narrator.show(stepFive(world));
   await narrator.pause();
   narrator.show(stepSix(world));
   await narrator.pause();
   narrator.show(stepSeven(world));
   await narrator.pause();
-  narrator.show(stepEight(true, appNeverSawPassword(world, browserExchanges, password)));
+  narrator.show(stepEight(true, passwordStayedAtProvider));
   const signedIn = lastEvent(world, 'signed-in')!;
   return { ok: true, summary: `Signed in to Swaad as ${signedIn.name} (${signedIn.email}).` };
 }
@@ -256,16 +261,9 @@ export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openB
   narrator.show(stepThree([], true, SCOPES));
   if (callbackUrl) narrator.show(stepFour(world, callbackUrl));
   await narrator.pause();
-  narrator.show(stepFive(world));
-  await narrator.pause();
-  narrator.show(stepSix(world));
-  await narrator.pause();
-  narrator.show(stepSeven(world));
-  await narrator.pause();
-  const password = world.provider.state.config.users.map((user) => user.password);
-  const never = password.every((secret) => appNeverSawPassword(world, [], secret));
-  narrator.show(stepEight(true, never));
-  return { ok: true, summary: `Signed in to Swaad as ${ending.name} (${ending.email}).` };
+  // The browser's own requests are not visible here; what the app received and sent is.
+  const passwords = world.provider.state.config.users.map((user) => user.password);
+  return showTokenSteps(world, narrator, passwords.every((secret) => appNeverSawPassword(world, [], secret)));
 }
 
 export type { Arrow };
