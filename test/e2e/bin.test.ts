@@ -158,3 +158,25 @@ describe('packaging and pipes', () => {
     expect(result.stdout).toContain('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain');
   }, 90_000);
 });
+
+describe('help', () => {
+  test('every command and subcommand has help with examples', async () => {
+    const { buildProgram } = await import('../../src/cli/main.js');
+    const { createContext } = await import('../../src/cli/context.js');
+    const program = buildProgram(createContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} }, () => ({}), () => 0));
+    const paths: string[][] = [];
+    const walk = (command: typeof program, path: string[]) => {
+      for (const sub of command.commands) {
+        paths.push([...path, sub.name()]);
+        walk(sub, [...path, sub.name()]);
+      }
+    };
+    walk(program, []);
+    expect(paths.length).toBeGreaterThanOrEqual(15);
+    for (const path of paths) {
+      const result = runBin([...path, '--help']);
+      expect(result.code, path.join(' ')).toBe(0);
+      expect(result.stdout, path.join(' ')).toContain('Examples:');
+    }
+  }, 60_000);
+});

@@ -81,7 +81,8 @@ export function exercisesCommand(context: CommandContext): Command {
 
   parent.addCommand(new Command('list')
     .description('List the exercises: id, title, topic, done')
-    .option('--json', 'as JSON')
+    .option('--json', 'as JSON: {exercises: [{id, title, topic, done}]}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises list', 'with ✓ for done'], ['jwt-vs-oauth ex --pack ./class list --json', 'with a pack, as JSON']]))
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { exercises, store, output } = await setUp(context, command);
       const rows = exercises.map((exercise) => ({ id: exercise.id, title: exercise.title, topic: exercise.topic, done: Boolean(store.progress.exercises.passed[exercise.id]) }));
@@ -94,7 +95,8 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('show')
     .description('Show an exercise\'s task, with the material made for you')
     .argument('<id>', 'the exercise')
-    .option('--json', 'as JSON')
+    .option('--json', 'as JSON: {id, title, topic, task, choices, needs}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises show read-expiry', 'the task, with your token']]))
     .action(async (id: string, flags: { json?: boolean }, command: Command) => {
       const { exercises, store, seed, output } = await setUp(context, command);
       const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
@@ -107,6 +109,7 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('start')
     .description('Set up what an exercise needs (such as a running provider) and print its task')
     .argument('<id>', 'the exercise')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C']]))
     .action(async (id: string, _flags: unknown, command: Command) => {
       const { exercises, store, seed, output, save, touch } = await setUp(context, command);
       const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
@@ -140,7 +143,8 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Check your answer: says what it checked, with which input, expected and got')
     .argument('<id>', 'the exercise')
     .argument('[answer...]', 'your answer (some exercises take two: a token, then a secret)')
-    .option('--json', 'as JSON')
+    .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok}]}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises check read-subject asha', 'an answer'], ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token'], ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers']]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage.\n')
     .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
       const { exercises, store, seed, output, save, touch } = await setUp(context, command);
       const { findExercise, materialFor } = await import('../../lessons/exercises.js');
@@ -173,7 +177,9 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('hint')
     .description('Show the next hint (they come one at a time)')
     .argument('<id>', 'the exercise')
-    .action(async (id: string, _flags: unknown, command: Command) => {
+    .option('--json', 'as JSON: {id, hints: [shown so far], total}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one']]))
+    .action(async (id: string, flags: { json?: boolean }, command: Command) => {
       const { exercises, store, seed, output, save, touch } = await setUp(context, command);
       const { findExercise, materialFor } = await import('../../lessons/exercises.js');
       const { fillTemplate } = await import('../../lessons/material.js');
@@ -183,7 +189,9 @@ export function exercisesCommand(context: CommandContext): Command {
       touch();
       save();
       const material = materialFor(exercise, seed);
-      exercise.hints.slice(0, shown).forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${fillTemplate(hint, material)}`));
+      const hints = exercise.hints.slice(0, shown).map((hint) => fillTemplate(hint, material));
+      if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length });
+      hints.forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${hint}`));
       if (shown === exercise.hints.length) output.result(output.colour.dim('That was the last hint.'));
     }));
 
@@ -191,7 +199,9 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Show the worked solution: only after the exercise passes, or with --teacher')
     .argument('<id>', 'the exercise')
     .option('--teacher', 'show it anyway (for teachers preparing a class)')
-    .action(async (id: string, flags: { teacher?: boolean }, command: Command) => {
+    .option('--json', 'as JSON: {id, explain, commands, answers}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises solution read-subject', 'after it passes'], ['jwt-vs-oauth exercises solution oauth-access-token --teacher', 'for a teacher']]))
+    .action(async (id: string, flags: { teacher?: boolean; json?: boolean }, command: Command) => {
       const { exercises, store, seed, output } = await setUp(context, command);
       const { findExercise, materialFor } = await import('../../lessons/exercises.js');
       const { fillTemplate } = await import('../../lessons/material.js');
@@ -202,15 +212,19 @@ export function exercisesCommand(context: CommandContext): Command {
         return;
       }
       const material = materialFor(exercise, seed);
-      output.result(output.colour.bold(`Solution: ${exercise.title}`));
-      for (const paragraph of exercise.solution.explain) output.result(fillTemplate(paragraph, material));
-      for (const commandLine of exercise.solution.commands ?? []) output.result(`  $ ${fillTemplate(commandLine, material)}`);
+      const explain = exercise.solution.explain.map((paragraph) => fillTemplate(paragraph, material));
+      const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
       const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
+      if (flags.json) return printJson(output, { id, explain, commands, answers });
+      output.result(output.colour.bold(`Solution: ${exercise.title}`));
+      for (const paragraph of explain) output.result(paragraph);
+      for (const commandLine of commands) output.result(`  $ ${commandLine}`);
       if (answers.length) output.result(`Answer: ${answers.join('  ·  ')}`);
     }));
 
   parent.addCommand(new Command('progress')
     .description('Your progress: counts, per topic, first and last activity')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises progress', 'counts per topic'], ['jwt-vs-oauth exercises progress --json > progress-asha.json', 'for a teacher collecting a class']]))
     .option('--json', 'as JSON (for teachers collecting a class\'s results)')
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { exercises, store, seed, output } = await setUp(context, command);
@@ -227,6 +241,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('[id]', 'the exercise')
     .option('--all', 'every exercise')
     .option('--yes', 'do not ask (needed without a terminal for --all)')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]))
     .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
       const { exercises, store, output, save } = await setUp(context, command);
       const state = store.progress.exercises;

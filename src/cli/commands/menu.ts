@@ -4,14 +4,15 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 
 export async function runMenu(context: CommandContext, program: Command): Promise<void> {
-  const { select, input, password } = await import('@inquirer/prompts');
+  const [{ select, input, password }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
+  const resume = openProgress(paths.homeFolder(context.streams.env)).progress.tutorial.position;
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   const choice = await select(
     {
       message: 'What would you like to do?',
       pageSize: 10,
       choices: [
-        { name: 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
+        { name: resume ? `Tutorial (continue lesson ${resume.lesson})` : 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
         { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },
         { name: 'Mint a token', value: 'mint', description: 'Make a real signed JWT' },
         { name: 'Verify a token', value: 'verify', description: 'Check a JWT the way a careful server does' },

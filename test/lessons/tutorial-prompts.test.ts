@@ -1,0 +1,112 @@
+// The tutorial through its real prompts (the @inquirer ones), in-process, on terminal-like
+// streams: a right answer, a wrong answer, back, quit, and resume.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { run } from '../../src/cli/main.js';
+
+class TerminalInput extends PassThrough {
+  isTTY = true;
+  setRawMode() {
+    return this;
+  }
+}
+
+class TerminalOutput extends PassThrough {
+  isTTY = true;
+  columns = 100;
+  rows = 40;
+  getColorDepth() {
+    return 1;
+  }
+
+  // A prompt ends the stream it drew on when it closes; a real terminal stays open, and so does this one.
+  override end(): this {
+    return this;
+  }
+}
+
+function startTutorial(home: string, argv: string[] = ['tutorial']) {
+  const stdin = new TerminalInput();
+  const stdout = new TerminalOutput();
+  const stderr = new TerminalOutput();
+  let screen = '';
+  for (const stream of [stdout, stderr]) stream.on('data', (chunk) => (screen += chunk));
+  const done = run(argv, { stdin, stdout, stderr, env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  return {
+    done,
+    plain,
+    async waitFor(text: string) {
+      const deadline = Date.now() + 10_000;
+      while (!plain().includes(text)) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${text}. Screen:\n${plain().slice(-1500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Let the prompt finish drawing before the next key.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    },
+    /** A key, the way readline reports it to the prompts (as @inquirer/testing does). */
+    press(name: string) {
+      stdin.emit('keypress', name.length === 1 ? name : undefined, { name, ctrl: false, meta: false, shift: false, sequence: name.length === 1 ? name : '' });
+    },
+    ctrlC() {
+      stdin.emit('keypress', '\u0003', { name: 'c', ctrl: true, meta: false, shift: false, sequence: '\u0003' });
+    },
+    /** Forget what was shown, so the next waitFor sees only new output. */
+    clear() {
+      screen = '';
+    },
+  };
+}
+
+const ENTER = 'enter';
+const DOWN = 'down';
+
+describe('the tutorial through its real prompts', () => {
+  test('right and wrong answers, back, quit; then resume where it stopped', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const first = startTutorial(home);
+    await first.waitFor('(screen 1 of 5)');
+    first.press(ENTER);
+    await first.waitFor('(screen 2 of 5)');
+    first.clear();
+    first.press('b');
+    await first.waitFor('(screen 1 of 5)');
+    first.press(ENTER);
+    await first.waitFor('(screen 2 of 5)');
+    first.press(ENTER);
+    await first.waitFor('403 means');
+    first.press(ENTER);
+    await first.waitFor('Your answer');
+    first.press(ENTER); // the first choice: wrong
+    await first.waitFor('Not quite. Have another go.');
+    first.clear();
+    first.press(DOWN);
+    first.press(ENTER); // the second choice: right
+    await first.waitFor('✓ Right. The token proved who she was');
+    first.press('q');
+    expect(await first.done).toBe(0);
+    expect(first.plain()).toContain('Progress saved: lesson 1, screen 5.');
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 1, screen: 4 });
+
+    const second = startTutorial(home);
+    await second.waitFor('(screen 5 of 5)');
+    second.press(ENTER);
+    await second.waitFor('Lesson 1 done. Next: lesson 2');
+    await second.waitFor('Lesson 2 · JWT: the five-step login');
+    second.press('q');
+    expect(await second.done).toBe(0);
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toMatchObject({ completed: [1] });
+  });
+
+  test('Ctrl-C in a lesson exits 130', async () => {
+    const session = startTutorial(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), ['tutorial', '7']);
+    await session.waitFor('Lesson 7');
+    session.ctrlC();
+    expect(await session.done).toBe(130);
+  });
+});
