@@ -36,9 +36,3 @@ export const EXIT = {
   usage: 2,
   cancelled: 130,
 } as const;
-
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof CancelledError) return EXIT.cancelled;
-  if (error instanceof JwtVsOauthError) return EXIT.usage;
-  return EXIT.checkFailed;
-}

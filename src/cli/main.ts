@@ -3,7 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { createContext, type CommandContext } from './context.js';
-import type { Streams } from './output.js';
+import { loadColours, type Streams } from './output.js';
 import { decodeCommand } from './commands/decode.js';
 import { mintCommand } from './commands/mint.js';
 import { verifyCommand } from './commands/verify.js';
@@ -61,13 +61,23 @@ export function buildProgram(context: CommandContext): Command {
 }
 
 export function processStreams(): Streams {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // process.stdin builds a stream (and loads net or readline) on first touch: only when a command reads it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[], streams: Streams = processStreams(), now = () => Math.floor(Date.now() / 1000)): Promise<number> {
   let program: Command | undefined;
-  const context = createContext(streams, () => program?.opts() ?? {}, now);
+  // --no-color may stand anywhere (it is also accepted after a command), so it is read from argv here.
+  const colours = await loadColours(streams, argv.includes('--no-color'));
+  const context = createContext(streams, () => program?.opts() ?? {}, now, () => colours);
   program = buildProgram(context);
   try {
     await program.parseAsync(argv, { from: 'user' });

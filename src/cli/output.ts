@@ -2,7 +2,7 @@
 // Colour only on a terminal; NO_COLOR, FORCE_COLOR and --no-color are honoured, because chalk
 // alone ignores NO_COLOR. Meaning is always carried by words and ✓/✗ too, never colour alone.
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 export interface Output {
   /** Colours for stdout and stderr, each decided by its own stream. */
@@ -37,13 +37,37 @@ export function colourLevel(stream: Streams['stdout'], env: NodeJS.ProcessEnv, n
   return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
 }
 
-export function createOutput(streams: Streams, noColourFlag: boolean): Output {
+/** Colour that is off: every style returns the text unchanged, so chalk is not even loaded. */
+const NO_COLOUR: ChalkInstance = new Proxy(function noColour(...text: unknown[]) {
+  return text.join(' ');
+}, {
+  get: (_target, property) => (property === 'level' ? 0 : NO_COLOUR),
+}) as unknown as ChalkInstance;
+
+export interface Colours {
+  colour: ChalkInstance;
+  talkColour: ChalkInstance;
+}
+
+export const NO_COLOURS: Colours = { colour: NO_COLOUR, talkColour: NO_COLOUR };
+
+/** Decides colour for stdout and stderr; chalk loads only when one of them will be coloured. */
+export async function loadColours(streams: Streams, noColourFlag: boolean): Promise<Colours> {
+  const levels = [colourLevel(streams.stdout, streams.env, noColourFlag), colourLevel(streams.stderr, streams.env, noColourFlag)] as const;
+  if (levels[0] === 0 && levels[1] === 0) return NO_COLOURS;
+  const { Chalk } = await import('chalk');
+  const make = (level: 0 | 1 | 2 | 3) => (level === 0 ? NO_COLOUR : new Chalk({ level }));
+  return { colour: make(levels[0]), talkColour: make(levels[1]) };
+}
+
+export function createOutput(streams: Streams, colours: Colours): Output {
   return {
-    colour: new Chalk({ level: colourLevel(streams.stdout, streams.env, noColourFlag) }),
-    talkColour: new Chalk({ level: colourLevel(streams.stderr, streams.env, noColourFlag) }),
+    ...colours,
     stdoutIsTerminal: Boolean(streams.stdout.isTTY),
     stderrIsTerminal: Boolean(streams.stderr.isTTY),
-    stdinIsTerminal: Boolean(streams.stdin.isTTY),
+    get stdinIsTerminal() {
+      return Boolean(streams.stdin.isTTY);
+    },
     result: (text) => void streams.stdout.write(`${text}\n`),
     talk: (text) => void streams.stderr.write(`${text}\n`),
   };

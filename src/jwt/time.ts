@@ -34,10 +34,6 @@ export function parseInstant(text: string, flag = '--at'): number {
   return Math.floor(millis / 1000);
 }
 
-export function nowInSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 export function isoFromSeconds(seconds: number): string {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? 'not a valid date' : date.toISOString().replace('.000Z', 'Z');

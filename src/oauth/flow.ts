@@ -3,7 +3,7 @@
 
 import { decodeToken } from '../jwt/decode.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
-import type { Arrow, Narrator, Outcome, ShownExchange, Step } from './steps.js';
+import type { Narrator, Outcome, ShownExchange, Step } from './steps.js';
 import { formOf, type RecordedExchange } from './user-agent.js';
 import { lastEvent, type DemoWorld } from './world.js';
 
@@ -266,4 +266,3 @@ export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openB
   return showTokenSteps(world, narrator, passwords.every((secret) => appNeverSawPassword(world, [], secret)));
 }
 
-export type { Arrow };
