@@ -44,38 +44,54 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(await session.exitCode()).toBe(0);
   });
 
-  test('oauth on a terminal with no display: falls back to the terminal playing the browser, asks, pauses, signs in', async () => {
-    session = new TerminalSession(`node ${BIN} oauth`, { unset: ['CI', 'DISPLAY', 'WAYLAND_DISPLAY', 'SSH_CONNECTION', 'SSH_TTY'], height: 50, width: 120 });
-    await session.waitFor('No browser: no display (DISPLAY is not set). The terminal plays the browser instead (--no-browser).');
-    const answered = { email: false, password: false, consent: false };
-    let pauses = 0;
+  /** Answers the demo's prompts on the real terminal until it exits; returns what was answered. */
+  async function playDemo(terminal: TerminalSession) {
+    const answered = { email: false, password: false, consent: false, pauses: 0 };
     const deadline = Date.now() + 40_000;
     while (Date.now() < deadline) {
-      const screen = session.screen();
-      const lastLines = screen.trimEnd().split('\n').slice(-6).join('\n');
+      const lastLines = terminal.screen().trimEnd().split('\n').slice(-6).join('\n');
       if (/\[exit \d+\]/.test(lastLines)) break;
       if (/\? Email/.test(lastLines) && !answered.email) {
         answered.email = true;
-        session.press('Enter');
+        terminal.press('Enter');
       } else if (/\? Password/.test(lastLines) && !answered.password) {
         answered.password = true;
-        session.type('mango-lassi-42', true);
+        terminal.type('mango-lassi-42', true);
       } else if (/Allow\?/.test(lastLines) && !answered.consent) {
         answered.consent = true;
-        session.press('Enter');
+        terminal.press('Enter');
       } else if (/Press Enter for the next step\s*$/.test(lastLines)) {
-        pauses++;
-        session.press('Enter');
+        answered.pauses++;
+        terminal.press('Enter');
       }
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
+    return answered;
+  }
+
+  const noDisplay = ['CI', 'DISPLAY', 'WAYLAND_DISPLAY', 'SSH_CONNECTION', 'SSH_TTY'];
+
+  test('oauth on a terminal with no display: falls back to the terminal playing the browser, asks, pauses, signs in', async () => {
+    session = new TerminalSession(`node ${BIN} oauth`, { unset: noDisplay, height: 50, width: 120 });
+    await session.waitFor('No browser: no display (DISPLAY is not set). The terminal plays the browser instead (--no-browser).');
+    const answered = await playDemo(session);
     expect(await session.exitCode(20_000)).toBe(0);
-    expect(answered).toEqual({ email: true, password: true, consent: true });
-    expect(pauses).toBeGreaterThanOrEqual(6);
+    expect(answered).toMatchObject({ email: true, password: true, consent: true });
+    expect(answered.pauses).toBeGreaterThanOrEqual(6);
     const screen = session.screen();
     expect(screen).toContain('They go to the provider, never to the app.');
     expect(screen).toContain('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
     expect(screen).not.toContain('mango-lassi-42\n');
+  }, 60_000);
+
+  test('oauth --no-browser --deny: asks for the password, not for consent, and the app handles the refusal', async () => {
+    session = new TerminalSession(`node ${BIN} oauth --no-browser --deny`, { unset: noDisplay, height: 50, width: 120 });
+    const answered = await playDemo(session);
+    expect(await session.exitCode(20_000)).toBe(0);
+    expect(answered).toMatchObject({ email: true, password: true, consent: false });
+    const screen = session.screen();
+    expect(screen).not.toContain('No browser:');
+    expect(screen).toContain('✓ Denied: the app received access_denied and showed "not signed in".');
   }, 60_000);
 
   test('tutorial: answer the first question, quit with q, start again and resume there', async () => {
@@ -99,6 +115,22 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
     await session.waitFor('(screen 5 of 5)');
     expect(session.screen()).toContain('Where JWT and OAuth fit');
+    session.press('C-c');
+    expect(await session.exitCode()).toBe(130);
+  }, 60_000);
+
+  test('exercises on a terminal: a menu, a task, a hint, and Ctrl-C', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    session = new TerminalSession(`node ${BIN} exercises`, { env: { JWT_VS_OAUTH_HOME: home }, height: 50, width: 120 });
+    await session.waitFor('Pick an exercise');
+    expect(session.screen()).toContain('Who is this token about? (read-a-token)');
+    session.press('Enter');
+    await session.waitFor('Now?');
+    expect(session.screen()).toContain('Who is the token about? Send the value of its sub claim.');
+    session.press('Down');
+    session.press('Enter');
+    await session.waitFor('Hint 1 of 2: Decoding needs no key');
+    await session.waitFor('Pick an exercise');
     session.press('C-c');
     expect(await session.exitCode()).toBe(130);
   }, 60_000);

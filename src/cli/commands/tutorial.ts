@@ -101,6 +101,9 @@ export function tutorialCommand(context: CommandContext): Command {
         const result = await runLesson(current, start, ui, (screen) => {
           progress.position = { lesson: current.number, screen };
           save();
+        }).catch((error: unknown) => {
+          if (error instanceof QuitLesson) return 'quit' as const;
+          throw error;
         });
         if (result === 'quit') {
           output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(progress.position?.screen ?? 0, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
@@ -117,6 +120,9 @@ export function tutorialCommand(context: CommandContext): Command {
       }
     });
 }
+
+/** q pressed inside a hands-on step: leave the lesson the way q does between screens. */
+class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
   const [{ renderPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
@@ -139,7 +145,7 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     saved: new Map<string, string>(),
     pause: async () => {
       const choice = await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io);
-      if (choice === 'quit') throw Object.assign(new Error('quit'), { name: 'ExitPromptError' });
+      if (choice === 'quit') throw new QuitLesson();
     },
   };
   const c = output.colour;
