@@ -124,5 +124,6 @@ export async function measureLoad(name, { flows, concurrency, settleSeconds }) {
     heapBeforeMb: megabytes(before.heapUsed),
     heapAfterMb: megabytes(after.heapUsed),
     heapSettledMb: megabytes(settled.heapUsed),
+    cpuMsPerFlow: Number((((after.cpu.user + after.cpu.system) - (before.cpu.user + before.cpu.system)) / 1000 / latencies.length).toFixed(3)),
   };
 }

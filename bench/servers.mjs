@@ -64,6 +64,6 @@ process.on('message', (message) => {
   if (message.type !== 'memory') return;
   globalThis.gc?.();
   globalThis.gc?.();
-  process.send({ type: 'memory', heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
+  process.send({ type: 'memory', heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss, cpu: process.cpuUsage() });
 });
 process.send({ type: 'ready', issuer });
