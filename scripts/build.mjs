@@ -3,13 +3,12 @@
 // start-up is the cost every command pays first (see bench/). Type-checking is tsc --noEmit.
 
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
-rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: root,
@@ -26,8 +25,26 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+  // Written below, file by file and atomically: a test or a running command that is reading
+  // dist/ while another build runs never sees a missing or half-written file.
+  write: false,
 });
+const written = new Set();
+for (const file of result.outputFiles) {
+  written.add(file.path);
+  if (existsSync(file.path) && Buffer.compare(readFileSync(file.path), file.contents) === 0) continue;
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  renameSync(temporary, file.path);
+}
 chmodSync(join(dist, 'bin.js'), 0o755);
+// Chunks from earlier builds that this one no longer makes.
+for (const name of readdirSync(join(dist, 'chunks'))) {
+  const path = join(dist, 'chunks', name);
+  if (!written.has(path)) rmSync(path, { force: true });
+}
+
 
 // Every bundled package's licence goes with the bundle.
 const packages = new Set();
@@ -41,4 +58,6 @@ const notices = [...packages].sort().map((name) => {
   const file = ['LICENSE', 'LICENSE.md', 'license', 'LICENSE.txt', 'license.md'].map((candidate) => join(folder, candidate)).find(existsSync);
   return `${name}@${version} (${license})\n\n${file ? readFileSync(file, 'utf8').trim() : 'No licence file shipped.'}\n`;
 });
-writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), `jwt-vs-oauth bundles these packages:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+const licences = join(dist, 'THIRD-PARTY-LICENSES.txt');
+writeFileSync(`${licences}.${process.pid}.tmp`, `jwt-vs-oauth bundles these packages:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+renameSync(`${licences}.${process.pid}.tmp`, licences);
