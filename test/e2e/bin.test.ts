@@ -149,6 +149,10 @@ describe('packaging and pipes', () => {
     expect(ran.stderr).toBe('');
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain('Usage: jwt-vs-oauth [options] [command]');
+    // The lessons ship in the tarball and are found from the installed bundle.
+    const lessons = spawnSync('npx', ['--yes', `./${filename}`, 'tutorial', '--list', '--json'], { cwd: empty, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(folder, 'npm-cache'), JWT_VS_OAUTH_HOME: join(folder, 'home') } });
+    expect(lessons.status).toBe(0);
+    expect(JSON.parse(lessons.stdout).lessons).toHaveLength(10);
   }, 120_000);
 
   test('npm start (the tutorial) without a terminal ends on its own with exit 0', () => {
