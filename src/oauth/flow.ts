@@ -249,7 +249,12 @@ export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openB
   narrator.show(stepOne(world));
   narrator.show(stepTwo());
   narrator.note('Sign in and answer the consent page in your browser; this terminal waits for the browser to come back.');
-  const ending = await world.nextAppEvent(['signed-in', 'denied', 'callback-rejected', 'failed']);
+  let ending;
+  try {
+    ending = await world.nextAppEvent(['signed-in', 'denied', 'callback-rejected', 'failed']);
+  } catch {
+    return { ok: false, summary: 'The browser did not come back to the app within 10 minutes. Run it again, or use --no-browser.' };
+  }
   const callbackUrl = lastEvent(world, 'callback-received')?.url;
   if (ending.kind === 'denied') {
     narrator.show(stepThree([], false, SCOPES));

@@ -103,17 +103,23 @@ export function oauthCommand(context: CommandContext): Command {
           if (browserWanted && !reason) {
             try {
               outcome = await flow.runBrowserFlow(world, narrator, async (url) => {
-                const { default: open } = await import('open');
-                const child = await open(url, { wait: false });
-                await new Promise<void>((resolve, reject) => {
-                  child.once('error', reject);
-                  child.once('exit', (code) => (code ? reject(new Error(`the opener exited with ${code}`)) : resolve()));
-                  setTimeout(resolve, 1500).unref();
-                });
+                try {
+                  const { default: open } = await import('open');
+                  const child = await open(url, { wait: false });
+                  await new Promise<void>((resolve, reject) => {
+                    child.once('error', reject);
+                    child.once('exit', (code) => (code ? reject(new Error(`the opener exited with ${code}`)) : resolve()));
+                    setTimeout(resolve, 1500).unref();
+                  });
+                } catch (error) {
+                  throw new OpenFailed((error as Error).message);
+                }
                 output.talk(`Opened ${url} in your browser.`);
               });
             } catch (error) {
-              openFailed = (error as Error).message;
+              // Only a browser that could not be opened falls back; anything later is a real failure.
+              if (!(error instanceof OpenFailed)) throw error;
+              openFailed = error.message;
             }
           }
           if (!outcome) {
@@ -144,6 +150,8 @@ export function oauthCommand(context: CommandContext): Command {
       context.exitCode = outcome.ok ? EXIT.ok : EXIT.checkFailed;
     });
 }
+
+class OpenFailed extends Error {}
 
 /** Why a browser cannot be opened here, or undefined when one can be tried. */
 export function whyNoBrowser(env: NodeJS.ProcessEnv): string | undefined {
