@@ -76,6 +76,10 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
       exchange.say(`code issued to ${client.client_id} for ${user.email} (auto-approved)`);
       return redirect(response, location);
     }
+    if (state.interactions.size >= state.config.maxPendingSignIns && (state.interactions.sweep(), state.interactions.size >= state.config.maxPendingSignIns)) {
+      exchange.say(`too many sign-ins in progress (${state.interactions.size}): 503`);
+      return sendHtml(response, 503, errorPage('Too many sign-ins at once', 'Mock Google is busy with other sign-ins. Try again in a minute.'), pagePolicy(), { 'retry-after': '60' });
+    }
     state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
     exchange.say(`sign-in page shown for ${client.client_id}`);
     // The cookie binds the sign-in to this browser; it is sent only to this interaction's paths.

@@ -29,6 +29,8 @@ export interface ProviderOptions {
   codeTtl?: number;
   /** Seconds; default 86 400. */
   refreshTokenTtl?: number;
+  /** Default 10 000. */
+  maxPendingSignIns?: number;
   nowMs?: () => number;
   /** Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten them. */
   timeouts?: { headersMs?: number; requestMs?: number };
@@ -114,6 +116,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     codeTtl: options.codeTtl ?? 60,
     refreshTokenTtl: options.refreshTokenTtl ?? 86_400,
     interactionTtl: 600,
+    maxPendingSignIns: options.maxPendingSignIns ?? 10_000,
   };
   state = new ProviderState(config, key, nowMs);
   const sweeper = setInterval(() => state!.sweep(), 5_000);

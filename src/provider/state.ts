@@ -16,6 +16,8 @@ export interface ProviderConfig {
   codeTtl: number;
   refreshTokenTtl: number;
   interactionTtl: number;
+  /** Sign-ins waiting at the pages at once; beyond it /authorize answers 503, so memory has a ceiling. */
+  maxPendingSignIns: number;
 }
 
 /** An authorization request waiting for the user to sign in and consent. */
