@@ -97,12 +97,18 @@ export async function handleUserinfo(exchange: Exchange): Promise<void> {
   sendJson(response, 200, { sub: user.sub, ...claimsForScopes(user, scopes) });
 }
 
-export async function handleIntrospect(exchange: Exchange): Promise<void> {
-  const { request, response, state } = exchange;
-  const form = await readForm(request);
-  const { client } = authenticateClient(request, form, state.clients, false);
+/** The shared start of introspection and revocation: an authenticated client and the token it names. */
+async function tokenRequest(exchange: Exchange, allowPublicClients: boolean) {
+  const form = await readForm(exchange.request);
+  const { client } = authenticateClient(exchange.request, form, exchange.state.clients, allowPublicClients);
   const token = form.get('token');
   if (!token) throw new HttpError(400, 'invalid_request', 'token is missing.');
+  return { client, token };
+}
+
+export async function handleIntrospect(exchange: Exchange): Promise<void> {
+  const { response, state } = exchange;
+  const { client, token } = await tokenRequest(exchange, false);
   const refresh = state.refreshTokens.get(token);
   if (refresh) {
     const active = !refresh.used && !state.isGrantRevoked(refresh.grantId);
@@ -121,11 +127,8 @@ export async function handleIntrospect(exchange: Exchange): Promise<void> {
 }
 
 export async function handleRevoke(exchange: Exchange): Promise<void> {
-  const { request, response, state } = exchange;
-  const form = await readForm(request);
-  const { client } = authenticateClient(request, form, state.clients, true);
-  const token = form.get('token');
-  if (!token) throw new HttpError(400, 'invalid_request', 'token is missing.');
+  const { response, state } = exchange;
+  const { client, token } = await tokenRequest(exchange, true);
   const refresh = state.refreshTokens.get(token);
   if (refresh) {
     if (refresh.clientId !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');

@@ -18,7 +18,7 @@ const LETTERS = 'abcdefghij';
 
 async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
-  const [{ loadExercises }, paths, { openProgress }, { join }] = await Promise.all([
+  const [{ loadExercises, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
     import('../../lessons/exercises.js'),
     import('../../lessons/paths.js'),
     import('../../lessons/progress.js'),
@@ -42,7 +42,12 @@ async function setUp(context: CommandContext, command: Command) {
     store.progress.exercises.firstActivity ??= now;
     store.progress.exercises.lastActivity = now;
   };
-  return { exercises, store, seed, output, save, touch };
+  /** An exercise by id (exit 2 when unknown) and the material made for this learner's seed. */
+  const pick = (id: string) => {
+    const exercise = findExercise(exercises, id);
+    return { exercise, material: materialFor(exercise, seed) };
+  };
+  return { exercises, store, seed, output, save, touch, pick };
 }
 
 function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
@@ -98,10 +103,10 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, title, topic, task, choices, needs}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises show read-expiry', 'the task, with your token']]))
     .action(async (id: string, flags: { json?: boolean }, command: Command) => {
-      const { exercises, store, seed, output } = await setUp(context, command);
-      const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
-      const exercise = findExercise(exercises, id);
-      const task = taskText(exercise, materialFor(exercise, seed));
+      const { store, output, pick } = await setUp(context, command);
+      const { taskText } = await import('../../lessons/exercises.js');
+      const { exercise, material } = pick(id);
+      const task = taskText(exercise, material);
       if (flags.json) return printJson(output, { id: exercise.id, title: exercise.title, topic: exercise.topic, task, choices: exercise.choices ?? null, needs: exercise.needs ?? null });
       output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id])));
     }));
@@ -111,12 +116,12 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .addHelpText('after', examples([['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C']]))
     .action(async (id: string, _flags: unknown, command: Command) => {
-      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
-      const { findExercise, materialFor, taskText } = await import('../../lessons/exercises.js');
-      const exercise = findExercise(exercises, id);
+      const { store, output, save, touch, pick } = await setUp(context, command);
+      const { taskText } = await import('../../lessons/exercises.js');
+      const { exercise, material } = pick(id);
       touch();
       save();
-      output.result(renderTask(exercise, taskText(exercise, materialFor(exercise, seed)), output, Boolean(store.progress.exercises.passed[exercise.id])));
+      output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id])));
       if (exercise.needs !== 'provider') return;
       let stop: (signal: NodeJS.Signals) => void = () => undefined;
       const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
@@ -146,16 +151,15 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok}]}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises check read-subject asha', 'an answer'], ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token'], ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers']]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage.\n')
     .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
-      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
-      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { store, output, save, touch, pick } = await setUp(context, command);
       const { runCheck } = await import('../../lessons/checks.js');
-      const exercise = findExercise(exercises, id);
+      const { exercise, material } = pick(id);
       if (answers.length === 0) {
         if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) throw new InputError('ERR_NO_ANSWER', `No answer given for ${id}.`, `Usage: jwt-vs-oauth exercises check ${id} <answer>`);
         const { input } = await import('@inquirer/prompts');
         answers = [await input({ message: 'Your answer', required: true }, { input: context.streams.stdin, output: context.streams.stderr })];
       }
-      const result = await runCheck(exercise, answers, { material: materialFor(exercise, seed), providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
+      const result = await runCheck(exercise, answers, { material, providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
       touch();
       const state = store.progress.exercises;
       state.attempts[id] = (state.attempts[id] ?? 0) + 1;
@@ -180,15 +184,13 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, hints: [shown so far], total}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one']]))
     .action(async (id: string, flags: { json?: boolean }, command: Command) => {
-      const { exercises, store, seed, output, save, touch } = await setUp(context, command);
-      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { store, output, save, touch, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
-      const exercise = findExercise(exercises, id);
+      const { exercise, material } = pick(id);
       const shown = Math.min((store.progress.exercises.hintsShown[id] ?? 0) + 1, exercise.hints.length);
       store.progress.exercises.hintsShown[id] = shown;
       touch();
       save();
-      const material = materialFor(exercise, seed);
       const hints = exercise.hints.slice(0, shown).map((hint) => fillTemplate(hint, material));
       if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length });
       hints.forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${hint}`));
@@ -202,16 +204,14 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, explain, commands, answers}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises solution read-subject', 'after it passes'], ['jwt-vs-oauth exercises solution oauth-access-token --teacher', 'for a teacher']]))
     .action(async (id: string, flags: { teacher?: boolean; json?: boolean }, command: Command) => {
-      const { exercises, store, seed, output } = await setUp(context, command);
-      const { findExercise, materialFor } = await import('../../lessons/exercises.js');
+      const { store, output, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
-      const exercise = findExercise(exercises, id);
+      const { exercise, material } = pick(id);
       if (!store.progress.exercises.passed[id] && !flags.teacher) {
         output.result(`The solution opens once ${id} passes. Try a hint first: jwt-vs-oauth exercises hint ${id}`);
         context.exitCode = EXIT.checkFailed;
         return;
       }
-      const material = materialFor(exercise, seed);
       const explain = exercise.solution.explain.map((paragraph) => fillTemplate(paragraph, material));
       const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
       const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
@@ -243,10 +243,10 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--yes', 'do not ask (needed without a terminal for --all)')
     .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]))
     .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
-      const { exercises, store, output, save } = await setUp(context, command);
+      const { exercises, store, output, save, pick } = await setUp(context, command);
       const state = store.progress.exercises;
       if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
-      const targets = flags.all ? exercises.map((exercise) => exercise.id) : [(await import('../../lessons/exercises.js')).findExercise(exercises, id!).id];
+      const targets = flags.all ? exercises.map((exercise) => exercise.id) : [pick(id!).exercise.id];
       if (!flags.yes) {
         if (output.stdinIsTerminal && output.stderrIsTerminal) {
           const { confirm } = await import('@inquirer/prompts');
@@ -273,19 +273,20 @@ export function exercisesCommand(context: CommandContext): Command {
 }
 
 async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
-  const { exercises, store, seed, output } = await setUp(context, command);
   const { select, input } = await import('@inquirer/prompts');
-  const { materialFor, taskText } = await import('../../lessons/exercises.js');
+  const { taskText } = await import('../../lessons/exercises.js');
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   for (;;) {
+    // Read afresh each round: the check or hint just run has saved new progress.
+    const { exercises, store, output, pick } = await setUp(context, command);
     const id = await select({
       message: 'Pick an exercise',
       pageSize: 12,
       choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
     }, io);
     if (!id) return;
-    const exercise = exercises.find((candidate) => candidate.id === id)!;
-    output.result(renderTask(exercise, taskText(exercise, materialFor(exercise, seed)), output, Boolean(store.progress.exercises.passed[id])));
+    const { exercise, material } = pick(id);
+    output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id])));
     const next = await select({ message: 'Now?', choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
     const program = command.parent!;
     if (next === 'check') {
