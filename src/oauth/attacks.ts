@@ -11,7 +11,7 @@ import { DEMO_CLIENT, lastEvent, type DemoWorld } from './world.js';
 export const ATTACKS = {
   'stolen-code': 'a code replayed by someone who copied it from a log or browser history',
   'no-pkce': 'an intercepted code redeemed without the PKCE verifier',
-  csrf: 'a callback with a state the browser never made (login CSRF)',
+  csrf: 'a callback with a state the browser never made: login CSRF',
   'mix-up': 'a response that claims to come from another issuer',
   'open-redirect': 'an authorization request with an unregistered redirect_uri',
 } as const;
