@@ -10,6 +10,9 @@ import { verifyToken, type VerifyResult } from '../jwt/verify.js';
 import { escapeHtml } from '../provider/pages.js';
 import { UserAgent, type RecordedExchange } from './user-agent.js';
 
+/** The app registered no other algorithm, so it accepts ID tokens signed RS256 and nothing else. */
+const EXPECTED_ID_TOKEN_ALGORITHM = 'RS256';
+
 export interface LoginStarted {
   state: string;
   nonce: string;
@@ -124,7 +127,8 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     }
     const tokens = JSON.parse(tokenExchange.response.body) as { id_token: string; access_token: string };
     // Step 6: the ID token is checked like any JWT (signature with the provider's keys, iss, aud, exp), plus the nonce.
-    const verification = await verifyToken(tokens.id_token, { keys: discovered.keys, issuer: options.issuer, audience: [options.clientId], clockTolerance: 0, now: Math.floor(Date.now() / 1000) });
+    // The algorithm is pinned to RS256, the one an app expects unless it registered another (OIDC Core §3.1.3.7).
+    const verification = await verifyToken(tokens.id_token, { keys: discovered.keys, algorithms: [EXPECTED_ID_TOKEN_ALGORITHM], issuer: options.issuer, audience: [options.clientId], clockTolerance: 0, now: Math.floor(Date.now() / 1000) });
     const idClaims = typeof verification.payload === 'object' ? verification.payload : {};
     const nonceMatches = idClaims.nonce === session.nonce;
     emit({ kind: 'id-token-verified', verification, nonceMatches });

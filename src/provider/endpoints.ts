@@ -9,7 +9,7 @@ import { authenticateClient, HttpError, readForm, redirect, sendHtml, sendJson, 
 import { claimsForScopes, SUPPORTED_SCOPES, SCOPE_CLAIMS } from './directory.js';
 import { errorPage, pagePolicy, signedOutPage } from './pages.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
-import { SIGNING_ALGORITHM, verifyOwnToken } from './signing.js';
+import { ID_TOKEN_ALGORITHM, verifyOwnToken } from './signing.js';
 import type { ProviderState } from './state.js';
 
 export function metadata(state: ProviderState): Record<string, unknown> {
@@ -28,7 +28,7 @@ export function metadata(state: ProviderState): Record<string, unknown> {
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
+    id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
@@ -47,14 +47,15 @@ export async function handleDiscovery(exchange: Exchange): Promise<void> {
 }
 
 export async function handleJwks(exchange: Exchange): Promise<void> {
-  exchange.say(`public key set served (kid ${exchange.state.key.kid})`);
-  sendJson(exchange.response, 200, { keys: [exchange.state.key.publicJwk] }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+  const { idToken, accessToken } = exchange.state.keys;
+  exchange.say(`public keys served: ID tokens ${idToken.alg} (kid ${idToken.kid}), access tokens ${accessToken.alg} (kid ${accessToken.kid})`);
+  sendJson(exchange.response, 200, { keys: [idToken.publicJwk, accessToken.publicJwk] }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
 }
 
 /** Checks one of our access tokens: signature, typ at+jwt, iss, aud, exp, and not revoked. */
 export async function verifyAccessToken(state: ProviderState, token: string): Promise<JWTPayload> {
   try {
-    const payload = await verifyOwnToken(state.key, token, { typ: 'at+jwt', issuer: state.config.issuer, audience: state.accessTokenAudience, nowSeconds: state.nowSeconds() });
+    const payload = await verifyOwnToken(state.keys.accessToken, token, { typ: 'at+jwt', issuer: state.config.issuer, audience: state.accessTokenAudience, nowSeconds: state.nowSeconds() });
     if (state.revokedAccessTokens.get(String(payload.jti)) || state.isGrantRevoked(payload.sid)) throw new Error('the token was revoked');
     return payload;
   } catch (error) {
@@ -138,7 +139,7 @@ export async function handleRevoke(exchange: Exchange): Promise<void> {
     return sendJson(response, 200, {});
   }
   try {
-    const payload = await verifyOwnToken(state.key, token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+    const payload = await verifyOwnToken(state.keys.accessToken, token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
     if (payload.client_id !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
     state.revokedAccessTokens.set(String(payload.jti), true, Math.max(1, Number(payload.exp) - state.nowSeconds()));
     exchange.say(`access token revoked by ${client.client_id}`);
@@ -158,7 +159,7 @@ export async function handleLogout(exchange: Exchange): Promise<void> {
   const hint = parameters.get('id_token_hint');
   if (hint !== undefined) {
     try {
-      const payload = await verifyOwnToken(state.key, hint, { typ: 'JWT', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+      const payload = await verifyOwnToken(state.keys.idToken, hint, { typ: 'JWT', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
       const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
       if (clientId !== undefined && clientId !== audience) throw new Error('client_id does not match the id_token_hint');
       clientId = audience;

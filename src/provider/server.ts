@@ -9,7 +9,7 @@ import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevo
 import type { Exchange, Handler } from './exchange.js';
 import { HttpError, sendHtml, sendJson, sendOAuthError } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
-import { createSigningKey } from './signing.js';
+import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
 import { handleToken } from './token.js';
 
@@ -25,6 +25,8 @@ export interface ProviderOptions {
   autoApprove?: boolean;
   /** Seconds; default 3600. */
   accessTokenTtl?: number;
+  /** How access tokens are signed: ES256 (default) or RS256; always with a key of their own. */
+  accessTokenAlgorithm?: AccessTokenAlgorithm;
   /** Seconds; default 60. */
   codeTtl?: number;
   /** Seconds; default 86 400. */
@@ -83,7 +85,7 @@ const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('
 export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
   const host = options.host ?? '127.0.0.1';
   const nowMs = options.nowMs ?? Date.now;
-  const key = await createSigningKey();
+  const keys = await createProviderKeys(options.accessTokenAlgorithm);
   let state: ProviderState | undefined;
 
   const headersTimeout = options.timeouts?.headersMs ?? 10_000;
@@ -118,7 +120,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     interactionTtl: 600,
     maxPendingSignIns: options.maxPendingSignIns ?? 10_000,
   };
-  state = new ProviderState(config, key, nowMs);
+  state = new ProviderState(config, keys, nowMs);
   const sweeper = setInterval(() => state!.sweep(), 5_000);
   sweeper.unref();
 

@@ -3,7 +3,7 @@
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { claimsForScopes, type Client, type User } from './directory.js';
-import { signJwt, type SigningKey } from './signing.js';
+import { signJwt, type ProviderKeys } from './signing.js';
 import { ExpiringStore } from './store.js';
 
 export interface ProviderConfig {
@@ -77,7 +77,7 @@ export class ProviderState {
 
   constructor(
     readonly config: ProviderConfig,
-    readonly key: SigningKey,
+    readonly keys: ProviderKeys,
     readonly nowMs: () => number,
   ) {
     this.clients = new Map(config.clients.map((client) => [client.client_id, client]));
@@ -109,7 +109,7 @@ export class ProviderState {
   async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
-    const accessToken = await signJwt(this.key, 'at+jwt', {
+    const accessToken = await signJwt(this.keys.accessToken, 'at+jwt', {
       iss: this.config.issuer,
       sub: grant.sub,
       aud: this.accessTokenAudience,
@@ -124,7 +124,7 @@ export class ProviderState {
     const tokens: IssuedTokens = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
     if (grant.withIdToken) {
       const user = this.userBySub(grant.sub);
-      tokens.id_token = await signJwt(this.key, 'JWT', {
+      tokens.id_token = await signJwt(this.keys.idToken, 'JWT', {
         iss: this.config.issuer,
         sub: grant.sub,
         aud: grant.client.client_id,

@@ -44,6 +44,7 @@ describe('jwt-vs-oauth provider', () => {
     expect(started.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(started.clients.map((client: { client_id: string }) => client.client_id)).toEqual(['demo-app', 'demo-spa']);
     expect(started.users[0]).toEqual({ sub: '104392857361829475620', email: 'asha@example.com', password: 'mango-lassi-42', name: 'Asha Rao' });
+    expect(started.keys.map(({ signs, alg }: { signs: string; alg: string }) => `${signs} ${alg}`)).toEqual(['ID tokens RS256', 'access tokens ES256']);
     const discovery = await fetch(started.discovery);
     expect(discovery.status).toBe(200);
     const logged = JSON.parse(await run.nextLine());
@@ -63,6 +64,7 @@ describe('jwt-vs-oauth provider', () => {
     expect(text).toContain('auto-approve');
     expect(text).toContain('demo-app     confidential, secret demo-secret');
     expect(text).toMatch(/asha@example\.com +mango-lassi-42 +Asha Rao/);
+    expect(text).toContain('keys       ID tokens RS256, access tokens ES256 (a key for each, both at /jwks)');
     run.process.kill('SIGTERM');
     const [code] = await once(run.process, 'exit');
     expect(code).toBe(0);
@@ -96,10 +98,21 @@ describe('jwt-vs-oauth provider', () => {
     ['a redirect URI with a fragment', ['--clients', file('fragment.json', { clients: [{ client_id: 'x', redirect_uris: ['http://127.0.0.1/cb#x'] }] })], /clients\[0\]: "redirect_uris" holds "http:\/\/127\.0\.0\.1\/cb#x"; a redirect URI must not have a fragment/],
     ['a missing file', ['--clients', join(folder, 'nope.json')], /^error: --clients .*nope\.json: cannot read it \(no such file\)\.$/m],
     ['a bad port', ['--port', 'eighty'], /^error: --port: "eighty" is not a port number/],
+    ['an access-token algorithm it does not sign with', ['--access-token-alg', 'HS256'], /^error: --access-token-alg: "HS256" is not one the provider signs access tokens with \(ES256 or RS256\)\.\n$/],
   ])('%s: exit 2, naming the file, the entry and the field', async (_name, args, message) => {
     const result = await runCli(['provider', '--port', '0', ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  test('--access-token-alg RS256: access tokens signed RS256, still with a key of their own', async () => {
+    const run = startBin(['provider', '--port', '0', '--json', '--access-token-alg', 'rs256']);
+    const started = JSON.parse(await run.nextLine());
+    const [idKey, accessKey] = started.keys;
+    expect([idKey.alg, accessKey.alg]).toEqual(['RS256', 'RS256']);
+    expect(accessKey.kid).not.toBe(idKey.kid);
+    run.process.kill('SIGTERM');
+    await once(run.process, 'exit');
   });
 
   test('--users and --clients files are used', async () => {

@@ -29,6 +29,8 @@ describe('oauth --auto', () => {
     expect(result.stdout).toContain('password=••••••••');
     expect(result.stdout).not.toContain('mango-lassi-42');
     expect(result.stdout).toMatch(/✓ signature +valid RS256 signature/);
+    expect(result.stdout).toMatch(/✓ algorithm +RS256 is allowed \(allowed: RS256\)/);
+    expect(result.stdout).toMatch(/Access token \(for the API\) +ES256, typ at\+jwt/);
     expect(result.stdout).toContain('✓ nonce matches the one the app sent in step 1');
     expect(result.stdout).toMatch(/▶ 7 .*GET \/userinfo/);
     expect(result.stdout).toContain('✓ The app never saw the password: it appears in none of the requests the app received or made.');

@@ -1,6 +1,7 @@
 // Every rule Mock Google follows, each with a test, including the attacks it must stop.
 
 import { connect } from 'node:net';
+import { compactVerify, createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
 import type { RunningProvider } from '../../src/provider/server.js';
@@ -45,6 +46,10 @@ function payloadOf(jwt: string): Record<string, unknown> {
 
 function headerOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString());
+}
+
+async function publicKeys(issuer: string): Promise<Array<Record<string, unknown> & { kid: string; alg: string; d?: string }>> {
+  return ((await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown> & { kid: string; alg: string }> }).keys;
 }
 
 async function userinfo(issuer: string, token: string) {
@@ -272,22 +277,56 @@ describe('tokens', () => {
     const tokens = (await redeem(code, verifier)).body;
     const header = headerOf(tokens.id_token);
     expect(header.alg).toBe('RS256');
-    const jwks = (await (await fetch(`${auto.issuer}/jwks`)).json()) as { keys: Array<{ kid: string; d?: string }> };
-    expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual([header.kid]);
-    expect(jwks.keys[0]?.d).toBeUndefined();
+    const jwks = await publicKeys(auto.issuer);
+    expect(jwks.find((key) => key.kid === header.kid)).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    for (const key of jwks) expect(key.d).toBeUndefined();
     const claims = payloadOf(tokens.id_token);
     expect(Object.keys(claims).sort()).toEqual(['at_hash', 'aud', 'auth_time', 'azp', 'email', 'email_verified', 'exp', 'iat', 'iss', 'nonce', 'sid', 'sub'].sort());
     expect(claims).toMatchObject({ iss: auto.issuer, aud: 'demo-app', azp: 'demo-app', nonce: 'n-0S6_WzA2Mj', email: 'asha@example.com' });
   });
 
-  test('the access token is an RFC 9068 JWT', async () => {
+  test('the access token is an RFC 9068 JWT, ES256 by default, with its key at /jwks', async () => {
     const { code, verifier } = await freshCode();
     const tokens = (await redeem(code, verifier)).body;
-    expect(headerOf(tokens.access_token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-    const claims = payloadOf(tokens.access_token);
-    for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope']) expect(claims[name]).toBeDefined();
-    expect(claims.exp).toBe((claims.iat as number) + 3600);
+    const header = headerOf(tokens.access_token);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    expect((await publicKeys(auto.issuer)).find((key) => key.kid === header.kid)).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    // What any resource server would do: check it against the provider's published keys.
+    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${auto.issuer}/jwks`)), { typ: 'at+jwt', issuer: auto.issuer, audience: `${auto.issuer}/userinfo`, currentDate: new Date(clock) });
+    for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope']) expect(payload[name]).toBeDefined();
+    expect(payload.exp).toBe((payload.iat as number) + 3600);
     expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  test('one key per kind of token (RFC 8725 §3.12): neither kind verifies with the other kind\'s key', async () => {
+    const { code, verifier } = await freshCode();
+    const tokens = (await redeem(code, verifier)).body;
+    const jwks = await publicKeys(auto.issuer);
+    const keyOf = async (token: string) => importJWK(jwks.find((key) => key.kid === headerOf(token).kid)! as JWK);
+    const idKey = await keyOf(tokens.id_token);
+    const accessKey = await keyOf(tokens.access_token);
+    expect(headerOf(tokens.id_token).kid).not.toBe(headerOf(tokens.access_token).kid);
+    await expect(compactVerify(tokens.id_token, idKey)).resolves.toBeDefined();
+    await expect(compactVerify(tokens.access_token, accessKey)).resolves.toBeDefined();
+    await expect(compactVerify(tokens.id_token, accessKey)).rejects.toThrow();
+    await expect(compactVerify(tokens.access_token, idKey)).rejects.toThrow();
+  });
+
+  test('accessTokenAlgorithm RS256: access tokens signed RS256 with a second RSA key, accepted at userinfo', async () => {
+    const rsa = await startTestProvider({ autoApprove: true, accessTokenAlgorithm: 'RS256' });
+    try {
+      const pkce = pkcePair();
+      const { location } = await authorizeAtOnce(rsa, { code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+      const form = { grant_type: 'authorization_code', code: location!.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: pkce.verifier };
+      const tokens = (await postForm(`${rsa.issuer}/token`, form, { authorization: basic('demo-app', 'demo-secret') })).body;
+      expect(headerOf(tokens.access_token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
+      expect(headerOf(tokens.access_token).kid).not.toBe(headerOf(tokens.id_token).kid);
+      expect((await publicKeys(rsa.issuer)).map((key) => key.alg)).toEqual(['RS256', 'RS256']);
+      expect((await userinfo(rsa.issuer, tokens.access_token)).status).toBe(200);
+      expect((await userinfo(rsa.issuer, tokens.id_token)).status).toBe(401);
+    } finally {
+      await rsa.close();
+    }
   });
 
   test('userinfo refuses an ID token', async () => {

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
+import { ACCESS_TOKEN_ALGORITHMS } from '../../provider/signing.js';
 
 interface ProviderFlags {
   port: string;
@@ -15,6 +16,7 @@ interface ProviderFlags {
   clients?: string;
   autoApprove?: boolean;
   accessTokenTtl: string;
+  accessTokenAlg: string;
   json?: boolean;
 }
 
@@ -29,11 +31,13 @@ export function providerCommand(context: CommandContext): Command {
     .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "client_secret"?, "redirect_uris": […]}]}')
     .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once (login_hint, else the first user)')
     .option('--access-token-ttl <duration>', 'access token lifetime: 30s, 15m, 1h', '1h')
+    .option('--access-token-alg <alg>', 'how access tokens are signed: ES256 or RS256 (ID tokens are always RS256, with a key of their own)', 'ES256')
     .option('--json', 'log as JSON lines: a "started" line, then one line per request')
     .addHelpText('after', examples([
       ['jwt-vs-oauth provider', 'start on http://127.0.0.1:9400'],
       ['jwt-vs-oauth provider --port 0 --auto-approve', 'a free port, no pages: for scripts'],
       ['jwt-vs-oauth provider --users class.json --clients apps.json', 'your own users and apps'],
+      ['jwt-vs-oauth provider --access-token-alg RS256', 'access tokens signed RS256, to compare'],
       ['curl http://127.0.0.1:9400/.well-known/openid-configuration', 'then, in another terminal'],
     ]) + '\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad flags, files, or a port in use.\n')
     .action(async (flags: ProviderFlags) => {
@@ -60,6 +64,8 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   ]);
   const port = Number(flags.port);
   if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
+  const accessTokenAlgorithm = ACCESS_TOKEN_ALGORITHMS.find((alg) => alg === flags.accessTokenAlg.toUpperCase());
+  if (!accessTokenAlgorithm) throw new InputError('ERR_ALG_UNSUPPORTED', `--access-token-alg: "${flags.accessTokenAlg}" is not one the provider signs access tokens with (${ACCESS_TOKEN_ALGORITHMS.join(' or ')}).`);
   const output = context.output();
   const c = output.colour;
   if (!isLoopbackHost(flags.host)) {
@@ -83,6 +89,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       clients,
       autoApprove: flags.autoApprove,
       accessTokenTtl: parseDuration(flags.accessTokenTtl, '--access-token-ttl'),
+      accessTokenAlgorithm,
       onRequest: logLine,
     });
   } catch (error) {
@@ -99,6 +106,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       issuer: provider.issuer,
       discovery: provider.discoveryUrl,
       autoApprove: config.autoApprove,
+      keys: keyList(provider),
       clients: config.clients.map(({ client_id, client_secret, redirect_uris }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris })),
       users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
     }));
@@ -109,6 +117,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       `  issuer     ${c.cyan(provider.issuer)}`,
       `  discovery  ${c.cyan(provider.discoveryUrl)}`,
       `  mode       ${config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'}`,
+      `  keys       ${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`,
       '',
       c.bold('Clients'),
       ...config.clients.map((client) => `  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  ${c.dim(client.redirect_uris.join(' '))}`),
@@ -126,4 +135,13 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   await provider.close();
   if (!flags.json) output.talk('Stopped.');
   context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+}
+
+/** The provider's public keys as the banner and the "started" line show them. */
+function keyList(provider: RunningProvider): Array<{ signs: string; alg: string; kid: string }> {
+  const { idToken, accessToken } = provider.state.keys;
+  return [
+    { signs: 'ID tokens', alg: idToken.alg, kid: idToken.kid },
+    { signs: 'access tokens', alg: accessToken.alg, kid: accessToken.kid },
+  ];
 }
