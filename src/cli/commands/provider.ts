@@ -6,7 +6,6 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
-import { ACCESS_TOKEN_ALGORITHMS } from '../../provider/signing.js';
 
 interface ProviderFlags {
   port: string;
@@ -56,11 +55,12 @@ export function providerCommand(context: CommandContext): Command {
 }
 
 async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
-  const [{ parseDuration }, { startProvider }, configFiles, { isLoopbackHost }] = await Promise.all([
+  const [{ parseDuration }, { startProvider }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }] = await Promise.all([
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
     import('../../provider/config-files.js'),
     import('../../jwt/remote-keys.js'),
+    import('../../provider/signing.js'),
   ]);
   const port = Number(flags.port);
   if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
