@@ -4,29 +4,16 @@
 
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from './http-client.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REDIRECT_URI = 'http://127.0.0.1:8080/callback';
 const BASIC = `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`;
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-function send(method, url, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 /** One complete flow, as a browser and an app would do it; throws on any unexpected answer. */
-async function flow(metadata) {
+async function flow(metadata, client) {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(metadata.authorization_endpoint);
   const parameters = { response_type: 'code', client_id: 'demo-app', redirect_uri: REDIRECT_URI, scope: 'openid email profile', state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
@@ -38,7 +25,7 @@ async function flow(metadata) {
   let code;
   for (let hop = 0; hop < 8 && !code; hop++) {
     const cookieHeader = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await send('GET', next, { headers: cookieHeader ? { cookie: cookieHeader } : {} });
+    const response = await client.send('GET', next, { headers: cookieHeader ? { cookie: cookieHeader } : {} });
     for (const line of [response.headers['set-cookie'] ?? []].flat()) {
       const [pair] = line.split(';');
       const separator = pair.indexOf('=');
@@ -50,13 +37,13 @@ async function flow(metadata) {
   }
   if (!code) throw new Error('no code came back');
 
-  const token = await send('POST', metadata.token_endpoint, {
+  const token = await client.send('POST', metadata.token_endpoint, {
     headers: { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString(),
   });
   if (token.status !== 200) throw new Error(`token answered ${token.status}: ${token.body}`);
   const { access_token: accessToken } = JSON.parse(token.body);
-  const userinfo = await send('GET', metadata.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}` } });
+  const userinfo = await client.send('GET', metadata.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}` } });
   if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}: ${userinfo.body}`);
 }
 
@@ -84,8 +71,9 @@ const megabytes = (bytes) => Number((bytes / 1024 / 1024).toFixed(1));
 export async function measureLoad(name, { flows, concurrency, settleSeconds }) {
   const server = startServer(name);
   const { issuer } = await server.ready;
-  const metadata = JSON.parse((await send('GET', `${issuer}/.well-known/openid-configuration`)).body);
-  for (let index = 0; index < 200; index++) await flow(metadata);
+  const clients = Array.from({ length: concurrency }, () => new Client());
+  const metadata = JSON.parse((await clients[0].send('GET', `${issuer}/.well-known/openid-configuration`)).body);
+  for (let index = 0; index < 200; index++) await flow(metadata, clients[index % concurrency]);
   const before = await server.memory();
 
   const latencies = [];
@@ -93,12 +81,13 @@ export async function measureLoad(name, { flows, concurrency, settleSeconds }) {
   let errors = 0;
   let firstError;
   const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
+  const driverCpuBefore = process.cpuUsage();
+  await Promise.all(clients.map(async (client) => {
     while (started < flows) {
       started++;
       const t0 = performance.now();
       try {
-        await flow(metadata);
+        await flow(metadata, client);
         latencies.push(performance.now() - t0);
       } catch (error) {
         errors++;
@@ -107,6 +96,8 @@ export async function measureLoad(name, { flows, concurrency, settleSeconds }) {
     }
   }));
   const seconds = (performance.now() - began) / 1000;
+  const driverCpu = process.cpuUsage(driverCpuBefore);
+  for (const client of clients) client.close();
   const after = await server.memory();
   await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
   const settled = await server.memory();
@@ -124,6 +115,7 @@ export async function measureLoad(name, { flows, concurrency, settleSeconds }) {
     heapBeforeMb: megabytes(before.heapUsed),
     heapAfterMb: megabytes(after.heapUsed),
     heapSettledMb: megabytes(settled.heapUsed),
+    driverCpuMsPerFlow: Number(((driverCpu.user + driverCpu.system) / 1000 / latencies.length).toFixed(3)),
     cpuMsPerFlow: Number((((after.cpu.user + after.cpu.system) - (before.cpu.user + before.cpu.system)) / 1000 / latencies.length).toFixed(3)),
   };
 }

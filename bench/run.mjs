@@ -52,9 +52,9 @@ if (!process.argv.includes('--startup-only')) {
   const ours = load[0];
   lines.push(
     '',
-    `| Provider: ${flows} complete flows (authorize, token, userinfo), 16 concurrent clients | flows/s | ours ÷ theirs | p50 | p99 | provider CPU per flow | errors | heap before → after → after codes expire |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...load.map((row) => `| ${row.name === 'jwt-vs-oauth' ? 'jwt-vs-oauth provider (`--auto-approve`)' : row.name} | ${row.flowsPerSecond} | ${row === ours ? '1×' : `${(ours.flowsPerSecond / row.flowsPerSecond).toFixed(2)}×`} | ${row.p50Ms} ms | ${row.p99Ms} ms | ${row.cpuMsPerFlow} ms | ${row.errors} | ${row.heapBeforeMb} → ${row.heapAfterMb} → ${row.heapSettledMb} MB |`),
+    `| Provider: ${flows} complete flows (authorize, token, userinfo), 16 concurrent clients | flows/s | ours ÷ theirs | p50 | p99 | provider CPU per flow | driver CPU per flow | errors | heap before → after → after codes expire |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...load.map((row) => `| ${row.name === 'jwt-vs-oauth' ? 'jwt-vs-oauth provider (`--auto-approve`)' : row.name} | ${row.flowsPerSecond} | ${row === ours ? '1×' : `${(ours.flowsPerSecond / row.flowsPerSecond).toFixed(2)}×`} | ${row.p50Ms} ms | ${row.p99Ms} ms | ${row.cpuMsPerFlow} ms | ${row.driverCpuMsPerFlow} ms | ${row.errors} | ${row.heapBeforeMb} → ${row.heapAfterMb} → ${row.heapSettledMb} MB |`),
   );
   for (const row of load) if (row.errors) console.error(`${row.name}: ${row.errors} flows failed; the first: ${row.firstError}`);
 }

@@ -1,0 +1,13 @@
+// Types for the load driver's HTTP client (bench/http-client.mjs), so its tests are typed.
+
+export interface DriverResponse {
+  status: number;
+  /** Lower-case names; set-cookie is a list. */
+  headers: Record<string, string> & { 'set-cookie'?: string[] };
+  body: string;
+}
+
+export class Client {
+  send(method: string, url: string, options?: { headers?: Record<string, string>; body?: string }): Promise<DriverResponse>;
+  close(): void;
+}
