@@ -70,7 +70,8 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
 
   // Algorithm: pinned by the verifier, never taken on the token's word (RFC 8725 §3.1).
   const verifierKeys = options.keys.map(publicHalf);
-  const allowed = options.algorithms ?? [...new Set(verifierKeys.flatMap((key) => algorithmsForFamily(key.family, key.curve)))];
+  // A key that names its algorithm (a JWK's "alg") allows that one; others, every one that fits them.
+  const allowed = options.algorithms ?? [...new Set(verifierKeys.flatMap((key) => keyAlgorithms(key)))];
   const algorithmCheck = checkAlgorithm(alg, allowed, verifierKeys);
   if (algorithmCheck.ok) checks.push(algorithmCheck);
   else fail(algorithmCheck, algorithmCheck.detail);
@@ -162,6 +163,11 @@ function checkAlgorithm(alg: string, allowed: string[], keys: LoadedKey[]): Chec
     return { name: 'algorithm', ok: false, code: 'ERR_JOSE_ALG_NOT_ALLOWED', detail: `${alg} is not allowed here; allowed: ${allowed.join(', ') || 'none fit the key'}` };
   }
   return { name: 'algorithm', ok: true, detail: `${alg} is allowed (allowed: ${allowed.join(', ')})` };
+}
+
+function keyAlgorithms(key: LoadedKey): string[] {
+  const fits = algorithmsForFamily(key.family, key.curve) as string[];
+  return key.alg !== undefined && fits.includes(key.alg) ? [key.alg] : fits;
 }
 
 function candidateKeys(keys: LoadedKey[], header: Record<string, unknown>, alg: string): LoadedKey[] {

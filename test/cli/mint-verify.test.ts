@@ -311,6 +311,18 @@ describe('verify: more key forms and a JWS that is not a JWT', () => {
     expect(withoutIt.json.checks[2].name).toBe('key');
   });
 
+  test('a key that names its algorithm allows only that one; a key that does not, every one that fits it', async () => {
+    const keyPath = join(folder, 'named-alg.json');
+    const ec = JSON.parse((await runCli(['mint', '--alg', 'ES256', '--save-key', keyPath, '--json'], { now: NOW })).stdout);
+    const rsa = JSON.parse((await runCli(['mint', '--alg', 'RS256', '--json'], { now: NOW })).stdout).publicJwk;
+    const named = await verifyJson([ec.token, '--key', file('named.json', { keys: [rsa, ec.publicJwk] })]);
+    expect(named.code).toBe(0);
+    expect(named.json.checks.find((check: { name: string }) => check.name === 'algorithm').detail).toBe('ES256 is allowed (allowed: RS256, ES256)');
+    const { alg: _dropped, ...rsaWithoutAlg } = rsa;
+    const unnamed = await verifyJson([ec.token, '--key', file('unnamed.json', { keys: [rsaWithoutAlg, ec.publicJwk] })]);
+    expect(unnamed.json.checks.find((check: { name: string }) => check.name === 'algorithm').detail).toBe('ES256 is allowed (allowed: RS256, RS384, RS512, PS256, PS384, PS512, ES256)');
+  });
+
   const openssl = spawnSync('openssl', ['version']).status === 0;
   if (!openssl) console.warn('Skipping the X.509 certificate test: openssl is not installed.');
   test.skipIf(!openssl)('an X.509 certificate (PEM) verifies with its public key', async () => {

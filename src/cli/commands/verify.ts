@@ -35,7 +35,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--key <file>', 'a PEM public key or certificate, a private key (its public half is used), a JWK, or a JWK Set (picked by kid)')
     .option('--jwks <url>', 'fetch the JWK Set from this URL (https, or http on loopback only)')
     .option('--discover <issuer-url>', 'read <issuer>/.well-known/openid-configuration, then its jwks_uri; also pins iss')
-    .option('--alg <list>', 'allowed algorithms, comma-separated (default: those that fit the key; "none" never)')
+    .option('--alg <list>', 'allowed algorithms, comma-separated (default: those that fit the key, or the one a JWK names; "none" never)')
     .option('--iss <issuer>', 'require this exact iss')
     .option('--aud <audience>', 'require this aud (repeatable: any one of them)', collect)
     .option('--sub <subject>', 'require this exact sub')
