@@ -123,7 +123,8 @@ export function stepSix(world: DemoWorld): Step {
     text: [
       'The ID token is a JWT for the app: who signed in (sub, unique at this issuer), when, and for which app (aud is the app\'s client_id). It is what makes this OpenID Connect, the sign-in layer on top of OAuth 2.0.',
       'The access token is for the API: what the app may do (scope) and for which API (aud). Here it is a JWT too (RFC 9068, typ at+jwt), but an app must treat access tokens as opaque, and must never send the ID token to an API.',
-      'The app checks the ID token with the provider\'s public keys from /jwks: the same checks as `jwt-vs-oauth verify`, plus the nonce from step 1.',
+      'The app checks the ID token with the provider\'s public keys from /jwks: the same checks as `jwt-vs-oauth verify`, plus the nonce from step 1. It pins the algorithm it expects, RS256, rather than taking the header\'s word.',
+      `Mock Google signs each kind of token with a key of its own (here ${String(idToken.header?.alg)} and ${String(accessToken.header?.alg)}, both at /jwks), so a token of one kind can never pass the other kind's signature check (RFC 8725 §3.12).`,
     ],
     tokens: [
       { label: 'ID token (for the app)', token: tokens.id_token, claims: idToken.payload as Record<string, unknown>, header: idToken.header },

@@ -31,6 +31,7 @@ describe('oauth --auto', () => {
     expect(result.stdout).toMatch(/✓ signature +valid RS256 signature/);
     expect(result.stdout).toMatch(/✓ algorithm +RS256 is allowed \(allowed: RS256\)/);
     expect(result.stdout).toMatch(/Access token \(for the API\) +ES256, typ at\+jwt/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('Mock Google signs each kind of token with a key of its own (here RS256 and ES256, both at /jwks)');
     expect(result.stdout).toContain('✓ nonce matches the one the app sent in step 1');
     expect(result.stdout).toMatch(/▶ 7 .*GET \/userinfo/);
     expect(result.stdout).toContain('✓ The app never saw the password: it appears in none of the requests the app received or made.');
