@@ -87,6 +87,20 @@ export async function run(argv: string[], streams: Streams = processStreams(), n
   }
 }
 
+/** Runs the CLI in-process with its output captured and no terminal: for tests, and for commands that run commands. */
+export async function runCaptured(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; now?: () => number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { PassThrough, Readable } = await import('node:stream');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const stdin = Readable.from(options.stdin !== undefined ? [options.stdin] : []);
+  const code = await run(argv, { stdout, stderr, stdin, env: options.env ?? {} }, options.now);
+  return { code, stdout: out, stderr: err };
+}
+
 function reportError(error: unknown, context: CommandContext): number {
   const talk = (text: string) => context.streams.stderr.write(`${text}\n`);
   if (error instanceof CommanderError) {

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
 export const MATERIAL_KINDS = ['token', 'flawed-token', 'pkce-verifier'] as const;
+const SOLUTION_COMMAND = /^jwt-vs-oauth (decode|mint|sign|verify)( |$)/;
 export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
 
 export type Check =
@@ -58,7 +59,12 @@ export function validateExercise(json: unknown, file: string): Exercise {
   if (typeof solution !== 'object' || solution === null) fail(file, '"solution"', 'must be an object with "explain" and "answers"');
   if (!isTextList(solution.explain)) fail(file, '"solution.explain"', 'must say how to solve it');
   if (!Array.isArray(solution.answers) || !solution.answers.every((answer) => typeof answer === 'string')) fail(file, '"solution.answers"', 'must list the answers to submit (strings)');
-  if (solution.commands !== undefined && !isTextList(solution.commands)) fail(file, '"solution.commands"', 'must list jwt-vs-oauth commands');
+  if (solution.commands !== undefined) {
+    // Solution commands are run by `exercises selftest`, so only the workbench's own commands may appear.
+    if (!isTextList(solution.commands)) fail(file, '"solution.commands"', 'must list jwt-vs-oauth commands');
+    const other = solution.commands.find((command) => !SOLUTION_COMMAND.test(command));
+    if (other !== undefined) fail(file, '"solution.commands"', `${JSON.stringify(other)} is not a jwt-vs-oauth decode, mint or verify command`);
+  }
   validateCheck(entry.check, file, entry.choices as string[] | undefined);
   return { ...(entry as unknown as Exercise), file };
 }

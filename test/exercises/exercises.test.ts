@@ -1,16 +1,14 @@
 // Every exercise: its reference solution passes and its untouched starting state fails. Plus the
 // check output for wrong answers, teacher packs, progress and reset, and per-learner seeds.
 
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCheck } from '../../src/lessons/checks.js';
-import { loadExercises, materialFor } from '../../src/lessons/exercises.js';
-import { fillTemplate, generateMaterial } from '../../src/lessons/material.js';
+import { loadExercises } from '../../src/lessons/exercises.js';
+import { generateMaterial } from '../../src/lessons/material.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
-import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
+import { selftestExercise } from '../../src/lessons/selftest.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestProvider } from '../helpers/provider.js';
@@ -26,35 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => provider.close());
 
-/** The by-hand OAuth flow, as a learner would do it with a browser and curl. */
-async function accessTokenByHand(scope: string): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${provider.issuer}/authorize`);
-  const parameters = { response_type: 'code', client_id: 'demo-app', redirect_uri: 'http://127.0.0.1/callback', scope, state: 'xyz', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
-  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
-  const signedIn = await signInAtProvider(new UserAgent(), url.href, { email: 'asha@example.com', password: 'mango-lassi-42', allow: true });
-  const code = new URL(signedIn.callbackUrl!).searchParams.get('code')!;
-  const response = await fetch(`${provider.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', code_verifier: verifier }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-async function referenceAnswers(id: string): Promise<string[]> {
-  const exercise = exercises.find((candidate) => candidate.id === id)!;
-  if (exercise.check.kind === 'provider-token') return [await accessTokenByHand(`openid ${exercise.check.scope}`)];
-  const values: Record<string, string> = { ...materialFor(exercise, SEED) };
-  for (const [index, command] of (exercise.solution.commands ?? []).entries()) {
-    const words = [...fillTemplate(command, values).matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!).slice(1);
-    const result = await runCli(words);
-    expect(result.code).toBe(0);
-    values[`output.${index + 1}`] = result.stdout.trim();
-  }
-  return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
-}
-
 describe('every exercise', () => {
   test('at least 16 built-in exercises, of every kind', () => {
     const builtInOnly = loadExercises(builtIn);
@@ -65,12 +34,13 @@ describe('every exercise', () => {
 
   test.each(exercises.map((exercise) => [exercise.id] as const))('%s: the reference solution passes, the untouched start fails', async (id) => {
     const exercise = exercises.find((candidate) => candidate.id === id)!;
-    const context = { material: materialFor(exercise, SEED), providerIssuer: provider.issuer, now: Math.floor(Date.now() / 1000) };
-    const solved = await runCheck(exercise, await referenceAnswers(id), context);
-    expect(solved.lines.filter((line) => !line.ok)).toEqual([]);
-    expect(solved.passed).toBe(true);
-    const untouched = await runCheck(exercise, [], context);
-    expect(untouched.passed).toBe(false);
+    const outcome = await selftestExercise(exercise, {
+      seed: SEED,
+      now: Math.floor(Date.now() / 1000),
+      runCommand: (words) => runCli(words),
+      provider: { issuer: provider.issuer, user: { email: 'asha@example.com', password: 'mango-lassi-42' } },
+    });
+    expect(outcome).toEqual({ id, title: exercise.title, ok: true, solutionPasses: true, emptyAnswerFails: true });
   });
 });
 
@@ -177,4 +147,67 @@ describe('teacher packs', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
+
+  test('a solution command other than decode, mint or verify is refused when the pack loads', async () => {
+    const pack = packOf({ 'shell.json': { ...GOOD, solution: { ...GOOD.solution, commands: ['rm -rf ~'] } } });
+    const result = await runCli(['ex', '--pack', pack, 'selftest']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/shell\.json: "solution\.commands": "rm -rf ~" is not a jwt-vs-oauth decode, mint or verify command/);
+  });
+
+  test('selftest: the example pack checks out (exit 0), and only the pack is tried', async () => {
+    const result = await runCli(['ex', '--pack', examplePack, 'selftest', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: true,
+      seed: 'selftest',
+      exercises: [
+        { id: 'pack-read-issuer', title: 'Class pack: who issued it?', ok: true, solutionPasses: true, emptyAnswerFails: true },
+        { id: 'pack-choose-storage', title: expect.any(String), ok: true, solutionPasses: true, emptyAnswerFails: true },
+      ],
+    });
+    const human = await runCli(['ex', '--pack', examplePack, 'selftest']);
+    expect(human.stdout).toBe('✓ pack-read-issuer     the solution passes; an empty answer fails\n✓ pack-choose-storage  the solution passes; an empty answer fails\n✓ All 2 check out.\n');
+    expect(human.stderr).toBe('Trying the reference solution of 2 exercises (seed "selftest")…\n');
+  });
+
+  test('selftest of an exercise that needs Mock Google starts one for the run', async () => {
+    const result = await runCli(['ex', 'selftest', 'oauth-access-token', 'read-subject']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^Trying the reference solution of 2 exercises \(seed "selftest"\), with Mock Google at http:\/\/127\.0\.0\.1:\d+…\n$/);
+    expect(result.stdout).toMatch(/^✓ oauth-access-token  the solution passes; an empty answer fails\n✓ read-subject {8}the solution passes; an empty answer fails\n✓ All 2 check out\.\n$/);
+  });
+
+  test('selftest names what is wrong with a pack: a wrong solution, a check that takes anything, a command that fails', async () => {
+    const pack = packOf({
+      'wrong.json': { ...GOOD, id: 'wrong-solution', solution: { ...GOOD.solution, answers: ['someone-else'] } },
+      'lax.json': { ...GOOD, id: 'takes-anything', check: { kind: 'answer', pattern: '.*' } },
+      'broken.json': { ...GOOD, id: 'broken-command', solution: { ...GOOD.solution, commands: ['jwt-vs-oauth decode not-a-token'], answers: ['{{output.1}}'] } },
+    });
+    const result = await runCli(['ex', '--pack', pack, 'selftest']);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^✗ wrong-solution +the solution fails its check \(answer: expected \S+, got someone-else\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✗ takes-anything +an empty answer passes: the check accepts anything$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✗ broken-command +the solution cannot be made: solution command 1 exited 2: error: /));
+    expect(lines.at(-1)).toBe('✗ 3 of 3 do not check out.');
+  });
 });
+
+/** A good pack exercise to vary: read the sub of the learner's token. */
+const GOOD = {
+  id: 'pack-read-sub',
+  title: 'Whose token?',
+  topic: 'read-a-token',
+  task: ['Your token: {{token}}', 'Send its sub.'],
+  material: { kind: 'token' },
+  check: { kind: 'answer', expected: '{{sub}}' },
+  hints: ['decode it'],
+  solution: { explain: ['sub names the user.'], answers: ['{{sub}}'] },
+};
+
+function packOf(files: Record<string, unknown>): string {
+  const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(pack, name), JSON.stringify(content));
+  return pack;
+}

@@ -2,8 +2,7 @@
 
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PassThrough, Readable } from 'node:stream';
-import { run } from '../../src/cli/main.js';
+import { runCaptured } from '../../src/cli/main.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -14,20 +13,8 @@ export interface CliResult {
 }
 
 /** In-process run with no terminal: stdin is the given text (or empty), colour off unless env says. */
-export async function runCli(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; now?: number } = {}): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const stdin = Readable.from(options.stdin !== undefined ? [options.stdin] : []);
-  const code = await run(
-    argv,
-    { stdout, stderr, stdin, env: options.env ?? {} },
-    options.now !== undefined ? () => options.now! : undefined,
-  );
-  return { code, stdout: out, stderr: err };
+export function runCli(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; now?: number } = {}): Promise<CliResult> {
+  return runCaptured(argv, { stdin: options.stdin, env: options.env, now: options.now !== undefined ? () => options.now! : undefined });
 }
 
 /** The built bin as a subprocess, the way a user runs it (no terminal). */

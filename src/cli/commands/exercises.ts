@@ -74,7 +74,8 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises hint read-subject', 'one more hint each time'],
       ['jwt-vs-oauth exercises start oauth-access-token', 'run what an exercise needs (Mock Google)'],
       ['jwt-vs-oauth ex --pack ./class-pack list', 'with a teacher\'s pack'],
-    ]) + '\nExit codes: check exits 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
+      ['jwt-vs-oauth ex --pack ./class-pack selftest', 'for teachers: every reference solution passes'],
+    ]) + '\nExit codes: check and selftest exit 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
     .action(async (_flags: ParentFlags, command: Command) => {
       const output = context.output();
       if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
@@ -220,6 +221,64 @@ export function exercisesCommand(context: CommandContext): Command {
       for (const paragraph of explain) output.result(paragraph);
       for (const commandLine of commands) output.result(`  $ ${commandLine}`);
       if (answers.length) output.result(`Answer: ${answers.join('  ·  ')}`);
+    }));
+
+  parent.addCommand(new Command('selftest')
+    .description('For teachers: run each exercise\'s reference solution (it must pass) and an empty answer (it must fail)')
+    .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
+    .option('--json', 'as JSON: {ok, seed, exercises: [{id, title, ok, solutionPasses, emptyAnswerFails, problem?}]}')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises --pack ./class-pack selftest', 'check a pack before the class'],
+      ['jwt-vs-oauth exercises selftest read-subject make-practice-token', 'some built-in exercises'],
+    ]) + '\nExit codes: 0 every exercise checks out, 1 one does not, 2 bad usage or a pack file that does not fit.\n')
+    .action(async (ids: string[], flags: { json?: boolean }, command: Command) => {
+      const parentFlags = command.optsWithGlobals() as ParentFlags;
+      const [{ loadExercises, findExercise }, paths, { selftestExercise }, { join }, { runCaptured }] = await Promise.all([
+        import('../../lessons/exercises.js'),
+        import('../../lessons/paths.js'),
+        import('../../lessons/selftest.js'),
+        import('node:path'),
+        import('../main.js'),
+      ]);
+      const builtInFolder = join(paths.lessonsFolder(), 'exercises');
+      const pack = parentFlags.pack ?? context.streams.env.JWT_VS_OAUTH_PACK;
+      const exercises = loadExercises(builtInFolder, pack || undefined);
+      const builtInIds = new Set(loadExercises(builtInFolder).map((exercise) => exercise.id));
+      const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
+      // A fixed seed, so a teacher sees the same tokens on every run; --seed tries another learner's.
+      const seed = parentFlags.seed ?? 'selftest';
+      const output = context.output();
+      let provider: Awaited<ReturnType<typeof import('../../provider/server.js').startProvider>> | undefined;
+      if (chosen.some((exercise) => exercise.check.kind === 'provider-token')) {
+        const { startProvider } = await import('../../provider/server.js');
+        provider = await startProvider({ port: 0 });
+      }
+      try {
+        if (!flags.json) output.talk(`Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${seed}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
+        const outcomes = [];
+        for (const exercise of chosen) {
+          outcomes.push(await selftestExercise(exercise, {
+            seed,
+            now: context.now(),
+            runCommand: (words) => runCaptured(words, { now: context.now }),
+            provider: provider && { issuer: provider.issuer, user: provider.state.config.users[0]! },
+          }));
+        }
+        const ok = outcomes.every((outcome) => outcome.ok);
+        context.exitCode = ok ? EXIT.ok : EXIT.checkFailed;
+        if (flags.json) return printJson(output, { ok, seed, exercises: outcomes });
+        const c = output.colour;
+        const width = Math.max(...outcomes.map((outcome) => outcome.id.length));
+        for (const outcome of outcomes) {
+          output.result(outcome.ok
+            ? `${c.green(MARK.ok)} ${outcome.id.padEnd(width)}  the solution passes; an empty answer fails`
+            : `${c.red(MARK.fail)} ${outcome.id.padEnd(width)}  ${outcome.problem}`);
+        }
+        const failing = outcomes.filter((outcome) => !outcome.ok).length;
+        output.result(failing ? c.red(`${MARK.fail} ${failing} of ${outcomes.length} do not check out.`) : c.green(`${MARK.ok} All ${outcomes.length} check out.`));
+      } finally {
+        await provider?.close();
+      }
     }));
 
   parent.addCommand(new Command('progress')

@@ -1,0 +1,92 @@
+// A self-test of exercises, for teachers writing a pack (and for this repository's tests): each
+// exercise's reference solution must pass its check, and an empty answer must fail it. The
+// solution's answers are made the way a learner would make them: its commands are run through
+// the CLI, and an access token comes from Mock Google by the by-hand flow.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { runCheck, type CheckLine } from './checks.js';
+import type { Exercise } from './exercise-schema.js';
+import { materialFor } from './exercises.js';
+import { fillTemplate } from './material.js';
+
+/** Runs one jwt-vs-oauth command (its words after the program name) and returns what it printed. */
+export type CommandRunner = (words: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+
+/** The running provider a provider-token exercise is checked against, and a user who can sign in there. */
+export interface SelftestProvider {
+  issuer: string;
+  user: { email: string; password: string };
+}
+
+export interface SelftestOutcome {
+  id: string;
+  title: string;
+  ok: boolean;
+  /** Whether the reference solution passed its check. */
+  solutionPasses: boolean;
+  /** Whether an empty answer failed, as it must. */
+  emptyAnswerFails: boolean;
+  /** What went wrong, in words, when not ok. */
+  problem?: string;
+}
+
+/** The words of a solution command, double quotes honoured, without the leading program name. */
+export function commandWords(command: string): string[] {
+  return [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!).slice(1);
+}
+
+/** The by-hand OAuth flow a learner does with a browser and curl: PKCE, sign in, allow, redeem. */
+export async function accessTokenByHand(provider: SelftestProvider, scope: string): Promise<string> {
+  const { signInAtProvider, UserAgent } = await import('../oauth/user-agent.js');
+  const redirectUri = 'http://127.0.0.1/callback';
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(`${provider.issuer}/authorize`);
+  const parameters = { response_type: 'code', client_id: 'demo-app', redirect_uri: redirectUri, scope, state: randomBytes(8).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  const signedIn = await signInAtProvider(new UserAgent(), url.href, { ...provider.user, allow: true });
+  if (!signedIn.callbackUrl) throw new Error(`Mock Google did not send the browser back (status ${signedIn.errorPage?.status}).`);
+  const code = new URL(signedIn.callbackUrl).searchParams.get('code') ?? '';
+  const response = await fetch(`${provider.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+  });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (!body.access_token) throw new Error(`The token endpoint answered ${response.status}: ${body.error_description ?? 'no access token'}.`);
+  return body.access_token;
+}
+
+/** The answers the reference solution gives for this seed, made as a learner would make them. */
+export async function referenceAnswers(exercise: Exercise, seed: string, runCommand: CommandRunner, provider?: SelftestProvider): Promise<string[]> {
+  if (exercise.check.kind === 'provider-token') {
+    if (!provider) throw new Error('it needs Mock Google running');
+    return [await accessTokenByHand(provider, `openid ${exercise.check.scope}`)];
+  }
+  const values: Record<string, string> = { ...materialFor(exercise, seed) };
+  for (const [index, command] of (exercise.solution.commands ?? []).entries()) {
+    const result = await runCommand(commandWords(fillTemplate(command, values)));
+    if (result.code !== 0) throw new Error(`solution command ${index + 1} exited ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
+    values[`output.${index + 1}`] = result.stdout.trim();
+  }
+  return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
+}
+
+const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map((line) => `${line.label}: expected ${line.expected}, got ${line.got}`).join('; ');
+
+export async function selftestExercise(exercise: Exercise, options: { seed: string; now: number; runCommand: CommandRunner; provider?: SelftestProvider }): Promise<SelftestOutcome> {
+  const outcome = { id: exercise.id, title: exercise.title };
+  const context = { material: materialFor(exercise, options.seed), providerIssuer: options.provider?.issuer, now: options.now };
+  let answers: string[];
+  try {
+    answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider);
+  } catch (error) {
+    return { ...outcome, ok: false, solutionPasses: false, emptyAnswerFails: true, problem: `the solution cannot be made: ${(error as Error).message}` };
+  }
+  const solved = await runCheck(exercise, answers, context);
+  const empty = await runCheck(exercise, [], context);
+  const problems = [
+    ...(solved.passed ? [] : [`the solution fails its check (${failedLines(solved.lines)})`]),
+    ...(empty.passed ? ['an empty answer passes: the check accepts anything'] : []),
+  ];
+  return { ...outcome, ok: problems.length === 0, solutionPasses: solved.passed, emptyAnswerFails: !empty.passed, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+}
