@@ -48,7 +48,7 @@ export async function handleDiscovery(exchange: Exchange): Promise<void> {
 
 export async function handleJwks(exchange: Exchange): Promise<void> {
   const { idToken, accessToken } = exchange.state.keys;
-  exchange.say(`public keys served: ID tokens ${idToken.alg} (kid ${idToken.kid}), access tokens ${accessToken.alg} (kid ${accessToken.kid})`);
+  exchange.say(`public keys served: one for ID tokens (${idToken.alg}), one for access tokens (${accessToken.alg})`);
   sendJson(exchange.response, 200, { keys: [idToken.publicJwk, accessToken.publicJwk] }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
 }
 
