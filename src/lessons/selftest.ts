@@ -74,19 +74,17 @@ export async function referenceAnswers(exercise: Exercise, seed: string, runComm
 const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map((line) => `${line.label}: expected ${line.expected}, got ${line.got}`).join('; ');
 
 export async function selftestExercise(exercise: Exercise, options: { seed: string; now: number; runCommand: CommandRunner; provider?: SelftestProvider }): Promise<SelftestOutcome> {
-  const outcome = { id: exercise.id, title: exercise.title };
   const context = { material: materialFor(exercise, options.seed), providerIssuer: options.provider?.issuer, now: options.now };
-  let answers: string[];
+  const problems: string[] = [];
+  let solutionPasses = false;
   try {
-    answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider);
+    const solved = await runCheck(exercise, await referenceAnswers(exercise, options.seed, options.runCommand, options.provider), context);
+    solutionPasses = solved.passed;
+    if (!solved.passed) problems.push(`the solution fails its check (${failedLines(solved.lines)})`);
   } catch (error) {
-    return { ...outcome, ok: false, solutionPasses: false, emptyAnswerFails: true, problem: `the solution cannot be made: ${(error as Error).message}` };
+    problems.push(`the solution cannot be made: ${(error as Error).message}`);
   }
-  const solved = await runCheck(exercise, answers, context);
-  const empty = await runCheck(exercise, [], context);
-  const problems = [
-    ...(solved.passed ? [] : [`the solution fails its check (${failedLines(solved.lines)})`]),
-    ...(empty.passed ? ['an empty answer passes: the check accepts anything'] : []),
-  ];
-  return { ...outcome, ok: problems.length === 0, solutionPasses: solved.passed, emptyAnswerFails: !empty.passed, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+  const emptyAnswerFails = !(await runCheck(exercise, [], context)).passed;
+  if (!emptyAnswerFails) problems.push('an empty answer passes: the check accepts anything');
+  return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
