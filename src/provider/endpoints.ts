@@ -5,7 +5,7 @@
 import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import type { JWTPayload } from 'jose';
 import type { Exchange } from './exchange.js';
-import { authenticateClient, HttpError, readForm, redirect, sendHtml, sendJson, uniqueParameters } from './http.js';
+import { authenticateClient, headerParameterText, HttpError, readForm, redirect, sendHtml, sendJson, uniqueParameters } from './http.js';
 import { claimsForScopes, SUPPORTED_SCOPES, SCOPE_CLAIMS } from './directory.js';
 import { errorPage, pagePolicy, signedOutPage } from './pages.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
@@ -69,7 +69,7 @@ export async function verifyAccessToken(state: ProviderState, token: string): Pr
       ? 'this is an ID token, not an access token: its aud is the client and its typ is JWT; send the access token (RFC 9068 §4)'
       : (error as Error).message;
     throw new HttpError(401, 'invalid_token', `The access token is not valid: ${reason}.`, {
-      'www-authenticate': `Bearer realm="Mock Google", error="invalid_token", error_description="${reason.replace(/["\\]/g, "'")}"`,
+      'www-authenticate': `Bearer realm="Mock Google", error="invalid_token", error_description="${headerParameterText(reason)}"`,
     });
   }
 }

@@ -56,10 +56,49 @@ const COMMON_HEADERS = {
   'cache-control': 'no-store',
 };
 
+// Header values may carry text from a request or a token (an error_description, a name): Node
+// refuses a header with a control character or a character beyond Latin-1, and throws.
+const NOT_HEADER_SAFE = /[^\t\x20-\x7e]/g;
+
+/** A header value that is always writable: anything but printable ASCII and tab becomes "?". */
+export function headerSafe(value: string): string {
+  NOT_HEADER_SAFE.lastIndex = 0;
+  return NOT_HEADER_SAFE.test(value) ? value.replace(NOT_HEADER_SAFE, '?') : value;
+}
+
+export const MAX_HEADER_PARAMETER_LENGTH = 200;
+
+/**
+ * Text for a quoted parameter such as error_description in WWW-Authenticate, which allows only
+ * %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3): quotes and backslashes become ', any other
+ * character is written as U+XXXX, and the text is cut at 200 characters.
+ */
+export function headerParameterText(text: string): string {
+  const safe = text
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7e]/gu, (character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return safe.length > MAX_HEADER_PARAMETER_LENGTH ? `${safe.slice(0, MAX_HEADER_PARAMETER_LENGTH - 3)}...` : safe;
+}
+
+/** writeHead with every header value made writable, so no input can make it throw. */
+function writeHeadSafely(response: ServerResponse, status: number, headers: Record<string, string | number>): void {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (typeof value === 'string') headers[name] = headerSafe(value);
+  }
+  response.writeHead(status, headers);
+}
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  writeHeadSafely(response, status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/** An answer without a body: a CORS preflight (204). */
+export function sendEmpty(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  writeHeadSafely(response, status, { ...COMMON_HEADERS, 'content-length': 0, ...headers });
+  response.end();
 }
 
 export function sendOAuthError(response: ServerResponse, error: HttpError): void {
@@ -67,7 +106,7 @@ export function sendOAuthError(response: ServerResponse, error: HttpError): void
 }
 
 export function sendHtml(response: ServerResponse, status: number, html: string, contentSecurityPolicy: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, {
+  writeHeadSafely(response, status, {
     ...COMMON_HEADERS,
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -79,7 +118,7 @@ export function sendHtml(response: ServerResponse, status: number, html: string,
 }
 
 export function redirect(response: ServerResponse, location: string, status = 302, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { ...COMMON_HEADERS, location, 'content-length': 0, ...headers });
+  writeHeadSafely(response, status, { ...COMMON_HEADERS, location, 'content-length': 0, ...headers });
   response.end();
 }
 
