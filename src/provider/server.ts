@@ -1,13 +1,17 @@
 // Starts "Mock Google" on node:http: routes, limits, the request log, and a clean stop. The
 // same function serves `jwt-vs-oauth provider`, the OAuth demo, the tutorial and the tests.
 
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { InputError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import { handleAuthorize, handleConsent, handleLogin } from './authorize.js';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, type Client, type User } from './directory.js';
 import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevoke, handleUserinfo } from './endpoints.js';
 import type { Exchange, Handler } from './exchange.js';
-import { HttpError, sendHtml, sendJson, sendOAuthError } from './http.js';
+import { HttpError, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
 import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
@@ -58,19 +62,33 @@ export interface RunningProvider {
   close(): Promise<void>;
 }
 
-const ROUTES: Array<{ path: RegExp; methods: string[]; handler: (exchange: Exchange, match: RegExpExecArray) => Promise<void> }> = [
-  { path: /^\/\.well-known\/(openid-configuration|oauth-authorization-server)$/, methods: ['GET'], handler: handleDiscovery },
-  { path: /^\/jwks$/, methods: ['GET'], handler: handleJwks },
+interface Route {
+  path: RegExp;
+  methods: string[];
+  /** Called from a browser app on another origin (the public client): CORS, never with credentials. */
+  cors?: boolean;
+  handler: (exchange: Exchange, match: RegExpExecArray) => Promise<void>;
+}
+
+const ROUTES: Route[] = [
+  { path: /^\/\.well-known\/(openid-configuration|oauth-authorization-server)$/, methods: ['GET'], cors: true, handler: handleDiscovery },
+  { path: /^\/jwks$/, methods: ['GET'], cors: true, handler: handleJwks },
   { path: /^\/authorize$/, methods: ['GET', 'POST'], handler: handleAuthorize },
   { path: /^\/interaction\/([\w-]{43})\/login$/, methods: ['POST'], handler: (exchange, match) => handleLogin(exchange, match[1]!) },
   { path: /^\/interaction\/([\w-]{43})\/consent$/, methods: ['POST'], handler: (exchange, match) => handleConsent(exchange, match[1]!) },
-  { path: /^\/token$/, methods: ['POST'], handler: handleToken },
-  { path: /^\/userinfo$/, methods: ['GET', 'POST'], handler: handleUserinfo },
-  { path: /^\/revoke$/, methods: ['POST'], handler: handleRevoke },
+  { path: /^\/token$/, methods: ['POST'], cors: true, handler: handleToken },
+  { path: /^\/userinfo$/, methods: ['GET', 'POST'], cors: true, handler: handleUserinfo },
+  { path: /^\/revoke$/, methods: ['POST'], cors: true, handler: handleRevoke },
   { path: /^\/introspect$/, methods: ['POST'], handler: handleIntrospect },
   { path: /^\/logout$/, methods: ['GET', 'POST'], handler: handleLogout },
   { path: /^\/$/, methods: ['GET'], handler: handleIndex },
 ];
+
+// Any origin may call these endpoints, but never with cookies: `*` cannot be combined with
+// credentials, and Access-Control-Allow-Credentials is never sent. The bearer token or the
+// PKCE verifier is what proves the caller, not the browser's ambient authority.
+const CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'www-authenticate' };
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 async function handleIndex(exchange: Exchange): Promise<void> {
   exchange.say('index');
@@ -82,11 +100,36 @@ async function handleIndex(exchange: Exchange): Promise<void> {
 
 const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('/interaction/') || path === '/logout';
 
+/**
+ * Checks an issuer given by the user and returns it in the form tokens carry: an http(s) URL
+ * without credentials, query or fragment (OIDC Discovery §3), no trailing slash. A path is
+ * allowed: the endpoints are then served under it.
+ */
+export function normalizeIssuer(value: string, label = 'issuer'): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // Not a URL at all: the message below says what is expected.
+  }
+  const shown = terminalSafe(JSON.stringify(value));
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InputError('ERR_BAD_ISSUER', `${label}: ${shown} is not an http:// or https:// URL.`, 'An issuer looks like http://127.0.0.1:9400 or https://login.example.com/tenant.');
+  }
+  if (url.search || url.hash || /[?#]/.test(value) || url.username || url.password) {
+    throw new InputError('ERR_BAD_ISSUER', `${label}: ${shown} has a query, a fragment or a user name; an issuer has none (OpenID Connect Discovery §3).`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
   const host = options.host ?? '127.0.0.1';
   const nowMs = options.nowMs ?? Date.now;
+  // Checked before listening, so a bad issuer never leaves a port open.
+  const givenIssuer = options.issuer === undefined ? undefined : normalizeIssuer(options.issuer);
   const keys = await createProviderKeys(options.accessTokenAlgorithm);
   let state: ProviderState | undefined;
+  let basePath = '';
 
   const headersTimeout = options.timeouts?.headersMs ?? 10_000;
   const server: Server = createServer({
@@ -97,8 +140,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     // How often Node looks for slow clients; never slower than a quarter of the headers limit.
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)),
   }, (request, response) => {
-    void route(state!, request, response, options.onRequest);
+    void route(state!, basePath, request, response, options.onRequest);
   });
+  server.on('clientError', answerUnparsableRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 9400, host, () => {
@@ -109,7 +153,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const config: ProviderConfig = {
-    issuer: (options.issuer ?? `http://${urlHost}:${port}`).replace(/\/$/, ''),
+    issuer: givenIssuer ?? `http://${urlHost}:${port}`,
     users: options.users ?? DEFAULT_USERS,
     clients: options.clients ?? DEFAULT_CLIENTS,
     autoApprove: options.autoApprove ?? false,
@@ -121,6 +165,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     maxPendingSignIns: options.maxPendingSignIns ?? 10_000,
   };
   state = new ProviderState(config, keys, nowMs);
+  basePath = new URL(config.issuer).pathname.replace(/\/$/, '');
   const sweeper = setInterval(() => state!.sweep(), 5_000);
   sweeper.unref();
 
@@ -139,41 +184,142 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   };
 }
 
-async function route(state: ProviderState, request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): Promise<void> {
+/**
+ * Answers one request. Everything, from reading the request target to the last header, runs
+ * inside one error boundary: a bad request gets a 4xx, an internal error a 500 with a request
+ * id, an answer that cannot be written closes the connection; nothing reaches the process.
+ */
+async function route(state: ProviderState, basePath: string, request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): Promise<void> {
   const started = performance.now();
-  const url = new URL(request.url ?? '/', state.config.issuer);
+  const method = request.method ?? '';
+  let path = request.url ?? '';
+  let routedPath = '';
   let message = '';
-  const exchange: Exchange = { request, response, url, state, say: (text) => (message = text) };
-  response.once('finish', () => {
-    onRequest?.({
-      time: new Date().toISOString(),
-      method: request.method ?? '',
-      path: url.pathname,
-      status: response.statusCode,
-      message: message || (response.statusCode >= 400 ? 'refused' : 'ok'),
-      durationMs: Number((performance.now() - started).toFixed(2)),
-    });
-  });
+  let logged = false;
+  const log = (status = response.statusCode) => {
+    if (logged) return;
+    logged = true;
+    try {
+      onRequest?.({ time: new Date().toISOString(), method, path, status, message: message || (status >= 400 ? 'refused' : 'ok'), durationMs: Number((performance.now() - started).toFixed(2)) });
+    } catch {
+      // A log line that cannot be written must not stop the provider.
+    }
+  };
+  response.once('finish', () => log());
   try {
-    const found = ROUTES.map((candidate) => ({ candidate, match: candidate.path.exec(url.pathname) })).find((entry) => entry.match);
+    const url = parseRequestTarget(request.url ?? '', state.config.issuer);
+    path = url.pathname;
+    routedPath = pathUnderIssuer(url.pathname, basePath);
+    const exchange: Exchange = { request, response, url, state, say: (text) => (message = text) };
+    const found = findRoute(routedPath);
     if (!found) throw new HttpError(404, 'not_found', `Nothing at ${url.pathname}. Start from ${state.config.issuer}/.well-known/openid-configuration.`);
-    if (!found.candidate.methods.includes(request.method ?? '')) {
-      throw new HttpError(405, 'invalid_request', `${request.method} is not allowed here; use ${found.candidate.methods.join(' or ')}.`, { allow: found.candidate.methods.join(', ') });
+    const { route: target, match } = found;
+    if (method === 'OPTIONS' && target.cors) {
+      message = 'CORS preflight: any origin, no credentials';
+      return sendEmpty(response, 204, {
+        ...CORS_HEADERS,
+        'access-control-allow-methods': target.methods.join(', '),
+        'access-control-allow-headers': 'authorization, content-type, dpop',
+        'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
+      });
     }
-    await found.candidate.handler(exchange, found.match!);
+    if (target.cors) for (const [name, value] of Object.entries(CORS_HEADERS)) response.setHeader(name, value);
+    if (!target.methods.includes(method)) {
+      throw new HttpError(405, 'invalid_request', `${method} is not allowed here; use ${target.methods.join(' or ')}.`, { allow: target.methods.join(', ') });
+    }
+    await target.handler(exchange, match);
   } catch (error) {
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    const httpError = error instanceof HttpError ? error : new HttpError(500, 'server_error', 'Something went wrong inside Mock Google.');
-    if (!(error instanceof HttpError)) message = `internal error: ${(error as Error).message}`;
-    else if (!message) message = `${httpError.error}: ${httpError.description}`;
+    message = answerError(request, response, routedPath, error, message);
+    if (!response.writableFinished && response.destroyed) log(response.headersSent ? response.statusCode : 0);
+  }
+}
+
+/** The request target as a URL: origin-form (/token?…) or absolute-form (RFC 9112 §3.2); anything else is a 400. */
+function parseRequestTarget(target: string, issuer: string): URL {
+  try {
+    // Origin-form is joined to the origin as text: "//x" is a path here, not another host.
+    if (target.startsWith('/')) return new URL(new URL(issuer).origin + target);
+    const url = new URL(target);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // Not a URL: the 400 below.
+  }
+  throw new HttpError(400, 'invalid_request', 'The request target is neither a path such as /token nor an absolute http URL (RFC 9112 §3.2).');
+}
+
+/**
+ * The path an endpoint is matched on. With an issuer such as http://127.0.0.1:9400/base the
+ * endpoints are under /base (as discovery advertises); the sign-in pages post to
+ * /interaction/… from the root, and RFC 8414 §3.1 puts the metadata at
+ * /.well-known/oauth-authorization-server/base, so those are found there too.
+ */
+function pathUnderIssuer(pathname: string, basePath: string): string {
+  if (!basePath) return pathname;
+  if (pathname === basePath) return '/';
+  if (pathname.startsWith(`${basePath}/`)) return pathname.slice(basePath.length);
+  if (pathname === `/.well-known/oauth-authorization-server${basePath}`) return '/.well-known/oauth-authorization-server';
+  if (pathname.startsWith('/interaction/')) return pathname;
+  return '';
+}
+
+function findRoute(path: string): { route: Route; match: RegExpExecArray } | undefined {
+  for (const candidate of ROUTES) {
+    const match = candidate.path.exec(path);
+    if (match) return { route: candidate, match };
+  }
+  return undefined;
+}
+
+/** Sends the error answer and returns the log message. Never throws. */
+function answerError(request: IncomingMessage, response: ServerResponse, routedPath: string, error: unknown, said: string): string {
+  if (response.headersSent) {
+    response.destroy();
+    return `failed after the answer began, connection closed: ${(error as Error)?.message ?? String(error)}`;
+  }
+  let message = said;
+  let httpError: HttpError;
+  if (error instanceof HttpError) {
+    httpError = error;
+    if (!message) message = `${error.error}: ${error.description}`;
+  } else {
+    const requestId = randomUUID();
+    message = `internal error (request id ${requestId}): ${(error as Error)?.message ?? String(error)}`;
+    httpError = new HttpError(500, 'server_error', `Something went wrong inside Mock Google. The provider's log names this request ${requestId}.`, { 'x-request-id': requestId });
+  }
+  try {
     if (httpError.status === 413) response.setHeader('connection', 'close');
-    if (isHtmlRoute(url.pathname) && request.method === 'GET' && httpError.status !== 413) {
+    if (isHtmlRoute(routedPath) && request.method === 'GET' && httpError.status !== 413) {
       sendHtml(response, httpError.status, errorPage('Something is wrong with this request', httpError.description), pagePolicy(), httpError.headers);
     } else {
-      sendOAuthError(response, httpError);
+      sendJson(response, httpError.status, { error: httpError.error, error_description: httpError.description, ...(httpError.status === 500 ? { request_id: httpError.headers['x-request-id'] } : {}) }, httpError.headers);
     }
+    return message;
+  } catch (writeError) {
+    return answerUnwritable(response, `${message}; the answer could not be written: ${(writeError as Error)?.message ?? String(writeError)}`);
   }
+}
+
+/** The last resort when an answer cannot be written: a bare 500, else the connection is closed. */
+function answerUnwritable(response: ServerResponse, message: string): string {
+  const requestId = randomUUID();
+  try {
+    for (const name of response.getHeaderNames()) response.removeHeader(name);
+    sendJson(response, 500, { error: 'server_error', error_description: `Something went wrong inside Mock Google. The provider's log names this request ${requestId}.`, request_id: requestId }, { 'x-request-id': requestId });
+    return `internal error (request id ${requestId}): ${message}`;
+  } catch {
+    response.destroy();
+    return `internal error, connection closed: ${message}`;
+  }
+}
+
+/**
+ * A request Node cannot parse (bad request line, header too large, bad chunking) or a slow
+ * client: the fitting status when nothing was answered yet, then the connection is closed.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0 && error.code !== 'ECONNRESET') {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  }
+  socket.destroy();
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -105,6 +105,66 @@ describe('jwt-vs-oauth provider', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  // A duplicated parameter's name is quoted in the log message; this one holds CR LF, a fake
+  // log line, and an escape sequence that would clear the screen.
+  const HOSTILE_NAME = 'x\r\n12:00:00 POST /token                 200  tokens issued\u001b[2J\u202e';
+  const hostileAuthorize = (issuer: string) => `${issuer}/authorize?${encodeURIComponent(HOSTILE_NAME)}=1&${encodeURIComponent(HOSTILE_NAME)}=2`;
+
+  test('the human log shows control characters from a request escaped: no fake line, no escape sequence', async () => {
+    const run = startBin(['provider', '--port', '0']);
+    let line = await run.nextLine();
+    let issuer = '';
+    for (; !line.startsWith('Press Ctrl-C'); line = await run.nextLine()) issuer ||= /issuer +(\S+)/.exec(line)?.[1] ?? '';
+    await run.nextLine();
+    expect((await fetch(hostileAuthorize(issuer))).status).toBe(400);
+    expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
+    const logged = await run.nextLine();
+    expect(logged).toMatch(/^\d\d:\d\d:\d\d GET  \/authorize +400  /);
+    expect(logged).toContain('x\\r\\n12:00:00 POST /token                 200  tokens issued\\x1b[2J\\u202e');
+    expect(logged).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    // The very next line is the discovery request: nothing was injected in between.
+    expect(await run.nextLine()).toMatch(/^\d\d:\d\d:\d\d GET  \/\.well-known\/openid-configuration 200  discovery document served$/);
+    run.process.kill('SIGTERM');
+    await once(run.process, 'exit');
+  });
+
+  test('--json: the log keeps the exact text, as JSON with no raw control character', async () => {
+    const run = startBin(['provider', '--port', '0', '--json']);
+    const started = JSON.parse(await run.nextLine());
+    expect((await fetch(hostileAuthorize(started.issuer))).status).toBe(400);
+    const line = await run.nextLine();
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202e]/);
+    expect(JSON.parse(line).message).toContain(`"${HOSTILE_NAME}" was sent more than once`);
+    run.process.kill('SIGTERM');
+    await once(run.process, 'exit');
+  });
+
+  test('requests that once ended the process are answered, and the provider serves on', async () => {
+    const run = startBin(['provider', '--port', '0', '--json']);
+    const started = JSON.parse(await run.nextLine());
+    const port = Number(new URL(started.issuer).port);
+    for (const target of ['http://a:b:c/', 'http://[/', 'http://x:99999/', 'http://%zz/']) {
+      const answer = await rawRequest(port, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(await run.nextLine())).toMatchObject({ event: 'request', method: 'GET', path: target, status: 400 });
+    }
+    const crit = `${Buffer.from(JSON.stringify({ alg: 'ES256', crit: ['\u0100'] })).toString('base64url')}.e30.c2ln`;
+    const userinfo = await fetch(`${started.issuer}/userinfo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `access_token=${crit}` });
+    expect(userinfo.status).toBe(401);
+    expect((await fetch(started.discovery)).status).toBe(200);
+    expect(run.process.exitCode).toBeNull();
+    expect(run.stderr()).toBe('');
+    run.process.kill('SIGTERM');
+    const [code] = await once(run.process, 'exit');
+    expect(code).toBe(0);
+  });
+
+  test('--issuer that is not an http(s) URL: exit 2 with a clear message', () => {
+    const result = runBin(['provider', '--port', '0', '--issuer', 'not a url']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: --issuer: "not a url" is not an http:// or https:// URL.\nAn issuer looks like http://127.0.0.1:9400 or https://login.example.com/tenant.\n');
+  });
+
   test('--access-token-alg RS256: access tokens signed RS256, still with a key of their own', async () => {
     const run = startBin(['provider', '--port', '0', '--json', '--access-token-alg', 'rs256']);
     const started = JSON.parse(await run.nextLine());
@@ -126,3 +186,14 @@ describe('jwt-vs-oauth provider', () => {
     await once(run.process, 'exit');
   });
 });
+
+/** Raw bytes to the provider (a request fetch cannot send); resolves with the whole answer. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

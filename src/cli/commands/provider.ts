@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
 
 interface ProviderFlags {
@@ -25,7 +26,7 @@ export function providerCommand(context: CommandContext): Command {
     .description('Run "Mock Google": a local OpenID Connect provider (a simulation) that real clients accept. Ctrl-C stops it.')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '9400')
     .option('--host <host>', 'address to bind; anything but loopback is for a classroom network only', '127.0.0.1')
-    .option('--issuer <url>', 'issuer URL (default http://<host>:<port>)')
+    .option('--issuer <url>', 'issuer: an http(s) URL, a path allowed (default http://<host>:<port>)')
     .option('--users <file>', 'users as JSON: {"users": [{"sub", "email", "password", "name", …}]}')
     .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "client_secret"?, "redirect_uris": […]}]}')
     .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once (login_hint, else the first user)')
@@ -55,7 +56,7 @@ export function providerCommand(context: CommandContext): Command {
 }
 
 async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
-  const [{ parseDuration }, { startProvider }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }] = await Promise.all([
+  const [{ parseDuration }, { startProvider, normalizeIssuer }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }] = await Promise.all([
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
     import('../../provider/config-files.js'),
@@ -66,6 +67,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
   const accessTokenAlgorithm = ACCESS_TOKEN_ALGORITHMS.find((alg) => alg === flags.accessTokenAlg.toUpperCase());
   if (!accessTokenAlgorithm) throw new InputError('ERR_ALG_UNSUPPORTED', `--access-token-alg: "${flags.accessTokenAlg}" is not one the provider signs access tokens with (${ACCESS_TOKEN_ALGORITHMS.join(' or ')}).`);
+  const issuer = flags.issuer === undefined ? undefined : normalizeIssuer(flags.issuer, '--issuer');
   const output = context.output();
   const c = output.colour;
   if (!isLoopbackHost(flags.host)) {
@@ -75,16 +77,17 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   const clients = flags.clients ? await configFiles.loadClients(flags.clients) : undefined;
 
   const logLine = (event: RequestEvent) => {
-    if (flags.json) return output.result(JSON.stringify({ event: 'request', ...event }));
+    // Method, path and message carry request text: escaped for the terminal, exact in JSON.
+    if (flags.json) return output.result(jsonLine({ event: 'request', ...event }));
     const status = event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
-    output.result(`${c.dim(event.time.slice(11, 19))} ${event.method.padEnd(4)} ${event.path.padEnd(22)} ${status}  ${event.message}`);
+    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
   };
   let provider: RunningProvider;
   try {
     provider = await startProvider({
       port,
       host: flags.host,
-      issuer: flags.issuer,
+      issuer,
       users,
       clients,
       autoApprove: flags.autoApprove,
@@ -101,7 +104,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
 
   const config = provider.state.config;
   if (flags.json) {
-    output.result(JSON.stringify({
+    output.result(jsonLine({
       event: 'started',
       issuer: provider.issuer,
       discovery: provider.discoveryUrl,
@@ -120,10 +123,10 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       `  keys       ${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`,
       '',
       c.bold('Clients'),
-      ...config.clients.map((client) => `  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  ${c.dim(client.redirect_uris.join(' '))}`),
+      ...config.clients.map((client) => terminalSafe(`  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  `) + c.dim(terminalSafe(client.redirect_uris.join(' ')))),
       '',
       c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
-      ...config.users.map((user) => `  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`),
+      ...config.users.map((user) => terminalSafe(`  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`)),
       '',
       c.dim('Press Ctrl-C to stop. Each request is logged below.'),
       '',
@@ -135,6 +138,15 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   await provider.close();
   if (!flags.json) output.talk('Stopped.');
   context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+}
+
+/**
+ * One JSON line that a terminal shows as it is: JSON.stringify escapes C0 controls but leaves
+ * C1 controls, line separators and bidi overrides raw; those are written as \uXXXX too, so the
+ * parsed values stay exact.
+ */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The provider's public keys as the banner and the "started" line show them. */
