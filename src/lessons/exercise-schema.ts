@@ -3,10 +3,17 @@
 // and the field.
 
 import { InputError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
 export const MATERIAL_KINDS = ['token', 'flawed-token', 'pkce-verifier'] as const;
-const SOLUTION_COMMAND = /^jwt-vs-oauth (decode|mint|sign|verify)( |$)/;
+/** The {{names}} each kind of material fills (material.ts makes them; a test keeps the two in step). */
+export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['token', ['token', 'sub', 'aud', 'alg', 'iss', 'exp', 'expIso', 'secret']],
+  ['flawed-token', ['token', 'flaw', 'now', 'nowIso', 'secret']],
+  ['pkce-verifier', ['verifier', 'challenge']],
+]);
 export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
 
 export type Check =
@@ -60,13 +67,45 @@ export function validateExercise(json: unknown, file: string): Exercise {
   if (!isTextList(solution.explain)) fail(file, '"solution.explain"', 'must say how to solve it');
   if (!Array.isArray(solution.answers) || !solution.answers.every((answer) => typeof answer === 'string')) fail(file, '"solution.answers"', 'must list the answers to submit (strings)');
   if (solution.commands !== undefined) {
-    // Solution commands are run by `exercises selftest`, so only the workbench's own commands may appear.
+    // Solution commands are run by `exercises selftest`: each must keep to the allowlist (solution-commands.ts).
     if (!isTextList(solution.commands)) fail(file, '"solution.commands"', 'must list jwt-vs-oauth commands');
-    const other = solution.commands.find((command) => !SOLUTION_COMMAND.test(command));
-    if (other !== undefined) fail(file, '"solution.commands"', `${JSON.stringify(other)} is not a jwt-vs-oauth decode, mint or verify command`);
+    solution.commands.forEach((command, index) => {
+      const problem = solutionCommandProblem(command);
+      if (problem !== undefined) throw solutionCommandError(file, entry.id as string, index + 1, command, problem);
+    });
   }
   validateCheck(entry.check, file, entry.choices as string[] | undefined);
+  validateTemplates(entry as unknown as Exercise, file);
   return { ...(entry as unknown as Exercise), file };
+}
+
+/**
+ * Every {{name}} must be one this exercise fills: its material's names everywhere; {{answer.N}}
+ * in the check; {{output.N}} in the solution, for a command that runs before. So a typo, or a
+ * name like {{constructor}}, is refused when the file loads instead of showing or expanding oddly.
+ */
+function validateTemplates(exercise: Exercise, file: string): void {
+  const material = exercise.material ? MATERIAL_NAMES.get(exercise.material.kind) ?? [] : [];
+  const commands = exercise.solution.commands ?? [];
+  const outputsBefore = (count: number) => Array.from({ length: count }, (_unused, index) => `output.${index + 1}`);
+  const answers = Array.from({ length: 9 }, (_unused, index) => `answer.${index + 1}`);
+  const check = exercise.check as Record<string, unknown>;
+  const fields: Array<[string, unknown, readonly string[]]> = [
+    ...exercise.task.map((text, index): [string, unknown, readonly string[]] => [`"task[${index}]"`, text, material]),
+    ...exercise.hints.map((text, index): [string, unknown, readonly string[]] => [`"hints[${index}]"`, text, material]),
+    ...exercise.solution.explain.map((text, index): [string, unknown, readonly string[]] => [`"solution.explain[${index}]"`, text, material]),
+    ...commands.map((text, index): [string, unknown, readonly string[]] => [`"solution.commands[${index}]"`, text, [...material, ...outputsBefore(index)]]),
+    ...exercise.solution.answers.map((text, index): [string, unknown, readonly string[]] => [`"solution.answers[${index}]"`, text, [...material, ...outputsBefore(commands.length)]]),
+    ...['expected', 'secret', 'verifier'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
+  ];
+  for (const [field, text, known] of fields) {
+    if (typeof text !== 'string') continue;
+    for (const [template, name] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
+      if (known.includes(name!)) continue;
+      const offer = known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+      fail(file, field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
+    }
+  }
 }
 
 function validateCheck(value: unknown, file: string, choices: string[] | undefined): void {
@@ -90,6 +129,9 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
     case 'token-rules':
       if (!isText(check.alg)) fail(file, '"check.alg"', 'must name the algorithm');
       if (!isText(check.secret)) fail(file, '"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)');
+      for (const name of ['iss', 'aud'] as const) if (check[name] !== undefined && !isText(check[name])) fail(file, `"check.${name}"`, 'must be a non-empty string');
+      for (const name of ['maxLifetime', 'minSecretBytes'] as const) if (check[name] !== undefined && !(Number.isInteger(check[name]) && (check[name] as number) > 0)) fail(file, `"check.${name}"`, 'must be a whole number above 0');
+      if (check.claims !== undefined && (typeof check.claims !== 'object' || check.claims === null || Array.isArray(check.claims))) fail(file, '"check.claims"', 'must be an object of claim names and values');
       return;
     case 'provider-token':
       if (!isText(check.scope)) fail(file, '"check.scope"', 'must name the scope the token must carry');

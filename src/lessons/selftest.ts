@@ -4,10 +4,12 @@
 // the CLI, and an access token comes from Mock Google by the by-hand flow.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { InputError } from '../errors.js';
 import { runCheck, type CheckLine } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { fillTemplate } from './material.js';
+import { solutionCommandWords } from './solution-commands.js';
 
 /** Runs one jwt-vs-oauth command (its words after the program name) and returns what it printed. */
 export type CommandRunner = (words: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
@@ -28,11 +30,6 @@ export interface SelftestOutcome {
   emptyAnswerFails: boolean;
   /** What went wrong, in words, when not ok. */
   problem?: string;
-}
-
-/** The words of a solution command, double quotes honoured, without the leading program name. */
-export function commandWords(command: string): string[] {
-  return [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!).slice(1);
 }
 
 /** The by-hand OAuth flow a learner does with a browser and curl: PKCE, sign in, allow, redeem. */
@@ -64,7 +61,9 @@ export async function referenceAnswers(exercise: Exercise, seed: string, runComm
   }
   const values: Record<string, string> = { ...materialFor(exercise, seed) };
   for (const [index, command] of (exercise.solution.commands ?? []).entries()) {
-    const result = await runCommand(commandWords(fillTemplate(command, values)));
+    // Split first, then fill each word: a filled value (a token, an earlier command's output) stays one word.
+    const words = solutionCommandWords(command, (word) => fillTemplate(word, values), { exerciseId: exercise.id, commandNumber: index + 1 });
+    const result = await runCommand(words);
     if (result.code !== 0) throw new Error(`solution command ${index + 1} exited ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
     values[`output.${index + 1}`] = result.stdout.trim();
   }
@@ -82,6 +81,8 @@ export async function selftestExercise(exercise: Exercise, options: { seed: stri
     solutionPasses = solved.passed;
     if (!solved.passed) problems.push(`the solution fails its check (${failedLines(solved.lines)})`);
   } catch (error) {
+    // A command outside the allowlist is not a failing solution but a pack that may not run: exit 2.
+    if (error instanceof InputError && error.code === 'ERR_SOLUTION_COMMAND') throw error;
     problems.push(`the solution cannot be made: ${(error as Error).message}`);
   }
   const emptyAnswerFails = !(await runCheck(exercise, [], context)).passed;
