@@ -108,7 +108,9 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
         lines.push({ label: 'exp', expected: `present, in the future, at most ${check.maxLifetime / 60} minutes away`, got: left === undefined ? '(missing: the token never expires)' : left <= 0 ? 'already expired' : `${Math.round(left / 60)} minutes away`, ok: left !== undefined && left > 0 && left <= check.maxLifetime });
       }
       for (const [name, value] of Object.entries(check.claims ?? {})) {
-        lines.push({ label: `claim ${name}`, expected: JSON.stringify(value), got: claims[name] === undefined ? '(missing)' : JSON.stringify(claims[name]), ok: JSON.stringify(claims[name]) === JSON.stringify(value) });
+        // Only the token's own claims: a rule for "constructor" must not find Object.prototype's.
+        const got = Object.hasOwn(claims, name) ? claims[name] : undefined;
+        lines.push({ label: `claim ${name}`, expected: JSON.stringify(value), got: got === undefined ? '(missing)' : JSON.stringify(got), ok: got !== undefined && JSON.stringify(got) === JSON.stringify(value) });
       }
       return result(lines);
     }

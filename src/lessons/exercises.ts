@@ -56,14 +56,20 @@ export interface ProgressSummary {
   exercises: Array<{ id: string; topic: string; passed: boolean; passedAt: string | null; attempts: number; hintsShown: number }>;
 }
 
+/** A record's own entry for an id: an exercise called "constructor" must not find Object.prototype's. */
+export function ownEntry<Value>(record: Record<string, Value>, id: string): Value | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 export function summarise(exercises: Exercise[], progress: Progress['exercises']): ProgressSummary {
   const topics: ProgressSummary['topics'] = {};
   for (const topic of TOPICS) topics[topic] = { total: 0, passed: 0 };
   const rows = exercises.map((exercise) => {
-    const passed = Boolean(progress.passed[exercise.id]);
+    const passedRecord = ownEntry(progress.passed, exercise.id);
+    const passed = Boolean(passedRecord);
     topics[exercise.topic]!.total++;
     if (passed) topics[exercise.topic]!.passed++;
-    return { id: exercise.id, topic: exercise.topic, passed, passedAt: progress.passed[exercise.id]?.at ?? null, attempts: progress.attempts[exercise.id] ?? 0, hintsShown: progress.hintsShown[exercise.id] ?? 0 };
+    return { id: exercise.id, topic: exercise.topic, passed, passedAt: passedRecord?.at ?? null, attempts: ownEntry(progress.attempts, exercise.id) ?? 0, hintsShown: ownEntry(progress.hintsShown, exercise.id) ?? 0 };
   });
   return { total: rows.length, passed: rows.filter((row) => row.passed).length, topics, firstActivity: progress.firstActivity ?? null, lastActivity: progress.lastActivity ?? null, exercises: rows };
 }

@@ -85,7 +85,10 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
   return { token, flaw, now: String(now), nowIso: isoFromSeconds(now), secret: EXERCISE_SECRET };
 }
 
-/** Replaces {{name}} with material values; unknown names stay visible so mistakes show. */
+/**
+ * Replaces {{name}} with the value of that name; unknown names stay visible so mistakes show.
+ * Only the values' own names count: {{constructor}} or {{__proto__}} never reach Object.prototype.
+ */
 export function fillTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{([\w.]+)\}\}/g, (match, name: string) => values[name] ?? match);
+  return text.replace(/\{\{([\w.]+)\}\}/g, (match, name: string) => (Object.hasOwn(values, name) ? values[name]! : match));
 }
