@@ -111,13 +111,13 @@ describe.skipIf(!hasChromium)('from a real Chromium page on another origin', () 
     await page.goto(appOrigin);
     const seen = await page.evaluate(async ({ discoveryUrl, code, verifier, callback }) => {
       const statusOr = (promise: Promise<Response>) => promise.then((response) => response.status, (error: Error) => `blocked: ${error.name}`);
-      const discovery = await (await fetch(discoveryUrl)).json();
+      const discovery = (await (await fetch(discoveryUrl)).json()) as { issuer: string; jwks_uri: string; token_endpoint: string; userinfo_endpoint: string; revocation_endpoint: string; introspection_endpoint: string };
       const jwks = await statusOr(fetch(discovery.jwks_uri));
       const form = new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: callback, client_id: 'demo-spa' });
       const tokenResponse = await fetch(discovery.token_endpoint, { method: 'POST', body: form });
-      const tokens = await tokenResponse.json();
+      const tokens = (await tokenResponse.json()) as { access_token: string; token_type: string };
       const userinfoResponse = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-      const userinfo = await userinfoResponse.json();
+      const userinfo = (await userinfoResponse.json()) as { email?: string };
       const revoke = await statusOr(fetch(discovery.revocation_endpoint, { method: 'POST', body: new URLSearchParams({ token: tokens.access_token, client_id: 'demo-spa' }) }));
       const afterRevoke = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       const introspect = await statusOr(fetch(discovery.introspection_endpoint, { method: 'POST', body: new URLSearchParams({ token: tokens.access_token }) }));
