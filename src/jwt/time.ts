@@ -19,6 +19,16 @@ export function parseDuration(text: string, flag = 'duration'): number {
   return Number(match[1]) * UNIT_SECONDS[unit]!;
 }
 
+/** Parses "250ms", "5s", "1m" or a bare number of seconds into whole milliseconds (for timeouts; the caller checks the range). */
+export function parseMilliseconds(text: string, flag = 'duration'): number {
+  const match = /^\s*(\d+)\s*(ms|[smhdw]?)\s*$/i.exec(text);
+  if (!match) {
+    throw new InputError('ERR_BAD_DURATION', `${flag}: "${text}" is not a duration.`, 'Use a number with a unit: 500ms, 5s, 1m (or plain seconds).');
+  }
+  const unit = match[2]!.toLowerCase();
+  return unit === 'ms' ? Number(match[1]) : Number(match[1]) * UNIT_SECONDS[unit || 's']! * 1000;
+}
+
 /** Parses an ISO 8601 date-time or unix seconds into unix seconds. */
 export function parseInstant(text: string, flag = '--at'): number {
   const trimmed = text.trim();

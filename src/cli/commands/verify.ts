@@ -43,7 +43,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--require <claim>', 'require this claim to be present (repeatable)', collect)
     .option('--clock-tolerance <duration>', 'leeway for exp, nbf and iat', '0s')
     .option('--at <time>', 'judge the time claims as of this instant (ISO 8601 or unix seconds)')
-    .option('--timeout <duration>', 'how long to wait for --jwks / --discover', '5s')
+    .option('--timeout <duration>', 'how long --jwks / --discover may take in all, headers and body (1ms to 60s)', '5s')
     .option('--json', 'print {valid, verdict, checks, header, payload, warnings} as JSON')
     .addHelpText('after', examples([
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET"', 'an HS256 token'],
@@ -59,15 +59,17 @@ export function verifyCommand(context: CommandContext): Command {
       if (sources.length > 1) throw new InputError('ERR_KEY_CONFLICT', 'Give only one of --secret, --key, --jwks, --discover.');
 
       const pasted = await readTokenInput(tokenArgument, context);
-      const [{ extractToken }, { parseDuration, parseInstant }, { verifyToken }] = await Promise.all([
+      const [{ extractToken }, { parseDuration, parseInstant, parseMilliseconds }, { verifyToken }, { assertTimeoutInRange }] = await Promise.all([
         import('../../jwt/pasted-input.js'),
         import('../../jwt/time.js'),
         import('../../jwt/verify.js'),
+        import('../../jwt/remote-keys.js'),
       ]);
       const token = extractToken(pasted);
       const now = flags.at !== undefined ? parseInstant(flags.at) : context.now();
       const clockTolerance = parseDuration(flags.clockTolerance, '--clock-tolerance');
-      const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+      const timeoutMs = parseMilliseconds(flags.timeout, '--timeout');
+      assertTimeoutInRange(timeoutMs, `--timeout ${flags.timeout}`);
       const algorithms = flags.alg?.split(',').map((alg) => alg.trim()).filter(Boolean);
       if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
         throw new InputError('ERR_ALG_NONE', '--alg cannot allow "none": an unsigned token proves nothing.');

@@ -1,0 +1,178 @@
+// Remote keys against hostile and broken servers on loopback: bodies that never end, bodies that
+// trickle, answers that never come, redirects, and --timeout values Node's timers cannot hold.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { discoverIssuer, fetchJwks, MAX_RESPONSE_BYTES } from '../../src/jwt/remote-keys.js';
+import { RFC7515_ES256_PUBLIC_JWK, RFC7515_ES256_TOKEN, RFC_EXAMPLE_NOW, runCli } from '../helpers/cli.js';
+
+const JWKS = JSON.stringify({ keys: [{ ...RFC7515_ES256_PUBLIC_JWK, kid: 'rfc' }] });
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+let server: Server;
+let base: string;
+/** Bytes the endless body wrote before the client hung up: proves the client stopped reading. */
+let endlessBytesWritten = 0;
+let endlessClosed: Promise<void> = Promise.resolve();
+const trickles = new Set<NodeJS.Timeout>();
+
+/** Writes 64 KB chunks for as long as the client reads them (respecting back-pressure). */
+function endlessBody(request: IncomingMessage, response: ServerResponse) {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.write('{"keys":["');
+  endlessBytesWritten = 0;
+  let closed = false;
+  endlessClosed = new Promise((resolve) => response.on('close', () => ((closed = true), resolve())));
+  const pump = () => {
+    while (!closed) {
+      endlessBytesWritten += CHUNK.length;
+      if (!response.write(CHUNK)) return void response.once('drain', pump);
+    }
+  };
+  pump();
+}
+
+/** Sends the headers, then one byte every 20 ms, forever. */
+function tricklingBody(response: ServerResponse) {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const timer = setInterval(() => response.write(' '), 20);
+  trickles.add(timer);
+  response.on('close', () => (clearInterval(timer), trickles.delete(timer)));
+}
+
+function later(ms: number, then: () => void) {
+  const timer = setTimeout(then, ms);
+  trickles.add(timer);
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const path = request.url ?? '/';
+    if (path === '/jwks') return void response.end(JWKS);
+    if (path === '/endless') return endlessBody(request, response);
+    if (path === '/trickle') return tricklingBody(response);
+    if (path === '/silent') return; // never answers: no status line, no headers
+    if (path === '/declared-huge') return void response.writeHead(200, { 'content-length': String(MAX_RESPONSE_BYTES + 1) }).write('{');
+    if (path === '/exactly-at-cap') return void response.end(JWKS.padEnd(MAX_RESPONSE_BYTES, ' '));
+    if (path === '/redirect-away') return void response.writeHead(302, { location: 'http://keys.example/jwks' }).end();
+    if (path === '/redirect-same-origin') return void response.writeHead(301, { location: '/jwks' }).end();
+    if (path === '/slow-jwks') return later(200, () => response.end(JWKS));
+    const issuer = `${base}${path.replace(/\/\.well-known\/openid-configuration$/, '')}`;
+    const jwksFor: Record<string, string> = { '/huge': '/endless', '/slow': '/trickle', '/insecure': 'http://keys.example/jwks' };
+    const name = path.replace(/\/\.well-known\/openid-configuration$/, '');
+    if (name === '/both-slow') return later(200, () => response.end(JSON.stringify({ issuer, jwks_uri: `${base}/slow-jwks` })));
+    if (name in jwksFor) {
+      const target = jwksFor[name]!;
+      return void response.end(JSON.stringify({ issuer, jwks_uri: target.startsWith('/') ? `${base}${target}` : target }));
+    }
+    response.writeHead(404).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  for (const timer of trickles) clearTimeout(timer);
+  server.closeAllConnections();
+  server.close();
+});
+
+async function verifyWith(args: string[]) {
+  const result = await runCli(['verify', RFC7515_ES256_TOKEN, ...args], { now: RFC_EXAMPLE_NOW });
+  expect(result.stderr).not.toContain('This is a bug');
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  return result;
+}
+
+describe('the body is streamed and capped at 1 MB', () => {
+  test('an endless chunked body is refused at the cap, and the connection is dropped', async () => {
+    const result = await verifyWith(['--jwks', `${base}/endless`, '--timeout', '20s']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: The JWKS at ${base}/endless is larger than 1 MB; a JWK Set or discovery document is a few KB.\n`);
+    await endlessClosed;
+    // The client stopped reading near the cap: what the server wrote is the cap plus socket buffers, not gigabytes.
+    expect(endlessBytesWritten).toBeLessThan(MAX_RESPONSE_BYTES + 16 * 1024 * 1024);
+  });
+
+  test('a Content-Length over the cap is refused before reading', async () => {
+    await expect(fetchJwks(`${base}/declared-huge`, 5000)).rejects.toMatchObject({ code: 'ERR_FETCH_TOO_LARGE' });
+  });
+
+  test('a body of exactly 1 MB is read', async () => {
+    const keys = await fetchJwks(`${base}/exactly-at-cap`, 5000);
+    expect(keys.map((key) => key.kid)).toEqual(['rfc']);
+  });
+});
+
+describe('one deadline for the whole fetch', () => {
+  test('headers never sent: ERR_FETCH_TIMEOUT, exit 2', async () => {
+    await expect(fetchJwks(`${base}/silent`, 100)).rejects.toMatchObject({ code: 'ERR_FETCH_TIMEOUT' });
+    const result = await verifyWith(['--jwks', `${base}/silent`, '--timeout', '100ms']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: The JWKS at ${base}/silent did not answer within 100 ms.`);
+  });
+
+  test('a body that trickles past the timeout: ERR_FETCH_TIMEOUT, exit 2, not "This is a bug"', async () => {
+    await expect(fetchJwks(`${base}/trickle`, 150)).rejects.toMatchObject({ code: 'ERR_FETCH_TIMEOUT' });
+    const result = await verifyWith(['--jwks', `${base}/trickle`, '--timeout', '150ms']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`error: The JWKS at ${base}/trickle did not send its whole body within 150 ms.`);
+  });
+
+  test('discovery and the JWKS share one deadline', async () => {
+    // Each answers after 200 ms: within 300 ms alone, not together.
+    await expect(discoverIssuer(`${base}/both-slow`, 300)).rejects.toMatchObject({ code: 'ERR_FETCH_TIMEOUT' });
+  });
+});
+
+describe('--timeout is range-checked', () => {
+  test.each([
+    ['30d', 'error: --timeout 30d must be between 1 ms and 60 s.'],
+    ['61s', 'error: --timeout 61s must be between 1 ms and 60 s.'],
+    ['0ms', 'error: --timeout 0ms must be between 1 ms and 60 s.'],
+    ['0', 'error: --timeout 0 must be between 1 ms and 60 s.'],
+    ['soon', 'error: --timeout: "soon" is not a duration.'],
+  ])('--timeout %s is refused with exit 2', async (value, message) => {
+    const result = await verifyWith(['--jwks', `${base}/jwks`, '--timeout', value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+  });
+
+  test.each(['500ms', '5s', '1m', '60'])('--timeout %s is accepted', async (value) => {
+    const result = await verifyWith(['--jwks', `${base}/jwks`, '--timeout', value, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).valid).toBe(true);
+  });
+});
+
+describe('redirects are never followed', () => {
+  test.each([
+    ['/redirect-away', 'HTTP 302 to http://keys.example/jwks'],
+    ['/redirect-same-origin', 'HTTP 301 to /jwks'],
+  ])('%s is refused, naming where it pointed', async (path, shown) => {
+    const result = await verifyWith(['--jwks', `${base}${path}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: The JWKS at ${base}${path} answered with a redirect (${shown}); redirects are not followed.`);
+  });
+});
+
+describe('discovery whose jwks_uri is hostile', () => {
+  test('a jwks_uri with an endless body is refused at the cap', async () => {
+    const result = await verifyWith(['--discover', `${base}/huge`, '--timeout', '20s']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: The JWKS at ${base}/endless is larger than 1 MB`);
+  });
+
+  test('a jwks_uri that trickles times out', async () => {
+    const result = await verifyWith(['--discover', `${base}/slow`, '--timeout', '150ms']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: The JWKS at ${base}/trickle did not send its whole body within 150 ms.`);
+  });
+
+  test('a jwks_uri on plain http to another host is refused', async () => {
+    const result = await verifyWith(['--discover', `${base}/insecure`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: jwks_uri: plain http is allowed only for loopback hosts');
+  });
+});
