@@ -1,10 +1,14 @@
-// The learner's progress: one small JSON file, written atomically after every screen. A corrupt
-// file is moved aside with a message, never a crash; an unwritable folder gives a clear warning
-// and the lesson still runs (progress is then kept in memory only).
+// The learner's progress: one small JSON file. Every change is a read-modify-write under a lock
+// file, so two terminals (or thirty) never lose each other's passes, and the write is atomic
+// (temporary file, fsync, rename). A file that cannot be read (bad JSON, wrong types) is moved
+// aside with a message, never a crash; a FIFO, folder or device in its place is refused; an
+// unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
 
 export interface Progress {
   version: 1;
@@ -14,6 +18,7 @@ export interface Progress {
     completed: number[];
   };
   exercises: {
+    /** Keyed by exercise id; like the two maps below, it has no prototype, so an id such as `constructor` is an ordinary key. */
     passed: Record<string, { at: string }>;
     hintsShown: Record<string, number>;
     attempts: Record<string, number>;
@@ -26,67 +31,401 @@ export interface Progress {
   seed: string;
 }
 
-export function emptyProgress(): Progress {
-  return { version: 1, tutorial: { completed: [] }, exercises: { passed: {}, hintsShown: {}, attempts: {} }, seed: randomBytes(8).toString('hex') };
+/** A map keyed by outside text (exercise ids): no prototype, so `constructor` or `__proto__` is just a key. */
+function idMap<Value>(): Record<string, Value> {
+  return Object.create(null) as Record<string, Value>;
 }
+
+export function emptyProgress(seed = randomBytes(8).toString('hex')): Progress {
+  return { version: 1, tutorial: { completed: [] }, exercises: { passed: idMap(), hintsShown: idMap(), attempts: idMap() }, seed };
+}
+
+/** How long to wait for the lock, and when a lock left behind counts as abandoned. */
+export interface LockTimings {
+  /** Give up (with a warning) after waiting this long. Longer than staleAfterMs, so a hung holder is always outwaited. */
+  waitUpToMs: number;
+  /** A lock this old is taken over even if its process seems alive (a hung process, or a pid reused). */
+  staleAfterMs: number;
+}
+
+/** A change holds the lock for a few milliseconds; ten seconds is far beyond any real change. */
+export const DEFAULT_LOCK_TIMINGS: LockTimings = { waitUpToMs: 15_000, staleAfterMs: 10_000 };
 
 export interface ProgressStore {
   file: string;
+  /** What was on disk at the last read or change. Read it freely; change it only through update(). */
   progress: Progress;
-  /** Saves now; returns a warning when it could not. */
-  save(): string | undefined;
+  /**
+   * Applies `change` to the progress on disk now (not to an old copy), under the lock, and saves
+   * it. Returns messages for the learner (the file moved aside, a save that failed); when saving
+   * fails, the change is still kept in memory so the lesson goes on.
+   */
+  update(change: (progress: Progress) => void): string[];
   /** Messages about the file (moved aside, not writable), to show the learner once. */
   notices: string[];
 }
 
-export function openProgress(folder: string, now: () => Date = () => new Date()): ProgressStore {
+export interface ProgressOptions {
+  now?: () => Date;
+  lock?: LockTimings;
+}
+
+const MAX_PROGRESS_BYTES = 1024 * 1024;
+
+/** Reads the progress in `folder` (no lock: writes are atomic renames). Throws InputError when progress.json is not a regular file. */
+export function openProgress(folder: string, options: ProgressOptions = {}): ProgressStore {
+  const now = options.now ?? (() => new Date());
+  const timings = options.lock ?? DEFAULT_LOCK_TIMINGS;
   const file = join(folder, 'progress.json');
   const notices: string[] = [];
-  let progress = emptyProgress();
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    // No file yet: a fresh start.
-  }
-  if (text !== undefined) {
-    try {
-      const parsed = JSON.parse(text) as Partial<Progress>;
-      if (parsed.version !== 1 || typeof parsed.tutorial !== 'object' || !Array.isArray(parsed.tutorial?.completed)) throw new Error('unexpected shape');
-      progress = { ...emptyProgress(), ...parsed, exercises: { ...emptyProgress().exercises, ...parsed.exercises } } as Progress;
-    } catch {
-      const aside = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
-      try {
-        renameSync(file, aside);
-        notices.push(`Your progress file could not be read, so it was moved aside to ${aside} and you start afresh.`);
-      } catch {
-        notices.push(`Your progress file ${file} could not be read; starting afresh without changing it.`);
-      }
+  let warned = false;
+
+  /** Under the lock: the file on disk as Progress; a bad file is moved aside (and said so). */
+  const readForChange = (target: string, messages: string[], fallbackSeed: string): Progress => {
+    const found = readProgressFile(target);
+    if (found.kind === 'ok') return found.progress;
+    if (found.kind === 'unreadable') messages.push(moveAside(target, found.reason, now));
+    return emptyProgress(fallbackSeed);
+  };
+
+  let progress: Progress;
+  const target = progressTarget(file);
+  const first = readProgressFile(target);
+  if (first.kind === 'ok') progress = first.progress;
+  else {
+    progress = emptyProgress();
+    if (first.kind === 'unreadable') {
+      // Moved aside under the lock, after reading again: another process may have just written a good file.
+      const outcome = withLock(target, timings, () => readForChange(target, notices, progress.seed));
+      if (outcome.ok) progress = outcome.value;
+      else notices.push(`Your progress file ${file} could not be read (${first.reason}); starting afresh without changing it.`);
     }
   }
-  let warned = false;
+
   const store: ProgressStore = {
     file,
     progress,
     notices,
-    save() {
-      const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(temporary, `${JSON.stringify(store.progress, null, 2)}\n`, { mode: 0o600 });
-        renameSync(temporary, file);
-        return undefined;
-      } catch (error) {
-        try {
-          rmSync(temporary, { force: true });
-        } catch {
-          // The folder itself is the problem; there is nothing to clean up.
-        }
-        if (warned) return undefined;
-        warned = true;
-        return `Progress cannot be saved in ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`;
+    update(change) {
+      const messages: string[] = [];
+      // Looked up again: the learner may have moved things since the store was opened.
+      const current = progressTarget(file);
+      const outcome = withLock(current, timings, () => {
+        const fresh = readForChange(current, messages, store.progress.seed);
+        change(fresh);
+        writeAtomically(current, `${JSON.stringify(fresh, null, 2)}\n`);
+        return fresh;
+      });
+      if (outcome.ok) {
+        store.progress = outcome.value;
+        return messages;
       }
+      // Not saved: keep the change in memory so the lesson goes on, and say so once.
+      change(store.progress);
+      if (!warned) {
+        warned = true;
+        messages.push(outcome.problem === 'busy'
+          ? `Progress was not saved: ${outcome.detail}. If no other jwt-vs-oauth is running, delete ${current}.lock.`
+          : `Progress cannot be saved in ${folder} (${outcome.detail}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`);
+      }
+      return messages;
     },
   };
   return store;
+}
+
+type ReadResult = { kind: 'ok'; progress: Progress } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };
+
+/**
+ * The path to read and write: progress.json itself, or, when it is a symlink the learner made
+ * (progress kept in a synced folder, say), the regular file it points to, so the link survives
+ * the rename. Anything else in its place is refused: reading a FIFO would wait for ever.
+ */
+function progressTarget(file: string): string {
+  let link: Stats;
+  try {
+    link = lstatSync(file);
+  } catch {
+    return file;
+  }
+  if (link.isFile()) return file;
+  if (!link.isSymbolicLink()) throw notARegularFile(file, link);
+  let target: string;
+  try {
+    target = realpathSync(file);
+  } catch {
+    throw new InputError('ERR_PROGRESS_NOT_A_FILE', `Your progress file ${file} is a symbolic link to something that does not exist.`, `Remove the link or make it point to a file, or set JWT_VS_OAUTH_HOME to another folder.`);
+  }
+  const pointed = statSync(target);
+  if (!pointed.isFile()) throw notARegularFile(file, pointed, target);
+  return target;
+}
+
+function notARegularFile(file: string, stats: Stats, target?: string): InputError {
+  const what = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+  return new InputError(
+    'ERR_PROGRESS_NOT_A_FILE',
+    `Your progress file ${file} is ${target ? `a link to ${target}, which is ` : ''}${what}; progress is kept in a plain file.`,
+    `Move it out of the way, or set JWT_VS_OAUTH_HOME to another folder.`,
+  );
+}
+
+/** Reads and validates; never blocks on a FIFO swapped in after the check (O_NONBLOCK, then fstat). */
+function readProgressFile(path: string): ReadResult {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    // ENOTDIR: the folder is itself a file; the first save says so.
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return { kind: 'missing' };
+    throw new InputError('ERR_PROGRESS_UNREADABLE', `Your progress file ${path} cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Check its permissions, or set JWT_VS_OAUTH_HOME to another folder.');
+  }
+  let text: string;
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw notARegularFile(path, stats);
+    if (stats.size > MAX_PROGRESS_BYTES) return { kind: 'unreadable', reason: `it is larger than ${MAX_PROGRESS_BYTES / 1024} KiB` };
+    text = readFileSync(descriptor, 'utf8');
+  } finally {
+    closeSync(descriptor);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'unreadable', reason: 'it is not valid JSON' };
+  }
+  try {
+    return { kind: 'ok', progress: validateProgress(json) };
+  } catch (error) {
+    return { kind: 'unreadable', reason: (error as Error).message };
+  }
+}
+
+function moveAside(path: string, reason: string, now: () => Date): string {
+  const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(path, aside);
+    return `Your progress file could not be read (${reason}), so it was moved aside to ${aside} and you start afresh.`;
+  } catch {
+    return `Your progress file ${path} could not be read (${reason}); starting afresh without changing it.`;
+  }
+}
+
+// ---- Shape: a field that is absent gets its default; a field that is present must have the right
+// type, else the whole file counts as unreadable. Unknown fields are kept (a newer version may add them).
+
+class ShapeError extends Error {}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function objectAt(value: unknown, where: string): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new ShapeError(`${where} is not an object`);
+  // Copied onto a prototype-free object: keys from the file are data, never inherited names.
+  return Object.assign(idMap<unknown>(), value);
+}
+
+function mapOf<Value>(value: unknown, where: string, isValue: (entry: unknown) => boolean, expected: string): Record<string, Value> {
+  const map = idMap<Value>();
+  if (value === undefined) return map;
+  for (const [key, entry] of Object.entries(objectAt(value, where))) {
+    if (!isValue(entry)) throw new ShapeError(`${where}["${key}"] is not ${expected}`);
+    map[key] = (isPlainObject(entry) ? Object.assign(idMap(), entry) : entry) as Value;
+  }
+  return map;
+}
+
+/** Checks every field's type; throws ShapeError naming the first one that is wrong. */
+export function validateProgress(json: unknown): Progress {
+  const top = objectAt(json, 'the file');
+  if (top.version !== 1) throw new ShapeError(top.version === undefined ? 'it has no "version": 1' : `its version ${JSON.stringify(top.version)} is not 1`);
+  if (top.seed !== undefined && (typeof top.seed !== 'string' || top.seed === '')) throw new ShapeError('seed is not a non-empty string');
+  const tutorial = top.tutorial === undefined ? idMap<unknown>() : objectAt(top.tutorial, 'tutorial');
+  if (tutorial.completed === undefined) tutorial.completed = [];
+  if (!Array.isArray(tutorial.completed) || !tutorial.completed.every(isCount)) throw new ShapeError('tutorial.completed is not a list of lesson numbers');
+  if (tutorial.position !== undefined) {
+    const position = objectAt(tutorial.position, 'tutorial.position');
+    if (!isCount(position.lesson) || !isCount(position.screen)) throw new ShapeError('tutorial.position is not {lesson, screen} with two numbers');
+    tutorial.position = position;
+  }
+  const exercises = top.exercises === undefined ? idMap<unknown>() : objectAt(top.exercises, 'exercises');
+  exercises.passed = mapOf(exercises.passed, 'exercises.passed', (entry) => isPlainObject(entry) && typeof entry.at === 'string', 'an object {at: "date"}');
+  exercises.hintsShown = mapOf(exercises.hintsShown, 'exercises.hintsShown', isCount, 'a count');
+  exercises.attempts = mapOf(exercises.attempts, 'exercises.attempts', isCount, 'a count');
+  for (const name of ['firstActivity', 'lastActivity'] as const) {
+    if (exercises[name] !== undefined && typeof exercises[name] !== 'string') throw new ShapeError(`exercises.${name} is not a date string`);
+  }
+  if (exercises.provider !== undefined) {
+    const provider = objectAt(exercises.provider, 'exercises.provider');
+    if (typeof provider.issuer !== 'string' || typeof provider.exercise !== 'string') throw new ShapeError('exercises.provider is not {issuer, exercise}');
+    exercises.provider = provider;
+  }
+  return { ...top, version: 1, seed: (top.seed as string | undefined) ?? randomBytes(8).toString('hex'), tutorial, exercises } as unknown as Progress;
+}
+
+// ---- Writing: a temporary file beside the target, flushed to disk, then renamed over it.
+
+function writeAtomically(target: string, text: string): void {
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const descriptor = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(descriptor, text);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+// ---- The lock: `<target>.lock`, created with O_EXCL ('wx') so exactly one process makes it.
+// It holds {pid, host, at, token}. A lock whose process is gone (same host), or older than
+// staleAfterMs, is abandoned: it is removed by whoever first holds `<target>.lock.break`, the
+// one place two waiters could otherwise both remove it and both go ahead.
+
+type LockOutcome<Value> = { ok: true; value: Value } | { ok: false; problem: 'busy' | 'unwritable'; detail: string };
+
+interface LockContent {
+  pid?: unknown;
+  host?: unknown;
+  at?: unknown;
+  token?: unknown;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function sleep(milliseconds: number): void {
+  // The changes are synchronous and last milliseconds; a synchronous wait keeps every caller simple.
+  Atomics.wait(pause, 0, 0, milliseconds);
+}
+
+function withLock<Value>(target: string, timings: LockTimings, critical: () => Value): LockOutcome<Value> {
+  const lockPath = `${target}.lock`;
+  const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const started = Date.now();
+  let delay = 2;
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (error) {
+    return { ok: false, problem: 'unwritable', detail: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+  }
+  for (;;) {
+    try {
+      const descriptor = openSync(lockPath, 'wx', 0o600);
+      try {
+        writeSync(descriptor, JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), token }));
+      } finally {
+        closeSync(descriptor);
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') return { ok: false, problem: 'unwritable', detail: code ?? (error as Error).message };
+      if (breakIfAbandoned(lockPath, timings)) continue;
+      if (Date.now() - started > timings.waitUpToMs) {
+        return { ok: false, problem: 'busy', detail: `another jwt-vs-oauth (${describeHolder(lockPath)}) held its lock file for more than ${timings.waitUpToMs / 1000} s` };
+      }
+      // Jitter, so a crowd of waiters does not retry in step.
+      sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 50);
+      continue;
+    }
+    try {
+      return { ok: true, value: critical() };
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      return { ok: false, problem: 'unwritable', detail: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+    } finally {
+      releaseLock(lockPath, token);
+    }
+  }
+}
+
+function readLock(lockPath: string): { content: LockContent; stats: Stats } | undefined {
+  try {
+    const stats = statSync(lockPath);
+    let content: LockContent = {};
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(lockPath, 'utf8'));
+      if (isPlainObject(parsed)) content = parsed;
+    } catch {
+      // Empty or half-written (its maker died between create and write): judged by its age alone.
+    }
+    return { content, stats };
+  } catch {
+    return undefined;
+  }
+}
+
+function describeHolder(lockPath: string): string {
+  const lock = readLock(lockPath);
+  return typeof lock?.content.pid === 'number' ? `process ${lock.content.pid}` : 'a process';
+}
+
+function isAbandoned(content: LockContent, stats: Stats, timings: LockTimings): boolean {
+  const at = typeof content.at === 'number' ? content.at : stats.mtimeMs;
+  if (Date.now() - at > timings.staleAfterMs) return true;
+  if (typeof content.pid !== 'number' || content.host !== hostname()) return false;
+  try {
+    process.kill(content.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Removes an abandoned lock; returns whether the caller should try to take the lock at once. */
+function breakIfAbandoned(lockPath: string, timings: LockTimings): boolean {
+  try {
+    return breakAbandonedLock(lockPath, timings);
+  } catch {
+    // Something odd in the lock's place (a folder, say): wait, and in the end say the lock is busy.
+    return false;
+  }
+}
+
+function breakAbandonedLock(lockPath: string, timings: LockTimings): boolean {
+  const seen = readLock(lockPath);
+  if (!seen) return true; // Released meanwhile.
+  if (!isAbandoned(seen.content, seen.stats, timings)) return false;
+  const breakPath = `${lockPath}.break`;
+  let descriptor: number;
+  try {
+    descriptor = openSync(breakPath, 'wx', 0o600);
+  } catch {
+    // Another waiter is breaking it; a break file left by a crash is cleared once it is old.
+    const old = readLock(breakPath);
+    if (old && Date.now() - old.stats.mtimeMs > timings.staleAfterMs) rmSync(breakPath, { force: true });
+    return false;
+  }
+  try {
+    closeSync(descriptor);
+    // Still the same abandoned lock (not a fresh one made since)? Then it goes.
+    const now = readLock(lockPath);
+    if (now && now.stats.ino === seen.stats.ino && now.stats.mtimeMs === seen.stats.mtimeMs) rmSync(lockPath, { force: true });
+    return true;
+  } finally {
+    rmSync(breakPath, { force: true });
+  }
+}
+
+function releaseLock(lockPath: string, token: string): void {
+  // Only our own: if ours was taken over as abandoned, the lock there now is someone else's.
+  const lock = readLock(lockPath);
+  if (lock?.content.token === token) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -1,13 +1,13 @@
 // The lesson engine and its prompts: right and wrong answers, back, quit and resume; the
 // navigation prompt through @inquirer/testing; the progress file's edge cases.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '@inquirer/testing';
 import { describe, expect, test } from 'vitest';
 import { navigationPrompt } from '../../src/cli/navigation-prompt.js';
-import { openProgress } from '../../src/lessons/progress.js';
+import { openProgress, validateProgress } from '../../src/lessons/progress.js';
 import { isCorrect, runLesson, type LessonUI, type Navigation } from '../../src/lessons/runner.js';
 import type { Lesson } from '../../src/lessons/schema.js';
 import { runCli } from '../helpers/cli.js';
@@ -109,9 +109,9 @@ describe('the progress file', () => {
     const folder = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), 'nested');
     const store = openProgress(folder);
     expect(store.notices).toEqual([]);
-    store.progress.tutorial.position = { lesson: 2, screen: 3 };
-    expect(store.save()).toBeUndefined();
+    expect(store.update((progress) => void (progress.tutorial.position = { lesson: 2, screen: 3 }))).toEqual([]);
     expect(JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 2, screen: 3 });
+    // No temporary file and no lock file is left behind.
     expect(readdirSync(folder)).toEqual(['progress.json']);
     expect(openProgress(folder).progress.tutorial.position).toEqual({ lesson: 2, screen: 3 });
   });
@@ -119,8 +119,8 @@ describe('the progress file', () => {
   test('corrupt: moved aside with a message, never a crash', () => {
     const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     writeFileSync(join(folder, 'progress.json'), '{ this is not json');
-    const store = openProgress(folder, () => new Date('2026-11-28T10:00:00Z'));
-    expect(store.notices[0]).toBe(`Your progress file could not be read, so it was moved aside to ${join(folder, 'progress.json')}.corrupt-2026-11-28T10-00-00-000Z and you start afresh.`);
+    const store = openProgress(folder, { now: () => new Date('2026-11-28T10:00:00Z') });
+    expect(store.notices[0]).toBe(`Your progress file could not be read (it is not valid JSON), so it was moved aside to ${join(folder, 'progress.json')}.corrupt-2026-11-28T10-00-00-000Z and you start afresh.`);
     expect(existsSync(join(folder, 'progress.json.corrupt-2026-11-28T10-00-00-000Z'))).toBe(true);
     expect(store.progress.tutorial.completed).toEqual([]);
   });
@@ -132,15 +132,97 @@ describe('the progress file', () => {
     const folder = join(parent, 'blocked');
     writeFileSync(folder, 'not a folder');
     const store = openProgress(folder);
-    const warning = store.save();
+    const [warning, ...more] = store.update((progress) => progress.tutorial.completed.push(1));
+    expect(more).toEqual([]);
     expect(warning).toMatch(new RegExp(`^Progress cannot be saved in ${folder} \\((EEXIST|ENOTDIR)\\); the lesson goes on, but it will not be remembered\\. Set JWT_VS_OAUTH_HOME to a folder you can write\\.$`));
-    expect(store.save()).toBeUndefined();
+    expect(store.update((progress) => progress.tutorial.completed.push(2))).toEqual([]);
+    // Kept in memory, so the lesson goes on.
+    expect(store.progress.tutorial.completed).toEqual([1, 2]);
     if (!isRoot) {
       const readOnly = join(parent, 'read-only');
       mkdirSync(readOnly);
       chmodSync(readOnly, 0o500);
-      expect(openProgress(readOnly).save()).toMatch(/EACCES/);
+      expect(openProgress(readOnly).update(() => undefined)[0]).toMatch(/EACCES/);
     }
+  });
+
+  test.each([
+    ['5', 'the file is not an object'],
+    ['[]', 'the file is not an object'],
+    ['null', 'the file is not an object'],
+    ['{"exercises": 5}', 'it has no "version": 1'],
+    ['{"version": 2}', 'its version 2 is not 1'],
+    ['{"version": 1, "seed": 7}', 'seed is not a non-empty string'],
+    ['{"version": 1, "tutorial": []}', 'tutorial is not an object'],
+    ['{"version": 1, "tutorial": {"completed": "1,2"}}', 'tutorial.completed is not a list of lesson numbers'],
+    ['{"version": 1, "tutorial": {"completed": [1, -2]}}', 'tutorial.completed is not a list of lesson numbers'],
+    ['{"version": 1, "tutorial": {"completed": [], "position": {"lesson": "3", "screen": 0}}}', 'tutorial.position is not {lesson, screen} with two numbers'],
+    ['{"version": 1, "exercises": 5}', 'exercises is not an object'],
+    ['{"version": 1, "exercises": {"passed": []}}', 'exercises.passed is not an object'],
+    ['{"version": 1, "exercises": {"passed": {"read-subject": true}}}', 'exercises.passed["read-subject"] is not an object {at: "date"}'],
+    ['{"version": 1, "exercises": {"attempts": {"read-subject": "many"}}}', 'exercises.attempts["read-subject"] is not a count'],
+    ['{"version": 1, "exercises": {"hintsShown": {"read-subject": 1.5}}}', 'exercises.hintsShown["read-subject"] is not a count'],
+    ['{"version": 1, "exercises": {"lastActivity": 5}}', 'exercises.lastActivity is not a date string'],
+    ['{"version": 1, "exercises": {"provider": {"issuer": 1}}}', 'exercises.provider is not {issuer, exercise}'],
+  ])('wrong types %s: the file is unreadable because %s', (text, reason) => {
+    expect(() => validateProgress(JSON.parse(text))).toThrow(reason);
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(folder, 'progress.json'), text);
+    const store = openProgress(folder, { now: () => new Date('2026-11-28T10:00:00Z') });
+    expect(store.notices).toEqual([`Your progress file could not be read (${reason}), so it was moved aside to ${join(folder, 'progress.json')}.corrupt-2026-11-28T10-00-00-000Z and you start afresh.`]);
+    expect(readFileSync(join(folder, 'progress.json.corrupt-2026-11-28T10-00-00-000Z'), 'utf8')).toBe(text);
+    expect(store.progress.exercises.attempts).toEqual({});
+  });
+
+  test('absent fields get defaults; unknown fields are kept through a change', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(folder, 'progress.json'), JSON.stringify({ version: 1, seed: 'abc', badges: ['early'], exercises: { streak: 3 } }));
+    const store = openProgress(folder);
+    expect(store.notices).toEqual([]);
+    store.update((progress) => void (progress.exercises.attempts['read-subject'] = 1));
+    const saved = JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8'));
+    expect(saved).toEqual({ version: 1, seed: 'abc', badges: ['early'], tutorial: { completed: [] }, exercises: { streak: 3, passed: {}, hintsShown: {}, attempts: { 'read-subject': 1 } } });
+  });
+
+  test('exercise ids such as constructor and __proto__ are ordinary keys', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(folder, 'progress.json'), '{"version": 1, "seed": "abc", "exercises": {"passed": {"__proto__": {"at": "2026-01-01"}}, "attempts": {"__proto__": 2}}}');
+    const store = openProgress(folder);
+    const { passed, attempts, hintsShown } = store.progress.exercises;
+    expect(passed.constructor).toBeUndefined();
+    expect(attempts.toString).toBeUndefined();
+    expect(hintsShown.hasOwnProperty).toBeUndefined();
+    expect(Object.keys(passed)).toEqual(['__proto__']);
+    expect(attempts['__proto__']).toBe(2);
+    store.update((progress) => {
+      progress.exercises.attempts.constructor = (progress.exercises.attempts.constructor ?? 0) + 1;
+      progress.exercises.attempts['__proto__'] = (progress.exercises.attempts['__proto__'] ?? 0) + 1;
+    });
+    const text = readFileSync(join(folder, 'progress.json'), 'utf8');
+    expect(text).toContain('"__proto__": 3');
+    expect(text).toContain('"constructor": 1');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(JSON.parse(text).exercises.attempts)).toBe(Object.prototype);
+  });
+
+  test('a symlink to a regular file is followed and kept; the file it points to is written', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-synced-')), 'my-progress.json');
+    writeFileSync(elsewhere, JSON.stringify({ version: 1, seed: 'abc' }));
+    symlinkSync(elsewhere, join(folder, 'progress.json'));
+    openProgress(folder).update((progress) => progress.tutorial.completed.push(4));
+    expect(JSON.parse(readFileSync(elsewhere, 'utf8')).tutorial.completed).toEqual([4]);
+    expect(readdirSync(folder)).toEqual(['progress.json']);
+    expect(JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).tutorial.completed).toEqual([4]);
+  });
+
+  test('a folder, or a link to nothing, in place of the file is refused with ERR_PROGRESS_NOT_A_FILE', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    mkdirSync(join(folder, 'progress.json'));
+    expect(() => openProgress(folder)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(folder, 'progress.json')} is a folder; progress is kept in a plain file.` }));
+    const dangling = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    symlinkSync(join(dangling, 'nowhere.json'), join(dangling, 'progress.json'));
+    expect(() => openProgress(dangling)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(dangling, 'progress.json')} is a symbolic link to something that does not exist.` }));
   });
 
   test('tutorial --reset and --list through the CLI', async () => {

@@ -7,7 +7,7 @@ import { examples } from '../help.js';
 import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
-import type { ProgressStore } from '../../lessons/progress.js';
+import type { Progress } from '../../lessons/progress.js';
 
 interface ParentFlags {
   pack?: string;
@@ -28,26 +28,28 @@ async function setUp(context: CommandContext, command: Command) {
   const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack || undefined);
   const store = openProgress(paths.homeFolder(context.streams.env));
   const output = context.output();
-  for (const notice of store.notices) output.talk(output.talkColour.yellow(`${MARK.warn} ${notice}`));
-  const save = () => {
-    const warning = store.save();
-    if (warning) output.talk(output.talkColour.yellow(`${MARK.warn} ${warning}`));
+  const warn = (messages: string[]) => {
+    for (const message of messages) output.talk(output.talkColour.yellow(`${MARK.warn} ${message}`));
   };
-  // The learner's seed must survive between commands: a new one is saved at once.
+  warn(store.notices);
+  /** Applies one change to the progress on disk now, under its lock: never writes back an old copy. */
+  const change = (apply: (progress: Progress) => void) => warn(store.update(apply));
+  // The learner's seed must survive between commands: a new one is saved at once (or the one
+  // another process saved meanwhile is read back).
   const { existsSync } = await import('node:fs');
-  if (!existsSync(store.file)) save();
+  if (!existsSync(store.file)) change(() => undefined);
   const seed = flags.seed ?? store.progress.seed;
-  const touch = () => {
+  const touch = (progress: Progress) => {
     const now = new Date(context.now() * 1000).toISOString();
-    store.progress.exercises.firstActivity ??= now;
-    store.progress.exercises.lastActivity = now;
+    progress.exercises.firstActivity ??= now;
+    progress.exercises.lastActivity = now;
   };
   /** An exercise by id (exit 2 when unknown) and the material made for this learner's seed. */
   const pick = (id: string) => {
     const exercise = findExercise(exercises, id);
     return { exercise, material: materialFor(exercise, seed) };
   };
-  return { exercises, store, seed, output, save, touch, pick };
+  return { exercises, store, seed, output, change, touch, pick };
 }
 
 function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
@@ -117,11 +119,10 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .addHelpText('after', examples([['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C']]))
     .action(async (id: string, _flags: unknown, command: Command) => {
-      const { store, output, save, touch, pick } = await setUp(context, command);
+      const { store, output, change, touch, pick } = await setUp(context, command);
       const { taskText } = await import('../../lessons/exercises.js');
       const { exercise, material } = pick(id);
-      touch();
-      save();
+      change(touch);
       output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id])));
       if (exercise.needs !== 'provider') return;
       let stop: (signal: NodeJS.Signals) => void = () => undefined;
@@ -130,8 +131,8 @@ export function exercisesCommand(context: CommandContext): Command {
       process.once('SIGTERM', stop);
       const { startProvider } = await import('../../provider/server.js');
       const provider = await startProvider({ port: 0 });
-      store.progress.exercises.provider = { issuer: provider.issuer, exercise: exercise.id };
-      save();
+      const running = { issuer: provider.issuer, exercise: exercise.id };
+      change((progress) => void (progress.exercises.provider = running));
       output.result(`\nMock Google (a local simulation) is running at ${output.colour.cyan(provider.issuer)}\n  discovery ${provider.discoveryUrl}\nLeave this running and work in another terminal. Ctrl-C stops it.`);
       try {
         const signal = await stopped;
@@ -140,8 +141,10 @@ export function exercisesCommand(context: CommandContext): Command {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         await provider.close();
-        delete store.progress.exercises.provider;
-        save();
+        // Only our own entry: a `start` in another terminal may have replaced it meanwhile.
+        change((progress) => {
+          if (progress.exercises.provider?.issuer === running.issuer) delete progress.exercises.provider;
+        });
       }
     }));
 
@@ -152,7 +155,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok}]}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises check read-subject asha', 'an answer'], ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token'], ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers']]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage.\n')
     .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
-      const { store, output, save, touch, pick } = await setUp(context, command);
+      const { store, output, change, touch, pick } = await setUp(context, command);
       const { runCheck } = await import('../../lessons/checks.js');
       const { exercise, material } = pick(id);
       if (answers.length === 0) {
@@ -161,11 +164,12 @@ export function exercisesCommand(context: CommandContext): Command {
         answers = [await input({ message: 'Your answer', required: true }, { input: context.streams.stdin, output: context.streams.stderr })];
       }
       const result = await runCheck(exercise, answers, { material, providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
-      touch();
-      const state = store.progress.exercises;
-      state.attempts[id] = (state.attempts[id] ?? 0) + 1;
-      if (result.passed && !state.passed[id]) state.passed[id] = { at: new Date(context.now() * 1000).toISOString() };
-      save();
+      change((progress) => {
+        touch(progress);
+        const state = progress.exercises;
+        state.attempts[id] = (state.attempts[id] ?? 0) + 1;
+        if (result.passed && !state.passed[id]) state.passed[id] = { at: new Date(context.now() * 1000).toISOString() };
+      });
       context.exitCode = result.passed ? EXIT.ok : EXIT.checkFailed;
       if (flags.json) return printJson(output, { id, passed: result.passed, input: result.input, checks: result.lines });
       const c = output.colour;
@@ -185,13 +189,15 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {id, hints: [shown so far], total}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one']]))
     .action(async (id: string, flags: { json?: boolean }, command: Command) => {
-      const { store, output, save, touch, pick } = await setUp(context, command);
+      const { output, change, touch, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
       const { exercise, material } = pick(id);
-      const shown = Math.min((store.progress.exercises.hintsShown[id] ?? 0) + 1, exercise.hints.length);
-      store.progress.exercises.hintsShown[id] = shown;
-      touch();
-      save();
+      let shown = 0;
+      change((progress) => {
+        shown = Math.min((progress.exercises.hintsShown[id] ?? 0) + 1, exercise.hints.length);
+        progress.exercises.hintsShown[id] = shown;
+        touch(progress);
+      });
       const hints = exercise.hints.slice(0, shown).map((hint) => fillTemplate(hint, material));
       if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length });
       hints.forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${hint}`));
@@ -302,8 +308,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .option('--yes', 'do not ask (needed without a terminal for --all)')
     .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]))
     .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
-      const { exercises, store, output, save, pick } = await setUp(context, command);
-      const state = store.progress.exercises;
+      const { exercises, output, change, pick } = await setUp(context, command);
       if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
       const targets = flags.all ? exercises.map((exercise) => exercise.id) : [pick(id!).exercise.id];
       if (!flags.yes) {
@@ -315,12 +320,13 @@ export function exercisesCommand(context: CommandContext): Command {
           throw new InputError('ERR_CONFIRM', 'reset --all forgets every exercise; without a terminal to ask, add --yes.');
         }
       }
-      for (const target of targets) {
-        delete state.passed[target];
-        delete state.hintsShown[target];
-        delete state.attempts[target];
-      }
-      save();
+      change((progress) => {
+        for (const target of targets) {
+          delete progress.exercises.passed[target];
+          delete progress.exercises.hintsShown[target];
+          delete progress.exercises.attempts[target];
+        }
+      });
       output.talk(flags.all ? `Reset all ${targets.length} exercises.` : `Reset ${targets[0]}.`);
     }));
 

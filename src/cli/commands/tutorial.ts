@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
+import type { Progress } from '../../lessons/progress.js';
 import type { Lesson, ValueQuestion } from '../../lessons/schema.js';
 
 interface TutorialFlags {
@@ -53,26 +54,31 @@ export function tutorialCommand(context: CommandContext): Command {
       }
 
       const store = openProgress(paths.homeFolder(context.streams.env));
-      for (const notice of store.notices) output.talk(output.talkColour.yellow(`${MARK.warn} ${notice}`));
-      const save = () => {
-        const warning = store.save();
-        if (warning) output.talk(output.talkColour.yellow(`${MARK.warn} ${warning}`));
+      const warn = (messages: string[]) => {
+        for (const message of messages) output.talk(output.talkColour.yellow(`${MARK.warn} ${message}`));
       };
-      const progress = store.progress.tutorial;
+      warn(store.notices);
+      /** One change to the tutorial's progress, applied to what is on disk now (another terminal may have moved on). */
+      const change = (apply: (tutorial: Progress['tutorial']) => void) => warn(store.update((progress) => apply(progress.tutorial)));
 
       if (flags.reset !== undefined) {
         if (flags.reset === true) {
-          store.progress.tutorial = { completed: [] };
+          change((tutorial) => {
+            tutorial.completed = [];
+            delete tutorial.position;
+          });
           output.talk('Tutorial progress reset: you start from lesson 1.');
         } else {
           const lesson = pick(flags.reset);
-          progress.completed = progress.completed.filter((number) => number !== lesson.number);
-          if (progress.position?.lesson === lesson.number) delete progress.position;
+          change((tutorial) => {
+            tutorial.completed = tutorial.completed.filter((number) => number !== lesson.number);
+            if (tutorial.position?.lesson === lesson.number) delete tutorial.position;
+          });
           output.talk(`Lesson ${lesson.number} reset.`);
         }
-        save();
         return;
       }
+      const progress = store.progress.tutorial;
 
       if (flags.list) {
         const rows = lessons.map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
@@ -98,21 +104,26 @@ export function tutorialCommand(context: CommandContext): Command {
       const ui = await createTerminalUI(context, output, width);
       const { runLesson } = await import('../../lessons/runner.js');
       for (;;) {
+        let resumeAt = start;
         const result = await runLesson(current, start, ui, (screen) => {
-          progress.position = { lesson: current.number, screen };
-          save();
+          const lesson = current.number;
+          resumeAt = screen;
+          change((tutorial) => void (tutorial.position = { lesson, screen }));
         }).catch((error: unknown) => {
           if (error instanceof QuitLesson) return 'quit' as const;
           throw error;
         });
         if (result === 'quit') {
-          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(progress.position?.screen ?? 0, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
+          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
           return;
         }
-        if (!progress.completed.includes(current.number)) progress.completed.push(current.number);
         const next = lessons.find((lesson) => lesson.number > current.number);
-        progress.position = next ? { lesson: next.number, screen: 0 } : undefined;
-        save();
+        const finished = current.number;
+        change((tutorial) => {
+          if (!tutorial.completed.includes(finished)) tutorial.completed.push(finished);
+          if (next) tutorial.position = { lesson: next.number, screen: 0 };
+          else delete tutorial.position;
+        });
         output.result(output.colour.green(`\n${MARK.ok} Lesson ${current.number} done.`) + (next ? ` Next: lesson ${next.number}, ${next.title}.` : ' That was the last lesson: well done!'));
         if (!next) return;
         current = next;
