@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MATERIAL_NAMES } from '../../src/lessons/exercise-schema.js';
 import { loadExercises } from '../../src/lessons/exercises.js';
 import { generateMaterial } from '../../src/lessons/material.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
@@ -105,6 +106,12 @@ describe('exercises through the CLI', () => {
   });
 });
 
+describe('material', () => {
+  test.each([...MATERIAL_NAMES])('the {{names}} a pack may use with %s material are the names it fills', (kind, names) => {
+    expect(Object.keys(generateMaterial(kind, 'seed-one', 'any-exercise', ['expired'])).sort()).toEqual([...names].sort());
+  });
+});
+
 describe('seeds', () => {
   test('two seeds give different tokens; one seed always the same', () => {
     const one = generateMaterial('token', 'seed-one', 'read-subject');
@@ -152,7 +159,7 @@ describe('teacher packs', () => {
     const pack = packOf({ 'shell.json': { ...GOOD, solution: { ...GOOD.solution, commands: ['rm -rf ~'] } } });
     const result = await runCli(['ex', '--pack', pack, 'selftest']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/shell\.json: "solution\.commands": "rm -rf ~" is not a jwt-vs-oauth decode, mint or verify command/);
+    expect(result.stderr).toMatch(/shell\.json: exercise "pack-read-sub": solution command 1 \("rm -rf ~"\) is not a jwt-vs-oauth decode, mint or verify command\.\nA solution command may use only: /);
   });
 
   test('selftest: the example pack checks out (exit 0), and only the pack is tried', async () => {
