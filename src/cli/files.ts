@@ -1,10 +1,12 @@
 // Writing files so that nothing a user saved is lost: write a temporary file beside the target,
-// then rename it into place, so a crash never leaves half a file.
+// then rename it into place, so a crash never leaves half a file; or create a new file that
+// must not exist yet, atomically, so nothing is ever overwritten.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 
 export async function writeFileAtomically(path: string, content: string, mode = 0o644): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
@@ -21,4 +23,41 @@ export function refuseToOverwrite(path: string, flag: string): void {
   if (existsSync(path)) {
     throw new InputError('ERR_FILE_EXISTS', `${path} already exists; ${flag} never overwrites a file.`, 'Choose another name, or delete the old file first.');
   }
+}
+
+/**
+ * Creates `path` and writes `content`, failing if anything is there already. The 'wx' flag
+ * (O_CREAT | O_EXCL) makes the check and the creation one step, so a file made in between is
+ * never overwritten, and a symbolic link, even a dangling one, is refused instead of followed.
+ */
+export async function createNewFile(path: string, content: string, mode: number, flag: string): Promise<void> {
+  if (path === '') throw new InputError('ERR_EMPTY_PATH', `${flag} needs a file name; it was empty.`);
+  let handle;
+  try {
+    handle = await open(path, 'wx', mode);
+  } catch (error) {
+    throw fileError(path, flag, error as NodeJS.ErrnoException);
+  }
+  try {
+    await handle.writeFile(content);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw fileError(path, flag, error as NodeJS.ErrnoException);
+  }
+  await handle.close();
+}
+
+/** Removes a file this run created, when a later step fails. */
+export async function removeCreatedFile(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+function fileError(path: string, flag: string, error: NodeJS.ErrnoException): InputError {
+  const shown = terminalSafe(path);
+  if (error.code === 'EEXIST') {
+    return new InputError('ERR_FILE_EXISTS', `${shown} already exists (a file or a symbolic link); ${flag} never overwrites anything.`, 'Choose another name, or delete the old file first.');
+  }
+  const reason = error.code === 'ENOENT' ? 'its folder does not exist' : error.code === 'EISDIR' ? 'it is a folder' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  return new InputError('ERR_WRITE_FILE', `Cannot create ${shown} (${flag}): ${terminalSafe(reason)}.`);
 }

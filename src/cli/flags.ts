@@ -3,19 +3,21 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { isPlainObject } from '../jwt/compact.js';
+import { assertJsonDepth, setOwn } from '../jwt/untrusted-json.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** "key=value" pairs; the value is parsed as JSON when it is JSON, else kept as text. */
+/** "key=value" pairs; the value is parsed as JSON when it is JSON, else kept as text. Any key, even "__proto__", is an ordinary key. */
 export function parseKeyValues(pairs: string[] | undefined, flag: string): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const pair of pairs ?? []) {
     const separator = pair.indexOf('=');
     if (separator <= 0) {
-      throw new InputError('ERR_BAD_KEY_VALUE', `${flag} "${pair}" is not key=value.`, `Example: ${flag} role=admin or ${flag} 'tags=["a","b"]'`);
+      throw new InputError('ERR_BAD_KEY_VALUE', `${flag} "${terminalSafe(pair)}" is not key=value.`, `Example: ${flag} role=admin or ${flag} 'tags=["a","b"]'`);
     }
     const text = pair.slice(separator + 1);
     let value: unknown = text;
@@ -24,7 +26,9 @@ export function parseKeyValues(pairs: string[] | undefined, flag: string): Recor
     } catch {
       // Plain text, kept as a string.
     }
-    result[pair.slice(0, separator)] = value;
+    const name = pair.slice(0, separator);
+    assertJsonDepth(value, `${flag} ${terminalSafe(name)}`);
+    setOwn(result, name, value);
   }
   return result;
 }
@@ -48,5 +52,6 @@ export function parseJsonObjectFlag(text: string, flag: string): Record<string, 
     throw new InputError('ERR_BAD_JSON', `${where} is not valid JSON: ${(error as Error).message}.`);
   }
   if (!isPlainObject(value)) throw new InputError('ERR_BAD_JSON', `${where} must be a JSON object ({…}).`);
+  assertJsonDepth(value, where);
   return value;
 }

@@ -2,7 +2,9 @@
 // base64url, naming the segment and the problem when something is wrong. Verifies nothing.
 
 import { decode as decodeBase64url } from 'jose/base64url';
+import { assertJsonDepth } from './untrusted-json.js';
 import { InputError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 
 export type TokenType = 'JWT' | 'JWS' | 'JWE';
 
@@ -67,7 +69,7 @@ function checkBase64url(segment: string, name: string): void {
       : '';
     throw new InputError(
       'ERR_TOKEN_BASE64URL',
-      `The ${name} segment is not base64url: "${printable(character)}" at position ${bad + 1}${advice}.`,
+      `The ${name} segment is not base64url: "${terminalSafe(character)}" at position ${bad + 1}${advice}.`,
     );
   }
   if (segment.length % 4 === 1) {
@@ -94,16 +96,20 @@ function decodeJsonObject(segment: string, name: string): Record<string, unknown
   if (!isPlainObject(value)) {
     throw new InputError('ERR_TOKEN_HEADER_JSON', `The ${name} must be a JSON object; it is ${describeJsonValue(value)}.`);
   }
+  assertJsonDepth(value, `The ${name}`);
   return value;
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | null {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return isPlainObject(value) ? value : null;
+    value = JSON.parse(text);
   } catch {
     return null;
   }
+  if (!isPlainObject(value)) return null;
+  assertJsonDepth(value, 'The payload');
+  return value;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -117,10 +123,6 @@ function describeJsonValue(value: unknown): string {
 }
 
 function preview(text: string): string {
-  const clean = printable(text);
-  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
-}
-
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return terminalSafe(shown);
 }

@@ -5,8 +5,10 @@ import { randomUUID, type JsonWebKey } from 'node:crypto';
 import { SignJWT } from 'jose/jwt/sign';
 import { describeAlgorithm, isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.js';
 import { assertKeyFitsAlgorithm, generateKeyFor, jwkWithThumbprint, publicHalf, type LoadedKey } from './keys.js';
+import { assertJsonDepth, setOwn } from './untrusted-json.js';
 import type { Warning } from './warnings.js';
-import { InputError } from '../errors.js';
+import { InputError, JwtVsOauthError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 
 export interface MintOptions {
   alg: string;
@@ -65,7 +67,9 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
   }
 
   // Registered claims first, so a decoded token reads in a familiar order; flags win over --payload.
+  // Spread and setOwn keep every name an own property: a claim named "__proto__" is just a claim.
   const given: Record<string, unknown> = { ...options.payload, ...options.claims };
+  assertJsonDepth(given, 'The claims');
   const payload: Record<string, unknown> = {};
   const iss = options.iss ?? given.iss;
   const sub = options.sub ?? given.sub;
@@ -74,7 +78,7 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
   if (sub !== undefined) payload.sub = sub;
   if (aud !== undefined) payload.aud = aud;
   for (const [name, value] of Object.entries(given)) {
-    if (!['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'].includes(name)) payload[name] = value;
+    if (!['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'].includes(name)) setOwn(payload, name, value);
   }
   payload.iat = options.now;
   if (options.notBeforeIn !== undefined) payload.nbf = options.now + options.notBeforeIn;
@@ -97,15 +101,34 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
 
   const header: Record<string, unknown> = { alg, typ: options.typ ?? 'JWT' };
   if (kid !== undefined) header.kid = kid;
+  assertJsonDepth(options.headers ?? {}, 'The header');
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (PROTECTED_HEADERS.has(name)) throw new InputError('ERR_HEADER_RESERVED', `--header cannot set "${name}"; use --alg.`);
-    header[name] = value;
+    if (name === 'crit') {
+      throw new InputError(
+        'ERR_HEADER_CRIT',
+        '--header cannot set "crit": it lists header extensions that every verifier must understand or else reject the token (RFC 7515 §4.1.11), and mint supports none.',
+        'To see how a verifier treats crit, build such a token by hand and decode or verify it.',
+      );
+    }
+    setOwn(header, name, value);
   }
 
-  const token = await new SignJWT(payload)
-    .setProtectedHeader(header as Parameters<SignJWT['setProtectedHeader']>[0])
-    .sign(key.key);
+  const token = await signWithJose(payload, header, key);
   return { token, header, payload, generatedKey, warnings };
+}
+
+/** Signs with jose; jose's refusals (a non-finite nbf, a header it will not write) come from the input, so they become InputError. */
+async function signWithJose(payload: Record<string, unknown>, header: Record<string, unknown>, key: LoadedKey): Promise<string> {
+  try {
+    return await new SignJWT(payload)
+      .setProtectedHeader(header as Parameters<SignJWT['setProtectedHeader']>[0])
+      .sign(key.key);
+  } catch (error) {
+    if (error instanceof JwtVsOauthError) throw error;
+    const code = (error as { code?: string }).code;
+    throw new InputError('ERR_MINT_REFUSED', `jose refused to sign this token: ${terminalSafe((error as Error).message)}${code ? ` (${code})` : ''}.`);
+  }
 }
 
 function normaliseAlgorithm(alg: string): string {

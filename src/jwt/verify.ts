@@ -230,7 +230,8 @@ function claimChecks(payload: Record<string, unknown>, options: VerifyOptions): 
   checks.push(expectationCheck('sub', payload.sub, options.subject, '--sub'));
 
   for (const claim of options.requiredClaims ?? []) {
-    checks.push(payload[claim] === undefined
+    // Own properties only: "constructor" or "__proto__" must not be found on Object.prototype.
+    checks.push(!Object.hasOwn(payload, claim) || payload[claim] === undefined
       ? { name: `required ${claim}`, ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `the ${claim} claim is required but missing` }
       : { name: `required ${claim}`, ok: true, detail: 'present' });
   }

@@ -6,6 +6,7 @@ import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
 import { examples } from '../help.js';
 import { MARK, printJson } from '../output.js';
 import { InputError } from '../../errors.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import { SUPPORTED_ALGORITHMS } from '../../jwt/algorithms.js';
 
 interface MintFlags {
@@ -59,16 +60,17 @@ export function mintCommand(context: CommandContext): Command {
       const { mintToken } = await import('../../jwt/mint.js');
       const { parseDuration } = await import('../../jwt/time.js');
       const { readKeyFile, secretKey } = await import('../../jwt/keys.js');
-      const { refuseToOverwrite, writeFileAtomically } = await import('../files.js');
+      const { createNewFile, removeCreatedFile } = await import('../files.js');
       if (flags.secret !== undefined && flags.key !== undefined) {
         throw new InputError('ERR_KEY_CONFLICT', 'Give either --secret or --key, not both.');
       }
-      if (flags.saveKey && (flags.secret !== undefined || flags.key !== undefined)) {
+      if (flags.saveKey === '') {
+        throw new InputError('ERR_EMPTY_PATH', '--save-key needs a file name; it was empty.', 'Example: --save-key me.json (the public key goes to me.pub.json).');
+      }
+      if (flags.saveKey !== undefined && (flags.secret !== undefined || flags.key !== undefined)) {
         throw new InputError('ERR_SAVE_KEY_CONFLICT', '--save-key saves a generated key; with --secret or --key there is nothing to save.');
       }
-      if (flags.saveKey) refuseToOverwrite(flags.saveKey, '--save-key');
-      const publicKeyPath = flags.saveKey ? publicKeyPathFor(flags.saveKey) : undefined;
-      if (publicKeyPath) refuseToOverwrite(publicKeyPath, '--save-key');
+      const publicKeyPath = flags.saveKey !== undefined ? publicKeyPathFor(flags.saveKey) : undefined;
 
       let key;
       if (flags.secret !== undefined) key = secretKey(flags.secret);
@@ -95,24 +97,33 @@ export function mintCommand(context: CommandContext): Command {
       });
 
       const output = context.output();
+      // Everything said on stderr may echo names and paths from the flags: shown terminal-safe.
       const talk = (text: string) => output.talk(text);
+      const shown = terminalSafe;
       const t = output.talkColour;
       if (result.generatedKey) {
-        if (flags.saveKey && publicKeyPath) {
-          await writeFileAtomically(flags.saveKey, `${JSON.stringify(result.generatedKey.privateJwk, null, 2)}\n`, 0o600);
+        if (flags.saveKey !== undefined && publicKeyPath) {
+          // Each file is created with O_EXCL: no check-then-write race, no symlink followed.
+          await createNewFile(flags.saveKey, `${JSON.stringify(result.generatedKey.privateJwk, null, 2)}\n`, 0o600, '--save-key');
           if (result.generatedKey.publicJwk) {
-            await writeFileAtomically(publicKeyPath, `${JSON.stringify(result.generatedKey.publicJwk, null, 2)}\n`);
-            talk(`Generated ${flags.alg} key pair: private JWK saved to ${flags.saveKey} (mode 0600), public JWK to ${publicKeyPath}.`);
-            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${publicKeyPath}`));
+            try {
+              await createNewFile(publicKeyPath, `${JSON.stringify(result.generatedKey.publicJwk, null, 2)}\n`, 0o644, '--save-key');
+            } catch (error) {
+              // Half a key pair is worse than none: take back the private key just written.
+              await removeCreatedFile(flags.saveKey);
+              throw error;
+            }
+            talk(`Generated ${flags.alg} key pair: private JWK saved to ${shown(flags.saveKey)} (mode 0600), public JWK to ${shown(publicKeyPath)}.`);
+            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(publicKeyPath)}`));
           } else {
-            talk(`Generated a random ${flags.alg} secret, saved as a JWK to ${flags.saveKey} (mode 0600).`);
-            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${flags.saveKey}`));
+            talk(`Generated a random ${flags.alg} secret, saved as a JWK to ${shown(flags.saveKey)} (mode 0600).`);
+            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(flags.saveKey)}`));
           }
         } else {
           talk(`Generated a ${result.generatedKey.publicJwk ? `${flags.alg} key pair` : `random ${flags.alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
         }
       }
-      for (const warning of result.warnings) talk(`${t.yellow(`${MARK.warn} warning (${warning.code}):`)} ${warning.message}`);
+      for (const warning of result.warnings) talk(`${t.yellow(`${MARK.warn} warning (${warning.code}):`)} ${shown(warning.message)}`);
 
       if (flags.json) {
         printJson(output, {
@@ -120,13 +131,13 @@ export function mintCommand(context: CommandContext): Command {
           header: result.header,
           payload: result.payload,
           ...(result.generatedKey?.publicJwk ? { publicJwk: result.generatedKey.publicJwk } : {}),
-          ...(flags.saveKey ? { savedKey: { private: flags.saveKey, public: result.generatedKey?.publicJwk ? publicKeyPath : null } } : {}),
+          ...(flags.saveKey !== undefined ? { savedKey: { private: flags.saveKey, public: result.generatedKey?.publicJwk ? publicKeyPath : null } } : {}),
           warnings: result.warnings,
         });
       } else {
         output.result(result.token);
         if (output.stderrIsTerminal) {
-          talk(t.dim(`Minted a ${result.header.alg} JWT with claims ${Object.keys(result.payload).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
+          talk(t.dim(`Minted a ${shown(String(result.header.alg))} JWT with claims ${Object.keys(result.payload).map(shown).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
         }
       }
     });
