@@ -13,6 +13,7 @@ import { tutorialCommand } from './commands/tutorial.js';
 import { exercisesCommand } from './commands/exercises.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
@@ -102,7 +103,9 @@ export async function runCaptured(argv: string[], options: { stdin?: string; env
 }
 
 function reportError(error: unknown, context: CommandContext): number {
-  const talk = (text: string) => context.streams.stderr.write(`${text}\n`);
+  // Messages may quote a token, a file or a server's answer: shown terminal-safe, one line each.
+  const talk = (text: string) => context.streams.stderr.write(`${terminalSafe(text)}\n`);
+  const talkLines = (text: string) => context.streams.stderr.write(`${text.split('\n').map(terminalSafe).join('\n')}\n`);
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version are successes.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
@@ -115,11 +118,12 @@ function reportError(error: unknown, context: CommandContext): number {
   if (error instanceof JwtVsOauthError) {
     talk(`error: ${error.message}${context.debug ? ` [${error.code}]` : ''}`);
     if (error.hint) talk(error.hint);
-    if (context.debug && error.stack) talk(error.stack);
+    if (context.debug && error.stack) talkLines(error.stack);
     return EXIT.usage;
   }
   talk(`error: something unexpected went wrong: ${(error as Error)?.message ?? String(error)}`);
-  talk(context.debug ? String((error as Error)?.stack) : 'This is a bug in jwt-vs-oauth; run again with --debug to see the details.');
+  if (context.debug) talkLines(String((error as Error)?.stack));
+  else talk('This is a bug in jwt-vs-oauth; run again with --debug to see the details.');
   return EXIT.checkFailed;
 }
 

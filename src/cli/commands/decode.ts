@@ -6,6 +6,7 @@ import { examples } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
 import type { DecodedToken, ExplainedField } from '../../jwt/decode.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 
 export function decodeCommand(context: CommandContext): Command {
   return new Command('decode')
@@ -48,6 +49,7 @@ const TYPE_TITLES = {
   JWE: 'An encrypted JWE (5 parts: protected header.encrypted key.iv.ciphertext.tag)',
 };
 
+/** The human view. Every name, value and message that quotes the token is shown terminal-safe; --json keeps exact values. */
 export function renderDecoded(decoded: DecodedToken, output: Output): string {
   const c = output.colour;
   const partColours = [c.red, c.magenta, c.cyan, c.yellow, c.green];
@@ -65,14 +67,14 @@ export function renderDecoded(decoded: DecodedToken, output: Output): string {
 
   lines.push('', c.bold('Header') + c.dim('  how the token was signed'));
   lines.push(...renderFields(decoded.headerFields, output));
-  lines.push(`  ${c.dim('→')} ${decoded.algorithm.description}`);
+  lines.push(`  ${c.dim('→')} ${terminalSafe(decoded.algorithm.description)}`);
 
   if (decoded.type === 'JWE') {
     lines.push('', c.bold('Content') + c.dim('  encrypted'));
     lines.push('  The claims are encrypted for the recipient; only the holder of its private key (or the shared key) can read them.');
   } else if (typeof decoded.payload === 'string') {
     lines.push('', c.bold('Payload') + c.dim('  text, not a JSON object, so this is a JWS but not a JWT'));
-    lines.push(`  ${JSON.stringify(abbreviate(decoded.payload, 400))}`);
+    lines.push(`  ${terminalSafe(JSON.stringify(abbreviate(decoded.payload, 400)))}`);
   } else {
     lines.push('', c.bold('Payload') + c.dim('  the claims: anyone holding the token can read them'));
     lines.push(...(decoded.payloadFields.length ? renderFields(decoded.payloadFields, output) : [c.dim('  (no claims)')]));
@@ -88,7 +90,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output): string {
   if (decoded.warnings.length) {
     lines.push('', c.bold(`Warnings (${decoded.warnings.length})`));
     const codeWidth = Math.max(...decoded.warnings.map((warning) => warning.code.length));
-    for (const warning of decoded.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code.padEnd(codeWidth)}`)}  ${warning.message}`);
+    for (const warning of decoded.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code.padEnd(codeWidth)}`)}  ${terminalSafe(warning.message)}`);
   } else {
     lines.push('', `${c.green(MARK.ok)} No warnings.`);
   }
@@ -100,11 +102,12 @@ export function renderDecoded(decoded: DecodedToken, output: Output): string {
 
 function renderFields(fields: ExplainedField[], output: Output): string[] {
   const c = output.colour;
-  const nameWidth = Math.max(3, ...fields.map((field) => field.name.length));
-  const valueWidth = Math.min(34, Math.max(...fields.map((field) => abbreviate(JSON.stringify(field.value) ?? '', 34).length)));
-  return fields.flatMap((field) => {
-    const value = abbreviate(JSON.stringify(field.value) ?? 'undefined', 34);
-    const line = `  ${c.bold(field.name.padEnd(nameWidth))}  ${value.padEnd(valueWidth)}  ${field.meaning ?? c.dim('(not a registered claim)')}`;
+  // JSON.stringify escapes C0 controls but not C1 controls or bidi overrides: terminalSafe does.
+  const shown = fields.map((field) => ({ ...field, name: terminalSafe(field.name), value: abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), 34) }));
+  const nameWidth = Math.max(3, ...shown.map((field) => field.name.length));
+  const valueWidth = Math.min(34, Math.max(...shown.map((field) => field.value.length)));
+  return shown.flatMap((field) => {
+    const line = `  ${c.bold(field.name.padEnd(nameWidth))}  ${field.value.padEnd(valueWidth)}  ${field.meaning ?? c.dim('(not a registered claim)')}`;
     const indent = ' '.repeat(nameWidth + valueWidth + 6);
     return field.time ? [line, `${indent}${field.time.iso} (${field.time.relative})`] : [line];
   });
@@ -115,7 +118,8 @@ function verifyHint(decoded: DecodedToken): string {
   if (decoded.type === 'JWE') return 'jwt-vs-oauth verify checks signed tokens; a JWE must be decrypted by its recipient';
   if (decoded.algorithm.family === 'secret') return `jwt-vs-oauth verify ${token} --secret <the shared secret>`;
   const payload = decoded.payload;
-  const issuer = typeof payload === 'object' && payload && typeof payload.iss === 'string' && /^https?:\/\//.test(payload.iss) ? payload.iss : undefined;
+  // Only a plain URL is offered as a command to copy: an iss holding spaces, quotes or ; could run more than verify.
+  const issuer = typeof payload === 'object' && payload && typeof payload.iss === 'string' && /^https?:\/\/[A-Za-z0-9.:\/_~%-]+$/.test(payload.iss) ? payload.iss : undefined;
   if (issuer) return `jwt-vs-oauth verify ${token} --discover ${issuer}`;
   if (decoded.algorithm.family === 'none') return `jwt-vs-oauth verify ${token} --secret … (an unsigned token always fails)`;
   return `jwt-vs-oauth verify ${token} --key <public key file>`;
