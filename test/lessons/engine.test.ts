@@ -194,8 +194,9 @@ describe('the progress file', () => {
     expect(hintsShown.hasOwnProperty).toBeUndefined();
     expect(Object.keys(passed)).toEqual(['__proto__']);
     expect(attempts['__proto__']).toBe(2);
+    const id: string = 'constructor';
     store.update((progress) => {
-      progress.exercises.attempts.constructor = (progress.exercises.attempts.constructor ?? 0) + 1;
+      progress.exercises.attempts[id] = (progress.exercises.attempts[id] ?? 0) + 1;
       progress.exercises.attempts['__proto__'] = (progress.exercises.attempts['__proto__'] ?? 0) + 1;
     });
     const text = readFileSync(join(folder, 'progress.json'), 'utf8');
