@@ -91,11 +91,23 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
     checks.push({ name: 'key', ok: true, detail: `${candidates.length === 1 ? keyLabel(candidates[0]!) : `${candidates.length} candidate keys`} from ${candidates[0]!.source}${typeof header.kid === 'string' ? `, matched by kid "${header.kid}"` : ''}` });
   }
 
+  // Critical extensions: this verifier understands none, so a token that lists any must be
+  // rejected (RFC 7515 §4.1.11); the signature is still checked on its own, so each line is true.
+  const critical = header.crit;
+  if (critical !== undefined) {
+    const names = Array.isArray(critical) && critical.length > 0 && critical.every((name) => typeof name === 'string' && name !== '') ? (critical as string[]) : undefined;
+    const detail = names
+      ? `the token marks ${names.map((name) => JSON.stringify(name)).join(', ')} as critical extensions; this verifier understands none, so it must reject the token (RFC 7515 §4.1.11)`
+      : 'crit must be a non-empty list of header parameter names (RFC 7515 §4.1.11)';
+    fail({ name: 'crit', ok: false, detail, code: 'ERR_JOSE_NOT_SUPPORTED' }, detail);
+  }
+  const recognisedForSignature = Array.isArray(critical) ? Object.fromEntries(critical.filter((name): name is string => typeof name === 'string').map((name) => [name, false])) : undefined;
+
   // Signature: real crypto through jose.
   if (candidates.length > 0) {
     for (const candidate of candidates) {
       try {
-        await compactVerify(token, candidate.key, { algorithms: [alg] });
+        await compactVerify(token, candidate.key, { algorithms: [alg], crit: recognisedForSignature });
         keyUsed = candidate;
         break;
       } catch {

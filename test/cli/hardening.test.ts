@@ -118,6 +118,26 @@ describe('mint --header crit is refused clearly', () => {
   });
 });
 
+describe('verify: a token with crit', () => {
+  test('is rejected for its unknown critical extension, its valid signature still shown as valid, names escaped', async () => {
+    const token = signedToken({ alg: 'HS256', crit: ['x\u001b[8m'], 'x\u001b[8m': 1 }, { sub: 'asha', exp: NOW + 600 });
+    const result = await runCli(['verify', token, '--secret', SECRET], { now: NOW, env: { NO_COLOR: '1' } });
+    expectNoCrash(result);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).toContain('  ✗ crit       the token marks "x\\u001b[8m" as critical extensions; this verifier understands none, so it must reject the token (RFC 7515 §4.1.11) [ERR_JOSE_NOT_SUPPORTED]');
+    expect(result.stdout).toContain('  ✓ signature  valid HS256 signature');
+    expect(result.stdout).toContain('✗ INVALID the token marks "x\\u001b[8m" as critical extensions');
+  });
+
+  test.each([[[]], ['x'], [[1]], [['']]])('a malformed crit %j is rejected as such', async (crit) => {
+    const token = signedToken({ alg: 'HS256', crit }, { sub: 'asha', exp: NOW + 600 });
+    const result = await runCli(['verify', token, '--secret', SECRET, '--json'], { now: NOW });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).verdict).toBe('invalid: crit must be a non-empty list of header parameter names (RFC 7515 §4.1.11)');
+  });
+});
+
 describe('prototype keys are ordinary keys', () => {
   test('mint --payload with "__proto__" mints it as an ordinary claim, and verify accepts it', async () => {
     const minted = await runCli(['mint', '--secret', SECRET, '--payload', '{"__proto__":{"a":1}}', '--claim', 'constructor=2', '--header', '__proto__=3', '--json'], { now: NOW });
