@@ -143,6 +143,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     void route(state!, basePath, request, response, options.onRequest);
   });
   server.on('clientError', answerUnparsableRequest);
+  server.on('connect', refuseTunnel);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 9400, host, () => {
@@ -322,4 +323,11 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): 
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   }
   socket.destroy();
+}
+
+/** CONNECT (a proxy tunnel) is not something a provider does: 405, then the connection is closed. */
+function refuseTunnel(_request: IncomingMessage, socket: Duplex): void {
+  // Node hands over the bare socket without its error listener; a reset must not reach the process.
+  socket.on('error', () => socket.destroy());
+  socket.end('HTTP/1.1 405 Method Not Allowed\r\nallow: GET, POST, OPTIONS\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
 }
