@@ -341,7 +341,8 @@ function withLock<Value>(target: string, timings: LockTimings, critical: () => V
     try {
       return { ok: true, value: critical() };
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      // A file system refusal (ENOSPC, EACCES, …) is the folder's problem; anything else is not ours to hide.
+      if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
       return { ok: false, problem: 'unwritable', detail: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
     } finally {
       releaseLock(lockPath, token);

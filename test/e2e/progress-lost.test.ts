@@ -1,5 +1,5 @@
 // No progress is lost, through the built bin: parallel checks all count, a pass made while
-// `exercises start` runs survives its Ctrl-C, a bad file is moved aside with a message, a FIFO is
+// `exercises start` or the tutorial runs survives them, a bad file is moved aside with a message, a FIFO is
 // refused instead of hanging, and an exercise called `constructor` is an ordinary exercise.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { BIN, runBin, type CliResult } from '../helpers/cli.js';
+import { TerminalSession } from '../helpers/terminal.js';
 
 const freshHome = () => mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-progress-'));
 const readProgress = (home: string) => JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8'));
@@ -69,6 +70,25 @@ test('a pass made in a second terminal while `exercises start` runs is still the
   expect(saved.exercises.attempts).toEqual({ 'read-subject': 1 });
   expect(saved.exercises.hintsShown).toEqual({ 'read-expiry': 1 });
   expect(saved.exercises.provider).toBeUndefined();
+}, 60_000);
+
+test('a pass made while the tutorial runs in another terminal is still there after the next screen and q', async () => {
+  const home = freshHome();
+  const session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
+  try {
+    await session.waitFor('(screen 1 of 5)');
+    const rightAnswer = JSON.parse(runBin(['ex', 'solution', 'read-subject', '--teacher', '--json'], { env: { JWT_VS_OAUTH_HOME: home } }).stdout).answers[0] as string;
+    expect((await runBinConcurrently(['ex', 'check', 'read-subject', rightAnswer], home)).code).toBe(0);
+    session.press('Enter');
+    await session.waitFor('(screen 2 of 5)');
+    session.type('q');
+    expect(await session.exitCode()).toBe(0);
+  } finally {
+    session.close();
+  }
+  const saved = readProgress(home);
+  expect(Object.keys(saved.exercises.passed)).toEqual(['read-subject']);
+  expect(saved.tutorial.position).toEqual({ lesson: 1, screen: 2 });
 }, 60_000);
 
 test.each([
