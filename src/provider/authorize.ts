@@ -1,6 +1,8 @@
 // The authorization endpoint and the sign-in and consent pages behind it (RFC 6749 §4.1,
 // OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700 §2.1). Errors that cannot be trusted to go
 // back to the app (unknown client, unregistered redirect_uri) get an error page, never a redirect.
+// What a request leaves in memory is bounded: every parameter read has a size limit, and a full
+// store answers 503 with the real time until it has room.
 
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
@@ -9,7 +11,11 @@ import { consentPage, errorPage, loginPage, pagePolicy } from './pages.js';
 import { isWellFormedPkceValue } from './pkce.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
 import { SUPPORTED_SCOPES, type User } from './directory.js';
-import { randomToken, type Interaction, type ProviderState } from './state.js';
+import { oversizeMessage, oversizeParameter, randomToken, type CodeRecord, type Interaction, type ProviderState } from './state.js';
+import { ownCopy } from './store.js';
+
+/** Every parameter /authorize reads; each has a size limit (state.ts), unknown ones are ignored (RFC 6749 §3.1). */
+const AUTHORIZATION_PARAMETERS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'login_hint', 'prompt'] as const;
 
 /** An error for the app, sent back to its redirect_uri (RFC 6749 §4.1.2.1) with iss (RFC 9207). */
 class RedirectableError extends Error {
@@ -43,6 +49,11 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
   }
 
   // 1. Who is asking, and where would the answer go? Until both are known good, nothing redirects.
+  const untrusted = oversizeParameter(parameters, ['client_id', 'redirect_uri']);
+  if (untrusted) {
+    exchange.say(`${untrusted.name} over ${untrusted.limit} bytes: error page, no redirect`);
+    return sendHtml(response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(untrusted)}`), pagePolicy());
+  }
   const clientId = parameters.get('client_id');
   const client = clientId === undefined ? undefined : state.clients.get(clientId);
   if (!client) {
@@ -61,8 +72,11 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
   }
 
   // 2. Everything else is the app's problem, and goes back to it.
-  const appState = parameters.get('state');
+  const oversize = oversizeParameter(parameters, AUTHORIZATION_PARAMETERS);
+  // An oversize state is the thing refused: it is not sent back.
+  const appState = oversize?.name === 'state' ? undefined : parameters.get('state');
   try {
+    if (oversize) throw new RedirectableError('invalid_request', oversizeMessage(oversize));
     const interaction = validateRequest(parameters, client.client_id, redirectUri);
     if (parameters.get('prompt')?.split(' ').includes('none') && !state.config.autoApprove) {
       throw new RedirectableError('login_required', 'prompt=none, but nobody is signed in at Mock Google.');
@@ -73,13 +87,13 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
       interaction.sub = user.sub;
       interaction.authTime = state.nowSeconds();
       const location = issueCode(state, interaction);
+      if (typeof location === 'number') return busyPage(exchange, 'codes', location);
       exchange.say(`code issued to ${client.client_id} for ${user.email} (auto-approved)`);
       return redirect(response, location);
     }
-    if (state.interactions.size >= state.config.maxPendingSignIns && (state.interactions.sweep(), state.interactions.size >= state.config.maxPendingSignIns)) {
-      exchange.say(`too many sign-ins in progress (${state.interactions.size}): 503`);
-      return sendHtml(response, 503, errorPage('Too many sign-ins at once', 'Mock Google is busy with other sign-ins. Try again in a minute.'), pagePolicy(), { 'retry-after': '60' });
-    }
+    // 3. Memory has a ceiling: a full store refuses with the time until its oldest entry expires.
+    const wait = state.interactions.secondsUntilRoom(state.interactions.entryBytes(interaction.id, interaction));
+    if (wait > 0) return busyPage(exchange, 'sign-ins in progress', wait);
     state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
     exchange.say(`sign-in page shown for ${client.client_id}`);
     // The cookie binds the sign-in to this browser; it is sent only to this interaction's paths.
@@ -105,10 +119,12 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   const responseMode = parameters.get('response_mode');
   if (responseMode !== undefined && responseMode !== 'query') throw new RedirectableError('invalid_request', `response_mode=${responseMode} is not supported; only query.`);
 
-  const scopes = (parameters.get('scope') ?? '').split(' ').filter(Boolean);
-  const unknown = scopes.filter((scope) => !SUPPORTED_SCOPES.includes(scope));
+  const asked = (parameters.get('scope') ?? '').split(' ').filter(Boolean);
+  const unknown = asked.filter((scope) => !SUPPORTED_SCOPES.includes(scope));
   if (unknown.length) throw new RedirectableError('invalid_scope', `Unknown scope ${unknown.map((scope) => JSON.stringify(scope)).join(', ')}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
-  if (scopes.length === 0) throw new RedirectableError('invalid_scope', 'No scope was asked for; ask for at least "openid".');
+  if (asked.length === 0) throw new RedirectableError('invalid_scope', 'No scope was asked for; ask for at least "openid".');
+  // The shared strings, each once: what is kept does not grow with what was sent.
+  const scopes = SUPPORTED_SCOPES.filter((scope) => asked.includes(scope));
 
   // PKCE with S256 for every client (RFC 9700 §2.1.1); "plain" protects nothing if the request leaks.
   const challenge = parameters.get('code_challenge');
@@ -117,13 +133,14 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   if (method !== 'S256') throw new RedirectableError('invalid_request', `code_challenge_method must be S256${method === undefined ? ' (when it is missing, RFC 7636 means plain)' : `, not ${method}`}.`);
   if (!isWellFormedPkceValue(challenge)) throw new RedirectableError('invalid_request', 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).');
 
-  const interaction: Interaction = { id: randomToken(), clientId, redirectUri, scopes, codeChallenge: challenge };
+  // Own copies: a value parsed from the request can keep the whole request text alive (store.ts).
+  const interaction: Interaction = { id: randomToken(), clientId, redirectUri: ownCopy(redirectUri), scopes, codeChallenge: ownCopy(challenge) };
   const state = parameters.get('state');
   const nonce = parameters.get('nonce');
   const loginHint = parameters.get('login_hint');
-  if (state !== undefined) interaction.state = state;
-  if (nonce !== undefined) interaction.nonce = nonce;
-  if (loginHint !== undefined) interaction.loginHint = loginHint;
+  if (state !== undefined) interaction.state = ownCopy(state);
+  if (nonce !== undefined) interaction.nonce = ownCopy(nonce);
+  if (loginHint !== undefined) interaction.loginHint = ownCopy(loginHint);
   return interaction;
 }
 
@@ -135,10 +152,14 @@ function clearInteractionCookie(id: string): string {
   return `mg_interaction=; Path=/interaction/${id}; Max-Age=0; HttpOnly; SameSite=Lax`;
 }
 
-/** Makes a single-use code bound to the client, the redirect_uri and the PKCE challenge. */
-function issueCode(state: ProviderState, interaction: Interaction): string {
+/**
+ * Makes a single-use code bound to the client, the redirect_uri and the PKCE challenge, and
+ * returns the redirect that carries it; or, when the codes are at their ceiling, the seconds
+ * until the oldest one expires.
+ */
+function issueCode(state: ProviderState, interaction: Interaction): string | number {
   const code = randomToken();
-  state.codes.set(code, {
+  const record: CodeRecord = {
     clientId: interaction.clientId,
     redirectUri: interaction.redirectUri,
     scopes: interaction.scopes,
@@ -148,8 +169,18 @@ function issueCode(state: ProviderState, interaction: Interaction): string {
     codeChallenge: interaction.codeChallenge,
     grantId: randomUUID(),
     used: false,
-  }, state.config.codeTtl);
+  };
+  const wait = state.codes.secondsUntilRoom(state.codes.entryBytes(code, record));
+  if (wait > 0) return wait;
+  state.codes.set(code, record, state.config.codeTtl);
   return authorizationRedirect(state, interaction.redirectUri, { code, state: interaction.state });
+}
+
+/** 503 for a store at its ceiling (RFC 6749 §4.1.2.1 temporarily_unavailable), with the real wait. */
+function busyPage(exchange: Exchange, what: string, seconds: number): void {
+  const retryAfter = Number.isFinite(seconds) ? seconds : exchange.state.config.interactionTtl;
+  exchange.say(`too many ${what} held: 503, retry after ${retryAfter} s`);
+  sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many ${what} as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`), pagePolicy(), { 'retry-after': String(retryAfter) });
 }
 
 /** The interaction named in the path, if this browser holds its cookie. */
@@ -158,6 +189,15 @@ function interactionFor(exchange: Exchange, id: string): Interaction | undefined
   const cookies = exchange.request.headers.cookie ?? '';
   const held = cookies.split(';').some((cookie) => cookie.trim() === `mg_interaction=${id}`);
   return interaction && held ? interaction : undefined;
+}
+
+/** The sign-in pages' forms have size limits too: an error page names the field. */
+function oversizeFormPage(exchange: Exchange, form: Map<string, string>, names: readonly string[]): boolean {
+  const oversize = oversizeParameter(form, names);
+  if (!oversize) return false;
+  exchange.say(`${oversize.name} over ${oversize.limit} bytes: error page`);
+  sendHtml(exchange.response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(oversize)}`), pagePolicy());
+  return true;
 }
 
 function expiredPage(exchange: Exchange): void {
@@ -170,6 +210,7 @@ export async function handleLogin(exchange: Exchange, id: string): Promise<void>
   const interaction = interactionFor(exchange, id);
   if (!interaction) return expiredPage(exchange);
   const form = await readForm(exchange.request);
+  if (oversizeFormPage(exchange, form, ['email', 'password'])) return;
   const client = state.clients.get(interaction.clientId)!;
   const user: User | undefined = state.findUser(form.get('email') ?? '');
   if (!user || !secretsEqual(form.get('password') ?? '', user.password)) {
@@ -187,13 +228,18 @@ export async function handleConsent(exchange: Exchange, id: string): Promise<voi
   const interaction = interactionFor(exchange, id);
   if (!interaction?.sub) return expiredPage(exchange);
   const form = await readForm(exchange.request);
-  state.interactions.delete(id);
+  if (oversizeFormPage(exchange, form, ['decision'])) return;
   const user = state.userBySub(interaction.sub)!;
   const cookie = { 'set-cookie': clearInteractionCookie(id) };
   if (form.get('decision') !== 'allow') {
+    state.interactions.delete(id);
     exchange.say(`${user.email} denied ${interaction.clientId}: access_denied sent back`);
     return redirect(response, authorizationRedirect(state, interaction.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: interaction.state }), 303, cookie);
   }
+  const location = issueCode(state, interaction);
+  // The sign-in stays while the codes are full: allowing again after the wait works.
+  if (typeof location === 'number') return busyPage(exchange, 'codes', location);
+  state.interactions.delete(id);
   exchange.say(`code issued to ${interaction.clientId} for ${user.email}`);
-  redirect(response, issueCode(state, interaction), 303, cookie);
+  redirect(response, location, 303, cookie);
 }

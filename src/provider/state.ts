@@ -1,10 +1,56 @@
 // The provider's state and the operations every endpoint shares: issuing tokens, revoking a
-// grant, and checking whether a token was revoked.
+// grant, and checking whether a token was revoked. Also its limits: how long a parameter may be
+// and how much each store may hold, so that memory has a ceiling whatever the requests.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { claimsForScopes, type Client, type User } from './directory.js';
 import { signJwt, type ProviderKeys } from './signing.js';
-import { ExpiringStore } from './store.js';
+import { ExpiringStore, stringBytes, type StoreLimits } from './store.js';
+
+/** The longest value, in UTF-8 bytes, of a parameter the provider reads: 1 KiB; a redirect_uri 2 KiB. */
+export const MAX_PARAMETER_BYTES = 1024;
+export const MAX_REDIRECT_URI_BYTES = 2048;
+
+export function parameterLimit(name: string): number {
+  return name === 'redirect_uri' || name === 'post_logout_redirect_uri' ? MAX_REDIRECT_URI_BYTES : MAX_PARAMETER_BYTES;
+}
+
+/** The first of the named parameters that is longer than its limit, if any. */
+export function oversizeParameter(parameters: Map<string, string>, names: readonly string[]): { name: string; limit: number } | undefined {
+  for (const name of names) {
+    const value = parameters.get(name);
+    // A UTF-8 character is at most 3 bytes per UTF-16 unit: short values need no counting.
+    if (value === undefined || value.length * 3 <= MAX_PARAMETER_BYTES) continue;
+    const limit = parameterLimit(name);
+    if (Buffer.byteLength(value, 'utf8') > limit) return { name, limit };
+  }
+  return undefined;
+}
+
+export function oversizeMessage(oversize: { name: string; limit: number }): string {
+  return `${oversize.name} is longer than ${oversize.limit} bytes (${oversize.limit / 1024} KiB), the most Mock Google accepts for it.`;
+}
+
+export type StoreName = 'interactions' | 'codes' | 'refreshTokens' | 'grants' | 'revokedAccessTokens';
+
+/**
+ * What each store may hold. The byte figures are estimates counted high (two bytes per
+ * character, a fixed overhead per entry; see store.ts); together 96 MiB, which with the
+ * process itself (about 55 MB) and the garbage collector's room stays under a 256 MB RSS budget.
+ * `npm run bench` fills every store with the largest inputs and reports the peak RSS.
+ */
+export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
+  // Sign-ins waiting at the pages (live 10 minutes): 10 000, or 3 500 with every parameter at its limit.
+  interactions: { maxEntries: 10_000, maxBytes: 24 * 1024 * 1024 },
+  // Codes (live 60 seconds, kept once used to catch a replay): about 6 000 with the largest nonce.
+  codes: { maxEntries: 100_000, maxBytes: 24 * 1024 * 1024 },
+  // Refresh tokens (live 24 hours; a full store evicts the oldest): fixed size, no input is kept.
+  refreshTokens: { maxEntries: 50_000, maxBytes: 24 * 1024 * 1024 },
+  // Every sign-in with live tokens, and whether it was revoked: a revocation never needs room.
+  grants: { maxEntries: 100_000, maxBytes: 16 * 1024 * 1024 },
+  // Access tokens revoked one by one, until they expire.
+  revokedAccessTokens: { maxEntries: 50_000, maxBytes: 8 * 1024 * 1024 },
+};
 
 export interface ProviderConfig {
   issuer: string;
@@ -18,6 +64,8 @@ export interface ProviderConfig {
   interactionTtl: number;
   /** Sign-ins waiting at the pages at once; beyond it /authorize answers 503, so memory has a ceiling. */
   maxPendingSignIns: number;
+  /** Per store, what differs from DEFAULT_LIMITS (the interactions' maxEntries is maxPendingSignIns). */
+  limits?: Partial<Record<StoreName, Partial<StoreLimits>>>;
 }
 
 /** An authorization request waiting for the user to sign in and consent. */
@@ -67,12 +115,30 @@ export interface IssuedTokens {
   refresh_token?: string;
 }
 
+/** A sign-in with live tokens. Revoking it flips the status: a revocation never needs new room. */
+export type GrantStatus = 'active' | 'revoked';
+
+const OBJECT_BYTES = 32;
+const FIELD_BYTES = 8;
+/** Scope lists hold the shared strings of SUPPORTED_SCOPES; only the array is counted. */
+const scopeListBytes = (scopes: string[]) => OBJECT_BYTES + FIELD_BYTES * scopes.length;
+
+/** The estimated bytes of each store's values, counted high; the strings kept are own copies. */
+const VALUE_BYTES = {
+  interactions: (interaction: Interaction) =>
+    OBJECT_BYTES + 10 * FIELD_BYTES + scopeListBytes(interaction.scopes) + stringBytes(interaction.redirectUri) + stringBytes(interaction.state) + stringBytes(interaction.nonce) + stringBytes(interaction.codeChallenge) + stringBytes(interaction.loginHint) + 16,
+  codes: (code: CodeRecord) => OBJECT_BYTES + 9 * FIELD_BYTES + scopeListBytes(code.scopes) + stringBytes(code.redirectUri) + stringBytes(code.nonce) + stringBytes(code.codeChallenge) + stringBytes(code.grantId) + 16,
+  refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 6 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + 16,
+  grants: () => 0,
+  revokedAccessTokens: () => 0,
+} satisfies Record<StoreName, (value: never) => number>;
+
 export class ProviderState {
   readonly clients: Map<string, Client>;
   readonly interactions: ExpiringStore<Interaction>;
   readonly codes: ExpiringStore<CodeRecord>;
   readonly refreshTokens: ExpiringStore<RefreshRecord>;
-  readonly revokedGrants: ExpiringStore<true>;
+  readonly grants: ExpiringStore<GrantStatus>;
   readonly revokedAccessTokens: ExpiringStore<true>;
 
   constructor(
@@ -81,11 +147,16 @@ export class ProviderState {
     readonly nowMs: () => number,
   ) {
     this.clients = new Map(config.clients.map((client) => [client.client_id, client]));
-    this.interactions = new ExpiringStore(nowMs);
-    this.codes = new ExpiringStore(nowMs);
-    this.refreshTokens = new ExpiringStore(nowMs);
-    this.revokedGrants = new ExpiringStore(nowMs);
-    this.revokedAccessTokens = new ExpiringStore(nowMs);
+    const limitsOf = (name: StoreName): StoreLimits => ({
+      ...DEFAULT_LIMITS[name],
+      ...(name === 'interactions' ? { maxEntries: config.maxPendingSignIns } : {}),
+      ...config.limits?.[name],
+    });
+    this.interactions = new ExpiringStore(nowMs, limitsOf('interactions'), VALUE_BYTES.interactions);
+    this.codes = new ExpiringStore(nowMs, limitsOf('codes'), VALUE_BYTES.codes);
+    this.refreshTokens = new ExpiringStore(nowMs, limitsOf('refreshTokens'), VALUE_BYTES.refreshTokens);
+    this.grants = new ExpiringStore(nowMs, limitsOf('grants'), VALUE_BYTES.grants);
+    this.revokedAccessTokens = new ExpiringStore(nowMs, limitsOf('revokedAccessTokens'), VALUE_BYTES.revokedAccessTokens);
   }
 
   nowSeconds(): number {
@@ -97,6 +168,14 @@ export class ProviderState {
     return `${this.config.issuer}/userinfo`;
   }
 
+  /**
+   * How long a grant is remembered after its last tokens were issued: as long as any of them
+   * lives. The same for every grant, so the oldest entry is always the next to expire.
+   */
+  get grantTtl(): number {
+    return Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl, this.config.idTokenTtl);
+  }
+
   findUser(hint: string): User | undefined {
     const wanted = hint.trim().toLowerCase();
     return this.config.users.find((user) => user.email.toLowerCase() === wanted || user.sub === hint.trim());
@@ -106,6 +185,10 @@ export class ProviderState {
     return this.config.users.find((user) => user.sub === sub);
   }
 
+  /**
+   * Tokens for a grant. A grant with a refresh token or one that can be revoked (from a code)
+   * must be recorded first with `recordGrant`, which is where a full provider says no.
+   */
   async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
@@ -140,34 +223,58 @@ export class ProviderState {
     }
     if (grant.withRefreshToken) {
       const refreshToken = randomToken();
-      this.refreshTokens.set(refreshToken, { clientId: grant.client.client_id, sub: grant.sub, scopes: grant.scopes, authTime: grant.authTime, grantId: grant.grantId, used: false }, this.config.refreshTokenTtl);
+      // A full store forgets its oldest refresh token: that app signs the user in again, and
+      // nobody else is refused (refusing would lock every app out for up to a day).
+      this.refreshTokens.setEvictingOldest(refreshToken, { clientId: grant.client.client_id, sub: grant.sub, scopes: grant.scopes, authTime: grant.authTime, grantId: grant.grantId, used: false }, this.config.refreshTokenTtl);
       tokens.refresh_token = refreshToken;
     }
     return tokens;
   }
 
+  /**
+   * Remembers a grant for as long as its tokens can live, from now (again at every refresh).
+   * Returns 0, or the seconds until there is room when the provider holds its most grants:
+   * then no tokens may be issued, because a revocation must never be forgotten.
+   */
+  recordGrant(grantId: string): number {
+    const known = this.grants.get(grantId);
+    if (known === undefined) {
+      const wait = this.grants.secondsUntilRoom(this.grants.entryBytes(grantId, 'active'));
+      if (wait > 0) return wait;
+    }
+    this.grants.set(grantId, known ?? 'active', this.grantTtl);
+    return 0;
+  }
+
   /** Revokes every token of one sign-in: access tokens (by sid) and the refresh token chain. */
   revokeGrant(grantId: string): void {
-    this.revokedGrants.set(grantId, true, Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl, this.config.idTokenTtl));
+    // A grant that is no longer recorded has no live tokens left: nothing to revoke.
+    this.grants.replace(grantId, 'revoked');
   }
 
   isGrantRevoked(grantId: unknown): boolean {
-    return typeof grantId === 'string' && this.revokedGrants.get(grantId) === true;
+    return typeof grantId === 'string' && this.grants.get(grantId) === 'revoked';
   }
 
   sweep(): void {
-    for (const store of [this.interactions, this.codes, this.refreshTokens, this.revokedGrants, this.revokedAccessTokens]) store.sweep();
+    for (const store of this.stores()) store.sweep();
   }
 
-  /** How many entries are held, for the benchmark's memory figures and tests. */
-  sizes(): Record<string, number> {
-    return {
-      interactions: this.interactions.size,
-      codes: this.codes.size,
-      refreshTokens: this.refreshTokens.size,
-      revokedGrants: this.revokedGrants.size,
-      revokedAccessTokens: this.revokedAccessTokens.size,
-    };
+  /** Entries and estimated bytes held per store, for the benchmark's memory figures and tests. */
+  sizes(): Record<StoreName, { entries: number; bytes: number; maxEntries: number; maxBytes: number }> {
+    const sizes = {} as Record<StoreName, { entries: number; bytes: number; maxEntries: number; maxBytes: number }>;
+    for (const [name, store] of Object.entries(this.storesByName()) as Array<[StoreName, ExpiringStore<unknown>]>) {
+      sizes[name] = { entries: store.size, bytes: store.bytes, ...store.limits };
+    }
+    return sizes;
+  }
+
+  private storesByName(): Record<StoreName, ExpiringStore<unknown>> {
+    return { interactions: this.interactions, codes: this.codes, refreshTokens: this.refreshTokens, grants: this.grants, revokedAccessTokens: this.revokedAccessTokens } as Record<StoreName, ExpiringStore<unknown>>;
+  }
+
+  private stores(): Array<ExpiringStore<unknown>> {
+    return Object.values(this.storesByName());
   }
 }
 
