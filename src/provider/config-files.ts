@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import type { Client, User } from './directory.js';
+import { SUPPORTED_SCOPES, type Client, type User } from './directory.js';
 
 async function readJson(path: string, flag: string): Promise<unknown> {
   let text: string;
@@ -56,6 +56,27 @@ function requireUrlList(entry: Record<string, unknown>, field: string, where: st
   return value as string[];
 }
 
+/** RFC 6749 §3.3: a scope token is printable ASCII without space, double quote or backslash. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+function requireScopeList(entry: Record<string, unknown>, where: string): string[] | undefined {
+  const value = entry.scopes;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" must be a list of scope names, such as ["orders:read"].`);
+  const scopes: string[] = [];
+  for (const scope of value as unknown[]) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" holds ${JSON.stringify(scope)}; a scope is a non-empty word of printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3).`);
+    }
+    if (SUPPORTED_SCOPES.includes(scope)) {
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" holds "${scope}", a user's scope; "scopes" lists what the app may get for itself with client_credentials, and every app may ask a user for ${SUPPORTED_SCOPES.join(' ')}.`);
+    }
+    if (scopes.includes(scope)) throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" holds "${scope}" twice.`);
+    scopes.push(scope);
+  }
+  return scopes;
+}
+
 export async function loadUsers(path: string): Promise<User[]> {
   const entries = listIn(await readJson(path, '--users'), 'users', path, '--users');
   const seen = new Set<string>();
@@ -79,6 +100,8 @@ export async function loadClients(path: string): Promise<Client[]> {
     if (entry.client_name !== undefined) client.client_name = requireString(entry, 'client_name', where);
     const logout = requireUrlList(entry, 'post_logout_redirect_uris', where, false);
     if (logout) client.post_logout_redirect_uris = logout;
+    const scopes = requireScopeList(entry, where);
+    if (scopes) client.scopes = scopes;
     if (seen.has(client.client_id)) throw new InputError('ERR_CONFIG_FILE', `${where}: "client_id" ${JSON.stringify(client.client_id)} is used twice.`);
     seen.add(client.client_id);
     return client;

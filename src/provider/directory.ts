@@ -17,6 +17,8 @@ export interface Client {
   client_name?: string;
   redirect_uris: string[];
   post_logout_redirect_uris?: string[];
+  /** The scopes it may get for itself with client_credentials (API scopes, never a user's); none when absent. */
+  scopes?: string[];
 }
 
 export const DEFAULT_USERS: User[] = [
@@ -61,6 +63,8 @@ export const DEFAULT_CLIENTS: Client[] = [
     client_name: 'Swaad Food Delivery (demo-app)',
     redirect_uris: LOOPBACK_CALLBACKS,
     post_logout_redirect_uris: ['http://127.0.0.1/', 'http://localhost/'],
+    // Its back office, acting for itself with client_credentials: read and update orders.
+    scopes: ['orders:read', 'orders:write'],
   },
   {
     client_id: 'demo-spa',

@@ -112,12 +112,17 @@ export async function handleIntrospect(exchange: Exchange): Promise<void> {
   const { client, token } = await tokenRequest(exchange, false);
   const refresh = state.refreshTokens.get(token);
   if (refresh) {
-    const active = !refresh.used && !state.isGrantRevoked(refresh.grantId);
-    exchange.say(`introspection by ${client.client_id}: refresh token is ${active ? 'active' : 'not active'}`);
+    // Only the client a token was issued to learns about it (RFC 7662 §4 lets us answer inactive).
+    const active = refresh.clientId === client.client_id && !refresh.used && !state.isGrantRevoked(refresh.grantId);
+    exchange.say(`introspection by ${client.client_id}: refresh token is ${active ? 'active' : refresh.clientId === client.client_id ? 'not active' : 'another client\'s: not active'}`);
     return sendJson(response, 200, active ? { active, token_type: 'refresh_token', client_id: refresh.clientId, sub: refresh.sub, scope: refresh.scopes.join(' '), iss: state.config.issuer } : { active: false });
   }
   try {
     const payload = await verifyAccessToken(state, token);
+    if (payload.client_id !== client.client_id) {
+      exchange.say(`introspection by ${client.client_id} of another client's access token: not active`);
+      return sendJson(response, 200, { active: false });
+    }
     exchange.say(`introspection by ${client.client_id}: access token is active`);
     const { iss, sub, aud, exp, iat, jti, scope, client_id } = payload;
     sendJson(response, 200, { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, scope, client_id, username: state.userBySub(String(sub))?.email });
@@ -141,7 +146,16 @@ export async function handleRevoke(exchange: Exchange): Promise<void> {
   try {
     const payload = await verifyOwnToken(state.keys.accessToken, token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
     if (payload.client_id !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
-    state.revokedAccessTokens.set(String(payload.jti), true, Math.max(1, Number(payload.exp) - state.nowSeconds()));
+    const jti = String(payload.jti);
+    const remaining = Number(payload.exp) - state.nowSeconds();
+    // An expired token needs no entry, and a token already revoked no second one.
+    if (remaining > 0 && !state.revokedAccessTokens.get(jti)) {
+      const revoked = state.revokedAccessTokens;
+      const wait = revoked.secondsUntilRoom(revoked.entryBytes(jti, true));
+      // Full: refuse out loud rather than forget a revocation (the caller sees it did not happen).
+      if (wait > 0) throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many revoked access tokens as it may (${revoked.limits.maxEntries}); this one is NOT revoked. Try again in ${wait} seconds.`, { 'retry-after': String(wait) });
+      revoked.set(jti, true, remaining);
+    }
     exchange.say(`access token revoked by ${client.client_id}`);
   } catch (error) {
     if (error instanceof HttpError) throw error;

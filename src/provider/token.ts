@@ -4,19 +4,36 @@
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
 import { authenticateClient, HttpError, readForm, sendJson } from './http.js';
-import { isConfidential } from './directory.js';
+import { isConfidential, SUPPORTED_SCOPES } from './directory.js';
 import { isWellFormedPkceValue, s256Challenge } from './pkce.js';
-import type { CodeRecord, ProviderState } from './state.js';
+import { oversizeMessage, oversizeParameter, type CodeRecord, type ProviderState } from './state.js';
 
 const TOKEN_HEADERS = { pragma: 'no-cache' };
+
+/** Every parameter /token reads; each has a size limit (state.ts). */
+const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret'] as const;
 
 function invalidGrant(description: string): HttpError {
   return new HttpError(400, 'invalid_grant', description);
 }
 
+/** 503 when the provider holds as many grants as it may: no tokens, rather than a revocation forgotten later. */
+function grantsFull(state: ProviderState, seconds: number): HttpError {
+  return new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many sign-ins with live tokens as it may (${state.grants.limits.maxEntries}); try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+}
+
+/** A scope parameter that is present must name at least one scope (RFC 6749 §3.3). */
+function scopeList(value: string, whenAbsent: string): string[] {
+  const scopes = value.split(' ').filter(Boolean);
+  if (scopes.length === 0) throw new HttpError(400, 'invalid_scope', `scope is present but empty; leave it out ${whenAbsent}, or name the scopes you want.`);
+  return scopes;
+}
+
 export async function handleToken(exchange: Exchange): Promise<void> {
   const { request, response, state } = exchange;
   const form = await readForm(request);
+  const oversize = oversizeParameter(form, TOKEN_PARAMETERS);
+  if (oversize) throw new HttpError(400, 'invalid_request', oversizeMessage(oversize));
   const { client, method } = authenticateClient(request, form, state.clients, true);
   const grantType = form.get('grant_type');
 
@@ -25,7 +42,10 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (!code) throw new HttpError(400, 'invalid_request', 'code is missing.');
     const record = state.codes.get(code);
     checkCode(state, record, client.client_id, form, exchange);
-    record!.used = true;
+    const wait = state.recordGrant(record!.grantId);
+    if (wait > 0) throw grantsFull(state, wait);
+    // Marked at once, before any await; what is kept for replay detection is only what it needs.
+    state.codes.replace(code, spentCode(record!));
     const tokens = await state.issueTokens({
       client,
       sub: record!.sub,
@@ -44,8 +64,9 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     const refreshToken = form.get('refresh_token');
     if (!refreshToken) throw new HttpError(400, 'invalid_request', 'refresh_token is missing.');
     const record = state.refreshTokens.get(refreshToken);
-    if (!record || record.clientId !== client.client_id) throw invalidGrant('The refresh token is unknown, expired, or was issued to another client.');
-    if (state.isGrantRevoked(record.grantId)) throw invalidGrant('The refresh token was revoked.');
+    if (!record || record.clientId !== client.client_id) throw invalidGrant(`The refresh token is unknown, expired, was issued to another client, or was dropped as the oldest of the ${state.refreshTokens.limits.maxEntries} Mock Google keeps.`);
+    // Every refresh token's grant is recorded for longer than the token lives: not finding it fails closed.
+    if (state.grants.get(record.grantId) !== 'active') throw invalidGrant('The refresh token was revoked.');
     if (record.used) {
       // Rotation (RFC 9700 §4.14.2): an old refresh token coming back means two parties hold it.
       state.revokeGrant(record.grantId);
@@ -53,6 +74,8 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw invalidGrant('This refresh token was already used (it rotates on every use); as a precaution every token of this sign-in is now revoked.');
     }
     const scopes = narrowScopes(form.get('scope'), record.scopes);
+    const wait = state.recordGrant(record.grantId);
+    if (wait > 0) throw grantsFull(state, wait);
     record.used = true;
     const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId: record.grantId, withIdToken: scopes.includes('openid'), withRefreshToken: true });
     // The new refresh token keeps the scope of the grant, even when this access token was narrowed.
@@ -63,9 +86,17 @@ export async function handleToken(exchange: Exchange): Promise<void> {
 
   if (grantType === 'client_credentials') {
     if (!isConfidential(client)) throw new HttpError(400, 'unauthorized_client', 'client_credentials needs a confidential client: a public client has no secret to prove who it is.');
-    const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    const userScopes = scopes.filter((scope) => ['openid', 'profile', 'email', 'offline_access'].includes(scope));
+    // Only the scopes registered for the client (RFC 6749 §3.3); without a scope, all of them.
+    const registered = client.scopes ?? [];
+    const asked = form.get('scope');
+    const wanted = asked === undefined ? registered : scopeList(asked, 'to get every scope registered for the client');
+    const userScopes = wanted.filter((scope) => SUPPORTED_SCOPES.includes(scope));
     if (userScopes.length) throw new HttpError(400, 'invalid_scope', `client_credentials acts for the app itself, with no user: ${userScopes.join(', ')} cannot be granted.`);
+    const unregistered = wanted.filter((scope) => !registered.includes(scope));
+    if (unregistered.length) {
+      throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} is not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
+    }
+    const scopes = registered.filter((scope) => wanted.includes(scope));
     const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, authTime: state.nowSeconds(), grantId: randomUUID(), withIdToken: false, withRefreshToken: false });
     exchange.say(`access token issued to ${client.client_id} for itself (client_credentials)`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
@@ -85,12 +116,13 @@ export async function handleToken(exchange: Exchange): Promise<void> {
  */
 export function checkCode(state: ProviderState, record: CodeRecord | undefined, clientId: string, form: Map<string, string>, exchange: Pick<Exchange, 'say'>): void {
   if (!record) throw invalidGrant('The authorization code is unknown or expired (codes live 60 seconds).');
-  if (record.clientId !== clientId) throw invalidGrant('The authorization code was issued to another client.');
+  // A replay by any client, not only the one it was issued to: the code leaked (RFC 9700 §4.5).
   if (record.used) {
     state.revokeGrant(record.grantId);
-    exchange.say(`code replayed by ${clientId}: refused, and every token issued from it is revoked`);
+    exchange.say(`code replayed by ${clientId}${clientId === record.clientId ? '' : ` (issued to ${record.clientId})`}: refused, and every token issued from it is revoked`);
     throw invalidGrant('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
   }
+  if (record.clientId !== clientId) throw invalidGrant('The authorization code was issued to another client.');
   if (form.get('redirect_uri') !== record.redirectUri) {
     throw invalidGrant('redirect_uri must be exactly the one sent in the authorization request.');
   }
@@ -105,10 +137,16 @@ export function checkCode(state: ProviderState, record: CodeRecord | undefined, 
   if (s256Challenge(verifier) !== record.codeChallenge) throw invalidGrant('code_verifier does not match the code_challenge: whoever redeems the code did not start the flow.');
 }
 
+/** What a used code keeps until it expires: enough to know it was used and which grant to revoke. */
+function spentCode(record: CodeRecord): CodeRecord {
+  return { clientId: record.clientId, redirectUri: '', scopes: [], sub: record.sub, authTime: record.authTime, grantId: record.grantId, used: true };
+}
+
+/** RFC 6749 §6: without scope, the scope granted; an empty scope is malformed, not "no scope". */
 function narrowScopes(requested: string | undefined, granted: string[]): string[] {
   if (requested === undefined) return granted;
-  const scopes = requested.split(' ').filter(Boolean);
+  const scopes = scopeList(requested, 'to keep the scope granted');
   const extra = scopes.filter((scope) => !granted.includes(scope));
   if (extra.length) throw new HttpError(400, 'invalid_scope', `A refresh can narrow the scope, never widen it: ${extra.join(', ')} was not granted.`);
-  return scopes;
+  return granted.filter((scope) => scopes.includes(scope));
 }

@@ -1,11 +1,16 @@
 // Every rule Mock Google follows, each with a test, including the attacks it must stop.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compactVerify, createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { checkCode } from '../../src/provider/token.js';
+import { loadClients } from '../../src/provider/config-files.js';
+import { DEFAULT_CLIENTS } from '../../src/provider/directory.js';
 import { secretsEqual } from '../../src/provider/http.js';
 import { redirectUriMatches } from '../../src/provider/redirect-uri.js';
 import { authorizeAtOnce, authorizeUrl, basic, CALLBACK, pkcePair, postForm, startTestProvider } from '../helpers/provider.js';
@@ -497,5 +502,86 @@ describe('logout (RP-initiated)', () => {
     const evil = await fetch(`${auto.issuer}/logout?client_id=demo-app&post_logout_redirect_uri=${encodeURIComponent('http://evil.example/')}`, { redirect: 'manual' });
     expect(evil.status).toBe(400);
     expect(evil.headers.get('location')).toBeNull();
+  });
+});
+
+describe('OAuth rules of issue #10', () => {
+  test('client_credentials grants only the scopes registered for the client; without scope, all of them', async () => {
+    const ask = (scope?: string) => postForm(`${auto.issuer}/token`, { grant_type: 'client_credentials', ...(scope !== undefined ? { scope } : {}) }, { authorization: basic('demo-app', 'demo-secret') });
+    const refused = await ask('admin root');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: '"admin", "root" is not registered for demo-app; with client_credentials it may ask for orders:read orders:write.' });
+    expect((await ask('orders:read')).body.scope).toBe('orders:read');
+    expect((await ask()).body.scope).toBe('orders:read orders:write');
+    expect((await ask('')).body.error).toBe('invalid_scope');
+    expect((await ask('openid')).body.error_description).toBe('client_credentials acts for the app itself, with no user: openid cannot be granted.');
+  });
+
+  test('a code replayed by another client revokes the tokens of its first redemption', async () => {
+    const { code, verifier } = await freshCode();
+    const first = await redeem(code, verifier);
+    expect(first.status).toBe(200);
+    const replay = await postForm(`${auto.issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: 'demo-spa' });
+    expect(replay.status).toBe(400);
+    expect(replay.body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
+    expect((await userinfo(auto.issuer, first.body.access_token)).status).toBe(401);
+  });
+
+  test("introspection answers active: false for another client's tokens", async () => {
+    const clients = [DEFAULT_CLIENTS[0]!, { client_id: 'other-app', client_secret: 'other-secret', redirect_uris: ['http://127.0.0.1/callback'] }];
+    const withTwo = await startTestProvider({ autoApprove: true, clients });
+    try {
+      const pkce = pkcePair();
+      const { location } = await authorizeAtOnce(withTwo, { code_challenge: pkce.challenge, code_challenge_method: 'S256', scope: 'openid offline_access' });
+      const form = { grant_type: 'authorization_code', code: location!.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: pkce.verifier };
+      const tokens = (await postForm(`${withTwo.issuer}/token`, form, { authorization: basic('demo-app', 'demo-secret') })).body;
+      const introspect = async (token: string, client: string) => (await postForm(`${withTwo.issuer}/introspect`, { token }, { authorization: client })).body;
+      expect(await introspect(tokens.access_token, basic('other-app', 'other-secret'))).toEqual({ active: false });
+      expect(await introspect(tokens.refresh_token, basic('other-app', 'other-secret'))).toEqual({ active: false });
+      expect((await introspect(tokens.access_token, basic('demo-app', 'demo-secret'))).active).toBe(true);
+      expect((await introspect(tokens.refresh_token, basic('demo-app', 'demo-secret'))).active).toBe(true);
+    } finally {
+      await withTwo.close();
+    }
+  });
+
+  test('a refresh with an empty scope is refused with invalid_scope, not granted an empty scope', async () => {
+    const { code, verifier } = await freshCode({ scope: 'openid email offline_access' });
+    const first = (await redeem(code, verifier)).body;
+    const refresh = (form: Record<string, string>) => postForm(`${auto.issuer}/token`, { grant_type: 'refresh_token', refresh_token: first.refresh_token, ...form }, { authorization: basic('demo-app', 'demo-secret') });
+    const empty = await refresh({ scope: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toEqual({ error: 'invalid_scope', error_description: 'scope is present but empty; leave it out to keep the scope granted, or name the scopes you want.' });
+    const kept = await refresh({});
+    expect(kept.body.scope).toBe('openid email offline_access');
+  });
+});
+
+describe('the clients file: an optional "scopes" list for client_credentials', () => {
+  async function load(client: Record<string, unknown>) {
+    const directory = mkdtempSync(join(tmpdir(), 'clients-'));
+    const path = join(directory, 'clients.json');
+    writeFileSync(path, JSON.stringify({ clients: [{ client_id: 'api-job', client_secret: 's', redirect_uris: ['http://127.0.0.1/cb'], ...client }] }));
+    try {
+      return await loadClients(path);
+    } finally {
+      rmSync(directory, { recursive: true });
+    }
+  }
+
+  test('read when present, absent otherwise', async () => {
+    expect((await load({ scopes: ['orders:read', 'https://api.example/write'] }))[0]!.scopes).toEqual(['orders:read', 'https://api.example/write']);
+    expect((await load({}))[0]!.scopes).toBeUndefined();
+  });
+
+  test.each([
+    ['not a list', 'orders:read', '"scopes" must be a list of scope names, such as ["orders:read"].'],
+    ['a space inside', ['orders read'], '"scopes" holds "orders read"; a scope is a non-empty word of printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3).'],
+    ['not a string', [42], '"scopes" holds 42; a scope is a non-empty word'],
+    ['a user scope', ['openid'], '"scopes" holds "openid", a user\'s scope;'],
+    ['twice', ['a', 'a'], '"scopes" holds "a" twice.'],
+  ])('refused with a clear error: %s', async (_name, scopes, message) => {
+    await expect(load({ scopes })).rejects.toThrow(message);
+    await expect(load({ scopes })).rejects.toMatchObject({ code: 'ERR_CONFIG_FILE' });
   });
 });
