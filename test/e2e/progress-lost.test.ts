@@ -118,6 +118,20 @@ test.each([
   expect(listed.stderr).toMatch(/^! Your progress file could not be read .*, so it was moved aside to .* and you start afresh\.\n$/);
 });
 
+test('the menu says so when it moves a bad progress file aside', async () => {
+  const home = freshHome();
+  writeFileSync(join(home, 'progress.json'), '{"version": 1, "exercises": []}');
+  const session = new TerminalSession(`node ${BIN}`, { env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  try {
+    await session.waitFor('What would you like to do?');
+    expect(session.screen()).toMatch(/! Your progress file could not be read \(exercises is not an object\), so it was moved aside to .*progress\.json\.corrupt-/);
+    session.press('C-c');
+    expect(await session.exitCode()).toBe(130);
+  } finally {
+    session.close();
+  }
+}, 30_000);
+
 test('a FIFO, a folder or a link to a FIFO named progress.json is refused with exit 2, never a hang', () => {
   const home = freshHome();
   const file = join(home, 'progress.json');
