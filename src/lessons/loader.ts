@@ -1,9 +1,11 @@
 // Reads the lessons of one kind from lessons/<kind>/, choosing lesson.<lang>.json where a
 // translation exists and falling back to English (lesson.json).
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { MAX_JSON_DEPTH, jsonDepth } from '../jwt/untrusted-json.js';
+import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
 import { validateLesson, type Lesson } from './schema.js';
 
 export function loadLessons(folder: string, lang = 'en'): Lesson[] {
@@ -37,11 +39,34 @@ export function languageFrom(env: NodeJS.ProcessEnv): string {
   return /^[a-z]{2}/.exec(raw)?.[0] ?? 'en';
 }
 
-/** Reads one lesson or exercise file; a file that is not JSON is refused, naming it. */
+/** The largest lesson or exercise file read; the longest built-in one is a few KiB. */
+export const MAX_CONTENT_FILE_BYTES = 256 * 1024;
+
+/**
+ * Reads one lesson or exercise file. A teacher's pack is untrusted data, so a file that is not
+ * JSON, not a plain file, larger than 256 KiB, nested more than 64 levels deep, or holding a
+ * control character (which could rewrite a learner's terminal) is refused, naming it.
+ */
 export function readJsonFile(file: string, code: string): unknown {
+  const shown = terminalSafe(file);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new InputError(code, `${shown}: not a plain file.`);
+    if (stats.size > MAX_CONTENT_FILE_BYTES) throw new InputError(code, `${shown}: larger than ${MAX_CONTENT_FILE_BYTES / 1024} KiB; a lesson or exercise file is a few KiB.`);
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(code, `${file}: not valid JSON (${(error as Error).message}).`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(code, `${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(code, `${shown}: not valid JSON (${terminalSafe((error as Error).message)}).`);
+  }
+  if (jsonDepth(json) > MAX_JSON_DEPTH) throw new InputError(code, `${shown}: nests more than ${MAX_JSON_DEPTH} levels deep.`);
+  const unsafe = pathOfControlCharacter(json);
+  if (unsafe !== undefined) throw new InputError(code, `${shown}: ${unsafe}: holds a control character (such as an escape or a carriage return), which could rewrite the learner's terminal; write plain text.`);
+  return json;
 }

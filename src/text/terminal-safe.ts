@@ -27,3 +27,27 @@ export function hasControlCharacters(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * The path (`task[2]`, `check.expected`) of the first string in parsed JSON that holds a control
+ * character, keys included; undefined when there is none. Walks without recursion, so the depth
+ * of the value does not matter. Teaching text is shown on a learner's terminal as it is written,
+ * so a pack or lesson file with such a character is refused rather than shown escaped.
+ */
+export function pathOfControlCharacter(value: unknown): string | undefined {
+  const pending: Array<[unknown, string]> = [[value, '']];
+  while (pending.length > 0) {
+    const [current, path] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (hasControlCharacters(current)) return path || '(the value)';
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    const entries = Array.isArray(current) ? current.map((item, index): [string, unknown] => [`[${index}]`, item]) : Object.entries(current).map(([key, item]): [string, unknown] => [path ? `.${key}` : key, item]);
+    for (const [step, item] of entries.reverse()) {
+      if (!Array.isArray(current) && hasControlCharacters(step)) return `${path}${terminalSafe(step)}`;
+      pending.push([item, `${path}${step}`]);
+    }
+  }
+  return undefined;
+}

@@ -232,3 +232,31 @@ describe('the built-in exercises keep to the same rule', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('pack text cannot rewrite a learner terminal or exhaust the loader', () => {
+  test.each([
+    ['an escape sequence in the task', { task: ['Your token: {{token}}\u001b[8m hidden'] }, 'task[0]'],
+    ['a carriage return in a hint', { hints: ['fine\r✓ All exercises passed'] }, 'hints[0]'],
+    ['a bidi override in the title', { title: 'abc\u202e' }, 'title'],
+    ['a control character in a key', { check: { kind: 'answer', expected: '{{sub}}', 'x\u0007': 1 } }, 'check.x\\x07'],
+  ])('%s is refused at load with exit 2, naming the field', async (_name, overrides, field) => {
+    const pack = packWith(['jwt-vs-oauth decode {{token}}'], overrides);
+    const result = await runCli(['exercises', '--pack', pack, 'list'], { env: home() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${field}: holds a control character`);
+    expect(result.stderr).not.toMatch(/[\u001b\u0007\r\u202e]/);
+  });
+
+  test('a file nested 5 000 levels deep or larger than 256 KiB is refused with exit 2', async () => {
+    const deep = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
+    writeFileSync(join(deep, 'deep.json'), `${'['.repeat(5000)}${']'.repeat(5000)}`);
+    const deepResult = await runCli(['exercises', '--pack', deep, 'list'], { env: home() });
+    expect(deepResult.code).toBe(2);
+    expect(deepResult.stderr).toContain('nests more than 64 levels deep');
+
+    const large = packWith(['jwt-vs-oauth decode {{token}}'], { hints: ['x'.repeat(300 * 1024)] });
+    const largeResult = await runCli(['exercises', '--pack', large, 'list'], { env: home() });
+    expect(largeResult.code).toBe(2);
+    expect(largeResult.stderr).toContain('larger than 256 KiB');
+  });
+});
