@@ -59,6 +59,17 @@ describe('exercises through the CLI', () => {
     expect(JSON.parse(right.stdout)).toEqual({ id: 'read-audience', passed: true, input: [audience], checks: [{ label: 'answer', expected: audience, got: audience, ok: true }] });
   });
 
+  test('an answer with control characters is shown escaped, and kept exact in --json', async () => {
+    const env = { JWT_VS_OAUTH_HOME: home() };
+    const answer = '\u001b[8mx\r\u001b]0;title\u0007';
+    const shown = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', answer], { env });
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).not.toMatch(/[\u001b\r\u0007]/);
+    expect(shown.stdout).toContain('input: \\x1b[8mx\\r\\x1b]0;title\\x07');
+    const json = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', answer, '--json'], { env });
+    expect(JSON.parse(json.stdout).input).toEqual([answer]);
+  });
+
   test('a token that breaks several rules says which', async () => {
     const token = (await runCli(['mint', '--secret', 'practice-api-secret-0123456789ab', '--aud', 'other-api', '--exp', '2h'])).stdout.trim();
     const result = await runCli(['ex', 'check', 'make-practice-token', token, '--json'], { env: { JWT_VS_OAUTH_HOME: home() } });

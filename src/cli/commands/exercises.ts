@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { Progress } from '../../lessons/progress.js';
 
@@ -174,9 +175,10 @@ export function exercisesCommand(context: CommandContext): Command {
       if (flags.json) return printJson(output, { id, passed: result.passed, input: result.input, checks: result.lines });
       const c = output.colour;
       output.result(c.bold(`Checking ${exercise.id}: ${exercise.title}`));
-      output.result(`  input: ${result.input.map((answer) => shortenMiddle(answer, 30)).join('  ·  ')}`);
+      // What was sent, and what a check read from it (a claim, an error), may hold control characters.
+      output.result(`  input: ${result.input.map((answer) => terminalSafe(shortenMiddle(answer, 30))).join('  ·  ')}`);
       for (const line of result.lines) {
-        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${line.label}\n      expected: ${line.expected}\n      got:      ${line.got}`);
+        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(line.label)}\n      expected: ${terminalSafe(line.expected)}\n      got:      ${terminalSafe(line.got)}`);
       }
       output.result(result.passed
         ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
