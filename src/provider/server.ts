@@ -151,6 +151,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
       resolve();
     });
   });
+  // Once listening, a server error is a failed accept (EMFILE under a flood of connections): the
+  // server keeps listening, and an unheard 'error' event would end the process.
+  server.on('error', () => undefined);
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const config: ProviderConfig = {

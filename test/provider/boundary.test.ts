@@ -60,11 +60,12 @@ describe('a request target that is not a URL is a 400, and the provider serves o
   });
 
   test.each([
-    ['a request line Node cannot parse', 'GARBAGE\r\n\r\n', 400],
-    ['a header over 16 KiB', `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
-    ['a bad content-length', 'POST /token HTTP/1.1\r\nhost: x\r\ncontent-length: 12abc\r\n\r\n', 400],
-    ['chunked garbage', 'POST /token HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-type: application/x-www-form-urlencoded\r\n\r\nzz\r\nnope\r\n0\r\n\r\n', 400],
-  ])('%s: %i, and the provider serves on', async (_name, bytes, status) => {
+    ['a request line Node cannot parse', 400, 'GARBAGE\r\n\r\n'],
+    ['a header over 16 KiB', 431, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(17 * 1024)}\r\n\r\n`],
+    ['a bad content-length', 400, 'POST /token HTTP/1.1\r\nhost: x\r\ncontent-length: 12abc\r\n\r\n'],
+    ['chunked garbage', 400, 'POST /token HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-type: application/x-www-form-urlencoded\r\n\r\nzz\r\nnope\r\n0\r\n\r\n'],
+    ['CONNECT (a proxy tunnel)', 405, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\n\r\n'],
+  ])('%s: the fitting 4xx (%s), and the provider serves on', async (_name, status, bytes) => {
     expect(statusOf(await rawExchange(provider.port, bytes))).toBe(status);
     expect(await discoveryStatus()).toBe(200);
   });
