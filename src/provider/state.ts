@@ -34,22 +34,23 @@ export function oversizeMessage(oversize: { name: string; limit: number }): stri
 export type StoreName = 'interactions' | 'codes' | 'refreshTokens' | 'grants' | 'revokedAccessTokens';
 
 /**
- * What each store may hold. The byte figures are estimates counted high (two bytes per
- * character, a fixed overhead per entry; see store.ts); together 96 MiB, which with the
- * process itself (about 55 MB) and the garbage collector's room stays under a 256 MB RSS budget.
- * `npm run bench` fills every store with the largest inputs and reports the peak RSS.
+ * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
+ * character, 160 bytes of overhead an entry; see store.ts). Together 80 MiB of estimate; with the
+ * process itself (about 55 MB RSS) and the garbage collector's room, the provider stays under a
+ * 256 MB RSS budget. `npm run bench` (bench/memory.mjs) fills every store and reports the peak.
+ * Entry sizes below are the estimates with every parameter at its limit.
  */
 export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
-  // Sign-ins waiting at the pages (live 10 minutes): 10 000, or 3 500 with every parameter at its limit.
-  interactions: { maxEntries: 10_000, maxBytes: 24 * 1024 * 1024 },
-  // Codes (live 60 seconds, kept once used to catch a replay): about 6 000 with the largest nonce.
-  codes: { maxEntries: 100_000, maxBytes: 24 * 1024 * 1024 },
-  // Refresh tokens (live 24 hours; a full store evicts the oldest): fixed size, no input is kept.
-  refreshTokens: { maxEntries: 50_000, maxBytes: 24 * 1024 * 1024 },
-  // Every sign-in with live tokens, and whether it was revoked: a revocation never needs room.
-  grants: { maxEntries: 100_000, maxBytes: 16 * 1024 * 1024 },
-  // Access tokens revoked one by one, until they expire.
-  revokedAccessTokens: { maxEntries: 50_000, maxBytes: 8 * 1024 * 1024 },
+  // Sign-ins waiting at the pages (10 minutes): 10 000, or about 3 000 of 6.9 KB (state, nonce, login_hint at 1 KiB).
+  interactions: { maxEntries: 10_000, maxBytes: 20 * 1024 * 1024 },
+  // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 8 900 of 2.8 KB (nonce at 1 KiB).
+  codes: { maxEntries: 45_000, maxBytes: 24 * 1024 * 1024 },
+  // Refresh tokens (24 hours; a full store evicts the oldest): about 530 bytes each, no input is kept.
+  refreshTokens: { maxEntries: 30_000, maxBytes: 16 * 1024 * 1024 },
+  // Sign-ins with live tokens and whether each was revoked (24 hours after their last tokens): 256 bytes each.
+  grants: { maxEntries: 45_000, maxBytes: 12 * 1024 * 1024 },
+  // Access tokens revoked one by one, until they expire (at most 1 hour): 256 bytes each.
+  revokedAccessTokens: { maxEntries: 30_000, maxBytes: 8 * 1024 * 1024 },
 };
 
 export interface ProviderConfig {
@@ -189,7 +190,7 @@ export class ProviderState {
    * Tokens for a grant. A grant with a refresh token or one that can be revoked (from a code)
    * must be recorded first with `recordGrant`, which is where a full provider says no.
    */
-  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean }): Promise<IssuedTokens> {
+  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean; refreshTokenScopes?: string[] }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
     const accessToken = await signJwt(this.keys.accessToken, 'at+jwt', {
@@ -225,7 +226,7 @@ export class ProviderState {
       const refreshToken = randomToken();
       // A full store forgets its oldest refresh token: that app signs the user in again, and
       // nobody else is refused (refusing would lock every app out for up to a day).
-      this.refreshTokens.setEvictingOldest(refreshToken, { clientId: grant.client.client_id, sub: grant.sub, scopes: grant.scopes, authTime: grant.authTime, grantId: grant.grantId, used: false }, this.config.refreshTokenTtl);
+      this.refreshTokens.setEvictingOldest(refreshToken, { clientId: grant.client.client_id, sub: grant.sub, scopes: grant.refreshTokenScopes ?? grant.scopes, authTime: grant.authTime, grantId: grant.grantId, used: false }, this.config.refreshTokenTtl);
       tokens.refresh_token = refreshToken;
     }
     return tokens;

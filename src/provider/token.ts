@@ -77,9 +77,8 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     const wait = state.recordGrant(record.grantId);
     if (wait > 0) throw grantsFull(state, wait);
     record.used = true;
-    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId: record.grantId, withIdToken: scopes.includes('openid'), withRefreshToken: true });
     // The new refresh token keeps the scope of the grant, even when this access token was narrowed.
-    state.refreshTokens.get(tokens.refresh_token!)!.scopes = record.scopes;
+    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId: record.grantId, withIdToken: scopes.includes('openid'), withRefreshToken: true, refreshTokenScopes: record.scopes });
     exchange.say(`refresh token rotated for ${client.client_id}; new access token (scope ${tokens.scope})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }

@@ -1,0 +1,208 @@
+// Memory benchmark: fills every store of Mock Google to its real default cap over HTTP, with the
+// largest inputs the limits allow, and reports the provider's peak RSS against its budget.
+// The provider (the built dist/provider.js) runs in a child process, so the RSS is its own.
+//
+//   node bench/memory.mjs            prints a Markdown table
+//   import { measureMemory } from './memory.mjs'; const result = await measureMemory();
+//     → { budgetMb, peakRssMb, rssMb, heapUsedMb, baselineRssMb, withinBudget, seconds, stores: [...] }
+//
+// The phases, each until the store answers "full" (503) or holds its cap:
+//  1. grants and refresh tokens: complete code flows (auto-approve, scope offline_access), each
+//     a recorded grant and a refresh token (that store evicts its oldest past its cap);
+//  2. revoked access tokens: the access tokens of phase 1 revoked one by one;
+//  3. codes: the provider's clock moves 61 s on (the codes of phase 1 expire), then codes with a
+//     1 KiB nonce and state, never redeemed;
+//  4. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
+//     1 KiB each.
+// Each 1 KiB value has one character beyond Latin-1, so V8 keeps it at two bytes a character:
+// the costliest form a value within the limit can take.
+
+import { fork } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client } from './http-client.mjs';
+
+const here = fileURLToPath(import.meta.url);
+export const BUDGET_MB = 256;
+const REDIRECT_URI = 'http://127.0.0.1:65535/callback';
+const BASIC = `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`;
+const FORM = { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' };
+const PARALLEL = 32;
+const megabytes = (bytes) => Number((bytes / 1024 / 1024).toFixed(1));
+
+/** A value of exactly 1 024 UTF-8 bytes that V8 must store two bytes a character. */
+function largest(tag) {
+  const head = `${tag}-${randomBytes(6).toString('hex')}-`;
+  return head + 'x'.repeat(1024 - head.length - 3) + '日';
+}
+
+// ---- the child: one provider with the default limits, a clock the parent can move ----
+
+async function serveProvider() {
+  const { startProvider } = await import('../dist/provider.js');
+  let offsetMs = 0;
+  const provider = await startProvider({ port: 0, autoApprove: true, nowMs: () => Date.now() + offsetMs });
+  const baselineRss = process.memoryUsage().rss;
+  process.on('message', (message) => {
+    if (message.type === 'stop') process.exit(0);
+    if (message.type === 'advance') offsetMs += message.seconds * 1000;
+    if (message.type === 'autoApprove') provider.state.config.autoApprove = message.value;
+    if (message.type === 'peak') {
+      process.send({ type: 'peak', maxRss: process.resourceUsage().maxRSS * 1024 });
+    } else if (message.type === 'report') {
+      globalThis.gc?.();
+      const memory = process.memoryUsage();
+      // maxRSS is the kernel's high-water mark for this process, in KiB.
+      process.send({ type: 'report', baselineRss, rss: memory.rss, heapUsed: memory.heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, sizes: provider.state.sizes() });
+    } else {
+      process.send({ type: 'done' });
+    }
+  });
+  process.send({ type: 'ready', issuer: provider.issuer });
+}
+
+// ---- the parent: the driver ----
+
+function startChild() {
+  const child = fork(here, ['--provider-child'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const next = (type) => new Promise((resolve, reject) => {
+    const listener = (message) => {
+      if (message.type !== type) return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+    child.once('exit', (code) => reject(new Error(`the provider exited (${code})`)));
+  });
+  const ask = (message, reply = 'done') => {
+    const answer = next(reply);
+    child.send(message);
+    return answer;
+  };
+  return { child, ready: next('ready'), ask };
+}
+
+/** Runs `task` on PARALLEL keep-alive connections until each has seen "full" or `limit` tasks ran. */
+async function fillUntilFull(clients, task, limit) {
+  let started = 0;
+  let done = 0;
+  let full = false;
+  await Promise.all(clients.map(async (client) => {
+    while (!full && started < limit) {
+      const index = started++;
+      if ((await task(client, index)) === 'full') full = true;
+      else done++;
+    }
+  }));
+  return done;
+}
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+function authorizePath(issuer, parameters) {
+  const url = new URL(`${issuer}/authorize`);
+  for (const [name, value] of Object.entries({ response_type: 'code', client_id: 'demo-app', redirect_uri: REDIRECT_URI, code_challenge_method: 'S256', ...parameters })) url.searchParams.set(name, value);
+  return url.href;
+}
+
+function expectStatus(response, statuses, what) {
+  if (!statuses.includes(response.status)) throw new Error(`${what} answered ${response.status}: ${response.body.slice(0, 200)}`);
+}
+
+export async function measureMemory() {
+  const began = performance.now();
+  const provider = startChild();
+  const { issuer } = await provider.ready;
+  const clients = Array.from({ length: PARALLEL }, () => new Client());
+  const phases = [];
+  const phase = async (name, run) => {
+    const t0 = performance.now();
+    const requests = await run();
+    const { maxRss } = await provider.ask({ type: 'peak' }, 'peak');
+    phases.push({ name, requests, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), peakRssMb: megabytes(maxRss) });
+  };
+
+  // 1. Grants and refresh tokens.
+  const accessTokens = [];
+  await phase('grants and refresh tokens (code flows)', async () => {
+    const flows = await fillUntilFull(clients, async (client) => {
+      const { verifier, challenge } = pkce();
+      const authorize = await client.send('GET', authorizePath(issuer, { scope: 'profile email offline_access', code_challenge: challenge, state: 's' }));
+      if (authorize.status === 503) return 'full';
+      expectStatus(authorize, [302], 'authorize');
+      const code = new URL(authorize.headers.location).searchParams.get('code');
+      const token = await client.send('POST', `${issuer}/token`, { headers: FORM, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString() });
+      if (token.status === 503) return 'full';
+      expectStatus(token, [200], 'token');
+      accessTokens.push(JSON.parse(token.body).access_token);
+      return 'ok';
+    }, Number.POSITIVE_INFINITY);
+    return flows * 2;
+  });
+
+  // 2. Revoked access tokens.
+  await phase('revoked access tokens', () => fillUntilFull(clients, async (client, index) => {
+    const response = await client.send('POST', `${issuer}/revoke`, { headers: FORM, body: `token=${accessTokens[index]}` });
+    if (response.status === 503) return 'full';
+    expectStatus(response, [200], 'revoke');
+    return 'ok';
+  }, accessTokens.length));
+
+  // 3. Codes with a 1 KiB nonce.
+  await provider.ask({ type: 'advance', seconds: 61 });
+  await phase('codes (1 KiB nonce and state)', () => fillUntilFull(clients, async (client) => {
+    const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce') }));
+    if (response.status === 503) return 'full';
+    expectStatus(response, [302], 'authorize');
+    return 'ok';
+  }, Number.POSITIVE_INFINITY));
+
+  // 4. Sign-ins waiting at the page.
+  await provider.ask({ type: 'autoApprove', value: false });
+  await phase('sign-ins (state, nonce, login_hint at 1 KiB)', () => fillUntilFull(clients, async (client) => {
+    const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce'), login_hint: largest('hint') }));
+    if (response.status === 503) return 'full';
+    expectStatus(response, [200], 'authorize');
+    return 'ok';
+  }, Number.POSITIVE_INFINITY));
+
+  for (const client of clients) client.close();
+  const report = await provider.ask({ type: 'report' }, 'report');
+  provider.child.send({ type: 'stop' });
+  await new Promise((resolve) => provider.child.once('exit', resolve));
+  return {
+    budgetMb: BUDGET_MB,
+    baselineRssMb: megabytes(report.baselineRss),
+    peakRssMb: megabytes(report.maxRss),
+    rssMb: megabytes(report.rss),
+    heapUsedMb: megabytes(report.heapUsed),
+    withinBudget: report.maxRss <= BUDGET_MB * 1024 * 1024,
+    seconds: Number(((performance.now() - began) / 1000).toFixed(1)),
+    phases,
+    stores: Object.entries(report.sizes).map(([name, size]) => ({ name, entries: size.entries, maxEntries: size.maxEntries, estimatedMb: megabytes(size.bytes), maxMb: megabytes(size.maxBytes) })),
+  };
+}
+
+/** The result as Markdown, for bench/run.mjs and the README. */
+export function memoryTable(result) {
+  return [
+    `| Provider memory: every store at its default cap, largest inputs | entries / cap | estimate / cap |`,
+    '| --- | ---: | ---: |',
+    ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
+    `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
+  ].join('\n');
+}
+
+if (process.argv.includes('--provider-child')) {
+  await serveProvider();
+} else if (process.argv[1] === here) {
+  const result = await measureMemory();
+  for (const phase of result.phases) console.error(`${phase.name}: ${phase.requests} requests in ${phase.seconds} s; peak RSS so far ${phase.peakRssMb} MB`);
+  console.error(`RSS at the end: ${result.rssMb} MB`);
+  console.error(`whole benchmark: ${result.seconds} s`);
+  console.log(memoryTable(result));
+  if (!result.withinBudget) process.exitCode = 1;
+}
