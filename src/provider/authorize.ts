@@ -81,6 +81,8 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     if (parameters.get('prompt')?.split(' ').includes('none') && !state.config.autoApprove) {
       throw new RedirectableError('login_required', 'prompt=none, but nobody is signed in at Mock Google.');
     }
+    // 3. Memory has a ceiling: a full store answers 503 with the time until its oldest entry
+    //    expires, for codes (here when auto-approving, else at consent) and for waiting sign-ins.
     if (state.config.autoApprove) {
       const user = interaction.loginHint !== undefined ? state.findUser(interaction.loginHint) : state.config.users[0];
       if (!user) throw new RedirectableError('login_required', `--auto-approve: no user matches login_hint ${JSON.stringify(interaction.loginHint)}.`);
@@ -91,7 +93,6 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
       exchange.say(`code issued to ${client.client_id} for ${user.email} (auto-approved)`);
       return redirect(response, location);
     }
-    // 3. Memory has a ceiling: a full store refuses with the time until its oldest entry expires.
     const wait = state.interactions.secondsUntilRoom(state.interactions.entryBytes(interaction.id, interaction));
     if (wait > 0) return busyPage(exchange, 'sign-ins in progress', wait);
     state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
@@ -176,8 +177,12 @@ function issueCode(state: ProviderState, interaction: Interaction): string | num
   return authorizationRedirect(state, interaction.redirectUri, { code, state: interaction.state });
 }
 
-/** 503 for a store at its ceiling (RFC 6749 §4.1.2.1 temporarily_unavailable), with the real wait. */
+/**
+ * 503 for a store at its ceiling (RFC 6749 §4.1.2.1 temporarily_unavailable), as a page: the
+ * browser is the one waiting, and a redirect could not carry Retry-After.
+ */
 function busyPage(exchange: Exchange, what: string, seconds: number): void {
+  // Infinite only for an entry larger than a whole (misconfigured) store: waiting will not help.
   const retryAfter = Number.isFinite(seconds) ? seconds : exchange.state.config.interactionTtl;
   exchange.say(`too many ${what} held: 503, retry after ${retryAfter} s`);
   sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many ${what} as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`), pagePolicy(), { 'retry-after': String(retryAfter) });
