@@ -98,8 +98,8 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
     exchange.say(`sign-in page shown for ${client.client_id}`);
     // The cookie binds the sign-in to this browser; it is sent only to this interaction's paths.
-    return sendHtml(response, 200, loginPage({ action: `/interaction/${interaction.id}/login`, client, users: state.config.users, loginHint: interaction.loginHint }), pagePolicy(), {
-      'set-cookie': interactionCookie(interaction.id, state.config.interactionTtl),
+    return sendHtml(response, 200, loginPage({ action: interactionPath(state, interaction.id, 'login'), client, users: state.config.users, loginHint: interaction.loginHint }), pagePolicy(), {
+      'set-cookie': interactionCookie(state, interaction.id, state.config.interactionTtl),
     });
   } catch (error) {
     if (!(error instanceof RedirectableError)) throw error;
@@ -145,12 +145,17 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   return interaction;
 }
 
-function interactionCookie(id: string, ttl: number): string {
-  return `mg_interaction=${id}; Path=/interaction/${id}; Max-Age=${ttl}; HttpOnly; SameSite=Lax`;
+/** Where one sign-in's pages post: under the issuer's path, like every other endpoint. */
+function interactionPath(state: ProviderState, id: string, step?: 'login' | 'consent'): string {
+  return `${state.basePath}/interaction/${id}${step ? `/${step}` : ''}`;
 }
 
-function clearInteractionCookie(id: string): string {
-  return `mg_interaction=; Path=/interaction/${id}; Max-Age=0; HttpOnly; SameSite=Lax`;
+function interactionCookie(state: ProviderState, id: string, ttl: number): string {
+  return `mg_interaction=${id}; Path=${interactionPath(state, id)}; Max-Age=${ttl}; HttpOnly; SameSite=Lax`;
+}
+
+function clearInteractionCookie(state: ProviderState, id: string): string {
+  return `mg_interaction=; Path=${interactionPath(state, id)}; Max-Age=0; HttpOnly; SameSite=Lax`;
 }
 
 /**
@@ -220,12 +225,12 @@ export async function handleLogin(exchange: Exchange, id: string): Promise<void>
   const user: User | undefined = state.findUser(form.get('email') ?? '');
   if (!user || !secretsEqual(form.get('password') ?? '', user.password)) {
     exchange.say(`wrong email or password for ${client.client_id}'s sign-in`);
-    return sendHtml(response, 401, loginPage({ action: `/interaction/${id}/login`, client, users: state.config.users, loginHint: form.get('email'), error: 'Wrong email or password. The demo accounts are listed below.' }), pagePolicy());
+    return sendHtml(response, 401, loginPage({ action: interactionPath(state, id, 'login'), client, users: state.config.users, loginHint: form.get('email'), error: 'Wrong email or password. The demo accounts are listed below.' }), pagePolicy());
   }
   interaction.sub = user.sub;
   interaction.authTime = state.nowSeconds();
   exchange.say(`${user.email} signed in; consent page shown for ${client.client_id}`);
-  sendHtml(response, 200, consentPage({ action: `/interaction/${id}/consent`, client, user, scopes: interaction.scopes }), pagePolicy([originOf(interaction.redirectUri)]));
+  sendHtml(response, 200, consentPage({ action: interactionPath(state, id, 'consent'), client, user, scopes: interaction.scopes }), pagePolicy([originOf(interaction.redirectUri)]));
 }
 
 export async function handleConsent(exchange: Exchange, id: string): Promise<void> {
@@ -235,7 +240,7 @@ export async function handleConsent(exchange: Exchange, id: string): Promise<voi
   const form = await readForm(exchange.request);
   if (oversizeFormPage(exchange, form, ['decision'])) return;
   const user = state.userBySub(interaction.sub)!;
-  const cookie = { 'set-cookie': clearInteractionCookie(id) };
+  const cookie = { 'set-cookie': clearInteractionCookie(state, id) };
   if (form.get('decision') !== 'allow') {
     state.interactions.delete(id);
     exchange.say(`${user.email} denied ${interaction.clientId}: access_denied sent back`);

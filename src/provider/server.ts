@@ -37,6 +37,8 @@ export interface ProviderOptions {
   refreshTokenTtl?: number;
   /** Default 10 000. */
   maxPendingSignIns?: number;
+  /** Entry and byte ceilings per store, over the defaults in state.ts (tests shrink them). */
+  limits?: ProviderConfig['limits'];
   nowMs?: () => number;
   /** Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten them. */
   timeouts?: { headersMs?: number; requestMs?: number };
@@ -129,7 +131,6 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   const givenIssuer = options.issuer === undefined ? undefined : normalizeIssuer(options.issuer);
   const keys = await createProviderKeys(options.accessTokenAlgorithm);
   let state: ProviderState | undefined;
-  let basePath = '';
 
   const headersTimeout = options.timeouts?.headersMs ?? 10_000;
   const server: Server = createServer({
@@ -140,7 +141,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     // How often Node looks for slow clients; never slower than a quarter of the headers limit.
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)),
   }, (request, response) => {
-    void route(state!, basePath, request, response, options.onRequest);
+    void route(state!, request, response, options.onRequest);
   });
   server.on('clientError', answerUnparsableRequest);
   server.on('connect', refuseTunnel);
@@ -167,9 +168,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     refreshTokenTtl: options.refreshTokenTtl ?? 86_400,
     interactionTtl: 600,
     maxPendingSignIns: options.maxPendingSignIns ?? 10_000,
+    limits: options.limits,
   };
   state = new ProviderState(config, keys, nowMs);
-  basePath = new URL(config.issuer).pathname.replace(/\/$/, '');
   const sweeper = setInterval(() => state!.sweep(), 5_000);
   sweeper.unref();
 
@@ -193,7 +194,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
  * inside one error boundary: a bad request gets a 4xx, an internal error a 500 with a request
  * id, an answer that cannot be written closes the connection; nothing reaches the process.
  */
-async function route(state: ProviderState, basePath: string, request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): Promise<void> {
+async function route(state: ProviderState, request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): Promise<void> {
   const started = performance.now();
   const method = request.method ?? '';
   let path = request.url ?? '';
@@ -213,7 +214,7 @@ async function route(state: ProviderState, basePath: string, request: IncomingMe
   try {
     const url = parseRequestTarget(request.url ?? '', state.config.issuer);
     path = url.pathname;
-    routedPath = pathUnderIssuer(url.pathname, basePath);
+    routedPath = pathUnderIssuer(url.pathname, state.basePath);
     const exchange: Exchange = { request, response, url, state, say: (text) => (message = text) };
     const found = findRoute(routedPath);
     if (!found) throw new HttpError(404, 'not_found', `Nothing at ${url.pathname}. Start from ${state.config.issuer}/.well-known/openid-configuration.`);
@@ -253,16 +254,14 @@ function parseRequestTarget(target: string, issuer: string): URL {
 
 /**
  * The path an endpoint is matched on. With an issuer such as http://127.0.0.1:9400/base the
- * endpoints are under /base (as discovery advertises); the sign-in pages post to
- * /interaction/… from the root, and RFC 8414 §3.1 puts the metadata at
- * /.well-known/oauth-authorization-server/base, so those are found there too.
+ * endpoints are under /base (as discovery advertises), the sign-in pages too; RFC 8414 §3.1
+ * puts the metadata at /.well-known/oauth-authorization-server/base, so it is found there too.
  */
 function pathUnderIssuer(pathname: string, basePath: string): string {
   if (!basePath) return pathname;
   if (pathname === basePath) return '/';
   if (pathname.startsWith(`${basePath}/`)) return pathname.slice(basePath.length);
   if (pathname === `/.well-known/oauth-authorization-server${basePath}`) return '/.well-known/oauth-authorization-server';
-  if (pathname.startsWith('/interaction/')) return pathname;
   return '';
 }
 

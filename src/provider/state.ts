@@ -136,6 +136,8 @@ const VALUE_BYTES = {
 
 export class ProviderState {
   readonly clients: Map<string, Client>;
+  /** The issuer's path ("" or "/base"): every endpoint, the sign-in pages included, is served under it. */
+  readonly basePath: string;
   readonly interactions: ExpiringStore<Interaction>;
   readonly codes: ExpiringStore<CodeRecord>;
   readonly refreshTokens: ExpiringStore<RefreshRecord>;
@@ -148,6 +150,7 @@ export class ProviderState {
     readonly nowMs: () => number,
   ) {
     this.clients = new Map(config.clients.map((client) => [client.client_id, client]));
+    this.basePath = new URL(config.issuer).pathname.replace(/\/$/, '');
     const limitsOf = (name: StoreName): StoreLimits => ({
       ...DEFAULT_LIMITS[name],
       ...(name === 'interactions' ? { maxEntries: config.maxPendingSignIns } : {}),

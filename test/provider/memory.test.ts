@@ -189,8 +189,7 @@ describe('a full store answers 503 temporarily_unavailable with the real wait, o
   });
 
   test('sign-ins: the byte cap binds too, so large parameters fill it sooner', async () => {
-    const provider = await providerWith();
-    provider.state.interactions.limits = { maxEntries: 100, maxBytes: 12_000 };
+    const provider = await providerWith({ limits: { interactions: { maxEntries: 100, maxBytes: 12_000 } } });
     const large = { state: 's'.repeat(MAX_PARAMETER_BYTES), nonce: 'n'.repeat(MAX_PARAMETER_BYTES), login_hint: 'l'.repeat(MAX_PARAMETER_BYTES) };
     const statuses: number[] = [];
     for (let index = 0; index < 3; index++) statuses.push((await fetch(authorizeUrl(provider, { ...pkceParameters().parameters, ...large }))).status);
@@ -199,8 +198,7 @@ describe('a full store answers 503 temporarily_unavailable with the real wait, o
   });
 
   test('codes (auto-approve): 503 with Retry-After until the oldest code expires', async () => {
-    const provider = await providerWith({ autoApprove: true });
-    provider.state.codes.limits = { maxEntries: 2, maxBytes: 1_000_000 };
+    const provider = await providerWith({ autoApprove: true, limits: { codes: { maxEntries: 2 } } });
     await codeFrom(provider);
     clock += 15_000;
     await codeFrom(provider);
