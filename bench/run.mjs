@@ -57,6 +57,35 @@ if (!process.argv.includes('--startup-only')) {
     ...load.map((row) => `| ${row.name === 'jwt-vs-oauth' ? 'jwt-vs-oauth provider (`--auto-approve`)' : row.name} | ${row.flowsPerSecond} | ${row === ours ? '1×' : `${(ours.flowsPerSecond / row.flowsPerSecond).toFixed(2)}×`} | ${row.p50Ms} ms | ${row.p99Ms} ms | ${row.cpuMsPerFlow} ms | ${row.driverCpuMsPerFlow} ms | ${row.errors} | ${row.heapBeforeMb} → ${row.heapAfterMb} → ${row.heapSettledMb} MB |`),
   );
   for (const row of load) if (row.errors) console.error(`${row.name}: ${row.errors} flows failed; the first: ${row.firstError}`);
+
+  // Bounded memory: every store pushed to its default cap with the largest inputs (bench/memory.mjs).
+  console.error('Memory: filling every store of the provider to its cap…');
+  const { measureMemory, memoryTable } = await import('./memory.mjs');
+  const memory = await measureMemory();
+  lines.push('', memoryTable(memory));
+  if (!memory.withinBudget) process.exitCode = 1;
+
+  // Robustness: the fuzzer at a larger size than in npm test; no request may end the provider or answer 5xx.
+  const fuzzRequests = Number(process.env.BENCH_FUZZ_REQUESTS ?? 40_000);
+  const fuzzSeed = Number(process.env.BENCH_FUZZ_SEED ?? Date.now() % 100_000);
+  console.error(`Fuzzer: ${fuzzRequests} malformed requests (seed ${fuzzSeed})…`);
+  const [{ fuzzProvider }, { startProvider }] = await Promise.all([import('./fuzz.mjs'), import('../dist/provider.js')]);
+  const fuzzed = await startProvider({ port: 0, autoApprove: true });
+  const fuzzStarted = performance.now();
+  const fuzz = await fuzzProvider({ port: fuzzed.port, requests: fuzzRequests, seed: fuzzSeed });
+  const fuzzSeconds = ((performance.now() - fuzzStarted) / 1000).toFixed(1);
+  await fuzzed.close();
+  const statuses = Object.entries(fuzz.counts).sort(([, a], [, b]) => b - a).map(([status, count]) => `${status} ×${count}`).join(', ');
+  lines.push(
+    '',
+    '| Fuzzer: malformed request lines, targets, headers, bodies and tokens over raw sockets | requests | seed | time | provider alive after every batch | 5xx answers | answers by status |',
+    '| --- | ---: | ---: | ---: | --- | ---: | --- |',
+    `| jwt-vs-oauth provider | ${fuzz.requests} | ${fuzzSeed} | ${fuzzSeconds} s | ✓ (${fuzz.batches} batches) | ${fuzz.serverErrors.length} | ${statuses} |`,
+  );
+  if (fuzz.serverErrors.length) {
+    console.error('5xx answers from the fuzzer, the first:', fuzz.serverErrors[0]);
+    process.exitCode = 1;
+  }
 }
 const table = lines.join('\n');
 console.log(table);
