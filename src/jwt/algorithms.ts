@@ -9,7 +9,8 @@ export interface AlgorithmInfo {
   description: string;
 }
 
-const HASH_NAMES: Record<string, number> = { '256': 256, '384': 384, '512': 512 };
+// The registered names only (RFC 7518 §3.1): "HS999" or "ES" is not an algorithm, so it is not described as one.
+const REGISTERED_HASH_BITS = new Map<string, number>(['HS', 'RS', 'PS', 'ES'].flatMap((prefix) => [256, 384, 512].map((bits): [string, number] => [`${prefix}${bits}`, bits])));
 
 export const SUPPORTED_ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
@@ -37,8 +38,8 @@ export function describeAlgorithm(alg: unknown): AlgorithmInfo {
       description: 'no signature at all: anyone could have written this token, so a verifier must reject it (RFC 8725 §3.2)',
     };
   }
-  const bits = HASH_NAMES[alg.slice(2)] ?? 0;
-  switch (alg.slice(0, 2)) {
+  const bits = REGISTERED_HASH_BITS.get(alg) ?? 0;
+  switch (bits === 0 ? '' : alg.slice(0, 2)) {
     case 'HS':
       return {
         family: 'secret',
