@@ -60,7 +60,7 @@ describe('decode: warnings, each with a stable code', () => {
   });
 
   test.each(['HS999', 'HSfoo', 'HS256x', 'RS1', 'ES', 'HS__proto__', 'ES256K'])('%s is an unknown algorithm, never described as a real one', (alg) => {
-    const decoded = decodeToken(rawToken({ alg }, { aud: "a", exp: NOW + 60 }), NOW);
+    const decoded = decodeToken(rawToken({ alg }, { aud: 'a', exp: NOW + 60 }), NOW);
     expect(decoded.algorithm.family).toBe('none');
     expect(decoded.algorithm.description).toBe(`"${alg}" is not a JWS algorithm this tool knows`);
     expect(decoded.warnings.map((warning) => warning.code)).toContain('unknown-alg');
