@@ -90,17 +90,28 @@ export async function loadUsers(path: string): Promise<User[]> {
   });
 }
 
+const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'scopes'];
+
 export async function loadClients(path: string): Promise<Client[]> {
   const entries = listIn(await readJson(path, '--clients'), 'clients', path, '--clients');
   const seen = new Set<string>();
   return entries.map((entry, index) => {
     const where = `--clients ${path}: clients[${index}]`;
+    // A misspelt field ("scope" for "scopes") would otherwise be dropped and the client quietly differ from the file.
+    for (const field of Object.keys(entry)) {
+      if (CLIENT_FIELDS.includes(field)) continue;
+      const near = CLIENT_FIELDS.find((known) => known.startsWith(field) || field.startsWith(known));
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "${field}" is not a client field${near ? `; did you mean "${near}"?` : '.'} A client has ${CLIENT_FIELDS.join(', ')}.`);
+    }
     const client: Client = { client_id: requireString(entry, 'client_id', where), redirect_uris: requireUrlList(entry, 'redirect_uris', where, true)! };
     if (entry.client_secret !== undefined) client.client_secret = requireString(entry, 'client_secret', where);
     if (entry.client_name !== undefined) client.client_name = requireString(entry, 'client_name', where);
     const logout = requireUrlList(entry, 'post_logout_redirect_uris', where, false);
     if (logout) client.post_logout_redirect_uris = logout;
     const scopes = requireScopeList(entry, where);
+    if (scopes && client.client_secret === undefined) {
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" are for client_credentials, which only a confidential client (one with a client_secret) may use.`);
+    }
     if (scopes) client.scopes = scopes;
     if (seen.has(client.client_id)) throw new InputError('ERR_CONFIG_FILE', `${where}: "client_id" ${JSON.stringify(client.client_id)} is used twice.`);
     seen.add(client.client_id);

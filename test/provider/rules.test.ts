@@ -584,4 +584,13 @@ describe('the clients file: an optional "scopes" list for client_credentials', (
     await expect(load({ scopes })).rejects.toThrow(message);
     await expect(load({ scopes })).rejects.toMatchObject({ code: 'ERR_CONFIG_FILE' });
   });
+
+  test('a misspelt field is refused, with the field it looks like', async () => {
+    await expect(load({ scope: ['orders:read'] })).rejects.toThrow('clients[0]: "scope" is not a client field; did you mean "scopes"?');
+    await expect(load({ colour: 'blue' })).rejects.toThrow('"colour" is not a client field. A client has client_id, client_secret');
+  });
+
+  test('a public client cannot have scopes: client_credentials needs a secret', async () => {
+    await expect(load({ client_secret: undefined, scopes: ['orders:read'] })).rejects.toThrow('"scopes" are for client_credentials, which only a confidential client (one with a client_secret) may use.');
+  });
 });
