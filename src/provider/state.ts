@@ -193,7 +193,7 @@ export class ProviderState {
    * Tokens for a grant. A grant with a refresh token or one that can be revoked (from a code)
    * must be recorded first with `recordGrant`, which is where a full provider says no.
    */
-  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean; refreshTokenScopes?: string[] }): Promise<IssuedTokens> {
+  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime?: number; grantId?: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean; refreshTokenScopes?: string[] }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
     const accessToken = await signJwt(this.keys.accessToken, 'at+jwt', {
@@ -205,8 +205,9 @@ export class ProviderState {
       jti: randomUUID(),
       client_id: grant.client.client_id,
       scope,
-      auth_time: grant.authTime,
-      sid: grant.grantId,
+      // A user's sign-in only: a client_credentials token has no user, so no auth_time and no sid (RFC 9068 §2.2).
+      ...(grant.authTime !== undefined ? { auth_time: grant.authTime } : {}),
+      ...(grant.grantId !== undefined ? { sid: grant.grantId } : {}),
     });
     const tokens: IssuedTokens = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
     if (grant.withIdToken) {
@@ -226,6 +227,7 @@ export class ProviderState {
       });
     }
     if (grant.withRefreshToken) {
+      if (grant.authTime === undefined || grant.grantId === undefined) throw new TypeError('A refresh token belongs to a user\'s sign-in: authTime and grantId are needed.');
       const refreshToken = randomToken();
       // A full store forgets its oldest refresh token: that app signs the user in again, and
       // nobody else is refused (refusing would lock every app out for up to a day).

@@ -1,7 +1,6 @@
 // The token endpoint (RFC 6749 §3.2, §4.1.3, §6, §4.4): codes, refresh tokens and client
 // credentials, each with the checks current practice requires.
 
-import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
 import { authenticateClient, HttpError, readForm, sendJson } from './http.js';
 import { isConfidential, SUPPORTED_SCOPES } from './directory.js';
@@ -96,7 +95,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} is not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
-    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, authTime: state.nowSeconds(), grantId: randomUUID(), withIdToken: false, withRefreshToken: false });
+    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false, withRefreshToken: false });
     exchange.say(`access token issued to ${client.client_id} for itself (client_credentials)`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }

@@ -517,6 +517,17 @@ describe('OAuth rules of issue #10', () => {
     expect((await ask('openid')).body.error_description).toBe('client_credentials acts for the app itself, with no user: openid cannot be granted.');
   });
 
+  test('a client_credentials token names the app and carries no user sign-in (no auth_time, no sid)', async () => {
+    const tokens = (await postForm(`${auto.issuer}/token`, { grant_type: 'client_credentials' }, { authorization: basic('demo-app', 'demo-secret') })).body;
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ sub: 'demo-app', client_id: 'demo-app', scope: 'orders:read orders:write' });
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
+    const revoked = await postForm(`${auto.issuer}/revoke`, { token: tokens.access_token }, { authorization: basic('demo-app', 'demo-secret') });
+    expect(revoked.status).toBe(200);
+    const introspected = await postForm(`${auto.issuer}/introspect`, { token: tokens.access_token }, { authorization: basic('demo-app', 'demo-secret') });
+    expect(introspected.body).toEqual({ active: false });
+  });
+
   test('a code replayed by another client revokes the tokens of its first redemption', async () => {
     const { code, verifier } = await freshCode();
     const first = await redeem(code, verifier);
