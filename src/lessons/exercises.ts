@@ -13,9 +13,12 @@ function readFolder(folder: string, label: string): Exercise[] {
   let names: string[];
   try {
     names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
-  } catch {
-    throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: no such folder.`);
+  } catch (error) {
+    const problem = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'not a folder' : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: ${problem}.`, label === '--pack' ? 'A pack is a folder of exercise files (*.json), like lessons/example-pack/.' : undefined);
   }
+  // A pack with nothing in it is a mistake (a wrong folder, files in a subfolder), not a pack that passes.
+  if (names.length === 0) throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: no exercise files (*.json) in this folder.`, 'A pack is a folder of exercise files (*.json), like lessons/example-pack/.');
   return names.map((name) => {
     const file = join(folder, name);
     return validateExercise(readJsonFile(file, 'ERR_EXERCISE_FILE'), file);

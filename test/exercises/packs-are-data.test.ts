@@ -260,3 +260,22 @@ describe('pack text cannot rewrite a learner terminal or exhaust the loader', ()
     expect(largeResult.stderr).toContain('larger than 256 KiB');
   });
 });
+
+describe('a pack folder that holds no pack', () => {
+  test.each([
+    ['an empty folder', () => mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-')), 'no exercise files (*.json) in this folder.'],
+    ['a file', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-')), 'pack.json');
+      writeFileSync(file, '{}');
+      return file;
+    }, 'not a folder.'],
+    ['a missing folder', () => join(tmpdir(), 'jwt-vs-oauth-no-such-pack'), 'no such folder.'],
+  ])('%s: selftest and list exit 2 instead of "All 0 check out"', async (_name, makePack, problem) => {
+    const pack = makePack();
+    for (const command of ['selftest', 'list']) {
+      const result = await runCli(['exercises', '--pack', pack, command], { env: home() });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`error: --pack ${pack}: ${problem}\nA pack is a folder of exercise files (*.json), like lessons/example-pack/.\n`);
+    }
+  });
+});
