@@ -16,8 +16,19 @@ export function parseDuration(text: string, flag = 'duration'): number {
     );
   }
   const unit = (match[2] || 's').toLowerCase();
-  return Number(match[1]) * UNIT_SECONDS[unit]!;
+  const seconds = Number(match[1]) * UNIT_SECONDS[unit]!;
+  // Past this a time stops being a date a JWT library can show or compare ("exp 8.64e+26").
+  if (seconds > MAX_DURATION_SECONDS) {
+    throw new InputError('ERR_BAD_DURATION', `${flag}: "${text}" is longer than 100 years.`, 'Use a lifetime a real token would have: 15m, 1h, 7d.');
+  }
+  return seconds;
 }
+
+/** The longest duration accepted: 100 years. */
+export const MAX_DURATION_SECONDS = 100 * 365 * 86400;
+
+/** The latest instant accepted: the end of year 9999, the last a date-time can name. */
+const MAX_INSTANT_SECONDS = 253_402_300_799;
 
 /** Parses "250ms", "5s", "1m" or a bare number of seconds into whole milliseconds (for timeouts; the caller checks the range). */
 export function parseMilliseconds(text: string, flag = 'duration'): number {
@@ -32,9 +43,9 @@ export function parseMilliseconds(text: string, flag = 'duration'): number {
 /** Parses an ISO 8601 date-time or unix seconds into unix seconds. */
 export function parseInstant(text: string, flag = '--at'): number {
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const millis = Date.parse(trimmed);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(millis)) {
+  const millis = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed);
+  if (millis / 1000 > MAX_INSTANT_SECONDS) throw new InputError('ERR_BAD_INSTANT', `${flag}: "${text}" is after the year 9999.`, 'Examples: 2030-01-01T00:00:00Z, 1893456000.');
+  if (!/^\d+$|^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(millis)) {
     throw new InputError(
       'ERR_BAD_INSTANT',
       `${flag}: "${text}" is neither an ISO 8601 date-time nor unix seconds.`,

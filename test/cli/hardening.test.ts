@@ -277,3 +277,26 @@ test('a raw token of the hostile header alone is still decoded', async () => {
   expect(result.stdout).not.toMatch(RAW_CONTROL);
   expect(result.stdout).toContain('\\x1b[31mHS256');
 });
+
+describe('durations and instants have a sensible range', () => {
+  const SECRET = 'a'.repeat(64);
+  test.each([
+    [['mint', '--secret', SECRET, '--exp', '9999999999999999999999d'], 'error: --exp: "9999999999999999999999d" is longer than 100 years.'],
+    [['mint', '--secret', SECRET, '--nbf', '36501d'], 'error: --nbf: "36501d" is longer than 100 years.'],
+    [['verify', 'x.y.z', '--secret', SECRET, '--at', '99999999999999999999'], 'error: --at: "99999999999999999999" is after the year 9999.'],
+    [['provider', '--port', '0', '--access-token-ttl', '0'], 'error: --access-token-ttl: 0 s is outside 10s to 24h.'],
+    [['provider', '--port', '0', '--access-token-ttl', '2d'], 'error: --access-token-ttl: 172800 s is outside 10s to 24h.'],
+  ])('%j exits 2 with one clear line and a hint', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(2);
+  });
+
+  test('100 years is still accepted, and shown as a date', async () => {
+    const token = (await runCli(['mint', '--secret', SECRET, '--exp', '36500d'])).stdout.trim();
+    const decoded = await runCli(['decode', token]);
+    expect(decoded.code).toBe(0);
+    expect(decoded.stdout).not.toContain('not a valid date');
+  });
+});

@@ -91,7 +91,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       users,
       clients,
       autoApprove: flags.autoApprove,
-      accessTokenTtl: parseDuration(flags.accessTokenTtl, '--access-token-ttl'),
+      accessTokenTtl: accessTokenTtlFrom(parseDuration(flags.accessTokenTtl, '--access-token-ttl')),
       accessTokenAlgorithm,
       onRequest: logLine,
     });
@@ -156,4 +156,12 @@ function keyList(provider: RunningProvider): Array<{ signs: string; alg: string;
     { signs: 'ID tokens', alg: idToken.alg, kid: idToken.kid },
     { signs: 'access tokens', alg: accessToken.alg, kid: accessToken.kid },
   ];
+}
+
+/** An access token lives at least 10 s (one that is dead when issued teaches nothing) and at most a day. */
+function accessTokenTtlFrom(seconds: number): number {
+  if (seconds < 10 || seconds > 86_400) {
+    throw new InputError('ERR_BAD_DURATION', `--access-token-ttl: ${seconds} s is outside 10s to 24h.`, 'Access tokens are short-lived: 5m to 1h is usual.');
+  }
+  return seconds;
 }
