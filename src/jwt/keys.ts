@@ -97,6 +97,9 @@ function keyFromPem(pem: string, source: string): LoadedKey {
 export function keysFromJson(json: unknown, source: string): LoadedKey[] {
   if (isPlainObject(json) && Array.isArray(json.keys)) {
     const keys = json.keys.filter((jwk): jwk is Record<string, unknown> => isPlainObject(jwk) && jwk.use !== 'enc');
+    if (keys.length === 0) {
+      throw new KeyError('ERR_KEY_PARSE', `${source} is a JWK Set with no signing key in it (${json.keys.length === 0 ? '"keys" is empty' : 'only encryption keys or entries that are not JWKs'}).`, 'Check that it is the right JWK Set; a provider publishes its signing keys at its jwks_uri.');
+    }
     return keys.map((jwk, index) => keyFromJwk(jwk, `${source} (key ${index + 1})`));
   }
   if (isPlainObject(json) && typeof json.kty === 'string') return [keyFromJwk(json, source)];

@@ -50,6 +50,8 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     const path = request.url ?? '/';
     if (path === '/jwks') return void response.end(JWKS);
+    if (path === '/empty-jwks') return void response.end('{"keys":[]}');
+    if (path === '/enc-only-jwks') return void response.end(JSON.stringify({ keys: [{ ...RFC7515_ES256_PUBLIC_JWK, use: 'enc' }] }));
     if (path === '/endless') return endlessBody(request, response);
     if (path === '/trickle') return tricklingBody(response);
     if (path === '/silent') return; // never answers: no status line, no headers
@@ -84,6 +86,17 @@ async function verifyWith(args: string[]) {
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   return result;
 }
+
+describe('a JWK Set without a signing key', () => {
+  test.each([
+    ['/empty-jwks', '"keys" is empty'],
+    ['/enc-only-jwks', 'only encryption keys or entries that are not JWKs'],
+  ])('%s says the set has no signing key, not that no key was given', async (path, why) => {
+    const result = await verifyWith(['--jwks', `${base}${path}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: JWKS at ${base}${path} is a JWK Set with no signing key in it (${why}).\nCheck that it is the right JWK Set; a provider publishes its signing keys at its jwks_uri.\n`);
+  });
+});
 
 describe('the body is streamed and capped at 1 MB', () => {
   test('an endless chunked body is refused at the cap, and the connection is dropped', async () => {
