@@ -29,9 +29,10 @@ export function checkedUrl(text: string, flag: string): URL {
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  if (url.protocol !== 'http:') throw new InputError('ERR_INSECURE_URL', `${flag}: ${terminalSafe(url.protocol)} URLs are not fetched; give an https URL.`, 'For a key in a file, use --key <file>.');
   throw new InputError(
     'ERR_INSECURE_URL',
-    `${flag}: ${url.protocol === 'http:' ? 'plain http is allowed only for loopback hosts (127.0.0.1, localhost, ::1)' : `unsupported scheme ${url.protocol}`}.`,
+    `${flag}: plain http is allowed only for loopback hosts (127.0.0.1, localhost, ::1).`,
     'Keys fetched over plain http could be swapped by anyone on the network; use https.',
   );
 }
@@ -60,6 +61,14 @@ class Deadline {
   }
 }
 
+// What to do next for the failures people meet; "bad port" is fetch refusing a port browsers block (such as 6000).
+const FETCH_FAILED_HINTS = new Map([
+  ['ECONNREFUSED', 'Nothing is listening there: is the server running, on that port?'],
+  ['ENOTFOUND', 'That host name does not resolve: check the spelling.'],
+  ['bad port', 'fetch refuses this port, as browsers do (it is used by another protocol); run the server on another port.'],
+  ['ECONNRESET', 'The server closed the connection: is it an HTTP server?'],
+]);
+
 const TIMEOUT_HINT = 'Is the server running? Try again, give more time with --timeout, or give the key with --key.';
 
 /** GETs `url` and parses its JSON body, within what is left of `deadline`, reading at most MAX_RESPONSE_BYTES. */
@@ -80,13 +89,13 @@ async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<un
       const location = response.headers.get('location');
       throw new FetchError('ERR_FETCH_REDIRECT', `${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${terminalSafe(location)}` : ''}); redirects are not followed.`, 'Give the final URL itself: keys are fetched only from the exact URL named.');
     }
-    if (!response.ok) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${response.status}.`);
+    if (!response.ok) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${response.status}.`, response.status === 404 ? 'Check the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).' : undefined);
     phase = 'body';
     const text = await readCappedBody(response, where);
     try {
       return JSON.parse(text);
     } catch {
-      throw new FetchError('ERR_FETCH_NOT_JSON', `${where} is not JSON.`);
+      throw new FetchError('ERR_FETCH_NOT_JSON', `${where} is not JSON.`, 'Is it the right URL? A JWK Set and a discovery document are JSON objects.');
     }
   } catch (error) {
     if (timedOut || remaining === 0) {
@@ -95,7 +104,8 @@ async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<un
     }
     if (error instanceof JwtVsOauthError) throw error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new FetchError('ERR_FETCH_FAILED', `Could not fetch the ${what} from ${terminalSafe(url.href)}: ${terminalSafe(cause?.code ?? cause?.message ?? (error as Error).message)}.`);
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new FetchError('ERR_FETCH_FAILED', `Could not fetch the ${what} from ${terminalSafe(url.href)}: ${terminalSafe(reason)}.`, FETCH_FAILED_HINTS.get(reason));
   } finally {
     clearTimeout(timer);
     // Drops the connection of a body left unread (an error, a redirect, a body over the cap).
@@ -145,6 +155,10 @@ export interface DiscoveredIssuer {
 export async function discoverIssuer(issuerText: string, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS): Promise<DiscoveredIssuer> {
   const deadline = new Deadline(timeoutMs);
   const issuerUrl = checkedUrl(issuerText, '--discover');
+  if (/\/\.well-known\/(openid-configuration|oauth-authorization-server)\/?$/.test(issuerUrl.pathname)) {
+    const issuerOnly = terminalSafe(issuerText.replace(/\/\.well-known\/.*$/, ''));
+    throw new InputError('ERR_BAD_URL', '--discover takes the issuer URL, not its discovery document.', `Try: --discover ${issuerOnly}`);
+  }
   const issuer = issuerText.replace(/\/$/, '');
   const discoveryUrl = new URL(`${issuerUrl.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`, issuerUrl);
   const metadata = await fetchJson(discoveryUrl, 'discovery document', deadline);

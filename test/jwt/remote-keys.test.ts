@@ -51,6 +51,7 @@ beforeAll(async () => {
     const path = request.url ?? '/';
     if (path === '/jwks') return void response.end(JWKS);
     if (path === '/empty-jwks') return void response.end('{"keys":[]}');
+    if (path === '/html') return void response.end('<html>not keys</html>');
     if (path === '/enc-only-jwks') return void response.end(JSON.stringify({ keys: [{ ...RFC7515_ES256_PUBLIC_JWK, use: 'enc' }] }));
     if (path === '/endless') return endlessBody(request, response);
     if (path === '/trickle') return tricklingBody(response);
@@ -86,6 +87,34 @@ async function verifyWith(args: string[]) {
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   return result;
 }
+
+describe('a failed fetch says what to do next', () => {
+  test('nothing listening: ECONNREFUSED, and is the server running?', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await verifyWith(['--jwks', `http://127.0.0.1:${port}/jwks`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: Could not fetch the JWKS from http://127.0.0.1:${port}/jwks: ECONNREFUSED.\nNothing is listening there: is the server running, on that port?\n`);
+  });
+
+  test.each([
+    [['--jwks', 'file:///etc/passwd'], 'error: --jwks: file: URLs are not fetched; give an https URL.\nFor a key in a file, use --key <file>.\n'],
+    [['--discover', 'http://127.0.0.1:9400/.well-known/openid-configuration'], 'error: --discover takes the issuer URL, not its discovery document.\nTry: --discover http://127.0.0.1:9400\n'],
+  ])('%j', async (args, stderr) => {
+    const result = await verifyWith(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(stderr);
+  });
+
+  test('404 and a body that is not JSON each get a next step', async () => {
+    const missing = await verifyWith(['--jwks', `${base}/nothing-here`]);
+    expect(missing.stderr).toBe(`error: The JWKS at ${base}/nothing-here answered HTTP 404.\nCheck the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).\n`);
+    const html = await verifyWith(['--jwks', `${base}/html`]);
+    expect(html.stderr).toBe(`error: The JWKS at ${base}/html is not JSON.\nIs it the right URL? A JWK Set and a discovery document are JSON objects.\n`);
+  });
+});
 
 describe('a JWK Set without a signing key', () => {
   test.each([
