@@ -91,6 +91,9 @@ function validateTemplates(exercise: Exercise, file: string): void {
   const answers = Array.from({ length: 9 }, (_unused, index) => `answer.${index + 1}`);
   const check = exercise.check as Record<string, unknown>;
   const fields: Array<[string, unknown, readonly string[]]> = [
+    // The title and the choices are shown as written (lists, menus): no {{names}} there.
+    ['"title"', exercise.title, []],
+    ...(exercise.choices ?? []).map((text, index): [string, unknown, readonly string[]] => [`"choices[${index}]"`, text, []]),
     ...exercise.task.map((text, index): [string, unknown, readonly string[]] => [`"task[${index}]"`, text, material]),
     ...exercise.hints.map((text, index): [string, unknown, readonly string[]] => [`"hints[${index}]"`, text, material]),
     ...exercise.solution.explain.map((text, index): [string, unknown, readonly string[]] => [`"solution.explain[${index}]"`, text, material]),
@@ -102,7 +105,8 @@ function validateTemplates(exercise: Exercise, file: string): void {
     if (typeof text !== 'string') continue;
     for (const [template, name] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
       if (known.includes(name!)) continue;
-      const offer = known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+      const shownAsWritten = field === '"title"' || field.startsWith('"choices[');
+      const offer = shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
       fail(file, field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
     }
   }

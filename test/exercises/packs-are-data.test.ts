@@ -178,6 +178,7 @@ describe('templates fill only known names', () => {
     ['a command reading its own output', { solution: { explain: ['e'], commands: ['jwt-vs-oauth decode {{output.1}}'], answers: ['{{sub}}'] } }, '"solution.commands[0]": "{{output.1}}" is not a name'],
     ['an output no command makes', { solution: { explain: ['e'], answers: ['{{output.1}}'] } }, '"solution.answers[0]": "{{output.1}}" is not a name'],
     ['no material at all', { material: undefined, task: ['{{token}}'] }, '"task[0]": "{{token}}" is not a name this exercise fills; it has no material'],
+    ['a name in the title', { title: 'Token {{sub}}' }, '"title": "{{sub}}" is not a name this exercise fills; the title and the choices are shown as written, without {{names}}'],
   ])('%s is refused at load', async (_name, overrides, message) => {
     const result = await runCli(['ex', '--pack', packWith([], { solution: { explain: ['e'], answers: ['{{sub}}'] }, ...overrides }), 'list'], { env: home() });
     expect(result.code).toBe(2);
