@@ -3,7 +3,7 @@
 // must not exist yet, atomically, so nothing is ever overwritten.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
@@ -56,8 +56,10 @@ export async function removeCreatedFile(path: string): Promise<void> {
 function fileError(path: string, flag: string, error: NodeJS.ErrnoException): InputError {
   const shown = terminalSafe(path);
   if (error.code === 'EEXIST') {
-    return new InputError('ERR_FILE_EXISTS', `${shown} already exists (a file or a symbolic link); ${flag} never overwrites anything.`, 'Choose another name, or delete the old file first.');
+    const what = lstatSync(path, { throwIfNoEntry: false });
+    const kind = what?.isDirectory() ? 'is a folder' : what?.isSymbolicLink() ? 'is a symbolic link' : 'already exists';
+    return new InputError('ERR_FILE_EXISTS', `${shown} ${kind}; ${flag} never overwrites anything.`, what?.isDirectory() ? `Give a file name, for example ${terminalSafe(path.replace(/\/+$/, ''))}/key.json.` : 'Choose another name, or delete the old file first.');
   }
-  const reason = error.code === 'ENOENT' ? 'its folder does not exist' : error.code === 'EISDIR' ? 'it is a folder' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  const reason = error.code === 'ENOENT' ? 'its folder does not exist (create it first)' : error.code === 'EISDIR' ? 'it is a folder' : error.code === 'EACCES' ? 'permission denied' : error.message;
   return new InputError('ERR_WRITE_FILE', `Cannot create ${shown} (${flag}): ${terminalSafe(reason)}.`);
 }

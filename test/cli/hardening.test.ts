@@ -219,7 +219,7 @@ describe('--save-key creates new files only', () => {
     writeFileSync(path, 'keep me');
     const result = await mintSaving(path);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/already exists \(a file or a symbolic link\); --save-key never overwrites anything\./);
+    expect(result.stderr).toMatch(/taken.json already exists; --save-key never overwrites anything\./);
     expect(readFileSync(path, 'utf8')).toBe('keep me');
     expect(existsSync(join(folder, 'taken.pub.json'))).toBe(false);
     expect(result.stdout).toBe('');
@@ -231,7 +231,7 @@ describe('--save-key creates new files only', () => {
     symlinkSync(target, link);
     const result = await mintSaving(link);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('already exists (a file or a symbolic link)');
+    expect(result.stderr).toContain('dangling.json is a symbolic link; --save-key never overwrites anything.');
     expect(existsSync(target)).toBe(false);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
@@ -242,7 +242,7 @@ describe('--save-key creates new files only', () => {
     symlinkSync(publicTarget, join(folder, 'half.pub.json'));
     const result = await mintSaving(path);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${join(folder, 'half.pub.json')} already exists`);
+    expect(result.stderr).toContain(`${join(folder, 'half.pub.json')} is a symbolic link`);
     expect(existsSync(path)).toBe(false);
     expect(existsSync(publicTarget)).toBe(false);
   });
@@ -251,7 +251,13 @@ describe('--save-key creates new files only', () => {
     const result = await mintSaving(join(folder, 'no-such-folder', 'me.json'));
     expectNoCrash(result);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: Cannot create .*no-such-folder\/me\.json \(--save-key\): its folder does not exist\./);
+    expect(result.stderr).toMatch(/^error: Cannot create .*no-such-folder\/me\.json \(--save-key\): its folder does not exist \(create it first\)\./);
+  });
+
+  test('a folder given as the file says so, with an example', async () => {
+    const result = await mintSaving(folder);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${folder} is a folder; --save-key never overwrites anything.\nGive a file name, for example ${folder}/key.json.\n`);
   });
 
   test('the private key is created with mode 0600, the public key beside it', async () => {
