@@ -123,7 +123,8 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       `  keys       ${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`,
       '',
       c.bold('Clients'),
-      ...config.clients.map((client) => terminalSafe(`  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  `) + c.dim(terminalSafe(client.redirect_uris.join(' ')))),
+      ...config.clients.map((client) => terminalSafe(`  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  `) + c.dim(terminalSafe(client.redirect_uris.join(' ')))
+        + (client.scopes?.length ? `\n  ${' '.repeat(12)} ${c.dim('client_credentials scopes:')} ${terminalSafe(client.scopes.join(' '))}` : '')),
       '',
       c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
       ...config.users.map((user) => terminalSafe(`  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`)),
