@@ -1,13 +1,15 @@
 // Fetches a JWK Set from a URL, or finds it through OpenID discovery. Plain http is allowed only
-// for loopback hosts. A hostile or broken server can neither stall nor fill memory: one deadline
-// covers every fetch of a command (headers and body, discovery and JWKS together), the body is
-// read as a stream and dropped past 1 MB, and redirects are never followed (a redirect could lead
-// from https to plain http, or to another host than the one the user named).
+// for loopback hosts. A hostile or broken server can neither stall, fill memory nor crash the
+// process: one deadline covers every fetch of a command (headers and body, discovery and JWKS
+// together), the body is read as a stream and dropped past 1 MB, a compressed body is refused,
+// and redirects are never followed (a redirect could lead from https to plain http, or to another
+// host than the one the user named).
 
 import { keysFromJson, type LoadedKey } from './keys.js';
 import { isPlainObject } from './compact.js';
 import { FetchError, InputError, JwtVsOauthError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import type { IncomingMessage } from 'node:http';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 5000;
 /** The --timeout range: Node's timers overflow past 2^31 ms, and no key fetch needs a minute. */
@@ -61,12 +63,13 @@ class Deadline {
   }
 }
 
-// What to do next for the failures people meet; "bad port" is fetch refusing a port browsers block (such as 6000).
+// What to do next for the failures people meet. Codes starting HPE_ are node's HTTP parser
+// refusing the answer.
 const FETCH_FAILED_HINTS = new Map([
   ['ECONNREFUSED', 'Nothing is listening there: is the server running, on that port?'],
   ['ENOTFOUND', 'That host name does not resolve: check the spelling.'],
-  ['bad port', 'fetch refuses this port, as browsers do (it is used by another protocol); run the server on another port.'],
   ['ECONNRESET', 'The server closed the connection: is it an HTTP server?'],
+  ['HPE_', 'The answer is not HTTP: is it an HTTP server, on that port?'],
 ]);
 
 const TIMEOUT_HINT = 'Is the server running? Try again, give more time with --timeout, or give the key with --key.';
@@ -75,7 +78,7 @@ const TIMEOUT_HINT = 'Is the server running? Try again, give more time with --ti
 async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<unknown> {
   const where = `The ${what} at ${terminalSafe(url.href)}`;
   const controller = new AbortController();
-  let phase: 'answer' | 'body' = 'answer';
+  const progress = { phase: 'answer' as 'answer' | 'body' };
   let timedOut = false;
   const remaining = deadline.remainingMs();
   const timer = setTimeout(() => {
@@ -84,54 +87,85 @@ async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<un
   }, remaining);
   try {
     if (remaining === 0) throw new Error('no time left');
-    const response = await fetch(url, { signal: controller.signal, redirect: 'manual', headers: { accept: 'application/json' } });
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location');
-      throw new FetchError('ERR_FETCH_REDIRECT', `${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${terminalSafe(location)}` : ''}); redirects are not followed.`, 'Give the final URL itself: keys are fetched only from the exact URL named.');
-    }
-    if (!response.ok) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${response.status}.`, response.status === 404 ? 'Check the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).' : undefined);
-    phase = 'body';
-    const text = await readCappedBody(response, where);
+    const body = await getCapped(url, where, controller.signal, (response) => {
+      checkAnswer(response, where);
+      progress.phase = 'body';
+    });
     try {
-      return JSON.parse(text);
+      return JSON.parse(new TextDecoder().decode(body));
     } catch {
       throw new FetchError('ERR_FETCH_NOT_JSON', `${where} is not JSON.`, 'Is it the right URL? A JWK Set and a discovery document are JSON objects.');
     }
   } catch (error) {
     if (timedOut || remaining === 0) {
-      const late = phase === 'answer' ? 'did not answer' : 'did not send its whole body';
+      const late = progress.phase === 'answer' ? 'did not answer' : 'did not send its whole body';
       throw new FetchError('ERR_FETCH_TIMEOUT', `${where} ${late} within ${describeTimeout(deadline.timeoutMs)}.`, TIMEOUT_HINT);
     }
     if (error instanceof JwtVsOauthError) throw error;
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new FetchError('ERR_FETCH_FAILED', `Could not fetch the ${what} from ${terminalSafe(url.href)}: ${terminalSafe(reason)}.`, FETCH_FAILED_HINTS.get(reason));
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code?.startsWith('HPE_') ? `not an HTTP answer (${(error as Error).message})` : code ?? (error as Error).message;
+    throw new FetchError('ERR_FETCH_FAILED', `Could not fetch the ${what} from ${terminalSafe(url.href)}: ${terminalSafe(reason)}.`, FETCH_FAILED_HINTS.get(code?.startsWith('HPE_') ? 'HPE_' : reason));
   } finally {
     clearTimeout(timer);
-    // Drops the connection of a body left unread (an error, a redirect, a body over the cap).
-    controller.abort();
   }
 }
 
-/** Reads the body chunk by chunk and stops as soon as it passes the cap, whatever Content-Length claimed. */
-async function readCappedBody(response: Response, where: string): Promise<string> {
-  const tooLarge = () => new FetchError('ERR_FETCH_TOO_LARGE', `${where} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MB; a JWK Set or discovery document is a few KB.`);
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) throw tooLarge();
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
+/** Throws unless the status and headers announce a body worth reading: no redirect, 2xx, not over the cap, not encoded. */
+function checkAnswer(response: IncomingMessage, where: string): void {
+  const status = response.statusCode ?? 0;
+  if (status >= 300 && status < 400) {
+    const location = response.headers.location;
+    throw new FetchError('ERR_FETCH_REDIRECT', `${where} answered with a redirect (HTTP ${status}${location ? ` to ${terminalSafe(location)}` : ''}); redirects are not followed.`, 'Give the final URL itself: keys are fetched only from the exact URL named.');
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  if (status < 200 || status >= 300) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${status}.`, status === 404 ? 'Check the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).' : undefined);
+  if (Number(response.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) throw tooLarge(where);
+  const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    // The request asks for identity; a body sent compressed anyway is refused rather than unpacked.
+    throw new FetchError('ERR_FETCH_ENCODING', `${where} was sent compressed (content-encoding: ${terminalSafe(encoding)}); only an uncompressed body is read.`, 'A JWK Set is a few KB: have the server send it as is when asked for identity.');
+  }
+}
+
+function tooLarge(where: string): FetchError {
+  return new FetchError('ERR_FETCH_TOO_LARGE', `${where} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MB; a JWK Set or discovery document is a few KB.`);
+}
+
+/**
+ * One GET with node:http(s), its body read chunk by chunk and dropped past the cap, whatever
+ * Content-Length claimed. Not fetch: Node 20's fetch leaves a stream with no 'error' listener
+ * when it refuses an answer (more than 5 content-encodings), and dropping that connection then
+ * ends the process with an unhandled error. Here every stream has an 'error' listener from the
+ * moment it exists, and any failure destroys the request, which drops the connection.
+ */
+async function getCapped(url: URL, where: string, signal: AbortSignal, onAnswer: (response: IncomingMessage) => void): Promise<Buffer> {
+  const client = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const request = client.get(url, { signal, agent: false, headers: { accept: 'application/json', 'accept-encoding': 'identity' } }, (response) => {
+      response.on('error', fail);
+      response.on('close', () => {
+        if (!response.complete) fail(new Error('the connection closed before the whole body was sent'));
+      });
+      try {
+        onAnswer(response);
+      } catch (error) {
+        return fail(error);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > MAX_RESPONSE_BYTES) fail(tooLarge(where));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    // The first failure settles the promise; later ones (the destroyed response's own error) are heard and ignored.
+    function fail(error: unknown) {
+      reject(error);
+      request.destroy();
+    }
+    request.on('error', fail);
+  });
 }
 
 /** Fetches and loads the JWK Set at `urlText`; --timeout bounds the whole fetch. */

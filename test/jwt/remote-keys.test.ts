@@ -2,10 +2,12 @@
 // trickle, answers that never come, redirects, and --timeout values Node's timers cannot hold.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { discoverIssuer, fetchJwks, MAX_RESPONSE_BYTES } from '../../src/jwt/remote-keys.js';
-import { RFC7515_ES256_PUBLIC_JWK, RFC7515_ES256_TOKEN, RFC_EXAMPLE_NOW, runCli } from '../helpers/cli.js';
+import { BIN, RFC7515_ES256_PUBLIC_JWK, RFC7515_ES256_TOKEN, RFC_EXAMPLE_NOW, runCli } from '../helpers/cli.js';
 
 const JWKS = JSON.stringify({ keys: [{ ...RFC7515_ES256_PUBLIC_JWK, kid: 'rfc' }] });
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
@@ -41,6 +43,17 @@ function tricklingBody(response: ServerResponse) {
   response.on('close', () => (clearInterval(timer), trickles.delete(timer)));
 }
 
+/**
+ * Announces 64 KiB under more content-encodings than fetch accepts, sends 1 KiB, and keeps the rest
+ * coming: fetch refused such an answer and left a stream with no 'error' listener, so dropping the
+ * connection ended the process with an unhandled error.
+ */
+function manyEncodings(response: ServerResponse) {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip, gzip, gzip, gzip, gzip', 'content-length': String(CHUNK.length) });
+  response.write(CHUNK.subarray(0, 1024));
+  later(500, () => response.end(CHUNK.subarray(1024)));
+}
+
 function later(ms: number, then: () => void) {
   const timer = setTimeout(then, ms);
   trickles.add(timer);
@@ -61,8 +74,11 @@ beforeAll(async () => {
     if (path === '/redirect-away') return void response.writeHead(302, { location: 'http://keys.example/jwks' }).end();
     if (path === '/redirect-same-origin') return void response.writeHead(301, { location: '/jwks' }).end();
     if (path === '/slow-jwks') return later(200, () => response.end(JWKS));
+    if (path === '/many-encodings') return manyEncodings(response);
+    if (path === '/gzip-jwks') return void response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(JWKS));
+    if (path === '/closes-early') return void response.writeHead(200, { 'content-length': '1000' }).end('{"keys":', () => response.socket?.destroy());
     const issuer = `${base}${path.replace(/\/\.well-known\/openid-configuration$/, '')}`;
-    const jwksFor: Record<string, string> = { '/huge': '/endless', '/slow': '/trickle', '/insecure': 'http://keys.example/jwks' };
+    const jwksFor: Record<string, string> = { '/huge': '/endless', '/slow': '/trickle', '/insecure': 'http://keys.example/jwks', '/encoded': '/many-encodings' };
     const name = path.replace(/\/\.well-known\/openid-configuration$/, '');
     if (name === '/both-slow') return later(200, () => response.end(JSON.stringify({ issuer, jwks_uri: `${base}/slow-jwks` })));
     if (name in jwksFor) {
@@ -216,5 +232,56 @@ describe('discovery whose jwks_uri is hostile', () => {
     const result = await verifyWith(['--discover', `${base}/insecure`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: jwks_uri: plain http is allowed only for loopback hosts');
+  });
+});
+
+describe('a compressed answer is refused, never a crash', () => {
+  const encodedMessage = (path: string) => `error: The JWKS at ${base}${path} was sent compressed (content-encoding: gzip, gzip, gzip, gzip, gzip, gzip); only an uncompressed body is read.\nA JWK Set is a few KB: have the server send it as is when asked for identity.\n`;
+
+  // The built bin as a subprocess, since an unhandled 'error' event ends a whole process; not
+  // spawnSync, which would block this process's server.
+  async function verifyBin(args: string[]) {
+    const child = spawn(process.execPath, [BIN, 'verify', RFC7515_ES256_TOKEN, ...args], { env: { PATH: process.env.PATH } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stdout, stderr };
+  }
+
+  test.each([
+    ['--jwks', '/many-encodings'],
+    ['--discover', '/encoded'],
+  ])('%s with six content-encodings and a body still coming: exit 2, one message, no unhandled error', async (flag, path) => {
+    const result = await verifyBin([flag, `${base}${path}`]);
+    expect(result.stderr).toBe(encodedMessage('/many-encodings'));
+    expect(result.stderr).not.toContain('node:events');
+    expect(result.stderr).not.toContain('Unhandled');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+
+  test('a single gzip is refused too: the request asks for identity', async () => {
+    await expect(fetchJwks(`${base}/gzip-jwks`, 5000)).rejects.toMatchObject({ code: 'ERR_FETCH_ENCODING', message: `The JWKS at ${base}/gzip-jwks was sent compressed (content-encoding: gzip); only an uncompressed body is read.` });
+  });
+
+  test('a connection closed in the middle of the body is ERR_FETCH_FAILED, exit 2', async () => {
+    const result = await verifyWith(['--jwks', `${base}/closes-early`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: Could not fetch the JWKS from ${base}/closes-early: ECONNRESET.\nThe server closed the connection: is it an HTTP server?\n`);
+  });
+
+  test('an answer that is not HTTP says so', async () => {
+    const notHttp = createNetServer((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
+    await new Promise<void>((resolve) => notHttp.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(notHttp.address() as AddressInfo).port}/jwks`;
+    try {
+      const result = await verifyWith(['--jwks', url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^error: Could not fetch the JWKS from ${url}: not an HTTP answer \\(Parse Error: .+\\)\\.\nThe answer is not HTTP: is it an HTTP server, on that port\\?\n$`));
+    } finally {
+      notHttp.close();
+    }
   });
 });
