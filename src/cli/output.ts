@@ -3,6 +3,7 @@
 // alone ignores NO_COLOR. Meaning is always carried by words and ✓/✗ too, never colour alone.
 
 import type { ChalkInstance } from 'chalk';
+import { hasControlCharacters } from '../text/terminal-safe.js';
 
 export interface Output {
   /** Colours for stdout and stderr, each decided by its own stream. */
@@ -75,8 +76,20 @@ export function createOutput(streams: Streams, colours: Colours): Output {
 
 export const MARK = { ok: '✓', fail: '✗', skipped: '–', warn: '!' } as const;
 
+/**
+ * JSON text that a terminal shows as it is, with the exact values once parsed. JSON.stringify
+ * escapes C0 controls but leaves DEL, C1 controls, line separators and bidi overrides raw; every
+ * character that terminalSafe would escape is written as \uXXXX too. Such characters only occur
+ * inside JSON strings, where \uXXXX means the same character.
+ */
+export function safeJsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\uffff]/g, (character) =>
+    hasControlCharacters(character) ? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}` : character);
+}
+
+/** Every JSON document the CLI prints goes through here (or safeJsonText for one-line logs). */
 export function printJson(output: Output, value: unknown): void {
-  output.result(JSON.stringify(value, null, 2));
+  output.result(safeJsonText(value, 2));
 }
 
 /** Shortens a long token for display: the start and end, with the length in between. */

@@ -36,6 +36,7 @@ describe('terminal escape injection: everything from the token is shown escaped'
     '\r': 1,
     '\u001b]0;title\u0007': 'set the window title',
     '\u202eevil': 'reversed',
+    'line\u2028paragraph\u2029': 'c1\u0085\u009f del\u007f',
   };
   const token = signedToken(header, payload);
   // Names are shown escaped; values as JSON, whose own escapes (\u001b) are as safe.
@@ -50,8 +51,11 @@ describe('terminal escape injection: everything from the token is shown escaped'
     expect(result.stdout).not.toContain('--discover');
   });
 
-  test('decode --json keeps the exact values', async () => {
+  test('decode --json keeps the exact values, with no raw control character either', async () => {
     const result = await runCli(['decode', '--json', token], { now: NOW });
+    // JSON.stringify leaves bidi controls, U+2028/2029, C1 and DEL raw; they are written as \uXXXX.
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).toContain('"line\\u2028paragraph\\u2029": "c1\\u0085\\u009f del\\u007f"');
     const json = JSON.parse(result.stdout);
     expect(json.header).toEqual(header);
     expect(json.payload).toEqual(payload);
@@ -66,10 +70,12 @@ describe('terminal escape injection: everything from the token is shown escaped'
     expect(result.stdout).toContain('["api\\u2066"]');
   });
 
-  test('verify --json keeps the exact values', async () => {
+  test('verify --json keeps the exact values, with no raw control character either', async () => {
     const result = await runCli(['verify', token, '--secret', SECRET, '--json'], { now: NOW });
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
     const json = JSON.parse(result.stdout);
-    expect(json.header.kid).toBe('\u001b[8m');
+    expect(json.header).toEqual(header);
+    expect(json.payload).toEqual(payload);
     expect(json.payload['\u001b]0;title\u0007']).toBe('set the window title');
   });
 

@@ -108,7 +108,9 @@ describe('jwt-vs-oauth provider', () => {
   // A duplicated parameter's name is quoted in the log message; this one holds CR LF, a fake
   // log line, and an escape sequence that would clear the screen.
   const HOSTILE_NAME = 'x\r\n12:00:00 POST /token                 200  tokens issued\u001b[2J\u202e';
-  const hostileAuthorize = (issuer: string) => `${issuer}/authorize?${encodeURIComponent(HOSTILE_NAME)}=1&${encodeURIComponent(HOSTILE_NAME)}=2`;
+  const hostileAuthorize = (issuer: string, name = HOSTILE_NAME) => `${issuer}/authorize?${encodeURIComponent(name)}=1&${encodeURIComponent(name)}=2`;
+  // What JSON.stringify leaves raw: line separators, C1 controls, DEL, bidi isolates.
+  const JSON_HOSTILE_NAME = `${HOSTILE_NAME}\u2028\u2029\u0085\u009b\u007f\u2066`;
 
   test('the human log shows control characters from a request escaped: no fake line, no escape sequence', async () => {
     const run = startBin(['provider', '--port', '0']);
@@ -131,10 +133,11 @@ describe('jwt-vs-oauth provider', () => {
   test('--json: the log keeps the exact text, as JSON with no raw control character', async () => {
     const run = startBin(['provider', '--port', '0', '--json']);
     const started = JSON.parse(await run.nextLine());
-    expect((await fetch(hostileAuthorize(started.issuer))).status).toBe(400);
+    expect((await fetch(hostileAuthorize(started.issuer, JSON_HOSTILE_NAME))).status).toBe(400);
     const line = await run.nextLine();
-    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202e]/);
-    expect(JSON.parse(line).message).toContain(`"${HOSTILE_NAME}" was sent more than once`);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202e\u2066]/);
+    expect(line).toContain('\\u2028\\u2029\\u0085\\u009b\\u007f\\u2066');
+    expect(JSON.parse(line).message).toContain(`"${JSON_HOSTILE_NAME}" was sent more than once`);
     run.process.kill('SIGTERM');
     await once(run.process, 'exit');
   });

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
+import { safeJsonText } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
@@ -78,7 +79,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
 
   const logLine = (event: RequestEvent) => {
     // Method, path and message carry request text: escaped for the terminal, exact in JSON.
-    if (flags.json) return output.result(jsonLine({ event: 'request', ...event }));
+    if (flags.json) return output.result(safeJsonText({ event: 'request', ...event }));
     const status = event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
     output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
   };
@@ -104,7 +105,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
 
   const config = provider.state.config;
   if (flags.json) {
-    output.result(jsonLine({
+    output.result(safeJsonText({
       event: 'started',
       issuer: provider.issuer,
       discovery: provider.discoveryUrl,
@@ -139,15 +140,6 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   await provider.close();
   if (!flags.json) output.talk('Stopped.');
   context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
-}
-
-/**
- * One JSON line that a terminal shows as it is: JSON.stringify escapes C0 controls but leaves
- * C1 controls, line separators and bidi overrides raw; those are written as \uXXXX too, so the
- * parsed values stay exact.
- */
-function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The provider's public keys as the banner and the "started" line show them. */
