@@ -1,14 +1,15 @@
 // The learner's progress: one small JSON file. Every change is a read-modify-write under a lock
 // file, so two terminals (or thirty) never lose each other's passes, and the write is atomic
 // (temporary file, fsync, rename). A file that cannot be read (bad JSON, wrong types) is moved
-// aside with a message, never a crash; a FIFO, folder or device in its place is refused; an
-// unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
+// aside with a message, never a crash; a symlink, FIFO, folder or device in its place is refused;
+// an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { hasControlCharacters, terminalSafe } from '../text/terminal-safe.js';
 
 export interface Progress {
   version: 1;
@@ -81,22 +82,22 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
   let warned = false;
 
   /** Under the lock: the file on disk as Progress; a bad file is moved aside (and said so). */
-  const readForChange = (target: string, messages: string[], fallbackSeed: string): Progress => {
-    const found = readProgressFile(target);
+  const readForChange = (messages: string[], fallbackSeed: string): Progress => {
+    const found = readProgressFile(file);
     if (found.kind === 'ok') return found.progress;
-    if (found.kind === 'unreadable') messages.push(moveAside(target, found.reason, now));
+    if (found.kind === 'unreadable') messages.push(moveAside(file, found.reason, now));
     return emptyProgress(fallbackSeed);
   };
 
   let progress: Progress;
-  const target = progressTarget(file);
-  const first = readProgressFile(target);
+  refuseIfNotAPlainFile(file);
+  const first = readProgressFile(file);
   if (first.kind === 'ok') progress = first.progress;
   else {
     progress = emptyProgress();
     if (first.kind === 'unreadable') {
       // Moved aside under the lock, after reading again: another process may have just written a good file.
-      const outcome = withLock(target, timings, () => readForChange(target, notices, progress.seed));
+      const outcome = withLock(file, timings, () => readForChange(notices, progress.seed));
       if (outcome.ok) progress = outcome.value;
       else notices.push(`Your progress file ${file} could not be read (${first.reason}); starting afresh without changing it.`);
     }
@@ -108,12 +109,12 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
     notices,
     update(change) {
       const messages: string[] = [];
-      // Looked up again: the learner may have moved things since the store was opened.
-      const current = progressTarget(file);
-      const outcome = withLock(current, timings, () => {
-        const fresh = readForChange(current, messages, store.progress.seed);
+      // Looked at again: the learner may have moved things since the store was opened.
+      refuseIfNotAPlainFile(file);
+      const outcome = withLock(file, timings, () => {
+        const fresh = readForChange(messages, store.progress.seed);
         change(fresh);
-        writeAtomically(current, `${JSON.stringify(fresh, null, 2)}\n`);
+        writeAtomically(file, `${JSON.stringify(fresh, null, 2)}\n`);
         return fresh;
       });
       if (outcome.ok) {
@@ -125,7 +126,7 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
       if (!warned) {
         warned = true;
         messages.push(outcome.problem === 'busy'
-          ? `Progress was not saved: ${outcome.detail}. If no other jwt-vs-oauth is running, delete ${current}.lock.`
+          ? `Progress was not saved: ${outcome.detail}. If no other jwt-vs-oauth is running, delete ${file}.lock.`
           : `Progress cannot be saved in ${folder} (${outcome.detail}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`);
       }
       return messages;
@@ -137,47 +138,51 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
 type ReadResult = { kind: 'ok'; progress: Progress } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };
 
 /**
- * The path to read and write: progress.json itself, or, when it is a symlink the learner made
- * (progress kept in a synced folder, say), the regular file it points to, so the link survives
- * the rename. Anything else in its place is refused: reading a FIFO would wait for ever.
+ * progress.json must be a plain file, or absent. A symlink is refused, not followed: whoever can
+ * make the link (in a shared or world-writable home) would choose which file is read, moved aside
+ * on a bad read, or rewritten, and where the lock and temporary files go. Progress kept elsewhere
+ * (a synced folder) is JWT_VS_OAUTH_HOME pointing there. A FIFO would make the read wait for ever.
  */
-function progressTarget(file: string): string {
-  let link: Stats;
+function refuseIfNotAPlainFile(file: string): void {
+  let stats: Stats;
   try {
-    link = lstatSync(file);
+    stats = lstatSync(file);
   } catch {
-    return file;
+    return;
   }
-  if (link.isFile()) return file;
-  if (!link.isSymbolicLink()) throw notARegularFile(file, link);
-  let target: string;
-  try {
-    target = realpathSync(file);
-  } catch {
-    throw new InputError('ERR_PROGRESS_NOT_A_FILE', `Your progress file ${file} is a symbolic link to something that does not exist.`, `Remove the link or make it point to a file, or set JWT_VS_OAUTH_HOME to another folder.`);
-  }
-  const pointed = statSync(target);
-  if (!pointed.isFile()) throw notARegularFile(file, pointed, target);
-  return target;
+  if (stats.isFile()) return;
+  throw stats.isSymbolicLink() ? aSymbolicLink(file) : notARegularFile(file, stats);
 }
 
-function notARegularFile(file: string, stats: Stats, target?: string): InputError {
+function aSymbolicLink(file: string): InputError {
+  return new InputError(
+    'ERR_PROGRESS_NOT_A_FILE',
+    `Your progress file ${file} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).`,
+    `Remove the link. To keep progress in another folder, set JWT_VS_OAUTH_HOME to that folder.`,
+  );
+}
+
+function notARegularFile(file: string, stats: Stats): InputError {
   const what = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
   return new InputError(
     'ERR_PROGRESS_NOT_A_FILE',
-    `Your progress file ${file} is ${target ? `a link to ${target}, which is ` : ''}${what}; progress is kept in a plain file.`,
+    `Your progress file ${file} is ${what}; progress is kept in a plain file.`,
     `Move it out of the way, or set JWT_VS_OAUTH_HOME to another folder.`,
   );
 }
 
-/** Reads and validates; never blocks on a FIFO swapped in after the check (O_NONBLOCK, then fstat). */
+/**
+ * Reads and validates. What was swapped in after the check is refused too: a link (O_NOFOLLOW
+ * fails with ELOOP), a FIFO (O_NONBLOCK, then fstat), so the read never follows or waits.
+ */
 function readProgressFile(path: string): ReadResult {
   let descriptor: number;
   try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     // ENOTDIR: the folder is itself a file; the first save says so.
     if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return { kind: 'missing' };
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw aSymbolicLink(path);
     throw new InputError('ERR_PROGRESS_UNREADABLE', `Your progress file ${path} cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Check its permissions, or set JWT_VS_OAUTH_HOME to another folder.');
   }
   let text: string;
@@ -202,6 +207,7 @@ function readProgressFile(path: string): ReadResult {
   }
 }
 
+/** Renames the entry itself: were a link swapped in meanwhile, the link moves, never the file it names. */
 function moveAside(path: string, reason: string, now: () => Date): string {
   const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
   try {
@@ -221,6 +227,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The seeds this tool makes are 16 hex digits; a learner may type one of their own. */
+const MAX_SEED_LENGTH = 256;
+
+/** Text that is safe to print as it is: not empty, not too long, no control character. */
+function isPlainText(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= maxLength && !hasControlCharacters(value);
+}
+
+/** An ISO 8601 date and time with seconds and a zone, as toISOString() writes it (other offsets too). */
+function isDateTime(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** The issuer `exercises start` wrote: an http(s) URL, which `check` fetches discovery from. */
+function isHttpUrl(value: unknown): value is string {
+  if (!isPlainText(value, 2048)) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
@@ -235,7 +264,8 @@ function mapOf<Value>(value: unknown, where: string, isValue: (entry: unknown) =
   const map = idMap<Value>();
   if (value === undefined) return map;
   for (const [key, entry] of Object.entries(objectAt(value, where))) {
-    if (!isValue(entry)) throw new ShapeError(`${where}["${key}"] is not ${expected}`);
+    // The key is outside text, shown in a notice: escaped like any other.
+    if (!isValue(entry)) throw new ShapeError(`${where}["${terminalSafe(key)}"] is not ${expected}`);
     map[key] = (isPlainObject(entry) ? Object.assign(idMap(), entry) : entry) as Value;
   }
   return map;
@@ -244,8 +274,8 @@ function mapOf<Value>(value: unknown, where: string, isValue: (entry: unknown) =
 /** Checks every field's type; throws ShapeError naming the first one that is wrong. */
 export function validateProgress(json: unknown): Progress {
   const top = objectAt(json, 'the file');
-  if (top.version !== 1) throw new ShapeError(top.version === undefined ? 'it has no "version": 1' : `its version ${JSON.stringify(top.version)} is not 1`);
-  if (top.seed !== undefined && (typeof top.seed !== 'string' || top.seed === '')) throw new ShapeError('seed is not a non-empty string');
+  if (top.version !== 1) throw new ShapeError(top.version === undefined ? 'it has no "version": 1' : typeof top.version === 'number' ? `its version ${top.version} is not 1` : 'its "version" is not 1');
+  if (top.seed !== undefined && !isPlainText(top.seed, MAX_SEED_LENGTH)) throw new ShapeError(`seed is not a non-empty string of at most ${MAX_SEED_LENGTH} characters without control characters`);
   const tutorial = top.tutorial === undefined ? idMap<unknown>() : objectAt(top.tutorial, 'tutorial');
   if (tutorial.completed === undefined) tutorial.completed = [];
   if (!Array.isArray(tutorial.completed) || !tutorial.completed.every(isCount)) throw new ShapeError('tutorial.completed is not a list of lesson numbers');
@@ -255,15 +285,15 @@ export function validateProgress(json: unknown): Progress {
     tutorial.position = position;
   }
   const exercises = top.exercises === undefined ? idMap<unknown>() : objectAt(top.exercises, 'exercises');
-  exercises.passed = mapOf(exercises.passed, 'exercises.passed', (entry) => isPlainObject(entry) && typeof entry.at === 'string', 'an object {at: "date"}');
+  exercises.passed = mapOf(exercises.passed, 'exercises.passed', (entry) => isPlainObject(entry) && isDateTime(entry.at), 'an object {at: "date and time"}');
   exercises.hintsShown = mapOf(exercises.hintsShown, 'exercises.hintsShown', isCount, 'a count');
   exercises.attempts = mapOf(exercises.attempts, 'exercises.attempts', isCount, 'a count');
   for (const name of ['firstActivity', 'lastActivity'] as const) {
-    if (exercises[name] !== undefined && typeof exercises[name] !== 'string') throw new ShapeError(`exercises.${name} is not a date string`);
+    if (exercises[name] !== undefined && !isDateTime(exercises[name])) throw new ShapeError(`exercises.${name} is not a date and time (such as 2026-01-31T09:30:00.000Z)`);
   }
   if (exercises.provider !== undefined) {
     const provider = objectAt(exercises.provider, 'exercises.provider');
-    if (typeof provider.issuer !== 'string' || typeof provider.exercise !== 'string') throw new ShapeError('exercises.provider is not {issuer, exercise}');
+    if (!isHttpUrl(provider.issuer) || typeof provider.exercise !== 'string' || !/^[a-z0-9-]+$/.test(provider.exercise)) throw new ShapeError('exercises.provider is not {issuer: an http URL, exercise: an exercise id}');
     exercises.provider = provider;
   }
   return { ...top, version: 1, seed: (top.seed as string | undefined) ?? randomBytes(8).toString('hex'), tutorial, exercises } as unknown as Progress;
@@ -352,11 +382,20 @@ function withLock<Value>(target: string, timings: LockTimings, critical: () => V
 
 function readLock(lockPath: string): { content: LockContent; stats: Stats } | undefined {
   try {
-    const stats = statSync(lockPath);
+    const stats = lstatSync(lockPath);
     let content: LockContent = {};
     try {
-      const parsed: unknown = JSON.parse(readFileSync(lockPath, 'utf8'));
-      if (isPlainObject(parsed)) content = parsed;
+      // Never through a link, never waiting on a FIFO: anything odd is judged by its age alone.
+      const descriptor = openSync(lockPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+      try {
+        const opened = fstatSync(descriptor);
+        if (opened.isFile() && opened.size <= 4096) {
+          const parsed: unknown = JSON.parse(readFileSync(descriptor, 'utf8'));
+          if (isPlainObject(parsed)) content = parsed;
+        }
+      } finally {
+        closeSync(descriptor);
+      }
     } catch {
       // Empty or half-written (its maker died between create and write): judged by its age alone.
     }

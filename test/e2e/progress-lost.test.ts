@@ -1,9 +1,10 @@
 // No progress is lost, through the built bin: parallel checks all count, a pass made while
 // `exercises start` or the tutorial runs survives them, a bad file is moved aside with a message, a FIFO is
-// refused instead of hanging, and an exercise called `constructor` is an ordinary exercise.
+// refused instead of hanging, a symlink is refused without touching what it points to, a date
+// that is not a date never reaches the terminal, and an exercise called `constructor` is an ordinary exercise.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -146,12 +147,45 @@ test('a FIFO, a folder or a link to a FIFO named progress.json is refused with e
   const linked = freshHome();
   symlinkSync(file, join(linked, 'progress.json'));
   const viaLink = runBin(['ex', 'list'], { env: { JWT_VS_OAUTH_HOME: linked } });
-  expect({ code: viaLink.code, stderr: viaLink.stderr }).toEqual({ code: 2, stderr: `error: Your progress file ${join(linked, 'progress.json')} is a link to ${file}, which is a named pipe (FIFO); progress is kept in a plain file.\n${hint}` });
+  expect({ code: viaLink.code, stderr: viaLink.stderr }).toEqual({ code: 2, stderr: `error: Your progress file ${join(linked, 'progress.json')} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).\nRemove the link. To keep progress in another folder, set JWT_VS_OAUTH_HOME to that folder.\n` });
 
   const folder = freshHome();
   mkdirSync(join(folder, 'progress.json'));
   const asFolder = runBin(['ex', 'hint', 'read-subject'], { env: { JWT_VS_OAUTH_HOME: folder } });
   expect({ code: asFolder.code, stderr: asFolder.stderr }).toEqual({ code: 2, stderr: `error: Your progress file ${join(folder, 'progress.json')} is a folder; progress is kept in a plain file.\n${hint}` });
+});
+
+test('a progress.json linked to another file (a shell profile) is refused with exit 2; the file is neither moved nor changed', () => {
+  const home = freshHome();
+  const victimFolder = freshHome();
+  const victim = join(victimFolder, 'bashrc');
+  writeFileSync(victim, 'export PATH=/usr/bin\n');
+  symlinkSync(victim, join(home, 'progress.json'));
+  for (const args of [['ex', 'check', 'read-subject', 'asha'], ['ex', 'progress'], ['tutorial', '--reset']]) {
+    const result = runBin(args, { env: { JWT_VS_OAUTH_HOME: home } });
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: '', stderr: `error: Your progress file ${join(home, 'progress.json')} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).\nRemove the link. To keep progress in another folder, set JWT_VS_OAUTH_HOME to that folder.\n` });
+  }
+  expect(readFileSync(victim, 'utf8')).toBe('export PATH=/usr/bin\n');
+  expect(readdirSync(victimFolder)).toEqual(['bashrc']);
+  expect(readdirSync(home)).toEqual(['progress.json']);
+  expect(readlinkSync(join(home, 'progress.json'))).toBe(victim);
+});
+
+test.each([
+  ['firstActivity', '\u001b]0;x\u0007'],
+  ['lastActivity', '\u001b[2J\u001b[HFAKE\r\u202e'],
+])('`exercises progress` never prints a %s that is not a date: the file is moved aside as corrupt', (field, value) => {
+  const home = freshHome();
+  const text = JSON.stringify({ version: 1, seed: 'abc', exercises: { [field]: value } });
+  writeFileSync(join(home, 'progress.json'), text);
+  const result = runBin(['ex', 'progress'], { env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  expect(result.code).toBe(0);
+  const [aside] = readdirSync(home).filter((name) => name.startsWith('progress.json.corrupt-'));
+  expect(result.stderr).toBe(`! Your progress file could not be read (exercises.${field} is not a date and time (such as 2026-01-31T09:30:00.000Z)), so it was moved aside to ${join(home, aside!)} and you start afresh.\n`);
+  expect(readFileSync(join(home, aside!), 'utf8')).toBe(text);
+  // Nothing but newlines among the control characters: no escape, no CR, no bidi override.
+  expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  expect(result.stdout).toMatch(/^First activity: none yet; last: none yet\.$/m);
 });
 
 test('an exercise with the id constructor is an ordinary exercise: not passed until it passes', () => {

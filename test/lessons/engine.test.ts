@@ -1,7 +1,7 @@
 // The lesson engine and its prompts: right and wrong answers, back, quit and resume; the
 // navigation prompt through @inquirer/testing; the progress file's edge cases.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '@inquirer/testing';
@@ -152,18 +152,28 @@ describe('the progress file', () => {
     ['null', 'the file is not an object'],
     ['{"exercises": 5}', 'it has no "version": 1'],
     ['{"version": 2}', 'its version 2 is not 1'],
-    ['{"version": 1, "seed": 7}', 'seed is not a non-empty string'],
+    ['{"version": 1, "seed": 7}', 'seed is not a non-empty string of at most 256 characters without control characters'],
+    ['{"version": 1, "seed": "\\u001b[2J"}', 'seed is not a non-empty string of at most 256 characters without control characters'],
+    ['{"version": "\\u001b]0;x\\u0007"}', 'its "version" is not 1'],
     ['{"version": 1, "tutorial": []}', 'tutorial is not an object'],
     ['{"version": 1, "tutorial": {"completed": "1,2"}}', 'tutorial.completed is not a list of lesson numbers'],
     ['{"version": 1, "tutorial": {"completed": [1, -2]}}', 'tutorial.completed is not a list of lesson numbers'],
     ['{"version": 1, "tutorial": {"completed": [], "position": {"lesson": "3", "screen": 0}}}', 'tutorial.position is not {lesson, screen} with two numbers'],
     ['{"version": 1, "exercises": 5}', 'exercises is not an object'],
     ['{"version": 1, "exercises": {"passed": []}}', 'exercises.passed is not an object'],
-    ['{"version": 1, "exercises": {"passed": {"read-subject": true}}}', 'exercises.passed["read-subject"] is not an object {at: "date"}'],
+    ['{"version": 1, "exercises": {"passed": {"read-subject": true}}}', 'exercises.passed["read-subject"] is not an object {at: "date and time"}'],
+    ['{"version": 1, "exercises": {"passed": {"read-subject": {"at": "\\u001b[2J\\u001b[HFAKE"}}}}', 'exercises.passed["read-subject"] is not an object {at: "date and time"}'],
+    ['{"version": 1, "exercises": {"passed": {"read-subject": {"at": "2026-01-01"}}}}', 'exercises.passed["read-subject"] is not an object {at: "date and time"}'],
+    ['{"version": 1, "exercises": {"attempts": {"\\u001b[31mred": "x"}}}', 'exercises.attempts["\\x1b[31mred"] is not a count'],
     ['{"version": 1, "exercises": {"attempts": {"read-subject": "many"}}}', 'exercises.attempts["read-subject"] is not a count'],
     ['{"version": 1, "exercises": {"hintsShown": {"read-subject": 1.5}}}', 'exercises.hintsShown["read-subject"] is not a count'],
-    ['{"version": 1, "exercises": {"lastActivity": 5}}', 'exercises.lastActivity is not a date string'],
-    ['{"version": 1, "exercises": {"provider": {"issuer": 1}}}', 'exercises.provider is not {issuer, exercise}'],
+    ['{"version": 1, "exercises": {"lastActivity": 5}}', 'exercises.lastActivity is not a date and time (such as 2026-01-31T09:30:00.000Z)'],
+    ['{"version": 1, "exercises": {"firstActivity": "\\u001b]0;x\\u0007"}}', 'exercises.firstActivity is not a date and time (such as 2026-01-31T09:30:00.000Z)'],
+    ['{"version": 1, "exercises": {"lastActivity": "\\u001b[2J\\u001b[HFAKE\\r\\u202e"}}', 'exercises.lastActivity is not a date and time (such as 2026-01-31T09:30:00.000Z)'],
+    ['{"version": 1, "exercises": {"lastActivity": "2026-13-45T99:00:00Z"}}', 'exercises.lastActivity is not a date and time (such as 2026-01-31T09:30:00.000Z)'],
+    ['{"version": 1, "exercises": {"provider": {"issuer": 1}}}', 'exercises.provider is not {issuer: an http URL, exercise: an exercise id}'],
+    ['{"version": 1, "exercises": {"provider": {"issuer": "http://127.0.0.1:1/\\u001b[2J", "exercise": "x"}}}', 'exercises.provider is not {issuer: an http URL, exercise: an exercise id}'],
+    ['{"version": 1, "exercises": {"provider": {"issuer": "file:///etc/passwd", "exercise": "x"}}}', 'exercises.provider is not {issuer: an http URL, exercise: an exercise id}'],
   ])('wrong types %s: the file is unreadable because %s', (text, reason) => {
     expect(() => validateProgress(JSON.parse(text))).toThrow(reason);
     const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
@@ -186,7 +196,7 @@ describe('the progress file', () => {
 
   test('exercise ids such as constructor and __proto__ are ordinary keys', () => {
     const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
-    writeFileSync(join(folder, 'progress.json'), '{"version": 1, "seed": "abc", "exercises": {"passed": {"__proto__": {"at": "2026-01-01"}}, "attempts": {"__proto__": 2}}}');
+    writeFileSync(join(folder, 'progress.json'), '{"version": 1, "seed": "abc", "exercises": {"passed": {"__proto__": {"at": "2026-01-01T00:00:00.000Z"}}, "attempts": {"__proto__": 2}}}');
     const store = openProgress(folder);
     const { passed, attempts, hintsShown } = store.progress.exercises;
     expect(passed.constructor).toBeUndefined();
@@ -206,15 +216,37 @@ describe('the progress file', () => {
     expect(Object.getPrototypeOf(JSON.parse(text).exercises.attempts)).toBe(Object.prototype);
   });
 
-  test('a symlink to a regular file is followed and kept; the file it points to is written', () => {
+  // A link in a shared or world-writable home would let whoever made it choose which file is
+  // moved aside or rewritten: refused whatever it points to, and nothing is touched.
+  test.each([
+    ['a file that is not progress (a shell profile)', 'export PATH=/usr/bin\n'],
+    ['a valid progress file', '{"version": 1, "seed": "abc", "tutorial": {"completed": [2]}}'],
+  ])('a symlink to %s is refused; the link and the file it points to are left as they were', (_what, content) => {
     const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
-    const elsewhere = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-synced-')), 'my-progress.json');
-    writeFileSync(elsewhere, JSON.stringify({ version: 1, seed: 'abc' }));
-    symlinkSync(elsewhere, join(folder, 'progress.json'));
-    openProgress(folder).update((progress) => progress.tutorial.completed.push(4));
-    expect(JSON.parse(readFileSync(elsewhere, 'utf8')).tutorial.completed).toEqual([4]);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-victim-'));
+    const victim = join(elsewhere, 'bashrc');
+    writeFileSync(victim, content);
+    const link = join(folder, 'progress.json');
+    symlinkSync(victim, link);
+    expect(() => openProgress(folder)).toThrow(expect.objectContaining({
+      code: 'ERR_PROGRESS_NOT_A_FILE',
+      message: `Your progress file ${link} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).`,
+      hint: 'Remove the link. To keep progress in another folder, set JWT_VS_OAUTH_HOME to that folder.',
+    }));
+    expect(readFileSync(victim, 'utf8')).toBe(content);
+    expect(readdirSync(elsewhere)).toEqual(['bashrc']);
     expect(readdirSync(folder)).toEqual(['progress.json']);
-    expect(JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).tutorial.completed).toEqual([4]);
+    expect(readlinkSync(link)).toBe(victim);
+  });
+
+  test('a link made after the store was opened is refused at the next change, and not written through', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const store = openProgress(folder);
+    const victim = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-victim-')), 'bashrc');
+    writeFileSync(victim, 'export PATH=/usr/bin\n');
+    symlinkSync(victim, join(folder, 'progress.json'));
+    expect(() => store.update((progress) => progress.tutorial.completed.push(1))).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE' }));
+    expect(readFileSync(victim, 'utf8')).toBe('export PATH=/usr/bin\n');
   });
 
   test('a folder, or a link to nothing, in place of the file is refused with ERR_PROGRESS_NOT_A_FILE', () => {
@@ -223,7 +255,13 @@ describe('the progress file', () => {
     expect(() => openProgress(folder)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(folder, 'progress.json')} is a folder; progress is kept in a plain file.` }));
     const dangling = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     symlinkSync(join(dangling, 'nowhere.json'), join(dangling, 'progress.json'));
-    expect(() => openProgress(dangling)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(dangling, 'progress.json')} is a symbolic link to something that does not exist.` }));
+    expect(() => openProgress(dangling)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(dangling, 'progress.json')} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).` }));
+    expect(readdirSync(dangling)).toEqual(['progress.json']);
+  });
+
+  test('dates written by this tool, with or without milliseconds or an offset, are kept', () => {
+    const dates = { firstActivity: '2026-01-31T09:30:00Z', lastActivity: '2026-02-01T10:00:00.123+05:30' };
+    expect(validateProgress({ version: 1, exercises: { ...dates, passed: { a: { at: new Date(0).toISOString() } } } }).exercises).toMatchObject(dates);
   });
 
   test('tutorial --reset and --list through the CLI', async () => {

@@ -262,7 +262,7 @@ export function exercisesCommand(context: CommandContext): Command {
         provider = await startProvider({ port: 0 });
       }
       try {
-        if (!flags.json) output.talk(`Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${seed}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
+        if (!flags.json) output.talk(`Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${terminalSafe(seed)}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
         const outcomes = [];
         for (const exercise of chosen) {
           outcomes.push(await selftestExercise(exercise, {
@@ -300,7 +300,9 @@ export function exercisesCommand(context: CommandContext): Command {
       if (flags.json) return printJson(output, { seed, ...summary });
       output.result(`${summary.passed} of ${summary.total} exercises passed.`);
       for (const [topic, counts] of Object.entries(summary.topics)) if (counts.total) output.result(`  ${topic.padEnd(15)} ${counts.passed} of ${counts.total}`);
-      output.result(output.colour.dim(`First activity: ${summary.firstActivity ?? 'none yet'}; last: ${summary.lastActivity ?? 'none yet'}.`));
+      // Validated as dates when read; escaped anyway, as everything read from a file is.
+      const when = (value: string | null) => (value === null ? 'none yet' : terminalSafe(value));
+      output.result(output.colour.dim(`First activity: ${when(summary.firstActivity)}; last: ${when(summary.lastActivity)}.`));
     }));
 
   parent.addCommand(new Command('reset')
