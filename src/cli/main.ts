@@ -46,19 +46,22 @@ export function buildProgram(context: CommandContext): Command {
   for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), exercisesCommand(context), providerCommand(context)]) {
     program.addCommand(command);
   }
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => context.streams.stdout.write(text),
-    writeErr: (text) => context.streams.stderr.write(text),
-  });
-  for (const command of program.commands) {
-    command.exitOverride();
-    command.configureOutput({
-      writeOut: (text) => context.streams.stdout.write(text),
-      writeErr: (text) => context.streams.stderr.write(text),
-    });
-  }
+  routeCommanderOutput(program, context.streams);
   return program;
+}
+
+/**
+ * Every command, nested ones included, ends through run() instead of process.exit and writes to
+ * our streams. Commander's errors quote the user's argv (an unknown option, a stray argument), so
+ * what it writes to stderr is shown terminal-safe, line by line.
+ */
+function routeCommanderOutput(command: Command, streams: Streams): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => streams.stdout.write(text),
+    writeErr: (text) => streams.stderr.write(text.split('\n').map(terminalSafe).join('\n')),
+  });
+  for (const subcommand of command.commands) routeCommanderOutput(subcommand, streams);
 }
 
 export function processStreams(): Streams {

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { base64url, rawToken, runCli } from '../helpers/cli.js';
+import { base64url, rawToken, runBin, runCli } from '../helpers/cli.js';
 
 const NOW = 1_800_000_000;
 const SECRET = 's'.repeat(32);
@@ -310,5 +310,25 @@ describe('durations and instants have a sensible range', () => {
     const decoded = await runCli(['decode', token]);
     expect(decoded.code).toBe(0);
     expect(decoded.stdout).not.toContain('not a valid date');
+  });
+});
+
+describe("commander's own errors quote argv escaped", () => {
+  test.each([
+    [['decode', '--bogus\u001b[31m'], "error: unknown option '--bogus\\x1b[31m'\n"],
+    [['mint', '--jsn\u202e'], "error: unknown option '--jsn\\u202e'\n(Did you mean --json?)\n"],
+    [['exercises', 'list', '--all\r\u009b8m'], "error: unknown option '--all\\r\\x9b8m'\n"],
+    [['verify', '--timeout'], "error: option '--timeout <duration>' argument missing\n"],
+  ])('%j', async (argv, stderr) => {
+    const result = await runCli(argv, { now: NOW });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(stderr);
+    expect(result.stderr).not.toMatch(RAW_CONTROL);
+  });
+
+  test('the built bin, as a user runs it', () => {
+    const result = runBin(['decode', '--bogus\u001b[31m']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unknown option '--bogus\\x1b[31m'\n");
   });
 });
