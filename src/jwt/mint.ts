@@ -42,6 +42,13 @@ export interface MintResult {
 
 const PROTECTED_HEADERS = new Set(['alg']);
 
+/** The time claims --claim cannot set, and where each comes from instead. */
+const TIME_CLAIM_SOURCES = new Map([
+  ['exp', { why: 'exp is set with --exp <duration> (default 15m), or left out with --no-exp', example: 'Example: --exp 5m' }],
+  ['nbf', { why: 'nbf is set with --nbf <duration>', example: 'Example: --nbf 30s' }],
+  ['iat', { why: 'iat is always the time of minting', example: 'To judge a token as of another time, use verify --at <time>.' }],
+]);
+
 export async function mintToken(options: MintOptions): Promise<MintResult> {
   const alg = normaliseAlgorithm(options.alg);
   const warnings: Warning[] = [];
@@ -64,6 +71,10 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
     if (key.publicKeyAsSecret) {
       warnings.push({ code: 'public-key-as-secret', message: 'The secret looks like a public key: this is how key-confusion attacks sign tokens (RFC 8725 §2.1).' });
     }
+  }
+
+  for (const [name, source] of TIME_CLAIM_SOURCES) {
+    if (options.claims && Object.hasOwn(options.claims, name)) throw new InputError('ERR_CLAIM_RESERVED', `--claim cannot set "${name}": ${source.why}.`, source.example);
   }
 
   // Registered claims first, so a decoded token reads in a familiar order; flags win over --payload.
@@ -89,6 +100,12 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
     payload.exp = options.now + options.expiresIn;
   }
   if (options.jti !== undefined) payload.jti = options.jti === true ? randomUUID() : options.jti;
+  for (const name of ['iat', 'exp']) {
+    // A payload copied from another token keeps its claims, but never silently loses its times.
+    if (options.payload && Object.hasOwn(options.payload, name) && options.payload[name] !== payload[name]) {
+      warnings.push({ code: 'payload-time-replaced', message: `The ${name} given with --payload was replaced: ${TIME_CLAIM_SOURCES.get(name)!.why}.` });
+    }
+  }
 
   let generatedKey: MintResult['generatedKey'];
   let kid = options.kid;

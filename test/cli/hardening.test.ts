@@ -117,7 +117,7 @@ describe('mint --header crit is refused clearly', () => {
   });
 
   test('a claim jose refuses to sign (a non-finite nbf) is a clear input error', async () => {
-    const result = await runCli(['mint', '--secret', SECRET, '--claim', 'nbf=1e999'], { now: NOW });
+    const result = await runCli(['mint', '--secret', SECRET, '--payload', '{"nbf":1e999}'], { now: NOW });
     expectNoCrash(result);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: jose refused to sign this token: "nbf" claim must be a finite number.\n');

@@ -288,6 +288,34 @@ describe('mint: flags and warnings', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test.each([
+    ['exp=5', 'error: --claim cannot set "exp": exp is set with --exp <duration> (default 15m), or left out with --no-exp.\nExample: --exp 5m\n'],
+    ['nbf=1800000000', 'error: --claim cannot set "nbf": nbf is set with --nbf <duration>.\nExample: --nbf 30s\n'],
+    ['iat=0', 'error: --claim cannot set "iat": iat is always the time of minting.\nTo judge a token as of another time, use verify --at <time>.\n'],
+  ])('--claim %s is refused with exit 2, naming the flag that sets it, instead of being dropped', async (claim, stderr) => {
+    const result = await runCli(['mint', '--secret', SECRET, '--claim', 'role=admin', '--claim', claim], { now: NOW });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(stderr);
+  });
+
+  test('--payload keeps its nbf; its iat and exp are replaced, with a warning for each', async () => {
+    const result = await runCli(['mint', '--secret', SECRET, '--payload', JSON.stringify({ sub: 'asha', iat: 1, exp: 5, nbf: NOW + 60 }), '--json'], { now: NOW });
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.payload).toEqual({ sub: 'asha', iat: NOW, nbf: NOW + 60, exp: NOW + 900 });
+    expect(json.warnings).toEqual([
+      { code: 'payload-time-replaced', message: 'The iat given with --payload was replaced: iat is always the time of minting.' },
+      { code: 'payload-time-replaced', message: 'The exp given with --payload was replaced: exp is set with --exp <duration> (default 15m), or left out with --no-exp.' },
+    ]);
+    expect(result.stderr).toContain('! warning (payload-time-replaced): The exp given with --payload was replaced');
+  });
+
+  test('a --payload whose times already match what mint sets warns about nothing', async () => {
+    const result = await runCli(['mint', '--secret', SECRET, '--payload', JSON.stringify({ iat: NOW, exp: NOW + 900 }), '--json'], { now: NOW });
+    expect(JSON.parse(result.stdout).warnings).toEqual([]);
+  });
+
   test('--save-key never overwrites a file', async () => {
     const existing = file('existing.json', '{"keep": true}');
     const result = await runCli(['mint', '--alg', 'ES256', '--save-key', existing], { now: NOW });

@@ -43,7 +43,7 @@ export function mintCommand(context: CommandContext): Command {
     .option('--no-exp', 'no exp claim at all (a mistake worth seeing: the token never expires)')
     .option('--nbf <duration>', 'not valid until this long from now')
     .option('--jti [value]', 'a unique token id (random when no value)')
-    .option('--claim <key=value>', 'any claim; the value is parsed as JSON when it is JSON (repeatable)', collect)
+    .option('--claim <key=value>', 'any claim but exp, nbf and iat (see --exp, --nbf); the value is parsed as JSON when it is JSON (repeatable)', collect)
     .option('--payload <json|@file>', 'start from these claims (a JSON object, or @file)')
     .option('--kid <kid>', 'key id header (set to the JWK thumbprint when a key is generated)')
     .option('--typ <typ>', 'typ header (default JWT; at+jwt for an OAuth access token)')
