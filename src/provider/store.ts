@@ -61,9 +61,10 @@ export class ExpiringStore<Value> {
   /**
    * 0 when an entry of this size fits now (expired entries at the front are dropped to make
    * room); otherwise the seconds until the oldest entry expires and frees its place.
+   * `reserved`: that many more entries of the same size are promised to others and must fit too.
    */
-  secondsUntilRoom(bytes: number): number {
-    if (this.fits(bytes)) return 0;
+  secondsUntilRoom(bytes: number, reserved = 0): number {
+    if (this.fits(bytes, reserved)) return 0;
     const now = this.nowMs();
     if (now < this.fullUntil) return Math.ceil((this.fullUntil - now) / 1000);
     for (const [key, entry] of this.entries) {
@@ -72,10 +73,10 @@ export class ExpiringStore<Value> {
         return Math.ceil((entry.expiresAt - now) / 1000);
       }
       this.remove(key, entry);
-      if (this.fits(bytes)) return 0;
+      if (this.fits(bytes, reserved)) return 0;
     }
-    // Empty, and the entry alone is larger than the whole store: it never fits.
-    return this.fits(bytes) ? 0 : Number.POSITIVE_INFINITY;
+    // Empty, and the entries asked for are larger than the whole store: they never fit.
+    return this.fits(bytes, reserved) ? 0 : Number.POSITIVE_INFINITY;
   }
 
   /** Stores the value, replacing any entry with this key; throws if it does not fit (check `secondsUntilRoom` first). */
@@ -86,18 +87,33 @@ export class ExpiringStore<Value> {
     this.insert(key, value, ttlSeconds, bytes);
   }
 
-  /** Stores the value, evicting the oldest entries until it fits; returns how many were evicted. */
-  setEvictingOldest(key: string, value: Value, ttlSeconds: number): number {
+  /**
+   * Stores the value, evicting the oldest entries until it fits; returns how many live entries
+   * were evicted, each also given to `onEvict` (so that what hangs off it can go too).
+   */
+  setEvictingOldest(key: string, value: Value, ttlSeconds: number, onEvict?: (key: string, value: Value) => void): number {
     const bytes = this.entryBytes(key, value);
     this.delete(key);
     let evicted = 0;
-    for (const [oldestKey, oldest] of this.entries) {
-      if (this.fits(bytes)) break;
-      if (oldest.expiresAt > this.nowMs()) evicted++;
-      this.remove(oldestKey, oldest);
+    while (!this.fits(bytes)) {
+      const oldest = this.evictOldest();
+      if (!oldest) break;
+      if (oldest.live) {
+        evicted++;
+        onEvict?.(oldest.key, oldest.value);
+      }
     }
     this.insert(key, value, ttlSeconds, bytes);
     return evicted;
+  }
+
+  /** Removes the front entry (the oldest set) and returns it, saying whether it was still live. */
+  evictOldest(): { key: string; value: Value; live: boolean } | undefined {
+    for (const [key, entry] of this.entries) {
+      this.remove(key, entry);
+      return { key, value: entry.value, live: entry.expiresAt > this.nowMs() };
+    }
+    return undefined;
   }
 
   /** Swaps the value of a live entry, keeping its deadline and its place. */
@@ -148,8 +164,8 @@ export class ExpiringStore<Value> {
     return this.heldBytes;
   }
 
-  private fits(bytes: number): boolean {
-    return this.entries.size < this.limits.maxEntries && this.heldBytes + bytes <= this.limits.maxBytes;
+  private fits(bytes: number, reserved = 0): boolean {
+    return this.entries.size + reserved < this.limits.maxEntries && this.heldBytes + bytes * (1 + reserved) <= this.limits.maxBytes;
   }
 
   private insert(key: string, value: Value, ttlSeconds: number, bytes: number): void {
