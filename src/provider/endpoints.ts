@@ -110,12 +110,13 @@ async function tokenRequest(exchange: Exchange, allowPublicClients: boolean) {
 export async function handleIntrospect(exchange: Exchange): Promise<void> {
   const { response, state } = exchange;
   const { client, token } = await tokenRequest(exchange, false);
-  const refresh = state.refreshTokens.get(token);
-  if (refresh) {
+  const known = state.findRefreshToken(token);
+  if (known) {
+    const refresh = known.record;
     // Only the client a token was issued to learns about it (RFC 7662 §4 lets us answer inactive).
-    const active = refresh.clientId === client.client_id && !refresh.used && !state.isGrantRevoked(refresh.grantId);
+    const active = known.live && refresh.clientId === client.client_id && state.isGrantActive(refresh.grantId);
     exchange.say(`introspection by ${client.client_id}: refresh token is ${active ? 'active' : refresh.clientId === client.client_id ? 'not active' : 'another client\'s: not active'}`);
-    return sendJson(response, 200, active ? { active, token_type: 'refresh_token', client_id: refresh.clientId, sub: refresh.sub, scope: refresh.scopes.join(' '), iss: state.config.issuer } : { active: false });
+    return sendJson(response, 200, active ? { active, token_type: 'refresh_token', client_id: refresh.clientId, sub: known.record.sub, scope: known.record.scopes.join(' '), iss: state.config.issuer } : { active: false });
   }
   try {
     const payload = await verifyAccessToken(state, token);
@@ -135,11 +136,13 @@ export async function handleIntrospect(exchange: Exchange): Promise<void> {
 export async function handleRevoke(exchange: Exchange): Promise<void> {
   const { response, state } = exchange;
   const { client, token } = await tokenRequest(exchange, true);
-  const refresh = state.refreshTokens.get(token);
+  const refresh = state.findRefreshToken(token)?.record;
   if (refresh) {
     if (refresh.clientId !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
     // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of the same grant.
-    state.revokeGrant(refresh.grantId);
+    const wait = state.revokeGrant(refresh.grantId);
+    // Only for a grant already forgotten while revoked grants alone fill the room: refused out loud.
+    if (wait > 0) throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many revoked sign-ins as it may (${state.revokedGrants.limits.maxEntries}); this sign-in is NOT revoked. Try again in ${wait} seconds.`, { 'retry-after': String(wait) });
     exchange.say(`refresh token revoked by ${client.client_id}, with every token of its sign-in`);
     return sendJson(response, 200, {});
   }

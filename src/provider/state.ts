@@ -31,7 +31,7 @@ export function oversizeMessage(oversize: { name: string; limit: number }): stri
   return `${oversize.name} is longer than ${oversize.limit} bytes (${oversize.limit / 1024} KiB), the most Mock Google accepts for it.`;
 }
 
-export type StoreName = 'interactions' | 'codes' | 'refreshTokens' | 'grants' | 'revokedAccessTokens';
+export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens';
 
 /**
  * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
@@ -45,10 +45,16 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   interactions: { maxEntries: 10_000, maxBytes: 20 * 1024 * 1024 },
   // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 8 900 of 2.8 KB (nonce at 1 KiB).
   codes: { maxEntries: 45_000, maxBytes: 24 * 1024 * 1024 },
-  // Refresh tokens (24 hours; a full store evicts the oldest): about 530 bytes each, no input is kept.
-  refreshTokens: { maxEntries: 30_000, maxBytes: 16 * 1024 * 1024 },
-  // Sign-ins with live tokens and whether each was revoked (24 hours after their last tokens): 256 bytes each.
-  grants: { maxEntries: 45_000, maxBytes: 12 * 1024 * 1024 },
+  // Sign-ins with live tokens (1 hour after their last tokens, 24 hours with a refresh token; a
+  // full store forgets the oldest): 406 bytes each.
+  grants: { maxEntries: 20_000, maxBytes: 8 * 1024 * 1024 },
+  // Revoked sign-ins, until their access tokens expire (1 hour): 256 bytes each. Room is kept here
+  // for every active grant: beyond 4 000 revoked, each one more shrinks the room for sign-ins.
+  revokedGrants: { maxEntries: 24_000, maxBytes: 6 * 1024 * 1024 },
+  // Live refresh tokens (24 hours): at most one per active grant, so never full: 518 bytes each.
+  refreshTokens: { maxEntries: 20_000, maxBytes: 10 * 1024 * 1024 },
+  // Rotated refresh tokens and those of revoked grants (24 hours; a full store forgets the oldest): 414 bytes each.
+  retiredRefreshTokens: { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 },
   // Access tokens revoked one by one, until they expire (at most 1 hour): 256 bytes each.
   revokedAccessTokens: { maxEntries: 30_000, maxBytes: 8 * 1024 * 1024 },
 };
@@ -97,14 +103,27 @@ export interface CodeRecord {
   used: boolean;
 }
 
+/** A live refresh token: the one that works now for its grant (rotation replaces it). */
 export interface RefreshRecord {
   clientId: string;
   sub: string;
   scopes: string[];
   authTime: number;
   grantId: string;
-  /** Set once rotated: presenting it again means it was stolen, and the grant is revoked. */
-  used: boolean;
+}
+
+/**
+ * A refresh token that no longer works: rotated (presenting it again means two parties hold it,
+ * and the grant is revoked), or the last one of a revoked grant.
+ */
+export interface RetiredRefreshToken {
+  clientId: string;
+  grantId: string;
+}
+
+/** A sign-in with live tokens, and its live refresh token if it has one (retired with the grant). */
+export interface ActiveGrant {
+  refreshToken?: string;
 }
 
 export interface IssuedTokens {
@@ -116,9 +135,6 @@ export interface IssuedTokens {
   refresh_token?: string;
 }
 
-/** A sign-in with live tokens. Revoking it flips the status: a revocation never needs new room. */
-export type GrantStatus = 'active' | 'revoked';
-
 const OBJECT_BYTES = 32;
 const FIELD_BYTES = 8;
 /** Scope lists hold the shared strings of SUPPORTED_SCOPES; only the array is counted. */
@@ -129,8 +145,10 @@ const VALUE_BYTES = {
   interactions: (interaction: Interaction) =>
     OBJECT_BYTES + 10 * FIELD_BYTES + scopeListBytes(interaction.scopes) + stringBytes(interaction.redirectUri) + stringBytes(interaction.state) + stringBytes(interaction.nonce) + stringBytes(interaction.codeChallenge) + stringBytes(interaction.loginHint) + 16,
   codes: (code: CodeRecord) => OBJECT_BYTES + 9 * FIELD_BYTES + scopeListBytes(code.scopes) + stringBytes(code.redirectUri) + stringBytes(code.nonce) + stringBytes(code.codeChallenge) + stringBytes(code.grantId) + 16,
-  refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 6 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + 16,
-  grants: () => 0,
+  grants: (grant: ActiveGrant) => OBJECT_BYTES + FIELD_BYTES + stringBytes(grant.refreshToken),
+  revokedGrants: () => 0,
+  refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 5 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + 16,
+  retiredRefreshTokens: (retired: RetiredRefreshToken) => OBJECT_BYTES + 2 * FIELD_BYTES + stringBytes(retired.grantId),
   revokedAccessTokens: () => 0,
 } satisfies Record<StoreName, (value: never) => number>;
 
@@ -140,8 +158,10 @@ export class ProviderState {
   readonly basePath: string;
   readonly interactions: ExpiringStore<Interaction>;
   readonly codes: ExpiringStore<CodeRecord>;
+  readonly grants: ExpiringStore<ActiveGrant>;
+  readonly revokedGrants: ExpiringStore<true>;
   readonly refreshTokens: ExpiringStore<RefreshRecord>;
-  readonly grants: ExpiringStore<GrantStatus>;
+  readonly retiredRefreshTokens: ExpiringStore<RetiredRefreshToken>;
   readonly revokedAccessTokens: ExpiringStore<true>;
 
   constructor(
@@ -158,8 +178,10 @@ export class ProviderState {
     });
     this.interactions = new ExpiringStore(nowMs, limitsOf('interactions'), VALUE_BYTES.interactions);
     this.codes = new ExpiringStore(nowMs, limitsOf('codes'), VALUE_BYTES.codes);
-    this.refreshTokens = new ExpiringStore(nowMs, limitsOf('refreshTokens'), VALUE_BYTES.refreshTokens);
     this.grants = new ExpiringStore(nowMs, limitsOf('grants'), VALUE_BYTES.grants);
+    this.revokedGrants = new ExpiringStore(nowMs, limitsOf('revokedGrants'), VALUE_BYTES.revokedGrants);
+    this.refreshTokens = new ExpiringStore(nowMs, limitsOf('refreshTokens'), VALUE_BYTES.refreshTokens);
+    this.retiredRefreshTokens = new ExpiringStore(nowMs, limitsOf('retiredRefreshTokens'), VALUE_BYTES.retiredRefreshTokens);
     this.revokedAccessTokens = new ExpiringStore(nowMs, limitsOf('revokedAccessTokens'), VALUE_BYTES.revokedAccessTokens);
   }
 
@@ -173,11 +195,12 @@ export class ProviderState {
   }
 
   /**
-   * How long a grant is remembered after its last tokens were issued: as long as any of them
-   * lives. The same for every grant, so the oldest entry is always the next to expire.
+   * How long a grant is remembered after its last tokens were issued: as long as a token that
+   * can be revoked through it lives. ID tokens are never checked for revocation. Both lifetimes
+   * share one store, in order of last use: the order a full store forgets them in.
    */
-  get grantTtl(): number {
-    return Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl, this.config.idTokenTtl);
+  grantTtl(withRefreshToken: boolean): number {
+    return withRefreshToken ? Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl) : this.config.accessTokenTtl;
   }
 
   findUser(hint: string): User | undefined {
@@ -190,10 +213,10 @@ export class ProviderState {
   }
 
   /**
-   * Tokens for a grant. A grant with a refresh token or one that can be revoked (from a code)
-   * must be recorded first with `recordGrant`, which is where a full provider says no.
+   * Signs the tokens of a grant. A grant from a code must be recorded first, with its refresh
+   * token, by `startGrant` or `rotateRefreshToken`: synchronously, before this awaits.
    */
-  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime?: number; grantId?: string; nonce?: string; withRefreshToken: boolean; withIdToken: boolean; refreshTokenScopes?: string[] }): Promise<IssuedTokens> {
+  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime?: number; grantId?: string; nonce?: string; refreshToken?: string; withIdToken: boolean }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
     const accessToken = await signJwt(this.keys.accessToken, 'at+jwt', {
@@ -226,40 +249,111 @@ export class ProviderState {
         ...(user ? claimsForScopes(user, grant.scopes) : {}),
       });
     }
-    if (grant.withRefreshToken) {
-      if (grant.authTime === undefined || grant.grantId === undefined) throw new TypeError('A refresh token belongs to a user\'s sign-in: authTime and grantId are needed.');
-      const refreshToken = randomToken();
-      // A full store forgets its oldest refresh token: that app signs the user in again, and
-      // nobody else is refused (refusing would lock every app out for up to a day).
-      this.refreshTokens.setEvictingOldest(refreshToken, { clientId: grant.client.client_id, sub: grant.sub, scopes: grant.refreshTokenScopes ?? grant.scopes, authTime: grant.authTime, grantId: grant.grantId, used: false }, this.config.refreshTokenTtl);
-      tokens.refresh_token = refreshToken;
-    }
+    if (grant.refreshToken !== undefined) tokens.refresh_token = grant.refreshToken;
     return tokens;
   }
 
   /**
-   * Remembers a grant for as long as its tokens can live, from now (again at every refresh).
-   * Returns 0, or the seconds until there is room when the provider holds its most grants:
-   * then no tokens may be issued, because a revocation must never be forgotten.
+   * Records a new sign-in (from a code) and makes its refresh token if it gets one. Returns the
+   * refresh token, or `retryAfter` seconds when revoked grants alone fill the room: then no
+   * tokens may be issued, because their revocation could not be recorded.
    */
-  recordGrant(grantId: string): number {
-    const known = this.grants.get(grantId);
-    if (known === undefined) {
-      const wait = this.grants.secondsUntilRoom(this.grants.entryBytes(grantId, 'active'));
-      if (wait > 0) return wait;
-    }
-    this.grants.set(grantId, known ?? 'active', this.grantTtl);
-    return 0;
+  startGrant(grantId: string, refresh?: RefreshRecord): { retryAfter: number; refreshToken?: string } {
+    const retryAfter = this.makeRoomForGrant(grantId);
+    if (retryAfter > 0) return { retryAfter };
+    const refreshToken = refresh && randomToken();
+    // The grant first: a grant forgotten to make room retires its refresh token before this one is added.
+    this.grants.setEvictingOldest(grantId, { refreshToken }, this.grantTtl(refresh !== undefined), (_id, evicted) => this.forgetGrant(evicted));
+    if (refresh) this.addRefreshToken(refreshToken!, refresh);
+    return { retryAfter: 0, refreshToken };
   }
 
-  /** Revokes every token of one sign-in: access tokens (by sid) and the refresh token chain. */
-  revokeGrant(grantId: string): void {
-    // A grant that is no longer recorded has no live tokens left: nothing to revoke.
-    this.grants.replace(grantId, 'revoked');
+  /** Retires a live refresh token and makes its successor; the grant is remembered 24 hours again. */
+  rotateRefreshToken(token: string, record: RefreshRecord): string {
+    this.retireRefreshToken(token);
+    const refreshToken = randomToken();
+    // The grant's own entry is replaced by one of the same size: there is room.
+    this.grants.set(record.grantId, { refreshToken }, this.grantTtl(true));
+    this.addRefreshToken(refreshToken, record);
+    return refreshToken;
+  }
+
+  /** A refresh token as the provider knows it: live, retired (rotated or revoked), or not at all. */
+  findRefreshToken(token: string): { live: true; record: RefreshRecord } | { live: false; record: RetiredRefreshToken } | undefined {
+    const live = this.refreshTokens.get(token);
+    if (live) return { live: true, record: live };
+    const retired = this.retiredRefreshTokens.get(token);
+    return retired && { live: false, record: retired };
+  }
+
+  /**
+   * Revokes every token of one sign-in: access tokens (by sid) and its refresh token. Returns 0,
+   * or, when the revocation cannot be recorded (see below), the seconds until it can.
+   */
+  revokeGrant(grantId: string): number {
+    if (this.revokedGrants.get(grantId)) return 0;
+    const grant = this.grants.get(grantId);
+    if (grant) {
+      this.grants.delete(grantId);
+      if (grant.refreshToken !== undefined) this.retireRefreshToken(grant.refreshToken);
+      // Room was kept for it (makeRoomForGrant): revoking an active grant never waits.
+      this.revokedGrants.set(grantId, true, this.config.accessTokenTtl);
+      return 0;
+    }
+    // Forgotten: expired, or evicted with access tokens that may live up to accessTokenTtl more.
+    // Recorded like a new sign-in; it waits only when revoked grants alone fill the room.
+    const wait = this.makeRoomForGrant(grantId);
+    if (wait === 0) this.revokedGrants.set(grantId, true, this.config.accessTokenTtl);
+    return wait;
   }
 
   isGrantRevoked(grantId: unknown): boolean {
-    return typeof grantId === 'string' && this.grants.get(grantId) === 'revoked';
+    return typeof grantId === 'string' && this.revokedGrants.get(grantId) === true;
+  }
+
+  isGrantActive(grantId: string): boolean {
+    return this.grants.get(grantId) !== undefined;
+  }
+
+  /**
+   * revokedGrants keeps room for every active grant, so that revoking one never needs room nor
+   * forgets a revocation. Room for one more: the oldest active grant is forgotten if needed (its
+   * refresh token stops working: that app signs the user in again; its access tokens live out
+   * their hour unless revoked). Returns 0, or the seconds until the oldest revoked grant expires
+   * (at most accessTokenTtl) when revoked grants alone fill the room.
+   */
+  private makeRoomForGrant(grantId: string): number {
+    const revokedEntryBytes = this.revokedGrants.entryBytes(grantId, true);
+    for (;;) {
+      const wait = this.revokedGrants.secondsUntilRoom(revokedEntryBytes, this.grants.size);
+      if (wait === 0) return 0;
+      const oldest = this.grants.evictOldest();
+      // Infinite only when one entry is larger than the whole (misconfigured) store.
+      if (!oldest) return Number.isFinite(wait) ? wait : this.config.accessTokenTtl;
+      this.forgetGrant(oldest.value);
+    }
+  }
+
+  /** A forgotten grant's refresh token is retired: /revoke can still reach the grant through it. */
+  private forgetGrant(grant: ActiveGrant): void {
+    if (grant.refreshToken !== undefined) this.retireRefreshToken(grant.refreshToken);
+  }
+
+  private addRefreshToken(refreshToken: string, record: RefreshRecord): void {
+    // At most one live refresh token per active grant, and the caps match: eviction here happens
+    // only with smaller limits than the defaults; that app then signs the user in again.
+    this.refreshTokens.setEvictingOldest(refreshToken, record, this.config.refreshTokenTtl);
+  }
+
+  /**
+   * Kept to detect reuse and say why a token fails. A full store forgets the oldest: a forgotten
+   * rotated token presented again is answered invalid_grant without revoking its chain.
+   */
+  private retireRefreshToken(token: string): void {
+    const record = this.refreshTokens.get(token);
+    if (!record) return;
+    this.refreshTokens.delete(token);
+    this.retiredRefreshTokens.setEvictingOldest(token, { clientId: record.clientId, grantId: record.grantId }, this.config.refreshTokenTtl);
   }
 
   sweep(): void {
@@ -276,7 +370,15 @@ export class ProviderState {
   }
 
   private storesByName(): Record<StoreName, ExpiringStore<unknown>> {
-    return { interactions: this.interactions, codes: this.codes, refreshTokens: this.refreshTokens, grants: this.grants, revokedAccessTokens: this.revokedAccessTokens } as Record<StoreName, ExpiringStore<unknown>>;
+    return {
+      interactions: this.interactions,
+      codes: this.codes,
+      grants: this.grants,
+      revokedGrants: this.revokedGrants,
+      refreshTokens: this.refreshTokens,
+      retiredRefreshTokens: this.retiredRefreshTokens,
+      revokedAccessTokens: this.revokedAccessTokens,
+    } as Record<StoreName, ExpiringStore<unknown>>;
   }
 
   private stores(): Array<ExpiringStore<unknown>> {

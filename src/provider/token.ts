@@ -16,9 +16,17 @@ function invalidGrant(description: string): HttpError {
   return new HttpError(400, 'invalid_grant', description);
 }
 
-/** 503 when the provider holds as many grants as it may: no tokens, rather than a revocation forgotten later. */
-function grantsFull(state: ProviderState, seconds: number): HttpError {
-  return new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many sign-ins with live tokens as it may (${state.grants.limits.maxEntries}); try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+/**
+ * 503 when revoked grants alone fill the room kept for revocations: no tokens, rather than a
+ * revocation forgotten later. They expire within the access-token lifetime.
+ */
+function revokedGrantsFull(state: ProviderState, seconds: number): HttpError {
+  return new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many revoked sign-ins as it may (${state.revokedGrants.limits.maxEntries}), each until its access tokens expire (at most ${state.config.accessTokenTtl} seconds); try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+}
+
+/** A refresh token that works for nobody: unknown, expired, another client's, or its grant forgotten. */
+function unknownRefreshToken(state: ProviderState): HttpError {
+  return invalidGrant(`The refresh token is unknown or expired, or was issued to another client, or Mock Google forgot its sign-in (when it holds its most, ${state.grants.limits.maxEntries}, it forgets the oldest). Sign in again.`);
 }
 
 /** A scope parameter that is present must name at least one scope (RFC 6749 §3.3). */
@@ -41,20 +49,13 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (!code) throw new HttpError(400, 'invalid_request', 'code is missing.');
     const record = state.codes.get(code);
     checkCode(state, record, client.client_id, form, exchange);
-    const wait = state.recordGrant(record!.grantId);
-    if (wait > 0) throw grantsFull(state, wait);
-    // Marked at once, before any await; what is kept for replay detection is only what it needs.
+    const { sub, scopes, authTime, grantId } = record!;
+    const refresh = scopes.includes('offline_access') ? { clientId: client.client_id, sub, scopes, authTime, grantId } : undefined;
+    // Recorded, and the code marked, at once, before any await; a used code keeps only what replay detection needs.
+    const { retryAfter, refreshToken } = state.startGrant(grantId, refresh);
+    if (retryAfter > 0) throw revokedGrantsFull(state, retryAfter);
     state.codes.replace(code, spentCode(record!));
-    const tokens = await state.issueTokens({
-      client,
-      sub: record!.sub,
-      scopes: record!.scopes,
-      authTime: record!.authTime,
-      grantId: record!.grantId,
-      nonce: record!.nonce,
-      withIdToken: record!.scopes.includes('openid'),
-      withRefreshToken: record!.scopes.includes('offline_access'),
-    });
+    const tokens = await state.issueTokens({ client, sub, scopes, authTime, grantId, nonce: record!.nonce, refreshToken, withIdToken: scopes.includes('openid') });
     exchange.say(`tokens issued to ${client.client_id} for ${state.userBySub(record!.sub)?.email ?? record!.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
@@ -62,22 +63,24 @@ export async function handleToken(exchange: Exchange): Promise<void> {
   if (grantType === 'refresh_token') {
     const refreshToken = form.get('refresh_token');
     if (!refreshToken) throw new HttpError(400, 'invalid_request', 'refresh_token is missing.');
-    const record = state.refreshTokens.get(refreshToken);
-    if (!record || record.clientId !== client.client_id) throw invalidGrant(`The refresh token is unknown, expired, was issued to another client, or was dropped as the oldest of the ${state.refreshTokens.limits.maxEntries} Mock Google keeps.`);
-    // Every refresh token's grant is recorded for longer than the token lives: not finding it fails closed.
-    if (state.grants.get(record.grantId) !== 'active') throw invalidGrant('The refresh token was revoked.');
-    if (record.used) {
+    const known = state.findRefreshToken(refreshToken);
+    if (!known || known.record.clientId !== client.client_id) throw unknownRefreshToken(state);
+    const { grantId } = known.record;
+    if (state.isGrantRevoked(grantId)) throw invalidGrant('The refresh token was revoked.');
+    // A grant forgotten to make room fails closed: its refresh tokens are no longer honoured.
+    if (!state.isGrantActive(grantId)) throw unknownRefreshToken(state);
+    if (!known.live) {
       // Rotation (RFC 9700 §4.14.2): an old refresh token coming back means two parties hold it.
-      state.revokeGrant(record.grantId);
+      state.revokeGrant(grantId);
       exchange.say(`refresh token reused by ${client.client_id}: the whole chain is revoked`);
       throw invalidGrant('This refresh token was already used (it rotates on every use); as a precaution every token of this sign-in is now revoked.');
     }
+    const { record } = known;
     const scopes = narrowScopes(form.get('scope'), record.scopes);
-    const wait = state.recordGrant(record.grantId);
-    if (wait > 0) throw grantsFull(state, wait);
-    record.used = true;
-    // The new refresh token keeps the scope of the grant, even when this access token was narrowed.
-    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId: record.grantId, withIdToken: scopes.includes('openid'), withRefreshToken: true, refreshTokenScopes: record.scopes });
+    // Rotated at once, before any await: the same token sent twice at once is a reuse. The new
+    // refresh token keeps the scope of the grant, even when this access token was narrowed.
+    const newRefreshToken = state.rotateRefreshToken(refreshToken, record);
+    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId, refreshToken: newRefreshToken, withIdToken: scopes.includes('openid') });
     exchange.say(`refresh token rotated for ${client.client_id}; new access token (scope ${tokens.scope})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
@@ -95,7 +98,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} is not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
-    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false, withRefreshToken: false });
+    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false });
     exchange.say(`access token issued to ${client.client_id} for itself (client_credentials)`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
@@ -116,8 +119,13 @@ export function checkCode(state: ProviderState, record: CodeRecord | undefined, 
   if (!record) throw invalidGrant('The authorization code is unknown or expired (codes live 60 seconds).');
   // A replay by any client, not only the one it was issued to: the code leaked (RFC 9700 §4.5).
   if (record.used) {
-    state.revokeGrant(record.grantId);
-    exchange.say(`code replayed by ${clientId}${clientId === record.clientId ? '' : ` (issued to ${record.clientId})`}: refused, and every token issued from it is revoked`);
+    const replayedBy = `code replayed by ${clientId}${clientId === record.clientId ? '' : ` (issued to ${record.clientId})`}`;
+    if (state.revokeGrant(record.grantId) > 0) {
+      // Only when revoked grants alone fill the room and this grant was already forgotten.
+      exchange.say(`${replayedBy}: refused; its tokens could NOT be revoked (too many revoked sign-ins held)`);
+      throw invalidGrant(`The authorization code was already used. Codes are single use; Mock Google holds as many revoked sign-ins as it may, so the tokens issued from it could NOT be revoked: they expire within ${state.config.accessTokenTtl} seconds.`);
+    }
+    exchange.say(`${replayedBy}: refused, and every token issued from it is revoked`);
     throw invalidGrant('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
   }
   if (record.clientId !== clientId) throw invalidGrant('The authorization code was issued to another client.');

@@ -1,12 +1,14 @@
 // Mock Google's memory has a ceiling: every parameter it keeps has a size limit, every store a
-// cap in entries and estimated bytes, and a full store answers 503 with the real wait (or, for
-// refresh tokens, forgets the oldest). Small caps here keep the tests fast; bench/memory.mjs
-// fills the real ones.
+// cap in entries and estimated bytes, and a full store answers 503 with the real wait, or
+// forgets its oldest entry where that locks nobody out (grants, retired refresh tokens). And it
+// is fair: one client cannot block everyone's sign-ins nor evict another user's refresh token.
+// Small caps here keep the tests fast; bench/memory.mjs fills the real ones.
 
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { UserAgent } from '../../src/oauth/user-agent.js';
 import type { RunningProvider } from '../../src/provider/server.js';
-import { DEFAULT_LIMITS, MAX_PARAMETER_BYTES, MAX_REDIRECT_URI_BYTES } from '../../src/provider/state.js';
+import { DEFAULT_LIMITS, MAX_PARAMETER_BYTES, MAX_REDIRECT_URI_BYTES, randomToken } from '../../src/provider/state.js';
 import { ENTRY_OVERHEAD_BYTES, ExpiringStore, ownCopy, stringBytes } from '../../src/provider/store.js';
 import { authorizeAtOnce, authorizeUrl, basic, CALLBACK, pkcePair, postForm, startTestProvider } from '../helpers/provider.js';
 
@@ -38,6 +40,34 @@ async function codeFrom(provider: RunningProvider, extra: Record<string, string>
 
 function redeem(provider: RunningProvider, code: string, verifier: string) {
   return postForm(`${provider.issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, { authorization: DEMO_APP });
+}
+
+/** A full code flow by demo-app, the victim's app. */
+async function signIn(provider: RunningProvider, scope = 'openid offline_access') {
+  const { code, verifier } = await codeFrom(provider, { scope });
+  const response = await redeem(provider, code!, verifier);
+  expect(response.status).toBe(200);
+  return { ...response.body, code: code! } as { access_token: string; refresh_token: string; code: string };
+}
+
+/** A full code flow by demo-spa: public, so anyone can run it, as often as they like. */
+async function spaSignIn(provider: RunningProvider, scope = 'openid') {
+  const { code, verifier } = await codeFrom(provider, { client_id: 'demo-spa', scope });
+  return postForm(`${provider.issuer}/token`, { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier, client_id: 'demo-spa' });
+}
+
+/** A refresh by demo-app (client_secret_basic) or demo-spa (public, client_id in the form). */
+function refresh(provider: RunningProvider, refreshToken: string, client: 'demo-app' | 'demo-spa' = 'demo-app') {
+  const form = { grant_type: 'refresh_token', refresh_token: refreshToken };
+  return client === 'demo-app' ? postForm(`${provider.issuer}/token`, form, { authorization: DEMO_APP }) : postForm(`${provider.issuer}/token`, { ...form, client_id: 'demo-spa' });
+}
+
+function revoke(provider: RunningProvider, token: string, client: 'demo-app' | 'demo-spa' = 'demo-app') {
+  return client === 'demo-app' ? postForm(`${provider.issuer}/revoke`, { token }, { authorization: DEMO_APP }) : postForm(`${provider.issuer}/revoke`, { token, client_id: 'demo-spa' });
+}
+
+async function userinfoStatus(provider: RunningProvider, accessToken: string): Promise<number> {
+  return (await fetch(`${provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
 }
 
 describe('ExpiringStore counts entries and estimated bytes', () => {
@@ -100,6 +130,30 @@ describe('ExpiringStore counts entries and estimated bytes', () => {
     store.set('one', 1, 60);
     expect(store.setEvictingOldest('four', 4, 60)).toBe(1);
     expect([store.get('one'), store.get('two'), store.get('three'), store.get('four')]).toEqual([1, undefined, 3, 4]);
+  });
+
+  test('room for an entry and others promised: reserved entries of the same size must fit too', () => {
+    const store = new ExpiringStore<true>(() => 0, { maxEntries: 4, maxBytes: 1_000_000 });
+    store.set('a', true, 60);
+    const bytes = store.entryBytes('b', true);
+    expect([store.secondsUntilRoom(bytes, 2), store.secondsUntilRoom(bytes, 3)]).toEqual([0, 60]);
+    const small = new ExpiringStore<true>(() => 0, { maxEntries: 100, maxBytes: 3 * bytes });
+    expect([small.secondsUntilRoom(bytes, 2), small.secondsUntilRoom(bytes, 3)]).toEqual([0, Number.POSITIVE_INFINITY]);
+  });
+
+  test('evicting the oldest hands each live entry evicted to onEvict; evictOldest takes the front entry', () => {
+    let now = 0;
+    const store = new ExpiringStore<number>(() => now, { maxEntries: 2, maxBytes: 1_000_000 });
+    store.set('expired', 0, 1);
+    store.set('one', 1, 60);
+    now = 2_000;
+    const evicted: Array<[string, number]> = [];
+    expect(store.setEvictingOldest('two', 2, 60, (key, value) => evicted.push([key, value]))).toBe(0);
+    expect(store.setEvictingOldest('three', 3, 60, (key, value) => evicted.push([key, value]))).toBe(1);
+    expect(evicted).toEqual([['one', 1]]);
+    expect(store.evictOldest()).toEqual({ key: 'two', value: 2, live: true });
+    expect(store.evictOldest()).toEqual({ key: 'three', value: 3, live: true });
+    expect(store.evictOldest()).toBeUndefined();
   });
 
   test('ownCopy keeps the characters and drops the request text a parsed value can keep alive', () => {
@@ -231,47 +285,6 @@ describe('a full store answers 503 temporarily_unavailable with the real wait, o
     expect(new URL(allowed.headers.location!).searchParams.get('code')).toBeTruthy();
   });
 
-  test('refresh tokens: a full store forgets the oldest; that app gets invalid_grant, the newest works', async () => {
-    const provider = await providerWith({ autoApprove: true });
-    provider.state.refreshTokens.limits = { maxEntries: 2, maxBytes: 1_000_000 };
-    const refreshTokens: string[] = [];
-    for (let index = 0; index < 3; index++) {
-      const { code, verifier } = await codeFrom(provider, { scope: 'openid offline_access' });
-      refreshTokens.push((await redeem(provider, code!, verifier)).body.refresh_token);
-    }
-    expect(provider.state.refreshTokens.size).toBe(2);
-    const refresh = (token: string) => postForm(`${provider.issuer}/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: DEMO_APP });
-    const oldest = await refresh(refreshTokens[0]!);
-    expect(oldest.status).toBe(400);
-    expect(oldest.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is unknown, expired, was issued to another client, or was dropped as the oldest of the 2 Mock Google keeps.' });
-    expect((await refresh(refreshTokens[2]!)).status).toBe(200);
-  });
-
-  test('grants: when the provider holds its most sign-ins with live tokens, /token answers 503 and the code stays good', async () => {
-    const provider = await providerWith({ autoApprove: true, codeTtl: 86_400 * 2 });
-    provider.state.grants.limits = { maxEntries: 1, maxBytes: 1_000_000 };
-    const first = await codeFrom(provider);
-    expect((await redeem(provider, first.code!, first.verifier)).status).toBe(200);
-    const second = await codeFrom(provider);
-    const refused = await redeem(provider, second.code!, second.verifier);
-    expect(refused.status).toBe(503);
-    expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: 'Mock Google holds as many sign-ins with live tokens as it may (1); try again in 86400 seconds.' });
-    expect(refused.headers.get('retry-after')).toBe('86400');
-    clock += 86_400_000;
-    expect((await redeem(provider, second.code!, second.verifier)).status).toBe(200);
-  });
-
-  test('grants: a revocation never needs room, so it is never refused nor forgotten', async () => {
-    const provider = await providerWith({ autoApprove: true });
-    provider.state.grants.limits = { maxEntries: 1, maxBytes: 1_000_000 };
-    const { code, verifier } = await codeFrom(provider, { scope: 'openid offline_access' });
-    const tokens = (await redeem(provider, code!, verifier)).body;
-    expect((await postForm(`${provider.issuer}/revoke`, { token: tokens.refresh_token }, { authorization: DEMO_APP })).status).toBe(200);
-    const userinfo = await fetch(`${provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    expect(userinfo.status).toBe(401);
-    expect(provider.state.grants.size).toBe(1);
-  });
-
   test('revoked access tokens: a full list refuses the revocation with 503 (the token is NOT revoked), never drops one', async () => {
     const provider = await providerWith();
     provider.state.revokedAccessTokens.limits = { maxEntries: 1, maxBytes: 1_000_000 };
@@ -292,5 +305,121 @@ describe('a full store answers 503 temporarily_unavailable with the real wait, o
     clock += 3_000_000;
     expect((await revoke(second)).status).toBe(200);
     expect(await introspect(second)).toBe(false);
+  });
+});
+
+describe('fair stores: one client can neither block every sign-in nor evict another user\'s refresh token', () => {
+  const forgotten = (grants: number) => ({ error: 'invalid_grant', error_description: `The refresh token is unknown or expired, or was issued to another client, or Mock Google forgot its sign-in (when it holds its most, ${grants}, it forgets the oldest). Sign in again.` });
+
+  test('grants: a full store forgets the least recently used grant instead of answering 503; its refresh token gets invalid_grant', async () => {
+    const provider = await providerWith({ autoApprove: true, limits: { grants: { maxEntries: 3 } } });
+    const steady = await signIn(provider);
+    const victim = await signIn(provider);
+    // A refresh renews a grant: steady's is now the newest.
+    const renewed = await refresh(provider, steady.refresh_token);
+    expect(renewed.status).toBe(200);
+    const flood: number[] = [];
+    for (let index = 0; index < 2; index++) flood.push((await spaSignIn(provider)).status);
+    expect(flood).toEqual([200, 200]);
+    expect(await refresh(provider, victim.refresh_token)).toMatchObject({ status: 400, body: forgotten(3) });
+    expect((await refresh(provider, renewed.body.refresh_token)).status).toBe(200);
+    // One client cannot block code redemptions: it only pushes out the oldest grants.
+    for (let index = 0; index < 5; index++) flood.push((await spaSignIn(provider)).status);
+    expect(flood).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(provider.state.sizes().grants.entries).toBe(3);
+    // Forgotten is not revoked: the access token lives out its hour, until the app revokes the grant.
+    expect(await userinfoStatus(provider, victim.access_token)).toBe(200);
+    expect((await revoke(provider, victim.refresh_token)).status).toBe(200);
+    expect(await userinfoStatus(provider, victim.access_token)).toBe(401);
+  });
+
+  test('revoked grants are never forgotten while their access tokens may live; only when they alone fill the room does /token answer 503 (Retry-After at most 1 hour)', async () => {
+    const provider = await providerWith({ autoApprove: true, codeTtl: 86_400, limits: { grants: { maxEntries: 3 }, revokedGrants: { maxEntries: 5 } } });
+    const victim = await signIn(provider);
+    expect((await revoke(provider, victim.refresh_token)).status).toBe(200);
+    expect(await userinfoStatus(provider, victim.access_token)).toBe(401);
+    for (let index = 0; index < 10; index++) expect((await spaSignIn(provider)).status).toBe(200);
+    expect(await userinfoStatus(provider, victim.access_token)).toBe(401);
+    expect(await refresh(provider, victim.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token was revoked.' } });
+    clock += 600_000;
+    for (let index = 0; index < 4; index++) {
+      const tokens = (await spaSignIn(provider, 'openid offline_access')).body;
+      expect((await revoke(provider, tokens.refresh_token, 'demo-spa')).status).toBe(200);
+    }
+    expect(provider.state.sizes().revokedGrants.entries).toBe(5);
+    const { code, verifier } = await codeFrom(provider);
+    const refused = await redeem(provider, code!, verifier);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('3000');
+    expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: 'Mock Google holds as many revoked sign-ins as it may (5), each until its access tokens expire (at most 3600 seconds); try again in 3000 seconds.' });
+    clock += 3_000_000;
+    expect((await redeem(provider, code!, verifier)).status).toBe(200);
+  });
+
+  test('a code replayed after its grant was forgotten, while revoked grants fill the room: refused, and says its tokens could NOT be revoked', async () => {
+    const provider = await providerWith({ autoApprove: true, limits: { grants: { maxEntries: 1 }, revokedGrants: { maxEntries: 1 } } });
+    const first = await signIn(provider, 'openid');
+    const second = await signIn(provider, 'openid');
+    const replay = (code: string) => postForm(`${provider.issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: 'x'.repeat(43) }, { authorization: DEMO_APP });
+    // The second sign-in pushed the first out; revoking the second fills the room for revoked grants.
+    expect((await replay(second.code)).body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
+    const refused = await replay(first.code);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was already used. Codes are single use; Mock Google holds as many revoked sign-ins as it may, so the tokens issued from it could NOT be revoked: they expire within 3600 seconds.' });
+    expect([await userinfoStatus(provider, first.access_token), await userinfoStatus(provider, second.access_token)]).toEqual([200, 401]);
+  });
+
+  test('refreshing one chain more often than the retired-token store holds leaves every other refresh token working', async () => {
+    const provider = await providerWith({ autoApprove: true, limits: { refreshTokens: { maxEntries: 3 }, retiredRefreshTokens: { maxEntries: 3 } } });
+    const victim = await signIn(provider);
+    const firstOfChain = (await spaSignIn(provider, 'openid offline_access')).body.refresh_token as string;
+    let chain = firstOfChain;
+    for (let index = 0; index < 10; index++) {
+      const rotated = await refresh(provider, chain, 'demo-spa');
+      expect(rotated.status).toBe(200);
+      chain = rotated.body.refresh_token;
+    }
+    const sizes = provider.state.sizes();
+    expect([sizes.refreshTokens.entries, sizes.retiredRefreshTokens.entries]).toEqual([2, 3]);
+    expect((await refresh(provider, victim.refresh_token)).status).toBe(200);
+    // A rotated token the small store forgot: its reuse is refused, but cannot revoke its chain.
+    expect(await refresh(provider, firstOfChain, 'demo-spa')).toMatchObject({ status: 400, body: forgotten(DEFAULT_LIMITS.grants.maxEntries) });
+    expect((await refresh(provider, chain, 'demo-spa')).status).toBe(200);
+  });
+
+  test('a grant is kept as long as its tokens can live: 1 hour without a refresh token, 24 hours after its last refresh with one', async () => {
+    const provider = await providerWith({ autoApprove: true });
+    await signIn(provider, 'openid');
+    const withRefresh = await signIn(provider, 'openid offline_access');
+    const held = () => {
+      provider.state.sweep();
+      return provider.state.sizes().grants.entries;
+    };
+    clock += 3_599_000;
+    expect(held()).toBe(2);
+    clock += 1_000;
+    expect(held()).toBe(1);
+    expect((await refresh(provider, withRefresh.refresh_token)).status).toBe(200);
+    clock += 86_399_000;
+    expect(held()).toBe(1);
+    clock += 1_000;
+    expect(held()).toBe(0);
+  });
+
+  test('the default caps hold their entries at the largest entry, and keep room for every active grant', async () => {
+    const { state } = await providerWith();
+    const grantId = randomUUID();
+    const largest = {
+      grants: state.grants.entryBytes(grantId, { refreshToken: randomToken() }),
+      revokedGrants: state.revokedGrants.entryBytes(grantId, true),
+      refreshTokens: state.refreshTokens.entryBytes(randomToken(), { clientId: 'demo-app', sub: 'sub', scopes: ['openid', 'profile', 'email', 'offline_access'], authTime: 0, grantId }),
+      retiredRefreshTokens: state.retiredRefreshTokens.entryBytes(randomToken(), { clientId: 'demo-app', grantId }),
+    };
+    expect(largest).toEqual({ grants: 406, revokedGrants: 256, refreshTokens: 518, retiredRefreshTokens: 414 });
+    for (const [name, bytes] of Object.entries(largest) as Array<[keyof typeof largest, number]>) {
+      expect(DEFAULT_LIMITS[name].maxEntries * bytes).toBeLessThanOrEqual(DEFAULT_LIMITS[name].maxBytes);
+    }
+    expect(DEFAULT_LIMITS.refreshTokens.maxEntries).toBe(DEFAULT_LIMITS.grants.maxEntries);
+    expect(DEFAULT_LIMITS.revokedGrants.maxEntries).toBeGreaterThan(DEFAULT_LIMITS.grants.maxEntries);
   });
 });

@@ -379,6 +379,30 @@ describe('tokens', () => {
     expect((await userinfo(auto.issuer, second.body.access_token)).status).toBe(401);
   });
 
+  test('the same refresh token sent twice at once: one rotation, the other is a reuse that revokes the chain', async () => {
+    const { code, verifier } = await freshCode({ scope: 'openid offline_access' });
+    const first = (await redeem(code, verifier)).body;
+    const refresh = (token: string) => postForm(`${auto.issuer}/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('demo-app', 'demo-secret') });
+    const answers = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+    const rotated = answers.find((answer) => answer.status === 200)!.body;
+    // The rotation was recorded before its tokens were signed: the revocation reaches them too.
+    expect(await refresh(rotated.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token was revoked.' } });
+    expect((await userinfo(auto.issuer, rotated.access_token)).status).toBe(401);
+  });
+
+  test('a rotated refresh token introspects as inactive, and revoking it still ends its sign-in (RFC 7009 §2.1)', async () => {
+    const { code, verifier } = await freshCode({ scope: 'openid offline_access' });
+    const first = (await redeem(code, verifier)).body;
+    const app = { authorization: basic('demo-app', 'demo-secret') };
+    const second = (await postForm(`${auto.issuer}/token`, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, app)).body;
+    const introspect = async (token: string) => (await postForm(`${auto.issuer}/introspect`, { token }, app)).body.active;
+    expect([await introspect(first.refresh_token), await introspect(second.refresh_token)]).toEqual([false, true]);
+    expect((await postForm(`${auto.issuer}/revoke`, { token: first.refresh_token }, app)).status).toBe(200);
+    expect(await introspect(second.refresh_token)).toBe(false);
+    expect((await userinfo(auto.issuer, second.access_token)).status).toBe(401);
+  });
+
   test('introspection needs client authentication and says whether a token is active', async () => {
     const { code, verifier } = await freshCode();
     const tokens = (await redeem(code, verifier)).body;
