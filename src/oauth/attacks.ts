@@ -111,7 +111,7 @@ export async function runAttack(name: AttackName, world: DemoWorld, narrator: Na
     await narrator.pause();
     await victim.request('GET', `${world.app.url}/login`);
     const forged = await victim.request('GET', attackerCode.callbackUrl);
-    const rejected = lastEvent(world, 'callback-rejected');
+    const refused = lastEvent(world, 'callback-not-ours');
     narrator.show(attackStep(2, 3, 'He makes Asha\'s browser open it', {
       text: ['A hidden image or link on a page Asha visits loads the callback URL in her browser. If the app accepted it, Asha would be signed in as Ravi, and whatever she saved (a card, an address) would land in his account.'],
       arrows: [{ from: 'browser', to: 'app', label: 'GET /callback?code=ravi\'s&state=ravi\'s' }],
@@ -119,7 +119,7 @@ export async function runAttack(name: AttackName, world: DemoWorld, narrator: Na
     }));
     await narrator.pause();
     narrator.show(attackStep(3, 3, 'The app refuses: the state is not this browser\'s', {
-      text: [rejected ? `${rejected.reason} ${rejected.defence} (${rejected.reference}).` : 'The app did not refuse it.'],
+      text: [refused ? `This answer does not belong to a sign-in started in this browser: ${refused.why}. ${refused.defence} (${refused.reference}).` : 'The app did not refuse it.'],
       arrows: [{ from: 'app', to: 'browser', label: '400 sign-in refused' }],
     }));
     const stopped = forged.response.status === 400 && !lastEvent(world, 'signed-in');

@@ -24,6 +24,8 @@ export interface LoginStarted {
 export type AppEvent =
   | { kind: 'login-started'; login: LoginStarted }
   | { kind: 'callback-received'; url: string }
+  /** A callback this browser session did not ask for; refused, and the sign-in goes on waiting. */
+  | { kind: 'callback-not-ours'; why: string; defence: string; reference: string; parameters: Array<[name: string, value: string]> }
   | { kind: 'callback-rejected'; reason: string; defence: string; reference: string }
   | { kind: 'denied'; error: string; description: string }
   | { kind: 'token-exchange'; exchange: RecordedExchange }
@@ -54,6 +56,20 @@ function page(title: string, body: string): string {
 
 const random = () => randomBytes(32).toString('base64url');
 
+/** Anyone can send /login and /callback requests here; these keep what the app remembers of them small. */
+const MAX_SESSIONS = 1000;
+const MAX_PARAMETERS_KEPT = 8;
+const MAX_PARAMETER_LENGTH_KEPT = 200;
+
+const STATE_DEFENCE = { defence: 'state check: a response this browser did not ask for is refused (CSRF defence)', reference: 'RFC 6749 §10.12, RFC 9700 §4.7' };
+
+/** Why a callback does not belong to a sign-in this browser started, or undefined when it does. */
+function whyNotOurs(session: Session | undefined, state: string | null): string | undefined {
+  if (!session) return state === null ? 'no state, and this browser never started a sign-in here' : 'this browser never started a sign-in here';
+  if (state === null) return 'no state, but this browser\'s sign-in sent one';
+  return state === session.state ? undefined : 'its state is not the one this browser\'s sign-in sent';
+}
+
 export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void; onBackChannel?: (exchange: RecordedExchange) => void }): Promise<DemoApp> {
   const sessions = new Map<string, Session>();
   const backChannel = new UserAgent(options.onBackChannel);
@@ -64,12 +80,15 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: Error) => {
+      // A callback reports its own failures, once it is known to be ours; this is for / and /login.
       emit({ kind: 'failed', message: error.message });
       if (!response.headersSent) send(response, 500, page('Something went wrong', `<p class="bad">${escapeHtml(error.message)}</p>`));
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A request target that is not a URL (`//a:b:c/`, `http://[/`) is nobody's sign-in.
+    if (!URL.canParse(request.url ?? '/', redirectUri)) return send(response, 400, page('Bad request', '<p>That is not an address this app serves.</p>'));
     const url = new URL(request.url ?? '/', redirectUri);
     if (url.pathname === '/') {
       return send(response, 200, page('Welcome', '<p>Hungry? Sign in to order.</p><p><a class="button" href="/login">Login with Google</a></p><p class="note">"Google" here is Mock Google, a local simulation.</p>'));
@@ -79,6 +98,8 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
       const session: Session = { state: random(), nonce: random(), codeVerifier: random() };
       const sessionId = random();
       sessions.set(sessionId, session);
+      // The oldest unfinished sign-in makes room; its browser gets "not ours" and can start again.
+      if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
       const codeChallenge = createHash('sha256').update(session.codeVerifier).digest('base64url');
       const authorizationUrl = new URL(metadata.authorization_endpoint!);
       const parameters = { response_type: 'code', client_id: options.clientId, redirect_uri: redirectUri, scope: 'openid profile email', state: session.state, nonce: session.nonce, code_challenge: codeChallenge, code_challenge_method: 'S256' };
@@ -97,19 +118,34 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
   }
 
   async function callback(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    emit({ kind: 'callback-received', url: url.href });
     const sessionId = /(?:^|;\s*)swaad_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     const session = sessionId ? sessions.get(sessionId) : undefined;
     const parameters = url.searchParams;
+    // State ties the response to this browser's own sign-in (CSRF). Anyone can send a request here,
+    // so one that does not carry this session's state is refused for that request alone: the
+    // sign-in it would have spoiled goes on, and its real answer still counts.
+    const notOurs = whyNotOurs(session, parameters.get('state'));
+    if (notOurs) {
+      const kept = [...parameters].slice(0, MAX_PARAMETERS_KEPT).map(([name, value]): [string, string] => [name.slice(0, MAX_PARAMETER_LENGTH_KEPT), value.slice(0, MAX_PARAMETER_LENGTH_KEPT)]);
+      emit({ kind: 'callback-not-ours', why: notOurs, ...STATE_DEFENCE, parameters: kept });
+      return send(response, 400, page('Sign-in refused', `<p class="bad">This answer does not belong to a sign-in started in this browser: ${escapeHtml(notOurs)}.</p><p class="note">${escapeHtml(STATE_DEFENCE.defence)} (${escapeHtml(STATE_DEFENCE.reference)}).</p>`));
+    }
+    // The state is used once: from here on, this answer ends this browser's sign-in.
+    sessions.delete(sessionId!);
+    emit({ kind: 'callback-received', url: url.href });
+    try {
+      await finishSignIn(response, parameters, session!);
+    } catch (error) {
+      emit({ kind: 'failed', message: (error as Error).message });
+      if (!response.headersSent) send(response, 500, page('Something went wrong', `<p class="bad">${escapeHtml((error as Error).message)}</p>`));
+    }
+  }
+
+  async function finishSignIn(response: ServerResponse, parameters: URLSearchParams, session: Session): Promise<void> {
     // RFC 9207: the response must come from the provider this login was started with (mix-up attacks).
     if (parameters.get('iss') !== options.issuer) {
       return reject(response, `The response names issuer ${JSON.stringify(parameters.get('iss'))}, but this login was started with ${options.issuer}.`, 'iss check: a response from another provider is refused (mix-up defence)', 'RFC 9207, RFC 9700 §4.4');
     }
-    // State ties the response to this browser's own login (CSRF); it is used once.
-    if (!session || parameters.get('state') !== session.state) {
-      return reject(response, session ? 'The state in the response does not match the one this browser sent.' : 'This browser never started a login, so the response cannot be its own.', 'state check: a response this browser did not ask for is refused (CSRF defence)', 'RFC 6749 §10.12, RFC 9700 §4.7');
-    }
-    sessions.delete(sessionId!);
     const error = parameters.get('error');
     if (error) {
       emit({ kind: 'denied', error, description: parameters.get('error_description') ?? '' });

@@ -5,7 +5,8 @@ import { decodeToken } from '../jwt/decode.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
 import type { Narrator, Outcome, ShownExchange, Step } from './steps.js';
 import { formOf, type RecordedExchange } from './user-agent.js';
-import { lastEvent, type DemoWorld } from './world.js';
+import type { AppEvent } from './demo-app.js';
+import { lastEvent, WaitTimedOut, type DemoWorld } from './world.js';
 
 export const TOTAL_STEPS = 8;
 
@@ -242,19 +243,41 @@ async function showTokenSteps(world: DemoWorld, narrator: Narrator, passwordStay
   return { ok: true, summary: `Signed in to Swaad as ${signedIn.name} (${signedIn.email}).` };
 }
 
+/** How many refused callbacks the narration shows, one line each; then one line says more keep coming. */
+const NOT_OURS_SHOWN = 5;
+
+/** One line on a callback the app refused as not belonging to this browser's sign-in, with what it carried (as sent: the view escapes it). */
+export function notOursLine(event: Extract<AppEvent, { kind: 'callback-not-ours' }>): string {
+  const carried = event.parameters.length ? event.parameters.map(([name, value]) => `${shorten(name, 20)}="${shorten(value, 30)}"`).join(', ') : 'no parameters';
+  return `! A callback that is not ours was refused: ${event.why}; it carried ${carried}. Still waiting for yours.`;
+}
+
 /** A real browser drives; the terminal narrates from what the app and provider report. */
 export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openBrowser: (url: string) => Promise<void>): Promise<Outcome> {
-  const started = world.nextAppEvent(['login-started']);
-  await openBrowser(`${world.app.url}/login`);
-  await started;
-  narrator.show(stepOne(world));
-  narrator.show(stepTwo());
-  narrator.note('Sign in and answer the consent page in your browser; this terminal waits for the browser to come back.');
+  // Any web page or local process can send a request to the callback; the app refuses those that
+  // are not this browser's, and the wait goes on. They are told here, so the learner sees them.
+  let refused = 0;
+  const stopWatching = world.watchAppEvents((event) => {
+    if (event.kind !== 'callback-not-ours') return;
+    refused++;
+    if (refused <= NOT_OURS_SHOWN) narrator.note(notOursLine(event));
+    else if (refused === NOT_OURS_SHOWN + 1) narrator.note('! More callbacks that are not ours keep coming: each is refused, and no longer shown here.');
+  });
   let ending;
   try {
+    const started = world.nextAppEvent(['login-started']);
+    await openBrowser(`${world.app.url}/login`);
+    await started;
+    narrator.show(stepOne(world));
+    narrator.show(stepTwo());
+    narrator.note('Sign in and answer the consent page in your browser; this terminal waits for the browser to come back.');
+    // Only an answer that passed the app's state check ends the wait.
     ending = await world.nextAppEvent(['signed-in', 'denied', 'callback-rejected', 'failed']);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof WaitTimedOut)) throw error;
     return { ok: false, summary: 'The browser did not come back to the app within 10 minutes. Run it again, or use --no-browser.' };
+  } finally {
+    stopWatching();
   }
   const callbackUrl = lastEvent(world, 'callback-received')?.url;
   if (ending.kind === 'denied') {

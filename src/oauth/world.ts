@@ -14,6 +14,8 @@ export interface DemoWorld {
   transcript: Array<{ who: string; exchange: RecordedExchange }>;
   /** A browser (or attacker) whose exchanges go into the transcript. */
   agent(who: string): UserAgent;
+  /** Calls `listener` with every app event from now on; the function it returns stops that. */
+  watchAppEvents(listener: (event: AppEvent) => void): () => void;
   /** Resolves with the next app event of one of these kinds. */
   nextAppEvent(kinds: AppEvent['kind'][], timeoutMs?: number): Promise<AppEvent>;
   close(): Promise<void>;
@@ -21,11 +23,16 @@ export interface DemoWorld {
 
 export const DEMO_CLIENT = { id: 'demo-app', secret: 'demo-secret' };
 
+/** Callbacks that are not ours can come by the thousand from anyone; only the first few are kept. */
+const NOT_OURS_KEPT = 20;
+
 export async function startDemoWorld(): Promise<DemoWorld> {
   const providerLog: RequestEvent[] = [];
   const transcript: DemoWorld['transcript'] = [];
   const appEvents: AppEvent[] = [];
   const waiters: Array<{ kinds: AppEvent['kind'][]; resolve: (event: AppEvent) => void }> = [];
+  const watchers = new Set<(event: AppEvent) => void>();
+  let notOursSeen = 0;
   const provider = await startProvider({ port: 0, onRequest: (event) => providerLog.push(event) });
   let app: DemoApp;
   try {
@@ -35,7 +42,8 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       clientSecret: DEMO_CLIENT.secret,
       onBackChannel: (exchange) => transcript.push({ who: 'app', exchange }),
       onEvent: (event) => {
-        appEvents.push(event);
+        if (event.kind !== 'callback-not-ours' || ++notOursSeen <= NOT_OURS_KEPT) appEvents.push(event);
+        for (const watcher of watchers) watcher(event);
         const waiter = waiters.find((candidate) => candidate.kinds.includes(event.kind));
         if (waiter) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -54,9 +62,13 @@ export async function startDemoWorld(): Promise<DemoWorld> {
     providerLog,
     transcript,
     agent: (who) => new UserAgent((exchange) => transcript.push({ who, exchange })),
+    watchAppEvents: (listener) => {
+      watchers.add(listener);
+      return () => void watchers.delete(listener);
+    },
     nextAppEvent: (kinds, timeoutMs = 10 * 60_000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Nothing came back within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+        const timer = setTimeout(() => reject(new WaitTimedOut(`Nothing came back within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
         timer.unref();
         waiters.push({ kinds, resolve: (event) => { clearTimeout(timer); resolve(event); } });
       }),
@@ -66,6 +78,9 @@ export async function startDemoWorld(): Promise<DemoWorld> {
     },
   };
 }
+
+/** The app reported none of the awaited events in time (the browser never came back). */
+export class WaitTimedOut extends Error {}
 
 export function lastEvent<Kind extends AppEvent['kind']>(world: DemoWorld, kind: Kind): Extract<AppEvent, { kind: Kind }> | undefined {
   return [...world.appEvents].reverse().find((event) => event.kind === kind) as Extract<AppEvent, { kind: Kind }> | undefined;
