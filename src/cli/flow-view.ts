@@ -1,5 +1,7 @@
 // Draws a demo step in the terminal: the sequence diagram of browser, app and provider with the
 // current arrows marked, the explanation, and the real HTTP exchanges, long values shortened.
+// Much of it came from outside (a request, a response, a token, a forged callback), so every piece
+// of a step is made terminal-safe here, before it is padded or coloured; --json keeps exact values.
 
 import { MARK, type Output } from './output.js';
 import { renderVerification } from './verification-view.js';
@@ -7,6 +9,7 @@ import { meaningOfClaim, TIME_CLAIMS } from '../jwt/claims.js';
 import { isoFromSeconds } from '../jwt/time.js';
 import type { Arrow, Party, Step } from '../oauth/steps.js';
 import type { RecordedExchange } from '../oauth/user-agent.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 
 const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker' };
 const GAP = 26;
@@ -37,16 +40,17 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     const line = lifelines();
     const from = column(arrow.from);
     const to = column(arrow.to);
+    const label = terminalSafe(arrow.label);
     let text: string;
     if (from === to) {
-      text = `${line.slice(0, from + 1).join('')} ⟲ ${arrow.label}`;
+      text = `${line.slice(0, from + 1).join('')} ⟲ ${label}`;
     } else {
       const [left, right] = from < to ? [from, to] : [to, from];
       const span = right - left - 1;
-      const label = ` ${arrow.label.length > span - 4 ? `${arrow.label.slice(0, span - 5)}…` : arrow.label} `;
+      const shown = ` ${label.length > span - 4 ? `${label.slice(0, span - 5)}…` : label} `;
       const body = Array<string>(span).fill('─');
-      const offset = Math.max(1, Math.floor((span - label.length) / 2));
-      for (let index = 0; index < label.length && offset + index < span - 1; index++) body[offset + index] = label[index]!;
+      const offset = Math.max(1, Math.floor((span - shown.length) / 2));
+      for (let index = 0; index < shown.length && offset + index < span - 1; index++) body[offset + index] = shown[index]!;
       if (from < to) body[span - 1] = '▶';
       else body[0] = '◀';
       for (let index = 0; index < span; index++) line[left + 1 + index] = body[index]!;
@@ -97,7 +101,12 @@ function shortenTokens(text: string, verbose: boolean): string {
   return verbose ? text : text.replace(/[\w-]{60,}(\.[\w-]{20,}){0,4}/g, (token) => `${token.slice(0, 20)}…(${token.length} chars)…${token.slice(-10)}`);
 }
 
+/** A request or response body as lines, each terminal-safe. */
 function renderBody(body: string, contentType: string, verbose: boolean, form: boolean): string[] {
+  return bodyLines(body, contentType, verbose, form).map(terminalSafe);
+}
+
+function bodyLines(body: string, contentType: string, verbose: boolean, form: boolean): string[] {
   if (!body) return [];
   if (form) {
     return [...new URLSearchParams(body)].map(([name, value]) => `${name}=${['password', 'client_secret'].includes(name) ? '••••••••' : shortenTokens(value, verbose)}`);
@@ -119,15 +128,15 @@ function renderBody(body: string, contentType: string, verbose: boolean, form: b
 export function renderExchange(who: string, exchange: RecordedExchange, output: Output, verbose: boolean): string[] {
   const c = output.colour;
   const { request, response } = exchange;
-  const lines = [c.dim(`  ${who}:`), `  ${c.bold('→')} ${c.bold(request.method)} ${shortenTokens(request.url, verbose)}`];
+  const lines = [c.dim(`  ${terminalSafe(who)}:`), `  ${c.bold('→')} ${c.bold(terminalSafe(request.method))} ${terminalSafe(shortenTokens(request.url, verbose))}`];
   for (const [name, value] of Object.entries(request.headers)) {
-    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${name}:`)} ${maskSecrets(name, value)}`);
+    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${terminalSafe(name)}:`)} ${terminalSafe(maskSecrets(name, value))}`);
   }
   lines.push(...renderBody(request.body ?? '', request.headers['content-type'] ?? '', verbose, request.headers['content-type'] === 'application/x-www-form-urlencoded').map((line) => `      ${line}`));
   const status = response.status >= 400 ? c.red(String(response.status)) : c.green(String(response.status));
   lines.push(`  ${c.bold('←')} ${status}`);
   for (const [name, value] of Object.entries(response.headers)) {
-    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${name}:`)} ${shortenTokens(maskSecrets(name, name === 'content-security-policy' ? value.slice(0, 60) + (value.length > 60 ? '…' : '') : value), verbose)}`);
+    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${terminalSafe(name)}:`)} ${terminalSafe(shortenTokens(maskSecrets(name, name === 'content-security-policy' ? value.slice(0, 60) + (value.length > 60 ? '…' : '') : value), verbose))}`);
   }
   lines.push(...renderBody(response.body, response.headers['content-type'] ?? '', verbose, false).map((line) => `      ${line}`));
   return lines;
@@ -136,25 +145,27 @@ export function renderExchange(who: string, exchange: RecordedExchange, output: 
 export function renderStep(step: Step, history: DrawnArrow[], output: Output, options: { verbose: boolean; width: number }): string {
   const c = output.colour;
   const width = Math.max(60, Math.min(options.width, 120));
-  const lines = ['', c.bold.underline(`Step ${step.number} of ${step.total}: ${step.title}`), ''];
-  step.text.forEach((paragraph, index) => {
+  const lines = ['', c.bold.underline(`Step ${step.number} of ${step.total}: ${terminalSafe(step.title)}`), ''];
+  const text = step.text.map(terminalSafe);
+  text.forEach((paragraph, index) => {
     const isItem = paragraph.startsWith('  ');
     lines.push(...(isItem ? [paragraph] : wrap(paragraph, width)));
     // Items of a list stay together; a blank line ends a paragraph or a list.
-    if (!(isItem || step.text[index + 1]?.startsWith('  ')) || !step.text[index + 1]?.startsWith('  ')) lines.push('');
+    if (!(isItem || text[index + 1]?.startsWith('  ')) || !text[index + 1]?.startsWith('  ')) lines.push('');
   });
   if (step.facts?.length) {
-    const nameWidth = Math.max(...step.facts.map((fact) => fact.name.length));
-    for (const fact of step.facts) lines.push(...wrap(`${c.bold(fact.name.padEnd(nameWidth))}  ${fact.value}  ${c.dim(`— ${fact.meaning}`)}`, width + 20, ' ').map((line, index) => (index === 0 ? line : ' '.repeat(nameWidth + 3) + line.trimStart())));
+    const facts = step.facts.map((fact) => ({ name: terminalSafe(fact.name), value: terminalSafe(fact.value), meaning: terminalSafe(fact.meaning) }));
+    const nameWidth = Math.max(...facts.map((fact) => fact.name.length));
+    for (const fact of facts) lines.push(...wrap(`${c.bold(fact.name.padEnd(nameWidth))}  ${fact.value}  ${c.dim(`— ${fact.meaning}`)}`, width + 20, ' ').map((line, index) => (index === 0 ? line : ' '.repeat(nameWidth + 3) + line.trimStart())));
     lines.push('');
   }
   if (history.length) lines.push(...renderDiagram(history, step.number, output), '');
   for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose), '');
   for (const token of step.tokens ?? []) {
-    lines.push(c.bold(token.label) + c.dim(`  ${String(token.header.alg)}, typ ${String(token.header.typ)}, kid ${String(token.header.kid).slice(0, 12)}…`));
+    lines.push(c.bold(terminalSafe(token.label)) + c.dim(`  ${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`));
     for (const [name, value] of Object.entries(token.claims)) {
-      const shown = TIME_CLAIMS.has(name) && typeof value === 'number' ? `${value} (${isoFromSeconds(value)})` : JSON.stringify(value).slice(0, 48);
-      lines.push(`  ${name.padEnd(14)} ${shown.padEnd(48)} ${c.dim(meaningOfClaim(name) ?? '')}`);
+      const shown = TIME_CLAIMS.has(name) && typeof value === 'number' ? `${value} (${isoFromSeconds(value)})` : terminalSafe(String(JSON.stringify(value))).slice(0, 48);
+      lines.push(`  ${terminalSafe(name).padEnd(14)} ${shown.padEnd(48)} ${c.dim(meaningOfClaim(name) ?? '')}`);
     }
     lines.push('');
   }

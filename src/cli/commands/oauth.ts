@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { printJson } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Narrator, Step } from '../../oauth/steps.js';
 
 interface OAuthFlags {
@@ -18,7 +19,14 @@ interface OAuthFlags {
   json?: boolean;
 }
 
-export function oauthCommand(context: CommandContext): Command {
+/** What the command reaches outside the process for; a test passes its own browser. */
+export interface OAuthSeams {
+  /** Opens `url` in the user's browser and returns once it is on its way; throws when no browser could be opened. */
+  openBrowser?: (url: string) => Promise<void>;
+}
+
+export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): Command {
+  const openBrowser = seams.openBrowser ?? openInSystemBrowser;
   return new Command('oauth')
     .alias('demo')
     .description('Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.')
@@ -72,7 +80,7 @@ export function oauthCommand(context: CommandContext): Command {
           if (!interactive) return { email: users[0]!.email, password: users[0]!.password };
           prompts ??= await import('@inquirer/prompts');
           output.talk(output.talkColour.bold('Mock Google asks for your email and password.') + ' They go to the provider, never to the app.');
-          output.talk(output.talkColour.dim(`Demo accounts: ${users.map((user) => `${user.email} / ${user.password}`).join(', ')}`));
+          output.talk(output.talkColour.dim(`Demo accounts: ${terminalSafe(users.map((user) => `${user.email} / ${user.password}`).join(', '))}`));
           const email = await prompts.input({ message: 'Email', default: loginHint }, io);
           const password = await prompts.password({ message: 'Password', mask: '•' }, io);
           return { email, password };
@@ -83,7 +91,8 @@ export function oauthCommand(context: CommandContext): Command {
           return prompts.select({ message: `${client} wants: ${scopes.join(', ')}. Allow?`, choices: [{ name: 'Allow', value: true }, { name: 'Deny', value: false }] }, io);
         },
         note(text) {
-          if (!flags.json) output.talk(text);
+          // A note may quote a request someone else sent (a refused callback): shown terminal-safe.
+          if (!flags.json) output.talk(terminalSafe(text));
         },
       };
 
@@ -104,13 +113,7 @@ export function oauthCommand(context: CommandContext): Command {
             try {
               outcome = await flow.runBrowserFlow(world, narrator, async (url) => {
                 try {
-                  const { default: open } = await import('open');
-                  const child = await open(url, { wait: false });
-                  await new Promise<void>((resolve, reject) => {
-                    child.once('error', reject);
-                    child.once('exit', (code) => (code ? reject(new Error(`the opener exited with ${code}`)) : resolve()));
-                    setTimeout(resolve, 1500).unref();
-                  });
+                  await openBrowser(url);
                 } catch (error) {
                   throw new OpenFailed((error as Error).message);
                 }
@@ -145,13 +148,25 @@ export function oauthCommand(context: CommandContext): Command {
         printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined })) });
       } else {
         output.result('');
-        output.result(`${outcome.ok ? output.colour.green('✓') : output.colour.red('✗')} ${outcome.summary}`);
+        // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
+        output.result(`${outcome.ok ? output.colour.green('✓') : output.colour.red('✗')} ${terminalSafe(outcome.summary)}`);
       }
       context.exitCode = outcome.ok ? EXIT.ok : EXIT.checkFailed;
     });
 }
 
 class OpenFailed extends Error {}
+
+async function openInSystemBrowser(url: string): Promise<void> {
+  const { default: open } = await import('open');
+  const child = await open(url, { wait: false });
+  // An opener that fails at once (no browser installed) exits non-zero within a moment; one that works keeps going.
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code ? reject(new Error(`the opener exited with ${code}`)) : resolve()));
+    setTimeout(resolve, 1500).unref();
+  });
+}
 
 /** Why a browser cannot be opened here, or undefined when one can be tried. */
 export function whyNoBrowser(env: NodeJS.ProcessEnv): string | undefined {
