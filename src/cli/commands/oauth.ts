@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { printJson } from '../output.js';
+import { printJson, safeJsonText } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Narrator, Step } from '../../oauth/steps.js';
@@ -133,7 +133,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         if (flags.transcript) {
           const { writeFileAtomically } = await import('../files.js');
           const { maskSecrets } = view;
-          const lines = world.transcript.map(({ who, exchange }) => JSON.stringify({
+          const lines = world.transcript.map(({ who, exchange }) => safeJsonText({
             who,
             request: { method: exchange.request.method, url: exchange.request.url, headers: maskHeaders(exchange.request.headers, maskSecrets), body: maskBody(exchange.request.body) },
             response: { status: exchange.response.status, headers: maskHeaders(exchange.response.headers, maskSecrets), body: exchange.response.body },
