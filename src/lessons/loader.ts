@@ -1,11 +1,12 @@
 // Reads the lessons of one kind from lessons/<kind>/, choosing lesson.<lang>.json where a
 // translation exists and falling back to English (lesson.json).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { MAX_JSON_DEPTH, jsonDepth } from '../jwt/untrusted-json.js';
 import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
+import { jsonErrorOffset, lineAndColumn } from './json-error-position.js';
 import { validateLesson, type Lesson } from './schema.js';
 
 export function loadLessons(folder: string, lang = 'en'): Lesson[] {
@@ -43,27 +44,39 @@ export function languageFrom(env: NodeJS.ProcessEnv): string {
 export const MAX_CONTENT_FILE_BYTES = 256 * 1024;
 
 /**
- * Reads one lesson or exercise file. A teacher's pack is untrusted data, so a file that is not
- * JSON, not a plain file, larger than 256 KiB, nested more than 64 levels deep, or holding a
- * control character (which could rewrite a learner's terminal) is refused, naming it.
+ * Reads one lesson or exercise file. A teacher's pack is untrusted data, so a file that is a
+ * symbolic link (it could lead anywhere: ~/.ssh, /proc/self/environ), not a plain file, not JSON,
+ * larger than 256 KiB, nested more than 64 levels deep, or holding a control character (which
+ * could rewrite a learner's terminal) is refused, naming it. Nothing of a refused file's content
+ * is quoted: a bad JSON text is told by line and column only.
  */
 export function readJsonFile(file: string, code: string): unknown {
   const shown = terminalSafe(file);
   let text: string;
+  let descriptor: number | undefined;
   try {
-    const stats = statSync(file);
+    // O_NOFOLLOW: a link is refused even if swapped in after the folder was listed; O_NONBLOCK: a FIFO never hangs the open.
+    descriptor = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stats = fstatSync(descriptor);
     if (!stats.isFile()) throw new InputError(code, `${shown}: not a plain file.`);
     if (stats.size > MAX_CONTENT_FILE_BYTES) throw new InputError(code, `${shown}: larger than ${MAX_CONTENT_FILE_BYTES / 1024} KiB; a lesson or exercise file is a few KiB.`);
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(descriptor, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(code, `${shown}: a symbolic link, which is not followed (it could lead to any file); a lesson or exercise file must be a plain file in its folder.`, 'Copy the file into the folder instead of linking to it.');
     throw new InputError(code, `${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(code, `${shown}: not valid JSON (${terminalSafe((error as Error).message)}).`);
+  } catch {
+    // JSON.parse's message quotes the text; only the position is told.
+    const offset = jsonErrorOffset(text);
+    if (offset === undefined) throw new InputError(code, `${shown}: not valid JSON.`);
+    const { line, column } = lineAndColumn(text, offset);
+    throw new InputError(code, `${shown}: not valid JSON at line ${line}, column ${column}.`);
   }
   if (jsonDepth(json) > MAX_JSON_DEPTH) throw new InputError(code, `${shown}: nests more than ${MAX_JSON_DEPTH} levels deep.`);
   const unsafe = pathOfControlCharacter(json);
