@@ -8,6 +8,7 @@ import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { s256Challenge } from '../provider/pkce.js';
 import { fillTemplate, type Material } from './material.js';
+import { MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, matchPattern } from './pattern-match.js';
 import type { Exercise } from './exercise-schema.js';
 import { isCorrect } from './runner.js';
 
@@ -23,6 +24,8 @@ export interface CheckResult {
   /** What the learner sent, as checked (tokens shortened by the caller if needed). */
   input: string[];
   lines: CheckLine[];
+  /** The check itself is broken: its pattern ran past the time limit on this input. */
+  checkTooSlow?: true;
 }
 
 export interface CheckContext {
@@ -59,8 +62,13 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
   switch (check.kind) {
     case 'answer': {
       if (check.pattern) {
-        const ok = new RegExp(check.pattern).test(first);
-        return result([{ label: 'answer', expected: `matches ${check.pattern}`, got: first || '(nothing)', ok }]);
+        const expected = `matches ${check.pattern}`;
+        if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${expected}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false }]);
+        const outcome = matchPattern(check.pattern, first);
+        if (outcome === 'too-slow') {
+          return { ...result([{ label: 'answer', expected, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false }]), checkTooSlow: true };
+        }
+        return result([{ label: 'answer', expected, got: first || '(nothing)', ok: outcome === 'match' }]);
       }
       const expected = fillTemplate(check.expected!, values);
       const ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, expected);

@@ -4,6 +4,7 @@
 
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import { MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
@@ -118,7 +119,9 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
   switch (check.kind) {
     case 'answer':
       if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
+      if (check.pattern !== undefined && !isText(check.pattern)) fail(file, '"check.pattern"', 'must be a non-empty string');
       if (isText(check.pattern)) {
+        if (check.pattern.length > MAX_PATTERN_LENGTH) fail(file, '"check.pattern"', `is ${check.pattern.length} characters long; a pattern may have at most ${MAX_PATTERN_LENGTH}`);
         try {
           new RegExp(check.pattern);
         } catch {

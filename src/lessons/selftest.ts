@@ -5,10 +5,12 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { fillTemplate } from './material.js';
+import { PATTERN_TIME_LIMIT_MS, matchPattern, slowPatternProbes } from './pattern-match.js';
 import { solutionCommandWords } from './solution-commands.js';
 
 /** Runs one jwt-vs-oauth command (its words after the program name) and returns what it printed. */
@@ -70,22 +72,43 @@ export async function referenceAnswers(exercise: Exercise, seed: string, runComm
   return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
 }
 
+const tooSlow = (where: string) => `its check.pattern takes longer than ${PATTERN_TIME_LIMIT_MS} ms ${where}, so a learner's check would stall: avoid nested or overlapping repeats such as (a|a)+ or (a+)+`;
+const shortened = (text: string) => terminalSafe(text.length > 12 ? `${text.slice(0, 6)}…${text.slice(-3)}` : text);
+
+/** The first slow-pattern probe the exercise's pattern runs past the time limit on, if any. */
+function patternStallsOn(exercise: Exercise, answers: string[]): string | undefined {
+  if (exercise.check.kind !== 'answer' || !exercise.check.pattern) return undefined;
+  const pattern = exercise.check.pattern;
+  return answers.flatMap((answer) => slowPatternProbes(answer.trim())).find((probe) => matchPattern(pattern, probe) === 'too-slow');
+}
+
 const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map((line) => `${line.label}: expected ${line.expected}, got ${line.got}`).join('; ');
 
 export async function selftestExercise(exercise: Exercise, options: { seed: string; now: number; runCommand: CommandRunner; provider?: SelftestProvider }): Promise<SelftestOutcome> {
   const context = { material: materialFor(exercise, options.seed), providerIssuer: options.provider?.issuer, now: options.now };
   const problems: string[] = [];
   let solutionPasses = false;
+  let answers: string[] = [];
+  let stalled = false;
   try {
-    const solved = await runCheck(exercise, await referenceAnswers(exercise, options.seed, options.runCommand, options.provider), context);
+    answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider);
+    const solved = await runCheck(exercise, answers, context);
     solutionPasses = solved.passed;
-    if (!solved.passed) problems.push(`the solution fails its check (${failedLines(solved.lines)})`);
+    stalled = Boolean(solved.checkTooSlow);
+    if (stalled) problems.push(tooSlow('on the solution\'s answer'));
+    else if (!solved.passed) problems.push(`the solution fails its check (${failedLines(solved.lines)})`);
   } catch (error) {
     // A command outside the allowlist is not a failing solution but a pack that may not run: exit 2.
     if (error instanceof InputError && error.code === 'ERR_SOLUTION_COMMAND') throw error;
     problems.push(`the solution cannot be made: ${(error as Error).message}`);
   }
-  const emptyAnswerFails = !(await runCheck(exercise, [], context)).passed;
+  const empty = await runCheck(exercise, [], context);
+  const emptyAnswerFails = !empty.passed;
+  if (empty.checkTooSlow && !stalled) problems.push(tooSlow('on an empty answer'));
+  stalled ||= Boolean(empty.checkTooSlow);
   if (!emptyAnswerFails) problems.push('an empty answer passes: the check accepts anything');
+  // A learner's answer, not only the solution's, must never stall the check: try the usual culprits.
+  const slowProbe = stalled ? undefined : patternStallsOn(exercise, answers);
+  if (slowProbe !== undefined) problems.push(tooSlow(`on an answer such as "${shortened(slowProbe)}" (${slowProbe.length} characters)`));
   return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
