@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { MAX_JSON_DEPTH, jsonDepth } from '../jwt/untrusted-json.js';
 import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
-import { jsonErrorOffset, lineAndColumn } from './json-error-position.js';
+import { describeInvalidJson } from '../text/json-error-position.js';
 import { validateLesson, type Lesson } from './schema.js';
 
 export function loadLessons(folder: string, lang = 'en'): Lesson[] {
@@ -73,10 +73,7 @@ export function readJsonFile(file: string, code: string): unknown {
     json = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text; only the position is told.
-    const offset = jsonErrorOffset(text);
-    if (offset === undefined) throw new InputError(code, `${shown}: not valid JSON.`);
-    const { line, column } = lineAndColumn(text, offset);
-    throw new InputError(code, `${shown}: not valid JSON at line ${line}, column ${column}.`);
+    throw new InputError(code, `${shown}: ${describeInvalidJson(text)}.`);
   }
   if (jsonDepth(json) > MAX_JSON_DEPTH) throw new InputError(code, `${shown}: nests more than ${MAX_JSON_DEPTH} levels deep.`);
   const unsafe = pathOfControlCharacter(json);

@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { describeInvalidJson } from '../text/json-error-position.js';
 import { SUPPORTED_SCOPES, type Client, type User } from './directory.js';
 
 async function readJson(path: string, flag: string): Promise<unknown> {
@@ -14,8 +15,9 @@ async function readJson(path: string, flag: string): Promise<unknown> {
   }
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: not valid JSON (${(error as Error).message}).`);
+  } catch {
+    // JSON.parse's message quotes the file; a users file holds passwords, so only the place is told.
+    throw new InputError('ERR_CONFIG_FILE', `${flag} ${path}: ${describeInvalidJson(text)}.`);
   }
 }
 

@@ -90,7 +90,7 @@ describe('jwt-vs-oauth provider', () => {
   });
 
   test.each([
-    ['not JSON', ['--users', file('broken.json', '{ nope')], /^error: --users .*broken\.json: not valid JSON/],
+    ['not JSON', ['--users', file('broken.json', '{ nope')], /^error: --users .*broken\.json: not valid JSON at line 1, column 3\.$/m],
     ['no users list', ['--users', file('empty.json', { people: [] })], /^error: --users .*empty\.json: expected \{"users": \[ … \]\} with at least one entry\.$/m],
     ['a user without a password', ['--users', file('nopass.json', { users: [{ sub: '1', email: 'a@b', name: 'A' }] })], /^error: --users .*nopass\.json: users\[0\]: "password" must be a non-empty string\.$/m],
     ['two users with one sub', ['--users', file('dup.json', { users: [{ sub: '1', email: 'a@b', name: 'A', password: 'p' }, { sub: '1', email: 'c@d', name: 'C', password: 'p' }] })], /users\[1\]: "sub" "1" is used twice/],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { jsonErrorOffset, lineAndColumn } from '../../src/lessons/json-error-position.js';
+import { jsonErrorOffset, lineAndColumn } from '../../src/text/json-error-position.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { runCli } from '../helpers/cli.js';
 

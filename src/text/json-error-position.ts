@@ -147,3 +147,11 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/** "not valid JSON at line 3, column 7" for text JSON.parse refused; never quotes the text (a file may hold secrets). */
+export function describeInvalidJson(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined) return 'not valid JSON';
+  const { line, column } = lineAndColumn(text, offset);
+  return `not valid JSON at line ${line}, column ${column}`;
+}
