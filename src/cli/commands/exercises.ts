@@ -334,10 +334,6 @@ export function exercisesCommand(context: CommandContext): Command {
       output.talk(flags.all ? `Reset all ${targets.length} exercises.` : `Reset ${targets[0]}.`);
     }));
 
-  for (const sub of parent.commands) {
-    sub.exitOverride();
-    sub.configureOutput({ writeOut: (text) => context.streams.stdout.write(text), writeErr: (text) => context.streams.stderr.write(text) });
-  }
   return parent;
 }
 
