@@ -259,9 +259,10 @@ function parseRequestTarget(target: string, issuer: string): URL {
  */
 function pathUnderIssuer(pathname: string, basePath: string): string {
   if (!basePath) return pathname;
+  // Checked first: under a base path of /.well-known, this path also starts with the base.
+  if (pathname === `/.well-known/oauth-authorization-server${basePath}`) return '/.well-known/oauth-authorization-server';
   if (pathname === basePath) return '/';
   if (pathname.startsWith(`${basePath}/`)) return pathname.slice(basePath.length);
-  if (pathname === `/.well-known/oauth-authorization-server${basePath}`) return '/.well-known/oauth-authorization-server';
   return '';
 }
 

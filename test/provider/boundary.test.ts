@@ -203,25 +203,30 @@ describe('--issuer', () => {
   });
 });
 
-describe('an issuer with a path: the endpoints are served under it', () => {
+// A path that is also an endpoint's name must not confuse the routing: under /interaction the
+// sign-in page is /interaction/interaction/<id>/login, under /token the token endpoint is
+// /token/token, and under /.well-known the RFC 8414 metadata is still at
+// /.well-known/oauth-authorization-server/.well-known.
+describe.each(['/base/', '/interaction', '/token', '/.well-known'])('an issuer with the path %s: the endpoints are served under it', (givenPath) => {
+  const basePath = givenPath.replace(/\/$/, '');
   let based: RunningProvider;
   beforeAll(async () => {
     const port = await freePort();
-    based = await startProvider({ port, issuer: `http://127.0.0.1:${port}/base/` });
+    based = await startProvider({ port, issuer: `http://127.0.0.1:${port}${givenPath}` });
   });
   afterAll(() => based?.close());
 
   test('every endpoint discovery advertises answers (not 404), and the old root paths do not', async () => {
     const metadata = (await (await fetch(`${based.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
-    expect(metadata.issuer).toBe(`http://127.0.0.1:${based.port}/base`);
+    expect(metadata.issuer).toBe(`http://127.0.0.1:${based.port}${basePath}`);
     const endpoints = ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint'];
     for (const name of endpoints) {
-      expect(metadata[name], name).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${based.port}/base/`));
+      expect(metadata[name], name).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${based.port}${basePath}/`));
       const response = await fetch(metadata[name]!, { method: name === 'jwks_uri' || name === 'authorization_endpoint' || name === 'end_session_endpoint' ? 'GET' : 'POST', redirect: 'manual' });
       expect(response.status, `${name} ${metadata[name]}`).not.toBe(404);
     }
-    expect((await fetch(`http://127.0.0.1:${based.port}/.well-known/oauth-authorization-server/base`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${based.port}/token`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${based.port}/.well-known/oauth-authorization-server${basePath}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${based.port}/jwks`)).status).toBe(404);
   });
 
   test('openid-client v6 runs the whole flow, through the sign-in pages', async () => {
