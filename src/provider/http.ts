@@ -18,18 +18,85 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the body, refusing more than 64 KiB with 413 before reading it all. */
+/**
+ * The request body bytes one server may hold at once, across all its requests. Each reader
+ * reserves what it may buffer (the declared Content-Length, or 64 KiB for a chunked body)
+ * before it reads a byte, and gives it back when done. Without this, every slow client holding
+ * an unfinished 64 KiB body costs the provider about 85 KB of memory, with no limit but the
+ * number of connections.
+ */
+export class BodyBudget {
+  readonly #reading = new Map<symbol, { bytes: number; startedMs: number }>();
+  #bytesReserved = 0;
+
+  /**
+   * @param maxBytes at least MAX_BODY_BYTES, so one body always fits.
+   * @param cutOffMs how long a body may be read before the server cuts the connection off
+   *   (its request timeout plus how often it checks): what the Retry-After is computed from.
+   */
+  constructor(
+    readonly maxBytes: number,
+    readonly cutOffMs: number,
+    readonly nowMs: () => number = Date.now,
+  ) {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < MAX_BODY_BYTES) throw new TypeError(`maxBodyBytesInFlight must be an integer of at least ${MAX_BODY_BYTES}.`);
+  }
+
+  get bytesReserved(): number {
+    return this.#bytesReserved;
+  }
+
+  /** Reserves `bytes` and returns the function that gives them back; or, when they do not fit, the seconds until room is certain. */
+  reserve(bytes: number): (() => void) | number {
+    if (this.#bytesReserved + bytes > this.maxBytes) {
+      // The Map keeps insertion order: the first entry is the oldest read, the first to be
+      // finished or cut off.
+      const oldest = this.#reading.values().next().value;
+      return oldest ? Math.max(1, Math.ceil((oldest.startedMs + this.cutOffMs - this.nowMs()) / 1000)) : 1;
+    }
+    const key = Symbol('body');
+    this.#reading.set(key, { bytes, startedMs: this.nowMs() });
+    this.#bytesReserved += bytes;
+    return () => {
+      if (this.#reading.delete(key)) this.#bytesReserved -= bytes;
+    };
+  }
+}
+
+const bodyBudgets = new WeakMap<IncomingMessage, BodyBudget>();
+
+/** Makes readBody count this request's body against `budget` (the server calls it for every request). */
+export function readBodyWithin(request: IncomingMessage, budget: BodyBudget): void {
+  bodyBudgets.set(request, budget);
+}
+
+/**
+ * Reads the body, refusing more than 64 KiB with 413 before reading it all, and with 503 (and
+ * Connection: close) before reading anything when the server's body budget is spent.
+ */
 export async function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request', 'The request body is larger than 64 KiB.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request', 'The request body is larger than 64 KiB.');
-    chunks.push(chunk as Buffer);
+  const budget = bodyBudgets.get(request);
+  // Node's parser has checked the framing: a chunked body has no Content-Length, and may run to the limit.
+  const mayBuffer = request.headers['transfer-encoding'] === undefined ? declared : MAX_BODY_BYTES;
+  const release = budget ? budget.reserve(mayBuffer) : () => undefined;
+  if (typeof release === 'number') {
+    const megabytes = budget!.maxBytes / 1024 / 1024;
+    throw new HttpError(503, 'temporarily_unavailable', `Mock Google is already reading as many request bodies as it allows at once (${Number(megabytes.toFixed(2))} MiB together); try again in ${release} s.`, { 'retry-after': String(release), connection: 'close' });
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request', 'The request body is larger than 64 KiB.');
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    release();
+  }
 }
 
 /** Form parameters (application/x-www-form-urlencoded); a parameter sent twice is an error (RFC 6749 §3.1). */

@@ -11,7 +11,7 @@ import { handleAuthorize, handleConsent, handleLogin } from './authorize.js';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, type Client, type User } from './directory.js';
 import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevoke, handleUserinfo } from './endpoints.js';
 import type { Exchange, Handler } from './exchange.js';
-import { HttpError, sendEmpty, sendHtml, sendJson } from './http.js';
+import { BodyBudget, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
 import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
@@ -42,6 +42,10 @@ export interface ProviderOptions {
   nowMs?: () => number;
   /** Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten them. */
   timeouts?: { headersMs?: number; requestMs?: number };
+  /** Open connections at most (default MAX_CONNECTIONS); Node closes any more at once. */
+  maxConnections?: number;
+  /** Request body bytes being read at once, all requests together (default MAX_BODY_BYTES_IN_FLIGHT, at least 64 KiB). */
+  maxBodyBytesInFlight?: number;
   /** Called once per request, after the response is sent. */
   onRequest?: (event: RequestEvent) => void;
 }
@@ -61,6 +65,8 @@ export interface RunningProvider {
   host: string;
   discoveryUrl: string;
   state: ProviderState;
+  /** What a flood of clients may hold at once (the defaults unless options changed them). */
+  connectionLimits: { maxConnections: number; maxBodyBytesInFlight: number };
   close(): Promise<void>;
 }
 
@@ -100,6 +106,19 @@ async function handleIndex(exchange: Exchange): Promise<void> {
   });
 }
 
+// What a flood of slow clients can make the process hold, on top of the stores (80 MiB
+// estimated; 200 to 235 MB of RSS measured with all of them full), within the 256 MB budget:
+//  - each connection: at most 16 KiB of headers, about 23 KB of RSS for one sending them
+//    slowly (for 10 s at most);
+//  - request bodies: reserved before they are read (BodyBudget in http.ts), 4 MiB together,
+//    that is 64 unfinished 64 KiB bodies at about 95 KB each with their headers.
+// Held at once: 64 × 95 KB + 192 × 23 KB, about 11 MB; bodies refused with 503 are garbage
+// until the next GC, and bench/memory.mjs measures 18 to 20 MB over the stores in all.
+// A classroom needs far less: a browser opens at most 6 connections to a host, and a form body
+// is under 4 KiB, so 4 MiB is a thousand of them read at the same moment.
+export const MAX_CONNECTIONS = 256;
+export const MAX_BODY_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+
 const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('/interaction/') || path === '/logout';
 
 /**
@@ -132,17 +151,26 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   const keys = await createProviderKeys(options.accessTokenAlgorithm);
   let state: ProviderState | undefined;
 
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) throw new TypeError('maxConnections must be a positive integer.');
   const headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  const requestTimeout = Math.max(options.timeouts?.requestMs ?? 30_000, headersTimeout);
+  // How often Node looks for slow clients; never slower than a quarter of the headers limit.
+  const connectionsCheckingInterval = Math.min(30_000, Math.max(50, headersTimeout / 4));
+  // A body being read is cut off at the latest one check after the request limit.
+  const bodyBudget = new BodyBudget(options.maxBodyBytesInFlight ?? MAX_BODY_BYTES_IN_FLIGHT, requestTimeout + connectionsCheckingInterval);
   const server: Server = createServer({
     maxHeaderSize: 16 * 1024,
     headersTimeout,
-    requestTimeout: Math.max(options.timeouts?.requestMs ?? 30_000, headersTimeout),
+    requestTimeout,
     keepAliveTimeout: 5_000,
-    // How often Node looks for slow clients; never slower than a quarter of the headers limit.
-    connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)),
+    connectionsCheckingInterval,
   }, (request, response) => {
+    readBodyWithin(request, bodyBudget);
     void route(state!, request, response, options.onRequest);
   });
+  // Beyond this, Node closes a new connection as soon as it is accepted, before reading a byte.
+  server.maxConnections = maxConnections;
   server.on('clientError', answerUnparsableRequest);
   server.on('connect', refuseTunnel);
   await new Promise<void>((resolve, reject) => {
@@ -180,6 +208,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     host,
     discoveryUrl: `${config.issuer}/.well-known/openid-configuration`,
     state,
+    connectionLimits: { maxConnections, maxBodyBytesInFlight: bodyBudget.maxBytes },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
@@ -234,6 +263,11 @@ async function route(state: ProviderState, request: IncomingMessage, response: S
     }
     await target.handler(exchange, match);
   } catch (error) {
+    if (response.destroyed && !response.headersSent) {
+      // The client went away, say in the middle of its body: nobody to answer, but the log says so.
+      message = `the client closed the connection before it was answered (${(error as Error)?.message ?? String(error)})`;
+      return log(0);
+    }
     message = answerError(request, response, routedPath, error, message);
     if (!response.writableFinished && response.destroyed) log(response.headersSent ? response.statusCode : 0);
   }
