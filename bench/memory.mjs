@@ -14,11 +14,19 @@
 //     1 KiB nonce and state, never redeemed;
 //  4. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
 //     1 KiB each.
+// Then, with every store full, what a flood of slow clients can add (raw sockets, never finished):
+//  5. unfinished bodies: the connection cap plus 100, each POST /token with 16 KiB of headers,
+//     Content-Length 65 536 and one byte short of it; the provider reads as many as its body
+//     budget holds and answers the rest 503;
+//  6. slow headers: on top of the bodies still held, connections up to the cap plus 100, each
+//     with 16 KiB of headers and no end to them; Node closes those over the cap.
+// Both are measured within a few seconds, well inside the provider's 10 s headers limit.
 // Each 1 KiB value has one character beyond Latin-1, so V8 keeps it at two bytes a character:
 // the costliest form a value within the limit can take.
 
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from './http-client.mjs';
 
@@ -58,7 +66,7 @@ async function serveProvider() {
       process.send({ type: 'done' });
     }
   });
-  process.send({ type: 'ready', issuer: provider.issuer });
+  process.send({ type: 'ready', issuer: provider.issuer, port: provider.port, connectionLimits: provider.connectionLimits });
 }
 
 // ---- the parent: the driver ----
@@ -66,13 +74,15 @@ async function serveProvider() {
 function startChild() {
   const child = fork(here, ['--provider-child'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = (type) => new Promise((resolve, reject) => {
+    const exited = (code) => reject(new Error(`the provider exited (${code})`));
     const listener = (message) => {
       if (message.type !== type) return;
       child.off('message', listener);
+      child.off('exit', exited);
       resolve(message);
     };
     child.on('message', listener);
-    child.once('exit', (code) => reject(new Error(`the provider exited (${code})`)));
+    child.once('exit', exited);
   });
   const ask = (message, reply = 'done') => {
     const answer = next(reply);
@@ -108,14 +118,73 @@ function authorizePath(issuer, parameters) {
   return url.href;
 }
 
+// ---- phases 5 and 6: raw connections that never finish their request ----
+
+const OVER_THE_CAP = 100;
+const SETTLE_MS = 500;
+const SETTLE_AT_MOST_MS = 5_000;
+// Just under Node's 16 KiB limit for the request line and headers together.
+const LARGEST_HEADERS = (path) => {
+  const head = `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\n`;
+  return `${head}x-padding: ${'h'.repeat(16 * 1024 - head.length - 200)}\r\n`;
+};
+
+/** Opens a connection, writes `bytes` and never finishes; records whether it was answered or closed. */
+async function holdConnection(port, bytes) {
+  const socket = connect(port, '127.0.0.1');
+  const held = { socket, answer: '', closed: false };
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk) => (held.answer += chunk));
+  socket.on('error', () => undefined);
+  socket.on('close', () => (held.closed = true));
+  await new Promise((resolve) => {
+    socket.once('connect', resolve);
+    socket.once('close', resolve);
+  });
+  if (!held.closed) socket.write(bytes);
+  return held;
+}
+
+/** Waits until no connection changed for SETTLE_MS (at most SETTLE_AT_MOST_MS), then counts them. */
+async function settle(connections) {
+  const count = () => {
+    const counts = { open: 0, answered503: 0, closedUnanswered: 0, other: 0 };
+    for (const connection of connections) {
+      if (connection.answer.startsWith('HTTP/1.1 503')) counts.answered503++;
+      else if (connection.answer) counts.other++;
+      else if (connection.closed) counts.closedUnanswered++;
+      else counts.open++;
+    }
+    return counts;
+  };
+  const deadline = performance.now() + SETTLE_AT_MOST_MS;
+  let last = JSON.stringify(count());
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const now = JSON.stringify(count());
+    if (now === last) break;
+    last = now;
+  }
+  return count();
+}
+
 function expectStatus(response, statuses, what) {
   if (!statuses.includes(response.status)) throw new Error(`${what} answered ${response.status}: ${response.body.slice(0, 200)}`);
 }
 
 export async function measureMemory() {
-  const began = performance.now();
   const provider = startChild();
-  const { issuer } = await provider.ready;
+  try {
+    return await measureWith(provider);
+  } finally {
+    // Whatever went wrong, no provider is left running behind the benchmark.
+    if (provider.child.exitCode === null) provider.child.kill();
+  }
+}
+
+async function measureWith(provider) {
+  const began = performance.now();
+  const { issuer, port, connectionLimits } = await provider.ready;
   const clients = Array.from({ length: PARALLEL }, () => new Client());
   const phases = [];
   const phase = async (name, run) => {
@@ -169,7 +238,35 @@ export async function measureMemory() {
     return 'ok';
   }, Number.POSITIVE_INFINITY));
 
+  // The keep-alive connections of phases 1 to 4 would take places under the connection cap.
   for (const client of clients) client.close();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // 5. Unfinished bodies, over the connection cap.
+  const { maxConnections, maxBodyBytesInFlight } = connectionLimits;
+  const held = [];
+  const connectionPhases = [];
+  await phase(`unfinished 64 KiB bodies (${maxConnections + OVER_THE_CAP} connections)`, async () => {
+    const request = `${LARGEST_HEADERS('/token')}content-length: 65536\r\n\r\n${'a'.repeat(65_535)}`;
+    for (let index = 0; index < maxConnections + OVER_THE_CAP; index++) held.push(await holdConnection(port, request));
+    const counts = await settle(held);
+    if (counts.other) throw new Error(`unfinished bodies: ${counts.other} answered something other than 503`);
+    connectionPhases.push({ name: 'connections, each an unfinished 64 KiB body with 16 KiB of headers', held: counts.open, cap: maxConnections, ...counts, inFlightMb: megabytes(maxBodyBytesInFlight) });
+    return held.length;
+  });
+
+  // 6. Slow headers, filling the cap beside the bodies still held, and 100 over.
+  const slow = [];
+  await phase(`slow 16 KiB headers up to the cap (+${OVER_THE_CAP})`, async () => {
+    const stillHeld = held.filter((connection) => !connection.closed).length;
+    for (let index = 0; index < maxConnections - stillHeld + OVER_THE_CAP; index++) slow.push(await holdConnection(port, LARGEST_HEADERS('/token')));
+    const counts = await settle(slow);
+    if (counts.other || counts.answered503) throw new Error(`slow headers: ${counts.other + counts.answered503} were answered before their headers ended`);
+    connectionPhases.push({ name: 'connections, the rest sending 16 KiB of headers slowly', held: counts.open + stillHeld, cap: maxConnections, ...counts });
+    return slow.length;
+  });
+  for (const connection of [...held, ...slow]) connection.socket.destroy();
+
   const report = await provider.ask({ type: 'report' }, 'report');
   provider.child.send({ type: 'stop' });
   await new Promise((resolve) => provider.child.once('exit', resolve));
@@ -182,6 +279,7 @@ export async function measureMemory() {
     withinBudget: report.maxRss <= BUDGET_MB * 1024 * 1024,
     seconds: Number(((performance.now() - began) / 1000).toFixed(1)),
     phases,
+    connections: connectionPhases,
     stores: Object.entries(report.sizes).map(([name, size]) => ({ name, entries: size.entries, maxEntries: size.maxEntries, estimatedMb: megabytes(size.bytes), maxMb: megabytes(size.maxBytes) })),
   };
 }
@@ -192,6 +290,7 @@ export function memoryTable(result) {
     `| Provider memory: every store at its default cap, largest inputs | entries / cap | estimate / cap |`,
     '| --- | ---: | ---: |',
     ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
+    ...result.connections.map((row) => `| ${row.name} (${row.answered503} more answered 503, ${row.closedUnanswered} closed by Node) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
     `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
   ].join('\n');
 }
