@@ -46,6 +46,11 @@ export class BodyBudget {
     return this.#bytesReserved;
   }
 
+  /** True while one more largest body would not fit. */
+  get spent(): boolean {
+    return this.#bytesReserved + MAX_BODY_BYTES > this.maxBytes;
+  }
+
   /** Reserves `bytes` and returns the function that gives them back; or, when they do not fit, the seconds until room is certain. */
   reserve(bytes: number): (() => void) | number {
     if (this.#bytesReserved + bytes > this.maxBytes) {

@@ -1,6 +1,7 @@
 // What a flood of connections can make Mock Google hold: request bodies count against a budget
-// of bytes being read at once (over it, 503 with Retry-After before a byte is buffered), and
-// connections over the cap are closed by Node at once. Small limits stand in for the defaults.
+// of bytes being read at once (over it, 503 with Retry-After before a byte is buffered, and new
+// connections are closed while it is spent), and connections over the cap are closed by Node at
+// once. Small limits stand in for the defaults.
 
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -109,21 +110,28 @@ describe('request bodies being read at once have a budget', () => {
   // 100 000 bytes: two 40 000-byte bodies fit, a third does not, a small one still does.
   const BUDGET = 100_000;
 
+  /** Connections the server has surely accepted: each has had a request answered. */
+  async function accepted(provider: RunningProvider, count: number): Promise<RawConnection[]> {
+    const opened = Array.from({ length: count }, () => open(provider));
+    for (const connection of opened) {
+      connection.send(DISCOVERY);
+      expect((await connection.answer()).status).toBe(200);
+    }
+    return opened;
+  }
+
   test('over it: 503 temporarily_unavailable with Retry-After and Connection: close, before the body is read; room again once bodies complete or close', async () => {
     const { provider, events } = await start({ maxBodyBytesInFlight: BUDGET });
+    const [slowOne, slowTwo, small, refused, chunked] = await accepted(provider, 5);
     // Two slow clients, each having declared 40 000 bytes and sent 1 000.
-    const slowOne = open(provider);
-    const slowTwo = open(provider);
-    slowOne.send(tokenHead(40_000) + 'a'.repeat(1_000));
-    slowTwo.send(tokenHead(40_000) + 'a'.repeat(1_000));
+    slowOne!.send(tokenHead(40_000) + 'a'.repeat(1_000));
+    slowTwo!.send(tokenHead(40_000) + 'a'.repeat(1_000));
     // A small body still fits beside them: the budget counts bytes, not requests.
-    const small = open(provider);
-    small.send(tokenHead(18) + 'grant_type=nothing');
-    expect(JSON.parse((await small.answer()).body).error).toBe('invalid_client');
+    small!.send(tokenHead(18) + 'grant_type=nothing');
+    expect(JSON.parse((await small!.answer()).body).error).toBe('invalid_client');
 
-    const refused = open(provider);
-    refused.send(tokenHead(40_000));
-    const answer = await refused.answer();
+    refused!.send(tokenHead(40_000));
+    const answer = await refused!.answer();
     expect(answer.status).toBe(503);
     expect(answer.headers.get('connection')).toBe('close');
     const retryAfter = Number(answer.headers.get('retry-after'));
@@ -134,42 +142,62 @@ describe('request bodies being read at once have a budget', () => {
       error: 'temporarily_unavailable',
       error_description: `Mock Google is already reading as many request bodies as it allows at once (0.1 MiB together); try again in ${retryAfter} s.`,
     });
-    await refused.closed;
+    await refused!.closed;
 
     // A chunked body may run to 64 KiB, so that is what it reserves.
-    const chunked = open(provider);
-    chunked.send(CHUNKED_TOKEN_HEAD);
-    expect((await chunked.answer()).status).toBe(503);
+    chunked!.send(CHUNKED_TOKEN_HEAD);
+    expect((await chunked!.answer()).status).toBe(503);
 
     // One slow body completes and is answered; the other client goes away.
-    slowOne.send('a'.repeat(39_000));
-    expect(JSON.parse((await slowOne.answer()).body).error).toBe('invalid_client');
-    slowTwo.socket.destroy();
+    slowOne!.send('a'.repeat(39_000));
+    expect(JSON.parse((await slowOne!.answer()).body).error).toBe('invalid_client');
+    slowTwo!.socket.destroy();
     const log = await logged(events, '/token', 5);
     expect(log[4]).toMatchObject({ status: 0, message: 'the client closed the connection before it was answered (aborted)' });
 
-    // The room is back: the same request is read and answered as usual.
-    const after = open(provider);
-    after.send(tokenHead(40_000) + 'a'.repeat(40_000));
-    const served = await after.answer();
+    // The room is back: on a new connection, the same request is read and answered as usual.
+    const [after] = await accepted(provider, 1);
+    after!.send(tokenHead(40_000) + 'a'.repeat(40_000));
+    const served = await after!.answer();
     expect(served.status).toBe(401);
     expect(JSON.parse(served.body).error).toBe('invalid_client');
-    const discovery = open(provider);
-    discovery.send(DISCOVERY);
-    expect((await discovery.answer()).status).toBe(200);
+  });
+
+  test('while it is spent, a new connection is closed unanswered (it would only cost memory); open ones are served', async () => {
+    const { provider } = await start({ maxBodyBytesInFlight: BUDGET });
+    const [slow, probe, other] = await accepted(provider, 3);
+    // 60 000 reserved: one more largest body (64 KiB) would not fit; the 503 shows it is reserved.
+    slow!.send(tokenHead(60_000) + 'a');
+    probe!.send(tokenHead(60_000));
+    expect((await probe!.answer()).status).toBe(503);
+    const refused = open(provider);
+    refused.send(tokenHead(1_000) + 'a'.repeat(1_000));
+    await refused.closed;
+    expect(refused.received).toBe('');
+    other!.send(DISCOVERY);
+    expect((await other!.answer()).status).toBe(200);
+
+    slow!.socket.destroy();
+    await slow!.closed;
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+      const next = open(provider);
+      next.send(DISCOVERY);
+      status = await next.answer().then((answer) => answer.status, () => 0);
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(200);
   });
 
   test('a body declared over 64 KiB is still 413, not 503, when the budget is spent', async () => {
     const { provider } = await start({ maxBodyBytesInFlight: BUDGET });
-    const slow = open(provider);
-    slow.send(tokenHead(60_000) + 'a');
+    const [slow, refused, tooLarge] = await accepted(provider, 3);
+    slow!.send(tokenHead(60_000) + 'a');
     // Answered 503: the budget is spent.
-    const refused = open(provider);
-    refused.send(tokenHead(60_000));
-    expect((await refused.answer()).status).toBe(503);
-    const tooLarge = open(provider);
-    tooLarge.send(tokenHead(MAX_BODY_BYTES + 1));
-    expect((await tooLarge.answer()).status).toBe(413);
+    refused!.send(tokenHead(60_000));
+    expect((await refused!.answer()).status).toBe(503);
+    tooLarge!.send(tokenHead(MAX_BODY_BYTES + 1));
+    expect((await tooLarge!.answer()).status).toBe(413);
   });
 
   test('a budget smaller than one largest body is a programming error', async () => {
