@@ -295,7 +295,7 @@ export function memoryTable(result) {
     `| Provider memory: every store at its default cap, largest inputs | entries / cap | estimate / cap |`,
     '| --- | ---: | ---: |',
     ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
-    ...result.connections.map((row) => `| ${row.name} (${row.answered503} more answered 503, ${row.closedUnanswered} closed by Node) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
+    ...result.connections.map((row) => `| ${row.name} (${row.answered503} more answered 503, ${row.closedUnanswered} closed unanswered) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
     `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
   ].join('\n');
 }
