@@ -35,16 +35,16 @@ export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 
 
 /**
  * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
- * character, 160 bytes of overhead an entry; see store.ts). Together 80 MiB of estimate; with the
+ * character, 160 bytes of overhead an entry; see store.ts). Together 72 MiB of estimate; with the
  * process itself (about 55 MB RSS) and the garbage collector's room, the provider stays under a
  * 256 MB RSS budget. `npm run bench` (bench/memory.mjs) fills every store and reports the peak.
  * Entry sizes below are the estimates with every parameter at its limit.
  */
 export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
-  // Sign-ins waiting at the pages (10 minutes): 10 000, or about 3 000 of 6.9 KB (state, nonce, login_hint at 1 KiB).
-  interactions: { maxEntries: 10_000, maxBytes: 20 * 1024 * 1024 },
-  // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 8 900 of 2.8 KB (nonce at 1 KiB).
-  codes: { maxEntries: 45_000, maxBytes: 24 * 1024 * 1024 },
+  // Sign-ins waiting at the pages (10 minutes): 10 000, or about 2 400 of 6.9 KB (state, nonce, login_hint at 1 KiB).
+  interactions: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 },
+  // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 400 of 2.8 KB (nonce at 1 KiB).
+  codes: { maxEntries: 45_000, maxBytes: 20 * 1024 * 1024 },
   // Sign-ins with live tokens (1 hour after their last tokens, 24 hours with a refresh token; a
   // full store forgets the oldest): 406 bytes each.
   grants: { maxEntries: 20_000, maxBytes: 8 * 1024 * 1024 },

@@ -164,7 +164,7 @@ describe('ExpiringStore counts entries and estimated bytes', () => {
 
   test('the default caps add up to the budget the README states', () => {
     const total = Object.values(DEFAULT_LIMITS).reduce((sum, limits) => sum + limits.maxBytes, 0);
-    expect(total).toBe(80 * 1024 * 1024);
+    expect(total).toBe(72 * 1024 * 1024);
   });
 });
 

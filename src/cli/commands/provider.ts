@@ -80,7 +80,8 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   const logLine = (event: RequestEvent) => {
     // Method, path and message carry request text: escaped for the terminal, exact in JSON.
     if (flags.json) return output.result(safeJsonText({ event: 'request', ...event }));
-    const status = event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
+    // Status 0: the client went away before it was answered; a dash, not a green success.
+    const status = event.status === 0 ? c.yellow('—  ') : event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
     output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
   };
   let provider: RunningProvider;
