@@ -10,14 +10,15 @@
 //  1. grants and refresh tokens: complete code flows (auto-approve, scope offline_access), each
 //     a recorded grant and a refresh token (that store evicts its oldest past its cap);
 //  2. revoked access tokens: the access tokens of phase 1 revoked one by one;
-//  3. codes: the provider's clock moves 61 s on (the codes of phase 1 expire), then codes with a
-//     1 KiB nonce and state, never redeemed;
-//  4. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
+//  3. revoked grants: the provider's clock moves 61 s on (the used codes of phase 1 expire),
+//     then code flows whose code is replayed, each revoking its grant;
+//  4. codes: codes with a 1 KiB nonce and state, never redeemed;
+//  5. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
 //     1 KiB each.
 // Then, with every store full, what a flood of slow clients can add (raw sockets, never finished):
-//  5. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
+//  6. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
 //     them; Node closes those over the cap. Then as many are let go as bodies fit the budget;
-//  6. unfinished bodies: 8 000 connections one after the other (the security review's flood),
+//  7. unfinished bodies: 8 000 connections one after the other (the security review's flood),
 //     each POST /token with 16 KiB of headers, Content-Length 65 536 and one byte short of it;
 //     the provider reads as many as its body budget holds, and closes the rest.
 // So at the end every place is taken, the costliest way. Both are measured within seconds,
@@ -52,7 +53,15 @@ async function serveProvider() {
   let offsetMs = 0;
   const provider = await startProvider({ port: 0, autoApprove: true, nowMs: () => Date.now() + offsetMs });
   const baselineRss = process.memoryUsage().rss;
+  // Each store's fullest moment: grants and revoked grants share their room, so they are full one after the other.
+  const fullest = {};
+  const noteFullest = () => {
+    for (const [name, size] of Object.entries(provider.state.sizes())) {
+      if (!fullest[name] || size.bytes > fullest[name].bytes || size.entries > fullest[name].entries) fullest[name] = size;
+    }
+  };
   process.on('message', (message) => {
+    noteFullest();
     if (message.type === 'stop') process.exit(0);
     if (message.type === 'advance') offsetMs += message.seconds * 1000;
     if (message.type === 'autoApprove') provider.state.config.autoApprove = message.value;
@@ -62,12 +71,12 @@ async function serveProvider() {
       globalThis.gc?.();
       const memory = process.memoryUsage();
       // maxRSS is the kernel's high-water mark for this process, in KiB.
-      process.send({ type: 'report', baselineRss, rss: memory.rss, heapUsed: memory.heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, sizes: provider.state.sizes() });
+      process.send({ type: 'report', baselineRss, rss: memory.rss, heapUsed: memory.heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, sizes: fullest });
     } else {
       process.send({ type: 'done' });
     }
   });
-  process.send({ type: 'ready', issuer: provider.issuer, port: provider.port, connectionLimits: provider.connectionLimits });
+  process.send({ type: 'ready', issuer: provider.issuer, port: provider.port, connectionLimits: provider.connectionLimits, storeCaps: Object.fromEntries(Object.entries(provider.state.sizes()).map(([name, size]) => [name, size.maxEntries])) });
 }
 
 // ---- the parent: the driver ----
@@ -186,7 +195,7 @@ export async function measureMemory() {
 
 async function measureWith(provider) {
   const began = performance.now();
-  const { issuer, port, connectionLimits } = await provider.ready;
+  const { issuer, port, connectionLimits, storeCaps } = await provider.ready;
   const clients = Array.from({ length: PARALLEL }, () => new Client());
   const phases = [];
   const phase = async (name, run) => {
@@ -222,8 +231,27 @@ async function measureWith(provider) {
     return 'ok';
   }, accessTokens.length));
 
-  // 3. Codes with a 1 KiB nonce.
+  // 3. Revoked grants: the provider's clock moves 61 s on (the used codes of phase 1 expire), then
+  // flows whose code is replayed, which revokes the grant (RFC 6749 §4.1.2).
   await provider.ask({ type: 'advance', seconds: 61 });
+  await phase('revoked grants (codes replayed)', async () => {
+    const flows = await fillUntilFull(clients, async (client) => {
+      const { verifier, challenge } = pkce();
+      const authorize = await client.send('GET', authorizePath(issuer, { scope: 'profile email offline_access', code_challenge: challenge, state: 's' }));
+      if (authorize.status === 503) return 'full';
+      expectStatus(authorize, [302], 'authorize');
+      const redeem = new URLSearchParams({ grant_type: 'authorization_code', code: new URL(authorize.headers.location).searchParams.get('code'), redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString();
+      const token = await client.send('POST', `${issuer}/token`, { headers: FORM, body: redeem });
+      if (token.status === 503) return 'full';
+      expectStatus(token, [200], 'token');
+      const replay = await client.send('POST', `${issuer}/token`, { headers: FORM, body: redeem });
+      expectStatus(replay, [400], 'replayed code');
+      return 'ok';
+    }, storeCaps.revokedGrants);
+    return flows * 3;
+  });
+
+  // 4. Codes with a 1 KiB nonce.
   await phase('codes (1 KiB nonce and state)', () => fillUntilFull(clients, async (client) => {
     const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce') }));
     if (response.status === 503) return 'full';
@@ -231,7 +259,7 @@ async function measureWith(provider) {
     return 'ok';
   }, Number.POSITIVE_INFINITY));
 
-  // 4. Sign-ins waiting at the page.
+  // 5. Sign-ins waiting at the page.
   await provider.ask({ type: 'autoApprove', value: false });
   await phase('sign-ins (state, nonce, login_hint at 1 KiB)', () => fillUntilFull(clients, async (client) => {
     const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce'), login_hint: largest('hint') }));
@@ -292,7 +320,7 @@ async function measureWith(provider) {
 /** The result as Markdown, for bench/run.mjs and the README. */
 export function memoryTable(result) {
   return [
-    `| Provider memory: every store at its default cap, largest inputs | entries / cap | estimate / cap |`,
+    `| Provider memory: every store pushed to its default cap, largest inputs | entries / cap at its fullest | estimate / cap |`,
     '| --- | ---: | ---: |',
     ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
     ...result.connections.map((row) => `| ${row.name} (${row.answered503} more answered 503, ${row.closedUnanswered} closed unanswered) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
