@@ -5,7 +5,7 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -45,7 +45,7 @@ export function emptyProgress(seed = randomBytes(8).toString('hex')): Progress {
 export interface LockTimings {
   /** Give up (with a warning) after waiting this long. Longer than staleAfterMs, so a hung holder is always outwaited. */
   waitUpToMs: number;
-  /** A lock this old is taken over even if its process seems alive (a hung process, or a pid reused). */
+  /** A lock this old (or dated this far in the future) is taken over even if its process seems alive (a hung process, or a pid reused). */
   staleAfterMs: number;
 }
 
@@ -97,7 +97,7 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
     progress = emptyProgress();
     if (first.kind === 'unreadable') {
       // Moved aside under the lock, after reading again: another process may have just written a good file.
-      const outcome = withLock(file, timings, () => readForChange(notices, progress.seed));
+      const outcome = withLock(file, timings, now, notices, () => readForChange(notices, progress.seed));
       if (outcome.ok) progress = outcome.value;
       else notices.push(`Your progress file ${file} could not be read (${first.reason}); starting afresh without changing it.`);
     }
@@ -111,7 +111,7 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
       const messages: string[] = [];
       // Looked at again: the learner may have moved things since the store was opened.
       refuseIfNotAPlainFile(file);
-      const outcome = withLock(file, timings, () => {
+      const outcome = withLock(file, timings, now, messages, () => {
         const fresh = readForChange(messages, store.progress.seed);
         change(fresh);
         writeAtomically(file, `${JSON.stringify(fresh, null, 2)}\n`);
@@ -209,13 +209,18 @@ function readProgressFile(path: string): ReadResult {
 
 /** Renames the entry itself: were a link swapped in meanwhile, the link moves, never the file it names. */
 function moveAside(path: string, reason: string, now: () => Date): string {
-  const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
+  const aside = `${path}.corrupt-${timeForAName(now)}`;
   try {
     renameSync(path, aside);
     return `Your progress file could not be read (${reason}), so it was moved aside to ${aside} and you start afresh.`;
   } catch {
     return `Your progress file ${path} could not be read (${reason}); starting afresh without changing it.`;
   }
+}
+
+/** The time as part of a file name: 2026-11-28T10-00-00-000Z. */
+function timeForAName(now: () => Date): string {
+  return now().toISOString().replace(/[:.]/g, '-');
 }
 
 // ---- Shape: a field that is absent gets its default; a field that is present must have the right
@@ -321,7 +326,9 @@ function writeAtomically(target: string, text: string): void {
 // ---- The lock: `<target>.lock`, created with O_EXCL ('wx') so exactly one process makes it.
 // It holds {pid, host, at, token}. A lock whose process is gone (same host), or older than
 // staleAfterMs, is abandoned: it is removed by whoever first holds `<target>.lock.break`, the
-// one place two waiters could otherwise both remove it and both go ahead.
+// one place two waiters could otherwise both remove it and both go ahead. This tool only ever
+// makes plain files there, so anything else in either place (a folder, a FIFO, a link) is cleared
+// at once, and a `.break` left by a crash once it is old; neither can block every command for ever.
 
 type LockOutcome<Value> = { ok: true; value: Value } | { ok: false; problem: 'busy' | 'unwritable'; detail: string };
 
@@ -338,10 +345,12 @@ function sleep(milliseconds: number): void {
   Atomics.wait(pause, 0, 0, milliseconds);
 }
 
-function withLock<Value>(target: string, timings: LockTimings, critical: () => Value): LockOutcome<Value> {
+/** Runs `critical` holding the lock; what was cleared from the lock's place on the way is said in `notes`. */
+function withLock<Value>(target: string, timings: LockTimings, now: () => Date, notes: string[], critical: () => Value): LockOutcome<Value> {
   const lockPath = `${target}.lock`;
   const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
+  const waitedTooLong = () => Date.now() - started > timings.waitUpToMs;
   let delay = 2;
   try {
     mkdirSync(dirname(target), { recursive: true });
@@ -359,8 +368,9 @@ function withLock<Value>(target: string, timings: LockTimings, critical: () => V
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') return { ok: false, problem: 'unwritable', detail: code ?? (error as Error).message };
-      if (breakIfAbandoned(lockPath, timings)) continue;
-      if (Date.now() - started > timings.waitUpToMs) {
+      // Retried at once after a break, but never past the deadline: something that keeps coming back still ends the wait.
+      if (breakIfAbandoned(lockPath, timings, now, notes) && !waitedTooLong()) continue;
+      if (waitedTooLong()) {
         return { ok: false, problem: 'busy', detail: `another jwt-vs-oauth (${describeHolder(lockPath)}) held its lock file for more than ${timings.waitUpToMs / 1000} s` };
       }
       // Jitter, so a crowd of waiters does not retry in step.
@@ -380,29 +390,33 @@ function withLock<Value>(target: string, timings: LockTimings, critical: () => V
   }
 }
 
+/** The entry at `lockPath` as lstat sees it, and what a plain file there says; undefined when there is none. */
 function readLock(lockPath: string): { content: LockContent; stats: Stats } | undefined {
+  let stats: Stats;
   try {
-    const stats = lstatSync(lockPath);
-    let content: LockContent = {};
-    try {
-      // Never through a link, never waiting on a FIFO: anything odd is judged by its age alone.
-      const descriptor = openSync(lockPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-      try {
-        const opened = fstatSync(descriptor);
-        if (opened.isFile() && opened.size <= 4096) {
-          const parsed: unknown = JSON.parse(readFileSync(descriptor, 'utf8'));
-          if (isPlainObject(parsed)) content = parsed;
-        }
-      } finally {
-        closeSync(descriptor);
-      }
-    } catch {
-      // Empty or half-written (its maker died between create and write): judged by its age alone.
-    }
-    return { content, stats };
+    stats = lstatSync(lockPath);
   } catch {
     return undefined;
   }
+  let content: LockContent = {};
+  // Only a plain file is opened: a FIFO, a device or a folder is never a lock this tool made, and opening one can block or have effects.
+  if (!stats.isFile()) return { content, stats };
+  try {
+    // Never through a link, never waiting on a FIFO, in case one was swapped in since the lstat.
+    const descriptor = openSync(lockPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      const opened = fstatSync(descriptor);
+      if (opened.isFile() && opened.ino === stats.ino && opened.size <= 4096) {
+        const parsed: unknown = JSON.parse(readFileSync(descriptor, 'utf8'));
+        if (isPlainObject(parsed)) content = parsed;
+      }
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    // Empty or half-written (its maker died between create and write), or gone: judged by its age alone.
+  }
+  return { content, stats };
 }
 
 function describeHolder(lockPath: string): string {
@@ -410,9 +424,23 @@ function describeHolder(lockPath: string): string {
   return typeof lock?.content.pid === 'number' ? `process ${lock.content.pid}` : 'a process';
 }
 
+/**
+ * When the lock was made: its "at", unless that is missing or in the future (a forged lock, or
+ * another machine's clock), then the file's own modification time.
+ */
+function lockTime(content: LockContent, stats: Stats): number {
+  const at = content.at;
+  return typeof at === 'number' && Number.isFinite(at) && at <= Date.now() ? at : stats.mtimeMs;
+}
+
+/** Further than staleAfterMs from now, either way: a time far in the future is a clock that moved, or a forgery. */
+function isOld(time: number, timings: LockTimings): boolean {
+  return Math.abs(Date.now() - time) > timings.staleAfterMs;
+}
+
 function isAbandoned(content: LockContent, stats: Stats, timings: LockTimings): boolean {
-  const at = typeof content.at === 'number' ? content.at : stats.mtimeMs;
-  if (Date.now() - at > timings.staleAfterMs) return true;
+  if (!stats.isFile()) return true; // Never one of ours: nobody holds it.
+  if (isOld(lockTime(content, stats), timings)) return true;
   if (typeof content.pid !== 'number' || content.host !== hostname()) return false;
   try {
     process.kill(content.pid, 0);
@@ -424,16 +452,16 @@ function isAbandoned(content: LockContent, stats: Stats, timings: LockTimings): 
 }
 
 /** Removes an abandoned lock; returns whether the caller should try to take the lock at once. */
-function breakIfAbandoned(lockPath: string, timings: LockTimings): boolean {
+function breakIfAbandoned(lockPath: string, timings: LockTimings, now: () => Date, notes: string[]): boolean {
   try {
-    return breakAbandonedLock(lockPath, timings);
+    return breakAbandonedLock(lockPath, timings, now, notes);
   } catch {
-    // Something odd in the lock's place (a folder, say): wait, and in the end say the lock is busy.
+    // Something in the lock's place that cannot be cleared (not ours to remove, say): wait, and in the end say the lock is busy.
     return false;
   }
 }
 
-function breakAbandonedLock(lockPath: string, timings: LockTimings): boolean {
+function breakAbandonedLock(lockPath: string, timings: LockTimings, now: () => Date, notes: string[]): boolean {
   const seen = readLock(lockPath);
   if (!seen) return true; // Released meanwhile.
   if (!isAbandoned(seen.content, seen.stats, timings)) return false;
@@ -441,21 +469,54 @@ function breakAbandonedLock(lockPath: string, timings: LockTimings): boolean {
   let descriptor: number;
   try {
     descriptor = openSync(breakPath, 'wx', 0o600);
-  } catch {
-    // Another waiter is breaking it; a break file left by a crash is cleared once it is old.
-    const old = readLock(breakPath);
-    if (old && Date.now() - old.stats.mtimeMs > timings.staleAfterMs) rmSync(breakPath, { force: true });
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another waiter is breaking it (for a moment). A break file left by a crash is cleared once it
+    // is old, and anything but a plain file at once: this tool never makes one.
+    const other = readLock(breakPath);
+    if (!other) return true;
+    if (other.stats.isFile() && !isOld(other.stats.mtimeMs, timings)) return false;
+    clearEntry(breakPath, other.stats, now, notes);
+    return true;
   }
   try {
     closeSync(descriptor);
-    // Still the same abandoned lock (not a fresh one made since)? Then it goes.
-    const now = readLock(lockPath);
-    if (now && now.stats.ino === seen.stats.ino && now.stats.mtimeMs === seen.stats.mtimeMs) rmSync(lockPath, { force: true });
+    // Still the same abandoned entry (not a fresh lock made since)? Then it goes.
+    clearEntry(lockPath, seen.stats, now, notes);
     return true;
   } finally {
     rmSync(breakPath, { force: true });
   }
+}
+
+/**
+ * Clears the entry at `path` if it is still the one seen (same file, same time), and only that
+ * entry: a file, FIFO or link is unlinked (what a link names is untouched); a folder is removed
+ * only when empty, and one with anything in it is renamed aside, never deleted, and said so.
+ */
+function clearEntry(path: string, seen: Stats, now: () => Date, notes: string[]): void {
+  let current: Stats;
+  try {
+    current = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (current.dev !== seen.dev || current.ino !== seen.ino || current.mtimeMs !== seen.mtimeMs) return;
+  try {
+    if (current.isDirectory()) rmdirSync(path);
+    else unlinkSync(path);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (!current.isDirectory() || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+  }
+  // A name no folder has yet: renaming onto an empty folder would silently replace it.
+  let aside = `${path}.stale-${timeForAName(now)}`;
+  if (readLock(aside)) aside = `${aside}-${randomBytes(4).toString('hex')}`;
+  renameSync(path, aside);
+  notes.push(`A folder was in the place of the progress lock ${terminalSafe(path)} (this tool makes only plain lock files); it was moved aside to ${terminalSafe(aside)}, with everything in it.`);
 }
 
 function releaseLock(lockPath: string, token: string): void {

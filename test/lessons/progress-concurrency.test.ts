@@ -1,10 +1,11 @@
 // The progress lock under real concurrency: writers in separate processes, each a read-modify-write
 // under the lock, lose nothing; a lock left by a killed or hung process is taken over; a lock held
-// for longer than the wait gives a clear message and leaves the file alone.
+// for longer than the wait gives a clear message and leaves the file alone; an entry this tool never
+// makes (a folder, a FIFO, a link) in the lock's place, or a `.break` left behind, never blocks for ever.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,4 +146,94 @@ test('a half-made lock (empty, its maker gone before writing) is judged by its a
   const store = openProgress(folder, { lock: { waitUpToMs: 60_000, staleAfterMs: 100 } });
   expect(store.update((progress) => progress.tutorial.completed.push(1))).toEqual([]);
   expect(JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).tutorial.completed).toEqual([1]);
+});
+
+// ---- Entries this tool never makes, in the lock's place. The timings would make each of these
+// tests wait two seconds and fail with "Progress was not saved" if the entry were not cleared.
+
+const HOUR_AGO = new Date(Date.now() - 3_600_000);
+const FAST_GIVE_UP = { waitUpToMs: 2_000, staleAfterMs: 10_000 };
+const FROZEN_NOW = () => new Date('2026-11-28T10:00:00Z');
+
+/** One change through a fresh store: the messages it gave and what was saved. */
+function oneAttempt(folder: string) {
+  const store = openProgress(folder, { lock: FAST_GIVE_UP, now: FROZEN_NOW });
+  const messages = store.update((progress) => void (progress.exercises.attempts['read-subject'] = 1));
+  return { messages, attempts: JSON.parse(readFileSync(join(folder, 'progress.json'), 'utf8')).exercises.attempts };
+}
+
+test.each([
+  ['an empty folder', (lock: string) => mkdirSync(lock)],
+  ['an empty folder, an hour old', (lock: string) => (mkdirSync(lock), utimesSync(lock, HOUR_AGO, HOUR_AGO))],
+  ['a FIFO', (lock: string) => expect(spawnSync('mkfifo', [lock]).status).toBe(0)],
+  ['a dangling symbolic link', (lock: string) => symlinkSync(join(lock, 'nowhere'), lock)],
+])('%s in the lock\'s place is cleared at once (this tool only makes plain lock files)', (_, make) => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  make(join(folder, 'progress.json.lock'));
+  expect(oneAttempt(folder)).toEqual({ messages: [], attempts: { 'read-subject': 1 } });
+  expect(readdirSync(folder)).toEqual(['progress.json']);
+});
+
+test('a link in the lock\'s place is removed, and the file it names is neither read nor changed', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  const victim = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-victim-')), 'notes.txt');
+  writeFileSync(victim, 'keep me\n');
+  symlinkSync(victim, join(folder, 'progress.json.lock'));
+  expect(oneAttempt(folder)).toEqual({ messages: [], attempts: { 'read-subject': 1 } });
+  expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+  expect(readdirSync(folder)).toEqual(['progress.json']);
+});
+
+test('a folder with files in the lock\'s place is renamed aside, never deleted, and the learner is told', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  const lock = join(folder, 'progress.json.lock');
+  mkdirSync(lock);
+  writeFileSync(join(lock, 'thesis.txt'), 'years of work\n');
+  const { messages, attempts } = oneAttempt(folder);
+  const aside = `${lock}.stale-2026-11-28T10-00-00-000Z`;
+  expect(messages).toEqual([`A folder was in the place of the progress lock ${lock} (this tool makes only plain lock files); it was moved aside to ${aside}, with everything in it.`]);
+  expect(attempts).toEqual({ 'read-subject': 1 });
+  expect(readFileSync(join(aside, 'thesis.txt'), 'utf8')).toBe('years of work\n');
+  expect(readdirSync(folder).sort()).toEqual(['progress.json', 'progress.json.lock.stale-2026-11-28T10-00-00-000Z']);
+});
+
+test.each([
+  ['an old empty folder', (breakPath: string) => mkdirSync(breakPath), []],
+  ['an old folder with a file in it', (breakPath: string) => (mkdirSync(breakPath), writeFileSync(join(breakPath, 'x'), 'x')), ['progress.json.lock.break.stale-2026-11-28T10-00-00-000Z']],
+  ['an old plain file', (breakPath: string) => writeFileSync(breakPath, ''), []],
+])('an abandoned lock with %s as its .break is still taken over', (_, make, asideNames) => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  const lock = join(folder, 'progress.json.lock');
+  const breakPath = `${lock}.break`;
+  writeFileSync(lock, '{}');
+  make(breakPath);
+  utimesSync(lock, HOUR_AGO, HOUR_AGO);
+  utimesSync(breakPath, HOUR_AGO, HOUR_AGO);
+  const { messages, attempts } = oneAttempt(folder);
+  expect(messages).toEqual(asideNames.map((name) => `A folder was in the place of the progress lock ${breakPath} (this tool makes only plain lock files); it was moved aside to ${join(folder, name)}, with everything in it.`));
+  expect(attempts).toEqual({ 'read-subject': 1 });
+  expect(readdirSync(folder).sort()).toEqual(['progress.json', ...asideNames]);
+});
+
+test('a lock whose "at" is in the future is judged by the file\'s own time: taken over once that is old', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  const lock = join(folder, 'progress.json.lock');
+  writeFileSync(lock, JSON.stringify({ at: 99_999_999_999_999 }));
+  // Just written: not yet stale, so a short wait gives up.
+  const young = openProgress(folder, { lock: { waitUpToMs: 100, staleAfterMs: 10_000 } });
+  expect(young.update(() => undefined)[0]).toMatch(/^Progress was not saved: another jwt-vs-oauth \(a process\) held its lock file/);
+  utimesSync(lock, HOUR_AGO, HOUR_AGO);
+  expect(oneAttempt(folder)).toEqual({ messages: [], attempts: { 'read-subject': 1 } });
+  expect(readdirSync(folder)).toEqual(['progress.json']);
+});
+
+test('a lock whose own time is far in the future (a clock that moved, or a forgery) counts as stale', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-lock-'));
+  const lock = join(folder, 'progress.json.lock');
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  writeFileSync(lock, JSON.stringify({ at: tomorrow.getTime() }));
+  utimesSync(lock, tomorrow, tomorrow);
+  expect(oneAttempt(folder)).toEqual({ messages: [], attempts: { 'read-subject': 1 } });
+  expect(lstatSync(join(folder, 'progress.json')).isFile()).toBe(true);
+  expect(readdirSync(folder)).toEqual(['progress.json']);
 });
