@@ -99,7 +99,7 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
       // Moved aside under the lock, after reading again: another process may have just written a good file.
       const outcome = withLock(file, timings, now, notices, () => readForChange(notices, progress.seed));
       if (outcome.ok) progress = outcome.value;
-      else notices.push(`Your progress file ${file} could not be read (${first.reason}); starting afresh without changing it.`);
+      else notices.push(`Your progress file ${terminalSafe(file)} could not be read (${first.reason}); starting afresh without changing it.`);
     }
   }
 
@@ -126,14 +126,17 @@ export function openProgress(folder: string, options: ProgressOptions = {}): Pro
       if (!warned) {
         warned = true;
         messages.push(outcome.problem === 'busy'
-          ? `Progress was not saved: ${outcome.detail}. If no other jwt-vs-oauth is running, delete ${file}.lock.`
-          : `Progress cannot be saved in ${folder} (${outcome.detail}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`);
+          ? `Progress was not saved: ${outcome.detail}. If no other jwt-vs-oauth is running, delete ${terminalSafe(file)}.lock.`
+          : `Progress cannot be saved in ${terminalSafe(folder)} (${terminalSafe(outcome.detail)}); the lesson goes on, but it will not be remembered. Set JWT_VS_OAUTH_HOME to a folder you can write.`);
       }
       return messages;
     },
   };
   return store;
 }
+
+// Every path in a message is escaped: JWT_VS_OAUTH_HOME is outside text, and a folder name may hold
+// control characters that would otherwise reach the terminal.
 
 type ReadResult = { kind: 'ok'; progress: Progress } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };
 
@@ -157,7 +160,7 @@ function refuseIfNotAPlainFile(file: string): void {
 function aSymbolicLink(file: string): InputError {
   return new InputError(
     'ERR_PROGRESS_NOT_A_FILE',
-    `Your progress file ${file} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).`,
+    `Your progress file ${terminalSafe(file)} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).`,
     `Remove the link. To keep progress in another folder, set JWT_VS_OAUTH_HOME to that folder.`,
   );
 }
@@ -166,7 +169,7 @@ function notARegularFile(file: string, stats: Stats): InputError {
   const what = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
   return new InputError(
     'ERR_PROGRESS_NOT_A_FILE',
-    `Your progress file ${file} is ${what}; progress is kept in a plain file.`,
+    `Your progress file ${terminalSafe(file)} is ${what}; progress is kept in a plain file.`,
     `Move it out of the way, or set JWT_VS_OAUTH_HOME to another folder.`,
   );
 }
@@ -183,7 +186,7 @@ function readProgressFile(path: string): ReadResult {
     // ENOTDIR: the folder is itself a file; the first save says so.
     if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return { kind: 'missing' };
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw aSymbolicLink(path);
-    throw new InputError('ERR_PROGRESS_UNREADABLE', `Your progress file ${path} cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Check its permissions, or set JWT_VS_OAUTH_HOME to another folder.');
+    throw new InputError('ERR_PROGRESS_UNREADABLE', `Your progress file ${terminalSafe(path)} cannot be opened (${terminalSafe((error as NodeJS.ErrnoException).code ?? (error as Error).message)}).`, 'Check its permissions, or set JWT_VS_OAUTH_HOME to another folder.');
   }
   let text: string;
   try {
@@ -212,9 +215,9 @@ function moveAside(path: string, reason: string, now: () => Date): string {
   const aside = `${path}.corrupt-${timeForAName(now)}`;
   try {
     renameSync(path, aside);
-    return `Your progress file could not be read (${reason}), so it was moved aside to ${aside} and you start afresh.`;
+    return `Your progress file could not be read (${reason}), so it was moved aside to ${terminalSafe(aside)} and you start afresh.`;
   } catch {
-    return `Your progress file ${path} could not be read (${reason}); starting afresh without changing it.`;
+    return `Your progress file ${terminalSafe(path)} could not be read (${reason}); starting afresh without changing it.`;
   }
 }
 

@@ -1,10 +1,11 @@
 // No progress is lost, through the built bin: parallel checks all count, a pass made while
 // `exercises start` or the tutorial runs survives them, a bad file is moved aside with a message, a FIFO is
 // refused instead of hanging, a symlink is refused without touching what it points to, a date
-// that is not a date never reaches the terminal, and an exercise called `constructor` is an ordinary exercise.
+// that is not a date never reaches the terminal, and an exercise called `constructor` is an ordinary exercise;
+// a folder left where the lock goes never blocks a command, and a home folder's name is shown escaped.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -208,4 +209,35 @@ test('an exercise with the id constructor is an ordinary exercise: not passed un
   expect(saved.exercises.hintsShown).toEqual({ constructor: 1 });
   expect(saved.exercises.passed).toEqual({});
   expect(JSON.parse(runBin(['ex', 'progress', '--json'], { env }).stdout).passed).toBe(0);
+});
+
+test('an old folder where the lock goes, and an old folder as its .break, no longer make every command wait and lose its progress', () => {
+  const home = freshHome();
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  mkdirSync(join(home, 'progress.json.lock'));
+  utimesSync(join(home, 'progress.json.lock'), hourAgo, hourAgo);
+  const checked = runBin(['ex', 'check', 'read-subject', 'nobody'], { env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  expect({ code: checked.code, stderr: checked.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(readProgress(home).exercises.attempts).toEqual({ 'read-subject': 1 });
+
+  writeFileSync(join(home, 'progress.json.lock'), '{}');
+  mkdirSync(join(home, 'progress.json.lock.break'));
+  utimesSync(join(home, 'progress.json.lock'), hourAgo, hourAgo);
+  utimesSync(join(home, 'progress.json.lock.break'), hourAgo, hourAgo);
+  const again = runBin(['ex', 'check', 'read-subject', 'nobody'], { env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(readProgress(home).exercises.attempts).toEqual({ 'read-subject': 2 });
+  expect(readdirSync(home)).toEqual(['progress.json']);
+});
+
+test('a home folder with an escape sequence in its name is shown escaped when a bad file is moved aside', () => {
+  const home = join(freshHome(), 'x\u001b[31mRED\u001b]0;t\u0007');
+  mkdirSync(home);
+  writeFileSync(join(home, 'progress.json'), 'not json');
+  const checked = runBin(['ex', 'check', 'read-subject', 'nobody'], { env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
+  expect(checked.code).toBe(1);
+  const [aside] = readdirSync(home).filter((name) => name.startsWith('progress.json.corrupt-'));
+  const shown = join(home, aside!).replace('\u001b[31m', '\\x1b[31m').replace('\u001b]0;t\u0007', '\\x1b]0;t\\x07');
+  expect(checked.stderr).toBe(`! Your progress file could not be read (it is not valid JSON), so it was moved aside to ${shown} and you start afresh.\n`);
+  expect(checked.stderr + checked.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
 });

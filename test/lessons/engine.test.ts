@@ -1,7 +1,7 @@
 // The lesson engine and its prompts: right and wrong answers, back, quit and resume; the
 // navigation prompt through @inquirer/testing; the progress file's edge cases.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '@inquirer/testing';
@@ -11,6 +11,8 @@ import { openProgress, validateProgress } from '../../src/lessons/progress.js';
 import { isCorrect, runLesson, type LessonUI, type Navigation } from '../../src/lessons/runner.js';
 import type { Lesson } from '../../src/lessons/schema.js';
 import { runCli } from '../helpers/cli.js';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const lesson: Lesson = {
   id: 'demo',
@@ -257,6 +259,63 @@ describe('the progress file', () => {
     symlinkSync(join(dangling, 'nowhere.json'), join(dangling, 'progress.json'));
     expect(() => openProgress(dangling)).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_NOT_A_FILE', message: `Your progress file ${join(dangling, 'progress.json')} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).` }));
     expect(readdirSync(dangling)).toEqual(['progress.json']);
+  });
+
+  // JWT_VS_OAUTH_HOME is outside text: a folder name with an escape sequence, a bell and a bidi
+  // override must reach the terminal escaped in every message that names a path.
+  describe('a home folder with control characters in its name is shown escaped', () => {
+    const RAW = 'x\u001b[31mRED\u0007\u202e';
+    const SHOWN = 'x\\x1b[31mRED\\x07\\u202e';
+    const home = () => {
+      const parent = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+      const folder = join(parent, RAW);
+      mkdirSync(folder);
+      return { folder, shown: join(parent, SHOWN) };
+    };
+    const LONG_AGO = new Date('2026-01-01T00:00:00Z');
+    const now = () => new Date('2026-11-28T10:00:00Z');
+
+    test('moved aside', () => {
+      const { folder, shown } = home();
+      writeFileSync(join(folder, 'progress.json'), 'not json');
+      expect(openProgress(folder, { now }).notices).toEqual([`Your progress file could not be read (it is not valid JSON), so it was moved aside to ${join(shown, 'progress.json')}.corrupt-2026-11-28T10-00-00-000Z and you start afresh.`]);
+    });
+
+    test('not read, and left as it was, when the lock is busy', () => {
+      const { folder, shown } = home();
+      writeFileSync(join(folder, 'progress.json'), 'not json');
+      writeFileSync(join(folder, 'progress.json.lock'), '');
+      const store = openProgress(folder, { lock: { waitUpToMs: 50, staleAfterMs: 3_600_000 } });
+      expect(store.notices).toEqual([`Your progress file ${join(shown, 'progress.json')} could not be read (it is not valid JSON); starting afresh without changing it.`]);
+      expect(store.update(() => undefined)).toEqual([`Progress was not saved: another jwt-vs-oauth (a process) held its lock file for more than 0.05 s. If no other jwt-vs-oauth is running, delete ${join(shown, 'progress.json')}.lock.`]);
+    });
+
+    test('unwritable folder', () => {
+      const { folder, shown } = home();
+      writeFileSync(join(folder, 'blocked'), 'not a folder');
+      expect(openProgress(join(folder, 'blocked')).update(() => undefined)[0]).toMatch(new RegExp(`^Progress cannot be saved in ${escapeRegExp(join(shown, 'blocked'))} \\((EEXIST|ENOTDIR)\\);`));
+    });
+
+    test('not a file, a symbolic link, cannot be opened', () => {
+      const { folder, shown } = home();
+      mkdirSync(join(folder, 'progress.json'));
+      expect(() => openProgress(folder)).toThrow(expect.objectContaining({ message: `Your progress file ${join(shown, 'progress.json')} is a folder; progress is kept in a plain file.` }));
+      const linked = home();
+      symlinkSync(join(linked.folder, 'nowhere'), join(linked.folder, 'progress.json'));
+      expect(() => openProgress(linked.folder)).toThrow(expect.objectContaining({ message: `Your progress file ${join(linked.shown, 'progress.json')} is a symbolic link; progress is kept in a plain file, and a link is not followed (nothing was read or changed).` }));
+      // A name longer than any file system allows cannot be opened, even by root.
+      const tooLong = home();
+      const long = `${RAW}${'n'.repeat(300)}`;
+      expect(() => openProgress(join(tooLong.folder, long))).toThrow(expect.objectContaining({ code: 'ERR_PROGRESS_UNREADABLE', message: `Your progress file ${join(tooLong.shown, `${SHOWN}${'n'.repeat(300)}`, 'progress.json')} cannot be opened (ENAMETOOLONG).` }));
+    });
+
+    test('a folder moved aside from the lock\'s place', () => {
+      const { folder, shown } = home();
+      mkdirSync(join(folder, 'progress.json.lock'));
+      writeFileSync(join(folder, 'progress.json.lock', 'kept'), '');
+      utimesSync(join(folder, 'progress.json.lock'), LONG_AGO, LONG_AGO);
+      expect(openProgress(folder, { now }).update(() => undefined)).toEqual([`A folder was in the place of the progress lock ${join(shown, 'progress.json.lock')} (this tool makes only plain lock files); it was moved aside to ${join(shown, 'progress.json.lock')}.stale-2026-11-28T10-00-00-000Z, with everything in it.`]);
+    });
   });
 
   test('dates written by this tool, with or without milliseconds or an offset, are kept', () => {
