@@ -88,7 +88,7 @@ async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<un
   try {
     if (remaining === 0) throw new Error('no time left');
     const body = await getCapped(url, where, controller.signal, (response) => {
-      checkAnswer(response, where);
+      checkAnswer(response, where, what);
       progress.phase = 'body';
     });
     try {
@@ -110,14 +110,19 @@ async function fetchJson(url: URL, what: string, deadline: Deadline): Promise<un
   }
 }
 
+const NOT_FOUND_HINTS = {
+  discovery: 'Check the issuer URL: it is the iss of its tokens, and its discovery document is at <issuer>/.well-known/openid-configuration.',
+  jwks: 'Check the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).',
+};
+
 /** Throws unless the status and headers announce a body worth reading: no redirect, 2xx, not over the cap, not encoded. */
-function checkAnswer(response: IncomingMessage, where: string): void {
+function checkAnswer(response: IncomingMessage, where: string, what: string): void {
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400) {
     const location = response.headers.location;
     throw new FetchError('ERR_FETCH_REDIRECT', `${where} answered with a redirect (HTTP ${status}${location ? ` to ${terminalSafe(location)}` : ''}); redirects are not followed.`, 'Give the final URL itself: keys are fetched only from the exact URL named.');
   }
-  if (status < 200 || status >= 300) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${status}.`, status === 404 ? 'Check the URL: an issuer lists its JWKS as jwks_uri in <issuer>/.well-known/openid-configuration (or use --discover <issuer>).' : undefined);
+  if (status < 200 || status >= 300) throw new FetchError('ERR_FETCH_STATUS', `${where} answered HTTP ${status}.`, status === 404 ? NOT_FOUND_HINTS[what === 'discovery document' ? 'discovery' : 'jwks'] : undefined);
   if (Number(response.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) throw tooLarge(where);
   const encoding = response.headers['content-encoding']?.trim().toLowerCase();
   if (encoding && encoding !== 'identity') {

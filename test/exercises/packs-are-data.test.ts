@@ -280,3 +280,9 @@ describe('a pack folder that holds no pack', () => {
     }
   });
 });
+
+test('an empty --pack is refused, not read as "no pack"', async () => {
+  const result = await runCli(['exercises', '--pack', '', 'list'], { env: home() });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe('error: --pack needs a folder; it was empty.\nExample: --pack lessons/example-pack\n');
+});

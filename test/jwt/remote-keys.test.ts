@@ -130,6 +130,12 @@ describe('a failed fetch says what to do next', () => {
     const html = await verifyWith(['--jwks', `${base}/html`]);
     expect(html.stderr).toBe(`error: The JWKS at ${base}/html is not JSON.\nIs it the right URL? A JWK Set and a discovery document are JSON objects.\n`);
   });
+
+  test('a discovery document that is not there: check the issuer URL', async () => {
+    const missing = await verifyWith(['--discover', `${base}/no-issuer`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`error: The discovery document at ${base}/no-issuer/.well-known/openid-configuration answered HTTP 404.\nCheck the issuer URL: it is the iss of its tokens, and its discovery document is at <issuer>/.well-known/openid-configuration.\n`);
+  });
 });
 
 describe('a JWK Set without a signing key', () => {

@@ -17,6 +17,12 @@ interface ParentFlags {
 
 const LETTERS = 'abcdefghij';
 
+/** The pack folder from --pack, else JWT_VS_OAUTH_PACK (empty there means unset); an empty --pack is a mistake, not "no pack". */
+function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (flag === '') throw new InputError('ERR_EMPTY_PATH', '--pack needs a folder; it was empty.', 'Example: --pack lessons/example-pack');
+  return flag ?? (env.JWT_VS_OAUTH_PACK || undefined);
+}
+
 async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
   const [{ loadExercises, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
@@ -25,8 +31,8 @@ async function setUp(context: CommandContext, command: Command) {
     import('../../lessons/progress.js'),
     import('node:path'),
   ]);
-  const pack = flags.pack ?? context.streams.env.JWT_VS_OAUTH_PACK;
-  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack || undefined);
+  const pack = packFolder(flags.pack, context.streams.env);
+  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
   const store = openProgress(paths.homeFolder(context.streams.env));
   const output = context.output();
   const warn = (messages: string[]) => {
@@ -249,8 +255,8 @@ export function exercisesCommand(context: CommandContext): Command {
         import('../main.js'),
       ]);
       const builtInFolder = join(paths.lessonsFolder(), 'exercises');
-      const pack = parentFlags.pack ?? context.streams.env.JWT_VS_OAUTH_PACK;
-      const exercises = loadExercises(builtInFolder, pack || undefined);
+      const pack = packFolder(parentFlags.pack, context.streams.env);
+      const exercises = loadExercises(builtInFolder, pack);
       const builtInIds = new Set(loadExercises(builtInFolder).map((exercise) => exercise.id));
       const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
       // A fixed seed, so a teacher sees the same tokens on every run; --seed tries another learner's.
