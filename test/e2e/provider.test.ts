@@ -43,6 +43,7 @@ describe('jwt-vs-oauth provider', () => {
     expect(started).toMatchObject({ event: 'started', autoApprove: false });
     expect(started.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(started.clients.map((client: { client_id: string }) => client.client_id)).toEqual(['demo-app', 'demo-spa']);
+    expect(started.clients.find((client: { client_id: string }) => client.client_id === 'demo-app').scopes).toEqual(['orders:read', 'orders:write']);
     expect(started.users[0]).toEqual({ sub: '104392857361829475620', email: 'asha@example.com', password: 'mango-lassi-42', name: 'Asha Rao' });
     expect(started.keys.map(({ signs, alg }: { signs: string; alg: string }) => `${signs} ${alg}`)).toEqual(['ID tokens RS256', 'access tokens ES256']);
     const discovery = await fetch(started.discovery);
@@ -184,7 +185,7 @@ describe('jwt-vs-oauth provider', () => {
     const run = startBin(['provider', '--port', '0', '--json', '--users', users, '--clients', clients]);
     const started = JSON.parse(await run.nextLine());
     expect(started.users).toEqual([{ sub: 'stu-1', email: 'meera@school.example', password: 'chai', name: 'Meera' }]);
-    expect(started.clients).toEqual([{ client_id: 'class-app', client_secret: 's3cret', type: 'confidential', redirect_uris: ['http://127.0.0.1/cb'] }]);
+    expect(started.clients).toEqual([{ client_id: 'class-app', client_secret: 's3cret', type: 'confidential', redirect_uris: ['http://127.0.0.1/cb'], scopes: [] }]);
     run.process.kill('SIGTERM');
     await once(run.process, 'exit');
   });

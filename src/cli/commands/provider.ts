@@ -112,7 +112,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       discovery: provider.discoveryUrl,
       autoApprove: config.autoApprove,
       keys: keyList(provider),
-      clients: config.clients.map(({ client_id, client_secret, redirect_uris }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris })),
+      clients: config.clients.map(({ client_id, client_secret, redirect_uris, scopes }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris, scopes: scopes ?? [] })),
       users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
     }));
   } else {
