@@ -1,8 +1,9 @@
 // The authorization endpoint and the sign-in and consent pages behind it (RFC 6749 §4.1,
 // OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700 §2.1). Errors that cannot be trusted to go
 // back to the app (unknown client, unregistered redirect_uri) get an error page, never a redirect.
-// What a request leaves in memory is bounded: every parameter read has a size limit, and a full
-// store answers 503 with the real time until it has room.
+// What a request leaves in memory is bounded: every parameter read has a size limit; a full
+// store of waiting sign-ins forgets the oldest, and a full store of codes answers 503 with the
+// real time until it has room.
 
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
@@ -43,7 +44,9 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
   try {
     parameters = request.method === 'POST' ? await readForm(request) : uniqueParameters(url.searchParams);
   } catch (error) {
-    if (error instanceof HttpError && error.status === 413) throw error;
+    // Too large, or the server's body budget spent: the server's own answer (413, or 503 with
+    // Retry-After), and the connection is closed. Only a malformed request is a 400 page.
+    if (error instanceof HttpError && (error.status === 413 || error.status === 503)) throw error;
     exchange.say(`bad authorization request: ${(error as Error).message}`);
     return sendHtml(response, 400, errorPage('Bad request', (error as Error).message), pagePolicy());
   }
@@ -81,22 +84,22 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     if (parameters.get('prompt')?.split(' ').includes('none') && !state.config.autoApprove) {
       throw new RedirectableError('login_required', 'prompt=none, but nobody is signed in at Mock Google.');
     }
-    // 3. Memory has a ceiling: a full store answers 503 with the time until its oldest entry
-    //    expires, for codes (here when auto-approving, else at consent) and for waiting sign-ins.
+    // 3. Memory has a ceiling. Codes (here when auto-approving, else at consent): a full store
+    //    answers 503 with the time until its oldest code expires, at most 60 s; only a completed
+    //    sign-in makes one. Waiting sign-ins: anyone can start one, so a full store forgets the
+    //    oldest (its user is told to start again) rather than refuse everyone for 10 minutes.
     if (state.config.autoApprove) {
       const user = interaction.loginHint !== undefined ? state.findUser(interaction.loginHint) : state.config.users[0];
       if (!user) throw new RedirectableError('login_required', `--auto-approve: no user matches login_hint ${JSON.stringify(interaction.loginHint)}.`);
       interaction.sub = user.sub;
       interaction.authTime = state.nowSeconds();
       const location = issueCode(state, interaction);
-      if (typeof location === 'number') return busyPage(exchange, 'codes', location);
+      if (typeof location === 'number') return codesBusyPage(exchange, location);
       exchange.say(`code issued to ${client.client_id} for ${user.email} (auto-approved)`);
       return redirect(response, location);
     }
-    const wait = state.interactions.secondsUntilRoom(state.interactions.entryBytes(interaction.id, interaction));
-    if (wait > 0) return busyPage(exchange, 'sign-ins in progress', wait);
-    state.interactions.set(interaction.id, interaction, state.config.interactionTtl);
-    exchange.say(`sign-in page shown for ${client.client_id}`);
+    const forgotten = state.interactions.setEvictingOldest(interaction.id, interaction, state.config.interactionTtl);
+    exchange.say(`sign-in page shown for ${client.client_id}${forgotten ? `; the oldest waiting sign-in${forgotten > 1 ? `s (${forgotten})` : ''} forgotten to make room` : ''}`);
     // The cookie binds the sign-in to this browser; it is sent only to this interaction's paths.
     return sendHtml(response, 200, loginPage({ action: interactionPath(state, interaction.id, 'login'), client, users: state.config.users, loginHint: interaction.loginHint }), pagePolicy(), {
       'set-cookie': interactionCookie(state, interaction.id, state.config.interactionTtl),
@@ -183,14 +186,14 @@ function issueCode(state: ProviderState, interaction: Interaction): string | num
 }
 
 /**
- * 503 for a store at its ceiling (RFC 6749 §4.1.2.1 temporarily_unavailable), as a page: the
+ * 503 for codes at their ceiling (RFC 6749 §4.1.2.1 temporarily_unavailable), as a page: the
  * browser is the one waiting, and a redirect could not carry Retry-After.
  */
-function busyPage(exchange: Exchange, what: string, seconds: number): void {
+function codesBusyPage(exchange: Exchange, seconds: number): void {
   // Infinite only for an entry larger than a whole (misconfigured) store: waiting will not help.
-  const retryAfter = Number.isFinite(seconds) ? seconds : exchange.state.config.interactionTtl;
-  exchange.say(`too many ${what} held: 503, retry after ${retryAfter} s`);
-  sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many ${what} as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`), pagePolicy(), { 'retry-after': String(retryAfter) });
+  const retryAfter = Number.isFinite(seconds) ? seconds : exchange.state.config.codeTtl;
+  exchange.say(`too many codes held: 503, retry after ${retryAfter} s`);
+  sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many codes as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`), pagePolicy(), { 'retry-after': String(retryAfter) });
 }
 
 /** The interaction named in the path, if this browser holds its cookie. */
@@ -212,7 +215,7 @@ function oversizeFormPage(exchange: Exchange, form: Map<string, string>, names: 
 
 function expiredPage(exchange: Exchange): void {
   exchange.say('sign-in expired or not started in this browser: error page');
-  sendHtml(exchange.response, 400, errorPage('This sign-in has expired', 'Start again from the app: this sign-in is unknown, expired, or was started in another browser.'), pagePolicy());
+  sendHtml(exchange.response, 400, errorPage('This sign-in has expired', `Start again from the app: this sign-in is unknown, expired (a sign-in waits ${exchange.state.config.interactionTtl / 60} minutes, and the oldest are forgotten when too many wait at once), or was started in another browser.`), pagePolicy());
 }
 
 export async function handleLogin(exchange: Exchange, id: string): Promise<void> {
@@ -248,7 +251,7 @@ export async function handleConsent(exchange: Exchange, id: string): Promise<voi
   }
   const location = issueCode(state, interaction);
   // The sign-in stays while the codes are full: allowing again after the wait works.
-  if (typeof location === 'number') return busyPage(exchange, 'codes', location);
+  if (typeof location === 'number') return codesBusyPage(exchange, location);
   state.interactions.delete(id);
   exchange.say(`code issued to ${interaction.clientId} for ${user.email}`);
   redirect(response, location, 303, cookie);

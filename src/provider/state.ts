@@ -41,7 +41,8 @@ export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 
  * Entry sizes below are the estimates with every parameter at its limit.
  */
 export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
-  // Sign-ins waiting at the pages (10 minutes): 10 000, or about 2 400 of 6.9 KB (state, nonce, login_hint at 1 KiB).
+  // Sign-ins waiting at the pages (10 minutes; a full store forgets the oldest): 10 000, or about
+  // 2 400 of 6.9 KB (state, nonce, login_hint at 1 KiB).
   interactions: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 },
   // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 400 of 2.8 KB (nonce at 1 KiB).
   codes: { maxEntries: 45_000, maxBytes: 20 * 1024 * 1024 },
@@ -69,7 +70,7 @@ export interface ProviderConfig {
   codeTtl: number;
   refreshTokenTtl: number;
   interactionTtl: number;
-  /** Sign-ins waiting at the pages at once; beyond it /authorize answers 503, so memory has a ceiling. */
+  /** Sign-ins waiting at the pages at once; beyond it the oldest is forgotten, so memory has a ceiling. */
   maxPendingSignIns: number;
   /** Per store, what differs from DEFAULT_LIMITS (the interactions' maxEntries is maxPendingSignIns). */
   limits?: Partial<Record<StoreName, Partial<StoreLimits>>>;

@@ -1,12 +1,13 @@
 // Mock Google's memory has a ceiling: every parameter it keeps has a size limit, every store a
 // cap in entries and estimated bytes, and a full store answers 503 with the real wait, or
-// forgets its oldest entry where that locks nobody out (grants, retired refresh tokens). And it
-// is fair: one client cannot block everyone's sign-ins nor evict another user's refresh token.
+// forgets its oldest entry where that locks nobody out (waiting sign-ins, grants, retired refresh
+// tokens). And it is fair: one client cannot block everyone's sign-ins nor evict another user's
+// refresh token.
 // Small caps here keep the tests fast; bench/memory.mjs fills the real ones.
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { UserAgent } from '../../src/oauth/user-agent.js';
+import { UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { DEFAULT_LIMITS, MAX_PARAMETER_BYTES, MAX_REDIRECT_URI_BYTES, randomToken } from '../../src/provider/state.js';
 import { ENTRY_OVERHEAD_BYTES, ExpiringStore, ownCopy, stringBytes } from '../../src/provider/store.js';
@@ -226,28 +227,28 @@ describe('every parameter kept has a size limit', () => {
 });
 
 describe('a full store answers 503 temporarily_unavailable with the real wait, or evicts', () => {
-  test('sign-ins: Retry-After is the time until the oldest sign-in expires (10 minutes), not a guess', async () => {
+  test('sign-ins: a full store forgets the oldest waiting sign-in; its form then says to start again from the app, and the newer ones sign in', async () => {
     const provider = await providerWith({ maxPendingSignIns: 2 });
-    const statuses: number[] = [];
-    for (let index = 0; index < 2; index++) {
-      statuses.push((await fetch(authorizeUrl(provider, pkceParameters().parameters))).status);
-      clock += 100_000;
-    }
-    const refused = await fetch(authorizeUrl(provider, pkceParameters().parameters));
-    expect([...statuses, refused.status]).toEqual([200, 200, 503]);
-    expect(refused.headers.get('retry-after')).toBe('400');
-    expect(await refused.text()).toContain('It holds as many sign-ins in progress as it may (temporarily_unavailable). Try again in 400 seconds.');
-    clock += 400_000;
-    expect((await fetch(authorizeUrl(provider, pkceParameters().parameters))).status).toBe(200);
+    const agents = [new UserAgent(), new UserAgent(), new UserAgent()];
+    const pages: RecordedExchange[] = [];
+    for (const agent of agents) pages.push(await agent.request('GET', authorizeUrl(provider, pkceParameters().parameters)));
+    expect(pages.map((page) => page.response.status)).toEqual([200, 200, 200]);
     expect(provider.state.interactions.size).toBe(2);
+    const signIn = (index: number) => agents[index]!.request('POST', `${provider.issuer}${/action="([^"]+)"/.exec(pages[index]!.response.body)![1]!}`, { form: { email: 'asha@example.com', password: 'mango-lassi-42' } });
+    const forgotten = await signIn(0);
+    expect(forgotten.response.status).toBe(400);
+    expect(forgotten.response.body).toContain('This sign-in has expired');
+    expect(forgotten.response.body).toContain('Start again from the app: this sign-in is unknown, expired (a sign-in waits 10 minutes, and the oldest are forgotten when too many wait at once), or was started in another browser.');
+    for (const index of [1, 2]) expect((await signIn(index)).response.body).toContain('value="allow">Allow</button>');
   });
 
-  test('sign-ins: the byte cap binds too, so large parameters fill it sooner', async () => {
+  test('sign-ins: the byte cap binds too, so large parameters make room sooner; never a 503', async () => {
     const provider = await providerWith({ limits: { interactions: { maxEntries: 100, maxBytes: 12_000 } } });
     const large = { state: 's'.repeat(MAX_PARAMETER_BYTES), nonce: 'n'.repeat(MAX_PARAMETER_BYTES), login_hint: 'l'.repeat(MAX_PARAMETER_BYTES) };
     const statuses: number[] = [];
     for (let index = 0; index < 3; index++) statuses.push((await fetch(authorizeUrl(provider, { ...pkceParameters().parameters, ...large }))).status);
-    expect(statuses).toEqual([200, 503, 503]);
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(provider.state.interactions.size).toBe(1);
     expect(provider.state.interactions.bytes).toBeLessThanOrEqual(12_000);
   });
 
