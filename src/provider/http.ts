@@ -77,7 +77,9 @@ export function readBodyWithin(request: IncomingMessage, budget: BodyBudget): vo
 
 /**
  * Reads the body, refusing more than 64 KiB with 413 before reading it all, and with 503 (and
- * Connection: close) before reading anything when the server's body budget is spent.
+ * Connection: close) before reading anything when the server's body budget is spent. The
+ * server answers either at once and closes the connection without reading the rest
+ * (closeAfterAnswer).
  */
 export async function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -88,7 +90,8 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   const release = budget ? budget.reserve(mayBuffer) : () => undefined;
   if (typeof release === 'number') {
     const megabytes = budget!.maxBytes / 1024 / 1024;
-    throw new HttpError(503, 'temporarily_unavailable', `Mock Google is already reading as many request bodies as it allows at once (${Number(megabytes.toFixed(2))} MiB together); try again in ${release} s.`, { 'retry-after': String(release), connection: 'close' });
+    // An estimate: the oldest read is finished or cut off by then, but others may take its room first.
+    throw new HttpError(503, 'temporarily_unavailable', `Mock Google is already reading as many request bodies as it allows at once (${Number(megabytes.toFixed(2))} MiB together); try again in about ${release} s.`, { 'retry-after': String(release), connection: 'close' });
   }
   try {
     const chunks: Buffer[] = [];
@@ -102,6 +105,19 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   } finally {
     release();
   }
+}
+
+/**
+ * For an answer that refuses a request before its body is read (413, 503): the connection
+ * reads nothing more and is closed once the answer is handed to the OS. Reading the unread body
+ * only to drop it would cost as much memory as serving it, and a flood of refused requests
+ * would pile that up faster than the garbage collector frees it.
+ */
+export function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
+  const socket = request.socket;
+  socket.pause();
+  response.setHeader('connection', 'close');
+  response.once('finish', () => socket.destroy());
 }
 
 /** Form parameters (application/x-www-form-urlencoded); a parameter sent twice is an error (RFC 6749 §3.1). */

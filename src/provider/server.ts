@@ -11,7 +11,7 @@ import { handleAuthorize, handleConsent, handleLogin } from './authorize.js';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, type Client, type User } from './directory.js';
 import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevoke, handleUserinfo } from './endpoints.js';
 import type { Exchange, Handler } from './exchange.js';
-import { BodyBudget, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
+import { BodyBudget, closeAfterAnswer, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
 import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
@@ -35,12 +35,16 @@ export interface ProviderOptions {
   codeTtl?: number;
   /** Seconds; default 86 400. */
   refreshTokenTtl?: number;
-  /** Default 10 000. */
+  /** Sign-ins waiting at the pages; default 10 000 (the oldest is forgotten past it). */
   maxPendingSignIns?: number;
   /** Entry and byte ceilings per store, over the defaults in state.ts (tests shrink them). */
   limits?: ProviderConfig['limits'];
   nowMs?: () => number;
-  /** Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten them. */
+  /**
+   * Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten
+   * them. A connection with no traffic either way for the request limit plus one check is closed:
+   * that is how a client that stopped taking its answers lets its place go.
+   */
   timeouts?: { headersMs?: number; requestMs?: number };
   /** Open connections at most (default MAX_CONNECTIONS); Node closes any more at once. */
   maxConnections?: number;
@@ -111,12 +115,19 @@ async function handleIndex(exchange: Exchange): Promise<void> {
 //  - each connection: at most 16 KiB of headers, about 23 KB of RSS for one sending them
 //    slowly (for 10 s at most);
 //  - request bodies: reserved before they are read (BodyBudget in http.ts), 4 MiB together,
-//    that is 64 unfinished 64 KiB bodies at about 95 KB each with their headers.
+//    that is 64 unfinished 64 KiB bodies at about 95 KB each with their headers;
+//  - answers the client does not take: at most MAX_UNANSWERED_PER_CONNECTION per connection
+//    (pipelined requests are parsed ahead, one read of up to 64 KiB at a time, and each gets an
+//    answer queued behind the one being written); past it the connection is closed, and a
+//    connection whose client takes nothing for the request limit is closed too.
 // Worst case 64 × 95 KB + 192 × 23 KB, about 11 MB; bench/memory.mjs measures 5 to 8 MB over
 // the stores, with 8 000 connections sending bodies. A classroom needs far less: a browser opens
 // at most 6 connections to a host, and a form body is under 4 KiB (a thousand fit in 4 MiB).
 export const MAX_CONNECTIONS = 256;
 export const MAX_BODY_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+// Browsers never pipeline; a client that does may have this many requests waiting for their
+// answers. One more, and the connection is closed (RFC 9112 §9.3.2: such a client retries).
+export const MAX_UNANSWERED_PER_CONNECTION = 16;
 
 const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('/interaction/') || path === '/logout';
 
@@ -165,19 +176,16 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval,
   }, (request, response) => {
+    if (!admitPipelined(request, response, options.onRequest)) return;
     readBodyWithin(request, bodyBudget);
     void route(state!, request, response, options.onRequest);
   });
   // Beyond this, Node closes a new connection as soon as it is accepted, before reading a byte.
   server.maxConnections = maxConnections;
-  // While the body budget is spent, a new connection is closed the same way: answering each
-  // request 503 would first read its headers and the body that came with them, about 80 KB of
-  // garbage per request, and a flood of them outruns the garbage collector (30 MB measured).
-  // Open connections are served as usual. Node's own listener has set the connection up; it
-  // has read nothing yet.
-  server.on('connection', (socket: Duplex) => {
-    if (bodyBudget.spent) socket.destroy();
-  });
+  // Node's idle timer for each connection, reset by every byte read or written: a client that
+  // stopped reading leaves its answers unwritten and no traffic, and is closed after this long.
+  // Later than the request limit, so a slow request still gets its 408.
+  server.timeout = requestTimeout + connectionsCheckingInterval;
   server.on('clientError', answerUnparsableRequest);
   server.on('connect', refuseTunnel);
   await new Promise<void>((resolve, reject) => {
@@ -223,6 +231,33 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
         server.closeAllConnections();
       }),
   };
+}
+
+// Per connection, the answers Node has been asked for and has not yet handed to the OS.
+const unanswered = new WeakMap<object, number>();
+
+/**
+ * Node parses pipelined requests ahead of their answers: a client that sends thousands in one
+ * write and never reads would make it queue an answer for each (gigabytes, measured). Past
+ * MAX_UNANSWERED_PER_CONNECTION the connection is closed; the requests parsed from the same
+ * read after that are dropped unanswered. Returns whether to answer this request.
+ */
+function admitPipelined(request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): boolean {
+  const socket = request.socket;
+  if (socket.destroyed) return false;
+  const waiting = (unanswered.get(socket) ?? 0) + 1;
+  if (waiting > MAX_UNANSWERED_PER_CONNECTION) {
+    socket.destroy();
+    try {
+      onRequest?.({ time: new Date().toISOString(), method: request.method ?? '', path: request.url ?? '', status: 0, message: `the client sent more than ${MAX_UNANSWERED_PER_CONNECTION} requests without taking their answers: connection closed`, durationMs: 0 });
+    } catch {
+      // A log line that cannot be written must not stop the provider.
+    }
+    return false;
+  }
+  unanswered.set(socket, waiting);
+  response.once('finish', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
+  return true;
 }
 
 /**
@@ -332,7 +367,8 @@ function answerError(request: IncomingMessage, response: ServerResponse, routedP
     httpError = new HttpError(500, 'server_error', `Something went wrong inside Mock Google. The provider's log names this request ${requestId}.`, { 'x-request-id': requestId });
   }
   try {
-    if (httpError.status === 413) response.setHeader('connection', 'close');
+    // Refused before its body was read: the rest of the body is never read.
+    if (httpError.status === 413 || httpError.headers.connection === 'close') closeAfterAnswer(request, response);
     if (isHtmlRoute(routedPath) && request.method === 'GET' && httpError.status !== 413) {
       sendHtml(response, httpError.status, errorPage('Something is wrong with this request', httpError.description), pagePolicy(), httpError.headers);
     } else {

@@ -1,12 +1,13 @@
 // What a flood of connections can make Mock Google hold: request bodies count against a budget
-// of bytes being read at once (over it, 503 with Retry-After before a byte is buffered, and new
-// connections are closed while it is spent), and connections over the cap are closed by Node at
-// once. Small limits stand in for the defaults.
+// of bytes being read at once (over it, a request with a body gets 503 with Retry-After before a
+// byte of it is buffered, and its connection is closed; requests without a body are served as
+// usual), connections over the cap are closed by Node at once, and a client that does not take
+// its answers cannot make them pile up. Small limits stand in for the defaults.
 
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/provider/http.js';
-import { MAX_BODY_BYTES_IN_FLIGHT, MAX_CONNECTIONS, startProvider, type RequestEvent, type RunningProvider } from '../../src/provider/server.js';
+import { MAX_BODY_BYTES_IN_FLIGHT, MAX_CONNECTIONS, MAX_UNANSWERED_PER_CONNECTION, startProvider, type RequestEvent, type RunningProvider } from '../../src/provider/server.js';
 import { startTestProvider } from '../helpers/provider.js';
 
 interface Answer {
@@ -74,8 +75,10 @@ class RawConnection {
 
 const running: RunningProvider[] = [];
 const connections: RawConnection[] = [];
+const rawSockets: Socket[] = [];
 afterEach(async () => {
   for (const connection of connections.splice(0)) connection.socket.destroy();
+  for (const socket of rawSockets.splice(0)) socket.destroy();
   for (const provider of running.splice(0)) await provider.close();
 });
 
@@ -104,6 +107,16 @@ async function logged(events: RequestEvent[], path: string, count: number): Prom
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`${count} requests to ${path} were not logged; the log has ${JSON.stringify(events)}`);
+}
+
+/** Waits (bounded) until a logged request matches. */
+async function loggedWhere(events: RequestEvent[], matches: (event: RequestEvent) => boolean): Promise<RequestEvent[]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const found = events.filter(matches);
+    if (found.length) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no such request was logged; the log has ${events.length} requests`);
 }
 
 describe('request bodies being read at once have a budget', () => {
@@ -140,7 +153,7 @@ describe('request bodies being read at once have a budget', () => {
     expect(retryAfter).toBeLessThanOrEqual(33);
     expect(JSON.parse(answer.body)).toEqual({
       error: 'temporarily_unavailable',
-      error_description: `Mock Google is already reading as many request bodies as it allows at once (0.1 MiB together); try again in ${retryAfter} s.`,
+      error_description: `Mock Google is already reading as many request bodies as it allows at once (0.1 MiB together); try again in about ${retryAfter} s.`,
     });
     await refused!.closed;
 
@@ -163,30 +176,50 @@ describe('request bodies being read at once have a budget', () => {
     expect(JSON.parse(served.body).error).toBe('invalid_client');
   });
 
-  test('while it is spent, a new connection is closed unanswered (it would only cost memory); open ones are served', async () => {
+  test('while it is spent, new connections are served when they carry no body (discovery, /jwks, the sign-in page); one with a body gets 503 at once and is closed, its body unread', async () => {
     const { provider } = await start({ maxBodyBytesInFlight: BUDGET });
-    const [slow, probe, other] = await accepted(provider, 3);
-    // 60 000 reserved: one more largest body (64 KiB) would not fit; the 503 shows it is reserved.
-    slow!.send(tokenHead(60_000) + 'a');
-    probe!.send(tokenHead(60_000));
+    const [slowOne, slowTwo, probe] = await accepted(provider, 3);
+    // All 100 000 bytes reserved: no body fits; the 503 shows they are reserved.
+    slowOne!.send(tokenHead(50_000) + 'a');
+    slowTwo!.send(tokenHead(50_000) + 'a');
+    probe!.send(tokenHead(1));
     expect((await probe!.answer()).status).toBe(503);
-    const refused = open(provider);
-    refused.send(tokenHead(1_000) + 'a'.repeat(1_000));
-    await refused.closed;
-    expect(refused.received).toBe('');
-    other!.send(DISCOVERY);
-    expect((await other!.answer()).status).toBe(200);
 
-    slow!.socket.destroy();
-    await slow!.closed;
-    let status = 0;
-    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
-      const next = open(provider);
-      next.send(DISCOVERY);
-      status = await next.answer().then((answer) => answer.status, () => 0);
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    const signInPage = `GET /authorize?client_id=demo-spa&redirect_uri=${encodeURIComponent('http://localhost:5173/callback')}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256 HTTP/1.1\r\nhost: x\r\n\r\n`;
+    for (const request of [DISCOVERY, 'GET /jwks HTTP/1.1\r\nhost: x\r\n\r\n', signInPage]) {
+      const fresh = open(provider);
+      fresh.send(request);
+      const answer = await fresh.answer();
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('connection')).toBe('keep-alive');
     }
-    expect(status).toBe(200);
+
+    // A body of 40 000 bytes, 1 000 sent: answered without waiting for the rest, then closed.
+    const refused = open(provider);
+    refused.send(tokenHead(40_000) + 'a'.repeat(1_000));
+    const answer = await refused.answer();
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await refused.closed;
+  });
+
+  test('POST /authorize while it is spent: the same 503 with Retry-After and Connection: close, not a 400 page', async () => {
+    const { provider } = await start({ maxBodyBytesInFlight: BUDGET });
+    const [slowOne, slowTwo, probe, authorize] = await accepted(provider, 4);
+    // All 100 000 bytes reserved: not even a small form fits; the 503 shows they are reserved.
+    slowOne!.send(tokenHead(50_000) + 'a');
+    slowTwo!.send(tokenHead(50_000) + 'a');
+    probe!.send(tokenHead(1));
+    expect((await probe!.answer()).status).toBe(503);
+    const form = `client_id=demo-spa&redirect_uri=${encodeURIComponent('http://localhost:5173/callback')}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`;
+    authorize!.send(`POST /authorize HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: ${form.length}\r\n\r\n${form}`);
+    const answer = await authorize!.answer();
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(answer.body).error).toBe('temporarily_unavailable');
+    await authorize!.closed;
   });
 
   test('a body declared over 64 KiB is still 413, not 503, when the budget is spent', async () => {
@@ -245,5 +278,76 @@ describe('connections over the cap', () => {
     expect(provider.connectionLimits).toEqual({ maxConnections: MAX_CONNECTIONS, maxBodyBytesInFlight: MAX_BODY_BYTES_IN_FLIGHT });
     expect(MAX_CONNECTIONS).toBe(256);
     expect(MAX_BODY_BYTES_IN_FLIGHT).toBe(4 * 1024 * 1024);
+  });
+});
+
+describe('answers a client does not take', () => {
+  /** A raw connection that reads nothing until `readAll` is called. */
+  async function neverReading(provider: RunningProvider): Promise<Socket> {
+    const socket = connect(provider.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    rawSockets.push(socket);
+    return socket;
+  }
+
+  /** Reads whatever is left and resolves with it once the server has closed the connection (at most 5 s). */
+  function readAll(socket: Socket): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let received = '';
+      const guard = setTimeout(() => reject(new Error(`the connection is still open after 5 s of reading; received ${received.length} characters`)), 5_000);
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.once('close', () => {
+        clearTimeout(guard);
+        resolve(received);
+      });
+    });
+  }
+
+  const JWKS = 'GET /jwks HTTP/1.1\r\nhost: x\r\n\r\n';
+
+  test('a client that pipelines more requests than it takes answers for is closed at once; the others are served, and a client within the limit gets every answer', async () => {
+    const { provider, events } = await start({});
+    const greedy = await neverReading(provider);
+    // 2 000 requests in one write, about 58 KB: Node parses them all from one read.
+    greedy.write(JWKS.repeat(2_000));
+    const [closed] = await loggedWhere(events, (event) => event.status === 0);
+    expect(closed).toMatchObject({ method: 'GET', path: '/jwks', status: 0, message: `the client sent more than ${MAX_UNANSWERED_PER_CONNECTION} requests without taking their answers: connection closed` });
+    // When it reads at last: the answers already handed to the OS at most, then the end.
+    const received = await readAll(greedy);
+    expect(received.split('HTTP/1.1 200 OK').length - 1).toBeLessThanOrEqual(MAX_UNANSWERED_PER_CONNECTION);
+
+    const other = open(provider);
+    other.send(DISCOVERY);
+    expect((await other.answer()).status).toBe(200);
+
+    const pipelining = open(provider);
+    pipelining.send(JWKS.repeat(MAX_UNANSWERED_PER_CONNECTION));
+    for (let index = 0; index < MAX_UNANSWERED_PER_CONNECTION; index++) expect((await pipelining.answer()).status).toBe(200);
+    expect(MAX_UNANSWERED_PER_CONNECTION).toBe(16);
+  });
+
+  test('a client that stops taking its answers gives its place back once nothing moved for the request limit', async () => {
+    // 4 500 demo accounts make each sign-in page about 600 KB: 16 of them fill the kernel's buffers.
+    const users = Array.from({ length: 4_500 }, (_, index) => ({ sub: `sub-${index}`, email: `user-${index}@example.com`, password: `password-${index}`, name: `User ${index}` }));
+    const { provider } = await start({ maxConnections: 1, users, timeouts: { headersMs: 200, requestMs: 400 } });
+    const stalled = await neverReading(provider);
+    const signInPage = `GET /authorize?client_id=demo-spa&redirect_uri=${encodeURIComponent('http://localhost:5173/callback')}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256 HTTP/1.1\r\nhost: x\r\n\r\n`;
+    stalled.write(signInPage.repeat(MAX_UNANSWERED_PER_CONNECTION));
+
+    // While it holds the only place, a new connection is closed unanswered; once the server lets it go, one is served.
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 200 && statuses.at(-1) !== 200; attempt++) {
+      const next = open(provider);
+      next.send(DISCOVERY);
+      statuses.push(await next.answer().then((answer) => answer.status, () => 0));
+      if (statuses.at(-1) !== 200) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(statuses[0]).toBe(0);
+    expect(statuses.at(-1)).toBe(200);
+    // What the stalled client gets when it reads at last: less than its 16 pages, then the end.
+    const received = await readAll(stalled);
+    expect(received.length).toBeLessThan(MAX_UNANSWERED_PER_CONNECTION * 600_000);
   });
 });
