@@ -14,15 +14,20 @@
 //     then code flows whose code is replayed, each revoking its grant;
 //  4. codes: codes with a 1 KiB nonce and state, never redeemed;
 //  5. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
-//     1 KiB each.
+//     1 KiB each, until the store is at its cap (then it forgets the oldest: never a 503).
 // Then, with every store full, what a flood of slow clients can add (raw sockets, never finished):
 //  6. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
-//     them; Node closes those over the cap. Then as many are let go as bodies fit the budget;
+//     them; Node closes those over the cap. Then as many are let go as bodies fit the budget,
+//     and 32 more;
 //  7. unfinished bodies: 8 000 connections one after the other (the security review's flood),
 //     each POST /token with 16 KiB of headers, Content-Length 65 536 and one byte short of it;
-//     the provider reads as many as its body budget holds, and closes the rest.
+//     the provider reads as many as its body budget holds, and answers the rest 503 at once,
+//     their bodies unread, and closes them.
 // So at the end every place is taken, the costliest way. Both are measured within seconds,
-// inside the provider's 10 s headers limit.
+// inside the provider's 10 s headers limit. Then, with those let go:
+//  8. pipelined requests never read: the connection cap, each sending 256 KiB of pipelined
+//     GET /jwks in one write and reading nothing (the second review's attack); the provider
+//     closes each past 16 unanswered requests.
 // Each 1 KiB value has one character beyond Latin-1, so V8 keeps it at two bytes a character:
 // the costliest form a value within the limit can take.
 
@@ -65,7 +70,11 @@ async function serveProvider() {
     if (message.type === 'stop') process.exit(0);
     if (message.type === 'advance') offsetMs += message.seconds * 1000;
     if (message.type === 'autoApprove') provider.state.config.autoApprove = message.value;
-    if (message.type === 'peak') {
+    if (message.type === 'connections') {
+      provider.openConnections().then((count) => process.send({ type: 'connections', count }));
+    } else if (message.type === 'sizes') {
+      process.send({ type: 'sizes', sizes: provider.state.sizes() });
+    } else if (message.type === 'peak') {
       process.send({ type: 'peak', maxRss: process.resourceUsage().maxRSS * 1024 });
     } else if (message.type === 'report') {
       globalThis.gc?.();
@@ -131,6 +140,9 @@ function authorizePath(issuer, parameters) {
 // ---- phases 5 and 6: raw connections that never finish their request ----
 
 const FLOOD = 8_000;
+const PIPELINED_BYTES = 256 * 1024;
+const MAX_UNANSWERED = 16;
+const REFUSAL_PLACES = 32;
 const OVER_THE_CAP = 100;
 const SETTLE_MS = 500;
 const SETTLE_AT_MOST_MS = 2_000;
@@ -154,6 +166,18 @@ async function holdConnection(port, bytes) {
   });
   if (!held.closed) socket.write(bytes);
   return held;
+}
+
+/** Opens a connection, writes `bytes` in one go and reads nothing (no data listener: paused). */
+async function neverReading(port, bytes) {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => {
+    socket.once('connect', resolve);
+    socket.once('close', resolve);
+  });
+  if (!socket.destroyed) socket.write(bytes);
+  return socket;
 }
 
 /** Waits until no connection changed for SETTLE_MS (at most SETTLE_AT_MOST_MS), then counts them. */
@@ -261,18 +285,28 @@ async function measureWith(provider) {
 
   // 5. Sign-ins waiting at the page.
   await provider.ask({ type: 'autoApprove', value: false });
-  await phase('sign-ins (state, nonce, login_hint at 1 KiB)', () => fillUntilFull(clients, async (client) => {
-    const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce'), login_hint: largest('hint') }));
-    if (response.status === 503) return 'full';
-    expectStatus(response, [200], 'authorize');
-    return 'ok';
-  }, Number.POSITIVE_INFINITY));
+  // A full store forgets its oldest sign-in rather than answer 503: filled in rounds until one more
+  // entry of the size so far would not fit, at most as many requests as it has entries.
+  await phase('sign-ins (state, nonce, login_hint at 1 KiB)', async () => {
+    let sent = 0;
+    for (;;) {
+      const { sizes: { interactions } } = await provider.ask({ type: 'sizes' }, 'sizes');
+      const full = interactions.entries >= interactions.maxEntries || (interactions.entries > 0 && interactions.bytes + interactions.bytes / interactions.entries > interactions.maxBytes);
+      if (full || sent >= storeCaps.interactions) return sent;
+      const round = Math.min(PARALLEL * 16, storeCaps.interactions - sent);
+      sent += await fillUntilFull(clients, async (client) => {
+        const response = await client.send('GET', authorizePath(issuer, { scope: 'openid profile email offline_access', code_challenge: pkce().challenge, state: largest('state'), nonce: largest('nonce'), login_hint: largest('hint') }));
+        expectStatus(response, [200], 'authorize');
+        return 'ok';
+      }, round);
+    }
+  });
 
   // The keep-alive connections of phases 1 to 4 would take places under the connection cap.
   for (const client of clients) client.close();
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  // 5. Slow headers, over the connection cap; then room for the bodies.
+  // 6. Slow headers, over the connection cap; then room for the bodies.
   const { maxConnections, maxBodyBytesInFlight } = connectionLimits;
   const bodiesThatFit = Math.floor(maxBodyBytesInFlight / (64 * 1024));
   const slow = [];
@@ -284,10 +318,12 @@ async function measureWith(provider) {
     connectionPhases.push({ name: 'connections sending 16 KiB of headers slowly', held: counts.open, cap: maxConnections, ...counts });
     return slow.length;
   });
-  for (const connection of slow.filter((connection) => !connection.closed).slice(0, bodiesThatFit)) connection.socket.destroy();
+  // Room for the bodies, and a few places more, through which the rest of the flood is refused 503.
+  const letGo = bodiesThatFit + REFUSAL_PLACES;
+  for (const connection of slow.filter((connection) => !connection.closed).slice(0, letGo)) connection.socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  // 6. Unfinished bodies, a flood of them.
+  // 7. Unfinished bodies, a flood of them.
   const held = [];
   await phase(`unfinished 64 KiB bodies (${FLOOD} connections)`, async () => {
     const request = `${LARGEST_HEADERS('/token')}content-length: 65536\r\n\r\n${'a'.repeat(65_535)}`;
@@ -295,10 +331,24 @@ async function measureWith(provider) {
     const counts = await settle(held);
     if (counts.other) throw new Error(`unfinished bodies: ${counts.other} answered something other than 503`);
     const slowStill = slow.filter((connection) => !connection.closed).length;
-    connectionPhases.push({ name: `then ${bodiesThatFit} of them let go, and ${FLOOD} connections each with 16 KiB of headers and an unfinished 64 KiB body`, held: counts.open + slowStill, cap: maxConnections, ...counts, inFlightMb: megabytes(maxBodyBytesInFlight) });
+    connectionPhases.push({ name: `then ${letGo} of them let go, and ${FLOOD} connections each with 16 KiB of headers and an unfinished 64 KiB body`, held: counts.open + slowStill, cap: maxConnections, ...counts, inFlightMb: megabytes(maxBodyBytesInFlight) });
     return held.length;
   });
   for (const connection of [...held, ...slow]) connection.socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // 8. Pipelined requests never read.
+  await phase(`pipelined GET /jwks never read (${maxConnections} connections, 256 KiB each)`, async () => {
+    const burst = 'GET /jwks HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n'.repeat(Math.floor(PIPELINED_BYTES / 40));
+    const greedy = [];
+    for (let index = 0; index < maxConnections; index++) greedy.push(await neverReading(port, burst));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_AT_MOST_MS));
+    // Asked of the provider: the clients read nothing, so they cannot see a close.
+    const { count: open } = await provider.ask({ type: 'connections' }, 'connections');
+    for (const connection of greedy) connection.destroy();
+    connectionPhases.push({ name: `then ${maxConnections} connections each sending ${PIPELINED_BYTES / 1024} KiB of pipelined GET /jwks in one write and reading nothing`, note: `${maxConnections - open} closed by the provider past ${MAX_UNANSWERED} unanswered requests, the rest stalled with at most ${MAX_UNANSWERED} answers each until idle for the request limit`, held: open, cap: maxConnections });
+    return greedy.length * Math.floor(PIPELINED_BYTES / 40);
+  });
 
   const report = await provider.ask({ type: 'report' }, 'report');
   provider.child.send({ type: 'stop' });
@@ -323,7 +373,7 @@ export function memoryTable(result) {
     `| Provider memory: every store pushed to its default cap, largest inputs | entries / cap at its fullest | estimate / cap |`,
     '| --- | ---: | ---: |',
     ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
-    ...result.connections.map((row) => `| ${row.name} (${row.answered503} more answered 503, ${row.closedUnanswered} closed unanswered) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
+    ...result.connections.map((row) => `| ${row.name} (${row.note ?? `${row.answered503} more answered 503, ${row.closedUnanswered} closed unanswered`}) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
     `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
   ].join('\n');
 }
