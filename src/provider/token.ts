@@ -95,7 +95,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (userScopes.length) throw new HttpError(400, 'invalid_scope', `client_credentials acts for the app itself, with no user: ${userScopes.join(', ')} cannot be granted.`);
     const unregistered = wanted.filter((scope) => !registered.includes(scope));
     if (unregistered.length) {
-      throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} is not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
+      throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
     const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false });

@@ -534,7 +534,7 @@ describe('OAuth rules of issue #10', () => {
     const ask = (scope?: string) => postForm(`${auto.issuer}/token`, { grant_type: 'client_credentials', ...(scope !== undefined ? { scope } : {}) }, { authorization: basic('demo-app', 'demo-secret') });
     const refused = await ask('admin root');
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: '"admin", "root" is not registered for demo-app; with client_credentials it may ask for orders:read orders:write.' });
+    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: '"admin", "root" are not registered for demo-app; with client_credentials it may ask for orders:read orders:write.' });
     expect((await ask('orders:read')).body.scope).toBe('orders:read');
     expect((await ask()).body.scope).toBe('orders:read orders:write');
     expect((await ask('')).body.error).toBe('invalid_scope');
