@@ -300,7 +300,7 @@ async function route(state: ProviderState, request: IncomingMessage, response: S
   };
   response.once('finish', () => log());
   try {
-    const url = parseRequestTarget(request.url ?? '', state.config.issuer);
+    const url = parseRequestTarget(request.url ?? '', state.origin);
     path = url.pathname;
     routedPath = pathUnderIssuer(url.pathname, state.basePath);
     const exchange: Exchange = { request, response, url, state, say: (text) => (message = text) };
@@ -333,10 +333,10 @@ async function route(state: ProviderState, request: IncomingMessage, response: S
 }
 
 /** The request target as a URL: origin-form (/token?…) or absolute-form (RFC 9112 §3.2); anything else is a 400. */
-function parseRequestTarget(target: string, issuer: string): URL {
+function parseRequestTarget(target: string, origin: string): URL {
   try {
     // Origin-form is joined to the origin as text: "//x" is a path here, not another host.
-    if (target.startsWith('/')) return new URL(new URL(issuer).origin + target);
+    if (target.startsWith('/')) return new URL(origin + target);
     const url = new URL(target);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url;
   } catch {

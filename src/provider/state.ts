@@ -11,7 +11,7 @@ import { ExpiringStore, stringBytes, type StoreLimits } from './store.js';
 export const MAX_PARAMETER_BYTES = 1024;
 export const MAX_REDIRECT_URI_BYTES = 2048;
 
-export function parameterLimit(name: string): number {
+function parameterLimit(name: string): number {
   return name === 'redirect_uri' || name === 'post_logout_redirect_uri' ? MAX_REDIRECT_URI_BYTES : MAX_PARAMETER_BYTES;
 }
 
@@ -157,6 +157,8 @@ export class ProviderState {
   readonly clients: Map<string, Client>;
   /** The issuer's path ("" or "/base"): every endpoint, the sign-in pages included, is served under it. */
   readonly basePath: string;
+  /** The issuer's origin, parsed once: every request target is joined to it. */
+  readonly origin: string;
   readonly interactions: ExpiringStore<Interaction>;
   readonly codes: ExpiringStore<CodeRecord>;
   readonly grants: ExpiringStore<ActiveGrant>;
@@ -171,7 +173,9 @@ export class ProviderState {
     readonly nowMs: () => number,
   ) {
     this.clients = new Map(config.clients.map((client) => [client.client_id, client]));
-    this.basePath = new URL(config.issuer).pathname.replace(/\/$/, '');
+    const issuerUrl = new URL(config.issuer);
+    this.basePath = issuerUrl.pathname.replace(/\/$/, '');
+    this.origin = issuerUrl.origin;
     const limitsOf = (name: StoreName): StoreLimits => ({
       ...DEFAULT_LIMITS[name],
       ...(name === 'interactions' ? { maxEntries: config.maxPendingSignIns } : {}),
