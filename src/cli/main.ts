@@ -13,7 +13,7 @@ import { tutorialCommand } from './commands/tutorial.js';
 import { exercisesCommand } from './commands/exercises.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples } from './help.js';
-import { terminalSafe } from '../text/terminal-safe.js';
+import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
@@ -59,7 +59,7 @@ function routeCommanderOutput(command: Command, streams: Streams): void {
   command.exitOverride();
   command.configureOutput({
     writeOut: (text) => streams.stdout.write(text),
-    writeErr: (text) => streams.stderr.write(text.split('\n').map(terminalSafe).join('\n')),
+    writeErr: (text) => streams.stderr.write(terminalSafeLines(text)),
   });
   for (const subcommand of command.commands) routeCommanderOutput(subcommand, streams);
 }
@@ -108,7 +108,7 @@ export async function runCaptured(argv: string[], options: { stdin?: string; env
 function reportError(error: unknown, context: CommandContext): number {
   // Messages may quote a token, a file or a server's answer: shown terminal-safe, one line each.
   const talk = (text: string) => context.streams.stderr.write(`${terminalSafe(text)}\n`);
-  const talkLines = (text: string) => context.streams.stderr.write(`${text.split('\n').map(terminalSafe).join('\n')}\n`);
+  const talkLines = (text: string) => context.streams.stderr.write(`${terminalSafeLines(text)}\n`);
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version are successes.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;

@@ -96,3 +96,8 @@ export function printJson(output: Output, value: unknown): void {
 export function shortenMiddle(text: string, keep = 24): string {
   return text.length <= keep * 2 + 10 ? text : `${text.slice(0, keep)}…(${text.length} chars)…${text.slice(-keep)}`;
 }
+
+/** Each message as a warning line on stderr (moved-aside files, unsaved progress). */
+export function warnAll(output: Output, messages: readonly string[]): void {
+  for (const message of messages) output.talk(output.talkColour.yellow(`${MARK.warn} ${message}`));
+}

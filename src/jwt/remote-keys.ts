@@ -13,8 +13,8 @@ import type { IncomingMessage } from 'node:http';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 5000;
 /** The --timeout range: Node's timers overflow past 2^31 ms, and no key fetch needs a minute. */
-export const MIN_FETCH_TIMEOUT_MS = 1;
-export const MAX_FETCH_TIMEOUT_MS = 60_000;
+const MIN_FETCH_TIMEOUT_MS = 1;
+const MAX_FETCH_TIMEOUT_MS = 60_000;
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -40,7 +40,7 @@ export function checkedUrl(text: string, flag: string): URL {
 }
 
 /** "250 ms", "5 s": how a timeout is named in messages. */
-export function describeTimeout(timeoutMs: number): string {
+function describeTimeout(timeoutMs: number): string {
   return timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
 }
 

@@ -41,7 +41,7 @@ export function languageFrom(env: NodeJS.ProcessEnv): string {
 }
 
 /** The largest lesson or exercise file read; the longest built-in one is a few KiB. */
-export const MAX_CONTENT_FILE_BYTES = 256 * 1024;
+const MAX_CONTENT_FILE_BYTES = 256 * 1024;
 
 /**
  * Reads one lesson or exercise file. A teacher's pack is untrusted data, so a file that is a

@@ -37,7 +37,7 @@ function idMap<Value>(): Record<string, Value> {
   return Object.create(null) as Record<string, Value>;
 }
 
-export function emptyProgress(seed = randomBytes(8).toString('hex')): Progress {
+function emptyProgress(seed = randomBytes(8).toString('hex')): Progress {
   return { version: 1, tutorial: { completed: [] }, exercises: { passed: idMap(), hintsShown: idMap(), attempts: idMap() }, seed };
 }
 
@@ -50,7 +50,7 @@ export interface LockTimings {
 }
 
 /** A change holds the lock for a few milliseconds; ten seconds is far beyond any real change. */
-export const DEFAULT_LOCK_TIMINGS: LockTimings = { waitUpToMs: 15_000, staleAfterMs: 10_000 };
+const DEFAULT_LOCK_TIMINGS: LockTimings = { waitUpToMs: 15_000, staleAfterMs: 10_000 };
 
 export interface ProgressStore {
   file: string;

@@ -48,7 +48,7 @@ const REFUSED_BECAUSE: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** The allowlist in words, for error hints and the README. */
-export function allowedSolutionCommands(): string {
+function allowedSolutionCommands(): string {
   const list = (name: string) => [...RULES.get(name)!.options.keys()].join(' ');
   return `jwt-vs-oauth mint (or sign) with ${list('mint')} (--payload as inline JSON, never @file); jwt-vs-oauth verify <token> with ${list('verify')}; jwt-vs-oauth decode <token> with ${list('decode')}.`;
 }
@@ -64,7 +64,7 @@ const quoted = (text: string) => `"${terminalSafe(text)}"`;
  * differently (a backslash, $, `, ;, |, &, <, >, parentheses, a control character), because a
  * learner types the line the solution shows and must get the same words.
  */
-export function splitCommandLine(line: string): { words: string[]; shellProblem?: string } {
+function splitCommandLine(line: string): { words: string[]; shellProblem?: string } {
   const words: string[] = [];
   let shellProblem: string | undefined;
   const note = (character: string, where: string) => (shellProblem ??= `holds ${quoted(character)}${where}, which a shell reads differently; a solution command is plain words, "double" or 'single' quoted`);

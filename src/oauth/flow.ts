@@ -247,7 +247,7 @@ async function showTokenSteps(world: DemoWorld, narrator: Narrator, passwordStay
 const NOT_OURS_SHOWN = 5;
 
 /** One line on a callback the app refused as not belonging to this browser's sign-in, with what it carried (as sent: the view escapes it). */
-export function notOursLine(event: Extract<AppEvent, { kind: 'callback-not-ours' }>): string {
+function notOursLine(event: Extract<AppEvent, { kind: 'callback-not-ours' }>): string {
   const carried = event.parameters.length ? event.parameters.map(([name, value]) => `${shorten(name, 20)}="${shorten(value, 30)}"`).join(', ') : 'no parameters';
   return `! A callback that is not ours was refused: ${event.why}; it carried ${carried}. Still waiting for yours.`;
 }

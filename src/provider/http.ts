@@ -42,15 +42,6 @@ export class BodyBudget {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < MAX_BODY_BYTES) throw new TypeError(`maxBodyBytesInFlight must be an integer of at least ${MAX_BODY_BYTES}.`);
   }
 
-  get bytesReserved(): number {
-    return this.#bytesReserved;
-  }
-
-  /** True while one more largest body would not fit. */
-  get spent(): boolean {
-    return this.#bytesReserved + MAX_BODY_BYTES > this.maxBytes;
-  }
-
   /** Reserves `bytes` and returns the function that gives them back; or, when they do not fit, the seconds until room is certain. */
   reserve(bytes: number): (() => void) | number {
     if (this.#bytesReserved + bytes > this.maxBytes) {
@@ -154,7 +145,7 @@ export function headerSafe(value: string): string {
   return NOT_HEADER_SAFE.test(value) ? value.replace(NOT_HEADER_SAFE, '?') : value;
 }
 
-export const MAX_HEADER_PARAMETER_LENGTH = 200;
+const MAX_HEADER_PARAMETER_LENGTH = 200;
 
 /**
  * Text for a quoted parameter such as error_description in WWW-Authenticate, which allows only
@@ -187,10 +178,6 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export function sendEmpty(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
   writeHeadSafely(response, status, { ...COMMON_HEADERS, 'content-length': 0, ...headers });
   response.end();
-}
-
-export function sendOAuthError(response: ServerResponse, error: HttpError): void {
-  sendJson(response, error.status, { error: error.error, error_description: error.description }, error.headers);
 }
 
 export function sendHtml(response: ServerResponse, status: number, html: string, contentSecurityPolicy: string, headers: Record<string, string> = {}): void {

@@ -51,3 +51,8 @@ export function pathOfControlCharacter(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** `terminalSafe` line by line: the line breaks stay, every other control character is escaped. */
+export function terminalSafeLines(text: string): string {
+  return text.split('\n').map(terminalSafe).join('\n');
+}

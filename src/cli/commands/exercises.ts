@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
+import { MARK, printJson, shortenMiddle, warnAll, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
@@ -35,9 +35,7 @@ async function setUp(context: CommandContext, command: Command) {
   const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
   const store = openProgress(paths.homeFolder(context.streams.env));
   const output = context.output();
-  const warn = (messages: string[]) => {
-    for (const message of messages) output.talk(output.talkColour.yellow(`${MARK.warn} ${message}`));
-  };
+  const warn = (messages: string[]) => warnAll(output, messages);
   warn(store.notices);
   /** Applies one change to the progress on disk now, under its lock: never writes back an old copy. */
   const change = (apply: (progress: Progress) => void) => warn(store.update(apply));

@@ -2,14 +2,14 @@
 
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { MARK } from '../output.js';
+import { warnAll } from '../output.js';
 
 export async function runMenu(context: CommandContext, program: Command): Promise<void> {
   const [{ select, input, password }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
   const store = openProgress(paths.homeFolder(context.streams.env));
   // A progress file moved aside is said here, where it happened, not silently.
   const output = context.output();
-  for (const notice of store.notices) output.talk(output.talkColour.yellow(`${MARK.warn} ${notice}`));
+  warnAll(output, store.notices);
   const resume = store.progress.tutorial.position;
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   const choice = await select(

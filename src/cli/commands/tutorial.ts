@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { MARK, printJson, type Output } from '../output.js';
+import { MARK, printJson, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import type { Progress } from '../../lessons/progress.js';
 import type { Lesson, ValueQuestion } from '../../lessons/schema.js';
@@ -54,9 +54,7 @@ export function tutorialCommand(context: CommandContext): Command {
       }
 
       const store = openProgress(paths.homeFolder(context.streams.env));
-      const warn = (messages: string[]) => {
-        for (const message of messages) output.talk(output.talkColour.yellow(`${MARK.warn} ${message}`));
-      };
+      const warn = (messages: string[]) => warnAll(output, messages);
       warn(store.notices);
       /** One change to the tutorial's progress, applied to what is on disk now (another terminal may have moved on). */
       const change = (apply: (tutorial: Progress['tutorial']) => void) => warn(store.update((progress) => apply(progress.tutorial)));
