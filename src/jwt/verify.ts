@@ -19,6 +19,8 @@ export interface VerifyOptions {
   issuer?: string;
   audience?: string[];
   subject?: string;
+  /** The header typ required (RFC 8725 §3.11), e.g. at+jwt for an access token (RFC 9068 §4). */
+  tokenType?: string;
   /** Seconds: reject tokens whose iat is older than this. */
   maxAge?: number;
   requiredClaims?: string[];
@@ -128,6 +130,11 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
   } else {
     checks.push({ name: 'signature', ok: false, skipped: true, detail: 'not checked: no usable key' });
   }
+
+  // Explicit typing: a header check, so it applies to a JWS that is not a JWT too.
+  const typeResult = typeCheck(header.typ, options.tokenType);
+  if (typeResult.ok) checks.push(typeResult);
+  else fail(typeResult, `typ is ${typeResult.detail}`);
 
   const payload = parsed.payload;
   if (!payload) {
@@ -277,6 +284,36 @@ function audienceCheck(actual: unknown, expected: string[] | undefined): Check {
   };
 }
 
+/** What a token of each registered type is, to say what a token of another type is not. */
+const TYPE_KINDS: Record<string, string> = {
+  'application/at+jwt': 'an access token (RFC 9068 §4)',
+  'application/dpop+jwt': 'a DPoP proof (RFC 9449 §4.3)',
+  'application/logout+jwt': 'a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4)',
+};
+
+/** A typ compared as RFC 7515 §4.1.9 says: case-insensitively, with "application/" implied when it has no "/" (as jose does). */
+export function mediaTypeOf(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.includes('/') ? lower : `application/${lower}`;
+}
+
+function typeCheck(actual: unknown, expected: string | undefined): Check {
+  if (expected === undefined) {
+    return { name: 'typ', ok: true, skipped: true, detail: `not checked (pass --typ to pin it)${actual !== undefined ? `; the header says ${JSON.stringify(actual)}` : ''}` };
+  }
+  if (typeof actual === 'string' && mediaTypeOf(actual) === mediaTypeOf(expected)) {
+    return { name: 'typ', ok: true, detail: actual === expected ? `${JSON.stringify(actual)} as expected` : `${JSON.stringify(actual)} matches ${JSON.stringify(expected)} (case and an "application/" prefix do not matter, RFC 7515 §4.1.9)` };
+  }
+  const kind = TYPE_KINDS[mediaTypeOf(expected)];
+  const shown = actual === undefined ? 'missing' : typeof actual === 'string' ? JSON.stringify(actual) : `${JSON.stringify(actual)} (not a string)`;
+  return {
+    name: 'typ',
+    ok: false,
+    code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    detail: `${shown}, expected ${JSON.stringify(expected)}: ${kind ? `this is not ${kind}` : 'a token of another kind must not pass for this one (RFC 8725 §3.11)'}`,
+  };
+}
+
 function claimVerdict(check: Check): string {
   switch (check.name) {
     case 'exp':
@@ -303,6 +340,7 @@ async function joseSecondOpinion(token: string, key: LoadedKey, alg: string, opt
       issuer: options.issuer,
       audience: options.audience?.length ? options.audience : undefined,
       subject: options.subject,
+      typ: options.tokenType,
       maxTokenAge: options.maxAge,
       requiredClaims: options.requiredClaims,
       clockTolerance: options.clockTolerance,

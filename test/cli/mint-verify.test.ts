@@ -67,7 +67,7 @@ describe('round trip for every algorithm: mint → verify → node:crypto', () =
     expect(savedPublic.d).toBeUndefined();
     const verified = await verifyJson([token, '--key', join(folder, `${alg}.pub.json`), '--iss', 'https://issuer.example']);
     expect(verified.code).toBe(0);
-    expect(verified.json.checks.map((check: { name: string }) => check.name)).toEqual(['format', 'algorithm', 'key', 'signature', 'exp', 'nbf', 'iat', 'iss', 'aud', 'sub']);
+    expect(verified.json.checks.map((check: { name: string }) => check.name)).toEqual(['format', 'algorithm', 'key', 'signature', 'typ', 'exp', 'nbf', 'iat', 'iss', 'aud', 'sub']);
     expect(independentCheck(token, alg, { publicJwk: savedPublic })).toBe(true);
     // The private key file also works: its public half is used.
     expect((await verifyJson([token, '--key', keyPath])).code).toBe(0);

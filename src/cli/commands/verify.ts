@@ -19,6 +19,7 @@ interface VerifyFlags {
   iss?: string;
   aud?: string[];
   sub?: string;
+  typ?: string;
   maxAge?: string;
   require?: string[];
   clockTolerance: string;
@@ -29,7 +30,7 @@ interface VerifyFlags {
 
 export function verifyCommand(context: CommandContext): Command {
   return new Command('verify')
-    .description('Verify a token: algorithm, key, signature, then exp, nbf, iat, iss, aud, sub. Says which check failed and what that means.')
+    .description('Verify a token: algorithm, key, signature, typ, then exp, nbf, iat, iss, aud, sub. Says which check failed and what that means.')
     .argument('[token]', 'the token, "-" for stdin (pasted forms as for decode)')
     .option('--secret <text>', 'the HMAC shared secret (HS256/384/512)')
     .option('--key <file>', 'a PEM public key or certificate, a private key (its public half is used), a JWK, or a JWK Set (picked by kid)')
@@ -39,6 +40,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--iss <issuer>', 'require this exact iss')
     .option('--aud <audience>', 'require this aud (repeatable: any one of them)', collect)
     .option('--sub <subject>', 'require this exact sub')
+    .option('--typ <type>', 'require this header typ, e.g. at+jwt for an OAuth access token (RFC 9068 §4); case and an "application/" prefix do not matter')
     .option('--max-age <duration>', 'reject tokens issued (iat) longer ago than this: 30s, 15m, 2h, 7d')
     .option('--require <claim>', 'require this claim to be present (repeatable)', collect)
     .option('--clock-tolerance <duration>', 'leeway for exp, nbf and iat', '0s')
@@ -49,6 +51,7 @@ export function verifyCommand(context: CommandContext): Command {
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET"', 'an HS256 token'],
       ['jwt-vs-oauth verify "$TOKEN" --key me.pub.json --aud food-api', 'a public JWK, pinning the audience'],
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400', 'keys from an OpenID provider'],
+      ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400 --typ at+jwt', 'an access token: typ stops an ID token passing for one'],
       ['jwt-vs-oauth verify "$TOKEN" --secret "$S" --at 2030-01-01T00:00:00Z', 'would it still pass in 2030?'],
     ]) + '\nExit codes: 0 valid, 1 invalid (the verdict says why), 2 bad input or an unusable key.\n')
     .action(async (tokenArgument: string | undefined, flags: VerifyFlags) => {
@@ -70,6 +73,9 @@ export function verifyCommand(context: CommandContext): Command {
       const clockTolerance = parseDuration(flags.clockTolerance, '--clock-tolerance');
       const timeoutMs = parseMilliseconds(flags.timeout, '--timeout');
       assertTimeoutInRange(timeoutMs, `--timeout ${flags.timeout}`);
+      if (flags.typ !== undefined && flags.typ.trim() === '') {
+        throw new InputError('ERR_EMPTY_TYP', '--typ needs a value; it was empty.', 'Example: --typ at+jwt (an OAuth access token, RFC 9068 §4).');
+      }
       const algorithms = flags.alg?.split(',').map((alg) => alg.trim()).filter(Boolean);
       if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
         throw new InputError('ERR_ALG_NONE', '--alg cannot allow "none": an unsigned token proves nothing.');
@@ -82,6 +88,7 @@ export function verifyCommand(context: CommandContext): Command {
         issuer: flags.iss ?? issuer,
         audience: flags.aud,
         subject: flags.sub,
+        tokenType: flags.typ,
         maxAge: flags.maxAge !== undefined ? parseDuration(flags.maxAge, '--max-age') : undefined,
         requiredClaims: flags.require,
         clockTolerance,
