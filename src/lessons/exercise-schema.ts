@@ -8,14 +8,23 @@ import { MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
-export const MATERIAL_KINDS = ['token', 'flawed-token', 'pkce-verifier'] as const;
+export const MATERIAL_KINDS = ['token', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier'] as const;
 /** The {{names}} each kind of material fills (material.ts makes them; a test keeps the two in step). */
 export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['token', ['token', 'sub', 'aud', 'alg', 'iss', 'exp', 'expIso', 'secret']],
   ['flawed-token', ['token', 'flaw', 'now', 'nowIso', 'secret']],
+  ['flawed-token-rs256', ['token', 'flaw', 'now', 'nowIso', 'issuerKey']],
   ['pkce-verifier', ['verifier', 'challenge']],
 ]);
 export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
+/**
+ * Flaws that cannot happen to an issuer of this kind, and why: key confusion needs a public key
+ * to use as an HMAC secret; a weak HMAC secret needs an issuer that signs with one.
+ */
+const FLAWS_THAT_DO_NOT_FIT: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  ['flawed-token', new Map([['key-confusion', 'key confusion needs an issuer with a public key (RFC 8725 §2.1), and a flawed-token issuer signs with an HMAC secret: use "kind": "flawed-token-rs256"']])],
+  ['flawed-token-rs256', new Map([['weak-secret', 'a flawed-token-rs256 issuer signs with its RSA private key, not a secret: use "kind": "flawed-token" for weak-secret']])],
+]);
 
 export type Check =
   | { kind: 'answer'; expected?: string; pattern?: string }
@@ -62,6 +71,10 @@ export function validateExercise(json: unknown, file: string): Exercise {
     const material = entry.material as Record<string, unknown>;
     if (!MATERIAL_KINDS.includes(material?.kind as never)) fail(file, '"material.kind"', `must be one of ${MATERIAL_KINDS.join(', ')}`);
     if (material.pool !== undefined && (!isTextList(material.pool) || !(material.pool as string[]).every((flaw) => FLAWS.includes(flaw as never)))) fail(file, '"material.pool"', `must list flaws from ${FLAWS.join(', ')}`);
+    for (const flaw of (material.pool as string[] | undefined) ?? []) {
+      const why = FLAWS_THAT_DO_NOT_FIT.get(material.kind as string)?.get(flaw);
+      if (why) fail(file, '"material.pool"', `${flaw} does not fit: ${why}`);
+    }
   }
   const solution = entry.solution as Record<string, unknown> | undefined;
   if (typeof solution !== 'object' || solution === null) fail(file, '"solution"', 'must be an object with "explain" and "answers"');

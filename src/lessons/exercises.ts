@@ -46,6 +46,13 @@ export function materialFor(exercise: Exercise, seed: string): Material {
   return exercise.material ? generateMaterial(exercise.material.kind, seed, exercise.id, exercise.material.pool) : {};
 }
 
+/** The names of the material the task shows, in order: a learner may print these on their own. */
+export function taskMaterialNames(exercise: Exercise): string[] {
+  if (!exercise.material) return [];
+  const names = exercise.task.flatMap((paragraph) => [...paragraph.matchAll(/\{\{([\w.]+)\}\}/g)].map((match) => match[1]!));
+  return [...new Set(names)];
+}
+
 export function taskText(exercise: Exercise, material: Material): string[] {
   return exercise.task.map((paragraph) => fillTemplate(paragraph, material));
 }

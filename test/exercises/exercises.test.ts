@@ -128,8 +128,8 @@ describe('seeds', () => {
     const one = generateMaterial('token', 'seed-one', 'read-subject');
     expect(generateMaterial('token', 'seed-one', 'read-subject')).toEqual(one);
     expect(generateMaterial('token', 'seed-two', 'read-subject').token).not.toBe(one.token);
-    const flawed = generateMaterial('flawed-token', 'seed-one', 'flaw-two', ['tampered', 'key-confusion']);
-    expect(generateMaterial('flawed-token', 'seed-one', 'flaw-two', ['tampered', 'key-confusion'])).toEqual(flawed);
+    const flawed = generateMaterial('flawed-token-rs256', 'seed-one', 'flaw-two', ['tampered', 'key-confusion']);
+    expect(generateMaterial('flawed-token-rs256', 'seed-one', 'flaw-two', ['tampered', 'key-confusion'])).toEqual(flawed);
   });
 
   test('a learner keeps their seed between commands; --seed overrides it', async () => {

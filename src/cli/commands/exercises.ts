@@ -108,12 +108,27 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('show')
     .description('Show an exercise\'s task, with the material made for you')
     .argument('<id>', 'the exercise')
+    .option('--material <name>', 'print only this value from the task, as it is (to save in a file): such as token or issuerKey')
     .option('--json', 'as JSON: {id, title, topic, task, choices, needs}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises show read-expiry', 'the task, with your token']]))
-    .action(async (id: string, flags: { json?: boolean }, command: Command) => {
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises show read-expiry', 'the task, with your token'],
+      ['jwt-vs-oauth exercises show flaw-two --material issuerKey > issuer.pem', 'save the issuer\'s public key for verify --key'],
+    ]))
+    .action(async (id: string, flags: { json?: boolean; material?: string }, command: Command) => {
       const { store, output, pick } = await setUp(context, command);
-      const { taskText } = await import('../../lessons/exercises.js');
+      const { taskText, taskMaterialNames } = await import('../../lessons/exercises.js');
       const { exercise, material } = pick(id);
+      if (flags.material !== undefined) {
+        // Only what the task shows: other names (flaw, sub, …) are the answers.
+        const shown = taskMaterialNames(exercise);
+        if (!shown.includes(flags.material)) {
+          throw new InputError('ERR_NO_SUCH_MATERIAL', `${id}'s task shows no material called "${terminalSafe(flags.material)}".`, shown.length ? `It shows: ${shown.join(', ')}. Example: jwt-vs-oauth exercises show ${id} --material ${shown.at(-1)}` : `${id} has no material of its own.`);
+        }
+        const value = material[flags.material]!;
+        if (flags.json) return printJson(output, { id, name: flags.material, value });
+        context.streams.stdout.write(value.endsWith('\n') ? value : `${value}\n`);
+        return;
+      }
       const task = taskText(exercise, material);
       if (flags.json) return printJson(output, { id: exercise.id, title: exercise.title, topic: exercise.topic, task, choices: exercise.choices ?? null, needs: exercise.needs ?? null });
       output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id])));
