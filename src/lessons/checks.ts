@@ -17,6 +17,8 @@ export interface CheckLine {
   expected: string;
   got: string;
   ok: boolean;
+  /** Why what was got is wrong, in words, when the check knows (a known mistake, a weak secret). */
+  why?: string;
 }
 
 export interface CheckResult {
@@ -61,18 +63,26 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
 
   switch (check.kind) {
     case 'answer': {
+      const tooSlow = (line: CheckLine): CheckResult => ({ ...result([line]), checkTooSlow: true });
+      let line: CheckLine;
       if (check.pattern) {
         const expected = `matches ${check.pattern}`;
         if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${expected}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false }]);
         const outcome = matchPattern(check.pattern, first);
-        if (outcome === 'too-slow') {
-          return { ...result([{ label: 'answer', expected, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false }]), checkTooSlow: true };
-        }
-        return result([{ label: 'answer', expected, got: first || '(nothing)', ok: outcome === 'match' }]);
+        if (outcome === 'too-slow') return tooSlow({ label: 'answer', expected, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false });
+        line = { label: 'answer', expected, got: first || '(nothing)', ok: outcome === 'match' };
+      } else {
+        const expected = fillTemplate(check.expected!, values);
+        line = { label: 'answer', expected, got: first || '(nothing)', ok: isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, expected) };
       }
-      const expected = fillTemplate(check.expected!, values);
-      const ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, expected);
-      return result([{ label: 'answer', expected, got: first || '(nothing)', ok }]);
+      if (line.ok || !check.mistakes || first === '' || first.length > MAX_PATTERN_ANSWER_LENGTH) return result([line]);
+      // A wrong answer the exercise knows: say why it is wrong, in words.
+      for (const mistake of check.mistakes) {
+        const outcome = matchPattern(mistake.pattern, first);
+        if (outcome === 'too-slow') return tooSlow({ ...line, why: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms) to say why: tell your teacher, a pattern in the exercise's check.mistakes needs fixing` });
+        if (outcome === 'match') return result([{ ...line, why: fillTemplate(mistake.why, values) }]);
+      }
+      return result([line]);
     }
     case 'choice': {
       const choices = exercise.choices!;

@@ -27,11 +27,17 @@ const FLAWS_THAT_DO_NOT_FIT: ReadonlyMap<string, ReadonlyMap<string, string>> = 
 ]);
 
 export type Check =
-  | { kind: 'answer'; expected?: string; pattern?: string }
+  | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[] }
   | { kind: 'choice'; answer: number }
   | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number }
   | { kind: 'provider-token'; scope: string }
   | { kind: 'pkce-pair'; verifier: string };
+
+/** A known wrong answer (matched by a pattern) and why it is wrong, shown when an answer matches it. */
+export interface Mistake {
+  pattern: string;
+  why: string;
+}
 
 export interface Exercise {
   id: string;
@@ -114,6 +120,7 @@ function validateTemplates(exercise: Exercise, file: string): void {
     ...commands.map((text, index): [string, unknown, readonly string[]] => [`"solution.commands[${index}]"`, text, [...material, ...outputsBefore(index)]]),
     ...exercise.solution.answers.map((text, index): [string, unknown, readonly string[]] => [`"solution.answers[${index}]"`, text, [...material, ...outputsBefore(commands.length)]]),
     ...['expected', 'secret', 'verifier'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
+    ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].why"`, mistake.why, material]),
   ];
   for (const [field, text, known] of fields) {
     if (typeof text !== 'string') continue;
@@ -126,6 +133,15 @@ function validateTemplates(exercise: Exercise, file: string): void {
   }
 }
 
+function validatePattern(pattern: string, file: string, field: string): void {
+  if (pattern.length > MAX_PATTERN_LENGTH) fail(file, field, `is ${pattern.length} characters long; a pattern may have at most ${MAX_PATTERN_LENGTH}`);
+  try {
+    new RegExp(pattern);
+  } catch {
+    fail(file, field, 'is not a valid regular expression');
+  }
+}
+
 function validateCheck(value: unknown, file: string, choices: string[] | undefined): void {
   const check = value as Record<string, unknown> | undefined;
   if (typeof check !== 'object' || check === null) fail(file, '"check"', 'must be an object with a "kind"');
@@ -133,13 +149,17 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
     case 'answer':
       if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
       if (check.pattern !== undefined && !isText(check.pattern)) fail(file, '"check.pattern"', 'must be a non-empty string');
-      if (isText(check.pattern)) {
-        if (check.pattern.length > MAX_PATTERN_LENGTH) fail(file, '"check.pattern"', `is ${check.pattern.length} characters long; a pattern may have at most ${MAX_PATTERN_LENGTH}`);
-        try {
-          new RegExp(check.pattern);
-        } catch {
-          fail(file, '"check.pattern"', 'is not a valid regular expression');
-        }
+      if (isText(check.pattern)) validatePattern(check.pattern, file, '"check.pattern"');
+      if (check.mistakes !== undefined) {
+        if (!Array.isArray(check.mistakes) || check.mistakes.length === 0) fail(file, '"check.mistakes"', 'must list known wrong answers: [{"pattern": …, "why": …}]');
+        check.mistakes.forEach((mistake: unknown, index) => {
+          const entry = mistake as Record<string, unknown> | null;
+          const field = (name = '') => `"check.mistakes[${index}]${name}"`;
+          if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(file, field(), 'must be an object with "pattern" and "why"');
+          if (!isText(entry.pattern)) fail(file, field('.pattern'), 'must be a non-empty string');
+          validatePattern(entry.pattern, file, field('.pattern'));
+          if (!isText(entry.why)) fail(file, field('.why'), 'must say in words why such an answer is wrong');
+        });
       }
       return;
     case 'choice':

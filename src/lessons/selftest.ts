@@ -72,14 +72,21 @@ export async function referenceAnswers(exercise: Exercise, seed: string, runComm
   return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
 }
 
-const tooSlow = (where: string) => `its check.pattern takes longer than ${PATTERN_TIME_LIMIT_MS} ms ${where}, so a learner's check would stall: avoid nested or overlapping repeats such as (a|a)+ or (a+)+`;
+const tooSlow = (where: string, field = 'check.pattern') => `its ${field} takes longer than ${PATTERN_TIME_LIMIT_MS} ms ${where}, so a learner's check would stall: avoid nested or overlapping repeats such as (a|a)+ or (a+)+`;
 const shortened = (text: string) => terminalSafe(text.length > 12 ? `${text.slice(0, 6)}…${text.slice(-3)}` : text);
 
-/** The first slow-pattern probe the exercise's pattern runs past the time limit on, if any. */
-function patternStallsOn(exercise: Exercise, answers: string[]): string | undefined {
-  if (exercise.check.kind !== 'answer' || !exercise.check.pattern) return undefined;
-  const pattern = exercise.check.pattern;
-  return answers.flatMap((answer) => slowPatternProbes(answer.trim())).find((probe) => matchPattern(pattern, probe) === 'too-slow');
+/** The first slow-pattern probe one of the exercise's patterns runs past the time limit on, and that pattern's field, if any. */
+function patternStallsOn(exercise: Exercise, answers: string[]): { probe: string; field: string } | undefined {
+  if (exercise.check.kind !== 'answer') return undefined;
+  const patterns: Array<[string, string]> = [
+    ...(exercise.check.pattern ? [['check.pattern', exercise.check.pattern] as [string, string]] : []),
+    ...(exercise.check.mistakes ?? []).map((mistake, index): [string, string] => [`check.mistakes[${index}].pattern`, mistake.pattern]),
+  ];
+  for (const probe of answers.flatMap((answer) => slowPatternProbes(answer.trim()))) {
+    const slow = patterns.find(([, pattern]) => matchPattern(pattern, probe) === 'too-slow');
+    if (slow) return { probe, field: slow[0] };
+  }
+  return undefined;
 }
 
 const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map((line) => `${line.label}: expected ${line.expected}, got ${line.got}`).join('; ');
@@ -109,6 +116,6 @@ export async function selftestExercise(exercise: Exercise, options: { seed: stri
   if (!emptyAnswerFails) problems.push('an empty answer passes: the check accepts anything');
   // A learner's answer, not only the solution's, must never stall the check: try the usual culprits.
   const slowProbe = stalled ? undefined : patternStallsOn(exercise, answers);
-  if (slowProbe !== undefined) problems.push(tooSlow(`on an answer such as "${shortened(slowProbe)}" (${slowProbe.length} characters)`));
+  if (slowProbe !== undefined) problems.push(tooSlow(`on an answer such as "${shortened(slowProbe.probe)}" (${slowProbe.probe.length} characters)`, slowProbe.field));
   return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }

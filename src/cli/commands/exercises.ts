@@ -172,7 +172,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Check your answer: says what it checked, with which input, expected and got')
     .argument('<id>', 'the exercise')
     .argument('[answer...]', 'your answer (some exercises take two: a token, then a secret)')
-    .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok}]}')
+    .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}')
     .addHelpText('after', examples([['jwt-vs-oauth exercises check read-subject asha', 'an answer'], ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token'], ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers']]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage.\n')
     .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
       const { store, output, change, touch, pick } = await setUp(context, command);
@@ -197,7 +197,7 @@ export function exercisesCommand(context: CommandContext): Command {
       // What was sent, and what a check read from it (a claim, an error), may hold control characters.
       output.result(`  input: ${result.input.map((answer) => terminalSafe(shortenMiddle(answer, 30))).join('  ·  ')}`);
       for (const line of result.lines) {
-        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(line.label)}\n      expected: ${terminalSafe(line.expected)}\n      got:      ${terminalSafe(line.got)}`);
+        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(line.label)}\n      expected: ${terminalSafe(line.expected)}\n      got:      ${terminalSafe(line.got)}${line.why ? `\n      why:      ${terminalSafe(line.why)}` : ''}`);
       }
       output.result(result.passed
         ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
