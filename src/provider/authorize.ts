@@ -48,20 +48,20 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     // Retry-After), and the connection is closed. Only a malformed request is a 400 page.
     if (error instanceof HttpError && (error.status === 413 || error.status === 503)) throw error;
     exchange.say(`bad authorization request: ${(error as Error).message}`);
-    return sendHtml(response, 400, errorPage('Bad request', (error as Error).message), pagePolicy());
+    return sendHtml(response, 400, errorPage('Bad request', (error as Error).message, 'not-sent-back'), pagePolicy());
   }
 
   // 1. Who is asking, and where would the answer go? Until both are known good, nothing redirects.
   const untrusted = oversizeParameter(parameters, ['client_id', 'redirect_uri']);
   if (untrusted) {
     exchange.say(`${untrusted.name} over ${untrusted.limit} bytes: error page, no redirect`);
-    return sendHtml(response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(untrusted)}`), pagePolicy());
+    return sendHtml(response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(untrusted)}`, 'not-sent-back'), pagePolicy());
   }
   const clientId = parameters.get('client_id');
   const client = clientId === undefined ? undefined : state.clients.get(clientId);
   if (!client) {
     exchange.say(`unknown client ${JSON.stringify(clientId ?? '')}: error page, no redirect`);
-    return sendHtml(response, 400, errorPage('Unknown app', `No app is registered here with client_id ${JSON.stringify(clientId ?? '')}.`), pagePolicy());
+    return sendHtml(response, 400, errorPage('Unknown app', `No app is registered here with client_id ${JSON.stringify(clientId ?? '')}.`, 'not-sent-back'), pagePolicy());
   }
   const redirectUri = parameters.get('redirect_uri');
   if (redirectUri === undefined || !isRegisteredRedirectUri(client.redirect_uris, redirectUri)) {
@@ -69,7 +69,7 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     return sendHtml(
       response,
       400,
-      errorPage('Wrong redirect address', `${redirectUri === undefined ? 'The request has no redirect_uri' : `The redirect_uri ${JSON.stringify(redirectUri)} is not registered`} for ${client.client_id}. Registered: ${client.redirect_uris.join(', ')}.`),
+      errorPage('Wrong redirect address', `${redirectUri === undefined ? 'The request has no redirect_uri' : `The redirect_uri ${JSON.stringify(redirectUri)} is not registered`} for ${client.client_id}. Registered: ${client.redirect_uris.join(', ')}.`, 'not-sent-back'),
       pagePolicy(),
     );
   }
@@ -130,10 +130,11 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   // The shared strings, each once: what is kept does not grow with what was sent.
   const scopes = SUPPORTED_SCOPES.filter((scope) => asked.includes(scope));
 
-  // PKCE with S256 for every client (RFC 9700 §2.1.1); "plain" protects nothing if the request leaks.
+  // PKCE with S256 for every client: RFC 9700 §2.1.1 requires it of public clients and recommends it
+  // for confidential ones; Mock Google requires it of all. "plain" protects nothing if the request leaks.
   const challenge = parameters.get('code_challenge');
   const method = parameters.get('code_challenge_method');
-  if (challenge === undefined) throw new RedirectableError('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256 (RFC 7636, RFC 9700 §2.1.1).');
+  if (challenge === undefined) throw new RedirectableError('invalid_request', 'Mock Google requires PKCE of every client: send code_challenge and code_challenge_method=S256 (RFC 7636; RFC 9700 §2.1.1 requires it of public clients and recommends it for confidential ones).');
   if (method !== 'S256') throw new RedirectableError('invalid_request', `code_challenge_method must be S256${method === undefined ? ' (when it is missing, RFC 7636 means plain)' : `, not ${method}`}.`);
   if (!isWellFormedPkceValue(challenge)) throw new RedirectableError('invalid_request', 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).');
 
@@ -193,7 +194,7 @@ function codesBusyPage(exchange: Exchange, seconds: number): void {
   // Infinite only for an entry larger than a whole (misconfigured) store: waiting will not help.
   const retryAfter = Number.isFinite(seconds) ? seconds : exchange.state.config.codeTtl;
   exchange.say(`too many codes held: 503, retry after ${retryAfter} s`);
-  sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many codes as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`), pagePolicy(), { 'retry-after': String(retryAfter) });
+  sendHtml(exchange.response, 503, errorPage('Mock Google is busy', `It holds as many codes as it may (temporarily_unavailable). Try again in ${retryAfter} seconds.`, 'busy'), pagePolicy(), { 'retry-after': String(retryAfter) });
 }
 
 /** The interaction named in the path, if this browser holds its cookie. */
@@ -209,13 +210,13 @@ function oversizeFormPage(exchange: Exchange, form: Map<string, string>, names: 
   const oversize = oversizeParameter(form, names);
   if (!oversize) return false;
   exchange.say(`${oversize.name} over ${oversize.limit} bytes: error page`);
-  sendHtml(exchange.response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(oversize)}`), pagePolicy());
+  sendHtml(exchange.response, 400, errorPage('Bad request', `invalid_request: ${oversizeMessage(oversize)}`, 'form-field'), pagePolicy());
   return true;
 }
 
 function expiredPage(exchange: Exchange): void {
   exchange.say('sign-in expired or not started in this browser: error page');
-  sendHtml(exchange.response, 400, errorPage('This sign-in has expired', `Start again from the app: this sign-in is unknown, expired (a sign-in waits ${exchange.state.config.interactionTtl / 60} minutes, and the oldest are forgotten when too many wait at once), or was started in another browser.`), pagePolicy());
+  sendHtml(exchange.response, 400, errorPage('This sign-in has expired', `Start again from the app: this sign-in is unknown, expired (a sign-in waits ${exchange.state.config.interactionTtl / 60} minutes, and the oldest are forgotten when too many wait at once), or was started in another browser.`, 'sign-in-unknown'), pagePolicy());
 }
 
 export async function handleLogin(exchange: Exchange, id: string): Promise<void> {

@@ -182,7 +182,7 @@ export async function handleLogout(exchange: Exchange): Promise<void> {
       clientId = audience;
     } catch (error) {
       exchange.say(`logout with a bad id_token_hint: error page`);
-      return sendHtml(response, 400, errorPage('Cannot sign out', `The id_token_hint is not an ID token from this provider (${(error as Error).message}).`), pagePolicy());
+      return sendHtml(response, 400, errorPage('Cannot sign out', `The id_token_hint is not an ID token from this provider (${(error as Error).message}).`, 'logout'), pagePolicy());
     }
   }
   if (postLogoutUri === undefined) {
@@ -192,7 +192,7 @@ export async function handleLogout(exchange: Exchange): Promise<void> {
   const client = clientId === undefined ? undefined : state.clients.get(clientId);
   if (!client || !isRegisteredRedirectUri(client.post_logout_redirect_uris ?? [], postLogoutUri)) {
     exchange.say(`post_logout_redirect_uri ${JSON.stringify(postLogoutUri)} not registered${client ? ` for ${client.client_id}` : ' (no client named)'}: error page, no redirect`);
-    return sendHtml(response, 400, errorPage('Cannot send you back', `${JSON.stringify(postLogoutUri)} is not a registered post-logout address${client ? ` of ${client.client_id}` : '; name the app with client_id or id_token_hint'}.`), pagePolicy());
+    return sendHtml(response, 400, errorPage('Cannot send you back', `${JSON.stringify(postLogoutUri)} is not a registered post-logout address${client ? ` of ${client.client_id}` : '; name the app with client_id or id_token_hint'}.`, 'logout'), pagePolicy());
   }
   const target = new URL(postLogoutUri);
   const appState = parameters.get('state');

@@ -87,9 +87,27 @@ export function consentPage(options: { action: string; client: Client; user: Use
 <p class="note">Allowing sends the app back a one-time authorization code, not your password.</p>`);
 }
 
-export function errorPage(title: string, message: string): string {
+/** Why an error page leaves the browser here: each page says what is true for its case. */
+const ERROR_PAGE_NOTES = {
+  /** Before the client and its redirect_uri are known good (RFC 6749 §4.1.2.1). */
+  'not-sent-back': 'For your safety Mock Google does not send you back to the app: until the app and its redirect address are known to be registered, it redirects nowhere (RFC 6749 §4.1.2.1).',
+  /** A sign-in page posted for a sign-in that is unknown, expired, forgotten or another browser's. */
+  'sign-in-unknown': 'Mock Google cannot send you back to the app: it does not know this sign-in (any more, or in this browser). Starting again from the app makes a new one.',
+  /** 503: a store is full for a moment. */
+  busy: 'Nothing is wrong with your request: Mock Google is out of room for a moment, and has sent nothing to the app.',
+  /** A field of the sign-in or consent form over its size limit. */
+  'form-field': 'Nothing was sent to the app. Go back and try again with a shorter value.',
+  /** RP-initiated logout that cannot go back. */
+  logout: 'After signing out, Mock Google sends you back only to an address registered for the app, named by client_id or by a valid id_token_hint.',
+  /** Any other refused request to a page. */
+  other: 'Mock Google shows this page instead of sending you anywhere.',
+} as const;
+
+export type ErrorPageNote = keyof typeof ERROR_PAGE_NOTES;
+
+export function errorPage(title: string, message: string, note: ErrorPageNote): string {
   return layout(title, `<h1>${escapeHtml(title)}</h1><div class="error" role="alert">${escapeHtml(message)}</div>
-<p class="note">For your safety Mock Google does not send you back to the app: the request did not prove where it came from.</p>`);
+<p class="note">${escapeHtml(ERROR_PAGE_NOTES[note])}</p>`);
 }
 
 export function signedOutPage(): string {

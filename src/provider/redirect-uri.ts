@@ -1,5 +1,9 @@
 // Redirect URI matching: exact string comparison (RFC 9700 §2.1, §4.1.3), with the one
-// exception RFC 8252 §7.3 allows: for a loopback redirect URI the port may vary.
+// exception RFC 8252 §7.3 allows a native app: for a loopback redirect URI the port may vary.
+// RFC 9700 §2.1 limits that exception to native apps, and RFC 8252 §8.3 does not recommend
+// `localhost` for it (127.0.0.1 or [::1] instead). Mock Google applies it to every client,
+// localhost included, so that its demo apps (a web app and a single-page app) can run on any
+// free port; a real web app registers its exact https URI, port included.
 // Comparing raw strings (never parsed-and-normalised URLs) is what stops tricks such as
 // http://127.0.0.1.evil.example/callback, http://evil.example@127.0.0.1/callback or %2F paths.
 

@@ -17,6 +17,9 @@ import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
 import { handleToken } from './token.js';
 
+/** Access tokens live minutes, not hours: a leaked bearer token works only until it expires. */
+export const DEFAULT_ACCESS_TOKEN_TTL = 15 * 60;
+
 export interface ProviderOptions {
   /** Default 9400; 0 picks a free port. */
   port?: number;
@@ -27,7 +30,7 @@ export interface ProviderOptions {
   users?: User[];
   clients?: Client[];
   autoApprove?: boolean;
-  /** Seconds; default 3600. */
+  /** Seconds; default DEFAULT_ACCESS_TOKEN_TTL (15 minutes). */
   accessTokenTtl?: number;
   /** How access tokens are signed: ES256 (default) or RS256; always with a key of their own. */
   accessTokenAlgorithm?: AccessTokenAlgorithm;
@@ -207,7 +210,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     users: options.users ?? DEFAULT_USERS,
     clients: options.clients ?? DEFAULT_CLIENTS,
     autoApprove: options.autoApprove ?? false,
-    accessTokenTtl: options.accessTokenTtl ?? 3600,
+    accessTokenTtl: options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL,
     idTokenTtl: 3600,
     codeTtl: options.codeTtl ?? 60,
     refreshTokenTtl: options.refreshTokenTtl ?? 86_400,
@@ -387,7 +390,7 @@ function answerError(request: IncomingMessage, response: ServerResponse, routedP
     // Refused before its body was read: the rest of the body is never read.
     if (httpError.status === 413 || httpError.headers.connection === 'close') closeAfterAnswer(request, response);
     if (isHtmlRoute(routedPath) && request.method === 'GET' && httpError.status !== 413) {
-      sendHtml(response, httpError.status, errorPage('Something is wrong with this request', httpError.description), pagePolicy(), httpError.headers);
+      sendHtml(response, httpError.status, errorPage('Something is wrong with this request', httpError.description, httpError.status === 503 ? 'busy' : 'other'), pagePolicy(), httpError.headers);
     } else {
       sendJson(response, httpError.status, { error: httpError.error, error_description: httpError.description, ...(httpError.status === 500 ? { request_id: httpError.headers['x-request-id'] } : {}) }, httpError.headers);
     }

@@ -1,8 +1,11 @@
 // The provider's signing keys and the two kinds of JWT it issues: ID tokens (for the app: who
 // signed in) and RFC 9068 access tokens (for the API: what the app may do).
 //
-// Each kind has its own key (RFC 8725 §3.12: different keys for different kinds of JWTs), so a
-// token of one kind can never pass the other kind's signature check, whatever its claims say.
+// Each kind has its own key (RFC 8725 §3.12: different keys for different kinds of JWTs). That
+// helps a verifier only if it pins the key (or the algorithm) for the kind it expects: both keys
+// are published in the same JWKS, so a verifier that takes any key from /jwks accepts both kinds.
+// What stops a cross-use then is typ (JWT vs at+jwt, RFC 8725 §3.11) and aud (the client_id vs the
+// API); Mock Google's own checks (verifyOwnToken) pin all three: key, typ and, where given, aud.
 // ID tokens are RS256, as OpenID Connect requires of every provider and as Google signs them.
 // Access tokens are ES256 by default: RFC 9068 lets the server pick, an ES256 signature is a
 // quarter of the size, and signing costs about a fifth of RS256 (measured in `npm run bench`).

@@ -46,17 +46,17 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   interactions: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 },
   // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 400 of 2.8 KB (nonce at 1 KiB).
   codes: { maxEntries: 45_000, maxBytes: 20 * 1024 * 1024 },
-  // Sign-ins with live tokens (1 hour after their last tokens, 24 hours with a refresh token; a
-  // full store forgets the oldest): 406 bytes each.
+  // Sign-ins with live tokens (the access-token lifetime, 15 minutes by default, after their last
+  // tokens; 24 hours with a refresh token; a full store forgets the oldest): 406 bytes each.
   grants: { maxEntries: 20_000, maxBytes: 8 * 1024 * 1024 },
-  // Revoked sign-ins, until their access tokens expire (1 hour): 256 bytes each. Room is kept here
-  // for every active grant: beyond 4 000 revoked, each one more shrinks the room for sign-ins.
+  // Revoked sign-ins, until their access tokens expire (15 minutes by default): 256 bytes each. Room
+  // is kept here for every active grant: beyond 4 000 revoked, each one more shrinks the room for sign-ins.
   revokedGrants: { maxEntries: 24_000, maxBytes: 6 * 1024 * 1024 },
   // Live refresh tokens (24 hours): at most one per active grant, so never full: 518 bytes each.
   refreshTokens: { maxEntries: 20_000, maxBytes: 10 * 1024 * 1024 },
   // Rotated refresh tokens and those of revoked grants (24 hours; a full store forgets the oldest): 414 bytes each.
   retiredRefreshTokens: { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 },
-  // Access tokens revoked one by one, until they expire (at most 1 hour): 256 bytes each.
+  // Access tokens revoked one by one, until they expire (15 minutes by default): 256 bytes each.
   revokedAccessTokens: { maxEntries: 30_000, maxBytes: 8 * 1024 * 1024 },
 };
 

@@ -140,7 +140,7 @@ export function checkCode(state: ProviderState, record: CodeRecord | undefined, 
   }
   if (verifier === undefined) throw invalidGrant('code_verifier is missing: this code was issued with a PKCE challenge (RFC 7636 §4.5).');
   if (!isWellFormedPkceValue(verifier)) throw invalidGrant('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1).');
-  if (s256Challenge(verifier) !== record.codeChallenge) throw invalidGrant('code_verifier does not match the code_challenge: whoever redeems the code did not start the flow.');
+  if (s256Challenge(verifier) !== record.codeChallenge) throw invalidGrant('code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 §4.6).');
 }
 
 /** What a used code keeps until it expires: enough to know it was used and which grant to revoke. */

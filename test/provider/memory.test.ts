@@ -301,9 +301,9 @@ describe('a full store answers 503 temporarily_unavailable with the real wait, o
     expect(refused.status).toBe(503);
     expect(refused.body.error).toBe('temporarily_unavailable');
     expect(refused.body.error_description).toContain('this one is NOT revoked');
-    expect(refused.headers.get('retry-after')).toBe('3000');
+    expect(refused.headers.get('retry-after')).toBe('300');
     expect([await introspect(first), await introspect(second)]).toEqual([false, true]);
-    clock += 3_000_000;
+    clock += 300_000;
     expect((await revoke(second)).status).toBe(200);
     expect(await introspect(second)).toBe(false);
   });
@@ -328,13 +328,13 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     for (let index = 0; index < 5; index++) flood.push((await spaSignIn(provider)).status);
     expect(flood).toEqual([200, 200, 200, 200, 200, 200, 200]);
     expect(provider.state.sizes().grants.entries).toBe(3);
-    // Forgotten is not revoked: the access token lives out its hour, until the app revokes the grant.
+    // Forgotten is not revoked: the access token lives out its 15 minutes, until the app revokes the grant.
     expect(await userinfoStatus(provider, victim.access_token)).toBe(200);
     expect((await revoke(provider, victim.refresh_token)).status).toBe(200);
     expect(await userinfoStatus(provider, victim.access_token)).toBe(401);
   });
 
-  test('revoked grants are never forgotten while their access tokens may live; only when they alone fill the room does /token answer 503 (Retry-After at most 1 hour)', async () => {
+  test('revoked grants are never forgotten while their access tokens may live; only when they alone fill the room does /token answer 503 (Retry-After at most the access-token lifetime, 15 minutes)', async () => {
     const provider = await providerWith({ autoApprove: true, codeTtl: 86_400, limits: { grants: { maxEntries: 3 }, revokedGrants: { maxEntries: 5 } } });
     const victim = await signIn(provider);
     expect((await revoke(provider, victim.refresh_token)).status).toBe(200);
@@ -351,9 +351,9 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     const { code, verifier } = await codeFrom(provider);
     const refused = await redeem(provider, code!, verifier);
     expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('3000');
-    expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: 'Mock Google holds as many revoked sign-ins as it may (5), each until its access tokens expire (at most 3600 seconds); try again in 3000 seconds.' });
-    clock += 3_000_000;
+    expect(refused.headers.get('retry-after')).toBe('300');
+    expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: 'Mock Google holds as many revoked sign-ins as it may (5), each until its access tokens expire (at most 900 seconds); try again in 300 seconds.' });
+    clock += 300_000;
     expect((await redeem(provider, code!, verifier)).status).toBe(200);
   });
 
@@ -366,7 +366,7 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     expect((await replay(second.code)).body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
     const refused = await replay(first.code);
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was already used. Codes are single use; Mock Google holds as many revoked sign-ins as it may, so the tokens issued from it could NOT be revoked: they expire within 3600 seconds.' });
+    expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was already used. Codes are single use; Mock Google holds as many revoked sign-ins as it may, so the tokens issued from it could NOT be revoked: they expire within 900 seconds.' });
     expect([await userinfoStatus(provider, first.access_token), await userinfoStatus(provider, second.access_token)]).toEqual([200, 401]);
   });
 
@@ -388,7 +388,7 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     expect((await refresh(provider, chain, 'demo-spa')).status).toBe(200);
   });
 
-  test('a grant is kept as long as its tokens can live: 1 hour without a refresh token, 24 hours after its last refresh with one', async () => {
+  test('a grant is kept as long as its tokens can live: 15 minutes (the default access-token lifetime) without a refresh token, 24 hours after its last refresh with one', async () => {
     const provider = await providerWith({ autoApprove: true });
     await signIn(provider, 'openid');
     const withRefresh = await signIn(provider, 'openid offline_access');
@@ -396,7 +396,7 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
       provider.state.sweep();
       return provider.state.sizes().grants.entries;
     };
-    clock += 3_599_000;
+    clock += 899_000;
     expect(held()).toBe(2);
     clock += 1_000;
     expect(held()).toBe(1);

@@ -64,7 +64,7 @@ async function userinfo(issuer: string, token: string) {
 
 describe('PKCE with S256 is required for every client', () => {
   test.each([
-    ['no code_challenge', {}, 'PKCE is required: send code_challenge and code_challenge_method=S256 (RFC 7636, RFC 9700 §2.1.1).'],
+    ['no code_challenge', {}, 'Mock Google requires PKCE of every client: send code_challenge and code_challenge_method=S256 (RFC 7636; RFC 9700 §2.1.1 requires it of public clients and recommends it for confidential ones).'],
     ['plain', { code_challenge: pkcePair().challenge, code_challenge_method: 'plain' }, 'code_challenge_method must be S256, not plain.'],
     ['no method (means plain)', { code_challenge: pkcePair().challenge }, 'code_challenge_method must be S256 (when it is missing, RFC 7636 means plain).'],
     ['a malformed challenge', { code_challenge: 'short', code_challenge_method: 'S256' }, 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).'],
@@ -79,7 +79,7 @@ describe('PKCE with S256 is required for every client', () => {
     const { code } = await freshCode();
     const response = await redeem(code, pkcePair().verifier);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge: whoever redeems the code did not start the flow.' });
+    expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 §4.6).' });
   });
 
   test('a missing verifier is refused', async () => {
@@ -299,7 +299,9 @@ describe('tokens', () => {
     // What any resource server would do: check it against the provider's published keys.
     const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${auto.issuer}/jwks`)), { typ: 'at+jwt', issuer: auto.issuer, audience: `${auto.issuer}/userinfo`, currentDate: new Date(clock) });
     for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope']) expect(payload[name]).toBeDefined();
-    expect(payload.exp).toBe((payload.iat as number) + 3600);
+    // 15 minutes by default: access tokens live minutes, not hours.
+    expect(payload.exp).toBe((payload.iat as number) + 900);
+    expect(tokens.expires_in).toBe(900);
     expect(tokens.refresh_token).toBeUndefined();
   });
 
