@@ -79,6 +79,15 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return lines;
 }
 
+/** A list item ("  • text", or a table row "  1 "…"  → text") wrapped with its continuation lines under its text. */
+function wrapItem(item: string, width: number): string[] {
+  if (item.length <= width) return [item];
+  const arrow = item.indexOf('→ ');
+  const lead = arrow > 0 && arrow < width / 2 ? item.slice(0, arrow + 2) : /^\s*(?:\S+ )?/.exec(item)![0];
+  const [first = '', ...rest] = wrap(item.slice(lead.length), width - lead.length);
+  return [lead + first, ...rest.map((line) => ' '.repeat(lead.length) + line)];
+}
+
 /** Wraps the long prose lines of a block of output; indented lines (tables, tokens, code) stay as they are. */
 export function wrapProse(text: string, width: number): string {
   return text.split('\n').flatMap((line) => (line.startsWith(' ') || line.length <= width ? [line] : wrap(line, width))).join('\n');
@@ -149,7 +158,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   const text = step.text.map(terminalSafe);
   text.forEach((paragraph, index) => {
     const isItem = paragraph.startsWith('  ');
-    lines.push(...(isItem ? [paragraph] : wrap(paragraph, width)));
+    lines.push(...(isItem ? wrapItem(paragraph, width) : wrap(paragraph, width)));
     // Items of a list stay together; a blank line ends a paragraph or a list.
     if (!(isItem || text[index + 1]?.startsWith('  ')) || !text[index + 1]?.startsWith('  ')) lines.push('');
   });
@@ -173,6 +182,16 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
     lines.push(c.bold('The app verifies the ID token:'));
     lines.push(...renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }).split('\n').slice(2).filter((line) => line.trim()).map((line) => `  ${line}`));
     lines.push(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, '');
+  }
+  for (const table of step.checks ?? []) {
+    lines.push(...wrap(terminalSafe(table.heading), width).map((line) => c.bold(line)));
+    const resultWidth = Math.max(...table.rows.map((row) => row.result.length));
+    for (const row of table.rows) {
+      const mark = row.ok ? c.green(MARK.ok) : c.red(MARK.fail);
+      const indent = ' '.repeat(resultWidth + 8);
+      lines.push(...wrap(`${terminalSafe(row.result).padEnd(resultWidth)}  ${terminalSafe(row.detail)}`, width - indent.length).map((line, index) => (index === 0 ? `    ${mark} ${line}` : `${indent}${line}`)));
+    }
+    lines.push('');
   }
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 // "Swaad", a small food-ordering web app with a "Login with Google" button: the OAuth client of
-// the demo. It makes state, nonce and a PKCE pair, checks iss and state on the way back, swaps the
-// code for tokens, verifies the ID token with the same core as `verify`, and calls userinfo.
+// the demo. It makes state, nonce and a PKCE pair, checks state and iss on the way back, swaps the
+// code for tokens, verifies the ID token with the same core as `verify`, calls userinfo, and checks
+// that userinfo speaks of the same user as the ID token.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,7 +31,8 @@ export type AppEvent =
   | { kind: 'denied'; error: string; description: string }
   | { kind: 'token-exchange'; exchange: RecordedExchange }
   | { kind: 'id-token-verified'; verification: VerifyResult; nonceMatches: boolean }
-  | { kind: 'userinfo'; exchange: RecordedExchange }
+  /** idTokenSub and userinfoSub must be equal (OIDC Core §5.3.2); the app refuses the sign-in when not. */
+  | { kind: 'userinfo'; exchange: RecordedExchange; idTokenSub: string; userinfoSub: unknown }
   | { kind: 'signed-in'; name: string; email: string }
   | { kind: 'failed'; message: string };
 
@@ -61,7 +63,8 @@ const MAX_SESSIONS = 1000;
 const MAX_PARAMETERS_KEPT = 8;
 const MAX_PARAMETER_LENGTH_KEPT = 200;
 
-const STATE_DEFENCE = { defence: 'state check: a response this browser did not ask for is refused (CSRF defence)', reference: 'RFC 6749 §10.12, RFC 9700 §4.7' };
+/** Swaad uses PKCE too, so a foreign code would fail at the token endpoint anyway; the state check refuses it first. */
+const STATE_DEFENCE = { defence: 'state check: an answer to a sign-in this browser did not start is refused before its code is used; PKCE would make a code from another sign-in fail too (CSRF)', reference: 'RFC 9700 §4.7.1, §4.5' };
 
 /** Why a callback does not belong to a sign-in this browser started, or undefined when it does. */
 function whyNotOurs(session: Session | undefined, state: string | null): string | undefined {
@@ -94,7 +97,8 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
       return send(response, 200, page('Welcome', '<p>Hungry? Sign in to order.</p><p><a class="button" href="/login">Login with Google</a></p><p class="note">"Google" here is Mock Google, a local simulation.</p>'));
     }
     if (url.pathname === '/login') {
-      // Step 1: fresh state (CSRF), nonce (ID token replay) and PKCE pair (code interception), kept in this browser's session.
+      // Step 1: a fresh one-time state (ties the answer to this sign-in), nonce (ties the ID token to
+      // it) and PKCE pair (binds the code to it), kept here on the server, in a session the cookie names.
       const session: Session = { state: random(), nonce: random(), codeVerifier: random() };
       const sessionId = random();
       sessions.set(sessionId, session);
@@ -121,7 +125,7 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     const sessionId = /(?:^|;\s*)swaad_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     const session = sessionId ? sessions.get(sessionId) : undefined;
     const parameters = url.searchParams;
-    // State ties the response to this browser's own sign-in (CSRF). Anyone can send a request here,
+    // State ties the response to this browser's own sign-in. Anyone can send a request here,
     // so one that does not carry this session's state is refused for that request alone: the
     // sign-in it would have spoiled goes on, and its real answer still counts.
     const notOurs = whyNotOurs(session, parameters.get('state'));
@@ -152,7 +156,8 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
       return send(response, 200, page('Not signed in', `<p class="bad">You did not allow Swaad to sign you in (${escapeHtml(error)}).</p><p>You can return to the terminal.</p>`));
     }
     const code = parameters.get('code') ?? '';
-    // Step 5: the back channel. The code, the redirect_uri and the PKCE verifier go to the token endpoint, with the app's own credentials.
+    // Step 5: the back channel. The code, the redirect_uri and the PKCE verifier go to the token endpoint, with the app's own
+    // credentials: a shared secret (client_secret_basic) for simplicity, where RFC 9700 §2.5 recommends private_key_jwt or mTLS.
     const tokenExchange = await backChannel.request('POST', metadata.token_endpoint!, {
       form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: session.codeVerifier },
       headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`, accept: 'application/json' },
@@ -173,9 +178,17 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     }
     // Step 7: the access token is for the API (userinfo), not for the app to read.
     const userinfo = await backChannel.request('GET', metadata.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
-    emit({ kind: 'userinfo', exchange: userinfo });
-    const profile = JSON.parse(userinfo.response.body) as { name?: string; email?: string };
-    emit({ kind: 'signed-in', name: profile.name ?? String(idClaims.sub), email: profile.email ?? '' });
+    const idTokenSub = String(idClaims.sub);
+    const profile = (userinfo.response.status === 200 ? JSON.parse(userinfo.response.body) : {}) as { sub?: unknown; name?: string; email?: string };
+    emit({ kind: 'userinfo', exchange: userinfo, idTokenSub, userinfoSub: profile.sub });
+    if (userinfo.response.status !== 200) {
+      return reject(response, `The userinfo endpoint refused the access token: ${userinfo.response.status} ${userinfo.response.body}`, 'the API checks the access token', 'RFC 6750 §3.1');
+    }
+    // The answer must be about the user who signed in: userinfo's sub is the ID token's (OIDC Core §5.3.2).
+    if (profile.sub !== idTokenSub) {
+      return reject(response, `The userinfo answer is about sub ${JSON.stringify(profile.sub)}, but the ID token's sub is ${JSON.stringify(idTokenSub)}.`, 'userinfo sub check: the answer must be about the user the ID token names', 'OIDC Core §5.3.2');
+    }
+    emit({ kind: 'signed-in', name: profile.name ?? idTokenSub, email: profile.email ?? '' });
     send(response, 200, page('Signed in', `<p class="ok">Welcome, ${escapeHtml(profile.name ?? 'friend')}! You are signed in to Swaad as ${escapeHtml(profile.email ?? '')}.</p><p><strong>You can return to the terminal.</strong></p><p class="note">Swaad never saw your password: it got a one-time code, then tokens.</p>`));
   }
 

@@ -2,8 +2,10 @@
 // the real HTTP exchanges. The terminal can play the browser (UserAgent), or a real browser can.
 
 import { decodeToken } from '../jwt/decode.js';
+import { spanInWords } from '../jwt/time.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
-import type { Narrator, Outcome, ShownExchange, Step } from './steps.js';
+import { idTokenAtTheApi } from './cross-use.js';
+import type { CheckTable, Narrator, Outcome, ShownExchange, Step } from './steps.js';
 import { formOf, type RecordedExchange } from './user-agent.js';
 import type { AppEvent } from './demo-app.js';
 import { lastEvent, WaitTimedOut, type DemoWorld } from './world.js';
@@ -25,16 +27,16 @@ export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
   const login = lastEvent(world, 'login-started')!.login;
   return step(1, 'You click "Login with Google"', {
     text: [
-      'The app does not ask for your password. It makes three random values, keeps them in your browser session, and sends your browser to the provider with an authorization request.',
+      'The app does not ask for your password. It makes three random values, keeps them in its own session on its server (your browser holds only a cookie that names that session), and sends your browser to the provider with an authorization request.',
     ],
     facts: [
       { name: 'client_id', value: 'demo-app', meaning: 'which app is asking' },
       { name: 'redirect_uri', value: world.app.redirectUri, meaning: 'where the answer must go; the provider only accepts addresses registered for this app' },
       { name: 'scope', value: 'openid profile email', meaning: '"openid" makes this OpenID Connect (sign-in); profile and email ask for those claims' },
-      { name: 'state', value: shorten(login.state), meaning: 'random; must come back unchanged, so the app knows the answer belongs to this browser (CSRF)' },
-      { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request (replay)' },
-      { name: 'code_verifier', value: shorten(login.codeVerifier), meaning: 'random secret the app keeps; never sent in the browser' },
-      { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), sent now with code_challenge_method=S256 (PKCE, RFC 7636)' },
+      { name: 'state', value: shorten(login.state), meaning: 'random, used once; must come back unchanged, so the app knows the answer is to this sign-in, and it can carry the app\'s own context. For a client without PKCE it is the CSRF defence (RFC 9700 §4.7.1)' },
+      { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request: a replayed or injected ID token fails (OIDC Core §3.1.2.1)' },
+      { name: 'code_verifier', value: shorten(login.codeVerifier), meaning: 'random secret the app keeps on its server; never sent through the browser' },
+      { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), sent now with code_challenge_method=S256 (PKCE, RFC 7636). It binds the code to this sign-in: a code injected from another one fails (code injection, CSRF; RFC 9700 §4.5)' },
     ],
     arrows: [
       { from: 'browser', to: 'app', label: 'GET /login' },
@@ -47,7 +49,7 @@ export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
 export function stepTwo(exchange?: RecordedExchange): Step {
   return step(2, 'The provider\'s sign-in page', {
     text: [
-      'Your browser is now at Mock Google, not at the app. The password is typed here, at the provider, and is never sent to the app. That is why a native app must open the system browser rather than an embedded web view it could read (RFC 8252 §8.12).',
+      'Your browser is now at Mock Google, not at the app. The password is typed here, at the provider, and is never sent to the app. That is why a native app must open the system browser or an in-app browser tab (SFSafariViewController, Android Custom Tabs), never an embedded web view it could read (RFC 8252 §8.12).',
     ],
     arrows: [
       { from: 'browser', to: 'provider', label: 'GET /authorize?client_id&redirect_uri&…' },
@@ -102,8 +104,8 @@ export function stepFive(world: DemoWorld): Step {
   const tokenExchange = lastEvent(world, 'token-exchange')!.exchange;
   return step(5, 'The app swaps the code for tokens', {
     text: [
-      'Server to server, out of the browser\'s sight, the app sends the code, its redirect_uri and the PKCE code_verifier to the token endpoint. It is a confidential client (a server that can keep a secret), so it also proves who it is with its client secret (HTTP Basic). A public client, such as a single-page app, has no secret and relies on PKCE alone.',
-      'The provider checks that the code is fresh and unused, was issued to this client for this redirect_uri, and that SHA-256 of the verifier equals the challenge from step 1. Only then does it answer with tokens.',
+      'Server to server, out of the browser\'s sight, the app sends the code, its redirect_uri and the PKCE code_verifier to the token endpoint. It is a confidential client (a server that can keep a secret), so it also proves who it is with its client secret (HTTP Basic). A shared secret keeps the demo simple; RFC 9700 §2.5 recommends asymmetric client authentication instead (private_key_jwt, or mTLS), so that the provider holds no secret that could sign in as the app. A public client, such as a single-page app, has no secret at all.',
+      'The provider checks that the code is fresh and unused, was issued to this client for this redirect_uri, and that SHA-256 of the verifier equals the challenge from step 1: proof that the code is redeemed for the same sign-in that asked for it. Only then does it answer with tokens.',
     ],
     arrows: [
       { from: 'app', to: 'provider', label: 'POST /token code + code_verifier + secret' },
@@ -113,8 +115,26 @@ export function stepFive(world: DemoWorld): Step {
   });
 }
 
-export function stepSix(world: DemoWorld): Step {
-  const tokens = JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { id_token: string; access_token: string };
+/** The tokens the app got in step 5. */
+function issuedTokens(world: DemoWorld): { id_token: string; access_token: string } {
+  return JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { id_token: string; access_token: string };
+}
+
+/** Step 6's demonstration: the ID token offered to the API, checked by APIs careless and careful. */
+export async function crossUseChecks(world: DemoWorld): Promise<CheckTable> {
+  const tokens = issuedTokens(world);
+  const accessToken = decodeToken(tokens.access_token, Math.floor(Date.now() / 1000));
+  const response = await fetch(`${world.provider.issuer}/jwks`, { signal: AbortSignal.timeout(10_000) });
+  return idTokenAtTheApi(tokens.id_token, {
+    jwks: (await response.json()) as Parameters<typeof idTokenAtTheApi>[1]['jwks'],
+    issuer: world.provider.issuer,
+    apiAudience: String((accessToken.payload as Record<string, unknown>).aud),
+    accessTokenKid: String(accessToken.header?.kid),
+  });
+}
+
+export function stepSix(world: DemoWorld, crossUse: CheckTable): Step {
+  const tokens = issuedTokens(world);
   const verified = lastEvent(world, 'id-token-verified')!;
   const now = Math.floor(Date.now() / 1000);
   const decode = (token: string) => decodeToken(token, now);
@@ -125,25 +145,35 @@ export function stepSix(world: DemoWorld): Step {
       'The ID token is a JWT for the app: who signed in (sub, unique at this issuer), when, and for which app (aud is the app\'s client_id). It is what makes this OpenID Connect, the sign-in layer on top of OAuth 2.0.',
       'The access token is for the API: what the app may do (scope) and for which API (aud). Here it is a JWT too (RFC 9068, typ at+jwt), but an app must treat access tokens as opaque, and must never send the ID token to an API.',
       'The app checks the ID token with the provider\'s public keys from /jwks: the same checks as `jwt-vs-oauth verify`, plus the nonce from step 1. It pins the algorithm it expects, RS256, rather than taking the header\'s word.',
-      `Mock Google signs each kind of token with a key of its own (here ${String(idToken.header?.alg)} and ${String(accessToken.header?.alg)}, both at /jwks), so a token of one kind can never pass the other kind's signature check (RFC 8725 §3.12).`,
+      `Mock Google signs each kind of token with a key of its own (here ${String(idToken.header?.alg)} and ${String(accessToken.header?.alg)}, both at /jwks). That helps only a verifier that pins the key, or the algorithm, for each kind (RFC 8725 §3.12): both keys are in the same JWKS, so an API that takes any key from /jwks accepts an ID token. What stops the cross-use then is typ (at+jwt for an access token, RFC 8725 §3.11) and aud (the API, not the app\'s client_id). The checks at the end of this step show it.`,
     ],
     tokens: [
       { label: 'ID token (for the app)', token: tokens.id_token, claims: idToken.payload as Record<string, unknown>, header: idToken.header },
       { label: 'Access token (for the API)', token: tokens.access_token, claims: accessToken.payload as Record<string, unknown>, header: accessToken.header },
     ],
     verification: { result: verified.verification, nonceMatches: verified.nonceMatches },
+    checks: [crossUse],
     arrows: [{ from: 'app', to: 'app', label: 'verify the ID token with /jwks' }],
   });
 }
 
 export function stepSeven(world: DemoWorld): Step {
+  const userinfo = lastEvent(world, 'userinfo')!;
+  const same = userinfo.userinfoSub === userinfo.idTokenSub;
   return step(7, 'The app calls the API with the access token', {
-    text: ['The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.'],
+    text: [
+      'The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.',
+      'The app takes the answer only if it is about the user who signed in: its sub must equal the ID token\'s sub (OIDC Core §5.3.2). Otherwise the app refuses the sign-in.',
+    ],
     arrows: [
       { from: 'app', to: 'provider', label: 'GET /userinfo Bearer <access token>' },
       { from: 'provider', to: 'app', label: '200 {sub, name, email}' },
     ],
-    exchanges: [backChannel(lastEvent(world, 'userinfo')!.exchange)],
+    exchanges: [backChannel(userinfo.exchange)],
+    checks: [{
+      heading: 'The app checks the answer:',
+      rows: [{ ok: same, result: same ? 'same sub' : 'another sub', detail: `userinfo sub ${JSON.stringify(userinfo.userinfoSub)}, ID token sub ${JSON.stringify(userinfo.idTokenSub)}` }],
+    }],
   });
 }
 
@@ -157,25 +187,38 @@ export function appNeverSawPassword(world: DemoWorld, browserExchanges: Recorded
   return !appSide.some((exchange) => JSON.stringify(exchange).includes(password));
 }
 
-export function stepEight(signedIn: boolean, passwordStayedAtProvider: boolean): Step {
+/** Step 8: the article's five steps mapped onto the run, then what each defence stops. */
+export function stepEight(world: DemoWorld, signedIn: boolean, passwordStayedAtProvider: boolean): Step {
+  const { accessTokenTtl, codeTtl } = world.provider.state.config;
+  const mapping = signedIn
+    ? [
+        '  3 "User approves"                  → step 3 (Allow)',
+        '  4 "Google sends an access token"   → steps 4 and 5: first a one-time code, then tokens over the back channel',
+        '  5 "App uses token"                 → steps 6 and 7 (the ID token for the app, the access token for the API)',
+      ]
+    : [
+        '  3 "User approves"                  → did not happen: you chose Deny in step 3',
+        '  4 "Google sends an access token"   → step 4 brought back error=access_denied: no code, so no tokens were ever issued',
+        '  5 "App uses token"                 → nothing to use: steps 5 to 7 did not happen, and the app shows "not signed in"',
+      ];
   return step(8, 'Recap', {
     text: [
       'The article\'s five steps, mapped onto what you just saw:',
       '  1 "User clicks Login with Google"  → step 1 (state, nonce, PKCE made by the app)',
       '  2 "Google asks permission"         → steps 2 and 3 (sign-in at the provider, then consent)',
-      '  3 "User approves"                  → step 3 (Allow)',
-      '  4 "Google sends an access token"   → steps 4 and 5: first a one-time code, then tokens over the back channel',
-      '  5 "App uses token"                 → steps 6 and 7 (the ID token for the app, the access token for the API)',
+      ...mapping,
       passwordStayedAtProvider
         ? '✓ The app never saw the password: it appears in none of the requests the app received or made.'
         : '✗ The password appeared in a request the app handled.',
       signedIn
         ? 'JWT and OAuth together: OAuth 2.0 (with OpenID Connect on top) decided who gets which token; the tokens themselves were JWTs, checked like any JWT.'
-        : 'You denied consent, so no code and no token were issued; the app handled access_denied.',
-      'What would go wrong without…',
-      '  • state: an attacker could make your browser finish a login the attacker started (login CSRF). Try: --attack csrf',
-      '  • PKCE: a stolen code could be redeemed by whoever intercepted it. Try: --attack no-pkce',
-      '  • short-lived tokens: a leaked bearer token works for whoever holds it until it expires; access tokens here live 1 hour, codes 60 seconds.',
+        : 'OAuth did its job: you said no, and the app got nothing but access_denied.',
+      'What each defence stops, and what would go wrong without it:',
+      '  • PKCE binds the code to the sign-in that made the verifier: a stolen code, or the attacker\'s own code injected into your browser\'s callback, fails at the token endpoint (RFC 9700 §4.5). Try: --attack no-pkce',
+      '  • nonce ties the ID token to this request: a replayed or injected ID token fails (OIDC Core §3.1.2.1).',
+      '  • state: for a client without PKCE, the defence against login CSRF (your browser finishing a sign-in the attacker started); with PKCE, a second check that also carries the app\'s own context (RFC 9700 §4.7.1). Try: --attack csrf',
+      '  • iss in the response: an app that uses several providers learns which one answered, against mix-up (RFC 9207). Try: --attack mix-up',
+      `  • short-lived tokens: a leaked bearer token works for whoever holds it until it expires; access tokens here live ${spanInWords(accessTokenTtl)}, codes ${spanInWords(codeTtl)}.`,
     ],
   });
 }
@@ -220,7 +263,7 @@ export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, opti
 
   if (!allow) {
     const denied = lastEvent(world, 'denied');
-    narrator.show(stepEight(false, appNeverSawPassword(world, browserExchanges, password)));
+    narrator.show(stepEight(world, false, appNeverSawPassword(world, browserExchanges, password)));
     return { ok: Boolean(denied), summary: denied ? `Denied: the app received ${denied.error} and showed "not signed in".` : 'The app did not handle the denial.' };
   }
   if (!lastEvent(world, 'signed-in')) {
@@ -234,11 +277,11 @@ export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, opti
 async function showTokenSteps(world: DemoWorld, narrator: Narrator, passwordStayedAtProvider: boolean): Promise<Outcome> {
   narrator.show(stepFive(world));
   await narrator.pause();
-  narrator.show(stepSix(world));
+  narrator.show(stepSix(world, await crossUseChecks(world)));
   await narrator.pause();
   narrator.show(stepSeven(world));
   await narrator.pause();
-  narrator.show(stepEight(true, passwordStayedAtProvider));
+  narrator.show(stepEight(world, true, passwordStayedAtProvider));
   const signedIn = lastEvent(world, 'signed-in')!;
   return { ok: true, summary: `Signed in to Swaad as ${signedIn.name} (${signedIn.email}).` };
 }
@@ -283,7 +326,7 @@ export async function runBrowserFlow(world: DemoWorld, narrator: Narrator, openB
   if (ending.kind === 'denied') {
     narrator.show(stepThree([], false, SCOPES));
     if (callbackUrl) narrator.show(stepFour(world, callbackUrl));
-    narrator.show(stepEight(false, true));
+    narrator.show(stepEight(world, false, true));
     return { ok: true, summary: `Denied: the app received ${ending.error} and showed "not signed in".` };
   }
   if (ending.kind !== 'signed-in') return { ok: false, summary: `The sign-in failed: ${'reason' in ending ? ending.reason : 'message' in ending ? ending.message : ''}` };

@@ -27,7 +27,15 @@ export interface Step {
   arrows: Arrow[];
   exchanges: ShownExchange[];
   verification?: { result: VerifyResult; nonceMatches: boolean };
+  /** Checks run for the step and shown as a table: each row passed (ok) or not, in words. */
+  checks?: CheckTable[];
   tokens?: Array<{ label: string; token: string; claims: Record<string, unknown>; header: Record<string, unknown> }>;
+}
+
+export interface CheckTable {
+  heading: string;
+  /** ok: the outcome the defence wants; `result` says it in a word, so no mark or colour carries meaning alone. */
+  rows: Array<{ ok: boolean; result: string; detail: string }>;
 }
 
 export interface Outcome {

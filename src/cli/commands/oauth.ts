@@ -33,7 +33,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--no-browser', 'the terminal plays the browser: it asks for the email and password the sign-in page asks for')
     .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
     .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
-    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, open-redirect')
+    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works)')
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto)')
@@ -42,6 +42,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --no-browser', 'all in the terminal'],
       ['jwt-vs-oauth oauth --auto --transcript flow.jsonl', 'no pauses; keep the HTTP'],
       ['jwt-vs-oauth oauth --attack stolen-code', 'replay an attack and see the defence'],
+      ['jwt-vs-oauth oauth --attack csrf', 'the attacker\'s callback in your browser: state, then PKCE'],
     ]) + '\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped), 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
     .action(async (flags: OAuthFlags) => {
       const [{ startDemoWorld }, flow, attacks, view] = await Promise.all([
@@ -50,7 +51,8 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         import('../../oauth/attacks.js'),
         import('../flow-view.js'),
       ]);
-      if (flags.attack !== undefined && !attacks.isAttackName(flags.attack)) {
+      const attack = flags.attack === undefined ? undefined : attacks.attackNamed(flags.attack);
+      if (flags.attack !== undefined && !attack) {
         throw new InputError('ERR_UNKNOWN_ATTACK', `Unknown attack "${flags.attack}".`, `Choose one of: ${Object.keys(attacks.ATTACKS).join(', ')}.`);
       }
       if (flags.transcript) {
@@ -102,9 +104,12 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         if (!flags.json) {
           output.talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
         }
-        if (flags.attack !== undefined) {
-          if (!flags.json) output.result(output.colour.bold(`Attack: ${flags.attack}`) + ` (${attacks.ATTACKS[flags.attack as keyof typeof attacks.ATTACKS]})`);
-          outcome = await attacks.runAttack(flags.attack as keyof typeof attacks.ATTACKS, world, narrator);
+        if (attack) {
+          if (!flags.json) {
+            if (attack !== flags.attack) output.talk(`"${flags.attack}" is the old name of ${attack}: an open redirector (RFC 9700 §4.11) is another attack, explained at its end.`);
+            output.result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
+          }
+          outcome = await attacks.runAttack(attack, world, narrator);
         } else {
           const browserWanted = flags.browser && interactive;
           const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
@@ -145,7 +150,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         await world.close();
       }
       if (flags.json) {
-        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined })) });
+        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
       } else {
         output.result('');
         // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
