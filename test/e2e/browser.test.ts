@@ -66,5 +66,34 @@ describe.skipIf(!hasChromium)('in a real browser', () => {
     expect(outcome).toEqual({ ok: true, summary: 'Signed in to Swaad as Asha Rao (asha@example.com).' });
     expect(steps.map((step) => step.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(steps[5]!.verification).toMatchObject({ nonceMatches: true, result: { valid: true } });
+    // The cross-use checks of step 6 and the sub check of step 7 run in browser mode too.
+    expect(steps[5]!.checks![0]!.rows.map((row) => row.result)).toEqual(['accepted', 'rejected', 'rejected', 'rejected']);
+    expect(steps[6]!.checks![0]!.rows).toMatchObject([{ ok: true, result: 'same sub' }]);
+  });
+
+  test('Deny in the browser: the recap says no code and no tokens came back', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 820 } });
+    const steps: Step[] = [];
+    const narrator: Narrator = {
+      show: (step) => steps.push(step),
+      pause: async () => undefined,
+      credentials: async () => ({ email: '', password: '' }),
+      consent: async () => false,
+      note: () => undefined,
+    };
+    const flow = runBrowserFlow(world, narrator, async (url) => {
+      await page.goto(url);
+    });
+    await page.getByLabel('Email').fill('asha@example.com');
+    await page.getByLabel('Password').fill('mango-lassi-42');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.getByText('You can return to the terminal.').waitFor();
+    expect(await flow).toEqual({ ok: true, summary: 'Denied: the app received access_denied and showed "not signed in".' });
+    expect(steps.map((step) => step.number)).toEqual([1, 2, 3, 4, 8]);
+    const recap = steps.at(-1)!.text.join('\n');
+    expect(recap).toContain('→ step 4 brought back error=access_denied: no code, so no tokens were ever issued');
+    expect(recap).toContain('→ nothing to use: steps 5 to 7 did not happen');
+    expect(recap).not.toContain('steps 6 and 7');
   });
 });
