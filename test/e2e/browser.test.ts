@@ -3,10 +3,10 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runBrowserFlow } from '../../src/oauth/flow.js';
-import type { Narrator, Step } from '../../src/oauth/steps.js';
+import type { Narrator, Outcome, Step } from '../../src/oauth/steps.js';
 import { startDemoWorld, type DemoWorld } from '../../src/oauth/world.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,12 +33,14 @@ describe.skipIf(!hasChromium)('in a real browser', () => {
     await world?.close();
   });
 
-  test('sign in through the labelled fields, Allow, back at the callback, and the flow completes', async () => {
+  /** Starts the browser-mode flow in a new page, the narration collected in `steps`; the page shows the sign-in form. */
+  async function startFlow(): Promise<{ page: Page; steps: Step[]; flow: Promise<Outcome> }> {
     const page = await browser.newPage({ viewport: { width: 900, height: 820 } });
     const steps: Step[] = [];
     const narrator: Narrator = {
       show: (step) => steps.push(step),
       pause: async () => undefined,
+      // The browser answers these; the narrator is never asked in browser mode.
       credentials: async () => ({ email: '', password: '' }),
       consent: async () => true,
       note: () => undefined,
@@ -46,9 +48,13 @@ describe.skipIf(!hasChromium)('in a real browser', () => {
     const flow = runBrowserFlow(world, narrator, async (url) => {
       await page.goto(url);
     });
-
     await page.getByLabel('Email').fill('asha@example.com');
     await page.getByLabel('Password').fill('mango-lassi-42');
+    return { page, steps, flow };
+  }
+
+  test('sign in through the labelled fields, Allow, back at the callback, and the flow completes', async () => {
+    const { page, steps, flow } = await startFlow();
     await expect(page.getByText('Local simulation.')).toBeTruthy();
     await page.screenshot({ path: join(screenshots, 'login.png') });
     await page.getByRole('button', { name: 'Next' }).click();
@@ -72,20 +78,7 @@ describe.skipIf(!hasChromium)('in a real browser', () => {
   });
 
   test('Deny in the browser: the recap says no code and no tokens came back', async () => {
-    const page = await browser.newPage({ viewport: { width: 900, height: 820 } });
-    const steps: Step[] = [];
-    const narrator: Narrator = {
-      show: (step) => steps.push(step),
-      pause: async () => undefined,
-      credentials: async () => ({ email: '', password: '' }),
-      consent: async () => false,
-      note: () => undefined,
-    };
-    const flow = runBrowserFlow(world, narrator, async (url) => {
-      await page.goto(url);
-    });
-    await page.getByLabel('Email').fill('asha@example.com');
-    await page.getByLabel('Password').fill('mango-lassi-42');
+    const { page, steps, flow } = await startFlow();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Deny' }).click();
     await page.getByText('You can return to the terminal.').waitFor();
