@@ -35,7 +35,7 @@ export function describeAlgorithm(alg: unknown): AlgorithmInfo {
     return {
       family: 'none',
       hashBits: 0,
-      description: 'no signature at all: anyone could have written this token, so a verifier must reject it (RFC 8725 §3.2)',
+      description: 'no signature at all, an Unsecured JWT (RFC 7519 §6): anyone could have written this token, so a verifier must reject it (RFC 8725 §3.2)',
     };
   }
   const bits = REGISTERED_HASH_BITS.get(alg) ?? 0;

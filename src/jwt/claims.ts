@@ -5,15 +5,15 @@ export const CLAIM_MEANINGS: Record<string, string> = {
   iss: 'Issuer: who made and signed this token',
   sub: 'Subject: who the token is about (unique within the issuer)',
   aud: 'Audience: who the token is meant for; anyone else must reject it',
-  exp: 'Expires at: after this time the token must be rejected',
-  nbf: 'Not before: before this time the token must be rejected',
+  exp: 'Expires at: on or after this time the token must be rejected (RFC 7519 §4.1.4)',
+  nbf: 'Not before: before this time the token must be rejected (RFC 7519 §4.1.5)',
   iat: 'Issued at: when the token was made',
   jti: 'JWT ID: a unique id, so a server can spot a replayed or revoked token',
   azp: 'Authorized party: the client the ID token was issued to',
   nonce: 'Nonce: the random value the app sent, tying this ID token to its own login request',
   auth_time: 'Authentication time: when the user actually signed in',
   acr: 'Authentication context class: how strong the sign-in was',
-  amr: 'Authentication methods: how the user signed in (password, otp, …)',
+  amr: 'Authentication methods: how the user signed in; registered values include pwd, otp, mfa, hwk, face (RFC 8176)',
   at_hash: 'Access token hash: ties this ID token to the access token issued with it',
   c_hash: 'Code hash: ties this ID token to the authorization code',
   sid: 'Session id: the provider-side session this token belongs to',
@@ -38,7 +38,7 @@ export const CLAIM_MEANINGS: Record<string, string> = {
 };
 
 export const HEADER_MEANINGS: Record<string, string> = {
-  alg: 'Algorithm used to sign (or "none": unsigned)',
+  alg: 'Algorithm used to sign ("none" means an Unsecured JWT, with no signature: RFC 7519 §6)',
   typ: 'Type of token (JWT; at+jwt marks an OAuth access token, RFC 9068)',
   cty: 'Content type of the payload (JWT when a JWT is nested inside)',
   kid: 'Key id: which of the issuer\'s keys signed it; untrusted input until the signature checks',

@@ -3,10 +3,10 @@
 
 import { randomUUID, type JsonWebKey } from 'node:crypto';
 import { SignJWT } from 'jose/jwt/sign';
-import { describeAlgorithm, isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.js';
+import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.js';
 import { assertKeyFitsAlgorithm, generateKeyFor, jwkWithThumbprint, publicHalf, type LoadedKey } from './keys.js';
 import { assertJsonDepth, setOwn } from './untrusted-json.js';
-import type { Warning } from './warnings.js';
+import { secretWarnings, type Warning } from './warnings.js';
 import { InputError, JwtVsOauthError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 
@@ -59,17 +59,11 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
     throw new InputError('ERR_KEY_NOT_PRIVATE', `${key.source} holds a public key; signing needs the private key.`, 'A public key can only check signatures (use it with verify).');
   }
 
-  const info = describeAlgorithm(alg);
-  if (key.family === 'secret') {
-    const bytes = key.key.symmetricKeySize ?? 0;
-    if (bytes * 8 < info.hashBits) {
-      warnings.push({
-        code: 'short-secret',
-        message: `The secret is ${bytes} bytes; ${alg} wants at least ${info.hashBits / 8} random bytes (RFC 7518 §3.2, RFC 8725 §3.5). A short or human-chosen secret can be guessed offline from any one token.`,
-      });
-    }
+  if (key.family === 'secret' && !generated) {
     if (key.publicKeyAsSecret) {
       warnings.push({ code: 'public-key-as-secret', message: 'The secret looks like a public key: this is how key-confusion attacks sign tokens (RFC 8725 §2.1).' });
+    } else {
+      warnings.push(...secretWarnings(key.key.export(), alg));
     }
   }
 

@@ -75,9 +75,19 @@ const FAMOUS_SECRETS = new Set([
 
 /** Estimates how guessable an HMAC secret is. Pure and fast; see the method above. */
 export function assessSecret(secret: string | Uint8Array): SecretAssessment {
+  return analyseSecret(secret).assessment;
+}
+
+/** Why a secret was called weak or human-made, for callers that word their own message. */
+export type SecretWeakness = 'famous' | 'pattern' | 'words' | 'entropy';
+
+/** assessSecret, plus which of the reasons applies (none for a secret that looks random). */
+export function analyseSecret(secret: string | Uint8Array): { assessment: SecretAssessment; weakness?: SecretWeakness; jwtIo: boolean } {
   const text = typeof secret === 'string' ? secret : printableText(secret);
   const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret.length;
-  const famous = text !== undefined && FAMOUS_SECRETS.has(text.trim().toLowerCase());
+  const normalised = text?.trim().toLowerCase();
+  const famous = normalised !== undefined && FAMOUS_SECRETS.has(normalised);
+  const jwtIo = normalised !== undefined && JWT_IO_SECRETS.has(normalised);
   const codes = text !== undefined ? [...text].slice(0, MAX_ANALYSED).map((character) => character.codePointAt(0)!) : [...(secret as Uint8Array).subarray(0, MAX_ANALYSED)];
   const patterned = patternFlags(codes);
   const characterBits = characterModel(codes, patterned, text === undefined ? 256 : poolOf(codes));
@@ -86,14 +96,17 @@ export function assessSecret(secret: string | Uint8Array): SecretAssessment {
   const patternShare = codes.length ? patterned.filter(Boolean).length / codes.length : 0;
   const isPattern = codes.length >= 4 && patternShare >= 0.5;
   const isWords = words.bits <= WORDS_MUCH_CHEAPER * characterBits && words.wordRuns >= 2 && words.wordCharacters * 2 >= codes.length && words.wordCharacters >= MOSTLY_WORDS * words.letters;
-  const humanMade = famous || isPattern || isWords;
   const weak = famous || estimatedBits < MIN_SECRET_BITS;
-  let reason: string | undefined;
-  if (famous) reason = text !== undefined && JWT_IO_SECRETS.has(text.trim().toLowerCase()) ? 'a famous example secret (jwt.io\'s)' : 'a famous example secret (from tutorials and leaked configs)';
-  else if (isPattern) reason = `a pattern (sequence or repeat): about ${estimatedBits} bits by our estimate`;
-  else if (isWords) reason = `looks made of words: about ${estimatedBits} bits by our estimate`;
-  else if (weak) reason = `too little entropy: about ${estimatedBits} bits by our estimate`;
-  return { bytes, estimatedBits, famous, humanMade, weak, ...(reason !== undefined ? { reason } : {}) };
+  const weakness: SecretWeakness | undefined = famous ? 'famous' : isPattern ? 'pattern' : isWords ? 'words' : weak ? 'entropy' : undefined;
+  const estimate = `about ${estimatedBits} bits by our estimate`;
+  const reason = weakness && {
+    famous: `a famous example secret (${jwtIo ? 'jwt.io\'s' : 'from tutorials and leaked configs'})`,
+    pattern: `a pattern (sequence or repeat): ${estimate}`,
+    words: `looks made of words: ${estimate}`,
+    entropy: `too little entropy: ${estimate}`,
+  }[weakness];
+  const assessment: SecretAssessment = { bytes, estimatedBits, famous, humanMade: famous || isPattern || isWords, weak, ...(reason !== undefined ? { reason } : {}) };
+  return { assessment, weakness, jwtIo };
 }
 
 /** Bytes that are printable UTF-8 text are judged as text (a JWK "oct" key may hold a password). */

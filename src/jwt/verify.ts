@@ -8,7 +8,7 @@ import { algorithmsForFamily, describeAlgorithm } from './algorithms.js';
 import { parseCompact } from './compact.js';
 import { keyLabel, publicHalf, type LoadedKey } from './keys.js';
 import { isoFromSeconds, relativeTime, spanInWords } from './time.js';
-import { numericClaim, tokenWarnings, type Warning } from './warnings.js';
+import { looksLikeMilliseconds, numericClaim, secretWarnings, tokenWarnings, type Warning } from './warnings.js';
 import { InputError } from '../errors.js';
 
 export interface VerifyOptions {
@@ -43,11 +43,18 @@ export interface VerifyResult {
   valid: boolean;
   type: 'JWT' | 'JWS';
   checks: Check[];
-  /** One sentence: valid, or the first failure and what it means. */
+  /** One sentence: valid with what was checked and what was not pinned, or the first failure and what it means. */
   verdict: string;
+  /** The checks that ran (not skipped), in order. */
+  checked: string[];
+  /** What a verifier should pin but was not given: iss, aud, typ (RFC 8725 §3.8, §3.9, §3.11). */
+  notPinned: string[];
   header: Record<string, unknown>;
   payload: Record<string, unknown> | string;
+  /** About the token. */
   warnings: Warning[];
+  /** About the verifier's own keys: a weak HMAC secret, a key not pinned to one algorithm. */
+  keyWarnings: Warning[];
   /** Where the key that checked the signature came from. */
   keyUsed?: string;
 }
@@ -153,16 +160,60 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
 
   const valid = failures.size === 0;
   const [firstFailure] = failures.values();
+  const checked = checks.filter((check) => !check.skipped).map((check) => check.name);
+  const notPinned = PINNED_BY_A_CAREFUL_VERIFIER.filter(([name]) => checks.some((check) => check.name === name && check.skipped));
   return {
     valid,
     type: parsed.type === 'JWT' ? 'JWT' : 'JWS',
     checks,
-    verdict: valid ? `valid: signed by ${keyUsed ? keyLabel(keyUsed) : 'a trusted key'} and every check passed` : `invalid: ${firstFailure}`,
+    verdict: valid ? `valid: ${validVerdict(checks, alg, notPinned)}` : `invalid: ${firstFailure}`,
+    checked,
+    notPinned: notPinned.map(([name]) => name),
     header,
     payload: payload ?? parsed.payloadText ?? '',
     warnings: tokenWarnings(header, payload, options.now).filter((warning) => !['expired', 'not-yet-valid'].includes(warning.code)),
+    keyWarnings: keyWarnings(options, alg, keyUsed),
     keyUsed: keyUsed?.source,
   };
+}
+
+/** What a verifier should pin, and the flag that pins it: iss (RFC 8725 §3.8), aud (§3.9), typ (§3.11). */
+const PINNED_BY_A_CAREFUL_VERIFIER: Array<[name: string, flag: string]> = [['iss', '--iss'], ['aud', '--aud'], ['typ', '--typ']];
+
+/** "signature (ES256), exp, iat checked; not pinned: iss, aud, typ (pass --iss, --aud, --typ)": never "every check passed" when some were not made. */
+function validVerdict(checks: Check[], alg: string, notPinned: Array<[string, string]>): string {
+  const ran = checks.filter((check) => !check.skipped && !['format', 'algorithm', 'key', 'signature'].includes(check.name)).map((check) => check.name);
+  const parts = [`${[`signature (${alg})`, ...ran].join(', ')} checked`];
+  if (checks.some((check) => check.name === 'exp' && check.skipped)) parts.push('no exp: it never expires');
+  if (notPinned.length) parts.push(`not pinned: ${notPinned.map(([name]) => name).join(', ')} (pass ${notPinned.map(([, flag]) => flag).join(', ')})`);
+  return parts.join('; ');
+}
+
+/** Warnings about the verifier's keys, not the token: said apart from the checklist (stderr in the CLI). */
+function keyWarnings(options: VerifyOptions, alg: string, keyUsed: LoadedKey | undefined): Warning[] {
+  const warnings: Warning[] = [];
+  // HMAC secrets: length and entropy (RFC 7518 §3.2, RFC 8725 §3.5). A public key pasted as a
+  // secret is the key-confusion case, which the algorithm check already explains.
+  const secrets = keyUsed?.family === 'secret' ? [keyUsed] : options.keys.filter((key) => key.family === 'secret');
+  const hmacAlg = describeAlgorithm(alg).family === 'secret' ? alg : 'HS256';
+  for (const secret of secrets) if (!secret.publicKeyAsSecret) warnings.push(...secretWarnings(secret.key.export(), secret.alg ?? hmacAlg));
+  // One key, one algorithm (RFC 8725 §3.1). Said whenever the verifier lets the token's alg choose
+  // among several for one key, not only when this token's alg is unusual: alg is written by whoever
+  // made the token, so the looseness is in the verifier whatever this token says.
+  if (options.algorithms === undefined) {
+    const loose = options.keys.map(keyAlgorithms).find((algorithms) => new Set(algorithms.map((name) => (name === 'EdDSA' ? 'Ed25519' : name))).size > 1);
+    if (loose) {
+      warnings.push({
+        code: 'alg-not-pinned',
+        message: `The key is not pinned to one algorithm: this verifier accepts ${listInWords(loose)} with it, whichever the token's alg names. One key, one algorithm (RFC 8725 §3.1): pin it with --alg ${loose.includes(alg) ? alg : loose[0]}.`,
+      });
+    }
+  }
+  return [...new Map(warnings.map((warning) => [warning.message, warning])).values()];
+}
+
+function listInWords(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function checkAlgorithm(alg: string, allowed: string[], keys: LoadedKey[]): Check {
@@ -207,15 +258,20 @@ function claimChecks(payload: Record<string, unknown>, options: VerifyOptions): 
   const { now, clockTolerance: tolerance } = options;
   const checks: Check[] = [];
 
+  const within = `within the ${tolerance} s clock tolerance`;
   const exp = payload.exp;
   if (exp === undefined) {
-    checks.push({ name: 'exp', ok: true, detail: 'absent: this token never expires (accepted, but see the warning)' });
+    checks.push({ name: 'exp', ok: true, skipped: true, detail: 'absent: this token never expires (accepted, but see the warning)' });
   } else if (numericClaim(exp) === undefined) {
     checks.push({ name: 'exp', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: 'exp is not a number of seconds' });
   } else if ((exp as number) <= now - tolerance) {
-    checks.push({ name: 'exp', ok: false, code: 'ERR_JWT_EXPIRED', detail: `expired ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}` });
+    // Expired on or after exp itself (RFC 7519 §4.1.4), give or take the tolerance.
+    checks.push({ name: 'exp', ok: false, code: 'ERR_JWT_EXPIRED', detail: `expired ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}${tolerance ? `, beyond the ${tolerance} s clock tolerance` : ''}` });
+  } else if ((exp as number) <= now) {
+    checks.push({ name: 'exp', ok: true, detail: `expired ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}, ${within}` });
   } else {
-    checks.push({ name: 'exp', ok: true, detail: `expires ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}` });
+    const milliseconds = looksLikeMilliseconds(exp as number) ? '; this looks like milliseconds, but JWT times are seconds (RFC 7519 §2)' : '';
+    checks.push({ name: 'exp', ok: true, detail: `expires ${relativeTime(exp as number, now)}, at ${isoFromSeconds(exp as number)}${milliseconds}` });
   }
 
   const nbf = payload.nbf;
@@ -224,7 +280,9 @@ function claimChecks(payload: Record<string, unknown>, options: VerifyOptions): 
   } else if (numericClaim(nbf) === undefined) {
     checks.push({ name: 'nbf', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: 'nbf is not a number of seconds' });
   } else if ((nbf as number) > now + tolerance) {
-    checks.push({ name: 'nbf', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `not valid yet: it starts ${relativeTime(nbf as number, now)}, at ${isoFromSeconds(nbf as number)}` });
+    checks.push({ name: 'nbf', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `not valid yet: it starts ${relativeTime(nbf as number, now)}, at ${isoFromSeconds(nbf as number)}${tolerance ? `, beyond the ${tolerance} s clock tolerance` : ''}` });
+  } else if ((nbf as number) > now) {
+    checks.push({ name: 'nbf', ok: true, detail: `not valid yet: it starts ${relativeTime(nbf as number, now)}, at ${isoFromSeconds(nbf as number)}, ${within}` });
   } else {
     checks.push({ name: 'nbf', ok: true, detail: `valid since ${isoFromSeconds(nbf as number)}` });
   }
@@ -240,6 +298,8 @@ function claimChecks(payload: Record<string, unknown>, options: VerifyOptions): 
     checks.push({ name: 'iat', ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', detail: `issued in the future: ${relativeTime(iat as number, now)}` });
   } else if (options.maxAge !== undefined && now - (iat as number) > options.maxAge + tolerance) {
     checks.push({ name: 'iat', ok: false, code: 'ERR_JWT_EXPIRED', detail: `issued ${relativeTime(iat as number, now)}, older than --max-age ${spanInWords(options.maxAge)}` });
+  } else if ((iat as number) > now) {
+    checks.push({ name: 'iat', ok: true, detail: `issued ${spanInWords((iat as number) - now)} in the future, ${within}` });
   } else {
     checks.push({ name: 'iat', ok: true, detail: `issued ${relativeTime(iat as number, now)}${options.maxAge !== undefined ? `, within --max-age ${spanInWords(options.maxAge)}` : ''}` });
   }

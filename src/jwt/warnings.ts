@@ -2,6 +2,7 @@
 // that `--json` carries; the message says what is wrong and why it matters.
 
 import { describeAlgorithm } from './algorithms.js';
+import { analyseSecret } from './secret-strength.js';
 import { relativeTime, spanInWords } from './time.js';
 
 export interface Warning {
@@ -21,7 +22,7 @@ export function tokenWarnings(
   if (typeof header.alg === 'string' && header.alg.toLowerCase() === 'none') {
     warnings.push({
       code: 'alg-none',
-      message: 'alg is "none": the token is unsigned, so anyone could have written it. Never accept it (RFC 8725 §3.2).',
+      message: 'alg is "none": an Unsecured JWT (RFC 7519 §6) with no signature, so anyone could have written it. Never accept it (RFC 8725 §3.2).',
     });
   }
   if (!payload) return warnings;
@@ -40,7 +41,8 @@ export function tokenWarnings(
   if (nbf !== undefined && nbf > now) {
     warnings.push({ code: 'not-yet-valid', message: `Not valid until ${relativeTime(nbf, now)} (nbf): a verifier must reject it until then.` });
   }
-  if (exp !== undefined) {
+  // An exp in milliseconds is one mistake: said once, as milliseconds, not also as a long lifetime.
+  if (exp !== undefined && !looksLikeMilliseconds(exp)) {
     const lifetime = exp - (iat ?? now);
     if (lifetime > LONG_LIFETIME_SECONDS) {
       warnings.push({
@@ -51,12 +53,7 @@ export function tokenWarnings(
   }
   for (const name of ['exp', 'nbf', 'iat']) {
     const value = numericClaim(payload[name]);
-    if (value !== undefined && value > 1e11) {
-      warnings.push({
-        code: 'time-in-milliseconds',
-        message: `${name} looks like milliseconds; JWT times are seconds since 1970 (RFC 7519 §2).`,
-      });
-    }
+    if (value !== undefined && looksLikeMilliseconds(value)) warnings.push(millisecondsWarning(name, value));
   }
   if (payload.aud === undefined) {
     warnings.push({
@@ -75,6 +72,46 @@ export function tokenWarnings(
   }
   if (typeof header.alg === 'string' && describeAlgorithm(header.alg).family === 'none' && header.alg.toLowerCase() !== 'none') {
     warnings.push({ code: 'unknown-alg', message: `alg "${header.alg}" is not a known JWS algorithm.` });
+  }
+  return warnings;
+}
+
+/** Past 1e11 seconds (the year 5138) a NumericDate is almost surely milliseconds by mistake. */
+export function looksLikeMilliseconds(seconds: number): boolean {
+  return seconds > 1e11;
+}
+
+function millisecondsWarning(name: string, value: number): Warning {
+  const year = new Date(value * 1000).getUTCFullYear();
+  return {
+    code: 'time-in-milliseconds',
+    message: `${name} looks like milliseconds; JWT times are seconds since 1970 (RFC 7519 §2)${Number.isNaN(year) ? '' : `, so this one means the year ${year}`}. Divide by 1000.`,
+  };
+}
+
+/**
+ * Warnings about an HMAC secret someone chose (mint --secret, verify --secret, a JWK "oct" key):
+ * at most one line for its length against the hash (RFC 7518 §3.2) and one for how guessable it
+ * looks (RFC 8725 §3.5, the estimate in secret-strength.ts). Never a refusal: a demo secret is
+ * allowed, only warned about.
+ */
+export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
+  const wanted = (describeAlgorithm(alg).hashBits || 256) / 8;
+  const fix = `Use ${wanted} random bytes: openssl rand -base64 ${wanted}`;
+  const { assessment, weakness, jwtIo } = analyseSecret(secret);
+  const warnings: Warning[] = [];
+  if (assessment.bytes < wanted) {
+    warnings.push({
+      code: 'short-secret',
+      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} wants at least ${wanted} random bytes (RFC 7518 §3.2).${weakness ? '' : ` A short secret can be guessed offline from any one token. ${fix}.`}`,
+    });
+  }
+  const estimate = `about ${assessment.estimatedBits} bits by our estimate`;
+  if (weakness === 'famous') {
+    warnings.push({ code: 'famous-secret', message: `The secret is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
+  } else if (weakness) {
+    const what = { pattern: `is a pattern, a sequence or repeat (${estimate})`, words: `looks made of words (${estimate})`, entropy: `has too little entropy (${estimate})` }[weakness];
+    warnings.push({ code: 'weak-secret', message: `The secret ${what}: ${weakness === 'entropy' ? 'it' : 'a secret a person chose'} can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
   }
   return warnings;
 }

@@ -49,11 +49,17 @@ const TYPE_TITLES = {
   JWE: 'An encrypted JWE (5 parts: protected header.encrypted key.iv.ciphertext.tag)',
 };
 
+/** alg "none" makes an Unsecured JWT (RFC 7519 §6), not a signed one, whatever its three parts look like. */
+function titleOf(decoded: DecodedToken): string {
+  const unsecured = decoded.type !== 'JWE' && typeof decoded.header.alg === 'string' && decoded.header.alg.toLowerCase() === 'none';
+  return unsecured ? `An Unsecured ${decoded.type} (alg "none", RFC 7519 §6: header.payload. with no signature)` : TYPE_TITLES[decoded.type];
+}
+
 /** The human view. Every name, value and message that quotes the token is shown terminal-safe; --json keeps exact values. */
 export function renderDecoded(decoded: DecodedToken, output: Output): string {
   const c = output.colour;
   const partColours = [c.red, c.magenta, c.cyan, c.yellow, c.green];
-  const lines: string[] = [c.bold(TYPE_TITLES[decoded.type]), ''];
+  const lines: string[] = [c.bold(titleOf(decoded)), ''];
 
   if (output.colour.level > 0) {
     lines.push(`  ${decoded.segments.map((segment, index) => partColours[index]!(segment)).join(c.dim('.'))}`, '');

@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
 import { examples } from '../help.js';
-import { MARK, printJson } from '../output.js';
+import { printJson } from '../output.js';
+import { talkWarnings } from '../verification-view.js';
 import { InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { SUPPORTED_ALGORITHMS } from '../../jwt/algorithms.js';
@@ -123,7 +124,7 @@ export function mintCommand(context: CommandContext): Command {
           talk(`Generated a ${result.generatedKey.publicJwk ? `${flags.alg} key pair` : `random ${flags.alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
         }
       }
-      for (const warning of result.warnings) talk(`${t.yellow(`${MARK.warn} warning (${warning.code}):`)} ${shown(warning.message)}`);
+      talkWarnings(output, result.warnings);
 
       if (flags.json) {
         printJson(output, {

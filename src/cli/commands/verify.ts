@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 import { collect } from '../flags.js';
 import { examples } from '../help.js';
 import { printJson } from '../output.js';
-import { renderVerification } from '../verification-view.js';
+import { renderVerification, talkWarnings } from '../verification-view.js';
 import { readTokenInput } from '../token-input.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { LoadedKey } from '../../jwt/keys.js';
@@ -46,7 +46,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--clock-tolerance <duration>', 'leeway for exp, nbf and iat', '0s')
     .option('--at <time>', 'judge the time claims as of this instant (ISO 8601 or unix seconds)')
     .option('--timeout <duration>', 'how long --jwks / --discover may take in all, headers and body (1ms to 60s)', '5s')
-    .option('--json', 'print {valid, verdict, checks, header, payload, warnings} as JSON')
+    .option('--json', 'print {valid, verdict, checked, notPinned, checks, header, payload, warnings} as JSON')
     .addHelpText('after', examples([
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET"', 'an HS256 token'],
       ['jwt-vs-oauth verify "$TOKEN" --key me.pub.json --aud food-api', 'a public JWK, pinning the audience'],
@@ -96,8 +96,12 @@ export function verifyCommand(context: CommandContext): Command {
       });
       const output = context.output();
       if (flags.json) {
-        printJson(output, { ...result, at: now, clockTolerance });
+        // One warnings list in JSON, token warnings first, then those about the key.
+        const { keyWarnings, ...shown } = result;
+        printJson(output, { ...shown, warnings: [...result.warnings, ...keyWarnings], at: now, clockTolerance });
       } else {
+        // The key is the user's own input, so what is wrong with it is said on stderr, as mint does.
+        talkWarnings(output, result.keyWarnings);
         output.result(renderVerification(result, output, { now, clockTolerance, at: flags.at !== undefined }));
       }
       context.exitCode = result.valid ? EXIT.ok : EXIT.checkFailed;

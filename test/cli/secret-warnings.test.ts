@@ -1,0 +1,138 @@
+// mint and verify warn about a weak HMAC secret (RFC 8725 §3.5) and a key not pinned to one
+// algorithm (RFC 8725 §3.1): on stderr in text mode, in the warnings array of --json, never a refusal.
+
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const NOW = 1_800_000_000;
+/** 32 and 48 random bytes in base64 (openssl rand -base64 32 / 48), fixed so the messages can be checked exactly. */
+const RANDOM_32 = '/jWOlZoJcPlGybpNBfEX1byFSI0UVeduaQqrPOAgENs=';
+const RANDOM_48 = 'jT5DNabOqqTv8pdqqvZq0u6HnWjiZnX3yaSAgAcVrenHf0OjClsIlFJ/ODvpC5Zy';
+const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-secret-warnings-'));
+
+const FIX_32 = 'Use 32 random bytes: openssl rand -base64 32';
+
+async function mintJson(secretFlags: string[], extra: string[] = []) {
+  const result = await runCli(['mint', ...secretFlags, '--aud', 'food-api', ...extra, '--json'], { now: NOW });
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as { token: string; warnings: Array<{ code: string; message: string }> };
+}
+
+describe('mint warns about a weak secret, and mints anyway', () => {
+  test.each([
+    ['password', [
+      { code: 'short-secret', message: 'The secret is 8 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
+      { code: 'famous-secret', message: `The secret is a famous example secret: whoever has seen it can sign tokens that pass. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+    ['your-256-bit-secret', [
+      { code: 'short-secret', message: 'The secret is 19 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
+      { code: 'famous-secret', message: `The secret is a famous example secret (jwt.io's): whoever has seen it can sign tokens that pass. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+    ['a-32-byte-secret-for-the-lessons!', [
+      { code: 'weak-secret', message: `The secret looks made of words (about 97 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+    ['correct horse battery staple', [
+      { code: 'short-secret', message: 'The secret is 28 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
+      { code: 'weak-secret', message: `The secret looks made of words (about 67 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+    ['a'.repeat(32), [
+      { code: 'weak-secret', message: `The secret is a pattern, a sequence or repeat (about 35 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+    ['Tr0ub4dor&3', [
+      { code: 'short-secret', message: 'The secret is 11 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
+      { code: 'weak-secret', message: `The secret has too little entropy (about 52 bits by our estimate): it can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+    ]],
+  ])('--secret %j', async (secret, warnings) => {
+    expect((await mintJson(['--secret', secret])).warnings).toEqual(warnings);
+    const text = await runCli(['mint', '--secret', secret, '--aud', 'food-api'], { now: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stdout.trim().split('.')).toHaveLength(3);
+    expect(text.stderr).toBe(warnings.map((warning) => `! warning (${warning.code}): ${warning.message}\n`).join(''));
+  });
+
+  test('a random secret of the right length gets no warning; a generated one neither', async () => {
+    expect((await mintJson(['--secret', RANDOM_32])).warnings).toEqual([]);
+    expect((await mintJson([])).warnings).toEqual([]);
+  });
+
+  test('a random secret shorter than the hash: one line, for the length, with the fix', async () => {
+    expect((await mintJson(['--secret', RANDOM_48], ['--alg', 'HS512'])).warnings).toEqual([]);
+    expect((await mintJson(['--secret', RANDOM_32], ['--alg', 'HS512'])).warnings).toEqual([
+      { code: 'short-secret', message: 'The secret is 44 bytes; HS512 wants at least 64 random bytes (RFC 7518 §3.2). A short secret can be guessed offline from any one token. Use 64 random bytes: openssl rand -base64 64.' },
+    ]);
+  });
+
+  test('a JWK "oct" key is judged by its bytes', async () => {
+    const famous = join(folder, 'famous-oct.json');
+    writeFileSync(famous, JSON.stringify({ kty: 'oct', k: Buffer.from('your-256-bit-secret').toString('base64url') }));
+    expect((await mintJson(['--key', famous])).warnings.map((warning) => warning.code)).toEqual(['short-secret', 'famous-secret']);
+    const random = join(folder, 'random-oct.json');
+    writeFileSync(random, JSON.stringify({ kty: 'oct', k: Buffer.from(RANDOM_32, 'base64').toString('base64url') }));
+    expect((await mintJson(['--key', random])).warnings).toEqual([]);
+  });
+});
+
+describe('verify warns about its own key on stderr (text) or in warnings (--json)', () => {
+  test('a weak secret: stderr in text mode, stdout keeps the checklist; --json lists it after the token warnings', async () => {
+    const token = (await mintJson(['--secret', 'a-32-byte-secret-for-the-lessons!'])).token;
+    const weak = `! warning (weak-secret): The secret looks made of words (about 97 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).\n`;
+    const text = await runCli(['verify', token, '--secret', 'a-32-byte-secret-for-the-lessons!', '--alg', 'HS256'], { now: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(weak);
+    expect(text.stdout).not.toContain('weak-secret');
+    const json = await runCli(['verify', token, '--secret', 'a-32-byte-secret-for-the-lessons!', '--alg', 'HS256', '--json'], { now: NOW });
+    expect(json.stderr).toBe('');
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.valid).toBe(true);
+    expect(parsed.warnings.map((warning: { code: string }) => warning.code)).toEqual(['weak-secret']);
+    expect(parsed.keyWarnings).toBeUndefined();
+  });
+
+  test('a random secret with --alg: no warning at all', async () => {
+    const token = (await mintJson(['--secret', RANDOM_32])).token;
+    const text = await runCli(['verify', token, '--secret', RANDOM_32, '--alg', 'HS256'], { now: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+  });
+});
+
+describe('verify: one key, one algorithm (RFC 8725 §3.1)', () => {
+  const unpinnedSecret = '! warning (alg-not-pinned): The key is not pinned to one algorithm: this verifier accepts HS256, HS384 and HS512 with it, whichever the token\'s alg names. One key, one algorithm (RFC 8725 §3.1): pin it with --alg HS384.\n';
+
+  test('--secret without --alg: warned (naming the token\'s alg as the one to pin), and still valid', async () => {
+    const token = (await mintJson(['--secret', RANDOM_48], ['--alg', 'HS384'])).token;
+    const text = await runCli(['verify', token, '--secret', RANDOM_48], { now: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(unpinnedSecret);
+    const json = JSON.parse((await runCli(['verify', token, '--secret', RANDOM_48, '--json'], { now: NOW })).stdout);
+    expect(json.warnings.map((warning: { code: string }) => warning.code)).toEqual(['alg-not-pinned']);
+    expect((await runCli(['verify', token, '--secret', RANDOM_48, '--alg', 'HS384'], { now: NOW })).stderr).toBe('');
+  });
+
+  test('an RSA public key without --alg is warned about; an EC key fits one algorithm and is not', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rsaPrivate = join(folder, 'rsa.pem');
+    const rsaPublic = join(folder, 'rsa.pub.pem');
+    writeFileSync(rsaPrivate, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(rsaPublic, rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    const rsaToken = (await runCli(['mint', '--alg', 'PS256', '--key', rsaPrivate], { now: NOW })).stdout.trim();
+    expect((await runCli(['verify', rsaToken, '--key', rsaPublic], { now: NOW })).stderr).toBe(
+      '! warning (alg-not-pinned): The key is not pinned to one algorithm: this verifier accepts RS256, RS384, RS512, PS256, PS384 and PS512 with it, whichever the token\'s alg names. One key, one algorithm (RFC 8725 §3.1): pin it with --alg PS256.\n',
+    );
+    const ecKey = join(folder, 'ec.json');
+    const ecToken = (await runCli(['mint', '--alg', 'ES256', '--save-key', ecKey], { now: NOW })).stdout.trim();
+    expect((await runCli(['verify', ecToken, '--key', join(folder, 'ec.pub.json')], { now: NOW })).stderr).toBe('');
+  });
+
+  test('a JWK that names its alg is pinned', async () => {
+    const keyPath = join(folder, 'named-oct.json');
+    const token = (await runCli(['mint', '--alg', 'HS256', '--save-key', keyPath], { now: NOW })).stdout.trim();
+    const result = await runCli(['verify', token, '--key', keyPath], { now: NOW });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+});
