@@ -1,10 +1,12 @@
 // A tiny API with its own JWT login, for the lessons and exercises: the article's five-step JWT
-// flow done for real. POST /login checks a password and mints an HS256 JWT; GET /profile needs
-// it; GET /admin needs the admin role; POST /logout puts the token's jti on a deny list.
+// flow done for real. POST /login checks a password against a stored scrypt hash and mints an
+// HS256 JWT; GET /profile needs it; GET /admin needs the admin role; POST /logout puts the
+// token's jti on a deny list.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mintToken } from '../jwt/mint.js';
 import { secretKey } from '../jwt/keys.js';
 import { verifyToken } from '../jwt/verify.js';
@@ -12,8 +14,13 @@ import { verifyToken } from '../jwt/verify.js';
 export const PRACTICE_API = {
   issuer: 'https://practice-api.jwt-vs-oauth.local',
   audience: 'practice-api',
-  /** A 32-byte secret, as RFC 7518 §3.2 asks for HS256. A real one is random and never published. */
-  secret: 'practice-api-secret-0123456789ab',
+  /**
+   * A demo secret only: made with `openssl rand -base64 32` (32 random bytes, RFC 7518 §3.2 and
+   * RFC 8725 §3.5: entropy, not length), and published in lesson 2, so anyone can mint tokens
+   * this API accepts. A real server's secret is made the same way and never shown.
+   */
+  secret: 'PbvDNisJf9teQsO6HmR7vzM5gfyj4WkVfIKvXdDiQZI=',
+  /** The demo accounts with the passwords a learner types; the server itself keeps only their hashes. */
   users: [
     { email: 'asha@example.com', password: 'mango-lassi-42', sub: 'asha', role: 'customer' },
     { email: 'admin@example.com', password: 'idli-vada-3', sub: 'admin', role: 'admin' },
@@ -45,9 +52,22 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   }
 }
 
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+
+/** What a server stores instead of a password: a random salt and a slow hash (scrypt). */
+async function hashPassword(password: string): Promise<{ salt: Buffer; hash: Buffer }> {
+  const salt = randomBytes(16);
+  return { salt, hash: await scryptAsync(password, salt, 32) };
+}
+
+async function passwordMatches(password: string, stored: { salt: Buffer; hash: Buffer }): Promise<boolean> {
+  return timingSafeEqual(await scryptAsync(password, stored.salt, 32), stored.hash);
+}
+
 export async function startPracticeApi(now: () => number = () => Math.floor(Date.now() / 1000)): Promise<PracticeApi> {
   const denied = new Set<string>();
   const key = secretKey(PRACTICE_API.secret, 'the practice API secret');
+  const accounts = await Promise.all(PRACTICE_API.users.map(async ({ password, ...user }) => ({ ...user, password: await hashPassword(password) })));
 
   async function authenticate(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined> {
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -78,7 +98,10 @@ export async function startPracticeApi(now: () => number = () => Math.floor(Date
       const path = new URL(request.url ?? '/', 'http://x').pathname;
       if (request.method === 'POST' && path === '/login') {
         const body = await readJson(request);
-        const user = PRACTICE_API.users.find((candidate) => candidate.email === body.email && candidate.password === body.password);
+        const account = accounts.find((candidate) => candidate.email === body.email);
+        // An unknown email costs the same hash, so the answer's timing does not tell which emails exist.
+        const matches = await passwordMatches(typeof body.password === 'string' ? body.password : '', (account ?? accounts[0]!).password);
+        const user = account && matches ? account : undefined;
         if (!user) return json(response, 401, { error: 'wrong email or password' });
         const { token } = await mintToken({
           alg: 'HS256',
