@@ -1,21 +1,19 @@
 // The hands-on steps of the lessons: each runs the project's real code in-process (the JWT
 // core, Mock Google, the demo flow, the practice API) and returns what a learner should see.
+// A step that shows a workbench command (mint, verify, decode) runs exactly that command through
+// the CLI, its "$NAMES" filled with tokens earlier steps saved, so what is shown is what runs.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderDecoded } from './commands/decode.js';
+import { PassThrough, Readable } from 'node:stream';
 import { renderStep, type DrawnArrow } from './flow-view.js';
-import type { Output } from './output.js';
-import { renderVerification } from './verification-view.js';
+import { MARK, type Output } from './output.js';
 import { decodeToken } from '../jwt/decode.js';
-import { secretKey } from '../jwt/keys.js';
-import { mintToken } from '../jwt/mint.js';
-import { parseDuration, parseInstant } from '../jwt/time.js';
-import { verifyToken } from '../jwt/verify.js';
 import { runTerminalFlow } from '../oauth/flow.js';
 import type { Narrator } from '../oauth/steps.js';
-import { startDemoWorld } from '../oauth/world.js';
+import { startDemoWorld, type DemoWorld } from '../oauth/world.js';
 import { PRACTICE_API, startPracticeApi } from '../lessons/practice-api.js';
+import type { RunScreen } from '../lessons/schema.js';
 
 export interface HandsOnContext {
   output: Output;
@@ -27,7 +25,58 @@ export interface HandsOnContext {
   pause(): Promise<void>;
 }
 
-type Action = (args: Record<string, unknown>, context: HandsOnContext) => Promise<string>;
+/** What a hands-on step is given: its arguments, and the command it shows (and runs, for mint, verify and decode). */
+export type HandsOnStep = Pick<RunScreen, 'action' | 'args' | 'command'>;
+
+type Action = (args: Record<string, unknown>, context: HandsOnContext, command: string | undefined) => Promise<string>;
+
+/** A step that needs what an earlier step makes, which has not run in this session (after a resume): said, not thrown. */
+class NotReady extends Error {}
+
+/** Splits a shown command line into words: spaces separate, "double quotes" group ("$TOKEN" stays one word). */
+export function commandWords(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
+}
+
+/** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
+const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
+/**
+ * Runs a shown `jwt-vs-oauth …` command through the real CLI, in-process, with the learner's clock
+ * and colour. A word "$NAME" is replaced by `values.NAME`, else by the token an earlier step saved
+ * under the camel-cased name; nothing else in the line changes.
+ */
+async function runShownCommand(command: string | undefined, context: HandsOnContext, values: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!command) throw new Error('This hands-on step runs the command it shows, and the lesson gives none.');
+  const [program, ...words] = commandWords(command);
+  if (program !== 'jwt-vs-oauth') throw new Error(`A lesson command must start with jwt-vs-oauth: ${command}`);
+  const argv = words.map((word) => {
+    const variable = /^\$([A-Z][A-Z0-9_]*)$/.exec(word)?.[1];
+    if (variable === undefined) return word;
+    const value = values[variable] ?? context.saved.get(savedNameOf(variable));
+    if (value === undefined) throw new NotReady(`This step uses $${variable}, which an earlier step of this lesson makes, and that step has not run since you started: press b to go back to it, then come here again.`);
+    return value;
+  });
+  const { run } = await import('./main.js');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const level = context.output.colour.level;
+  const env = level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) };
+  const code = await run(argv, { stdout, stderr, stdin: Readable.from([]), env }, context.now);
+  // 0 and 1 are answers (valid, invalid); anything else means the lesson's command is broken.
+  if (code !== 0 && code !== 1) throw new Error(`The lesson's command failed (exit ${code}): ${command}\n${err.trim()}`);
+  return { code, stdout: out, stderr: err };
+}
+
+/** A command's output as a step shows it: what it printed, then what it said on stderr (warnings). */
+function shownOutput(result: { stdout: string; stderr: string }, indent = ''): string {
+  const lines = [...result.stdout.trimEnd().split('\n'), ...(result.stderr.trim() ? result.stderr.trimEnd().split('\n') : [])];
+  return lines.map((text) => (text ? `${indent}${text}` : text)).join('\n');
+}
 
 const string = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
 
@@ -72,22 +121,50 @@ const silentNarrator: Narrator = {
 
 /** Runs the demo flow without pauses or output, to get real tokens from Mock Google. */
 async function quietOAuthTokens(context: HandsOnContext): Promise<void> {
-  if (context.saved.has('oauthAccess')) return;
+  if (context.saved.has('accessToken')) return;
+  await withFreshSignIn(async (tokens) => saveTokens(tokens, context));
+}
+
+interface SignInTokens {
+  accessToken: string;
+  idToken: string;
+}
+
+function tokensFrom(world: DemoWorld): SignInTokens {
+  const exchange = [...world.appEvents].reverse().find((event) => event.kind === 'token-exchange');
+  if (exchange?.kind !== 'token-exchange') throw new Error('The demo sign-in ended without a token exchange.');
+  const tokens = JSON.parse(exchange.exchange.response.body) as { access_token: string; id_token: string };
+  return { accessToken: tokens.access_token, idToken: tokens.id_token };
+}
+
+function saveTokens(tokens: SignInTokens, context: HandsOnContext): void {
+  context.saved.set('accessToken', tokens.accessToken);
+  context.saved.set('idToken', tokens.idToken);
+}
+
+/** Starts Mock Google and Swaad, signs Asha in silently, and runs `use` while the provider still answers. */
+async function withFreshSignIn<T>(use: (tokens: SignInTokens, world: DemoWorld) => Promise<T>): Promise<T> {
   const world = await startDemoWorld();
   try {
     await runTerminalFlow(world, silentNarrator, { deny: false });
-    saveTokensFrom(world, context);
+    return await use(tokensFrom(world), world);
   } finally {
     await world.close();
   }
 }
 
-function saveTokensFrom(world: Awaited<ReturnType<typeof startDemoWorld>>, context: HandsOnContext): void {
-  const exchange = [...world.appEvents].reverse().find((event) => event.kind === 'token-exchange');
-  if (exchange?.kind !== 'token-exchange') return;
-  const tokens = JSON.parse(exchange.exchange.response.body) as { access_token: string; id_token: string };
-  context.saved.set('oauthAccess', tokens.access_token);
-  context.saved.set('oauthId', tokens.id_token);
+/**
+ * The names a command checked against the running Mock Google may use: its issuer, the audience
+ * its API (userinfo) answers to, and this sign-in's tokens. The lesson's output lists the first two,
+ * since the ports change with every run.
+ */
+function providerValues(tokens: SignInTokens, world: DemoWorld, now: number): { values: Record<string, string>; shown: string } {
+  const audience = (decodeToken(tokens.accessToken, now).payload as Record<string, unknown>).aud;
+  const api = Array.isArray(audience) ? String(audience[0]) : String(audience);
+  return {
+    values: { ISSUER: world.provider.issuer, API: api, ACCESS_TOKEN: tokens.accessToken, ID_TOKEN: tokens.idToken },
+    shown: `  ISSUER=${world.provider.issuer}   (Mock Google, on a port of its own for this run)\n  API=${api}   (the audience its API, userinfo, answers to)`,
+  };
 }
 
 export const ACTIONS: Record<string, Action> = {
@@ -117,7 +194,8 @@ export const ACTIONS: Record<string, Action> = {
         line(context.output, 'POST', '/login', `{"email":"${asha.email}","password":"…"}`, login.status, login.body),
         '     1-4: the server checked the password, minted a JWT (HS256, 15 minutes) and sent it back.',
         line(context.output, 'GET', '/profile', 'Authorization: Bearer <the JWT>', withToken.status, withToken.body),
-        '     5: the client sends the token with each request; the server checks it with its secret, no session lookup.',
+        '     5: the client sends the token with each request; the server checks it with its secret,',
+        '        no session lookup (it keeps only a deny list of logged-out tokens: lesson 4).',
         line(context.output, 'GET', '/profile', 'no Authorization header', without.status, without.body),
         '',
         `The token, saved for the next steps:\n  ${token}`,
@@ -141,44 +219,26 @@ export const ACTIONS: Record<string, Action> = {
     });
   },
 
-  async mint(args, context) {
-    const secret = string(args.secret, 'a-32-byte-secret-for-the-lessons!');
-    const result = await mintToken({
-      alg: string(args.alg, 'HS256'),
-      key: secretKey(secret),
-      sub: string(args.sub, 'asha'),
-      iss: typeof args.iss === 'string' ? args.iss : undefined,
-      aud: typeof args.aud === 'string' ? [args.aud] : undefined,
-      claims: (args.claims as Record<string, unknown>) ?? {},
-      expiresIn: args.noExp ? null : parseDuration(string(args.exp, '15m')),
-      now: context.now(),
-    });
-    context.saved.set(string(args.save, 'token'), result.token);
-    return [`Minted with the secret "${secret}":`, `  ${result.token}`, ...result.warnings.map((warning) => `  ! ${warning.code}: ${warning.message}`)].join('\n');
+  async mint(args, context, command) {
+    const result = await runShownCommand(command, context);
+    const token = result.stdout.trim();
+    context.saved.set(string(args.save, 'token'), token);
+    return shownOutput(result, '  ');
   },
 
-  async decode(args, context) {
+  async decode(args, context, command) {
     if (args.ensure === 'oauth-flow') await quietOAuthTokens(context);
-    const token = context.saved.get(string(args.token, 'token'));
-    if (!token) throw new Error(`No token named "${string(args.token)}" was saved before this step.`);
-    return renderDecoded(decodeToken(token, context.now()), context.output);
+    return shownOutput(await runShownCommand(command, context));
   },
 
-  async verify(args, context) {
-    const token = context.saved.get(string(args.token, 'token'))!;
-    // `after` judges the token as of a time after now ("365d": a year later), so lessons stay true in any year.
-    const now = typeof args.at === 'string' ? parseInstant(args.at) : context.now() + (typeof args.after === 'string' ? parseDuration(args.after) : 0);
-    const result = await verifyToken(token, {
-      keys: [secretKey(string(args.secret, 'a-32-byte-secret-for-the-lessons!'))],
-      audience: typeof args.aud === 'string' ? [args.aud] : undefined,
-      clockTolerance: 0,
-      now,
-    });
-    return renderVerification(result, context.output, { now, clockTolerance: 0, at: typeof args.at === 'string' || typeof args.after === 'string' });
+  async verify(_args, context, command) {
+    return shownOutput(await runShownCommand(command, context));
   },
 
   async tamper(args, context) {
-    const token = context.saved.get(string(args.token, 'token'))!;
+    const name = string(args.token, 'token');
+    const token = context.saved.get(name);
+    if (token === undefined) throw new NotReady(`This step changes the token an earlier step of this lesson mints, and that step has not run since you started: press b to go back to it, then come here again.`);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     claims[string(args.claim, 'sub')] = args.value;
@@ -203,7 +263,7 @@ export const ACTIONS: Record<string, Action> = {
         note: () => undefined,
       };
       const outcome = await runTerminalFlow(world, narrator, { deny: false });
-      saveTokensFrom(world, context);
+      saveTokens(tokensFrom(world), context);
       return `${outcome.ok ? '✓' : '✗'} ${outcome.summary} The tokens are saved for the next lessons.`;
     } finally {
       await world.close();
@@ -213,8 +273,8 @@ export const ACTIONS: Record<string, Action> = {
   async 'compare-tokens'(_args, context) {
     await quietOAuthTokens(context);
     const now = context.now();
-    const id = decodeToken(context.saved.get('oauthId')!, now);
-    const access = decodeToken(context.saved.get('oauthAccess')!, now);
+    const id = decodeToken(context.saved.get('idToken')!, now);
+    const access = decodeToken(context.saved.get('accessToken')!, now);
     const rows: Array<[string, unknown, unknown]> = [
       ['typ (header)', id.header.typ, access.header.typ],
       ['aud', (id.payload as Record<string, unknown>).aud, (access.payload as Record<string, unknown>).aud],
@@ -227,7 +287,7 @@ export const ACTIONS: Record<string, Action> = {
       `  ${''.padEnd(14)} ${c.bold('ID token'.padEnd(30))} ${c.bold('access token')}`,
       ...rows.map(([name, left, right]) => `  ${name.padEnd(14)} ${String(left).padEnd(30)} ${String(right)}`),
       '',
-      'The ID token is addressed to the app (aud = its client_id) and says who signed in. The access token is addressed to the API and says what the app may do (scope).',
+      'The ID token is addressed to the app (aud = its client_id) and says who signed in. The access token is addressed to the API and says what the app may do (scope); its typ, at+jwt, is what an API requires (RFC 9068 §4), so an ID token sent in its place is refused.',
     ].join('\n');
   },
 
@@ -237,24 +297,44 @@ export const ACTIONS: Record<string, Action> = {
     try {
       const metadata = (await (await fetch(provider.discoveryUrl)).json()) as Record<string, unknown>;
       const shown = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'code_challenge_methods_supported', 'id_token_signing_alg_values_supported'];
-      return [`GET ${provider.discoveryUrl}`, ...shown.map((name) => `  ${name.padEnd(38)} ${JSON.stringify(metadata[name])}`), '', 'Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation; a login you run yourself needs one endpoint and one secret.'].join('\n');
+      return [`GET ${provider.discoveryUrl}`, ...shown.map((name) => `  ${name.padEnd(38)} ${JSON.stringify(metadata[name])}`), '', 'Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.'].join('\n');
     } finally {
       await provider.close();
     }
   },
 
-  async 'id-token-to-api'(_args, context) {
-    const world = await startDemoWorld();
-    try {
-      await runTerminalFlow(world, silentNarrator, { deny: false });
-      saveTokensFrom(world, context);
+  async 'verify-with-mock-google'(_args, context, command) {
+    return withFreshSignIn(async (tokens, world) => {
+      const { values, shown } = providerValues(tokens, world, context.now());
+      return [
+        'A fresh sign-in at Mock Google (its keys live only while it runs); the names in the command stand for:',
+        shown,
+        '',
+        shownOutput(await runShownCommand(command, context, values)),
+        '',
+        'verify checked what it can know; scope is the API\'s own last check, per request: does "openid profile email" allow what this request asks for?',
+      ].join('\n');
+    });
+  },
+
+  async 'id-token-to-api'(_args, context, command) {
+    return withFreshSignIn(async (tokens, world) => {
       const userinfo = `${world.provider.issuer}/userinfo`;
-      const withId = await call(userinfo, 'GET', { token: context.saved.get('oauthId') });
-      const withAccess = await call(userinfo, 'GET', { token: context.saved.get('oauthAccess') });
-      return [line(context.output, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body), line(context.output, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body)].join('\n');
-    } finally {
-      await world.close();
-    }
+      const withId = await call(userinfo, 'GET', { token: tokens.idToken });
+      const withAccess = await call(userinfo, 'GET', { token: tokens.accessToken });
+      const { values, shown } = providerValues(tokens, world, context.now());
+      return [
+        line(context.output, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body),
+        line(context.output, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body),
+        '',
+        'Now the ID token through verify, as an API would check it; the names in the command stand for:',
+        shown,
+        '',
+        shownOutput(await runShownCommand(command, context, values)),
+        '',
+        'The signature passed. Mock Google signs ID tokens and access tokens with different keys, but both keys are in its JWKS, and a verifier that takes any key from there accepts both kinds: separate keys help only a verifier that pins the key (or the algorithm) for its kind of token (RFC 8725 §3.12). What refused the ID token is typ, which an API requires to be at+jwt (RFC 8725 §3.11, RFC 9068 §4), and aud, which names the app, not the API. userinfo above pins its key and checks typ and aud too.',
+      ].join('\n');
+    });
   },
 
   async 'storage-page'(_args, context) {
@@ -287,13 +367,19 @@ document.body.textContent = 'localStorage: ' + localStorage.getItem('access_toke
   },
 };
 
-export async function runHandsOn(action: string, args: Record<string, unknown>, context: HandsOnContext): Promise<string> {
-  const run = ACTIONS[action];
-  if (!run) throw new Error(`Unknown hands-on action "${action}".`);
-  return run(args, context);
+/** Runs one hands-on step; a step whose earlier steps have not run says so instead of failing. */
+export async function runHandsOn(step: HandsOnStep, context: HandsOnContext): Promise<string> {
+  const run = ACTIONS[step.action];
+  if (!run) throw new Error(`Unknown hands-on action "${step.action}".`);
+  try {
+    return await run(step.args ?? {}, context, step.command);
+  } catch (error) {
+    if (error instanceof NotReady) return `${MARK.warn} ${error.message}`;
+    throw error;
+  }
 }
 
-/** Reads a value a question asks about: "token:oauthAccess.payload.scope". */
+/** Reads a value a question asks about: "token:accessToken.payload.scope". */
 export function valueFromReference(reference: string, context: HandsOnContext): string | undefined {
   const match = /^token:([A-Za-z]+)\.(payload|header)\.([\w.]+)$/.exec(reference);
   if (!match) return undefined;

@@ -27,9 +27,17 @@ export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expecte
   return question.kind === 'choice' ? `(${LETTERS[question.answer]}) ${expected}` : expected;
 }
 
-/** A whole lesson as plain text; hands-on output comes from `handsOn`, answers at the end. */
-export async function renderPlainLesson(lesson: Lesson, output: Output, width: number, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined): Promise<string> {
-  const lines = [`Lesson ${lesson.number}: ${lesson.title}`, '='.repeat(Math.min(width, `Lesson ${lesson.number}: ${lesson.title}`.length)), '', ...wrap(lesson.summary, width), ''];
+/**
+ * A whole lesson as plain text, answers at the end, printed as it goes: each hands-on step's
+ * output comes from `handsOn` and follows its heading (a step may print while it runs, as the
+ * demo flow does, so what comes before it is printed first).
+ */
+export async function printPlainLesson(lesson: Lesson, width: number, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void): Promise<void> {
+  let lines = [`Lesson ${lesson.number}: ${lesson.title}`, '='.repeat(Math.min(width, `Lesson ${lesson.number}: ${lesson.title}`.length)), '', ...wrap(lesson.summary, width), ''];
+  const flush = () => {
+    if (lines.length) print(lines.join('\n'));
+    lines = [];
+  };
   const answers: string[] = [];
   let questionNumber = 0;
   for (const screen of lesson.screens) {
@@ -47,9 +55,10 @@ export async function renderPlainLesson(lesson: Lesson, output: Output, width: n
     for (const paragraph of screen.body) lines.push(...(paragraph.startsWith('  ') ? [paragraph] : wrap(paragraph, width)), '');
     if (screen.type === 'run') {
       if (screen.command) lines.push(`Try it: ${screen.command}`, '');
+      flush();
       lines.push(await handsOn(screen), '');
     }
   }
   if (answers.length) lines.push(`Answers to lesson ${lesson.number}`, ...answers, '');
-  return lines.join('\n');
+  flush();
 }

@@ -2,7 +2,7 @@
 // says what a lesson may contain and checks a file against it, naming the file and the field.
 
 import { InputError } from '../errors.js';
-import { ACTION_NAMES } from './action-names.js';
+import { ACTION_NAMES, COMMAND_ACTIONS } from './action-names.js';
 
 export interface TextScreen {
   type: 'text';
@@ -10,14 +10,17 @@ export interface TextScreen {
   body: string[];
 }
 
-/** A hands-on step: runs real code in-process (see actions.ts), optionally showing a command. */
+/** A hands-on step: runs real code in-process (see src/cli/hands-on.ts), optionally showing a command. */
 export interface RunScreen {
   type: 'run';
   title?: string;
   body: string[];
   action: string;
   args?: Record<string, unknown>;
-  /** The equivalent command a learner can type, shown with the output. */
+  /**
+   * The command a learner can type, shown with the output. For mint, verify and decode steps (see
+   * COMMAND_ACTIONS) it is what runs, each "$NAME" word filled with a token an earlier step saved.
+   */
   command?: string;
 }
 
@@ -73,6 +76,14 @@ export function validateLesson(json: unknown, file: string): Lesson {
   return { id: lesson.id as string, number: lesson.number as number, title: lesson.title as string, summary: lesson.summary as string, screens, file };
 }
 
+/** A step that runs the command it shows needs one, of the kind it runs. */
+function checkRunCommand(action: string, command: string | undefined, file: string, where: string): void {
+  const runs = COMMAND_ACTIONS.get(action);
+  if (!runs) return;
+  const subcommand = command?.split(' ')[1];
+  if (subcommand === undefined || !runs.includes(subcommand)) fail(file, `${where}.command`, `the ${action} step runs the command it shows: give a "jwt-vs-oauth ${runs.join(' or ')} …" command`);
+}
+
 function validateScreen(value: unknown, file: string, where: string): Screen {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(file, where, 'must be an object');
   const screen = value as Record<string, unknown>;
@@ -86,6 +97,7 @@ function validateScreen(value: unknown, file: string, where: string): Screen {
       if (typeof screen.action !== 'string' || !ACTION_NAMES.includes(screen.action)) fail(file, `${where}.action`, `must be one of ${ACTION_NAMES.join(', ')}`);
       if (screen.args !== undefined && (typeof screen.args !== 'object' || screen.args === null || Array.isArray(screen.args))) fail(file, `${where}.args`, 'must be an object');
       if (screen.command !== undefined && (typeof screen.command !== 'string' || !screen.command.startsWith('jwt-vs-oauth '))) fail(file, `${where}.command`, 'must be a "jwt-vs-oauth …" command');
+      checkRunCommand(screen.action, screen.command as string | undefined, file, where);
       return screen as unknown as RunScreen;
     case 'question':
       if (typeof screen.prompt !== 'string' || screen.prompt.trim() === '') fail(file, `${where}.prompt`, 'must be a non-empty string');

@@ -1,4 +1,5 @@
-// The interactive paths on a real terminal (tmux): the menu, the paste prompt, Ctrl-C.
+// The interactive paths on a real terminal (tmux): the menu, the paste prompt, Ctrl-C, the demo,
+// the tutorial (its hands-on commands included) and the exercises.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,29 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(session.screen()).toContain('Where JWT and OAuth fit');
     session.press('C-c');
     expect(await session.exitCode()).toBe(130);
+  }, 60_000);
+
+  test('tutorial 3: its mint, decode and verify steps run the commands they show, and the prompts keep working after each', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    session = new TerminalSession(`node ${BIN} tutorial 3`, { env: { JWT_VS_OAUTH_HOME: home }, height: 50, width: 120 });
+    await session.waitFor('(screen 1 of 7)');
+    session.press('Enter');
+    await session.waitFor(/Hands-on: the same as jwt-vs-oauth mint --secret \S+ --sub asha --aud practice-api\n\s+eyJ/);
+    session.press('Enter');
+    await session.waitFor('Decoding is not verifying.');
+    session.press('Enter');
+    await session.waitFor('? Your answer');
+    session.type('asha', true);
+    await session.waitFor('✓ Right.');
+    session.press('Enter');
+    await session.waitFor('kept the old signature');
+    session.press('Enter');
+    const screen = await session.waitFor('✗ INVALID the signature does not match');
+    expect(screen).toContain('Hands-on: the same as jwt-vs-oauth verify "$TAMPERED" --secret');
+    expect(screen).toContain('– sub        not checked (pass --sub to pin it); the token says "admin"');
+    session.type('q');
+    expect(await session.exitCode()).toBe(0);
+    expect(session.screen()).toContain('Progress saved: lesson 3, screen 7.');
   }, 60_000);
 
   test('exercises on a terminal: a menu, a task, a hint, and Ctrl-C', async () => {

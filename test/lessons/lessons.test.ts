@@ -1,6 +1,7 @@
 // The lesson validator: every lesson file fits the schema, ids are unique, every lesson has the
-// shape the tutorial promises, every command a lesson shows parses against the real CLI, and
-// every hands-on step runs (through --plain, for every lesson).
+// shape the tutorial promises, every command a lesson shows parses against the real CLI, every
+// hands-on step runs (through --plain, for every lesson), and a step that shows a command shows
+// exactly what ran.
 
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,21 +10,23 @@ import type { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { createContext } from '../../src/cli/context.js';
+import { commandWords } from '../../src/cli/hands-on.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
+import type { Lesson, RunScreen } from '../../src/lessons/schema.js';
+import { assessSecret } from '../../src/jwt/secret-strength.js';
 import { runCli } from '../helpers/cli.js';
 
 const tutorial = loadLessons(join(lessonsFolder(), 'tutorial'));
-
-/** Splits a shell-like command line: double quotes group, $VARS stay as words. */
-function shellWords(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
-}
+const lessonNumbered = (number: number): Lesson => tutorial.find((lesson) => lesson.number === number)!;
+const runScreens = (lesson: Lesson) => lesson.screens.filter((screen): screen is RunScreen => screen.type === 'run');
+/** Whitespace-insensitive, since --plain wraps long lines to its width. */
+const squeezed = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Parses `jwt-vs-oauth …` against the real commands without running them; returns the problems. */
 function parseAgainstCli(line: string): string[] {
   const program = buildProgram(createContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} }, () => ({}), () => 0));
-  const [name, ...args] = shellWords(line).slice(1);
+  const [name, ...args] = commandWords(line).slice(1);
   const command = program.commands.find((candidate: Command) => candidate.name() === name || candidate.aliases().includes(name!));
   if (!command) return [`unknown command ${name}`];
   const { unknown } = command.parseOptions(args);
@@ -73,6 +76,85 @@ describe('the tutorial lessons', () => {
     expect(result.stdout).not.toContain('(shown in the hands-on step above)');
     expect(result.stdout).not.toContain('\u001b[');
   });
+
+  // A frozen clock, so the lesson's run and the learner's run of the same command print the same.
+  const NOW = 1_795_000_000;
+
+  test.each([3, 9, 10])('lesson %i: each mint, verify and decode step prints exactly what its shown command prints', async (number) => {
+    const lesson = lessonNumbered(number);
+    const plain = (await runCli(['tutorial', String(number), '--plain'], { now: NOW })).stdout;
+    const lines = plain.split('\n');
+    // The tokens the lesson made, read off its output, under the names its commands use.
+    const saved = new Map<string, string>();
+    for (const screen of runScreens(lesson)) {
+      if (screen.action !== 'mint' && screen.action !== 'tamper') continue;
+      const marker = screen.action === 'mint' ? `Try it: ${screen.command}` : 'kept the old signature:';
+      const at = lines.findIndex((text) => text.includes(marker));
+      const token = lines.slice(at + 1).find((text) => text.trim() !== '')!.trim();
+      saved.set(String(screen.args?.save), token);
+    }
+    const checked = runScreens(lesson).filter((screen) => screen.action === 'verify' || screen.action === 'decode');
+    expect(checked.length).toBeGreaterThan(0);
+    for (const screen of checked) {
+      const argv = commandWords(screen.command!).slice(1).map((word) => {
+        const variable = /^\$([A-Z_]+)$/.exec(word)?.[1];
+        if (!variable) return word;
+        // "$FOOD_TOKEN" names the token the lesson saved as "foodToken".
+        const token = saved.get(variable.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()));
+        expect(token, `${screen.command}: ${word} is a token an earlier step saved`).toBeDefined();
+        return token!;
+      });
+      const learner = await runCli(argv, { now: NOW });
+      expect(learner.stderr).toBe('');
+      expect(learner.stdout).toMatch(/^(Verifying a JWT|A signed JWT)/);
+      expect(squeezed(plain)).toContain(squeezed(learner.stdout));
+    }
+  });
+
+  test('lesson 9 shows the year it verifies in and the audience it pins, and that is what ran', async () => {
+    const step = runScreens(lessonNumbered(9)).find((screen) => screen.action === 'verify')!;
+    expect(step.command).toContain('--at 2099-01-01T00:00:00Z');
+    expect(step.command).toContain('--aud practice-api');
+    const plain = (await runCli(['tutorial', '9', '--plain'], { now: NOW })).stdout;
+    expect(plain).toContain('(time: 2099-01-01T00:00:00Z from --at, clock tolerance 0 s)');
+    expect(plain).toContain('✓ aud        "practice-api" includes "practice-api"');
+  });
+
+  test('lessons 8 and 9 check tokens with verify --typ at+jwt: the access token passes, the ID token is refused by typ and aud', async () => {
+    for (const number of [8, 9]) expect(runScreens(lessonNumbered(number)).some((screen) => /^jwt-vs-oauth verify .*--typ at\+jwt/.test(screen.command ?? ''))).toBe(true);
+    const eight = (await runCli(['tutorial', '8', '--plain'])).stdout;
+    expect(eight).toContain('✓ typ        "at+jwt" as expected');
+    expect(eight).toMatch(/✓ VALID /);
+    const nine = (await runCli(['tutorial', '9', '--plain'])).stdout;
+    expect(nine).toMatch(/✓ signature {2}valid RS256 signature/);
+    expect(nine).toContain('✗ typ        "JWT", expected "at+jwt"');
+    expect(nine).toMatch(/✗ aud {8}"demo-app", expected "http:\/\/127\.0\.0\.1:\d+\/userinfo"/);
+  });
+
+  test('--plain lesson 5: the demo flow prints under its heading, after the lesson\'s opening', async () => {
+    const { stdout } = await runCli(['tutorial', '5', '--plain']);
+    const heading = stdout.indexOf('The flow, for real\n---');
+    expect(stdout.indexOf('Lesson 5: OAuth')).toBe(0);
+    expect(heading).toBeGreaterThan(0);
+    expect(stdout.indexOf('Try it: jwt-vs-oauth oauth --no-browser')).toBeGreaterThan(heading);
+    expect(stdout.indexOf('Step 1 of 8')).toBeGreaterThan(stdout.indexOf('Try it: jwt-vs-oauth oauth --no-browser'));
+    expect(stdout.indexOf('Question 1:')).toBeGreaterThan(stdout.indexOf('Step 8 of 8'));
+  });
+
+  test('every secret a lesson step uses is random, not human-made (RFC 8725 §3.5), and is called a demo secret', () => {
+    const secrets = tutorial.flatMap((lesson) => runScreens(lesson).flatMap((screen) => [...(screen.command ?? '').matchAll(/--secret (\S+)/g)].map((match) => ({ lesson: lesson.number, secret: match[1]! }))));
+    expect(secrets.length).toBeGreaterThan(4);
+    expect(secrets.filter(({ secret }) => assessSecret(secret).weak)).toEqual([]);
+    for (const number of [2, 3]) expect(runScreens(lessonNumbered(number)).some((screen) => screen.body.some((paragraph) => /demo secret/.test(paragraph) && /openssl rand -base64 32/.test(paragraph)))).toBe(true);
+  });
+
+  test('lesson 3 points at the weak-secret warning with a command that shows it', async () => {
+    const mintStep = runScreens(lessonNumbered(3)).find((screen) => screen.action === 'mint')!;
+    const shown = mintStep.body.join(' ').match(/jwt-vs-oauth mint --secret \S+ --sub asha/)![0];
+    const result = await runCli(commandWords(shown).slice(1));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/! warning \(weak-secret\): .*openssl rand -base64 32 \(RFC 8725 §3\.5\)/);
+  });
 });
 
 describe('lesson files that do not fit are refused, naming the file and the field', () => {
@@ -91,6 +173,8 @@ describe('lesson files that do not fit are refused, naming the file and the fiel
     ['an unknown action', { ...good, screens: [{ type: 'run', body: ['b'], action: 'hack' }] }, /screens\[0\]\.action: must be one of/],
     ['an answer out of range', { ...good, screens: [{ type: 'question', kind: 'choice', prompt: 'p', choices: ['a', 'b'], answer: 2, explanation: 'e' }] }, /screens\[0\]\.answer: must be the index of one of the choices/],
     ['a question without an explanation', { ...good, screens: [{ type: 'question', kind: 'choice', prompt: 'p', choices: ['a', 'b'], answer: 0 }] }, /screens\[0\]\.explanation: must say why the answer is right/],
+    ['a verify step with no command to run', { ...good, screens: [{ type: 'run', body: ['b'], action: 'verify' }] }, /screens\[0\]\.command: the verify step runs the command it shows: give a "jwt-vs-oauth verify …" command/],
+    ['a mint step showing another command', { ...good, screens: [{ type: 'run', body: ['b'], action: 'mint', command: 'jwt-vs-oauth verify x' }] }, /screens\[0\]\.command: the mint step runs the command it shows/],
   ])('%s', (name, content, message) => {
     expect(() => loadLessons(write(name, content))).toThrow(message);
   });

@@ -1,7 +1,7 @@
 // The tutorial through its real prompts (the @inquirer ones), in-process, on terminal-like
 // streams: a right answer, a wrong answer, back, quit, and resume.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -101,6 +101,24 @@ describe('the tutorial through its real prompts', () => {
     second.press('q');
     expect(await second.done).toBe(0);
     expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toMatchObject({ completed: [1] });
+  });
+
+  test('resumed at a step that needs a token an earlier step makes: it says to go back, and going back runs that step', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [1, 2], position: { lesson: 3, screen: 5 } } }));
+    const session = startTutorial(home);
+    await session.waitFor('(screen 6 of 7)');
+    await session.waitFor('This step uses $TAMPERED, which an earlier step of this lesson makes');
+    for (let screen = 5; screen >= 2; screen--) {
+      session.press('b');
+      await session.waitFor(`(screen ${screen} of 7)`);
+    }
+    session.clear();
+    session.press(ENTER); // screen 3: decode, now that screen 2 minted the token
+    await session.waitFor('Decoding is not verifying.');
+    expect(session.plain()).toContain('"asha"');
+    session.press('q');
+    expect(await session.done).toBe(0);
   });
 
   test('Ctrl-C in a lesson exits 130', async () => {

@@ -134,10 +134,10 @@ export function tutorialCommand(context: CommandContext): Command {
 class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
-  const [{ renderPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
+  const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
   const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined };
   for (const lesson of chosen) {
-    output.result(await renderPlainLesson(lesson, output, width, async (screen) => wrapProse(await runHandsOn(screen.action, screen.args ?? {}, handsOnContext), width), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext)));
+    await printPlainLesson(lesson, width, async (screen) => wrapProse(await runHandsOn(screen, handsOnContext), width), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
   }
 }
 
@@ -164,7 +164,7 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     run: async (screen) => {
       const module = await handsOn();
       valueFromReference = module.valueFromReference;
-      output.result(wrapProse(await module.runHandsOn(screen.action, screen.args ?? {}, handsOnContext), width));
+      output.result(wrapProse(await module.runHandsOn(screen, handsOnContext), width));
     },
     ask: async (question) => {
       const { select, input } = await prompts();
