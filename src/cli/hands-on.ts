@@ -5,7 +5,6 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
 import { renderStep, type DrawnArrow } from './flow-view.js';
 import { MARK, type Output } from './output.js';
 import { decodeToken } from '../jwt/decode.js';
@@ -39,7 +38,7 @@ export function commandWords(line: string): string[] {
 }
 
 /** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
-const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+export const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
 /**
  * Runs a shown `jwt-vs-oauth …` command through the real CLI, in-process, with the learner's clock
@@ -57,19 +56,12 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
     if (value === undefined) throw new NotReady(`This step uses $${variable}, which an earlier step of this lesson makes, and that step has not run since you started: press b to go back to it, then come here again.`);
     return value;
   });
-  const { run } = await import('./main.js');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
+  const { runCaptured } = await import('./main.js');
   const level = context.output.colour.level;
-  const env = level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) };
-  const code = await run(argv, { stdout, stderr, stdin: Readable.from([]), env }, context.now);
+  const result = await runCaptured(argv, { env: level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) }, now: context.now });
   // 0 and 1 are answers (valid, invalid); anything else means the lesson's command is broken.
-  if (code !== 0 && code !== 1) throw new Error(`The lesson's command failed (exit ${code}): ${command}\n${err.trim()}`);
-  return { code, stdout: out, stderr: err };
+  if (result.code !== 0 && result.code !== 1) throw new Error(`The lesson's command failed (exit ${result.code}): ${command}\n${result.stderr.trim()}`);
+  return result;
 }
 
 /** A command's output as a step shows it: what it printed, then what it said on stderr (warnings). */

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { createContext } from '../../src/cli/context.js';
-import { commandWords } from '../../src/cli/hands-on.js';
+import { commandWords, savedNameOf } from '../../src/cli/hands-on.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import type { Lesson, RunScreen } from '../../src/lessons/schema.js';
@@ -99,8 +99,7 @@ describe('the tutorial lessons', () => {
       const argv = commandWords(screen.command!).slice(1).map((word) => {
         const variable = /^\$([A-Z_]+)$/.exec(word)?.[1];
         if (!variable) return word;
-        // "$FOOD_TOKEN" names the token the lesson saved as "foodToken".
-        const token = saved.get(variable.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()));
+        const token = saved.get(savedNameOf(variable));
         expect(token, `${screen.command}: ${word} is a token an earlier step saved`).toBeDefined();
         return token!;
       });
