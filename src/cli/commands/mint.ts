@@ -34,7 +34,7 @@ export function mintCommand(context: CommandContext): Command {
     .alias('sign')
     .description('Mint a real signed JWT with jose. stdout holds only the token, so TOKEN=$(jwt-vs-oauth mint …) works.')
     .option('--alg <alg>', `signing algorithm: ${SUPPORTED_ALGORITHMS.join(', ')}`, 'HS256')
-    .option('--secret <text>', 'HMAC secret for HS256/384/512 (at least 32/48/64 random bytes)')
+    .option('--secret <text>', 'HMAC secret for HS256/384/512: 32/48/64 random bytes; a short, human-made or famous one is warned about')
     .option('--key <file>', 'private key: PEM (PKCS#8, SEC1 EC, PKCS#1 RSA) or a JWK')
     .option('--save-key <file>', 'when a key is generated: save the private JWK here (mode 0600) and the public JWK beside it')
     .option('--sub <subject>', 'sub: who the token is about')
@@ -52,7 +52,7 @@ export function mintCommand(context: CommandContext): Command {
     .option('--json', 'print {token, header, payload} (and the public JWK of a generated key) as JSON')
     .addHelpText('after', examples([
       ['jwt-vs-oauth mint --sub asha --aud food-api', 'HS256 with a generated secret'],
-      ['jwt-vs-oauth mint --secret "$(openssl rand -hex 32)" --sub asha', 'HS256 with your secret'],
+      ['jwt-vs-oauth mint --secret "$(openssl rand -base64 32)" --sub asha', 'HS256 with your own random secret'],
       ['jwt-vs-oauth mint --alg ES256 --save-key me.json --iss https://auth.example', 'a key pair, saved for verify'],
       ['jwt-vs-oauth mint --alg RS256 --key private.pem --exp 1h --claim role=admin', 'your own private key'],
       ['TOKEN=$(jwt-vs-oauth mint --secret "$S" --sub asha) && jwt-vs-oauth verify "$TOKEN" --secret "$S"', 'mint, then verify'],
