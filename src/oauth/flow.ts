@@ -33,10 +33,10 @@ export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
       { name: 'client_id', value: 'demo-app', meaning: 'which app is asking' },
       { name: 'redirect_uri', value: world.app.redirectUri, meaning: 'where the answer must go; the provider only accepts addresses registered for this app' },
       { name: 'scope', value: 'openid profile email', meaning: '"openid" makes this OpenID Connect (sign-in); profile and email ask for those claims' },
-      { name: 'state', value: shorten(login.state), meaning: 'random, used once; must come back unchanged, so the app knows the answer is to this sign-in, and it can carry the app\'s own context. For a client without PKCE it is the CSRF defence (RFC 9700 §4.7.1)' },
+      { name: 'state', value: shorten(login.state), meaning: 'random, used once; must come back unchanged: the answer belongs to this sign-in. The CSRF defence of a client without PKCE (RFC 9700 §4.7.1); it can also carry the app\'s own context' },
       { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request: a replayed or injected ID token fails (OIDC Core §3.1.2.1)' },
       { name: 'code_verifier', value: shorten(login.codeVerifier), meaning: 'random secret the app keeps on its server; never sent through the browser' },
-      { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), sent now with code_challenge_method=S256 (PKCE, RFC 7636). It binds the code to this sign-in: a code injected from another one fails (code injection, CSRF; RFC 9700 §4.5)' },
+      { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), with code_challenge_method=S256 (PKCE, RFC 7636): binds the code to this sign-in, so a code injected from another one fails (RFC 9700 §4.5)' },
     ],
     arrows: [
       { from: 'browser', to: 'app', label: 'GET /login' },

@@ -34,8 +34,8 @@ describe('oauth --auto', () => {
     const flat = result.stdout.replace(/\s+/g, ' ');
     // Step 1: the values live in the app's server-side session; the browser holds a cookie naming it.
     expect(flat).toContain('keeps them in its own session on its server (your browser holds only a cookie that names that session)');
-    expect(flat).toContain('For a client without PKCE it is the CSRF defence (RFC 9700 §4.7.1)');
-    expect(flat).toContain('It binds the code to this sign-in: a code injected from another one fails');
+    expect(flat).toContain('The CSRF defence of a client without PKCE (RFC 9700 §4.7.1)');
+    expect(flat).toContain('binds the code to this sign-in, so a code injected from another one fails (RFC 9700 §4.5)');
     // Step 2: RFC 8252 allows in-app browser tabs; the rule is "not an embedded web view".
     expect(flat).toContain('the system browser or an in-app browser tab (SFSafariViewController, Android Custom Tabs), never an embedded web view');
     // Step 5: a shared secret is the demo's simplification, not the recommendation.
