@@ -40,6 +40,9 @@ export function commandWords(line: string): string[] {
 /** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
 export const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
+/** The other way: "foodToken" → "FOOD_TOKEN". */
+const variableOf = (savedName: string) => savedName.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+
 /**
  * Runs a shown `jwt-vs-oauth …` command through the real CLI, in-process, with the learner's clock
  * and colour. A word "$NAME" is replaced by `values.NAME`, else by the token an earlier step saved
@@ -213,9 +216,9 @@ export const ACTIONS: Record<string, Action> = {
 
   async mint(args, context, command) {
     const result = await runShownCommand(command, context);
-    const token = result.stdout.trim();
-    context.saved.set(string(args.save, 'token'), token);
-    return shownOutput(result, '  ');
+    const name = string(args.save, 'token');
+    context.saved.set(name, result.stdout.trim());
+    return `${shownOutput(result, '  ')}\n  ${context.output.colour.dim(`(saved as $${variableOf(name)} for the steps that follow)`)}`;
   },
 
   async decode(args, context, command) {
