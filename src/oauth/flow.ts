@@ -1,6 +1,7 @@
 // The step-through "Login with Google": eight steps from the click to the recap, each tied to
 // the real HTTP exchanges. The terminal can play the browser (UserAgent), or a real browser can.
 
+import type { JSONWebKeySet } from 'jose';
 import { decodeToken } from '../jwt/decode.js';
 import { spanInWords } from '../jwt/time.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
@@ -126,7 +127,7 @@ export async function crossUseChecks(world: DemoWorld): Promise<CheckTable> {
   const accessToken = decodeToken(tokens.access_token, Math.floor(Date.now() / 1000));
   const response = await fetch(`${world.provider.issuer}/jwks`, { signal: AbortSignal.timeout(10_000) });
   return idTokenAtTheApi(tokens.id_token, {
-    jwks: (await response.json()) as Parameters<typeof idTokenAtTheApi>[1]['jwks'],
+    jwks: (await response.json()) as JSONWebKeySet,
     issuer: world.provider.issuer,
     apiAudience: String((accessToken.payload as Record<string, unknown>).aud),
     accessTokenKid: String(accessToken.header?.kid),

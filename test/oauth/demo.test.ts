@@ -115,7 +115,7 @@ describe('oauth --auto', () => {
   test('--attack open-redirect still works, as the old name of attacker-redirect-uri, and says why it was renamed', async () => {
     const result = await runCli(['oauth', '--attack', 'open-redirect']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('"open-redirect" is the old name of attacker-redirect-uri: an open redirector (RFC 9700 §4.11) is another attack, explained at its end.');
+    expect(result.stderr).toContain('"open-redirect" is the old name of attacker-redirect-uri; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.');
     expect(result.stdout).toContain('Attack: attacker-redirect-uri (an authorization request with an attacker-supplied redirect_uri)');
     const flat = result.stdout.replace(/\s+/g, ' ');
     expect(flat).toContain('A different attack is an open redirector (RFC 9700 §4.11)');

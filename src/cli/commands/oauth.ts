@@ -106,7 +106,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         }
         if (attack) {
           if (!flags.json) {
-            if (attack !== flags.attack) output.talk(`"${flags.attack}" is the old name of ${attack}: an open redirector (RFC 9700 §4.11) is another attack, explained at its end.`);
+            if (attack !== flags.attack) output.talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
             output.result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
           }
           outcome = await attacks.runAttack(attack, world, narrator);
