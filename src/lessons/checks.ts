@@ -4,6 +4,7 @@
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { decodeToken } from '../jwt/decode.js';
 import { secretKey } from '../jwt/keys.js';
+import { assessSecret, MIN_SECRET_BITS, type SecretAssessment } from '../jwt/secret-strength.js';
 import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { s256Challenge } from '../provider/pkce.js';
@@ -52,6 +53,21 @@ function decodeSubmitted(token: string, now: number, label: string): { header: R
   } catch (error) {
     return { label, expected: 'a compact JWT', got: (error as Error).message, ok: false };
   }
+}
+
+const MAKE_ONE = 'use 32 random bytes: openssl rand -base64 32';
+
+/** Length is not enough (RFC 8725 §3.5): the secret must look random by assessSecret's estimate. */
+function secretStrengthLine(assessment: SecretAssessment): CheckLine {
+  const bits = `about ${assessment.estimatedBits} bits by our estimate`;
+  const line = { label: 'secret strength', expected: `random: at least ${MIN_SECRET_BITS} bits by our estimate (RFC 8725 §3.5)`, got: assessment.reason ?? bits, ok: !assessment.weak };
+  if (!assessment.weak) return line;
+  const why = assessment.famous
+    ? `that secret is ${assessment.reason}: the first one an attacker tries; ${MAKE_ONE}`
+    : assessment.humanMade
+      ? `that secret looks human-made: ${bits}, and an attacker guesses such secrets offline from one token; ${MAKE_ONE}`
+      : `that secret holds too little randomness: ${bits}, under ${MIN_SECRET_BITS}; ${MAKE_ONE}`;
+  return { ...line, why };
 }
 
 export async function runCheck(exercise: Exercise, answers: string[], context: CheckContext): Promise<CheckResult> {
@@ -112,6 +128,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
         const bytes = Buffer.byteLength(secret);
         lines.push({ label: 'secret length', expected: `at least ${check.minSecretBytes} bytes`, got: `${bytes} bytes`, ok: bytes >= check.minSecretBytes });
       }
+      if (check.requireRandomSecret) lines.push(secretStrengthLine(assessSecret(secret)));
       const verified = await verifyToken(token, { keys: [secretKey(secret)], algorithms: [check.alg], clockTolerance: 0, now: context.now });
       const signature = verified.checks.find((line) => line.name === 'signature');
       lines.push({ label: 'signature', expected: `valid ${check.alg} with ${check.secret.startsWith('{{answer') ? 'your secret' : 'the stated secret'}`, got: signature?.ok ? 'valid' : signature?.detail ?? 'not checked', ok: Boolean(signature?.ok) });

@@ -29,7 +29,7 @@ const FLAWS_THAT_DO_NOT_FIT: ReadonlyMap<string, ReadonlyMap<string, string>> = 
 export type Check =
   | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[] }
   | { kind: 'choice'; answer: number }
-  | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number }
+  | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number; requireRandomSecret?: boolean }
   | { kind: 'provider-token'; scope: string }
   | { kind: 'pkce-pair'; verifier: string };
 
@@ -171,6 +171,7 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
       if (!isText(check.secret)) fail(file, '"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)');
       for (const name of ['iss', 'aud'] as const) if (check[name] !== undefined && !isText(check[name])) fail(file, `"check.${name}"`, 'must be a non-empty string');
       for (const name of ['maxLifetime', 'minSecretBytes'] as const) if (check[name] !== undefined && !(Number.isInteger(check[name]) && (check[name] as number) > 0)) fail(file, `"check.${name}"`, 'must be a whole number above 0');
+      if (check.requireRandomSecret !== undefined && typeof check.requireRandomSecret !== 'boolean') fail(file, '"check.requireRandomSecret"', 'must be true or false');
       if (check.claims !== undefined && (typeof check.claims !== 'object' || check.claims === null || Array.isArray(check.claims))) fail(file, '"check.claims"', 'must be an object of claim names and values');
       return;
     case 'provider-token':

@@ -1,0 +1,83 @@
+// fix-short-secret (issue #11, item 4): an HMAC secret needs entropy, not just length (RFC 8725
+// §3.5). The check refuses a secret assessSecret() calls weak and says why in words; the old
+// model answer, a 42-byte pattern, now fails; a random 32-byte secret passes.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const temporary = (prefix: string) => mkdtempSync(join(tmpdir(), `jwt-vs-oauth-${prefix}-`));
+const home = () => ({ JWT_VS_OAUTH_HOME: temporary('home') });
+
+interface Line { label: string; expected: string; got: string; ok: boolean; why?: string }
+
+async function checkWith(secret: string): Promise<{ code: number; passed: boolean; lines: Record<string, Line> }> {
+  const token = (await runCli(['mint', '--secret', secret, '--sub', 'asha'])).stdout.trim();
+  const result = await runCli(['ex', 'check', 'fix-short-secret', token, secret, '--json'], { env: home() });
+  const json = JSON.parse(result.stdout) as { passed: boolean; checks: Line[] };
+  return { code: result.code, passed: json.passed, lines: Object.fromEntries(json.checks.map((line) => [line.label, line])) };
+}
+
+describe('fix-short-secret: the secret must look random, not only be long', () => {
+  test('the reference solution passes, and its secret is labelled as a published example', async () => {
+    const env = home();
+    const selftest = await runCli(['ex', 'selftest', 'fix-short-secret', '--json'], { env });
+    expect(selftest.code).toBe(0);
+    expect(JSON.parse(selftest.stdout).exercises).toEqual([{ id: 'fix-short-secret', title: 'Fix: a guessable secret', ok: true, solutionPasses: true, emptyAnswerFails: true }]);
+    const solution = JSON.parse((await runCli(['ex', 'solution', 'fix-short-secret', '--teacher', '--json'], { env })).stdout);
+    expect(solution.explain.join(' ')).toContain('made with openssl rand -base64 32 for this page. It is published, so it is an example');
+    expect((await checkWith(solution.answers[1])).passed).toBe(true);
+  });
+
+  test('the old model answer, 0123456789abcdef0123456789abcdef-classroom (42 bytes), now fails for its entropy', async () => {
+    const { code, lines } = await checkWith('0123456789abcdef0123456789abcdef-classroom');
+    expect(code).toBe(1);
+    expect(lines['secret length']).toMatchObject({ ok: true, got: '42 bytes' });
+    expect(lines['secret strength']).toMatchObject({ ok: false, got: expect.stringMatching(/^a pattern \(sequence or repeat\): about \d+ bits by our estimate$/) });
+    expect(lines['secret strength']!.why).toMatch(/^that secret looks human-made: about \d+ bits by our estimate, and an attacker guesses such secrets offline from one token; use 32 random bytes: openssl rand -base64 32$/);
+  });
+
+  test('jwt.io\'s your-256-bit-secret fails as a famous example', async () => {
+    const { code, lines } = await checkWith('your-256-bit-secret');
+    expect(code).toBe(1);
+    expect(lines['secret strength']!.why).toBe('that secret is a famous example secret (jwt.io\'s): the first one an attacker tries; use 32 random bytes: openssl rand -base64 32');
+  });
+
+  test('a phrase of 35 bytes passes the length rule and fails as human-made', async () => {
+    const { code, lines } = await checkWith('swaad-food-delivery-secret-key-2024');
+    expect(code).toBe(1);
+    expect(lines['secret length']).toMatchObject({ ok: true });
+    expect(lines['secret strength']).toMatchObject({ ok: false, got: expect.stringMatching(/^looks made of words/), why: expect.stringMatching(/^that secret looks human-made/) });
+  });
+
+  test.each([
+    ['base64', () => randomBytes(32).toString('base64')],
+    ['hex', () => randomBytes(32).toString('hex')],
+  ])('random 32-byte secrets in %s pass', async (_encoding, make) => {
+    for (let round = 0; round < 5; round++) {
+      const { code, lines } = await checkWith(make());
+      expect(lines['secret strength']).toMatchObject({ ok: true, got: expect.stringMatching(/^about \d+ bits by our estimate$/) });
+      expect(lines['secret strength']).not.toHaveProperty('why');
+      expect(code).toBe(0);
+    }
+  });
+
+  test('the human output shows why under got', async () => {
+    const secret = '0123456789abcdef0123456789abcdef-classroom';
+    const token = (await runCli(['mint', '--secret', secret, '--sub', 'asha'])).stdout.trim();
+    const result = await runCli(['ex', 'check', 'fix-short-secret', token, secret], { env: home() });
+    expect(result.stdout).toMatch(/ {2}✗ secret strength\n {6}expected: random: at least 128 bits by our estimate \(RFC 8725 §3\.5\)\n {6}got: {6}a pattern \(sequence or repeat\): about \d+ bits by our estimate\n {6}why: {6}that secret looks human-made/);
+  });
+
+  test('check.requireRandomSecret must be true or false in a pack', async () => {
+    const example = JSON.parse(readFileSync(new URL('../../lessons/exercises/16-fix-short-secret.json', import.meta.url), 'utf8'));
+    const pack = temporary('pack');
+    writeFileSync(join(pack, '01.json'), JSON.stringify({ ...example, id: 'pack-secret', check: { ...example.check, requireRandomSecret: 'yes' } }));
+    const result = await runCli(['ex', '--pack', pack, 'list'], { env: home() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${join(pack, '01.json')}: "check.requireRandomSecret": must be true or false\n`);
+  });
+});
