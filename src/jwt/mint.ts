@@ -6,7 +6,8 @@ import { SignJWT } from 'jose/jwt/sign';
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.js';
 import { assertKeyFitsAlgorithm, generateKeyFor, jwkWithThumbprint, publicHalf, type LoadedKey } from './keys.js';
 import { assertJsonDepth, setOwn } from './untrusted-json.js';
-import { secretWarnings, type Warning } from './warnings.js';
+import { secretWarnings } from './secret-strength.js';
+import type { Warning } from './warnings.js';
 import { InputError, JwtVsOauthError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 

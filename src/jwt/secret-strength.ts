@@ -27,12 +27,15 @@
 // humanMade: famous; or at least half the characters follow a pattern; or made of words: the
 // word model costs at most 60% of the character model, at least two runs look like words, and
 // they hold at least 80% of the letters and half the secret. (Without a dictionary, short
-// random letter runs look like words too; these margins keep random secrets out: none of
-// 300 000 random 32-byte secrets in base64, base64url and hex was called human-made, and the
-// lowest estimate among them was 141 bits.)
+// random letter runs look like words too; these margins keep random secrets out: in runs of
+// 300 000 random 32-byte secrets in base64, base64url and hex, none was called human-made or
+// weak, and the lowest estimates were about 140 bits.)
 // weak: famous (a published example secret), or fewer than MIN_SECRET_BITS estimated bits.
-// Bytes that are not printable UTF-8 (a random JWK "oct" key) use the character model with a
-// pool of 256.
+// secretWarnings turns this into mint's and verify's warnings. Bytes that are not printable
+// UTF-8 (a random JWK "oct" key) use the character model with a pool of 256.
+
+import { describeAlgorithm } from './algorithms.js';
+import type { Warning } from './warnings.js';
 
 /** Below this many estimated bits a secret is called weak: guessable offline from one token. */
 export const MIN_SECRET_BITS = 128;
@@ -107,6 +110,33 @@ export function analyseSecret(secret: string | Uint8Array): { assessment: Secret
   }[weakness];
   const assessment: SecretAssessment = { bytes, estimatedBits, famous, humanMade: famous || isPattern || isWords, weak, ...(reason !== undefined ? { reason } : {}) };
   return { assessment, weakness, jwtIo };
+}
+
+/**
+ * Warnings about an HMAC secret someone chose (mint --secret, verify --secret, a JWK "oct" key):
+ * at most one line for its length against the hash (RFC 7518 §3.2) and one for how guessable it
+ * looks (RFC 8725 §3.5, the estimate above). Never a refusal: a demo secret is allowed, only
+ * warned about.
+ */
+export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
+  const wanted = (describeAlgorithm(alg).hashBits || 256) / 8;
+  const fix = `Use ${wanted} random bytes: openssl rand -base64 ${wanted}`;
+  const { assessment, weakness, jwtIo } = analyseSecret(secret);
+  const warnings: Warning[] = [];
+  if (assessment.bytes < wanted) {
+    warnings.push({
+      code: 'short-secret',
+      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} wants at least ${wanted} random bytes (RFC 7518 §3.2).${weakness ? '' : ` A short secret can be guessed offline from any one token. ${fix}.`}`,
+    });
+  }
+  const estimate = `about ${assessment.estimatedBits} bits by our estimate`;
+  if (weakness === 'famous') {
+    warnings.push({ code: 'famous-secret', message: `The secret is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
+  } else if (weakness) {
+    const what = { pattern: `is a pattern, a sequence or repeat (${estimate})`, words: `looks made of words (${estimate})`, entropy: `has too little entropy (${estimate})` }[weakness];
+    warnings.push({ code: 'weak-secret', message: `The secret ${what}: ${weakness === 'entropy' ? 'it' : 'a secret a person chose'} can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
+  }
+  return warnings;
 }
 
 /** Bytes that are printable UTF-8 text are judged as text (a JWK "oct" key may hold a password). */

@@ -8,7 +8,8 @@ import { algorithmsForFamily, describeAlgorithm } from './algorithms.js';
 import { parseCompact } from './compact.js';
 import { keyLabel, publicHalf, type LoadedKey } from './keys.js';
 import { isoFromSeconds, relativeTime, spanInWords } from './time.js';
-import { looksLikeMilliseconds, numericClaim, secretWarnings, tokenWarnings, type Warning } from './warnings.js';
+import { secretWarnings } from './secret-strength.js';
+import { looksLikeMilliseconds, numericClaim, tokenWarnings, type Warning } from './warnings.js';
 import { InputError } from '../errors.js';
 
 export interface VerifyOptions {

@@ -2,7 +2,6 @@
 // that `--json` carries; the message says what is wrong and why it matters.
 
 import { describeAlgorithm } from './algorithms.js';
-import { analyseSecret } from './secret-strength.js';
 import { relativeTime, spanInWords } from './time.js';
 
 export interface Warning {
@@ -87,33 +86,6 @@ function millisecondsWarning(name: string, value: number): Warning {
     code: 'time-in-milliseconds',
     message: `${name} looks like milliseconds; JWT times are seconds since 1970 (RFC 7519 §2)${Number.isNaN(year) ? '' : `, so this one means the year ${year}`}. Divide by 1000.`,
   };
-}
-
-/**
- * Warnings about an HMAC secret someone chose (mint --secret, verify --secret, a JWK "oct" key):
- * at most one line for its length against the hash (RFC 7518 §3.2) and one for how guessable it
- * looks (RFC 8725 §3.5, the estimate in secret-strength.ts). Never a refusal: a demo secret is
- * allowed, only warned about.
- */
-export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
-  const wanted = (describeAlgorithm(alg).hashBits || 256) / 8;
-  const fix = `Use ${wanted} random bytes: openssl rand -base64 ${wanted}`;
-  const { assessment, weakness, jwtIo } = analyseSecret(secret);
-  const warnings: Warning[] = [];
-  if (assessment.bytes < wanted) {
-    warnings.push({
-      code: 'short-secret',
-      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} wants at least ${wanted} random bytes (RFC 7518 §3.2).${weakness ? '' : ` A short secret can be guessed offline from any one token. ${fix}.`}`,
-    });
-  }
-  const estimate = `about ${assessment.estimatedBits} bits by our estimate`;
-  if (weakness === 'famous') {
-    warnings.push({ code: 'famous-secret', message: `The secret is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
-  } else if (weakness) {
-    const what = { pattern: `is a pattern, a sequence or repeat (${estimate})`, words: `looks made of words (${estimate})`, entropy: `has too little entropy (${estimate})` }[weakness];
-    warnings.push({ code: 'weak-secret', message: `The secret ${what}: ${weakness === 'entropy' ? 'it' : 'a secret a person chose'} can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
-  }
-  return warnings;
 }
 
 export function numericClaim(value: unknown): number | undefined {
