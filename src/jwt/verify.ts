@@ -346,14 +346,14 @@ function audienceCheck(actual: unknown, expected: string[] | undefined): Check {
 }
 
 /** What a token of each registered type is, to say what a token of another type is not. */
-const TYPE_KINDS: Record<string, string> = {
-  'application/at+jwt': 'an access token (RFC 9068 §4)',
-  'application/dpop+jwt': 'a DPoP proof (RFC 9449 §4.3)',
-  'application/logout+jwt': 'a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4)',
-};
+const TYPE_KINDS = new Map([
+  ['application/at+jwt', 'an access token (RFC 9068 §4)'],
+  ['application/dpop+jwt', 'a DPoP proof (RFC 9449 §4.3)'],
+  ['application/logout+jwt', 'a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4)'],
+]);
 
 /** A typ compared as RFC 7515 §4.1.9 says: case-insensitively, with "application/" implied when it has no "/" (as jose does). */
-export function mediaTypeOf(typ: string): string {
+function mediaTypeOf(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.includes('/') ? lower : `application/${lower}`;
 }
@@ -365,7 +365,7 @@ function typeCheck(actual: unknown, expected: string | undefined): Check {
   if (typeof actual === 'string' && mediaTypeOf(actual) === mediaTypeOf(expected)) {
     return { name: 'typ', ok: true, detail: actual === expected ? `${JSON.stringify(actual)} as expected` : `${JSON.stringify(actual)} matches ${JSON.stringify(expected)} (case and an "application/" prefix do not matter, RFC 7515 §4.1.9)` };
   }
-  const kind = TYPE_KINDS[mediaTypeOf(expected)];
+  const kind = TYPE_KINDS.get(mediaTypeOf(expected));
   const shown = actual === undefined ? 'missing' : typeof actual === 'string' ? JSON.stringify(actual) : `${JSON.stringify(actual)} (not a string)`;
   return {
     name: 'typ',

@@ -61,6 +61,9 @@ export function verifyCommand(context: CommandContext): Command {
         throw new InputError('ERR_NO_KEY', 'verify needs a key: --secret, --key, --jwks or --discover.', 'Without a key nothing can be verified; to only read a token, use decode.');
       }
       if (sources.length > 1) throw new InputError('ERR_KEY_CONFLICT', 'Give only one of --secret, --key, --jwks, --discover.');
+      if (flags.typ !== undefined && flags.typ.trim() === '') {
+        throw new InputError('ERR_EMPTY_TYP', '--typ needs a value; it was empty.', 'Example: --typ at+jwt (an OAuth access token, RFC 9068 §4).');
+      }
 
       const pasted = await readTokenInput(tokenArgument, context);
       const [{ extractToken }, { parseDuration, parseInstant, parseMilliseconds }, { verifyToken }, { assertTimeoutInRange }] = await Promise.all([
@@ -74,9 +77,6 @@ export function verifyCommand(context: CommandContext): Command {
       const clockTolerance = parseDuration(flags.clockTolerance, '--clock-tolerance');
       const timeoutMs = parseMilliseconds(flags.timeout, '--timeout');
       assertTimeoutInRange(timeoutMs, `--timeout ${flags.timeout}`);
-      if (flags.typ !== undefined && flags.typ.trim() === '') {
-        throw new InputError('ERR_EMPTY_TYP', '--typ needs a value; it was empty.', 'Example: --typ at+jwt (an OAuth access token, RFC 9068 §4).');
-      }
       const algorithms = flags.alg?.split(',').map((alg) => alg.trim()).filter(Boolean);
       if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
         throw new InputError('ERR_ALG_NONE', '--alg cannot allow "none": an unsigned token proves nothing.');
