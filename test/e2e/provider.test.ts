@@ -55,6 +55,21 @@ describe('jwt-vs-oauth provider', () => {
     expect(code).toBe(130);
   });
 
+  test('access tokens live 15 minutes unless --access-token-ttl says otherwise', async () => {
+    for (const [args, expected] of [[[], 900], [['--access-token-ttl', '2m'], 120]] as const) {
+      const run = startBin(['provider', '--port', '0', '--json', ...args]);
+      const started = JSON.parse(await run.nextLine());
+      const response = await fetch(`${started.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&scope=orders:read',
+      });
+      expect(response.status).toBe(200);
+      expect((await response.json()).expires_in).toBe(expected);
+      run.process.kill('SIGKILL');
+    }
+  });
+
   test('the human banner lists issuer, discovery, clients and users with their demo passwords', async () => {
     const run = startBin(['provider', '--port', '0', '--auto-approve']);
     const banner: string[] = [];

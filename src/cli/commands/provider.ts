@@ -31,7 +31,7 @@ export function providerCommand(context: CommandContext): Command {
     .option('--users <file>', 'users as JSON: {"users": [{"sub", "email", "password", "name", …}]}')
     .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "client_secret"?, "redirect_uris": […], "post_logout_redirect_uris"?, "client_name"?, "scopes"?: […] for client_credentials}]}')
     .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once (login_hint, else the first user)')
-    .option('--access-token-ttl <duration>', 'access token lifetime, 10s to 24h: 30s, 15m, 1h', '1h')
+    .option('--access-token-ttl <duration>', 'access token lifetime, 10s to 24h: 30s, 15m, 1h', '15m')
     .option('--access-token-alg <alg>', 'how access tokens are signed: ES256 or RS256 (ID tokens are always RS256, with a key of their own)', 'ES256')
     .option('--json', 'log as JSON lines: a "started" line, then one line per request')
     .addHelpText('after', examples([
