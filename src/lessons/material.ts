@@ -9,12 +9,17 @@ import { isoFromSeconds } from '../jwt/time.js';
 
 const NAMES = ['asha', 'ravi', 'priya', 'meera', 'arjun', 'kavya', 'rahul', 'divya', 'vikram', 'ananya'];
 const AUDIENCES = ['food-api', 'payments-api', 'orders-api', 'rides-api', 'library-api'];
-const ALGS = ['HS256', 'HS384', 'HS512'];
 /**
- * The secret the read-a-token exercises sign with; tasks print it, so learners can verify. A
- * classroom secret, readable on purpose and weak for that reason: never a model for a real one.
+ * The classroom secrets, one per algorithm (RFC 8725 §3.1: one key, one algorithm), each as many
+ * random bytes as the hash is long (RFC 7518 §3.2), made with openssl rand -base64 32, 48 and 64.
+ * Demo secrets: tasks print them so learners can verify, so they are secrets no more.
  */
-export const EXERCISE_SECRET = 'exercise-secret-for-the-classroom-0123456789abcdef';
+export const CLASSROOM_SECRETS = {
+  HS256: 'TOdme/5cWHh4k0oO0tzMmmGnxpdRUOJZnz3B/xY763M=',
+  HS384: 'UN08ULjOPmQ34ZI5VarONtKs2HvR2QwJCHBT2NAX3/BsGW4Sl8pJNkH+EN1GPSeD',
+  HS512: 'fT0u6iU8ZICjp1Wu+Z9cH03JC932jEmOA8BU6SllA9rYthTR1J9ZBxL1Ihq0227Ax23abF8qVWW7yldQngZWjg==',
+} as const;
+const ALGS = Object.keys(CLASSROOM_SECRETS) as Array<keyof typeof CLASSROOM_SECRETS>;
 /**
  * The private key of the Swaad issuer in the find-the-flaw exercises whose issuer signs with
  * RS256. Published here on purpose (it signs nothing but classroom tokens), and fixed so that
@@ -92,7 +97,7 @@ export type Material = Record<string, string>;
 type FlawedIssuer = { alg: 'HS256'; sign: (payload: Record<string, unknown>) => string } | { alg: 'RS256'; sign: (payload: Record<string, unknown>) => string; publicKeyPem: string };
 
 function flawedIssuer(kind: string): FlawedIssuer {
-  if (kind !== 'flawed-token-rs256') return { alg: 'HS256', sign: (payload) => hmacToken({ alg: 'HS256', typ: 'JWT' }, payload, EXERCISE_SECRET) };
+  if (kind !== 'flawed-token-rs256') return { alg: 'HS256', sign: (payload) => hmacToken({ alg: 'HS256', typ: 'JWT' }, payload, CLASSROOM_SECRETS.HS256) };
   const { privateKey, publicKeyPem } = classroomIssuerKeys();
   return { alg: 'RS256', sign: (payload) => rs256Token(payload, privateKey), publicKeyPem };
 }
@@ -106,8 +111,9 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
   const exp = iat + (5 + random(56)) * 60;
   const iss = 'https://auth.swaad.example';
   if (kind === 'token') {
-    const token = hmacToken({ alg, typ: 'JWT' }, { iss, sub, aud, iat, exp }, EXERCISE_SECRET);
-    return { token, sub, aud, alg, iss, exp: String(exp), expIso: isoFromSeconds(exp), secret: EXERCISE_SECRET };
+    const secret = CLASSROOM_SECRETS[alg];
+    const token = hmacToken({ alg, typ: 'JWT' }, { iss, sub, aud, iat, exp }, secret);
+    return { token, sub, aud, alg, iss, exp: String(exp), expIso: isoFromSeconds(exp), secret };
   }
   if (kind === 'pkce-verifier') {
     const verifier = createHash('sha256').update(`${seed}:${exerciseId}:verifier`).digest('base64url');
@@ -151,7 +157,7 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
       token = issuer.sign({ iss, sub, aud: 'food-api', iat: now - 60 });
   }
   const common = { token, flaw, now: String(now), nowIso: isoFromSeconds(now) };
-  return issuer.alg === 'RS256' ? { ...common, issuerKey: issuer.publicKeyPem } : { ...common, secret: EXERCISE_SECRET };
+  return issuer.alg === 'RS256' ? { ...common, issuerKey: issuer.publicKeyPem } : { ...common, secret: CLASSROOM_SECRETS.HS256 };
 }
 
 /**
