@@ -168,8 +168,9 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     }
     const tokens = JSON.parse(tokenExchange.response.body) as { id_token: string; access_token: string };
     // Step 6: the ID token is checked like any JWT (signature with the provider's keys, iss, aud, exp), plus the nonce.
-    // The algorithm is pinned to RS256, the one an app expects unless it registered another (OIDC Core §3.1.3.7).
-    const verification = await verifyToken(tokens.id_token, { keys: discovered.keys, algorithms: [EXPECTED_ID_TOKEN_ALGORITHM], issuer: options.issuer, audience: [options.clientId], clockTolerance: 0, now: Math.floor(Date.now() / 1000) });
+    // The algorithm is pinned to RS256, the one an app expects unless it registered another (OIDC Core §3.1.3.7),
+    // and typ to the JWT that Mock Google's ID tokens carry, so an access token (at+jwt) never passes for one.
+    const verification = await verifyToken(tokens.id_token, { keys: discovered.keys, algorithms: [EXPECTED_ID_TOKEN_ALGORITHM], tokenType: 'JWT', issuer: options.issuer, audience: [options.clientId], clockTolerance: 0, now: Math.floor(Date.now() / 1000) });
     const idClaims = typeof verification.payload === 'object' ? verification.payload : {};
     const nonceMatches = idClaims.nonce === session.nonce;
     emit({ kind: 'id-token-verified', verification, nonceMatches });

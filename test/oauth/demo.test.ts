@@ -56,6 +56,7 @@ describe('oauth --auto', () => {
     expect(flat).toContain('access tokens here live 15 minutes, codes 1 minute.');
     expect(flat).toContain('"expires_in": 900');
     expect(result.stdout).toContain('✓ nonce matches the one the app sent in step 1');
+    expect(result.stdout).toContain('✓ VALID signature (RS256), typ, exp, iat, iss, aud checked');
     expect(result.stdout).toMatch(/▶ 7 .*GET \/userinfo/);
     expect(result.stdout).toContain('✓ The app never saw the password: it appears in none of the requests the app received or made.');
     expect(result.stdout.trim().split('\n').at(-1)).toBe('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
