@@ -52,6 +52,8 @@ describe('flaw-two: an RS256 issuer whose public key the task gives', () => {
     const key = await runCli(['ex', '--seed', seed, 'show', 'flaw-two', '--material', 'issuerKey'], { env });
     expect(key.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n$/);
     await expect(importSPKI(key.stdout, 'RS256')).resolves.toBeDefined();
+    const json = await runCli(['ex', '--seed', seed, 'show', 'flaw-two', '--material', 'issuerKey', '--json'], { env });
+    expect(JSON.parse(json.stdout)).toEqual({ id: 'flaw-two', name: 'issuerKey', value: key.stdout });
   });
 
   test('key-confusion: an HS256 token whose HMAC secret is the bytes of issuer.pem; jose accepts it with that secret, verify --key refuses it', async () => {

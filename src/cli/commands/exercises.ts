@@ -109,7 +109,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Show an exercise\'s task, with the material made for you')
     .argument('<id>', 'the exercise')
     .option('--material <name>', 'print only this value from the task, as it is (to save in a file): such as token or issuerKey')
-    .option('--json', 'as JSON: {id, title, topic, task, choices, needs}')
+    .option('--json', 'as JSON: {id, title, topic, task, choices, needs}; with --material, {id, name, value}')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises show read-expiry', 'the task, with your token'],
       ['jwt-vs-oauth exercises show flaw-two --material issuerKey > issuer.pem', 'save the issuer\'s public key for verify --key'],
