@@ -65,7 +65,7 @@ describe('jwt-vs-oauth provider', () => {
         body: 'grant_type=client_credentials&scope=orders:read',
       });
       expect(response.status).toBe(200);
-      expect((await response.json()).expires_in).toBe(expected);
+      expect(((await response.json()) as { expires_in: number }).expires_in).toBe(expected);
       run.process.kill('SIGKILL');
     }
   });
