@@ -18,14 +18,17 @@
 // 2. Word model. The secret is split into runs of letters (camelCase splits too), digits and
 //    other characters. A letter run that looks like a word (2–14 letters; all lower, Capitalised
 //    or all UPPER; a vowel, y counting; vowels 20–67% of it, so "api" and "one" count; no 4
-//    consonants in a row) costs about 15 bits, a word from a dictionary of ~32 000, plus 1 bit
-//    if it has capitals, or its character cost if that is less. Other letter runs cost per
+//    consonants in a row), or is a common technical word or acronym ("jwt", "url", "sql"), costs
+//    what picking it from a dictionary would: 15 bits for 5 letters or more (~32 000 words), 12
+//    for 4, 10 for 2–3, 8 for a technical word, 3 for a word already used in the secret; plus
+//    1 bit if it has capitals; or its character cost if that is less. Other letter runs cost per
 //    character (log2 of 26, or 52 when the secret has both cases), digit runs log2(10) per
-//    digit; a pattern character 1 bit as above. A separator costs 5 bits the first time and
+//    digit (a year, 1900–2099, 7 bits); a pattern character 1 bit as above. A separator costs 5 bits the first time and
 //    1 bit when it repeats the previous separator.
 //
 // humanMade: famous; or at least half the characters follow a pattern; or made of words: the
-// word model costs at most 60% of the character model, at least two runs look like words, and
+// word model costs at most 60% of the character model (half, when it is at or above the bar),
+// at least two runs look like words, and
 // they hold at least 80% of the letters and half the secret. (Without a dictionary, short
 // random letter runs look like words too; these margins keep random secrets out: in runs of
 // 300 000 random 32-byte secrets in base64, base64url and hex, none was called human-made or
@@ -43,11 +46,19 @@ export const MIN_SECRET_BITS = 128;
 /** Characters analysed; a longer secret is judged by its start (more adds no bits here). */
 const MAX_ANALYSED = 256;
 
-const WORD_BITS = 15;
+/** Bits to pick a word of this many letters from a dictionary (5+ letters: ~32 000 words). */
+const wordBits = (letters: number) => (letters >= 5 ? 15 : letters === 4 ? 12 : 10);
+const TECHNICAL_WORD_BITS = 8;
+const REPEATED_WORD_BITS = 3;
+const YEAR_BITS = 7;
+/** Words people put in secrets that the vowel rule below would miss. */
+const TECHNICAL_WORDS = new Set(['jwt', 'jws', 'jwe', 'jwk', 'jwks', 'url', 'uri', 'sql', 'db', 'http', 'https', 'xml', 'rsa', 'hmac', 'sha', 'html', 'css', 'cfg', 'pwd', 'pw', 'tls', 'ssl', 'crt', 'sso', 'ldap', 'smtp', 'dns', 'tcp', 'ssh', 'prd', 'stg', 'dev', 'qa']);
 const SEPARATOR_BITS = 5;
 const PATTERN_BITS = 1;
-/** A secret made of words: the word model at most this share of the character model… */
+/** A secret made of words: the word model at most this share of the character model (the second
+ * when the estimate is at or above MIN_SECRET_BITS, where random base64 could otherwise qualify)… */
 const WORDS_MUCH_CHEAPER = 0.6;
+const WORDS_MUCH_CHEAPER_ABOVE_BAR = 0.5;
 /** …and this share of the letters that must be in word-like runs to call a secret made of words. */
 const MOSTLY_WORDS = 0.8;
 
@@ -98,7 +109,8 @@ export function analyseSecret(secret: string | Uint8Array): { assessment: Secret
   const estimatedBits = Math.floor(Math.min(characterBits, words.bits));
   const patternShare = codes.length ? patterned.filter(Boolean).length / codes.length : 0;
   const isPattern = codes.length >= 4 && patternShare >= 0.5;
-  const isWords = words.bits <= WORDS_MUCH_CHEAPER * characterBits && words.wordRuns >= 2 && words.wordCharacters * 2 >= codes.length && words.wordCharacters >= MOSTLY_WORDS * words.letters;
+  const wordShare = words.bits < MIN_SECRET_BITS ? WORDS_MUCH_CHEAPER : WORDS_MUCH_CHEAPER_ABOVE_BAR;
+  const isWords = words.bits <= wordShare * characterBits && words.wordRuns >= 2 && words.wordCharacters * 2 >= codes.length && words.wordCharacters >= MOSTLY_WORDS * words.letters;
   const weak = famous || estimatedBits < MIN_SECRET_BITS;
   const weakness: SecretWeakness | undefined = famous ? 'famous' : isPattern ? 'pattern' : isWords ? 'words' : weak ? 'entropy' : undefined;
   const estimate = `about ${estimatedBits} bits by our estimate`;
@@ -205,6 +217,7 @@ function wordModel(codes: number[], patterned: boolean[]): { bits: number; wordR
   let wordRuns = 0;
   let wordCharacters = 0;
   let lastSeparator: number | undefined;
+  const usedWords = new Set<string>();
   const letterPool = (codes.some(isLower) ? 26 : 0) + (codes.some(isUpper) ? 26 : 0);
   let start = 0;
   while (start < codes.length) {
@@ -217,14 +230,20 @@ function wordModel(codes: number[], patterned: boolean[]): { bits: number; wordR
     if (kind === 'letters') {
       letters += run.length;
       const characterCost = perCharacter(letterPool);
-      const wordCost = WORD_BITS + (run.some(isUpper) ? 1 : 0);
-      if (looksLikeWord(run)) {
+      const lower = String.fromCharCode(...run).toLowerCase();
+      const technical = TECHNICAL_WORDS.has(lower);
+      if (technical || looksLikeWord(run)) {
         wordRuns++;
         wordCharacters += run.length;
+        const pick = usedWords.has(lower) ? REPEATED_WORD_BITS : technical ? TECHNICAL_WORD_BITS : wordBits(run.length);
+        bits += Math.min(pick + (run.some(isUpper) ? 1 : 0), characterCost);
+        usedWords.add(lower);
+      } else {
+        bits += characterCost;
       }
-      bits += looksLikeWord(run) ? Math.min(wordCost, characterCost) : characterCost;
     } else if (kind === 'digits') {
-      bits += perCharacter(10);
+      const year = run.length === 4 && (run[0] === 49 && run[1] === 57 || run[0] === 50 && run[1] === 48);
+      bits += year ? Math.min(YEAR_BITS, perCharacter(10)) : perCharacter(10);
     } else {
       for (const code of run) {
         bits += code === lastSeparator ? PATTERN_BITS : code > 126 ? Math.log2(100) : SEPARATOR_BITS;

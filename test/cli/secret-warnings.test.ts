@@ -33,7 +33,7 @@ describe('mint warns about a weak secret, and mints anyway', () => {
       { code: 'famous-secret', message: `The secret is a famous example secret (jwt.io's): whoever has seen it can sign tokens that pass. ${FIX_32} (RFC 8725 §3.5).` },
     ]],
     ['a-32-byte-secret-for-the-lessons!', [
-      { code: 'weak-secret', message: `The secret looks made of words (about 97 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+      { code: 'weak-secret', message: `The secret looks made of words (about 86 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
     ]],
     ['correct horse battery staple', [
       { code: 'short-secret', message: 'The secret is 28 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
@@ -44,7 +44,7 @@ describe('mint warns about a weak secret, and mints anyway', () => {
     ]],
     ['Tr0ub4dor&3', [
       { code: 'short-secret', message: 'The secret is 11 bytes; HS256 wants at least 32 random bytes (RFC 7518 §3.2).' },
-      { code: 'weak-secret', message: `The secret has too little entropy (about 52 bits by our estimate): it can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+      { code: 'weak-secret', message: `The secret has too little entropy (about 46 bits by our estimate): it can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
     ]],
   ])('--secret %j', async (secret, warnings) => {
     expect((await mintJson(['--secret', secret])).warnings).toEqual(warnings);
@@ -79,7 +79,7 @@ describe('mint warns about a weak secret, and mints anyway', () => {
 describe('verify warns about its own key on stderr (text) or in warnings (--json)', () => {
   test('a weak secret: stderr in text mode, stdout keeps the checklist; --json lists it after the token warnings', async () => {
     const token = (await mintJson(['--secret', 'a-32-byte-secret-for-the-lessons!'])).token;
-    const weak = `! warning (weak-secret): The secret looks made of words (about 97 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).\n`;
+    const weak = `! warning (weak-secret): The secret looks made of words (about 86 bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).\n`;
     const text = await runCli(['verify', token, '--secret', 'a-32-byte-secret-for-the-lessons!', '--alg', 'HS256'], { now: NOW });
     expect(text.code).toBe(0);
     expect(text.stderr).toBe(weak);

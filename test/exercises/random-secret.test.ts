@@ -53,6 +53,12 @@ describe('fix-short-secret: the secret must look random, not only be long', () =
     expect(lines['secret strength']).toMatchObject({ ok: false, got: expect.stringMatching(/^looks made of words/), why: expect.stringMatching(/^that secret looks human-made/) });
   });
 
+  test('a passphrase that scores above the bar still fails: the exercise asks for a random secret', async () => {
+    const { code, lines } = await checkWith('my-super-secret-key-that-nobody-will-ever-guess-2024');
+    expect(code).toBe(1);
+    expect(lines['secret strength']).toMatchObject({ ok: false, got: 'looks made of words: about 135 bits by our estimate', why: expect.stringMatching(/^that secret looks human-made/) });
+  });
+
   test.each([
     ['base64', () => randomBytes(32).toString('base64')],
     ['hex', () => randomBytes(32).toString('hex')],
