@@ -9,6 +9,7 @@ import { assessSecret } from '../../src/jwt/secret-strength.js';
 import { loadExercises } from '../../src/lessons/exercises.js';
 import { CLASSROOM_SECRETS, generateMaterial } from '../../src/lessons/material.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
+import { PRACTICE_API } from '../../src/lessons/practice-api.js';
 
 const exercises = loadExercises(join(lessonsFolder(), 'exercises'), join(lessonsFolder(), 'example-pack'));
 const byId = (id: string) => exercises.find((exercise) => exercise.id === id)!;
@@ -67,10 +68,16 @@ describe('JWT slips', () => {
   });
 
   test('a task that prints a secret says it is a demo secret', () => {
-    const printed = [...Object.values(CLASSROOM_SECRETS), '{{secret}}', 'practice-api-secret-0123456789ab'];
+    const printed = [...Object.values(CLASSROOM_SECRETS), '{{secret}}', PRACTICE_API.secret];
     const printing = exercises.filter((exercise) => exercise.task.some((paragraph) => printed.some((secret) => paragraph.includes(secret))));
     expect(printing.map((exercise) => exercise.id).sort()).toEqual(['fix-no-exp', 'flaw-one', 'make-practice-token', 'make-short-lived']);
     for (const exercise of printing) expect(exercise.task.join(' ')).toMatch(/demo secret/);
+  });
+
+  test('make-practice-token uses the practice API's own secret, the one the tutorial's API accepts', () => {
+    const exercise = exercises.find((candidate) => candidate.id === 'make-practice-token')!;
+    expect(exercise.task.join(' ')).toContain(PRACTICE_API.secret);
+    expect(JSON.stringify(exercise.check)).toContain(PRACTICE_API.secret);
   });
 
   test('no exercise file still uses the old human-made classroom secret', () => {

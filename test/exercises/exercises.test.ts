@@ -71,7 +71,7 @@ describe('exercises through the CLI', () => {
   });
 
   test('a token that breaks several rules says which', async () => {
-    const token = (await runCli(['mint', '--secret', 'practice-api-secret-0123456789ab', '--aud', 'other-api', '--exp', '2h'])).stdout.trim();
+    const token = (await runCli(['mint', '--secret', 'PbvDNisJf9teQsO6HmR7vzM5gfyj4WkVfIKvXdDiQZI=', '--aud', 'other-api', '--exp', '2h'])).stdout.trim();
     const result = await runCli(['ex', 'check', 'make-practice-token', token, '--json'], { env: { JWT_VS_OAUTH_HOME: home() } });
     expect(result.code).toBe(1);
     const failed = JSON.parse(result.stdout).checks.filter((line: { ok: boolean }) => !line.ok).map((line: { label: string; got: string }) => `${line.label}: ${line.got}`);
