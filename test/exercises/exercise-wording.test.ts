@@ -74,7 +74,7 @@ describe('JWT slips', () => {
     for (const exercise of printing) expect(exercise.task.join(' ')).toMatch(/demo secret/);
   });
 
-  test('make-practice-token uses the practice API's own secret, the one the tutorial's API accepts', () => {
+  test('make-practice-token uses the practice API secret, the one the tutorial API accepts', () => {
     const exercise = exercises.find((candidate) => candidate.id === 'make-practice-token')!;
     expect(exercise.task.join(' ')).toContain(PRACTICE_API.secret);
     expect(JSON.stringify(exercise.check)).toContain(PRACTICE_API.secret);
