@@ -4,68 +4,12 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { MARK, printJson, shortenMiddle, warnAll, type Output } from '../output.js';
+import { MARK, printJson, shortenMiddle } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
-import type { Exercise } from '../../lessons/exercise-schema.js';
-import type { Progress } from '../../lessons/progress.js';
-
-interface ParentFlags {
-  pack?: string;
-  seed?: string;
-}
-
-const LETTERS = 'abcdefghij';
-
-/** The pack folder from --pack, else JWT_VS_OAUTH_PACK (empty there means unset); an empty --pack is a mistake, not "no pack". */
-function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (flag === '') throw new InputError('ERR_EMPTY_PATH', '--pack needs a folder; it was empty.', 'Example: --pack lessons/example-pack');
-  return flag ?? (env.JWT_VS_OAUTH_PACK || undefined);
-}
-
-async function setUp(context: CommandContext, command: Command) {
-  const flags = command.optsWithGlobals() as ParentFlags;
-  const [{ loadExercises, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
-    import('../../lessons/exercises.js'),
-    import('../../lessons/paths.js'),
-    import('../../lessons/progress.js'),
-    import('node:path'),
-  ]);
-  const pack = packFolder(flags.pack, context.streams.env);
-  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
-  const store = openProgress(paths.homeFolder(context.streams.env));
-  const output = context.output();
-  const warn = (messages: string[]) => warnAll(output, messages);
-  warn(store.notices);
-  /** Applies one change to the progress on disk now, under its lock: never writes back an old copy. */
-  const change = (apply: (progress: Progress) => void) => warn(store.update(apply));
-  // The learner's seed must survive between commands: a new one is saved at once (or the one
-  // another process saved meanwhile is read back).
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(store.file)) change(() => undefined);
-  const seed = flags.seed ?? store.progress.seed;
-  const touch = (progress: Progress) => {
-    const now = new Date(context.now() * 1000).toISOString();
-    progress.exercises.firstActivity ??= now;
-    progress.exercises.lastActivity = now;
-  };
-  /** An exercise by id (exit 2 when unknown) and the material made for this learner's seed. */
-  const pick = (id: string) => {
-    const exercise = findExercise(exercises, id);
-    return { exercise, material: materialFor(exercise, seed) };
-  };
-  return { exercises, store, seed, output, change, touch, pick };
-}
-
-function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
-  const c = output.colour;
-  const lines = [c.bold(`${exercise.title}`) + c.dim(`  [${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`), ''];
-  lines.push(...task, '');
-  exercise.choices?.forEach((choice, index) => lines.push(`  (${LETTERS[index]}) ${choice}`));
-  if (exercise.choices) lines.push('');
-  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} <answer>${exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? ' <secret>' : ''}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
-  return lines.join('\n');
-}
+import { exercisesProgressCommands } from './exercises-progress.js';
+import { LETTERS, packFolder, renderTask, setUp, type ParentFlags } from './exercises-setup.js';
+import { exercisesStartCommand } from './exercises-start.js';
 
 export function exercisesCommand(context: CommandContext): Command {
   const parent = new Command('exercises')
@@ -134,39 +78,7 @@ export function exercisesCommand(context: CommandContext): Command {
       output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id])));
     }));
 
-  parent.addCommand(new Command('start')
-    .description('Set up what an exercise needs (such as a running provider) and print its task')
-    .argument('<id>', 'the exercise')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C']]))
-    .action(async (id: string, _flags: unknown, command: Command) => {
-      const { store, output, change, touch, pick } = await setUp(context, command);
-      const { taskText } = await import('../../lessons/exercises.js');
-      const { exercise, material } = pick(id);
-      change(touch);
-      output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id])));
-      if (exercise.needs !== 'provider') return;
-      let stop: (signal: NodeJS.Signals) => void = () => undefined;
-      const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const { startProvider } = await import('../../provider/server.js');
-      const provider = await startProvider({ port: 0 });
-      const running = { issuer: provider.issuer, exercise: exercise.id };
-      change((progress) => void (progress.exercises.provider = running));
-      output.result(`\nMock Google (a local simulation) is running at ${output.colour.cyan(provider.issuer)}\n  discovery ${provider.discoveryUrl}\nLeave this running and work in another terminal. Ctrl-C stops it.`);
-      try {
-        const signal = await stopped;
-        context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await provider.close();
-        // Only our own entry: a `start` in another terminal may have replaced it meanwhile.
-        change((progress) => {
-          if (progress.exercises.provider?.issuer === running.issuer) delete progress.exercises.provider;
-        });
-      }
-    }));
+  parent.addCommand(exercisesStartCommand(context));
 
   parent.addCommand(new Command('check')
     .description('Check your answer: says what it checked, with which input, expected and got')
@@ -308,50 +220,7 @@ export function exercisesCommand(context: CommandContext): Command {
       }
     }));
 
-  parent.addCommand(new Command('progress')
-    .description('Your progress: counts, per topic, first and last activity')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises progress', 'counts per topic'], ['jwt-vs-oauth exercises progress --json > progress-asha.json', 'for a teacher collecting a class']]))
-    .option('--json', 'as JSON (for teachers collecting a class\'s results)')
-    .action(async (flags: { json?: boolean }, command: Command) => {
-      const { exercises, store, seed, output } = await setUp(context, command);
-      const { summarise } = await import('../../lessons/exercises.js');
-      const summary = summarise(exercises, store.progress.exercises);
-      if (flags.json) return printJson(output, { seed, ...summary });
-      output.result(`${summary.passed} of ${summary.total} exercises passed.`);
-      for (const [topic, counts] of Object.entries(summary.topics)) if (counts.total) output.result(`  ${topic.padEnd(15)} ${counts.passed} of ${counts.total}`);
-      // Validated as dates when read; escaped anyway, as everything read from a file is.
-      const when = (value: string | null) => (value === null ? 'none yet' : terminalSafe(value));
-      output.result(output.colour.dim(`First activity: ${when(summary.firstActivity)}; last: ${when(summary.lastActivity)}.`));
-    }));
-
-  parent.addCommand(new Command('reset')
-    .description('Forget one exercise\'s progress, or all of it (asks first on a terminal)')
-    .argument('[id]', 'the exercise')
-    .option('--all', 'every exercise')
-    .option('--yes', 'do not ask (needed without a terminal for --all)')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]))
-    .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
-      const { exercises, output, change, pick } = await setUp(context, command);
-      if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
-      const targets = flags.all ? exercises.map((exercise) => exercise.id) : [pick(id!).exercise.id];
-      if (!flags.yes) {
-        if (output.stdinIsTerminal && output.stderrIsTerminal) {
-          const { confirm } = await import('@inquirer/prompts');
-          const sure = await confirm({ message: flags.all ? `Forget your progress on all ${targets.length} exercises?` : `Forget your progress on ${targets[0]}?`, default: false }, { input: context.streams.stdin, output: context.streams.stderr });
-          if (!sure) return output.talk('Nothing was reset.');
-        } else if (flags.all) {
-          throw new InputError('ERR_CONFIRM', 'reset --all forgets every exercise; without a terminal to ask, add --yes.');
-        }
-      }
-      change((progress) => {
-        for (const target of targets) {
-          delete progress.exercises.passed[target];
-          delete progress.exercises.hintsShown[target];
-          delete progress.exercises.attempts[target];
-        }
-      });
-      output.talk(flags.all ? `Reset all ${targets.length} exercises.` : `Reset ${targets[0]}.`);
-    }));
+  for (const subcommand of exercisesProgressCommands(context)) parent.addCommand(subcommand);
 
   return parent;
 }

@@ -1,0 +1,66 @@
+// What every `exercises` subcommand shares: the pack folder, the learner's progress and seed,
+// and the task as shown. Split out so each group of subcommands lives in its own file.
+
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { MARK, warnAll, type Output } from '../output.js';
+import { InputError } from '../../errors.js';
+import type { Exercise } from '../../lessons/exercise-schema.js';
+import type { Progress } from '../../lessons/progress.js';
+
+export interface ParentFlags {
+  pack?: string;
+  seed?: string;
+}
+
+export const LETTERS = 'abcdefghij';
+
+/** The pack folder from --pack, else JWT_VS_OAUTH_PACK (empty there means unset); an empty --pack is a mistake, not "no pack". */
+export function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (flag === '') throw new InputError('ERR_EMPTY_PATH', '--pack needs a folder; it was empty.', 'Example: --pack lessons/example-pack');
+  return flag ?? (env.JWT_VS_OAUTH_PACK || undefined);
+}
+
+export async function setUp(context: CommandContext, command: Command) {
+  const flags = command.optsWithGlobals() as ParentFlags;
+  const [{ loadExercises, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
+    import('../../lessons/exercises.js'),
+    import('../../lessons/paths.js'),
+    import('../../lessons/progress.js'),
+    import('node:path'),
+  ]);
+  const pack = packFolder(flags.pack, context.streams.env);
+  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
+  const store = openProgress(paths.homeFolder(context.streams.env));
+  const output = context.output();
+  const warn = (messages: string[]) => warnAll(output, messages);
+  warn(store.notices);
+  /** Applies one change to the progress on disk now, under its lock: never writes back an old copy. */
+  const change = (apply: (progress: Progress) => void) => warn(store.update(apply));
+  // The learner's seed must survive between commands: a new one is saved at once (or the one
+  // another process saved meanwhile is read back).
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(store.file)) change(() => undefined);
+  const seed = flags.seed ?? store.progress.seed;
+  const touch = (progress: Progress) => {
+    const now = new Date(context.now() * 1000).toISOString();
+    progress.exercises.firstActivity ??= now;
+    progress.exercises.lastActivity = now;
+  };
+  /** An exercise by id (exit 2 when unknown) and the material made for this learner's seed. */
+  const pick = (id: string) => {
+    const exercise = findExercise(exercises, id);
+    return { exercise, material: materialFor(exercise, seed) };
+  };
+  return { exercises, store, seed, output, change, touch, pick };
+}
+
+export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
+  const c = output.colour;
+  const lines = [c.bold(`${exercise.title}`) + c.dim(`  [${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`), ''];
+  lines.push(...task, '');
+  exercise.choices?.forEach((choice, index) => lines.push(`  (${LETTERS[index]}) ${choice}`));
+  if (exercise.choices) lines.push('');
+  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} <answer>${exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? ' <secret>' : ''}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
+  return lines.join('\n');
+}
