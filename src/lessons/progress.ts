@@ -5,7 +5,7 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -30,6 +30,8 @@ export interface Progress {
   };
   /** Per-learner seed for generated exercise tokens. */
   seed: string;
+  /** The learner's name, set with `exercises progress --name`: a class report's row, an export's file name. */
+  name?: string;
 }
 
 /** A map keyed by outside text (exercise ids): no prototype, so `constructor` or `__proto__` is just a key. */
@@ -284,6 +286,7 @@ export function validateProgress(json: unknown): Progress {
   const top = objectAt(json, 'the file');
   if (top.version !== 1) throw new ShapeError(top.version === undefined ? 'it has no "version": 1' : typeof top.version === 'number' ? `its version ${top.version} is not 1` : 'its "version" is not 1');
   if (top.seed !== undefined && !isPlainText(top.seed, MAX_SEED_LENGTH)) throw new ShapeError(`seed is not a non-empty string of at most ${MAX_SEED_LENGTH} characters without control characters`);
+  if (top.name !== undefined && (typeof top.name !== 'string' || nameProblem(top.name) !== undefined || normaliseName(top.name) !== top.name)) throw new ShapeError(`name is not a name of 1 to ${MAX_NAME_LENGTH} characters, with a letter or digit and no control characters`);
   const tutorial = top.tutorial === undefined ? idMap<unknown>() : objectAt(top.tutorial, 'tutorial');
   if (tutorial.completed === undefined) tutorial.completed = [];
   if (!Array.isArray(tutorial.completed) || !tutorial.completed.every(isCount)) throw new ShapeError('tutorial.completed is not a list of lesson numbers');
@@ -309,20 +312,42 @@ export function validateProgress(json: unknown): Progress {
 
 // ---- Writing: a temporary file beside the target, flushed to disk, then renamed over it.
 
-function writeAtomically(target: string, text: string): void {
+/**
+ * With `noClobber`, the finished file is hard-linked into place, which fails if anything is there
+ * by then (EEXIST, thrown as it is); on a file system without hard links it is renamed only if the
+ * place is still empty.
+ */
+function writeAtomically(target: string, text: string, options: { mode?: number; noClobber?: boolean } = {}): void {
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const descriptor = openSync(temporary, 'wx', 0o600);
+    const descriptor = openSync(temporary, 'wx', options.mode ?? 0o600);
     try {
       writeSync(descriptor, text);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
     }
-    renameSync(temporary, target);
+    if (!options.noClobber) return renameSync(temporary, target);
+    try {
+      linkSync(temporary, target);
+    } catch (error) {
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      if (existsAt(target)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST', errno: -17 });
+      return renameSync(temporary, target);
+    }
+    rmSync(temporary, { force: true });
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+function existsAt(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -532,4 +557,142 @@ function releaseLock(lockPath: string, token: string): void {
       // Already gone.
     }
   }
+}
+
+// ---- The learner's name (`exercises progress --name`), kept in progress.json. It is shown in a
+// teacher's report and names the learner's export, so it is plain text: trimmed, one space between
+// words, NFC, 1 to 64 characters with at least one letter or digit, and no control character
+// (a bidirectional override could make one name read as another in a class list).
+
+export const MAX_NAME_LENGTH = 64;
+
+function normaliseName(raw: string): string {
+  return raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
+}
+
+/** Why `name` (already normalised) is not a usable name; undefined when it is one. */
+function nameProblem(name: string): string | undefined {
+  const normalised = normaliseName(name);
+  if (hasControlCharacters(name.trim()) || /[\u200b-\u200d\u2060]/u.test(normalised)) return 'it holds a control or invisible character';
+  if (normalised === '') return 'it is empty';
+  if ([...normalised].length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
+  if (!/[\p{L}\p{N}]/u.test(normalised)) return 'it has no letter or digit';
+  return undefined;
+}
+
+/** The name as it is stored: trimmed, one space between words, NFC. Throws ERR_BAD_NAME (exit 2) for one that cannot be used. */
+export function learnerName(raw: string): string {
+  const problem = nameProblem(raw.replace(/[\t\n\r]/g, ' '));
+  if (problem) throw new InputError('ERR_BAD_NAME', `--name cannot be used: ${problem}.`, `A name as your teacher knows you, such as --name "Asha Rao" (at most ${MAX_NAME_LENGTH} characters).`);
+  return normaliseName(raw);
+}
+
+/** The file an export is saved as: progress-asha-rao.json for "Asha Rao"; accents dropped, letters of any script kept. */
+export function exportFileName(name: string): string {
+  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+  return `progress-${[...slug].slice(0, 48).join('').replace(/-+$/, '')}.json`;
+}
+
+// ---- Progress files collected by a teacher: read without following links, waiting on FIFOs or
+// opening devices, and never thrown over: whatever is not a progress file comes back as a reason.
+
+export type CollectedFile = { kind: 'ok'; progress: Progress } | { kind: 'skip'; reason: string };
+
+function kindOfEntry(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link (links are not followed)';
+  if (stats.isDirectory()) return 'a folder (folders inside a folder are not read)';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Reads one collected file: a progress.json or an export. A `progress --json` summary is named as such. */
+export function readCollectedProgress(path: string): CollectedFile {
+  let seen: Stats;
+  try {
+    seen = lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { kind: 'skip', reason: code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? 'error'})` };
+  }
+  if (!seen.isFile()) return { kind: 'skip', reason: kindOfEntry(seen) };
+  let text: string;
+  try {
+    const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      const stats = fstatSync(descriptor);
+      if (!stats.isFile() || stats.ino !== seen.ino) return { kind: 'skip', reason: 'it changed while it was read' };
+      if (stats.size > MAX_PROGRESS_BYTES) return { kind: 'skip', reason: `larger than ${MAX_PROGRESS_BYTES / 1024} KiB, so not a progress file` };
+      text = readFileSync(descriptor, 'utf8');
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { kind: 'skip', reason: code === 'ELOOP' ? 'a symbolic link (links are not followed)' : `cannot be read (${code ?? 'error'})` };
+  }
+  if (text.trim() === '') return { kind: 'skip', reason: 'empty' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'skip', reason: 'not valid JSON' };
+  }
+  if (isPlainObject(json) && json.version === undefined && typeof json.total === 'number' && Array.isArray(json.exercises)) {
+    return { kind: 'skip', reason: 'the output of `exercises progress --json`, not a progress file: ask for `exercises progress --export` instead' };
+  }
+  if (isPlainObject(json) && json.version === 1 && json.seed === undefined) return { kind: 'skip', reason: 'JSON, but not a progress file (it has no seed)' };
+  try {
+    return { kind: 'ok', progress: validateProgress(json) };
+  } catch (error) {
+    return { kind: 'skip', reason: `JSON, but not a progress file (${(error as Error).message})` };
+  }
+}
+
+// ---- An export: the learner's progress as a file for the teacher, named for the learner.
+
+export interface ExportOutcome {
+  file: string;
+  /** What was in the file's place: nothing, the learner's own earlier export (same seed), or another file replaced with --force. */
+  replaced: 'nothing' | 'earlier-export' | 'other-file';
+}
+
+/**
+ * Writes `progress` to `file` atomically (temporary file, fsync, then a hard link or rename into
+ * place). The learner's own earlier export (a progress file with the same seed) is replaced; any
+ * other file only with `force`; a link, folder or FIFO never. The running provider is left out:
+ * it means nothing on the teacher's machine.
+ */
+export function exportProgress(progress: Progress, file: string, force = false): ExportOutcome {
+  const { provider: _provider, ...exercises } = progress.exercises;
+  const text = `${JSON.stringify({ ...progress, exercises }, null, 2)}\n`;
+  const shown = terminalSafe(file);
+  let replaced: ExportOutcome['replaced'] = 'nothing';
+  let existing: Stats | undefined;
+  try {
+    existing = lstatSync(file);
+  } catch {
+    // Nothing there: the usual case.
+  }
+  if (existing && !existing.isFile()) {
+    throw new InputError('ERR_FILE_EXISTS', `${shown} is ${kindOfEntry(existing).replace(/ \(.*\)$/, '')}; an export never replaces one (nothing was written).`, 'Choose another file name.');
+  }
+  if (existing) {
+    const found = readCollectedProgress(file);
+    if (found.kind === 'ok' && found.progress.seed === progress.seed) replaced = 'earlier-export';
+    else if (force) replaced = 'other-file';
+    else {
+      const what = found.kind === 'ok' ? `another learner's progress${found.progress.name ? ` (${terminalSafe(found.progress.name)})` : ''}` : 'not a progress file';
+      throw new InputError('ERR_FILE_EXISTS', `${shown} already exists and is ${what}; nothing was written.`, 'Choose another file, or add --force to replace it.');
+    }
+  }
+  try {
+    writeAtomically(file, text, { mode: 0o644, noClobber: replaced === 'nothing' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new InputError('ERR_FILE_EXISTS', `${shown} appeared while the export was written; nothing was replaced.`, 'Run the export again.');
+    throw new InputError('ERR_WRITE_FILE', `Cannot write ${shown} (${terminalSafe(code ?? (error as Error).message)}).`, 'Choose a folder you can write, for example: --export ~/Desktop');
+  }
+  return { file, replaced };
 }

@@ -1,30 +1,74 @@
-// `jwt-vs-oauth exercises progress` and `reset`: a learner's own record.
+// `jwt-vs-oauth exercises progress` and `reset`: a learner's own record, and its export for a
+// teacher; `report`, the teacher's view of a class from those exports; `worksheet`, the tasks on paper.
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { printJson } from '../output.js';
+import { MARK, printJson, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
-import { terminalSafe } from '../../text/terminal-safe.js';
-import { setUp } from './exercises-setup.js';
+import { hasControlCharacters, terminalSafe } from '../../text/terminal-safe.js';
+import { packFolder, setUp, type ParentFlags } from './exercises-setup.js';
 
 export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
     new Command('progress')
-      .description('Your progress: counts, per topic, first and last activity')
-      .addHelpText('after', examples([['jwt-vs-oauth exercises progress', 'counts per topic'], ['jwt-vs-oauth exercises progress --json > progress-asha.json', 'for a teacher collecting a class']]))
-      .option('--json', 'as JSON (for teachers collecting a class\'s results)')
-      .action(async (flags: { json?: boolean }, command: Command) => {
-        const { exercises, store, seed, output } = await setUp(context, command);
+      .description('Your progress: counts, per topic, first and last activity; --export saves it as a file for your teacher')
+      .addHelpText('after', examples([
+        ['jwt-vs-oauth exercises progress', 'counts per topic'],
+        ['jwt-vs-oauth exercises progress --name "Asha Rao" --export', 'for your teacher: writes progress-asha-rao.json here'],
+        ['jwt-vs-oauth exercises progress --export ~/Desktop', 'the same file, in that folder (the name is remembered)'],
+        ['jwt-vs-oauth exercises progress --json', 'as JSON'],
+      ]) + '\nAn export holds your name, your seed and your progress, nothing else. It replaces your own earlier export;\nany other file in its place only with --force.\n')
+      .option('--name <name>', 'your name as your teacher knows you (remembered; at most 64 characters)')
+      .option('--export [file]', 'save your progress for your teacher as progress-<name>.json (in this folder, or the folder or file given)')
+      .option('--force', 'with --export: replace a file that is not your earlier export')
+      .option('--json', 'as JSON: {seed, name, total, passed, topics, firstActivity, lastActivity, exercises}; with --export, {file, replaced}')
+      .action(async (flags: { json?: boolean; name?: string; export?: string | boolean; force?: boolean }, command: Command) => {
+        if (flags.force && flags.export === undefined) throw new InputError('ERR_USAGE', '--force goes with --export.', 'Example: jwt-vs-oauth exercises progress --export --force');
+        if (flags.export === '') throw new InputError('ERR_EMPTY_PATH', '--export was given an empty file name.', 'Leave it out to write progress-<name>.json here: jwt-vs-oauth exercises progress --export');
+        const { learnerName, exportFileName, exportProgress } = await import('../../lessons/progress.js');
+        // Checked before anything is read or written.
+        const name = flags.name === undefined ? undefined : learnerName(flags.name);
+        const { exercises, store, seed, output, change } = await setUp(context, command);
+        if (name !== undefined && store.progress.name !== name) {
+          change((progress) => {
+            progress.name = name;
+          });
+          output.talk(`Your name is saved as ${terminalSafe(name)}.`);
+        }
+        if (flags.export !== undefined) {
+          const learner = store.progress.name;
+          if (!learner) throw new InputError('ERR_NO_NAME', 'An export is named for you, and no name is saved yet.', 'Add your name once: jwt-vs-oauth exercises progress --name "Asha Rao" --export');
+          const [{ statSync }, { join }] = await Promise.all([import('node:fs'), import('node:path')]);
+          const given = typeof flags.export === 'string' ? flags.export : '.';
+          let isFolder = false;
+          try {
+            isFolder = statSync(given).isDirectory();
+          } catch {
+            // A new file: written as named.
+          }
+          const file = isFolder ? join(given, exportFileName(learner)) : given;
+          const outcome = exportProgress(store.progress, file, flags.force);
+          if (flags.json) return printJson(output, { file: outcome.file, replaced: outcome.replaced });
+          output.result(terminalSafe(outcome.file));
+          output.talk(outcome.replaced === 'earlier-export'
+            ? `Replaced your earlier export with your progress now. Hand ${terminalSafe(file)} to your teacher.`
+            : outcome.replaced === 'other-file'
+              ? `Replaced ${terminalSafe(file)} (it was not your earlier export; --force). Hand it to your teacher.`
+              : `Saved your progress, with your name and seed, as ${terminalSafe(file)}. Hand it to your teacher.`);
+          return;
+        }
         const { summarise } = await import('../../lessons/exercises.js');
         const summary = summarise(exercises, store.progress.exercises);
-        if (flags.json) return printJson(output, { seed, ...summary });
-        output.result(`${summary.passed} of ${summary.total} exercises passed.`);
+        if (flags.json) return printJson(output, { seed, name: store.progress.name ?? null, ...summary });
+        output.result(`${store.progress.name ? `${terminalSafe(store.progress.name)}: ` : ''}${summary.passed} of ${summary.total} exercises passed.`);
         for (const [topic, counts] of Object.entries(summary.topics)) if (counts.total) output.result(`  ${topic.padEnd(15)} ${counts.passed} of ${counts.total}`);
         // Validated as dates when read; escaped anyway, as everything read from a file is.
         const when = (value: string | null) => (value === null ? 'none yet' : terminalSafe(value));
         output.result(output.colour.dim(`First activity: ${when(summary.firstActivity)}; last: ${when(summary.lastActivity)}.`));
       }),
+    reportCommand(context),
+    worksheetCommand(context),
     new Command('reset')
       .description('Forget one exercise\'s progress, or all of it (asks first on a terminal)')
       .argument('[id]', 'the exercise')
@@ -54,4 +98,167 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
         output.talk(flags.all ? `Reset all ${targets.length} exercises.` : `Reset ${targets[0]}.`);
       }),
   ];
+}
+
+const SORT_ORDERS = ['name', 'passed', 'last'] as const;
+/** Short column headings for the topics, explained under the table. */
+const TOPIC_HEADINGS: Record<string, string> = { 'read-a-token': 'read', 'make-a-token': 'make', 'find-the-flaw': 'flaw', 'oauth-by-hand': 'oauth', choose: 'choose', 'fix-a-mistake': 'fix' };
+const MOST_FAILED_SHOWN = 5;
+
+function reportCommand(context: CommandContext): Command {
+  return new Command('report')
+    .description('For teachers: one row per learner from their progress files, and the exercises most failed')
+    .argument('<files-or-folders...>', 'progress files (exports, or progress.json), or folders of them')
+    .option('--json', 'as JSON: {exercises, learners: [{name, seed, file, passed, total, topics, attempts, hintsShown, firstActivity, lastActivity}], mostFailed, skipped, warnings}')
+    .option('--csv', 'as CSV, one row per learner (for a spreadsheet)')
+    .option('--sort <order>', 'name (A to Z), passed (fewest first) or last (longest inactive first)', 'name')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises report class/', 'every file in the folder class/'],
+      ['jwt-vs-oauth exercises report progress-*.json --sort passed', 'who needs help first'],
+      ['jwt-vs-oauth exercises report class/ --csv > class.csv', 'for a spreadsheet'],
+      ['jwt-vs-oauth ex --pack ./class-pack report class/', 'counting the pack\'s exercises too'],
+    ]) + '\nLearners make their file with: jwt-vs-oauth exercises progress --name "Their Name" --export\n'
+      + 'Files that are not progress files (and links, folders inside a folder, names starting with a dot) are\nskipped, one line each on stderr. Exit codes: 0 a report, 2 no progress file among those given.\n')
+    .action(async (paths: string[], flags: { json?: boolean; csv?: boolean; sort: string }, command: Command) => {
+      if (flags.json && flags.csv) throw new InputError('ERR_USAGE', 'Choose one of --json and --csv.');
+      if (!(SORT_ORDERS as readonly string[]).includes(flags.sort)) throw new InputError('ERR_USAGE', `--sort takes ${SORT_ORDERS.join(', ')}; not "${terminalSafe(flags.sort)}".`, 'Example: --sort passed');
+      const parentFlags = command.optsWithGlobals() as ParentFlags;
+      const [{ loadExercises }, paths_, { collectFiles, buildReport, reportCsv }, { join }] = await Promise.all([
+        import('../../lessons/exercises.js'),
+        import('../../lessons/paths.js'),
+        import('../../lessons/class-report.js'),
+        import('node:path'),
+      ]);
+      const exercises = loadExercises(join(paths_.lessonsFolder(), 'exercises'), packFolder(parentFlags.pack, context.streams.env));
+      const output = context.output();
+      const { found, skipped } = collectFiles(paths);
+      const report = buildReport(exercises, found, skipped, flags.sort as (typeof SORT_ORDERS)[number]);
+      const warn = output.talkColour.yellow(MARK.warn);
+      for (const entry of report.skipped) output.talk(`${warn} skipped ${terminalSafe(entry.file)}: ${terminalSafe(entry.reason)}`);
+      for (const warning of report.warnings) output.talk(`${warn} ${terminalSafe(warning)}`);
+      if (report.learners.length === 0) {
+        throw new InputError('ERR_NO_PROGRESS_FILES', `No progress file among ${paths.length === 1 ? terminalSafe(paths[0]!) : `the ${paths.length} paths given`}.`, 'Ask each learner for: jwt-vs-oauth exercises progress --name "Their Name" --export');
+      }
+      if (flags.json) return printJson(output, report);
+      if (flags.csv) return void context.streams.stdout.write(reportCsv(report));
+      const columns = (context.streams.stdout as { columns?: number }).columns;
+      const width = output.stdoutIsTerminal && columns ? columns : Number(context.streams.env.COLUMNS) || Infinity;
+      for (const line of reportTable(report, width, output)) output.result(line);
+    });
+}
+
+type ReportData = import('../../lessons/class-report.js').ClassReport;
+
+/** The report as lines that fit `width`: per-topic columns go first, then the names are shortened. */
+function reportTable(report: ReportData, width: number, output: Output): string[] {
+  const c = output.colour;
+  const { learners } = report;
+  const topics = Object.keys(TOPIC_HEADINGS).filter((topic) => learners.some((row) => row.topics[topic as keyof typeof row.topics]));
+  const namesSeen = new Map<string, number>();
+  for (const row of learners) if (row.name) namesSeen.set(row.name.toLowerCase(), (namesSeen.get(row.name.toLowerCase()) ?? 0) + 1);
+  const learnerCell = (row: ReportData['learners'][number]) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(row.name.toLowerCase()) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
+  const lastCell = (value: string | null) => (value === null ? 'never' : `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')}`);
+  const build = (withTopics: boolean, nameWidth: number) => {
+    const headings = ['learner', 'passed', ...(withTopics ? topics.map((topic) => TOPIC_HEADINGS[topic]!) : []), 'attempts', 'hints', 'last activity (UTC)'];
+    const rows = learners.map((row) => [
+      shortened(learnerCell(row), nameWidth),
+      `${row.passed}/${row.total}`,
+      ...(withTopics ? topics.map((topic) => {
+        const counts = row.topics[topic as keyof typeof row.topics];
+        return counts ? `${counts.passed}/${counts.total}` : '–';
+      }) : []),
+      String(row.attempts),
+      String(row.hintsShown),
+      lastCell(row.lastActivity),
+    ]);
+    const widths = headings.map((heading, index) => Math.max(displayWidth(heading), ...rows.map((cells) => displayWidth(cells[index]!))));
+    // Text to the left, counts to the right.
+    const line = (cells: string[]) => cells.map((cell, index) => (index === 0 || index === cells.length - 1 ? padEnd(cell, widths[index]!) : padStart(cell, widths[index]!))).join('  ').trimEnd();
+    return { lines: [c.bold(line(headings)), ...rows.map(line)], width: widths.reduce((sum, each) => sum + each, 0) + 2 * (widths.length - 1) };
+  };
+  const longestName = Math.max(7, ...learners.map((row) => displayWidth(learnerCell(row))));
+  let table = build(true, longestName);
+  let withTopics = true;
+  if (table.width > width) {
+    withTopics = false;
+    table = build(false, longestName);
+  }
+  if (table.width > width) table = build(false, Math.max(10, longestName - (table.width - width)));
+  const lines = [`Class report: ${learners.length} learner${learners.length === 1 ? '' : 's'}, ${report.exercises} exercises.`, '', ...table.lines, ''];
+  if (withTopics) lines.push(c.dim(`Per topic, passed of total: ${topics.filter((topic) => TOPIC_HEADINGS[topic] !== topic).map((topic) => `${TOPIC_HEADINGS[topic]} = ${topic}`).join(', ')}.`));
+  else lines.push(c.dim('Per-topic columns were left out to fit the terminal: --json and --csv have them.'));
+  lines.push(c.dim('Attempts and hints count every check and hint on these exercises.'), '');
+  const failed = report.mostFailed.slice(0, MOST_FAILED_SHOWN);
+  if (failed.length === 0) {
+    lines.push('Most failed: none yet (no failed attempt on any exercise).');
+    return lines;
+  }
+  lines.push(c.bold(`Most failed${report.mostFailed.length > failed.length ? ` (the first ${failed.length} of ${report.mostFailed.length})` : ''}: learners who tried and have not passed, then attempts that did not pass`));
+  const idWidth = Math.max(...failed.map((row) => row.id.length));
+  for (const row of failed) {
+    lines.push(`  ${row.id.padEnd(idWidth)}  ${row.notPassed} of ${row.tried} who tried have not passed  ·  ${row.failedAttempts} failed attempt${row.failedAttempts === 1 ? '' : 's'}  ·  ${row.hintsShown} hint${row.hintsShown === 1 ? '' : 's'}`);
+  }
+  return lines;
+}
+
+function shortened(text: string, length: number): string {
+  if (displayWidth(text) <= length) return text;
+  let kept = '';
+  for (const character of text) {
+    if (displayWidth(kept + character) > length - 1) break;
+    kept += character;
+  }
+  return `${kept}…`;
+}
+
+/** Columns a text takes on a terminal: combining marks none, East Asian wide and fullwidth characters two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) {
+    if (/\p{M}/u.test(character)) continue;
+    const code = character.codePointAt(0)!;
+    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1faff) || (code >= 0x20000 && code <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+}
+
+function worksheetCommand(context: CommandContext): Command {
+  return new Command('worksheet')
+    .description('A Markdown worksheet of a learner\'s seeded tasks, for paper or an LMS; --answers for the teacher\'s key')
+    .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
+    .option('--answers', 'the teacher\'s key: each task\'s answers, computed from the seed, with how they are made')
+    .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
+    .option('--json', 'as JSON: {seed, exercises: [{id, title, topic, task, choices, answersNeeded, key?}]}')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
+      ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
+      ['jwt-vs-oauth ex --pack ./class-pack --seed 7 worksheet', 'a pack\'s exercises'],
+      ['jwt-vs-oauth exercises worksheet read-subject flaw-one', 'some exercises, with your own seed'],
+    ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks\nanswers on a computer with the same seed: jwt-vs-oauth exercises --seed <seed> check <id> <answer>\n')
+    .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean }, command: Command) => {
+      if (flags.title.trim() === '' || flags.title.length > 200 || hasControlCharacters(flags.title)) throw new InputError('ERR_USAGE', '--title takes one line of text, at most 200 characters.', 'Example: --title "Week 3: reading tokens"');
+      const parentFlags = command.optsWithGlobals() as ParentFlags;
+      const { exercises, seed, output } = await setUp(context, command);
+      const [{ loadExercises, findExercise }, paths, { worksheetEntries, worksheetMarkdown }, { join }] = await Promise.all([
+        import('../../lessons/exercises.js'),
+        import('../../lessons/paths.js'),
+        import('../../lessons/worksheet.js'),
+        import('node:path'),
+      ]);
+      const builtInIds = new Set(loadExercises(join(paths.lessonsFolder(), 'exercises')).map((exercise) => exercise.id));
+      const pack = packFolder(parentFlags.pack, context.streams.env);
+      const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
+      if (flags.json) return printJson(output, { seed, exercises: worksheetEntries(chosen, seed, Boolean(flags.answers)) });
+      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, answers: Boolean(flags.answers), title: flags.title }));
+      if (output.stdoutIsTerminal) output.talk(output.talkColour.dim('To save it: add > sheet.md'));
+    });
 }

@@ -1,0 +1,240 @@
+// A teacher's view of a class: progress files (learners' exports, or progress.json files) read
+// from files and folders, one row per learner, and the exercises the class fails most. Pure apart
+// from reading the files: the CLI renders the table, JSON or CSV. What is not a progress file is
+// skipped with a reason, never thrown over.
+
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { TOPICS, type Exercise } from './exercise-schema.js';
+import { ownEntry, summarise } from './exercises.js';
+import { readCollectedProgress, type Progress } from './progress.js';
+
+/** More files than any class has: a folder beyond this is a wrong folder (a home, a download folder). */
+export const MAX_REPORT_FILES = 2000;
+
+export type Topic = (typeof TOPICS)[number];
+
+export interface LearnerRow {
+  /** The name the learner gave with `progress --name`; null when they gave none. */
+  name: string | null;
+  seed: string;
+  file: string;
+  passed: number;
+  total: number;
+  topics: Partial<Record<Topic, { passed: number; total: number }>>;
+  /** `check` runs on the exercises of this report (a check run again after a pass counts too). */
+  attempts: number;
+  hintsShown: number;
+  firstActivity: string | null;
+  lastActivity: string | null;
+}
+
+export interface ExerciseRow {
+  id: string;
+  title: string;
+  topic: Topic;
+  /** Learners who ran check on it at least once. */
+  tried: number;
+  passed: number;
+  /** Tried and not passed (yet). */
+  notPassed: number;
+  /** Attempts that did not pass: every attempt of a learner who has not passed, all but one of one who has. */
+  failedAttempts: number;
+  hintsShown: number;
+}
+
+export interface ClassReport {
+  exercises: number;
+  learners: LearnerRow[];
+  /** Exercises someone failed, the most failed first: most learners stuck, then most failed attempts. */
+  mostFailed: ExerciseRow[];
+  skipped: Array<{ file: string; reason: string }>;
+  /** Things a teacher should know: a copied progress file, two learners with one name, exercises not in this set. */
+  warnings: string[];
+}
+
+export type SortOrder = 'name' | 'passed' | 'last';
+
+interface Found {
+  file: string;
+  progress: Progress;
+}
+
+/**
+ * The files named, and the entries of the folders named (not their subfolders; names starting with
+ * a dot are left out). A folder named on the command line may be a link to one; a file may not.
+ */
+export function collectFiles(paths: string[]): { found: Found[]; skipped: ClassReport['skipped'] } {
+  const found: Found[] = [];
+  const skipped: ClassReport['skipped'] = [];
+  const seenFiles = new Set<string>();
+  const candidates: string[] = [];
+  for (const path of paths) {
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(path);
+    } catch {
+      // Judged below, as a file: a missing path or a dangling link is reported there.
+    }
+    if (!stats?.isDirectory()) {
+      candidates.push(path);
+      continue;
+    }
+    let names: string[];
+    try {
+      names = readdirSync(path).filter((name) => !name.startsWith('.')).sort();
+    } catch (error) {
+      skipped.push({ file: path, reason: `a folder that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      continue;
+    }
+    candidates.push(...names.map((name) => join(path, name)));
+  }
+  for (const [index, file] of candidates.entries()) {
+    if (index >= MAX_REPORT_FILES) {
+      skipped.push({ file: candidates.slice(index).length === 1 ? file : `${file} and ${candidates.length - index - 1} more`, reason: `more than ${MAX_REPORT_FILES} files, so the rest were not read` });
+      break;
+    }
+    // The same file named twice (as itself and through its folder) is read once.
+    let identity = file;
+    try {
+      const stats = statSync(file);
+      identity = `${stats.dev}:${stats.ino}`;
+    } catch {
+      // Unreadable: reported by readCollectedProgress.
+    }
+    if (seenFiles.has(identity)) continue;
+    seenFiles.add(identity);
+    const read = readCollectedProgress(file);
+    if (read.kind === 'ok') found.push({ file, progress: read.progress });
+    else skipped.push({ file, reason: read.reason });
+  }
+  return { found, skipped };
+}
+
+/** Compares names as a class list does: case and accents aside, then exactly. */
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+export function buildReport(exercises: Exercise[], found: Found[], skippedIn: ClassReport['skipped'], sort: SortOrder = 'name'): ClassReport {
+  const skipped = [...skippedIn];
+  const warnings: string[] = [];
+  const known = new Set(exercises.map((exercise) => exercise.id));
+
+  // One learner collected twice (same seed, same name): the copy with the later activity counts.
+  const byLearner = new Map<string, Found>();
+  for (const entry of found) {
+    const key = `${entry.progress.seed}\u0000${entry.progress.name ?? ''}`;
+    const earlier = byLearner.get(key);
+    if (!earlier) {
+      byLearner.set(key, entry);
+      continue;
+    }
+    const [kept, dropped] = (entry.progress.exercises.lastActivity ?? '') > (earlier.progress.exercises.lastActivity ?? '') ? [entry, earlier] : [earlier, entry];
+    byLearner.set(key, kept);
+    skipped.push({ file: dropped.file, reason: `the same learner as ${kept.file} (same seed and name); the one with the later activity, ${kept.file}, is counted` });
+  }
+  const learners = [...byLearner.values()];
+
+  // The seed is made at random for each learner: two names with one seed means a copied file.
+  const bySeed = groupBy(learners, (entry) => entry.progress.seed);
+  for (const [seed, group] of bySeed) {
+    if (group.length > 1) warnings.push(`${group.map(describe).join(' and ')} have the same seed (${shorten(seed, 16)}): one started from a copy of another's progress file, since each learner's seed is made at random.`);
+  }
+  const byLowerName = groupBy(learners.filter((entry) => entry.progress.name), (entry) => entry.progress.name!.toLocaleLowerCase('en'));
+  for (const group of byLowerName.values()) {
+    if (group.length > 1) warnings.push(`${group.length} learners are called ${group[0]!.progress.name} (${group.map((entry) => entry.file).join(', ')}); their rows show their seeds.`);
+  }
+  const unknown = new Set<string>();
+  for (const entry of learners) {
+    for (const id of [...Object.keys(entry.progress.exercises.passed), ...Object.keys(entry.progress.exercises.attempts)]) if (!known.has(id)) unknown.add(id);
+  }
+  if (unknown.size) {
+    const listed = [...unknown].sort().slice(0, 5).map((id) => shorten(id, 40));
+    warnings.push(`Progress on ${unknown.size} exercise${unknown.size === 1 ? '' : 's'} not in this set (${listed.join(', ')}${unknown.size > 5 ? ', …' : ''}) is not counted: add the pack they come from with --pack.`);
+  }
+
+  const rows = learners.map(({ file, progress }): LearnerRow => {
+    const summary = summarise(exercises, progress.exercises);
+    const topics: LearnerRow['topics'] = {};
+    for (const topic of TOPICS) if (summary.topics[topic]!.total) topics[topic] = summary.topics[topic]!;
+    return {
+      name: progress.name ?? null,
+      seed: progress.seed,
+      file,
+      passed: summary.passed,
+      total: summary.total,
+      topics,
+      attempts: summary.exercises.reduce((sum, row) => sum + row.attempts, 0),
+      hintsShown: summary.exercises.reduce((sum, row) => sum + row.hintsShown, 0),
+      firstActivity: summary.firstActivity,
+      lastActivity: summary.lastActivity,
+    };
+  });
+  rows.sort(ORDERS[sort]);
+
+  const exerciseRows = exercises.map((exercise): ExerciseRow => {
+    const row: ExerciseRow = { id: exercise.id, title: exercise.title, topic: exercise.topic, tried: 0, passed: 0, notPassed: 0, failedAttempts: 0, hintsShown: 0 };
+    for (const { progress } of learners) {
+      const attempts = ownEntry(progress.exercises.attempts, exercise.id) ?? 0;
+      const passed = Boolean(ownEntry(progress.exercises.passed, exercise.id));
+      row.hintsShown += ownEntry(progress.exercises.hintsShown, exercise.id) ?? 0;
+      if (attempts > 0) row.tried++;
+      if (passed) row.passed++;
+      if (attempts > 0 && !passed) row.notPassed++;
+      row.failedAttempts += Math.max(attempts - (passed ? 1 : 0), 0);
+    }
+    return row;
+  });
+  const mostFailed = exerciseRows
+    .filter((row) => row.notPassed > 0 || row.failedAttempts > 0)
+    .sort((one, other) => other.notPassed - one.notPassed || other.failedAttempts - one.failedAttempts);
+  return { exercises: exercises.length, learners: rows, mostFailed, skipped, warnings };
+}
+
+const byName = (one: LearnerRow, other: LearnerRow) =>
+  one.name !== null && other.name !== null ? collator.compare(one.name, other.name) || one.seed.localeCompare(other.seed)
+    : one.name !== null ? -1 : other.name !== null ? 1 : one.seed.localeCompare(other.seed);
+
+/** name: A to Z, unnamed last; passed: fewest first (who needs help); last: longest inactive first. */
+const ORDERS: Record<SortOrder, (one: LearnerRow, other: LearnerRow) => number> = {
+  name: byName,
+  passed: (one, other) => one.passed - other.passed || byName(one, other),
+  last: (one, other) => (one.lastActivity ?? '').localeCompare(other.lastActivity ?? '') || byName(one, other),
+};
+
+function groupBy<Item>(items: Item[], key: (item: Item) => string): Map<string, Item[]> {
+  const groups = new Map<string, Item[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+function describe(entry: Found): string {
+  return `${entry.file} (${entry.progress.name ?? 'no name'})`;
+}
+
+export function shorten(text: string, length: number): string {
+  const characters = [...text];
+  return characters.length <= length ? text : `${characters.slice(0, length - 1).join('')}…`;
+}
+
+// ---- CSV (RFC 4180): one row per learner. A cell that a spreadsheet would run as a formula
+// (starting with = + - @, or a tab or carriage return) gets a leading apostrophe (OWASP's
+// advice on CSV injection). Per topic, the count passed, with the topic's total in the header:
+// a cell such as 4/4 would be read as a date.
+
+export function reportCsv(report: ClassReport): string {
+  const topics = TOPICS.filter((topic) => report.learners.some((row) => row.topics[topic]));
+  const totals = (topic: Topic) => report.learners.find((row) => row.topics[topic])!.topics[topic]!.total;
+  const header = ['name', 'seed', 'file', 'passed', 'total', ...topics.map((topic) => `${topic} (of ${totals(topic)})`), 'attempts', 'hints shown', 'first activity', 'last activity'];
+  const rows = report.learners.map((row) => [row.name ?? '', row.seed, row.file, row.passed, row.total, ...topics.map((topic) => row.topics[topic]?.passed ?? 0), row.attempts, row.hintsShown, row.firstActivity ?? '', row.lastActivity ?? '']);
+  return [header, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
