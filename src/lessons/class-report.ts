@@ -3,7 +3,7 @@
 // from reading the files: the CLI renders the table, JSON or CSV. What is not a progress file is
 // skipped with a reason, never thrown over.
 
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { TOPICS, type Exercise } from './exercise-schema.js';
 import { ownEntry, summarise } from './exercises.js';
@@ -94,10 +94,11 @@ export function collectFiles(paths: string[]): { found: Found[]; skipped: ClassR
       skipped.push({ file: candidates.slice(index).length === 1 ? file : `${file} and ${candidates.length - index - 1} more`, reason: `more than ${MAX_REPORT_FILES} files, so the rest were not read` });
       break;
     }
-    // The same file named twice (as itself and through its folder) is read once.
+    // The same file named twice (as itself and through its folder) is read once. lstat: a link
+    // to a learner's file is skipped as a link, and must not hide the file itself.
     let identity = file;
     try {
-      const stats = statSync(file);
+      const stats = lstatSync(file);
       identity = `${stats.dev}:${stats.ino}`;
     } catch {
       // Unreadable: reported by readCollectedProgress.

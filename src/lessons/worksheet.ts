@@ -25,13 +25,16 @@ function answersNeeded(exercise: Exercise): number {
   return exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? 2 : 1;
 }
 
-/** The answers as the solution gives them: `{{output.1}}` is the token the first command prints; a choice's letter comes with its text. */
+/** The answers as the solution gives them: `{{output.1}}` is the token the first command prints. */
 function keyAnswers(exercise: Exercise, material: Material): string[] {
-  return exercise.solution.answers.map((answer) => {
-    const filled = fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/g, (_match, index: string) => `(the token printed by command ${index})`);
-    const letter = LETTERS.indexOf(filled.toLowerCase());
-    return exercise.choices && filled.length === 1 && letter >= 0 && letter < exercise.choices.length ? `${filled.toLowerCase()}: ${exercise.choices[letter]}` : filled;
-  });
+  return exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/g, (_match, index: string) => `(the token printed by command ${index})`));
+}
+
+/** An answer in Markdown: a choice with its text, a description in italics, a value as code. */
+function answerMarkdown(exercise: Exercise, answer: string): string {
+  const letter = answer.length === 1 ? LETTERS.indexOf(answer.toLowerCase()) : -1;
+  if (exercise.choices && letter >= 0 && letter < exercise.choices.length) return `(${LETTERS[letter]}) ${escapeMarkdown(exercise.choices[letter]!, false)}`;
+  return /^\(.*\)$/.test(answer) ? `*${escapeMarkdown(answer, false)}*` : code(answer);
 }
 
 export function worksheetEntries(exercises: Exercise[], seed: string, withAnswers: boolean): WorksheetEntry[] {
@@ -87,9 +90,9 @@ export function worksheetMarkdown(exercises: Exercise[], options: WorksheetOptio
       return;
     }
     const answers = keyAnswers(exercise, material);
-    lines.push(`**Answer${answers.length > 1 ? 's' : ''}:** ${answers.map((answer) => (/^\(.*\)$/.test(answer) ? `*${escapeMarkdown(answer)}*` : code(answer))).join(' then ')}`, '');
+    lines.push(`**Answer${answers.length > 1 ? 's' : ''}:** ${answers.map((answer) => answerMarkdown(exercise, answer)).join(' then ')}`, '');
     const commands = (exercise.solution.commands ?? []).map((line) => fillTemplate(line, material));
-    if (commands.length) lines.push(commands.length === 1 ? 'Made with:' : 'Made with, in order:', '', fence(commands.map((line) => `$ ${line}`).join('\n'), 'sh'), '');
+    if (commands.length) lines.push(commands.length === 1 ? 'Command:' : 'Commands, in order:', '', fence(commands.map((line) => `$ ${line}`).join('\n'), 'sh'), '');
     for (const paragraph of exercise.solution.explain) lines.push(markdownWithMaterial(paragraph, material), '');
   });
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -105,7 +108,7 @@ function markdownWithMaterial(template: string, material: Material): string {
   for (const part of parts) {
     const name = /^\{\{([\w.]+)\}\}$/.exec(part)?.[1];
     if (name === undefined || !Object.hasOwn(material, name)) {
-      text += escapeMarkdown(part);
+      text += escapeMarkdown(part, text === '' || text.endsWith('\n'));
       continue;
     }
     const value = material[name]!;
@@ -114,14 +117,18 @@ function markdownWithMaterial(template: string, material: Material): string {
   return text.trim();
 }
 
-/** Backslash-escapes what Markdown would read as markup; &, < and > as entities (read the same by every flavour). */
-export function escapeMarkdown(text: string): string {
+/**
+ * Backslash-escapes what Markdown would read as markup; &, < and > as entities (read the same by
+ * every flavour). A marker that starts a block (# - + = 1.) matters only at the start of a line:
+ * `atLineStart` says whether the text begins one.
+ */
+export function escapeMarkdown(text: string, atLineStart = true): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]#|~$]/g, '\\$&')
-    .replace(/^(\s*)([-+=]|\d+(?=[.)]))/gm, (_match, space: string, marker: string) => (/^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
+    .replace(/^(\s*)([-+=]|\d+(?=[.)]))/gm, (match: string, space: string, marker: string, offset: number) => (offset === 0 && !atLineStart ? match : /^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
 }
 
 /** An inline code span that holds `value` exactly, whatever backticks it contains. */
