@@ -1,6 +1,10 @@
 // The check kinds: each compares what the learner sent with what the exercise asks, and says
-// what it checked, with which input, what it expected and what it got.
+// what it checked, with which input, and, when something is wrong, which rule failed and why in
+// words. A failed check never shows the expected value: `expected` holds the rule ("the token's
+// subject", "BASE64URL(SHA-256(ASCII(code_verifier)))"), or a value the task itself states (a
+// token's required aud), so one wrong try does not solve the exercise.
 
+import { createHash } from 'node:crypto';
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { decodeToken } from '../jwt/decode.js';
 import { secretKey } from '../jwt/keys.js';
@@ -15,10 +19,11 @@ import { isCorrect } from './runner.js';
 
 export interface CheckLine {
   label: string;
+  /** The rule, in words or as the task states it; never a value the learner is to find. */
   expected: string;
   got: string;
   ok: boolean;
-  /** Why what was got is wrong, in words, when the check knows (a known mistake, a weak secret). */
+  /** Why what was got is wrong, in words: set on every failed line. */
   why?: string;
 }
 
@@ -38,20 +43,83 @@ export interface CheckContext {
   now: number;
 }
 
-const LETTERS = 'abcdefghij';
+export const LETTERS = 'abcdefghij';
 
 function normalise(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** Decodes a submitted token for the rule checks; a failure becomes the one line the learner sees. */
-function decodeSubmitted(token: string, now: number, label: string): { header: Record<string, unknown>; claims: Record<string, unknown> } | CheckLine {
+/** How a choice may be given, for messages: "a letter (a to c), its number (1 to 3), or the choice's text". */
+export function choiceForms(choices: string[]): string {
+  return `a letter (a to ${LETTERS[choices.length - 1]}), its number (1 to ${choices.length}), or the choice's text`;
+}
+
+/**
+ * The choice a learner means, or undefined: a letter or number as the task lists them, bare or
+ * marked (b, B, 2, (b), b), b.), the choice's text, or the whole line as shown ("(b) The text").
+ */
+export function choiceIndex(choices: string[], given: string): number | undefined {
+  const text = normalise(given).replace(/^["'](.*)["']$/, '$1');
+  const position = (marker: string) => {
+    const index = /^\d+$/.test(marker) ? Number(marker) - 1 : LETTERS.indexOf(marker);
+    return index >= 0 && index < choices.length ? index : undefined;
+  };
+  const marker = /^\(?([a-j]|\d{1,2})\)?\.?$/.exec(text);
+  if (marker) return position(marker[1]!);
+  const byText = choices.findIndex((choice) => normalise(choice) === text);
+  if (byText >= 0) return byText;
+  // "(b) An HttpOnly… cookie", copied from the task: the letter and the text must agree.
+  const line = /^\(?([a-j]|\d{1,2})[).]\s*(.+)$/.exec(text);
+  const index = line ? position(line[1]!) : undefined;
+  return index !== undefined && normalise(choices[index]!) === line![2] ? index : undefined;
+}
+
+/** Why a code_challenge is not the verifier's, in words, from the usual slips; never the right value. */
+function pkceMistake(verifier: string, sent: string): string {
+  if (sent === '') return 'no code_challenge was given';
+  const hash = createHash('sha256').update(verifier, 'ascii').digest();
+  if (sent === verifier) return 'that is the verifier itself (the plain method); S256 sends the verifier\'s SHA-256 hash, base64url-encoded';
+  if (sent.toLowerCase() === hash.toString('hex')) return 'that is the hash in hex: base64url-encode the 32 bytes of the hash instead (openssl dgst -sha256 -binary gives the bytes)';
+  if (sent === hash.toString('base64')) return 'that is base64, not base64url: write - for +, _ for /, and drop the = padding (RFC 7636 Appendix A)';
+  if (sent === s256Challenge(`${verifier}\n`)) return 'that is the hash of the verifier followed by a newline: hash only its characters (printf %s, or echo -n)';
+  if (/[=+/]/.test(sent)) return 'a code_challenge is base64url without padding: no "=", and - and _ where base64 has + and / (RFC 7636 Appendix A)';
+  if (sent.length !== 43) return `an S256 code_challenge is 43 characters (the 32 bytes of a SHA-256 hash in base64url); that is ${sent.length}`;
+  return 'the challenge does not match the verifier: did you hash the ASCII bytes of the verifier exactly as shown, and base64url-encode the hash without padding?';
+}
+
+/** A word a shell split off a pasted "Authorization: Bearer <token>": it belongs to the next word. */
+const TOKEN_PREFIX_WORD = /^(authorization:|bearer|dpop)$/i;
+
+/**
+ * The learner's words as the exercise's answers: for an exercise that takes one answer, every
+ * word (a choice's text or "Bearer <token>" typed without quotes); else a split-off "Bearer" is
+ * joined to the token. Returns the answers, or what is missing or too many, by name.
+ */
+export function gatherAnswers(exercise: Exercise, words: string[]): { answers: string[] } | { missing: string[] } | { tooMany: number } {
+  const names = exercise.answerNames;
+  const answers = names.length === 1 && words.length > 1 ? [words.join(' ')] : [...words];
+  while (answers.length > names.length && TOKEN_PREFIX_WORD.test(answers[0]!)) answers.splice(0, 2, `${answers[0]} ${answers[1]}`);
+  if (answers.length > names.length) return { tooMany: answers.length };
+  // A blank answer is a missing one: "$SECRET" with SECRET unset is not a guess to grade.
+  const missing = names.filter((_name, index) => (answers[index] ?? '').trim() === '');
+  return missing.length ? { missing } : { answers };
+}
+
+/**
+ * The token a learner sent, in any form the workbench takes (Bearer, an Authorization line, a URL,
+ * a JSON token response, stray whitespace), decoded for the rule checks; a failure becomes the
+ * one line the learner sees.
+ */
+function submittedToken(sent: string, now: number, label: string): { token: string; header: Record<string, unknown>; claims: Record<string, unknown> } | CheckLine {
+  const line = { label, expected: 'a signed JWT: three base64url parts joined by dots', ok: false as const };
+  if (sent === '') return { ...line, got: '(nothing)', why: 'no token was given' };
   try {
+    const token = extractToken(sent);
     const decoded = decodeToken(token, now);
     if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
-    return { header: decoded.header, claims: typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {} };
+    return { token, header: decoded.header, claims: typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {} };
   } catch (error) {
-    return { label, expected: 'a compact JWT', got: (error as Error).message, ok: false };
+    return { ...line, got: sent, why: `that is not a token the check can read: ${(error as Error).message}` };
   }
 }
 
@@ -82,103 +150,103 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
   switch (check.kind) {
     case 'answer': {
       const tooSlow = (line: CheckLine): CheckResult => ({ ...result([line]), checkTooSlow: true });
-      let line: CheckLine;
+      const inWords = check.expectedInWords ?? 'the value the task asks for';
+      let ok: boolean;
+      if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${inWords}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false, why: 'that is far longer than the answer' }]);
       if (check.pattern) {
-        const expected = `matches ${check.pattern}`;
-        if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${expected}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false }]);
         const outcome = matchPattern(check.pattern, first);
-        if (outcome === 'too-slow') return tooSlow({ label: 'answer', expected, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false });
-        line = { label: 'answer', expected, got: first || '(nothing)', ok: outcome === 'match' };
+        if (outcome === 'too-slow') return tooSlow({ label: 'answer', expected: inWords, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false });
+        ok = outcome === 'match';
       } else {
-        const expected = fillTemplate(check.expected!, values);
-        line = { label: 'answer', expected, got: first || '(nothing)', ok: isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, expected) };
+        ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, fillTemplate(check.expected!, values));
       }
-      if (line.ok || !check.mistakes || first === '' || first.length > MAX_PATTERN_ANSWER_LENGTH) return result([line]);
+      const line: CheckLine = { label: 'answer', expected: inWords, got: first || '(nothing)', ok };
+      if (ok) return result([line]);
+      if (first === '') return result([{ ...line, why: 'no answer was given' }]);
       // A wrong answer the exercise knows: say why it is wrong, in words.
-      for (const mistake of check.mistakes) {
+      for (const mistake of check.mistakes ?? []) {
         const outcome = matchPattern(mistake.pattern, first);
         if (outcome === 'too-slow') return tooSlow({ ...line, why: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms) to say why: tell your teacher, a pattern in the exercise's check.mistakes needs fixing` });
         if (outcome === 'match') return result([{ ...line, why: fillTemplate(mistake.why, values) }]);
       }
-      return result([line]);
+      // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.
+      const pool = exercise.material?.pool;
+      if (pool && !pool.includes(normalise(first))) return result([{ ...line, why: `that is not one of the flaw names the task lists (${pool.join(', ')})` }]);
+      return result([{ ...line, why: `that is not ${inWords}` }]);
     }
     case 'choice': {
       const choices = exercise.choices!;
-      const index = /^[a-j]$/i.test(first) ? LETTERS.indexOf(first.toLowerCase()) : /^\d+$/.test(first) ? Number(first) - 1 : choices.findIndex((choice) => normalise(choice) === normalise(first));
-      const gotText = index >= 0 && index < choices.length ? `(${LETTERS[index]}) ${choices[index]}` : first || '(nothing)';
-      return result([{ label: 'choice', expected: `(${LETTERS[check.answer]}) ${choices[check.answer]}`, got: gotText, ok: index === check.answer }]);
+      const index = choiceIndex(choices, first);
+      const line = { label: 'choice', expected: 'the choice that fits the situation best', got: index === undefined ? first || '(nothing)' : `(${LETTERS[index]}) ${choices[index]}`, ok: index === check.answer };
+      if (line.ok) return result([line]);
+      return result([{ ...line, why: index === undefined ? `that is not one of the choices: answer with ${choiceForms(choices)}` : `(${LETTERS[index]}) does not fit this situation as well as another choice: reread the task and ask what each choice is for` }]);
     }
     case 'pkce-pair': {
       const verifier = fillTemplate(check.verifier, values);
-      const expected = s256Challenge(verifier);
-      return result([{ label: `code_challenge for the verifier ${verifier}`, expected, got: first || '(nothing)', ok: first === expected }]);
+      const ok = first === s256Challenge(verifier);
+      const line = { label: `code_challenge for the verifier ${verifier}`, expected: 'BASE64URL(SHA-256(ASCII(code_verifier))): 43 characters, no padding (RFC 7636 §4.2)', got: first || '(nothing)', ok };
+      return result([ok ? line : { ...line, why: pkceMistake(verifier, first) }]);
     }
     case 'token-rules': {
-      let token: string;
-      try {
-        token = extractToken(first);
-      } catch {
-        return result([{ label: 'a token', expected: 'a compact JWT', got: first || '(nothing)', ok: false }]);
-      }
-      const secret = fillTemplate(check.secret, values);
-      const lines: CheckLine[] = [];
-      const decoded = decodeSubmitted(token, context.now, 'a token');
+      const decoded = submittedToken(first, context.now, 'a token');
       if ('ok' in decoded) return result([decoded]);
-      const { header, claims } = decoded;
-      lines.push({ label: 'alg', expected: check.alg, got: String(header.alg), ok: header.alg === check.alg });
+      const { token, header, claims } = decoded;
+      const secret = fillTemplate(check.secret, values);
+      const yours = check.secret.startsWith('{{answer');
+      const lines: CheckLine[] = [];
+      const add = (line: CheckLine, why: string) => lines.push(line.ok ? line : { ...line, why });
+      add({ label: 'alg', expected: check.alg, got: String(header.alg), ok: header.alg === check.alg }, 'the token\'s header names another algorithm than the one the task asks for');
       if (check.minSecretBytes !== undefined) {
         const bytes = Buffer.byteLength(secret);
-        lines.push({ label: 'secret length', expected: `at least ${check.minSecretBytes} bytes`, got: `${bytes} bytes`, ok: bytes >= check.minSecretBytes });
+        add({ label: 'secret length', expected: `at least ${check.minSecretBytes} bytes`, got: `${bytes} bytes`, ok: bytes >= check.minSecretBytes }, `the secret is shorter than ${check.minSecretBytes} bytes, the length of the hash (RFC 7518 §3.2)`);
       }
       if (check.requireRandomSecret) lines.push(secretStrengthLine(assessSecret(secret)));
       const verified = await verifyToken(token, { keys: [secretKey(secret)], algorithms: [check.alg], clockTolerance: 0, now: context.now });
       const signature = verified.checks.find((line) => line.name === 'signature');
-      lines.push({ label: 'signature', expected: `valid ${check.alg} with ${check.secret.startsWith('{{answer') ? 'your secret' : 'the stated secret'}`, got: signature?.ok ? 'valid' : signature?.detail ?? 'not checked', ok: Boolean(signature?.ok) });
-      if (check.iss !== undefined) lines.push({ label: 'iss', expected: check.iss, got: String(claims.iss ?? '(missing)'), ok: claims.iss === check.iss });
+      add({ label: 'signature', expected: `valid ${check.alg} with ${yours ? 'your secret' : 'the stated secret'}`, got: signature?.ok ? 'valid' : signature?.detail ?? 'not checked', ok: Boolean(signature?.ok) },
+        yours ? 'the token does not verify with the secret you sent: sign it with exactly that secret, and send it unchanged' : 'the token does not verify with the secret the task states: sign it with exactly that secret (copy it whole), and send the token unchanged');
+      if (check.iss !== undefined) add({ label: 'iss', expected: check.iss, got: String(claims.iss ?? '(missing)'), ok: claims.iss === check.iss }, claims.iss === undefined ? 'the token has no iss claim' : 'the token\'s iss is not the issuer the task names (compared exactly)');
       if (check.aud !== undefined) {
         const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-        lines.push({ label: 'aud', expected: check.aud, got: JSON.stringify(claims.aud ?? '(missing)'), ok: audiences.includes(check.aud) });
+        add({ label: 'aud', expected: check.aud, got: JSON.stringify(claims.aud ?? '(missing)'), ok: audiences.includes(check.aud) }, claims.aud === undefined ? 'the token has no aud claim' : 'the token\'s aud does not name the audience the task asks for');
       }
       if (check.maxLifetime !== undefined) {
         const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
         const left = exp === undefined ? undefined : exp - context.now;
-        lines.push({ label: 'exp', expected: `present, in the future, at most ${check.maxLifetime / 60} minutes away`, got: left === undefined ? '(missing: the token never expires)' : left <= 0 ? 'already expired' : `${Math.round(left / 60)} minutes away`, ok: left !== undefined && left > 0 && left <= check.maxLifetime });
+        add({ label: 'exp', expected: `present, in the future, at most ${check.maxLifetime / 60} minutes away`, got: left === undefined ? '(missing: the token never expires)' : left <= 0 ? 'already expired' : `${Math.round(left / 60)} minutes away`, ok: left !== undefined && left > 0 && left <= check.maxLifetime },
+          left === undefined ? 'without exp a leaked token works for ever' : left <= 0 ? 'the token has expired: mint a fresh one' : 'the token lives longer than the task allows');
       }
       for (const [name, value] of Object.entries(check.claims ?? {})) {
         // Only the token's own claims: a rule for "constructor" must not find Object.prototype's.
         const got = Object.hasOwn(claims, name) ? claims[name] : undefined;
-        lines.push({ label: `claim ${name}`, expected: JSON.stringify(value), got: got === undefined ? '(missing)' : JSON.stringify(got), ok: got !== undefined && JSON.stringify(got) === JSON.stringify(value) });
+        add({ label: `claim ${name}`, expected: JSON.stringify(value), got: got === undefined ? '(missing)' : JSON.stringify(got), ok: got !== undefined && JSON.stringify(got) === JSON.stringify(value) }, got === undefined ? `the token has no ${name} claim` : `the token's ${name} is not the value the task asks for (compared exactly, as JSON)`);
       }
       return result(lines);
     }
     case 'provider-token': {
       if (!context.providerIssuer) {
-        return result([{ label: 'the provider', expected: 'running (start it with: jwt-vs-oauth exercises start ' + exercise.id + ')', got: 'not started', ok: false }]);
+        return result([{ label: 'the provider', expected: 'running (start it with: jwt-vs-oauth exercises start ' + exercise.id + ')', got: 'not started', ok: false, why: 'the check asks the provider for its keys, so Mock Google must be running: start it in another terminal' }]);
       }
-      let token: string;
-      try {
-        token = extractToken(first);
-      } catch {
-        return result([{ label: 'an access token', expected: 'a compact JWT', got: first || '(nothing)', ok: false }]);
-      }
+      const decoded = submittedToken(first, context.now, 'an access token');
+      if ('ok' in decoded) return result([decoded]);
+      const { token, header, claims } = decoded;
       let keys;
       try {
         keys = (await discoverIssuer(context.providerIssuer, 3000)).keys;
       } catch (error) {
-        return result([{ label: 'the provider', expected: `answering at ${context.providerIssuer}`, got: (error as Error).message, ok: false }]);
+        return result([{ label: 'the provider', expected: `answering at ${context.providerIssuer}`, got: (error as Error).message, ok: false, why: 'Mock Google did not answer: is exercises start still running?' }]);
       }
-      const decoded = decodeSubmitted(token, context.now, 'an access token');
-      if ('ok' in decoded) return result([decoded]);
-      const { header, claims } = decoded;
       const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
+      const passed = (name: string) => verified.checks.find((line) => line.name === name);
       const scopes = String(claims.scope ?? '').split(' ');
-      return result([
-        { label: 'signed by the provider', expected: `a valid signature from ${context.providerIssuer}/jwks`, got: verified.checks.find((line) => line.name === 'signature')?.ok ? 'valid' : verified.verdict, ok: Boolean(verified.checks.find((line) => line.name === 'signature')?.ok) },
-        { label: 'typ', expected: 'at+jwt (an access token, not an ID token)', got: String(header.typ ?? '(missing)'), ok: header.typ === 'at+jwt' },
-        { label: 'iss', expected: context.providerIssuer, got: String(claims.iss ?? '(missing)'), ok: claims.iss === context.providerIssuer },
-        { label: 'still valid', expected: 'not expired', got: verified.checks.find((line) => line.name === 'exp')?.detail ?? '', ok: Boolean(verified.checks.find((line) => line.name === 'exp')?.ok) },
-        { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope) },
-      ]);
+      const lines: CheckLine[] = [
+        { label: 'signed by the provider', expected: `a valid signature from ${context.providerIssuer}/jwks`, got: passed('signature')?.ok ? 'valid' : verified.verdict, ok: Boolean(passed('signature')?.ok), why: 'the signature does not verify with the keys of the Mock Google running now: get a token from it, and send it unchanged' },
+        { label: 'typ', expected: 'at+jwt (an access token, not an ID token)', got: String(header.typ ?? '(missing)'), ok: header.typ === 'at+jwt', why: 'that is not an access token: send the access_token of the token response, not the id_token' },
+        { label: 'iss', expected: context.providerIssuer, got: String(claims.iss ?? '(missing)'), ok: claims.iss === context.providerIssuer, why: 'the token was not issued by the Mock Google running now' },
+        { label: 'still valid', expected: 'not expired', got: passed('exp')?.detail ?? '', ok: Boolean(passed('exp')?.ok), why: 'the token has expired: get a fresh one' },
+        { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: 'the token does not carry the scope the task asks for: ask for it in the authorization request' },
+      ];
+      return result(lines.map(({ why, ...line }) => (line.ok ? line : { ...line, why })));
     }
   }
 }

@@ -26,8 +26,18 @@ const FLAWS_THAT_DO_NOT_FIT: ReadonlyMap<string, ReadonlyMap<string, string>> = 
   ['flawed-token-rs256', new Map([['weak-secret', 'a flawed-token-rs256 issuer signs with its RSA private key, not a secret: use "kind": "flawed-token" for weak-secret']])],
 ]);
 
+/** Failed attempts after which a learner may see the answer, unless an exercise or its pack says otherwise. */
+export const DEFAULT_REVEAL_AFTER = 3;
+/** The most a pack or exercise may ask for: past this, "never" (0) is what is meant. */
+export const MAX_REVEAL_AFTER = 100;
+
+/** Whether a value is a revealAfter: a whole number from 0 (never) to MAX_REVEAL_AFTER. */
+export function isRevealAfter(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_REVEAL_AFTER;
+}
+
 export type Check =
-  | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[] }
+  | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[]; expectedInWords?: string }
   | { kind: 'choice'; answer: number }
   | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number; requireRandomSecret?: boolean }
   | { kind: 'provider-token'; scope: string }
@@ -52,8 +62,31 @@ export interface Exercise {
   needs?: 'provider';
   check: Check;
   hints: string[];
+  /** Failed attempts after which `hint --reveal` shows the answer; 0 = never. Unset: the pack's, else DEFAULT_REVEAL_AFTER. */
+  revealAfter?: number;
   solution: { explain: string[]; answers: string[]; commands?: string[] };
   file: string;
+  /** The answers `check` takes, by name and in order (from the check: see answerNamesOf). */
+  answerNames: string[];
+}
+
+/** What the learner sends first, for each check kind. */
+const FIRST_ANSWER: Record<Check['kind'], string> = { answer: 'answer', choice: 'choice', 'token-rules': 'token', 'provider-token': 'access token', 'pkce-pair': 'code_challenge' };
+
+/**
+ * The answers a check takes, by name and in order: one, or as many as its {{answer.N}} ask for
+ * ("token", then "secret" for a token-rules check whose secret is {{answer.2}}).
+ */
+function answerNamesOf(check: Check): string[] {
+  const names = [FIRST_ANSWER[check.kind]];
+  for (const [field, text] of Object.entries(check)) {
+    if (typeof text !== 'string') continue;
+    for (const [, number] of text.matchAll(/\{\{answer\.(\d)\}\}/g)) {
+      const index = Number(number) - 1;
+      if (index > 0) names[index] ??= field === 'secret' ? 'secret' : `answer ${index + 1}`;
+    }
+  }
+  return Array.from({ length: names.length }, (_unused, index) => names[index] ?? `answer ${index + 1}`);
 }
 
 function fail(file: string, field: string, problem: string): never {
@@ -73,6 +106,7 @@ export function validateExercise(json: unknown, file: string): Exercise {
   if (!isTextList(entry.hints)) fail(file, '"hints"', 'must list at least one hint');
   if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail(file, '"choices"', 'must list at least two choices');
   if (entry.needs !== undefined && entry.needs !== 'provider') fail(file, '"needs"', 'can only be "provider"');
+  if (entry.revealAfter !== undefined && !isRevealAfter(entry.revealAfter)) fail(file, '"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
   if (entry.material !== undefined) {
     const material = entry.material as Record<string, unknown>;
     if (!MATERIAL_KINDS.includes(material?.kind as never)) fail(file, '"material.kind"', `must be one of ${MATERIAL_KINDS.join(', ')}`);
@@ -96,7 +130,7 @@ export function validateExercise(json: unknown, file: string): Exercise {
   }
   validateCheck(entry.check, file, entry.choices as string[] | undefined);
   validateTemplates(entry as unknown as Exercise, file);
-  return { ...(entry as unknown as Exercise), file };
+  return { ...(entry as unknown as Exercise), file, answerNames: answerNamesOf(entry.check as Check) };
 }
 
 /**
@@ -121,13 +155,15 @@ function validateTemplates(exercise: Exercise, file: string): void {
     ...exercise.solution.answers.map((text, index): [string, unknown, readonly string[]] => [`"solution.answers[${index}]"`, text, [...material, ...outputsBefore(commands.length)]]),
     ...['expected', 'secret', 'verifier'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
     ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].why"`, mistake.why, material]),
+    // Shown on a failed check in place of the expected value: a {{name}} there would give the answer away.
+    ['"check.expectedInWords"', check.expectedInWords, []],
   ];
   for (const [field, text, known] of fields) {
     if (typeof text !== 'string') continue;
     for (const [template, name] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
       if (known.includes(name!)) continue;
       const shownAsWritten = field === '"title"' || field.startsWith('"choices[');
-      const offer = shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+      const offer = field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
       fail(file, field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
     }
   }
@@ -150,6 +186,7 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
       if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
       if (check.pattern !== undefined && !isText(check.pattern)) fail(file, '"check.pattern"', 'must be a non-empty string');
       if (isText(check.pattern)) validatePattern(check.pattern, file, '"check.pattern"');
+      if (check.expectedInWords !== undefined && !isText(check.expectedInWords)) fail(file, '"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"');
       if (check.mistakes !== undefined) {
         if (!Array.isArray(check.mistakes) || check.mistakes.length === 0) fail(file, '"check.mistakes"', 'must list known wrong answers: [{"pattern": …, "why": …}]');
         check.mistakes.forEach((mistake: unknown, index) => {

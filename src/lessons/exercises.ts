@@ -1,18 +1,23 @@
 // Loads exercises (built in, plus a teacher's pack), and works out each learner's material and
 // progress summary. Pure: no printing; the CLI layer shows and asks.
 
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { TOPICS, validateExercise, type Exercise } from './exercise-schema.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+import { DEFAULT_REVEAL_AFTER, isRevealAfter, MAX_REVEAL_AFTER, TOPICS, validateExercise, type Exercise } from './exercise-schema.js';
 import { fillTemplate, generateMaterial, type Material } from './material.js';
 import { readJsonFile } from './loader.js';
 import type { Progress } from './progress.js';
+import { parseTeacherKey } from './teacher-key.js';
+
+/** A pack's own settings file, beside its exercise files; not an exercise. */
+export const PACK_SETTINGS_FILE = 'pack.json';
 
 function readFolder(folder: string, label: string): Exercise[] {
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(folder).filter((name) => name.endsWith('.json') && name !== PACK_SETTINGS_FILE).sort();
   } catch (error) {
     const problem = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'not a folder' : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: ${problem}.`, label === '--pack' ? 'A pack is a folder of exercise files (*.json), like lessons/example-pack/.' : undefined);
@@ -34,6 +39,50 @@ export function loadExercises(builtInFolder: string, packFolder?: string): Exerc
     seen.set(exercise.id, exercise.file);
   }
   return exercises;
+}
+
+/** What a pack's pack.json may set, for every exercise while the pack is in use. */
+export interface PackSettings {
+  /** A salted scrypt hash (teacher-key.ts): --teacher then asks for its passphrase. */
+  teacherKey?: string;
+  /** Failed attempts before `hint --reveal` shows the answer, for exercises that do not set their own; 0 = never. */
+  revealAfter?: number;
+}
+
+const PACK_SETTING_NAMES = ['teacherKey', 'revealAfter'];
+
+/**
+ * The pack's pack.json, or no settings when there is no pack or no such file. Read like an
+ * exercise file (a plain file, at most 256 KiB, no control characters) and refused, naming the
+ * field, when it does not fit.
+ */
+export function loadPackSettings(packFolder?: string): PackSettings {
+  if (!packFolder) return {};
+  const file = join(packFolder, PACK_SETTINGS_FILE);
+  try {
+    lstatSync(file);
+  } catch {
+    return {};
+  }
+  const json = readJsonFile(file, 'ERR_PACK_SETTINGS');
+  const fail = (field: string, problem: string): never => {
+    throw new InputError('ERR_PACK_SETTINGS', `${file}: ${field}: ${problem}.`, `pack.json may set ${PACK_SETTING_NAMES.join(' and ')}, such as {"revealAfter": 3}.`);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the file', 'must hold one JSON object');
+  const settings = json as Record<string, unknown>;
+  const unknown = Object.keys(settings).find((name) => !PACK_SETTING_NAMES.includes(name));
+  if (unknown !== undefined) fail(`"${terminalSafe(unknown)}"`, 'is not a pack setting');
+  if (settings.revealAfter !== undefined && !isRevealAfter(settings.revealAfter)) fail('"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
+  if (settings.teacherKey !== undefined) {
+    const problem = typeof settings.teacherKey === 'string' ? parseTeacherKey(settings.teacherKey) : 'is not a teacher key: make one with jwt-vs-oauth exercises teacher-key';
+    if (typeof problem === 'string') fail('"teacherKey"', problem);
+  }
+  return { ...(settings.teacherKey !== undefined && { teacherKey: settings.teacherKey as string }), ...(settings.revealAfter !== undefined && { revealAfter: settings.revealAfter as number }) };
+}
+
+/** After how many failed attempts the learner may see this exercise's answer; 0 = never. */
+export function revealAfterFor(exercise: Exercise, settings: PackSettings): number {
+  return exercise.revealAfter ?? settings.revealAfter ?? DEFAULT_REVEAL_AFTER;
 }
 
 export function findExercise(exercises: Exercise[], id: string): Exercise {

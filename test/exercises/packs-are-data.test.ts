@@ -205,7 +205,7 @@ describe('prototype names are ordinary exercise ids', () => {
     expect(progress.passed).toBe(0);
     expect(progress.exercises.at(-1)).toEqual({ id: 'constructor', topic: 'read-a-token', passed: false, passedAt: null, attempts: 0, hintsShown: 0 });
     const hint = await runCli(['ex', '--pack', pack, 'hint', 'constructor'], { env });
-    expect(hint.stdout).toBe('Hint 1 of 1: decode it, then read sub.\nThat was the last hint.\n');
+    expect(hint.stdout).toBe('Hint 1 of 1: decode it, then read sub.\nThat was the last hint. The answer opens after 3 failed attempts: 3 more to go.\n');
     const locked = await runCli(['ex', '--pack', pack, 'solution', 'constructor'], { env });
     expect(locked.code).toBe(1);
     const token = JSON.parse((await runCli(['ex', '--pack', pack, 'show', 'constructor', '--json'], { env })).stdout).task[0].replace('Your token: ', '');

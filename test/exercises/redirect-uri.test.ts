@@ -41,12 +41,12 @@ describe('fix-redirect-uri: a web app sends its exact registered https URI', () 
     expect(line.why).toMatch(why);
   });
 
-  test('the why is shown under got in the human output; a wrong answer the check does not know has none', async () => {
+  test('the why is shown under got in the human output; a wrong answer the check does not know gets the general why, never the URI', async () => {
     const env = home();
     const shown = await runCli(['ex', 'check', 'fix-redirect-uri', 'http://localhost:3000/callback'], { env });
     expect(shown.stdout).toContain('      got:      http://localhost:3000/callback\n      why:      localhost is NOT RECOMMENDED as a redirect URI');
     const unknown = await runCli(['ex', 'check', 'fix-redirect-uri', 'https://evil.example/cb', '--json'], { env });
-    expect(JSON.parse(unknown.stdout).checks[0]).not.toHaveProperty('why');
+    expect(JSON.parse(unknown.stdout).checks[0]).toEqual({ label: 'answer', expected: 'the redirect_uri the app registered, character for character', got: 'https://evil.example/cb', ok: false, why: 'that is not the redirect_uri the app registered, character for character' });
   });
 
   test('the task and hints say the exception is for native apps; nothing offers localhost', async () => {

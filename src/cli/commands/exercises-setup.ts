@@ -7,6 +7,7 @@ import { MARK, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { Progress } from '../../lessons/progress.js';
+import type { PackSettings } from '../../lessons/exercises.js';
 
 export interface ParentFlags {
   pack?: string;
@@ -23,7 +24,7 @@ export function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): st
 
 export async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
-  const [{ loadExercises, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
+  const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
     import('../../lessons/exercises.js'),
     import('../../lessons/paths.js'),
     import('../../lessons/progress.js'),
@@ -31,6 +32,7 @@ export async function setUp(context: CommandContext, command: Command) {
   ]);
   const pack = packFolder(flags.pack, context.streams.env);
   const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
+  const settings = loadPackSettings(pack);
   const store = openProgress(paths.homeFolder(context.streams.env));
   const output = context.output();
   const warn = (messages: string[]) => warnAll(output, messages);
@@ -52,7 +54,7 @@ export async function setUp(context: CommandContext, command: Command) {
     const exercise = findExercise(exercises, id);
     return { exercise, material: materialFor(exercise, seed) };
   };
-  return { exercises, store, seed, output, change, touch, pick };
+  return { exercises, settings, store, seed, output, change, touch, pick };
 }
 
 export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
@@ -61,6 +63,33 @@ export function renderTask(exercise: Exercise, task: string[], output: Output, d
   lines.push(...task, '');
   exercise.choices?.forEach((choice, index) => lines.push(`  (${LETTERS[index]}) ${choice}`));
   if (exercise.choices) lines.push('');
-  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} <answer>${exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? ' <secret>' : ''}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
+  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} ${exercise.answerNames.map((name) => `<${name.replace(' ', '-')}>`).join(' ')}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
   return lines.join('\n');
+}
+
+/** The environment variable a teacher may set to the passphrase instead of typing it. */
+export const TEACHER_KEY_VARIABLE = 'JWT_VS_OAUTH_TEACHER_KEY';
+
+/**
+ * Lets --teacher through: with no teacherKey in the pack, at once, saying on stderr that it is
+ * open; else only with the passphrase, from JWT_VS_OAUTH_TEACHER_KEY or asked on a terminal.
+ * A wrong or missing passphrase is refused (exit 2).
+ */
+export async function confirmTeacher(context: CommandContext, output: Output, settings: PackSettings): Promise<void> {
+  if (settings.teacherKey === undefined) {
+    output.talk('No teacher key is set (no pack with a teacherKey in its pack.json), so --teacher is open to anyone.');
+    return;
+  }
+  let passphrase = context.streams.env[TEACHER_KEY_VARIABLE] || undefined;
+  if (passphrase === undefined) {
+    if (!(output.stdinIsTerminal && output.stderrIsTerminal)) {
+      throw new InputError('ERR_TEACHER_KEY', 'This pack sets a teacher key: --teacher needs its passphrase.', `Set ${TEACHER_KEY_VARIABLE}, or run the command on a terminal to be asked.`);
+    }
+    const { password } = await import('@inquirer/prompts');
+    passphrase = await password({ message: 'Teacher passphrase', mask: true }, { input: context.streams.stdin, output: context.streams.stderr });
+  }
+  const { passphraseMatches } = await import('../../lessons/teacher-key.js');
+  if (!(await passphraseMatches(passphrase, settings.teacherKey))) {
+    throw new InputError('ERR_TEACHER_KEY', 'That is not the teacher passphrase of this pack (the teacherKey in its pack.json).', `Check ${TEACHER_KEY_VARIABLE} or what you typed; a new key is made with: jwt-vs-oauth exercises teacher-key`);
+  }
 }

@@ -4,11 +4,15 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { MARK, printJson, shortenMiddle } from '../output.js';
+import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { exercisesProgressCommands } from './exercises-progress.js';
-import { LETTERS, packFolder, renderTask, setUp, type ParentFlags } from './exercises-setup.js';
+import { confirmTeacher, packFolder, renderTask, setUp, TEACHER_KEY_VARIABLE, type ParentFlags } from './exercises-setup.js';
+import type { Exercise } from '../../lessons/exercise-schema.js';
+import type { PackSettings } from '../../lessons/exercises.js';
+import type { Material } from '../../lessons/material.js';
+import type { Progress } from '../../lessons/progress.js';
 import { exercisesStartCommand } from './exercises-start.js';
 
 export function exercisesCommand(context: CommandContext): Command {
@@ -81,25 +85,32 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(exercisesStartCommand(context));
 
   parent.addCommand(new Command('check')
-    .description('Check your answer: says what it checked, with which input, expected and got')
+    .description('Check your answer: says what it checked and, when something is wrong, which rule failed and why (never the expected value)')
     .argument('<id>', 'the exercise')
-    .argument('[answer...]', 'your answer (some exercises take two: a token, then a secret)')
-    .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises check read-subject asha', 'an answer'], ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token'], ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers']]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage.\n')
-    .action(async (id: string, answers: string[], flags: { json?: boolean }, command: Command) => {
-      const { store, output, change, touch, pick } = await setUp(context, command);
-      const { runCheck } = await import('../../lessons/checks.js');
+    .argument('[answer...]', 'your answer, "-" to read it from stdin (some exercises take two: a token, then a secret)')
+    .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}; expected is the rule, never the answer')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises check read-subject asha', 'an answer'],
+      ['jwt-vs-oauth exercises check choose-own-api b', 'a choice: b, B, 2, (b), b) or the choice\'s text'],
+      ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token (also "Bearer …", a URL or a JSON token response)'],
+      ['jwt-vs-oauth mint … | jwt-vs-oauth exercises check make-practice-token -', 'the answer from stdin'],
+      ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers'],
+    ]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices): not counted as an attempt.\n')
+    .action(async (id: string, words: string[], flags: { json?: boolean }, command: Command) => {
+      const { store, settings, output, change, touch, pick } = await setUp(context, command);
+      const [{ runCheck, choiceIndex, choiceForms }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
       const { exercise, material } = pick(id);
-      if (answers.length === 0) {
-        if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) throw new InputError('ERR_NO_ANSWER', `No answer given for ${id}.`, `Usage: jwt-vs-oauth exercises check ${id} <answer>`);
-        const { input } = await import('@inquirer/prompts');
-        answers = [await input({ message: 'Your answer', required: true }, { input: context.streams.stdin, output: context.streams.stderr })];
+      const answers = await answersFor(context, output, exercise, words);
+      // Not one of the choices is a slip of the keyboard, not a wrong pick: say the forms, count nothing.
+      if (exercise.check.kind === 'choice' && choiceIndex(exercise.choices!, answers[0]!) === undefined) {
+        throw new InputError('ERR_NOT_A_CHOICE', `"${terminalSafe(shortenMiddle(answers[0]!.trim(), 40))}" is not one of the choices of ${id}.`, `Answer with ${choiceForms(exercise.choices!)}; see them with: jwt-vs-oauth exercises show ${id}`);
       }
       const result = await runCheck(exercise, answers, { material, providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
+      let attempts = 0;
       change((progress) => {
         touch(progress);
         const state = progress.exercises;
-        state.attempts[id] = (state.attempts[id] ?? 0) + 1;
+        attempts = state.attempts[id] = (state.attempts[id] ?? 0) + 1;
         if (result.passed && !state.passed[id]) state.passed[id] = { at: new Date(context.now() * 1000).toISOString() };
       });
       context.exitCode = result.passed ? EXIT.ok : EXIT.checkFailed;
@@ -111,20 +122,38 @@ export function exercisesCommand(context: CommandContext): Command {
       for (const line of result.lines) {
         output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(line.label)}\n      expected: ${terminalSafe(line.expected)}\n      got:      ${terminalSafe(line.got)}${line.why ? `\n      why:      ${terminalSafe(line.why)}` : ''}`);
       }
+      const revealAfter = revealAfterFor(exercise, settings);
       output.result(result.passed
         ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
-        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}`);
+        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}${revealAfter > 0 && attempts >= revealAfter ? `; the answer: jwt-vs-oauth exercises hint ${id} --reveal` : ''}`);
     }));
 
   parent.addCommand(new Command('hint')
-    .description('Show the next hint (they come one at a time)')
+    .description('Show the next hint (they come one at a time); after enough failed attempts, --reveal shows the answer')
     .argument('<id>', 'the exercise')
-    .option('--json', 'as JSON: {id, hints: [shown so far], total}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one']]))
-    .action(async (id: string, flags: { json?: boolean }, command: Command) => {
-      const { output, change, touch, pick } = await setUp(context, command);
+    .option('--reveal', 'show the answer: after a number of failed attempts (3 unless the exercise or pack says otherwise), or after a pass')
+    .option('--json', 'as JSON: {id, hints: [shown so far], total, reveal: {after, failedAttempts, open}}; with --reveal, {id, revealed, commands, answers} or {id, revealed: false, reason}')
+    .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
+    .action(async (id: string, flags: { json?: boolean; reveal?: boolean }, command: Command) => {
+      const { store, settings, output, change, touch, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
       const { exercise, material } = pick(id);
+      const gate = await revealGate(exercise, store.progress, settings);
+      if (flags.reveal) {
+        if (!gate.open) {
+          context.exitCode = EXIT.checkFailed;
+          if (flags.json) return printJson(output, { id, revealed: false, reason: gate.message });
+          output.result(`${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`);
+          return;
+        }
+        const { commands, answers } = await answerOf(exercise, material);
+        if (flags.json) return printJson(output, { id, revealed: true, commands, answers });
+        output.result(output.colour.bold(`The answer to ${id}${gate.passed ? '' : `, after ${gate.failedAttempts} failed attempts`}:`));
+        for (const commandLine of commands) output.result(`  $ ${commandLine}`);
+        output.result(`Answer: ${answers.join('  ·  ')}`);
+        if (!gate.passed) output.result(output.colour.dim(`Now send it: jwt-vs-oauth exercises check ${id} …; the worked solution opens once it passes.`));
+        return;
+      }
       let shown = 0;
       change((progress) => {
         shown = Math.min((progress.exercises.hintsShown[id] ?? 0) + 1, exercise.hints.length);
@@ -132,34 +161,56 @@ export function exercisesCommand(context: CommandContext): Command {
         touch(progress);
       });
       const hints = exercise.hints.slice(0, shown).map((hint) => fillTemplate(hint, material));
-      if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length });
+      if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length, reveal: { after: gate.revealAfter, failedAttempts: gate.failedAttempts, open: gate.open } });
       hints.forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${hint}`));
-      if (shown === exercise.hints.length) output.result(output.colour.dim('That was the last hint.'));
+      if (shown === exercise.hints.length) output.result(output.colour.dim(`That was the last hint. ${gate.open ? `See the answer: jwt-vs-oauth exercises hint ${id} --reveal` : gate.message}`));
     }));
 
   parent.addCommand(new Command('solution')
-    .description('Show the worked solution: only after the exercise passes, or with --teacher')
+    .description('Show the worked solution: only after the exercise passes, or with --teacher (which asks for the pack\'s teacher passphrase when it sets one)')
     .argument('<id>', 'the exercise')
-    .option('--teacher', 'show it anyway (for teachers preparing a class)')
+    .option('--teacher', 'show it anyway, for teachers: asks for the passphrase (or reads JWT_VS_OAUTH_TEACHER_KEY) when the pack sets a teacherKey')
     .option('--json', 'as JSON: {id, explain, commands, answers}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises solution read-subject', 'after it passes'], ['jwt-vs-oauth exercises solution oauth-access-token --teacher', 'for a teacher']]))
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises solution read-subject', 'after it passes'],
+      ['jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'for a teacher: asks for the passphrase'],
+      ['JWT_VS_OAUTH_TEACHER_KEY=… jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'the same, without a terminal'],
+    ]) + '\nExit codes: 0 shown, 1 not open yet, 2 bad usage or a wrong teacher passphrase.\n')
     .action(async (id: string, flags: { teacher?: boolean; json?: boolean }, command: Command) => {
-      const { store, output, pick } = await setUp(context, command);
+      const { store, settings, output, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
       const { exercise, material } = pick(id);
-      if (!store.progress.exercises.passed[id] && !flags.teacher) {
-        output.result(`The solution opens once ${id} passes. Try a hint first: jwt-vs-oauth exercises hint ${id}`);
+      if (flags.teacher) await confirmTeacher(context, output, settings);
+      else if (!store.progress.exercises.passed[id]) {
+        const gate = await revealGate(exercise, store.progress, settings);
+        output.result(`The worked solution opens once ${id} passes. ${gate.open ? `You may see the answer: jwt-vs-oauth exercises hint ${id} --reveal` : `${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`}`);
         context.exitCode = EXIT.checkFailed;
         return;
       }
       const explain = exercise.solution.explain.map((paragraph) => fillTemplate(paragraph, material));
-      const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
-      const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
+      const { commands, answers } = await answerOf(exercise, material);
       if (flags.json) return printJson(output, { id, explain, commands, answers });
       output.result(output.colour.bold(`Solution: ${exercise.title}`));
       for (const paragraph of explain) output.result(paragraph);
       for (const commandLine of commands) output.result(`  $ ${commandLine}`);
       if (answers.length) output.result(`Answer: ${answers.join('  ·  ')}`);
+    }));
+
+  parent.addCommand(new Command('teacher-key')
+    .description('For teachers: make the teacherKey for a pack\'s pack.json (a salted scrypt hash of a passphrase you keep); prints the pack.json to stdout')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth exercises teacher-key > class-pack/pack.json', 'on a terminal: asks for the passphrase twice'],
+      ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises teacher-key', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
+    ]) + '\nThe output is JSON already: {"teacherKey": "$scrypt$ln=17,r=8,p=1$…"}. Then --teacher asks for the passphrase.\nExit codes: 0 made, 2 a passphrase shorter than 12 characters, two that differ, or none.\n')
+    .action(async () => {
+      const output = context.output();
+      const passphrase = await newPassphrase(context, output);
+      const { makeTeacherKey, MIN_PASSPHRASE_LENGTH } = await import('../../lessons/teacher-key.js');
+      if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
+        throw new InputError('ERR_WEAK_PASSPHRASE', `A teacher passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters; that one has ${[...passphrase].length}.`, 'Four or five random words, or: openssl rand -base64 12');
+      }
+      printJson(output, { teacherKey: await makeTeacherKey(passphrase) });
+      output.talk(`Save that as pack.json in the pack's folder (or add its teacherKey to the pack.json you have). Keep the passphrase: it is stored nowhere, and --teacher asks for it (or reads ${TEACHER_KEY_VARIABLE}).`);
     }));
 
   parent.addCommand(new Command('selftest')
@@ -244,9 +295,99 @@ async function runExerciseMenu(context: CommandContext, command: Command): Promi
     const program = command.parent!;
     if (next === 'check') {
       const answer = await input({ message: 'Your answer', required: true }, io);
-      await program.parseAsync(['exercises', 'check', id, answer], { from: 'user' });
+      // After "--": an answer that starts with "-" is an answer, not an option.
+      await program.parseAsync(['exercises', 'check', id, '--', answer], { from: 'user' });
     } else if (next === 'hint') {
       await program.parseAsync(['exercises', 'hint', id], { from: 'user' });
     }
+  }
+}
+
+/** The answer as `hint --reveal` and `solution` show it: the commands that make it, and what to send. */
+async function answerOf(exercise: Exercise, material: Material): Promise<{ commands: string[]; answers: string[] }> {
+  const { fillTemplate } = await import('../../lessons/material.js');
+  const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
+  const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
+  return { commands, answers };
+}
+
+/** Whether the learner may see the answer yet, and if not, a sentence saying when. */
+async function revealGate(exercise: Exercise, progress: Progress, settings: PackSettings) {
+  const { ownEntry, revealAfterFor } = await import('../../lessons/exercises.js');
+  const revealAfter = revealAfterFor(exercise, settings);
+  const passed = Boolean(ownEntry(progress.exercises.passed, exercise.id));
+  const failedAttempts = passed ? 0 : ownEntry(progress.exercises.attempts, exercise.id) ?? 0;
+  const open = passed || (revealAfter > 0 && failedAttempts >= revealAfter);
+  const left = revealAfter - failedAttempts;
+  const message = open
+    ? ''
+    : revealAfter === 0
+      ? `The answer to ${exercise.id} is not revealed (revealAfter is 0 for it): ask your teacher.`
+      : `The answer opens after ${revealAfter} failed attempt${revealAfter === 1 ? '' : 's'}: ${left} more to go.`;
+  return { open, passed, revealAfter, failedAttempts, message };
+}
+
+/**
+ * The answers to check, in order: "-" read from stdin (one at most), a "Bearer" split off by the
+ * shell joined to its token, and a missing one asked for by name on a terminal, else refused by
+ * name (exit 2): a missing answer is a usage mistake, not a failed attempt.
+ */
+async function answersFor(context: CommandContext, output: Output, exercise: Exercise, words: string[]): Promise<string[]> {
+  const { gatherAnswers } = await import('../../lessons/checks.js');
+  const id = exercise.id;
+  const names = exercise.answerNames;
+  const placeholders = names.map((name) => `"$${name.toUpperCase().replace(/\W+/g, '_')}"`).join(' ');
+  const example = `Example: jwt-vs-oauth exercises check ${id} ${names.length === 1 ? `<${names[0]!.replace(' ', '-')}>` : placeholders}`;
+  if (words.filter((word) => word === '-').length > 1) throw new InputError('ERR_USAGE', 'Only one answer can come from stdin ("-").', example);
+  if (words.includes('-')) {
+    const text = await readStdinAnswer(context, id);
+    words = words.map((word) => (word === '-' ? text : word));
+  }
+  const gathered = gatherAnswers(exercise, words);
+  if ('answers' in gathered) return gathered.answers;
+  const takes = names.length === 1 ? `one answer, the ${names[0]}` : `${names.length} answers: the ${names.join(', then the ')}`;
+  if ('tooMany' in gathered) throw new InputError('ERR_TOO_MANY_ANSWERS', `${id} takes ${takes}; ${gathered.tooMany} were given.`, `Put quotes around an answer that holds spaces. ${example}`);
+  if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
+    const what = gathered.missing.length === names.length ? `No answer given for ${id}: it takes ${takes}.` : `${id} takes ${takes}; the ${gathered.missing.join(' and the ')} ${gathered.missing.length === 1 ? 'is' : 'are'} missing.`;
+    throw new InputError(gathered.missing.length === names.length ? 'ERR_NO_ANSWER' : 'ERR_MISSING_ANSWER', what, example);
+  }
+  const { input } = await import('@inquirer/prompts');
+  const answers = names.map((_name, index) => words[index] ?? '');
+  for (const [index, name] of names.entries()) {
+    if (answers[index]!.trim() === '') answers[index] = await input({ message: `Your ${name}`, required: true }, { input: context.streams.stdin, output: context.streams.stderr });
+  }
+  return answers;
+}
+
+/** The answer piped in for "-": a trailing newline (echo's) is not part of it. */
+async function readStdinAnswer(context: CommandContext, id: string): Promise<string> {
+  const { readTokenInput } = await import('../token-input.js');
+  try {
+    return (await readTokenInput('-', context)).replace(/\r?\n$/, '');
+  } catch (error) {
+    if (error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY') throw new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: jwt-vs-oauth mint … | jwt-vs-oauth exercises check ${id} -`);
+    throw error;
+  }
+}
+
+/** A new teacher passphrase: JWT_VS_OAUTH_TEACHER_KEY, else asked twice on a terminal, else stdin. */
+async function newPassphrase(context: CommandContext, output: Output): Promise<string> {
+  const fromEnv = context.streams.env[TEACHER_KEY_VARIABLE];
+  if (fromEnv) return fromEnv;
+  if (output.stdinIsTerminal && output.stderrIsTerminal) {
+    const { password } = await import('@inquirer/prompts');
+    const io = { input: context.streams.stdin, output: context.streams.stderr };
+    const first = await password({ message: 'New teacher passphrase', mask: true }, io);
+    const again = await password({ message: 'The same again', mask: true }, io);
+    if (first !== again) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Run it again and type the same passphrase twice.');
+    return first;
+  }
+  const { readTokenInput } = await import('../token-input.js');
+  try {
+    // One line: a trailing newline (echo's) is not part of the passphrase.
+    return (await readTokenInput('-', context)).replace(/\r?\n$/, '');
+  } catch (error) {
+    if (error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY') throw new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`);
+    throw error;
   }
 }
