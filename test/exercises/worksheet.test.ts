@@ -1,0 +1,100 @@
+// `exercises worksheet`: a seed's tasks as Markdown, the teacher's key with --answers, and text
+// from a pack escaped so it cannot become markup.
+
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { findExercise, loadExercises, materialFor } from '../../src/lessons/exercises.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
+import { escapeMarkdown } from '../../src/lessons/worksheet.js';
+import { runCli } from '../helpers/cli.js';
+
+const builtIn = loadExercises(join(lessonsFolder(), 'exercises'));
+const env = () => ({ JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-')) });
+const sheet = async (words: string[]) => {
+  const result = await runCli(['ex', ...words], { env: env() });
+  expect(result.code).toBe(0);
+  return result.stdout;
+};
+
+describe('exercises worksheet', () => {
+  test('every built-in exercise, numbered; two seeds give two sheets, one seed the same sheet', async () => {
+    const one = await sheet(['--seed', 'seed-one', 'worksheet']);
+    expect(one.match(/^## \d+\. /gm)).toHaveLength(builtIn.length);
+    expect(one).toContain('These tasks were made for the seed `seed-one`');
+    expect(one).toContain('jwt-vs-oauth exercises --seed seed-one check <id> <answer>');
+    const two = await sheet(['--seed', 'seed-two', 'worksheet']);
+    expect(two).not.toBe(one);
+    expect(await sheet(['--seed', 'seed-one', 'worksheet'])).toBe(one);
+    const token = (seed: string) => materialFor(findExercise(builtIn, 'read-subject'), seed).token!;
+    expect(one).toContain(`\`${token('seed-one')}\``);
+    expect(two).toContain(`\`${token('seed-two')}\``);
+    expect(one).not.toContain(token('seed-two'));
+  });
+
+  test('--answers adds each answer computed from the seed; the plain sheet has none of them', async () => {
+    const ids = ['read-subject', 'flaw-one', 'pkce-challenge', 'choose-own-api', 'fix-short-secret'];
+    const plain = await sheet(['--seed', 'seed-one', 'worksheet', ...ids]);
+    const key = await sheet(['--seed', 'seed-one', 'worksheet', ...ids, '--answers']);
+    const material = (id: string) => materialFor(findExercise(builtIn, id), 'seed-one');
+    const answers = [
+      `**Answer:** \`${material('read-subject').sub}\``,
+      `**Answer:** \`${material('flaw-one').flaw}\``,
+      `**Answer:** \`${material('pkce-challenge').challenge}\``,
+      '**Answer:** (a) Your own login: a server session, or a JWT your server issues',
+      '**Answers:** *(the token printed by command 1)* then `HwOz3Dp6+tb3jXoDHBqq1IaaHUUh5SKcTT54dhWBnYA=`',
+    ];
+    for (const answer of answers) expect(key).toContain(answer);
+    expect(key.split('\n')[0]).toBe('# JWT and OAuth exercises (teacher\'s key)');
+    expect(key).toContain('**Teacher\'s key: the answers are below each task. Do not hand this sheet out.**');
+    expect(plain).not.toMatch(/Answers?:\*\*/);
+    expect(plain).not.toContain(material('pkce-challenge').challenge);
+    expect(plain).not.toContain('HwOz3Dp6');
+    expect(plain).not.toContain('Teacher');
+    expect(plain.match(/^Answer: (\\_){40}$/gm)).toHaveLength(4);
+    expect(plain).toContain(`Token: ${'\\_'.repeat(40)}  \nSecret: ${'\\_'.repeat(40)}`);
+  });
+
+  test('--json: the same tasks as data, the key only with --answers', async () => {
+    const plain = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json']));
+    expect(plain).toEqual({ seed: 's', exercises: [{ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', task: expect.any(Array), choices: null, answersNeeded: 1 }] });
+    const key = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json', '--answers']));
+    expect(key.exercises[0].key.answers).toEqual([materialFor(findExercise(builtIn, 'read-subject'), 's').sub]);
+  });
+
+  test('a pack: its exercises by default; its text escaped, its material as code', async () => {
+    const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-pack-'));
+    mkdirSync(pack, { recursive: true });
+    const example = JSON.parse(readFileSync(join(lessonsFolder(), 'example-pack', '01-pack-read-issuer.json'), 'utf8'));
+    writeFileSync(join(pack, '01-markup.json'), JSON.stringify({
+      ...example,
+      id: 'pack-markup',
+      title: '# Not a *heading* <b>',
+      task: ['Your token: {{token}} and _this_ [link](javascript:alert(1)) <script>x</script> | a & b', '1. not a list', '- not a bullet either'],
+    }));
+    const result = await sheet(['--pack', pack, '--seed', 's', 'worksheet']);
+    expect(result.match(/^## /gm)).toHaveLength(1);
+    const token = materialFor(findExercise(loadExercises(join(lessonsFolder(), 'exercises'), pack), 'pack-markup'), 's').token!;
+    expect(result).toContain('## 1. \\# Not a \\*heading\\* &lt;b&gt;\n');
+    expect(result).toContain(`Your token: \`${token}\` and \\_this\\_ \\[link\\](javascript:alert(1)) &lt;script&gt;x&lt;/script&gt; \\| a &amp; b\n`);
+    expect(result).toContain('\n1\\. not a list\n');
+    expect(result).toContain('\n\\- not a bullet either\n');
+  });
+
+  test.each([
+    ['*a* _b_ `c`', '\\*a\\* \\_b\\_ \\`c\\`'],
+    ['~~gone~~ $x$', '\\~\\~gone\\~\\~ \\$x\\$'],
+    ['+ item', '\\+ item'],
+    ['12) item', '12\\) item'],
+    ['a - b', 'a - b'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
+  ])('Markdown-escaped: %j → %j', (text, escaped) => {
+    expect(escapeMarkdown(text)).toBe(escaped);
+  });
+
+  test('an unknown exercise: exit 2', async () => {
+    const result = await runCli(['ex', 'worksheet', 'nope'], { env: env() });
+    expect([result.code, result.stderr]).toEqual([2, 'error: There is no exercise "nope".\nList them with: jwt-vs-oauth exercises list\n']);
+  });
+});
