@@ -13,17 +13,13 @@ export interface WorksheetEntry {
   topic: string;
   task: string[];
   choices: string[] | null;
-  /** The answers `check` takes: the token, then the secret for an exercise that asks for both. */
-  answersNeeded: number;
+  /** The answers `check` takes, by name and in order (a token, then a secret, for one exercise). */
+  answerNames: string[];
   /** Only with answers: the teacher's key. */
   key?: { answers: string[]; commands: string[]; explain: string[] };
 }
 
 const LETTERS = 'abcdefghij';
-
-function answersNeeded(exercise: Exercise): number {
-  return exercise.check.kind === 'token-rules' && exercise.check.secret.includes('answer.2') ? 2 : 1;
-}
 
 /** The answers as the solution gives them: `{{output.1}}` is the token the first command prints. */
 function keyAnswers(exercise: Exercise, material: Material): string[] {
@@ -46,7 +42,7 @@ export function worksheetEntries(exercises: Exercise[], seed: string, withAnswer
       topic: exercise.topic,
       task: exercise.task.map((paragraph) => fillTemplate(paragraph, material)),
       choices: exercise.choices ?? null,
-      answersNeeded: answersNeeded(exercise),
+      answerNames: exercise.answerNames,
     };
     if (withAnswers) {
       entry.key = {
@@ -86,7 +82,8 @@ export function worksheetMarkdown(exercises: Exercise[], options: WorksheetOptio
     }
     if (!options.answers) {
       const blank = '\\_'.repeat(40);
-      lines.push(answersNeeded(exercise) === 2 ? `Token: ${blank}  \nSecret: ${blank}` : `Answer: ${blank}`, '');
+      const names = exercise.answerNames;
+      lines.push(names.length === 1 ? `Answer: ${blank}` : names.map((name) => `${escapeMarkdown(name[0]!.toUpperCase() + name.slice(1))}: ${blank}`).join('  \n'), '');
       return;
     }
     const answers = keyAnswers(exercise, material);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findExercise, loadExercises, materialFor } from '../../src/lessons/exercises.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
+import { makeTeacherKey } from '../../src/lessons/teacher-key.js';
 import { escapeMarkdown } from '../../src/lessons/worksheet.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -58,7 +59,7 @@ describe('exercises worksheet', () => {
 
   test('--json: the same tasks as data, the key only with --answers', async () => {
     const plain = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json']));
-    expect(plain).toEqual({ seed: 's', exercises: [{ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', task: expect.any(Array), choices: null, answersNeeded: 1 }] });
+    expect(plain).toEqual({ seed: 's', exercises: [{ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', task: expect.any(Array), choices: null, answerNames: ['answer'] }] });
     const key = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json', '--answers']));
     expect(key.exercises[0].key.answers).toEqual([materialFor(findExercise(builtIn, 'read-subject'), 's').sub]);
   });
@@ -91,6 +92,23 @@ describe('exercises worksheet', () => {
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
   ])('Markdown-escaped: %j → %j', (text, escaped) => {
     expect(escapeMarkdown(text)).toBe(escaped);
+  });
+
+  test('--answers asks for the pack\'s teacher passphrase, as solution --teacher does; without a teacherKey it says the key is open', async () => {
+    const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-key-'));
+    writeFileSync(join(pack, '01-pack-read-issuer.json'), readFileSync(join(lessonsFolder(), 'example-pack', '01-pack-read-issuer.json')));
+    writeFileSync(join(pack, 'pack.json'), JSON.stringify({ teacherKey: await makeTeacherKey('correct horse battery staple') }));
+    const run = (passphrase?: string) => runCli(['ex', '--pack', pack, '--seed', 's', 'worksheet', '--answers'], { env: { ...env(), ...(passphrase && { JWT_VS_OAUTH_TEACHER_KEY: passphrase }) } });
+    const without = await run();
+    expect([without.code, without.stdout]).toEqual([2, '']);
+    expect(without.stderr).toMatch(/^error: This pack sets a teacher key/);
+    const wrong = await run('not the passphrase');
+    expect([wrong.code, wrong.stdout]).toEqual([2, '']);
+    const right = await run('correct horse battery staple');
+    expect(right.code).toBe(0);
+    expect(right.stdout).toContain('**Answer:** `');
+    const open = await runCli(['ex', '--seed', 's', 'worksheet', 'read-subject', '--answers'], { env: env() });
+    expect(open.stderr).toBe('No teacher key is set (no pack with a teacherKey in its pack.json), so --teacher is open to anyone.\n');
   });
 
   test('an unknown exercise: exit 2', async () => {

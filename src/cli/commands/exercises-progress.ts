@@ -7,7 +7,7 @@ import { examples } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import { hasControlCharacters, terminalSafe } from '../../text/terminal-safe.js';
-import { packFolder, setUp, type ParentFlags } from './exercises-setup.js';
+import { confirmTeacher, packFolder, setUp, type ParentFlags } from './exercises-setup.js';
 
 export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
@@ -235,9 +235,9 @@ function worksheetCommand(context: CommandContext): Command {
   return new Command('worksheet')
     .description('A Markdown worksheet of a learner\'s seeded tasks, for paper or an LMS; --answers for the teacher\'s key')
     .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
-    .option('--answers', 'the teacher\'s key: each task\'s answers, computed from the seed, with how they are made')
+    .option('--answers', 'the teacher\'s key: each task\'s answers, computed from the seed, with how they are made (asks for the pack\'s teacher passphrase when it sets one, as solution --teacher does)')
     .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
-    .option('--json', 'as JSON: {seed, exercises: [{id, title, topic, task, choices, answersNeeded, key?}]}')
+    .option('--json', 'as JSON: {seed, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
@@ -247,7 +247,9 @@ function worksheetCommand(context: CommandContext): Command {
     .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean }, command: Command) => {
       if (flags.title.trim() === '' || flags.title.length > 200 || hasControlCharacters(flags.title)) throw new InputError('ERR_USAGE', '--title takes one line of text, at most 200 characters.', 'Example: --title "Week 3: reading tokens"');
       const parentFlags = command.optsWithGlobals() as ParentFlags;
-      const { exercises, seed, output } = await setUp(context, command);
+      const { exercises, seed, output, settings } = await setUp(context, command);
+      // The key is what `solution --teacher` shows, so it asks for the same teacher passphrase.
+      if (flags.answers) await confirmTeacher(context, output, settings);
       const [{ loadExercises, findExercise }, paths, { worksheetEntries, worksheetMarkdown }, { join }] = await Promise.all([
         import('../../lessons/exercises.js'),
         import('../../lessons/paths.js'),
