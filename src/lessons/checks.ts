@@ -171,7 +171,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       }
       // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.
       const pool = exercise.material?.pool;
-      if (pool && !pool.includes(normalise(first))) return result([{ ...line, why: `that is not one of the flaw names the task lists (${pool.join(', ')})` }]);
+      if (pool && !pool.includes(normalise(first))) return result([{ ...line, why: 'that is not one of the flaw names the task lists: send one of them, as written there' }]);
       return result([{ ...line, why: `that is not ${inWords}` }]);
     }
     case 'choice': {
