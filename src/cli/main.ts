@@ -29,7 +29,7 @@ export function buildProgram(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial', 'ten hands-on lessons: start here'],
       ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
       ['jwt-vs-oauth mint --sub asha --aud api', 'mint a real token (a key is generated)'],
-      ['jwt-vs-oauth verify "$TOKEN" --secret s3cr3t…', 'check a token, one check per line'],
+      ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET" --alg HS256', 'check a token, one check per line'],
       ['jwt-vs-oauth oauth', 'step through "Login with Google", every request shown'],
       ['jwt-vs-oauth provider', 'run Mock Google, a local OpenID Connect provider'],
     ]) + '\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n')

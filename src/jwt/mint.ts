@@ -90,7 +90,7 @@ export async function mintToken(options: MintOptions): Promise<MintResult> {
   if (options.notBeforeIn !== undefined) payload.nbf = options.now + options.notBeforeIn;
   else if (given.nbf !== undefined) payload.nbf = given.nbf;
   if (options.expiresIn === null) {
-    warnings.push({ code: 'no-exp', message: 'No exp: this token never expires, so a leaked copy works forever. Real access tokens live minutes (RFC 9068 §2.2 makes exp mandatory).' });
+    warnings.push({ code: 'no-exp', message: 'No exp: this token never expires, so a leaked copy works forever. Keep access tokens short-lived: minutes rather than days (RFC 9068 §2.2 makes exp mandatory).' });
   } else {
     payload.exp = options.now + options.expiresIn;
   }

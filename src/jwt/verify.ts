@@ -98,7 +98,11 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
       : `no trusted key fits ${alg}`;
     fail({ name: 'key', ok: false, detail, code: 'ERR_JWKS_NO_MATCHING_KEY' }, `${detail}: the token was signed with a key this verifier does not trust.`);
   } else {
-    checks.push({ name: 'key', ok: true, detail: `${candidates.length === 1 ? keyLabel(candidates[0]!) : `${candidates.length} candidate keys`} from ${candidates[0]!.source}${typeof header.kid === 'string' ? `, matched by kid "${header.kid}"` : ''}` });
+    // "matched by kid" only when a trusted key carries that kid: a PEM or a secret has none, and
+    // the token's own kid is untrusted input (RFC 8725 §3.10), so say it was not checked.
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const kidNote = kid === undefined ? '' : candidates[0]!.kid === kid ? `, matched by kid "${kid}"` : ` (the token's kid "${kid}" is not checked: this key has none)`;
+    checks.push({ name: 'key', ok: true, detail: `${candidates.length === 1 ? keyLabel(candidates[0]!) : `${candidates.length} candidate keys`} from ${candidates[0]!.source}${kidNote}` });
   }
 
   // Critical extensions: this verifier understands none, so a token that lists any must be
@@ -162,7 +166,9 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
   const valid = failures.size === 0;
   const [firstFailure] = failures.values();
   const checked = checks.filter((check) => !check.skipped).map((check) => check.name);
-  const notPinned = PINNED_BY_A_CAREFUL_VERIFIER.filter(([name]) => checks.some((check) => check.name === name && check.skipped));
+  // The algorithm counts as not pinned when the verifier would take more than one (RFC 8725 §3.1).
+  const algorithmOpen: Array<[string, string]> = allowed.length > 1 ? [['alg', '--alg']] : [];
+  const notPinned = [...algorithmOpen, ...PINNED_BY_A_CAREFUL_VERIFIER.filter(([name]) => checks.some((check) => check.name === name && check.skipped))];
   return {
     valid,
     type: parsed.type === 'JWT' ? 'JWT' : 'JWS',
@@ -382,7 +388,8 @@ function claimVerdict(check: Check): string {
     case 'nbf':
       return `this token is not valid yet (${check.detail})`;
     case 'iat':
-      return check.code === 'ERR_JWT_EXPIRED' ? `this token is too old (${check.detail})` : `this token is not valid yet (${check.detail})`;
+      // A future iat is not "not valid yet" (that is nbf): no token is issued after now, so the clock or the unit is wrong.
+      return check.code === 'ERR_JWT_EXPIRED' ? `this token is too old (${check.detail})` : `${check.detail} (no token is issued after now: check the clock, or whether iat is in milliseconds)`;
     case 'iss':
       return `this token comes from another issuer (${check.detail})`;
     case 'aud':

@@ -76,7 +76,7 @@ async function stolenCode(world: DemoWorld, narrator: Narrator): Promise<Outcome
   const accessToken = (JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { access_token: string }).access_token;
   const after = await world.agent('app').request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
   narrator.show(attackStep(3, 3, 'The tokens from that code are dead too', {
-    text: ['Even the access token the app got from the first use is refused now: the leak costs the attacker everything and the user one more sign-in.'],
+    text: ['Even the access token the app got from the first use is refused now: the replay gains the attacker nothing and costs the user one more sign-in.'],
     arrows: [{ from: 'app', to: 'provider', label: 'GET /userinfo → 401 revoked' }],
     exchanges: [{ who: 'the app (back channel)', exchange: after }],
   }));

@@ -32,7 +32,7 @@ export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
     ],
     facts: [
       { name: 'client_id', value: 'demo-app', meaning: 'which app is asking' },
-      { name: 'redirect_uri', value: world.app.redirectUri, meaning: 'where the answer must go; the provider only accepts addresses registered for this app' },
+      { name: 'redirect_uri', value: world.app.redirectUri, meaning: 'where the answer must go; the provider compares it with the addresses registered for this app (Mock Google lets a loopback port vary so the demo runs on any free port: RFC 8252 §7.3 allows that for native apps only; a real web app registers its exact https URI, port included)' },
       { name: 'scope', value: 'openid profile email', meaning: '"openid" makes this OpenID Connect (sign-in); profile and email ask for those claims' },
       { name: 'state', value: shorten(login.state), meaning: 'random, used once; must come back unchanged: the answer belongs to this sign-in. The CSRF defence of a client without PKCE (RFC 9700 §4.7.1); it can also carry the app\'s own context' },
       { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request: a replayed or injected ID token fails (OIDC Core §3.1.2.1)' },

@@ -154,6 +154,7 @@ const MAX_HEADER_PARAMETER_LENGTH = 200;
  */
 export function headerParameterText(text: string): string {
   const safe = text
+    .replace(/§/g, 'section ')
     .replace(/["\\]/g, "'")
     .replace(/[^\x20-\x7e]/gu, (character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
   return safe.length > MAX_HEADER_PARAMETER_LENGTH ? `${safe.slice(0, MAX_HEADER_PARAMETER_LENGTH - 3)}...` : safe;

@@ -65,7 +65,7 @@ describe('terminal escape injection: everything from the token is shown escaped'
     const result = await runCli(['verify', token, '--secret', SECRET, '--iss', payload.iss], { now: NOW, env: { NO_COLOR: '1' } });
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(RAW_CONTROL);
-    expect(result.stdout).toContain('matched by kid "\\x1b[8m"');
+    expect(result.stdout).toContain(`the token's kid "\\x1b[8m" is not checked: this key has none`);
     expect(result.stdout).toContain('✓ iss        "https://issuer.example/\\u001b[2J" as expected');
     expect(result.stdout).toContain('["api\\u2066"]');
   });

@@ -94,9 +94,9 @@ describe('verify: the RFC examples', () => {
   test('RFC 7515 A.1 verifies with its JWK, as of a minute before its exp', async () => {
     const result = await verifyJson([RFC7515_HS256_TOKEN, '--key', file('a1.json', RFC7515_HS256_JWK), '--iss', 'joe'], RFC_EXAMPLE_NOW);
     expect(result.code).toBe(0);
-    expect(result.json.verdict).toBe('valid: signature (HS256), exp, iss checked; not pinned: aud, typ (pass --aud, --typ)');
+    expect(result.json.verdict).toBe('valid: signature (HS256), exp, iss checked; not pinned: alg, aud, typ (pass --alg, --aud, --typ)');
     expect(result.json.checked).toEqual(['format', 'algorithm', 'key', 'signature', 'exp', 'iss']);
-    expect(result.json.notPinned).toEqual(['aud', 'typ']);
+    expect(result.json.notPinned).toEqual(['alg', 'aud', 'typ']);
   });
 
   test('RFC 7515 A.3 verifies with its public JWK, and is expired today', async () => {
@@ -166,7 +166,7 @@ describe('verify holds against the attacks', () => {
 
   test.each([
     ['expired', [], NOW + 16 * 60, 'invalid: this token has expired (expired 1 minute ago, at 2027-01-15T08:15:00Z)'],
-    ['not yet valid', [], NOW - 60, 'invalid: this token is not valid yet (issued in the future: in 1 minute)'],
+    ['not yet valid', [], NOW - 60, 'invalid: issued in the future: in 1 minute (no token is issued after now: check the clock, or whether iat is in milliseconds)'],
     ['wrong iss', ['--iss', 'https://evil.example'], NOW, 'invalid: this token comes from another issuer ("https://issuer.example", expected "https://evil.example")'],
     ['wrong aud', ['--aud', 'payments-api'], NOW, 'invalid: this token is for another audience ("food-api", expected "payments-api")'],
     ['wrong sub', ['--sub', 'ravi'], NOW, 'invalid: this token is about another subject ("asha", expected "ravi")'],

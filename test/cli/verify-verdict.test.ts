@@ -23,6 +23,22 @@ async function verify(token: string, flags: string[] = [], now = NOW) {
 }
 
 describe('the verdict says what was checked and what was not pinned', () => {
+  test('a key that fits several algorithms leaves alg not pinned until --alg picks one (RFC 8725 §3.1)', async () => {
+    const token = signed({ sub: 'asha', exp: NOW + 600 });
+    const open = JSON.parse((await runCli(['verify', token, '--secret', SECRET, '--json'], { now: NOW })).stdout);
+    expect(open.notPinned).toEqual(['alg', 'iss', 'aud', 'typ']);
+    expect(open.verdict).toContain('not pinned: alg, iss, aud, typ (pass --alg, --iss, --aud, --typ)');
+    const pinned = JSON.parse((await runCli(['verify', token, '--secret', SECRET, '--alg', 'HS256', '--json'], { now: NOW })).stdout);
+    expect(pinned.notPinned).toEqual(['iss', 'aud', 'typ']);
+  });
+
+  test('a kid is "matched" only when a trusted key carries it; a secret or PEM has none', async () => {
+    const token = signed({ sub: 'asha', exp: NOW + 600 }, { alg: 'HS256', typ: 'JWT', kid: 'anything-at-all' });
+    const result = await verify(token);
+    expect(result.check('key').detail).toBe('an HMAC shared secret from --secret (the token\'s kid "anything-at-all" is not checked: this key has none)');
+    expect(result.text).not.toContain('matched by kid');
+  });
+
   test('nothing pinned: the verdict names iss, aud and typ, in text and JSON', async () => {
     const result = await verify(signed({ sub: 'asha', iat: NOW, exp: NOW + 900 }));
     expect(result.code).toBe(0);

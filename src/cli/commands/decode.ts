@@ -122,11 +122,15 @@ function renderFields(fields: ExplainedField[], output: Output): string[] {
 function verifyHint(decoded: DecodedToken): string {
   const token = '"$TOKEN"';
   if (decoded.type === 'JWE') return 'jwt-vs-oauth verify checks signed tokens; a JWE must be decrypted by its recipient';
-  if (decoded.algorithm.family === 'secret') return `jwt-vs-oauth verify ${token} --secret <the shared secret>`;
+  const alg = typeof decoded.header.alg === 'string' && /^[A-Za-z0-9]{1,16}$/.test(decoded.header.alg) ? decoded.header.alg : undefined;
+  const pinAlg = alg ? ` --alg ${alg}` : '';
+  if (decoded.algorithm.family === 'secret') return `jwt-vs-oauth verify ${token} --secret <the shared secret>${pinAlg}`;
   const payload = decoded.payload;
   // Only a plain URL is offered as a command to copy: an iss holding spaces, quotes or ; could run more than verify.
   const issuer = typeof payload === 'object' && payload && typeof payload.iss === 'string' && /^https?:\/\/[A-Za-z0-9.:\/_~%-]+$/.test(payload.iss) ? payload.iss : undefined;
-  if (issuer) return `jwt-vs-oauth verify ${token} --discover ${issuer}`;
+  // An access token (RFC 9068) is checked the way an API checks one: its kind and its audience pinned too.
+  const accessToken = typeof decoded.header.typ === 'string' && /^(application\/)?at\+jwt$/i.test(decoded.header.typ);
+  if (issuer) return `jwt-vs-oauth verify ${token} --discover ${issuer}${pinAlg}${accessToken ? ' --typ at+jwt --aud <your API>' : ''}`;
   if (decoded.algorithm.family === 'none') return `jwt-vs-oauth verify ${token} --secret … (an unsigned token always fails)`;
   return `jwt-vs-oauth verify ${token} --key <public key file>`;
 }
