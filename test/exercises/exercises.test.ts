@@ -12,6 +12,7 @@ import { lessonsFolder } from '../../src/lessons/paths.js';
 import { selftestExercise } from '../../src/lessons/selftest.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
+import { GOOD, packOf } from './pack-fixtures.js';
 import { startTestProvider } from '../helpers/provider.js';
 
 const builtIn = join(lessonsFolder(), 'exercises');
@@ -213,21 +214,3 @@ describe('teacher packs', () => {
     expect(lines.at(-1)).toBe('✗ 3 of 3 do not check out.');
   });
 });
-
-/** A good pack exercise to vary: read the sub of the learner's token. */
-const GOOD = {
-  id: 'pack-read-sub',
-  title: 'Whose token?',
-  topic: 'read-a-token',
-  task: ['Your token: {{token}}', 'Send its sub.'],
-  material: { kind: 'token' },
-  check: { kind: 'answer', expected: '{{sub}}' },
-  hints: ['decode it'],
-  solution: { explain: ['sub names the user.'], answers: ['{{sub}}'] },
-};
-
-function packOf(files: Record<string, unknown>): string {
-  const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(pack, name), JSON.stringify(content));
-  return pack;
-}

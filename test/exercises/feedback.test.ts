@@ -16,6 +16,7 @@ import { makeTeacherKey, passphraseMatches } from '../../src/lessons/teacher-key
 import { s256Challenge } from '../../src/provider/pkce.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
+import { GOOD, packOf } from './pack-fixtures.js';
 import { startTestProvider } from '../helpers/provider.js';
 
 const builtIn = join(lessonsFolder(), 'exercises');
@@ -244,21 +245,3 @@ describe('the teacher key', () => {
     expect(result.stderr).toMatch(/pack\.json: a symbolic link, which is not followed/);
   });
 });
-
-/** A good pack exercise to vary: read the sub of the learner's token. */
-const GOOD = {
-  id: 'pack-read-sub',
-  title: 'Whose token?',
-  topic: 'read-a-token',
-  task: ['Your token: {{token}}', 'Send its sub.'],
-  material: { kind: 'token' },
-  check: { kind: 'answer', expected: '{{sub}}', expectedInWords: 'the token\'s subject' },
-  hints: ['decode it'],
-  solution: { explain: ['sub names the user.'], answers: ['{{sub}}'] },
-};
-
-function packOf(files: Record<string, unknown>): string {
-  const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(pack, name), JSON.stringify(content));
-  return pack;
-}

@@ -340,7 +340,7 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
   const example = `Example: jwt-vs-oauth exercises check ${id} ${names.length === 1 ? `<${names[0]!.replace(' ', '-')}>` : placeholders}`;
   if (words.filter((word) => word === '-').length > 1) throw new InputError('ERR_USAGE', 'Only one answer can come from stdin ("-").', example);
   if (words.includes('-')) {
-    const text = await readStdinAnswer(context, id);
+    const text = await readPiped(context, new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: jwt-vs-oauth mint … | jwt-vs-oauth exercises check ${id} -`));
     words = words.map((word) => (word === '-' ? text : word));
   }
   const gathered = gatherAnswers(exercise, words);
@@ -359,14 +359,13 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
   return answers;
 }
 
-/** The answer piped in for "-": a trailing newline (echo's) is not part of it. */
-async function readStdinAnswer(context: CommandContext, id: string): Promise<string> {
+/** What was piped in, less a trailing newline (echo's); empty stdin is refused with `whenEmpty`. */
+async function readPiped(context: CommandContext, whenEmpty: InputError): Promise<string> {
   const { readTokenInput } = await import('../token-input.js');
   try {
     return (await readTokenInput('-', context)).replace(/\r?\n$/, '');
   } catch (error) {
-    if (error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY') throw new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: jwt-vs-oauth mint … | jwt-vs-oauth exercises check ${id} -`);
-    throw error;
+    throw error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY' ? whenEmpty : error;
   }
 }
 
@@ -382,12 +381,5 @@ async function newPassphrase(context: CommandContext, output: Output): Promise<s
     if (first !== again) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Run it again and type the same passphrase twice.');
     return first;
   }
-  const { readTokenInput } = await import('../token-input.js');
-  try {
-    // One line: a trailing newline (echo's) is not part of the passphrase.
-    return (await readTokenInput('-', context)).replace(/\r?\n$/, '');
-  } catch (error) {
-    if (error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY') throw new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`);
-    throw error;
-  }
+  return readPiped(context, new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`));
 }
