@@ -12,9 +12,9 @@
 //    the secret seems drawn from: hex only ([0-9a-f] or [0-9A-F]) → 16; a base64 or base64url
 //    alphabet → at most 64; otherwise the union of the classes present (lower 26, upper 26,
 //    digits 10, ASCII symbols and space 33, anything else 100). A character that follows a
-//    pattern costs 1 bit instead: it repeats the previous one ("aa"), continues a sequence of
-//    code points going up or down by one ("abc", "321"), or continues a repeat of an earlier
-//    substring of at least 3 characters.
+//    pattern costs 1 bit instead: it is the third or later of a run of one character ("aaa") or
+//    of a sequence of code points going up or down by one ("abc", "321"), or it ends a repeat of
+//    an earlier substring of 3 characters.
 // 2. Word model. The secret is split into runs of letters (camelCase splits too), digits and
 //    other characters. A letter run that looks like a word (2–14 letters; all lower, Capitalised
 //    or all UPPER; a vowel, y counting; vowels 20–67% of it, so "api" and "one" count; no 4
@@ -42,6 +42,9 @@ import type { Warning } from './warnings.js';
 
 /** Below this many estimated bits a secret is called weak: guessable offline from one token. */
 export const MIN_SECRET_BITS = 128;
+
+/** Under this many estimated bits, a secret that is not human-made is called guessable outright. */
+const GUESSABLE_BITS = 64;
 
 /** Characters analysed; a longer secret is judged by its start (more adds no bits here). */
 const MAX_ANALYSED = 256;
@@ -134,19 +137,24 @@ export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
   const wanted = (describeAlgorithm(alg).hashBits || 256) / 8;
   const fix = `Use ${wanted} random bytes: openssl rand -base64 ${wanted}`;
   const { assessment, weakness, jwtIo } = analyseSecret(secret);
+  const estimate = `about ${assessment.estimatedBits} bits by our estimate`;
   const warnings: Warning[] = [];
+  // Length is a rule of its own (RFC 7518 §3.2), said without claiming a random secret is guessable.
   if (assessment.bytes < wanted) {
     warnings.push({
       code: 'short-secret',
-      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} wants at least ${wanted} random bytes (RFC 7518 §3.2).${weakness ? '' : ` A short secret can be guessed offline from any one token. ${fix}.`}`,
+      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} needs a key at least as long as its hash, ${wanted} bytes (RFC 7518 §3.2)${weakness === 'entropy' ? `, and it holds ${estimate}, under the ${MIN_SECRET_BITS} we ask for` : ''}. ${fix}.`,
     });
   }
-  const estimate = `about ${assessment.estimatedBits} bits by our estimate`;
   if (weakness === 'famous') {
     warnings.push({ code: 'famous-secret', message: `The secret is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
-  } else if (weakness) {
-    const what = { pattern: `is a pattern, a sequence or repeat (${estimate})`, words: `looks made of words (${estimate})`, entropy: `has too little entropy (${estimate})` }[weakness];
-    warnings.push({ code: 'weak-secret', message: `The secret ${what}: ${weakness === 'entropy' ? 'it' : 'a secret a person chose'} can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
+  } else if (weakness === 'pattern' || weakness === 'words') {
+    const what = weakness === 'pattern' ? `is a pattern, a sequence or repeat (${estimate})` : `looks made of words (${estimate})`;
+    warnings.push({ code: 'weak-secret', message: `The secret ${what}: a secret a person chose can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
+  } else if (weakness === 'entropy' && assessment.bytes >= wanted) {
+    // "Guessable" only where it is true: well under the bar. Near it, say it is under the bar.
+    const claim = assessment.estimatedBits < GUESSABLE_BITS ? `has too little entropy (${estimate}): it can be guessed offline from any one token` : `holds ${estimate}, under the ${MIN_SECRET_BITS} we ask for`;
+    warnings.push({ code: 'weak-secret', message: `The secret ${claim}. ${fix} (RFC 8725 §3.5).` });
   }
   return warnings;
 }
@@ -176,8 +184,10 @@ function patternFlags(codes: number[]): boolean[] {
       repeated = seen.has(gram);
       seen.add(gram);
     }
-    const sequence = Math.abs(step) === 1 && (Math.abs(previousStep) !== 1 || previousStep === step);
-    return step === 0 || sequence || repeated;
+    // Only the third character of a run counts ("aaa", "abc"): two equal or neighbouring
+    // characters side by side are common in random text (about one in six in random hex).
+    const run = index >= 2 && (step === 0 || Math.abs(step) === 1) && previousStep === step;
+    return run || repeated;
   });
 }
 

@@ -214,6 +214,16 @@ function keyWarnings(options: VerifyOptions, alg: string, keyUsed: LoadedKey | u
         code: 'alg-not-pinned',
         message: `The key is not pinned to one algorithm: this verifier accepts ${listInWords(loose)} with it, whichever the token's alg names. One key, one algorithm (RFC 8725 §3.1): pin it with --alg ${loose.includes(alg) ? alg : loose[0]}.`,
       });
+    } else {
+      // Several keys, each fixed, but of different algorithms (a JWKS with an ID-token key and an
+      // access-token key): the token's alg picks which kind of key checks it.
+      const offered = [...new Set(options.keys.flatMap(keyAlgorithms))];
+      if (offered.length > 1) {
+        warnings.push({
+          code: 'alg-not-pinned',
+          message: `The keys offer several algorithms (${listInWords(offered)}): this verifier takes a token signed with any of them, so a token meant for one key can pass with another. Pin the one you expect, e.g. --alg ${offered.includes(alg) ? alg : offered[0]} (RFC 8725 §3.1, §3.12).`,
+        });
+      }
     }
   }
   return [...new Map(warnings.map((warning) => [warning.message, warning])).values()];

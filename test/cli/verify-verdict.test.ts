@@ -3,6 +3,9 @@
 // tolerance named when it decides, an exp in milliseconds called out. Unsecured JWTs are named so.
 
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { base64url, runCli, RFC7515_UNSECURED_TOKEN, RFC_EXAMPLE_NOW } from '../helpers/cli.js';
 
@@ -30,6 +33,24 @@ describe('the verdict says what was checked and what was not pinned', () => {
     expect(open.verdict).toContain('not pinned: alg, iss, aud, typ (pass --alg, --iss, --aud, --typ)');
     const pinned = JSON.parse((await runCli(['verify', token, '--secret', SECRET, '--alg', 'HS256', '--json'], { now: NOW })).stdout);
     expect(pinned.notPinned).toEqual(['iss', 'aud', 'typ']);
+  });
+
+  test('a JWK Set offering RS256 and ES256 keys leaves alg open: warned, and named in the verdict until --alg', async () => {
+    const { generateKeyPair, exportJWK, SignJWT } = await import('jose');
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const ec = await generateKeyPair('ES256', { extractable: true });
+    const keys = [{ ...(await exportJWK(rsa.publicKey)), alg: 'RS256', kid: 'id-tokens' }, { ...(await exportJWK(ec.publicKey)), alg: 'ES256', kid: 'access-tokens' }];
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-verdict-'));
+    const file = join(folder, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys }));
+    const idToken = await new SignJWT({ sub: 'asha' }).setProtectedHeader({ alg: 'RS256', kid: 'id-tokens' }).setExpirationTime(NOW + 600).sign(rsa.privateKey);
+    const open = await runCli(['verify', idToken, '--key', file], { now: NOW });
+    expect(open.code).toBe(0);
+    expect(open.stderr).toContain('! warning (alg-not-pinned): The keys offer several algorithms (RS256 and ES256): this verifier takes a token signed with any of them, so a token meant for one key can pass with another. Pin the one you expect, e.g. --alg RS256 (RFC 8725 §3.1, §3.12).');
+    expect(open.stdout).toContain('not pinned: alg, iss, aud, typ');
+    const pinned = await runCli(['verify', idToken, '--key', file, '--alg', 'ES256'], { now: NOW });
+    expect(pinned.code).toBe(1);
+    expect(pinned.stderr).not.toContain('alg-not-pinned');
   });
 
   test('a kid is "matched" only when a trusted key carries it; a secret or PEM has none', async () => {
