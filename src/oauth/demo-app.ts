@@ -148,7 +148,7 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
   async function finishSignIn(response: ServerResponse, parameters: URLSearchParams, session: Session): Promise<void> {
     // RFC 9207: the response must come from the provider this login was started with (mix-up attacks).
     if (parameters.get('iss') !== options.issuer) {
-      return reject(response, `The response names issuer ${JSON.stringify(parameters.get('iss'))}, but this login was started with ${options.issuer}.`, 'iss check: a response from another provider is refused (mix-up defence)', 'RFC 9207, RFC 9700 §4.4');
+      return reject(response, `The response names issuer ${JSON.stringify(parameters.get('iss'))}, but this login was started with ${options.issuer}.`, 'iss check: a response from another provider is refused, the mix-up defence', 'RFC 9207, RFC 9700 §4.4');
     }
     const error = parameters.get('error');
     if (error) {

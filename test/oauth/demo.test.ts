@@ -82,7 +82,7 @@ describe('oauth --auto', () => {
     ['stolen-code', 'invalid_grant', 'Stopped: single-use codes, and revocation of everything issued from a replayed code (RFC 6749 §4.1.2).'],
     ['no-pkce', 'PKCE is required for public clients and RECOMMENDED for confidential ones (RFC 9700 §2.1.1); Mock Google requires it of every client.', 'Stopped: PKCE. The code is bound to the sign-in that made the code_verifier; without it, even the client\'s credentials cannot redeem the code (RFC 7636 §4.6, RFC 9700 §4.5).'],
     ['csrf', 'The app checks state before it uses any code, so this is the check that stopped it here.', 'Stopped: state caught it first; PKCE would have stopped it anyway (Ravi\'s code with Asha\'s verifier: invalid_grant). RFC 9700 §4.7.1, §4.5.'],
-    ['mix-up', 'iss check: a response from another provider is refused (mix-up defence)', 'Stopped: the iss response parameter (RFC 9207), checked by the app.'],
+    ['mix-up', 'iss check: a response from another provider is refused, the mix-up defence', 'Stopped: the iss response parameter (RFC 9207), checked by the app.'],
     ['attacker-redirect-uri', 'an attacker-supplied redirect_uri (RFC 9700 §4.1)', 'Stopped: exact redirect_uri matching, and an error page instead of a redirect (RFC 9700 §2.1, §4.1).'],
   ])('--attack %s is stopped, and says by what', async (attack, evidence, summary) => {
     const result = await runCli(['oauth', '--attack', attack]);
