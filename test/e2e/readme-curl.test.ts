@@ -50,6 +50,7 @@ test.skipIf(!hasCurl)('the README curl session signs Asha in and the ID token ve
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/[?&]code=[^&]+/);
   expect(result.stdout).toMatch(/"token_type":\s*"Bearer"/);
-  expect(result.stdout).toMatch(/✓ VALID/);
+  expect(result.stdout).toMatch(/✓ VALID signature \(RS256\), typ, exp, iat, iss, aud checked/);
+  expect(result.stdout).toContain('nonce matches');
   expect(result.stdout).toContain('"email":"asha@example.com"');
 });
