@@ -27,9 +27,11 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises show read-subject', 'the task'],
       ['jwt-vs-oauth exercises check read-subject asha', 'check an answer'],
       ['jwt-vs-oauth exercises hint read-subject', 'one more hint each time'],
+      ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts'],
       ['jwt-vs-oauth exercises start oauth-access-token', 'run what an exercise needs (Mock Google)'],
       ['jwt-vs-oauth ex --pack ./class-pack list', 'with a teacher\'s pack'],
       ['jwt-vs-oauth ex --pack ./class-pack selftest', 'for teachers: every reference solution passes'],
+      ['jwt-vs-oauth exercises teacher-key > class-pack/pack.json', 'for teachers: a passphrase for --teacher'],
     ]) + '\nExit codes: check and selftest exit 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
     .action(async (_flags: ParentFlags, command: Command) => {
       const output = context.output();
