@@ -200,7 +200,7 @@ test('an exercise with the id constructor is an ordinary exercise: not passed un
   expect(listed.exercises.find((row: { id: string }) => row.id === 'constructor')).toMatchObject({ done: false });
   const solution = runBin(['ex', 'solution', 'constructor'], { env });
   expect(solution.code).toBe(1);
-  expect(solution.stdout).toBe('The solution opens once constructor passes. Try a hint first: jwt-vs-oauth exercises hint constructor\n');
+  expect(solution.stdout).toBe('The worked solution opens once constructor passes. The answer opens after 3 failed attempts: 3 more to go. A hint: jwt-vs-oauth exercises hint constructor\n');
 
   expect(runBin(['ex', 'check', 'constructor', 'wrong'], { env }).code).toBe(1);
   expect(runBin(['ex', 'hint', 'constructor'], { env }).code).toBe(0);
