@@ -8,7 +8,12 @@ export const MAX_TOKEN_BYTES = 1024 * 1024;
 
 const URL_TOKEN_PARAMETERS = ['id_token', 'access_token', 'token'];
 
-export function extractToken(pasted: string): string {
+/**
+ * The bare token in what was pasted. A token response or URL may carry several; `prefer` names
+ * the one wanted first (a check of an access token must not take the ID token beside it).
+ */
+export function extractToken(pasted: string, options: { prefer?: 'id_token' | 'access_token' } = {}): string {
+  const names = options.prefer ? [options.prefer, ...URL_TOKEN_PARAMETERS.filter((name) => name !== options.prefer)] : URL_TOKEN_PARAMETERS;
   if (Buffer.byteLength(pasted, 'utf8') > MAX_TOKEN_BYTES) {
     throw new InputError('ERR_TOKEN_TOO_LARGE', 'The input is larger than 1 MB; no real token is that big.');
   }
@@ -17,8 +22,8 @@ export function extractToken(pasted: string): string {
   text = text.replace(/^authorization\s*:\s*/i, '');
   text = text.replace(/^(bearer|dpop)\s+/i, '');
   text = stripQuotes(text.trim());
-  text = fromJsonResponse(text) ?? text;
-  text = fromUrl(text) ?? text;
+  text = fromJsonResponse(text, names) ?? text;
+  text = fromUrl(text, names) ?? text;
   if (text === '') {
     throw new InputError('ERR_TOKEN_EMPTY', 'No token was given.', 'Paste a token, pass it as an argument, or pipe it in.');
   }
@@ -42,11 +47,11 @@ function stripQuotes(text: string): string {
   return text;
 }
 
-function fromJsonResponse(text: string): string | undefined {
+function fromJsonResponse(text: string, names: string[]): string | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    for (const name of URL_TOKEN_PARAMETERS) {
+    for (const name of names) {
       if (typeof parsed[name] === 'string') return parsed[name] as string;
     }
   } catch {
@@ -55,14 +60,14 @@ function fromJsonResponse(text: string): string | undefined {
   return undefined;
 }
 
-function fromUrl(text: string): string | undefined {
+function fromUrl(text: string, names: string[]): string | undefined {
   if (!/^https?:\/\//i.test(text) && !/[?#&](id_token|access_token|token)=/.test(text)) return undefined;
   const queryStart = text.search(/[?#]/);
   if (queryStart === -1) return undefined;
   // Parameters may sit in the query (?code=…) or the fragment (#id_token=…, implicit flow).
   const parameterText = text.slice(queryStart + 1).replace(/#/g, '&');
   const parameters = new URLSearchParams(parameterText);
-  for (const name of URL_TOKEN_PARAMETERS) {
+  for (const name of names) {
     const value = parameters.get(name);
     if (value) return value.trim();
   }

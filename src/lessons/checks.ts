@@ -110,11 +110,11 @@ export function gatherAnswers(exercise: Exercise, words: string[]): { answers: s
  * a JSON token response, stray whitespace), decoded for the rule checks; a failure becomes the
  * one line the learner sees.
  */
-function submittedToken(sent: string, now: number, label: string): { token: string; header: Record<string, unknown>; claims: Record<string, unknown> } | CheckLine {
+function submittedToken(sent: string, now: number, label: string, prefer?: 'access_token'): { token: string; header: Record<string, unknown>; claims: Record<string, unknown> } | CheckLine {
   const line = { label, expected: 'a signed JWT: three base64url parts joined by dots', ok: false as const };
   if (sent === '') return { ...line, got: '(nothing)', why: 'no token was given' };
   try {
-    const token = extractToken(sent);
+    const token = extractToken(sent, { prefer });
     const decoded = decodeToken(token, now);
     if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
     return { token, header: decoded.header, claims: typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {} };
@@ -227,7 +227,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       if (!context.providerIssuer) {
         return result([{ label: 'the provider', expected: 'running (start it with: jwt-vs-oauth exercises start ' + exercise.id + ')', got: 'not started', ok: false, why: 'the check asks the provider for its keys, so Mock Google must be running: start it in another terminal' }]);
       }
-      const decoded = submittedToken(first, context.now, 'an access token');
+      const decoded = submittedToken(first, context.now, 'an access token', 'access_token');
       if ('ok' in decoded) return result([decoded]);
       const { token, header, claims } = decoded;
       let keys;
