@@ -19,6 +19,13 @@ import { handleToken } from './token.js';
 
 /** Access tokens live minutes, not hours: a leaked bearer token works only until it expires. */
 export const DEFAULT_ACCESS_TOKEN_TTL = 15 * 60;
+/** Authorization codes are redeemed by software within seconds, so a minute is plenty. */
+export const DEFAULT_CODE_TTL = 60;
+/**
+ * The longest code lifetime RFC 6749 §4.1.2 recommends ("a maximum authorization code lifetime
+ * of 10 minutes"): for a learner copying a code from a browser into curl by hand.
+ */
+export const LONGEST_CODE_TTL = 10 * 60;
 
 export interface ProviderOptions {
   /** Default 9400; 0 picks a free port. */
@@ -34,7 +41,7 @@ export interface ProviderOptions {
   accessTokenTtl?: number;
   /** How access tokens are signed: ES256 (default) or RS256; always with a key of their own. */
   accessTokenAlgorithm?: AccessTokenAlgorithm;
-  /** Seconds; default 60. */
+  /** Seconds; default DEFAULT_CODE_TTL (60 s). Each code still works once. */
   codeTtl?: number;
   /** Seconds; default 86 400. */
   refreshTokenTtl?: number;
@@ -42,6 +49,11 @@ export interface ProviderOptions {
   maxPendingSignIns?: number;
   /** Entry and byte ceilings per store, over the defaults in state.ts (tests shrink them). */
   limits?: ProviderConfig['limits'];
+  /**
+   * The provider's clock, in milliseconds since 1970 (default Date.now): what codes, tokens and
+   * sign-ins expire by, and the time each request is logged at. A CLI command passes its own
+   * clock, so a test can move time on without waiting.
+   */
   nowMs?: () => number;
   /**
    * Slow-client limits in milliseconds (defaults: headers 10 s, whole request 30 s); tests shorten
@@ -181,7 +193,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval,
   }, (request, response) => {
-    if (!admitPipelined(request, response, options.onRequest)) return;
+    if (!admitPipelined(request, response, options.onRequest, nowMs)) return;
     readBodyWithin(request, bodyBudget);
     void route(state!, request, response, options.onRequest);
   });
@@ -212,7 +224,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     autoApprove: options.autoApprove ?? false,
     accessTokenTtl: options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL,
     idTokenTtl: 3600,
-    codeTtl: options.codeTtl ?? 60,
+    codeTtl: options.codeTtl ?? DEFAULT_CODE_TTL,
     refreshTokenTtl: options.refreshTokenTtl ?? 86_400,
     interactionTtl: 600,
     maxPendingSignIns: options.maxPendingSignIns ?? 10_000,
@@ -248,7 +260,7 @@ const unanswered = new WeakMap<object, number>();
  * MAX_UNANSWERED_PER_CONNECTION the connection is closed; the requests parsed from the same
  * read after that are dropped unanswered. Returns whether to answer this request.
  */
-function admitPipelined(request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest']): boolean {
+function admitPipelined(request: IncomingMessage, response: ServerResponse, onRequest: ProviderOptions['onRequest'], nowMs: () => number): boolean {
   const socket = request.socket;
   if (socket.destroyed) return false;
   const waiting = (unanswered.get(socket) ?? 0) + 1;
@@ -256,7 +268,7 @@ function admitPipelined(request: IncomingMessage, response: ServerResponse, onRe
     dropRequestsStillToParse(socket);
     socket.destroy();
     try {
-      onRequest?.({ time: new Date().toISOString(), method: request.method ?? '', path: request.url ?? '', status: 0, message: `the client sent more than ${MAX_UNANSWERED_PER_CONNECTION} requests without taking their answers: connection closed`, durationMs: 0 });
+      onRequest?.({ time: new Date(nowMs()).toISOString(), method: request.method ?? '', path: request.url ?? '', status: 0, message: `the client sent more than ${MAX_UNANSWERED_PER_CONNECTION} requests without taking their answers: connection closed`, durationMs: 0 });
     } catch {
       // A log line that cannot be written must not stop the provider.
     }
@@ -296,7 +308,7 @@ async function route(state: ProviderState, request: IncomingMessage, response: S
     if (logged) return;
     logged = true;
     try {
-      onRequest?.({ time: new Date().toISOString(), method, path, status, message: message || (status >= 400 ? 'refused' : 'ok'), durationMs: Number((performance.now() - started).toFixed(2)) });
+      onRequest?.({ time: new Date(state.nowMs()).toISOString(), method, path, status, message: message || (status >= 400 ? 'refused' : 'ok'), durationMs: Number((performance.now() - started).toFixed(2)) });
     } catch {
       // A log line that cannot be written must not stop the provider.
     }

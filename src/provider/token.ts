@@ -110,13 +110,18 @@ export async function handleToken(exchange: Exchange): Promise<void> {
   throw new HttpError(400, 'unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported here.`);
 }
 
+/** 60 → "60 seconds", 600 → "10 minutes": the code lifetime as the error description says it. */
+function codeLifetime(seconds: number): string {
+  return seconds >= 120 && seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`;
+}
+
 /**
  * The code rules: it exists and is fresh, belongs to this client, was not used before (a
  * replay revokes every token issued from it, RFC 6749 §4.1.2), was sent back with the same
  * redirect_uri, and comes with the PKCE verifier that matches its challenge.
  */
 export function checkCode(state: ProviderState, record: CodeRecord | undefined, clientId: string, form: Map<string, string>, exchange: Pick<Exchange, 'say'>): void {
-  if (!record) throw invalidGrant('The authorization code is unknown or expired (codes live 60 seconds).');
+  if (!record) throw invalidGrant(`The authorization code is unknown or expired (codes live ${codeLifetime(state.config.codeTtl)}).`);
   // A replay by any client, not only the one it was issued to: the code leaked (RFC 9700 §4.5).
   if (record.used) {
     const replayedBy = `code replayed by ${clientId}${clientId === record.clientId ? '' : ` (issued to ${record.clientId})`}`;

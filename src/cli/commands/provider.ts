@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import { safeJsonText } from '../output.js';
+import { safeJsonText, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
@@ -64,8 +64,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
     import('../../jwt/remote-keys.js'),
     import('../../provider/signing.js'),
   ]);
-  const port = Number(flags.port);
-  if (!/^\d+$/.test(flags.port) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${flags.port}" is not a port number (0 to 65535).`);
+  const port = parsePort(flags.port);
   const accessTokenAlgorithm = ACCESS_TOKEN_ALGORITHMS.find((alg) => alg === flags.accessTokenAlg.toUpperCase());
   if (!accessTokenAlgorithm) throw new InputError('ERR_ALG_UNSUPPORTED', `--access-token-alg: "${flags.accessTokenAlg}" is not one the provider signs access tokens with (${ACCESS_TOKEN_ALGORITHMS.join(' or ')}).`);
   const issuer = flags.issuer === undefined ? undefined : normalizeIssuer(flags.issuer, '--issuer');
@@ -77,13 +76,6 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   const users = flags.users ? await configFiles.loadUsers(flags.users) : undefined;
   const clients = flags.clients ? await configFiles.loadClients(flags.clients) : undefined;
 
-  const logLine = (event: RequestEvent) => {
-    // Method, path and message carry request text: escaped for the terminal, exact in JSON.
-    if (flags.json) return output.result(safeJsonText({ event: 'request', ...event }));
-    // Status 0: the client went away before it was answered; a dash, not a green success.
-    const status = event.status === 0 ? c.yellow('—  ') : event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
-    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
-  };
   let provider: RunningProvider;
   try {
     provider = await startProvider({
@@ -95,13 +87,10 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       autoApprove: flags.autoApprove,
       accessTokenTtl: accessTokenTtlFrom(parseDuration(flags.accessTokenTtl, '--access-token-ttl')),
       accessTokenAlgorithm,
-      onRequest: logLine,
+      onRequest: requestLogger(output, { json: flags.json }),
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new InputError('ERR_PORT_IN_USE', `Port ${port} on ${flags.host} is already in use.`, 'Stop the other program, or pick another port: --port 0 chooses a free one.');
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new InputError('ERR_LISTEN', `Cannot listen on ${flags.host}:${port} (${code}).`);
-    throw error;
+    throw listenError(error, flags.host, port, { hint: 'Stop the other program, or pick another port: --port 0 chooses a free one.' });
   }
 
   const config = provider.state.config;
@@ -141,6 +130,42 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   await provider.close();
   if (!flags.json) output.talk('Stopped.');
   context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+}
+
+/** A --port value: a whole number from 0 (any free port) to 65535; anything else is ERR_BAD_PORT (exit 2). */
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new InputError('ERR_BAD_PORT', `--port: "${text}" is not a port number (0 to 65535).`);
+  return port;
+}
+
+/**
+ * Why Mock Google could not listen, as a learner reads it (exit 2); any other error as it came.
+ * A port in use is said with what to do next: on a line of its own (`hint`) or after the message.
+ */
+export function listenError(error: unknown, host: string, port: number, portInUse: { hint: string } | { advice: string }): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') {
+    const message = `Port ${port} on ${host} is already in use`;
+    return 'hint' in portInUse ? new InputError('ERR_PORT_IN_USE', `${message}.`, portInUse.hint) : new InputError('ERR_PORT_IN_USE', `${message}: ${portInUse.advice}`);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') return new InputError('ERR_LISTEN', `Cannot listen on ${host}:${port} (${code}).`);
+  return error;
+}
+
+/**
+ * The request log: one line per request that reached Mock Google (time, method, path, status,
+ * what happened in words), or a JSON line each. Method, path and message carry request text:
+ * escaped for the terminal, exact in JSON.
+ */
+export function requestLogger(output: Output, { json = false }: { json?: boolean } = {}): (event: RequestEvent) => void {
+  const c = output.colour;
+  return (event) => {
+    if (json) return output.result(safeJsonText({ event: 'request', ...event }));
+    // Status 0: the client went away before it was answered; a dash, not a green success.
+    const status = event.status === 0 ? c.yellow('—  ') : event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
+    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
+  };
 }
 
 /** The provider's public keys as the banner and the "started" line show them. */
