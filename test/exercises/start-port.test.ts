@@ -94,7 +94,7 @@ describe('exercises start oauth-access-token --port', () => {
     }
     const result = await started;
     expect(result.code).toBe(130);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe('Stopped.\n');
     expect(result.stdout).toContain(`Mock Google (a local simulation) is running at ${issuer}\n`);
     expect(result.stdout).toContain(`  authorize  ${issuer}/authorize\n  token      ${issuer}/token\n`);
     expect(result.stdout).toContain('  codes      live 10 minutes, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once\n');

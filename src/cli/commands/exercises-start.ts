@@ -75,6 +75,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
           context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
         } finally {
           await provider.close();
+          output.talk('Stopped.');
           // Only our own entry: a `start` in another terminal may have replaced it meanwhile.
           change((progress) => {
             if (progress.exercises.provider?.issuer === running.issuer) delete progress.exercises.provider;
