@@ -119,6 +119,11 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
     const verifier = createHash('sha256').update(`${seed}:${exerciseId}:verifier`).digest('base64url');
     return { verifier, challenge: s256Challenge(verifier) };
   }
+  if (kind === 'oauth-state') {
+    // A state for the learner's first authorization request, 128 bits like openssl rand -hex 16:
+    // shown as an example of a one-time value, not a fixed word every learner copies.
+    return { state: createHmac('sha256', seed).update(`${exerciseId}:state`).digest('hex').slice(0, 32) };
+  }
   // flawed-token (an HS256 issuer with the classroom secret) or flawed-token-rs256 (an RS256
   // issuer whose public key the learner gets): one flaw from the pool, picked by the seed; the
   // API it arrives at is food-api.
