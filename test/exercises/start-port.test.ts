@@ -139,5 +139,6 @@ describe('exercises start oauth-access-token --port', () => {
     expect(help.stdout).toContain('--port <port>');
     expect(help.stdout).toContain('jwt-vs-oauth exercises start oauth-access-token --port 9400');
     expect(help.stdout).toContain('authorization codes 10 minutes (RFC 6749 §4.1.2');
+    expect(help.stdout).toContain('2 bad usage (an unknown exercise, a bad --port) or a port in use');
   });
 });

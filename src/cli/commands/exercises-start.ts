@@ -20,7 +20,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C, logging each request'],
       ['jwt-vs-oauth exercises start oauth-access-token --port 9400', 'at http://127.0.0.1:9400, an address a class can share'],
-    ]) + '\nMock Google here keeps authorization codes 10 minutes (RFC 6749 §4.1.2\'s recommended maximum), time to copy one by hand.\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 a bad --port or a port in use.\n')
+    ]) + '\nMock Google here keeps authorization codes 10 minutes (RFC 6749 §4.1.2\'s recommended maximum), time to copy one by hand.\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad usage (an unknown exercise, a bad --port) or a port in use.\n')
     .action(async (id: string, flags: StartFlags, command: Command) => {
       const port = flags.port === undefined ? 0 : parsePort(flags.port);
       const { store, output, change, touch, pick } = await setUp(context, command);
