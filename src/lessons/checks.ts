@@ -13,7 +13,7 @@ import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { s256Challenge } from '../provider/pkce.js';
 import { fillTemplate, type Material } from './material.js';
-import { MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, matchPattern } from './pattern-match.js';
+import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, PatternBudget, matchPattern, type PatternOutcome } from './pattern-match.js';
 import type { Exercise } from './exercise-schema.js';
 import { isCorrect } from './runner.js';
 
@@ -32,8 +32,14 @@ export interface CheckResult {
   /** What the learner sent, as checked (tokens shortened by the caller if needed). */
   input: string[];
   lines: CheckLine[];
-  /** The check itself is broken: its pattern ran past the time limit on this input. */
-  checkTooSlow?: true;
+  /** The check itself is broken: its patterns ran out of time on this input. */
+  checkTooSlow?: PatternStall;
+}
+
+/** A pattern that ran past its own time limit ('too-slow'), or the pattern at which the check's patterns together ran past their budget ('over-budget'). */
+export interface PatternStall {
+  field: string;
+  outcome: 'too-slow' | 'over-budget';
 }
 
 export interface CheckContext {
@@ -140,6 +146,10 @@ function secretStrengthLine(assessment: SecretAssessment): CheckLine {
   return { ...line, why };
 }
 
+const isTooSlow = (outcome: PatternOutcome): outcome is PatternStall['outcome'] => outcome === 'too-slow' || outcome === 'over-budget';
+/** Which time bound a pattern ran past, for the learner's message. */
+const overLimit = (outcome: PatternStall['outcome']) => (outcome === 'too-slow' ? `over ${PATTERN_TIME_LIMIT_MS} ms` : `over ${CHECK_PATTERNS_TIME_BUDGET_MS} ms for all its patterns`);
+
 export async function runCheck(exercise: Exercise, answers: string[], context: CheckContext): Promise<CheckResult> {
   const check = exercise.check;
   const values: Record<string, string> = { ...context.material };
@@ -149,13 +159,15 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
 
   switch (check.kind) {
     case 'answer': {
-      const tooSlow = (line: CheckLine): CheckResult => ({ ...result([line]), checkTooSlow: true });
+      const tooSlow = (line: CheckLine, field: string, outcome: PatternStall['outcome']): CheckResult => ({ ...result([line]), checkTooSlow: { field, outcome } });
       const inWords = check.expectedInWords ?? 'the value the task asks for';
       let ok: boolean;
       if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${inWords}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false, why: 'that is far longer than the answer' }]);
+      // One budget for all the check's patterns: many patterns each under the limit must not add up to seconds.
+      const budget = new PatternBudget();
       if (check.pattern) {
-        const outcome = matchPattern(check.pattern, first);
-        if (outcome === 'too-slow') return tooSlow({ label: 'answer', expected: inWords, got: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms): tell your teacher, the exercise's pattern needs fixing`, ok: false });
+        const outcome = matchPattern(check.pattern, first, budget);
+        if (isTooSlow(outcome)) return tooSlow({ label: 'answer', expected: inWords, got: `the check took too long (${overLimit(outcome)}): tell your teacher, the exercise's pattern needs fixing`, ok: false }, 'check.pattern', outcome);
         ok = outcome === 'match';
       } else {
         ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, fillTemplate(check.expected!, values));
@@ -164,9 +176,12 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       if (ok) return result([line]);
       if (first === '') return result([{ ...line, why: 'no answer was given' }]);
       // A wrong answer the exercise knows: say why it is wrong, in words.
-      for (const mistake of check.mistakes ?? []) {
-        const outcome = matchPattern(mistake.pattern, first);
-        if (outcome === 'too-slow') return tooSlow({ ...line, why: `the check took too long (over ${PATTERN_TIME_LIMIT_MS} ms) to say why: tell your teacher, a pattern in the exercise's check.mistakes needs fixing` });
+      for (const [index, mistake] of (check.mistakes ?? []).entries()) {
+        const outcome = matchPattern(mistake.pattern, first, budget);
+        if (isTooSlow(outcome)) {
+          const fix = outcome === 'too-slow' ? 'a pattern in the exercise\'s check.mistakes needs fixing' : 'the patterns in the exercise\'s check.mistakes need fixing';
+          return tooSlow({ ...line, why: `the check took too long (${overLimit(outcome)}) to say why: tell your teacher, ${fix}` }, `check.mistakes[${index}].pattern`, outcome);
+        }
         if (outcome === 'match') return result([{ ...line, why: fillTemplate(mistake.why, values) }]);
       }
       // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.

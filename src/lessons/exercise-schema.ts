@@ -4,7 +4,7 @@
 
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { MAX_PATTERN_LENGTH } from './pattern-match.js';
+import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
@@ -181,6 +181,8 @@ function validatePattern(pattern: string, file: string, field: string): void {
 function validateCheck(value: unknown, file: string, choices: string[] | undefined): void {
   const check = value as Record<string, unknown> | undefined;
   if (typeof check !== 'object' || check === null) fail(file, '"check"', 'must be an object with a "kind"');
+  // Known mistakes are wrong answers matched by pattern: only an answer check has such an answer.
+  if (check.kind !== 'answer' && Object.hasOwn(FIRST_ANSWER, String(check.kind)) && Object.hasOwn(check, 'mistakes')) fail(file, '"check.mistakes"', `only an answer check lists known mistakes; a ${check.kind} check has none (remove the field)`);
   switch (check.kind) {
     case 'answer':
       if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
@@ -189,6 +191,8 @@ function validateCheck(value: unknown, file: string, choices: string[] | undefin
       if (check.expectedInWords !== undefined && !isText(check.expectedInWords)) fail(file, '"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"');
       if (check.mistakes !== undefined) {
         if (!Array.isArray(check.mistakes) || check.mistakes.length === 0) fail(file, '"check.mistakes"', 'must list known wrong answers: [{"pattern": …, "why": …}]');
+        // Each pattern may take up to its time limit: a bound on their number keeps a check's patterns few.
+        if (check.mistakes.length > MAX_MISTAKES) fail(file, '"check.mistakes"', `lists ${check.mistakes.length} known wrong answers; a check may list at most ${MAX_MISTAKES}`);
         check.mistakes.forEach((mistake: unknown, index) => {
           const entry = mistake as Record<string, unknown> | null;
           const field = (name = '') => `"check.mistakes[${index}]${name}"`;

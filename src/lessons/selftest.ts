@@ -6,11 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { runCheck, type CheckLine } from './checks.js';
+import { runCheck, type CheckLine, type PatternStall } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { fillTemplate } from './material.js';
-import { PATTERN_TIME_LIMIT_MS, matchPattern, slowPatternProbes } from './pattern-match.js';
+import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, PatternBudget, matchPattern, slowPatternProbes } from './pattern-match.js';
 import { solutionCommandWords } from './solution-commands.js';
 
 /** Runs one jwt-vs-oauth command (its words after the program name) and returns what it printed. */
@@ -72,19 +72,35 @@ export async function referenceAnswers(exercise: Exercise, seed: string, runComm
   return exercise.solution.answers.map((answer) => fillTemplate(answer, values));
 }
 
-const tooSlow = (where: string, field = 'check.pattern') => `its ${field} takes longer than ${PATTERN_TIME_LIMIT_MS} ms ${where}, so a learner's check would stall: avoid nested or overlapping repeats such as (a|a)+ or (a+)+`;
+const BACKTRACKING = 'nested or overlapping repeats such as (a|a)+ or (a+)+';
+
+/** What a teacher reads when a check ran out of time: which pattern, or which patterns together, and what to change. */
+function tooSlow(exercise: Exercise, stall: PatternStall, where: string): string {
+  if (stall.outcome === 'too-slow') return `its ${stall.field} takes longer than ${PATTERN_TIME_LIMIT_MS} ms ${where}, so a learner's check would stall: avoid ${BACKTRACKING}`;
+  const fields = exercise.check.kind === 'answer' && exercise.check.pattern ? 'check.pattern and check.mistakes patterns' : 'check.mistakes patterns';
+  return `its ${fields} together take longer than ${CHECK_PATTERNS_TIME_BUDGET_MS} ms ${where}, so a learner's check would stall: use fewer patterns, each without ${BACKTRACKING}`;
+}
 const shortened = (text: string) => terminalSafe(text.length > 12 ? `${text.slice(0, 6)}…${text.slice(-3)}` : text);
 
-/** The first slow-pattern probe one of the exercise's patterns runs past the time limit on, and that pattern's field, if any. */
-function patternStallsOn(exercise: Exercise, answers: string[]): { probe: string; field: string } | undefined {
+/**
+ * The first slow-pattern probe on which one of the exercise's patterns runs past its limit, or
+ * all of them past the check's budget (one budget a probe, as a learner's check has one), if any.
+ * Every pattern is tried on every probe, even where a real check would stop at a match.
+ */
+function patternStallsOn(exercise: Exercise, answers: string[]): (PatternStall & { probe: string }) | undefined {
   if (exercise.check.kind !== 'answer') return undefined;
   const patterns: Array<[string, string]> = [
     ...(exercise.check.pattern ? [['check.pattern', exercise.check.pattern] as [string, string]] : []),
     ...(exercise.check.mistakes ?? []).map((mistake, index): [string, string] => [`check.mistakes[${index}].pattern`, mistake.pattern]),
   ];
-  for (const probe of answers.flatMap((answer) => slowPatternProbes(answer.trim()))) {
-    const slow = patterns.find(([, pattern]) => matchPattern(pattern, probe) === 'too-slow');
-    if (slow) return { probe, field: slow[0] };
+  // Without the solution's answers (they could not be made), the probes of common characters still run.
+  const probes = new Set((answers.length ? answers : ['']).flatMap((answer) => slowPatternProbes(answer.trim())));
+  for (const probe of probes) {
+    const budget = new PatternBudget();
+    for (const [field, pattern] of patterns) {
+      const outcome = matchPattern(pattern, probe, budget);
+      if (outcome === 'too-slow' || outcome === 'over-budget') return { probe, field, outcome };
+    }
   }
   return undefined;
 }
@@ -102,7 +118,7 @@ export async function selftestExercise(exercise: Exercise, options: { seed: stri
     const solved = await runCheck(exercise, answers, context);
     solutionPasses = solved.passed;
     stalled = Boolean(solved.checkTooSlow);
-    if (stalled) problems.push(tooSlow('on the solution\'s answer'));
+    if (solved.checkTooSlow) problems.push(tooSlow(exercise, solved.checkTooSlow, 'on the solution\'s answer'));
     else if (!solved.passed) problems.push(`the solution fails its check (${failedLines(solved.lines)})`);
   } catch (error) {
     // A command outside the allowlist is not a failing solution but a pack that may not run: exit 2.
@@ -111,11 +127,11 @@ export async function selftestExercise(exercise: Exercise, options: { seed: stri
   }
   const empty = await runCheck(exercise, [], context);
   const emptyAnswerFails = !empty.passed;
-  if (empty.checkTooSlow && !stalled) problems.push(tooSlow('on an empty answer'));
+  if (empty.checkTooSlow && !stalled) problems.push(tooSlow(exercise, empty.checkTooSlow, 'on an empty answer'));
   stalled ||= Boolean(empty.checkTooSlow);
   if (!emptyAnswerFails) problems.push('an empty answer passes: the check accepts anything');
   // A learner's answer, not only the solution's, must never stall the check: try the usual culprits.
   const slowProbe = stalled ? undefined : patternStallsOn(exercise, answers);
-  if (slowProbe !== undefined) problems.push(tooSlow(`on an answer such as "${shortened(slowProbe.probe)}" (${slowProbe.probe.length} characters)`, slowProbe.field));
+  if (slowProbe !== undefined) problems.push(tooSlow(exercise, slowProbe, `on an answer such as "${shortened(slowProbe.probe)}" (${slowProbe.probe.length} characters)`));
   return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
