@@ -368,26 +368,43 @@ const TYPE_KINDS = new Map([
   ['application/logout+jwt', 'a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4)'],
 ]);
 
-/** A typ compared as RFC 7515 §4.1.9 says: case-insensitively, with "application/" implied when it has no "/" (as jose does). */
+/**
+ * A typ compared as RFC 7515 §4.1.9 says: case-insensitively, with "application/" implied when it
+ * has no "/" (as jose does). Media type names are ASCII and compare ASCII case only (RFC 6838
+ * §4.2): toLowerCase() would fold the Kelvin sign (U+212A) into "k", so only A–Z are folded here,
+ * and a typ with other characters never matches an ASCII one.
+ */
 function mediaTypeOf(typ: string): string {
-  const lower = typ.toLowerCase();
+  const lower = typ.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   return lower.includes('/') ? lower : `application/${lower}`;
+}
+
+/** A typ as shown in a message: JSON, with any character outside printable ASCII escaped, so "\u212Ab+jwt" is not read as "Kb+jwt". */
+function shownType(typ: string): string {
+  return JSON.stringify(typ).replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 function typeCheck(actual: unknown, expected: string | undefined): Check {
   if (expected === undefined) {
     return { name: 'typ', ok: true, skipped: true, detail: `not checked (pass --typ to pin it)${actual !== undefined ? `; the header says ${JSON.stringify(actual)}` : ''}` };
   }
-  if (typeof actual === 'string' && mediaTypeOf(actual) === mediaTypeOf(expected)) {
-    return { name: 'typ', ok: true, detail: actual === expected ? `${JSON.stringify(actual)} as expected` : `${JSON.stringify(actual)} matches ${JSON.stringify(expected)} (case and an "application/" prefix do not matter, RFC 7515 §4.1.9)` };
+  // A pin with nothing after its "/" names no type; the CLI refuses it (ERR_EMPTY_TYP), and here it matches nothing.
+  const named = !mediaTypeOf(expected).endsWith('/');
+  if (named && typeof actual === 'string' && mediaTypeOf(actual) === mediaTypeOf(expected)) {
+    return { name: 'typ', ok: true, detail: actual === expected ? `${shownType(actual)} as expected` : `${shownType(actual)} matches ${shownType(expected)} (case and an "application/" prefix do not matter, RFC 7515 §4.1.9)` };
   }
   const kind = TYPE_KINDS.get(mediaTypeOf(expected));
-  const shown = actual === undefined ? 'missing' : typeof actual === 'string' ? JSON.stringify(actual) : `${JSON.stringify(actual)} (not a string)`;
+  const shown = actual === undefined ? 'missing' : typeof actual === 'string' ? shownType(actual) : `${JSON.stringify(actual)} (not a string)`;
+  // Say why a typ that looks the same does not match: a non-ASCII letter that only looks like an ASCII one.
+  const lookalike = typeof actual === 'string' && /[^\x00-\x7f]/.test(actual) && mediaTypeOf(actual.toLowerCase()) === mediaTypeOf(expected.toLowerCase())
+    ? ' (it has characters outside ASCII, which media type names never have: not the same type, RFC 6838 §4.2)'
+    : '';
+  const why = !named ? 'the pin names no type' : kind ? `this is not ${kind}` : 'a token of another kind must not pass for this one (RFC 8725 §3.11)';
   return {
     name: 'typ',
     ok: false,
     code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
-    detail: `${shown}, expected ${JSON.stringify(expected)}: ${kind ? `this is not ${kind}` : 'a token of another kind must not pass for this one (RFC 8725 §3.11)'}`,
+    detail: `${shown}${lookalike}, expected ${shownType(expected)}: ${why}`,
   };
 }
 

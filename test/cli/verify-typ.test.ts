@@ -76,6 +76,32 @@ describe('verify --typ', () => {
     expect(result.stderr).toBe('error: --typ needs a value; it was empty.\nExample: --typ at+jwt (an OAuth access token, RFC 9068 §4).\n');
   });
 
+  test.each([
+    ['application/', '--typ "application/" names no type: nothing follows the "/".'],
+    ['Application/', '--typ "Application/" names no type: nothing follows the "/".'],
+    [' application/ ', '--typ " application/ " names no type: nothing follows the "/".'],
+    ['text/', '--typ "text/" names no type: nothing follows the "/".'],
+  ])('--typ %j names no type: a usage error (it would pin a typ of "")', async (typ, message) => {
+    for (const header of [{ typ: '' }, {}]) {
+      const result = await runCli(['verify', signed(header), '--secret', SECRET, '--typ', typ], { now: NOW });
+      expect(result).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nExample: --typ at+jwt (an OAuth access token, RFC 9068 §4).\n` });
+    }
+  });
+
+  test('media types compare ASCII case only: a typ with the Kelvin sign (U+212A) is not kb+jwt, and is shown escaped', async () => {
+    const detail = '"\\u212Ab+jwt" (it has characters outside ASCII, which media type names never have: not the same type, RFC 6838 §4.2), expected "kb+jwt": a token of another kind must not pass for this one (RFC 8725 §3.11)';
+    for (const expected of ['kb+jwt', 'KB+JWT', 'application/kb+jwt']) {
+      const result = await verify(signed({ typ: '\u212Ab+jwt' }), '--typ', expected);
+      expect(result.code).toBe(1);
+      expect(result.typ).toMatchObject({ ok: false, code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+      if (expected === 'kb+jwt') expect(result.typ.detail).toBe(detail);
+    }
+    // Other folds outside ASCII (the long s, U+017F, upper-cases to S) do not match either; an exact match still does.
+    expect((await verify(signed({ typ: 'dpop+j\u017Fwt' }), '--typ', 'dpop+jSwt')).code).toBe(1);
+    expect((await verify(signed({ typ: '\u212Ab+jwt' }), '--typ', '\u212Ab+jwt')).code).toBe(0);
+    expect((await verify(signed({ typ: 'KB+JWT' }), '--typ', 'kb+jwt')).code).toBe(0);
+  });
+
   test('--help lists --typ with an example', async () => {
     const result = await runCli(['verify', '--help']);
     expect(result.stdout).toMatch(/--typ <type>\s+require this header typ, e\.g\. at\+jwt/);
