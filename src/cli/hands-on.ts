@@ -1,7 +1,9 @@
 // The hands-on steps of the lessons: each runs the project's real code in-process (the JWT
 // core, Mock Google, the demo flow, the practice API) and returns what a learner should see.
 // A step that shows a workbench command (mint, verify, decode) runs exactly that command through
-// the CLI, its "$NAMES" filled with tokens earlier steps saved, so what is shown is what runs.
+// the CLI, its "$NAMES" filled with tokens earlier steps saved, so what is shown is what runs; the
+// command keeps to the lesson allowlist (solution-commands.ts), and a command that fails is shown
+// in its step, not treated as a bug.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,10 @@ import type { Narrator } from '../oauth/steps.js';
 import { startDemoWorld, type DemoWorld } from '../oauth/world.js';
 import { PRACTICE_API, startPracticeApi } from '../lessons/practice-api.js';
 import type { RunScreen } from '../lessons/schema.js';
+import { COMMAND_ACTIONS } from '../lessons/action-names.js';
+import { lessonCommandWords } from '../lessons/solution-commands.js';
+import { InputError } from '../errors.js';
+import { terminalSafeLines } from '../text/terminal-safe.js';
 
 export interface HandsOnContext {
   output: Output;
@@ -22,6 +28,8 @@ export interface HandsOnContext {
   saved: Map<string, string>;
   /** Waits between the demo's steps on a terminal; a no-op in plain text. */
   pause(): Promise<void>;
+  /** On a terminal, with keys to go on, back or quit; false for --plain. */
+  interactive: boolean;
 }
 
 /** What a hands-on step is given: its arguments, and the command it shows (and runs, for mint, verify and decode). */
@@ -32,38 +40,82 @@ type Action = (args: Record<string, unknown>, context: HandsOnContext, command: 
 /** A step that needs what an earlier step makes, which has not run in this session (after a resume): said, not thrown. */
 class NotReady extends Error {}
 
-/** Splits a shown command line into words: spaces separate, "double quotes" group ("$TOKEN" stays one word). */
-export function commandWords(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
-}
-
 /** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
 export const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
 /** The other way: "foodToken" → "FOOD_TOKEN". */
 const variableOf = (savedName: string) => savedName.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
 
+interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The step's command gave no answer: it exited 2 (bad input, a key it could not fetch), or was not
+ * run. Not a bug in the tool, and not the end of the lesson: the step shows what the command said
+ * and what to do, and the lesson goes on.
+ */
+class CommandFailed extends Error {
+  constructor(readonly shown: string) {
+    super(shown);
+  }
+
+  /** The same failure, after what the step showed before running the command. */
+  after(before: string[]): CommandFailed {
+    return new CommandFailed([...before, this.shown].join('\n'));
+  }
+}
+
+/** What the learner can do next, on a terminal (keys) or in --plain (the lesson just goes on). */
+function whatNext(context: HandsOnContext): string {
+  return context.interactive
+    ? '  Press Enter to go on without it, or b and then Enter to run this step again; q quits (progress is kept).'
+    : '  The lesson goes on without it.';
+}
+
+/** A command's text, colours taken out (its own, not the learner's terminal's) and every control character shown escaped. */
+const plainText = (text: string) => terminalSafeLines(text.replace(/\u001b\[[0-9;]*m/g, '').trimEnd());
+
+function commandFailed(command: string, result: CommandResult, context: HandsOnContext, savedAs: string | undefined): CommandFailed {
+  const said = [result.stdout, result.stderr].filter((text) => text.trim() !== '').map(plainText).join('\n');
+  return new CommandFailed([
+    context.output.colour.red(`${MARK.fail} This step's command failed (exit ${result.code}), so the step has no result.${savedAs ? ` Nothing was saved as $${variableOf(savedAs)}.` : ''}`),
+    `  ${command}`,
+    ...(said ? ['  It said:', ...said.split('\n').map((text) => `    ${text}`)] : []),
+    whatNext(context),
+  ].join('\n'));
+}
+
 /**
  * Runs a shown `jwt-vs-oauth …` command through the real CLI, in-process, with the learner's clock
- * and colour. A word "$NAME" is replaced by `values.NAME`, else by the token an earlier step saved
- * under the camel-cased name; nothing else in the line changes.
+ * and colour. The command is checked against the lesson allowlist (solution-commands.ts) as when
+ * its file loaded; then each word "$NAME" is replaced by `values.NAME` (what this step made: only
+ * there does "$ISSUER", the Mock Google the step runs, come from), else by the token an earlier
+ * step saved under the camel-cased name, and checked again; nothing else in the line changes.
+ * Exit 0, and for verify exit 1 (INVALID, with its verdict), are answers; anything else is a
+ * CommandFailed, which the step shows.
  */
-async function runShownCommand(command: string | undefined, context: HandsOnContext, values: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runShownCommand(command: string | undefined, context: HandsOnContext, values: Record<string, string> = {}, savedAs?: string): Promise<CommandResult> {
   if (!command) throw new Error('This hands-on step runs the command it shows, and the lesson gives none.');
-  const [program, ...words] = commandWords(command);
-  if (program !== 'jwt-vs-oauth') throw new Error(`A lesson command must start with jwt-vs-oauth: ${command}`);
-  const argv = words.map((word) => {
-    const variable = /^\$([A-Z][A-Z0-9_]*)$/.exec(word)?.[1];
-    if (variable === undefined) return word;
-    const value = values[variable] ?? context.saved.get(savedNameOf(variable));
+  const fill = (variable: string): string => {
+    const value = values[variable] ?? (variable === 'ISSUER' ? undefined : context.saved.get(savedNameOf(variable)));
     if (value === undefined) throw new NotReady(`This step uses $${variable}, which an earlier step of this lesson makes, and that step has not run since you started: press b to go back to it, then come here again.`);
     return value;
-  });
+  };
+  let argv: string[];
+  try {
+    argv = lessonCommandWords(command, fill, { mockGoogle: values.ISSUER !== undefined });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new CommandFailed([context.output.colour.red(`${MARK.fail} This step's command was not run: ${error.message}`), whatNext(context)].join('\n'));
+  }
   const { runCaptured } = await import('./main.js');
   const level = context.output.colour.level;
   const result = await runCaptured(argv, { env: level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) }, now: context.now });
-  // 0 and 1 are answers (valid, invalid); anything else means the lesson's command is broken.
-  if (result.code !== 0 && result.code !== 1) throw new Error(`The lesson's command failed (exit ${result.code}): ${command}\n${result.stderr.trim()}`);
+  const answered = result.code === 0 || (argv[0] === 'verify' && result.code === 1 && result.stdout.trim() !== '');
+  if (!answered) throw commandFailed(command, result, context, savedAs);
   return result;
 }
 
@@ -215,8 +267,8 @@ export const ACTIONS: Record<string, Action> = {
   },
 
   async mint(args, context, command) {
-    const result = await runShownCommand(command, context);
     const name = string(args.save, 'token');
+    const result = await runShownCommand(command, context, {}, name);
     context.saved.set(name, result.stdout.trim());
     return `${shownOutput(result, '  ')}\n  ${context.output.colour.dim(`(saved as $${variableOf(name)} for the steps that follow)`)}`;
   },
@@ -301,11 +353,10 @@ export const ACTIONS: Record<string, Action> = {
   async 'verify-with-mock-google'(_args, context, command) {
     return withFreshSignIn(async (tokens, world) => {
       const { values, shown } = providerValues(tokens, world, context.now());
+      const before = ['A fresh sign-in at Mock Google (its keys live only while it runs); the names in the command stand for:', shown, ''];
       return [
-        'A fresh sign-in at Mock Google (its keys live only while it runs); the names in the command stand for:',
-        shown,
-        '',
-        shownOutput(await runShownCommand(command, context, values)),
+        ...before,
+        shownOutput(await runShownCommand(command, context, values).catch(showingFirst(before))),
         '',
         'verify checked what it can know; scope is the API\'s own last check, per request: does "openid profile email" allow what this request asks for?',
       ].join('\n');
@@ -318,14 +369,17 @@ export const ACTIONS: Record<string, Action> = {
       const withId = await call(userinfo, 'GET', { token: tokens.idToken });
       const withAccess = await call(userinfo, 'GET', { token: tokens.accessToken });
       const { values, shown } = providerValues(tokens, world, context.now());
-      return [
+      const before = [
         line(context.output, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body),
         line(context.output, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body),
         '',
         'Now the ID token through verify, as an API would check it; the names in the command stand for:',
         shown,
         '',
-        shownOutput(await runShownCommand(command, context, values)),
+      ];
+      return [
+        ...before,
+        shownOutput(await runShownCommand(command, context, values).catch(showingFirst(before))),
         '',
         'The signature passed. Mock Google signs ID tokens and access tokens with different keys, but both keys are in its JWKS, and a verifier that takes any key from there accepts both kinds: separate keys help only a verifier that pins the key (or the algorithm) for its kind of token (RFC 8725 §3.12). What refused the ID token is typ, which an API requires to be at+jwt (RFC 8725 §3.11, RFC 9068 §4), and aud, which names the app, not the API. userinfo above pins its key and checks typ and aud too.',
       ].join('\n');
@@ -362,14 +416,24 @@ document.body.textContent = 'localStorage: ' + localStorage.getItem('access_toke
   },
 };
 
-/** Runs one hands-on step; a step whose earlier steps have not run says so instead of failing. */
-export async function runHandsOn(step: HandsOnStep, context: HandsOnContext): Promise<string> {
+/** For a step that shows something before its command: a failure keeps what was shown before it. */
+const showingFirst = (before: string[]) => (error: unknown): never => {
+  throw error instanceof CommandFailed ? error.after(before) : error;
+};
+
+/**
+ * Runs one hands-on step. A step whose earlier steps have not run says so, and a step whose
+ * command fails shows what the command said; either way the lesson goes on. Only the steps that
+ * run the command they show are given it; the others' commands are only shown.
+ */
+export async function runHandsOn(step: HandsOnStep, context: HandsOnContext): Promise<{ text: string; commandFailed: boolean }> {
   const run = ACTIONS[step.action];
   if (!run) throw new Error(`Unknown hands-on action "${step.action}".`);
   try {
-    return await run(step.args ?? {}, context, step.command);
+    return { text: await run(step.args ?? {}, context, COMMAND_ACTIONS.has(step.action) ? step.command : undefined), commandFailed: false };
   } catch (error) {
-    if (error instanceof NotReady) return `${MARK.warn} ${error.message}`;
+    if (error instanceof NotReady) return { text: `${MARK.warn} ${error.message}`, commandFailed: false };
+    if (error instanceof CommandFailed) return { text: error.shown, commandFailed: true };
     throw error;
   }
 }

@@ -3,6 +3,7 @@
 
 import { InputError } from '../errors.js';
 import { ACTION_NAMES, COMMAND_ACTIONS } from './action-names.js';
+import { commandLineWords, LESSON_COMMAND_HINT, lessonCommandProblem } from './solution-commands.js';
 
 export interface TextScreen {
   type: 'text';
@@ -19,7 +20,8 @@ export interface RunScreen {
   args?: Record<string, unknown>;
   /**
    * The command a learner can type, shown with the output. For mint, verify and decode steps (see
-   * COMMAND_ACTIONS) it is what runs, each "$NAME" word filled with a token an earlier step saved.
+   * COMMAND_ACTIONS) it is what runs, each "$NAME" word filled with a token an earlier step saved,
+   * so it must keep to the allowlist in solution-commands.ts (checked when the file loads).
    */
   command?: string;
 }
@@ -55,8 +57,8 @@ export interface Lesson {
   file: string;
 }
 
-function fail(file: string, where: string, problem: string): never {
-  throw new InputError('ERR_LESSON_FILE', `${file}: ${where}: ${problem}`);
+function fail(file: string, where: string, problem: string, hint?: string): never {
+  throw new InputError('ERR_LESSON_FILE', `${file}: ${where}: ${problem}`, hint);
 }
 
 function isStringList(value: unknown): value is string[] {
@@ -76,12 +78,22 @@ export function validateLesson(json: unknown, file: string): Lesson {
   return { id: lesson.id as string, number: lesson.number as number, title: lesson.title as string, summary: lesson.summary as string, screens, file };
 }
 
-/** A step that runs the command it shows needs one, of the kind it runs. */
+/** The steps that start a Mock Google of their own and fill "$ISSUER" with its address (src/cli/hands-on.ts). */
+const MOCK_GOOGLE_ACTIONS: ReadonlySet<string> = new Set(['verify-with-mock-google', 'id-token-to-api']);
+
+/**
+ * A step that runs the command it shows needs one, of the kind it runs, and a lesson file is data:
+ * the command may use only the allowlisted options, so it can read no file, write none and reach
+ * no network but the Mock Google its step runs. The other steps' commands are only shown.
+ */
 function checkRunCommand(action: string, command: string | undefined, file: string, where: string): void {
   const runs = COMMAND_ACTIONS.get(action);
   if (!runs) return;
-  const subcommand = command?.split(' ')[1];
-  if (subcommand === undefined || !runs.includes(subcommand)) fail(file, `${where}.command`, `the ${action} step runs the command it shows: give a "jwt-vs-oauth ${runs.join(' or ')} …" command`);
+  const give = `the ${action} step runs the command it shows: give a "jwt-vs-oauth ${runs.join(' or ')} …" command`;
+  if (command === undefined) fail(file, `${where}.command`, give);
+  const problem = lessonCommandProblem(command, { mockGoogle: MOCK_GOOGLE_ACTIONS.has(action) });
+  if (problem !== undefined) fail(file, `${where}.command`, problem, LESSON_COMMAND_HINT);
+  if (!runs.includes(commandLineWords(command)[1]!)) fail(file, `${where}.command`, give);
 }
 
 function validateScreen(value: unknown, file: string, where: string): Screen {

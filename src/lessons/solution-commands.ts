@@ -1,13 +1,19 @@
-// What a solution command may run. `exercises selftest` runs every exercise's solution commands,
-// and a teacher's pack is someone else's data, so each command is parsed here against an
-// allowlist of subcommands and options: nothing in it may read a file, write a file, reach the
-// network or read stdin. The same rule holds for the built-in exercises.
+// What a command written in someone else's data may run. `exercises selftest` runs every
+// exercise's solution commands, and the tutorial runs what a lesson's mint, verify or decode step
+// shows; a teacher's pack or a lessons folder is data, so each command is split here (one
+// splitter) and checked against one allowlist of subcommands and options: nothing in it may read
+// a file, write a file or read stdin, and only a lesson step that runs Mock Google may reach the
+// network, and then only that Mock Google ("$ISSUER"). The same rules hold for the built-in
+// exercises and lessons.
 
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 
-/** How an allowed option is written: with a value, with an optional value, or alone. */
-type OptionShape = 'value' | 'optional-value' | 'flag';
+/**
+ * How an allowed option is written: with a value, with an optional value, or alone; "issuer" is
+ * --discover in a lesson, whose value must be the word "$ISSUER" (the Mock Google its step runs).
+ */
+type OptionShape = 'value' | 'optional-value' | 'flag' | 'issuer';
 
 interface SubcommandRule {
   options: ReadonlyMap<string, OptionShape>;
@@ -24,18 +30,29 @@ const MINT: SubcommandRule = {
   ]),
 };
 
+const VERIFY: SubcommandRule = {
+  takesToken: true,
+  options: new Map<string, OptionShape>([
+    ['--secret', 'value'], ['--alg', 'value'], ['--iss', 'value'], ['--aud', 'value'], ['--sub', 'value'], ['--typ', 'value'],
+    ['--max-age', 'value'], ['--require', 'value'], ['--clock-tolerance', 'value'], ['--at', 'value'], ['--json', 'flag'],
+  ]),
+};
+
 /** The subcommands a solution command may run, and the only options each may use. */
 const RULES: ReadonlyMap<string, SubcommandRule> = new Map([
   ['mint', MINT],
   ['sign', MINT],
-  ['verify', {
-    takesToken: true,
-    options: new Map<string, OptionShape>([
-      ['--secret', 'value'], ['--alg', 'value'], ['--iss', 'value'], ['--aud', 'value'], ['--sub', 'value'],
-      ['--max-age', 'value'], ['--require', 'value'], ['--clock-tolerance', 'value'], ['--at', 'value'], ['--json', 'flag'],
-    ]),
-  }],
+  ['verify', VERIFY],
   ['decode', { takesToken: true, options: new Map<string, OptionShape>([['--json', 'flag']]) }],
+]);
+
+/**
+ * A lesson command: the same list, and verify may also use --discover "$ISSUER" in a step that
+ * runs Mock Google (lessons 8 and 9 check real tokens against its keys).
+ */
+const LESSON_RULES: ReadonlyMap<string, SubcommandRule> = new Map([
+  ...RULES,
+  ['verify', { ...VERIFY, options: new Map<string, OptionShape>([...VERIFY.options, ['--discover', 'issuer']]) }],
 ]);
 
 /** Why the options a pack most wants are refused, so the message can say so. */
@@ -47,34 +64,67 @@ const REFUSED_BECAUSE: ReadonlyMap<string, string> = new Map([
   ['--timeout', 'only matters for --jwks and --discover, which reach the network'],
 ]);
 
+/** Who wrote the command, which rules it keeps, and how messages name it. */
+interface Profile {
+  rules: ReadonlyMap<string, SubcommandRule>;
+  /** "a solution command", "a lesson command". */
+  noun: string;
+  /** How this kind of command writes a token it does not know yet. */
+  tokenExample: string;
+  /** A lesson's "$NAME" words are filled from saved tokens; a solution's are not (it uses {{names}}). */
+  variables: boolean;
+  /** Whether --discover "$ISSUER" may be used (a lesson step that runs Mock Google). */
+  issuer: boolean;
+  /** How such a command is written, for a line a shell would read differently. */
+  plainWords: string;
+}
+
+const SOLUTION: Profile = { rules: RULES, noun: 'a solution command', tokenExample: '{{token}}', variables: false, issuer: false, plainWords: `a solution command is plain words, "double" or 'single' quoted` };
+const lessonProfile = (mockGoogle: boolean): Profile => ({ rules: LESSON_RULES, noun: 'a lesson command', tokenExample: '"$TOKEN"', variables: true, issuer: mockGoogle, plainWords: `a lesson command is plain words, "double" or 'single' quoted, and a "$NAME" is a word of its own` });
+
 /** The allowlist in words, for error hints and the README. */
-function allowedSolutionCommands(): string {
+function allowedCommands(profile: Profile): string {
   const list = (name: string) => [...RULES.get(name)!.options.keys()].join(' ');
-  return `jwt-vs-oauth mint (or sign) with ${list('mint')} (--payload as inline JSON, never @file); jwt-vs-oauth verify <token> with ${list('verify')}; jwt-vs-oauth decode <token> with ${list('decode')}.`;
+  const start = profile.variables ? 'jwt-vs-oauth mint' : 'jwt-vs-oauth mint (or sign)';
+  const discover = profile.variables ? ' (and --discover "$ISSUER" in a step that runs Mock Google)' : '';
+  const names = profile.variables ? ' A "$NAME" word, in double quotes, stands for a token an earlier step saved, as the token or an option\'s value.' : '';
+  return `${start} with ${list('mint')} (--payload as inline JSON, never @file); jwt-vs-oauth verify <token> with ${list('verify')}${discover}; jwt-vs-oauth decode <token> with ${list('decode')}.${names}`;
 }
 
 const ERROR_CODE = 'ERR_SOLUTION_COMMAND';
 
-/** Pack text in a message: in quotes, control characters shown escaped. */
+/** Text from a pack or lesson in a message: in quotes, control characters shown escaped. */
 const quoted = (text: string) => `"${terminalSafe(text)}"`;
+
+/** One word of a command line. */
+interface Word {
+  /** What runs: quotes removed (and, once filled, the value a "$NAME" stands for). */
+  text: string;
+  /** NAME, when the word is written exactly "$NAME" (double quotes, a capital letter first). */
+  variable?: string;
+  /** The first thing in the word that a shell would read differently. */
+  shellProblem?: string;
+}
 
 /**
  * Splits a command line into the words that will run: spaces separate words, "double" and
- * 'single' quotes group, as in a POSIX shell. It also notes the first thing a shell would read
- * differently (a backslash, $, `, ;, |, &, <, >, parentheses, a control character), because a
- * learner types the line the solution shows and must get the same words.
+ * 'single' quotes group, as in a POSIX shell. It also notes, per word, the first thing a shell
+ * would read differently (a backslash, $, `, ;, |, &, <, >, parentheses, a control character),
+ * because a learner types the line that is shown and must get the same words. A word written
+ * "$NAME" is marked, for lessons, whose "$NAMES" stand for saved tokens.
  */
-function splitCommandLine(line: string): { words: string[]; shellProblem?: string } {
-  const words: string[] = [];
-  let shellProblem: string | undefined;
-  const note = (character: string, where: string) => (shellProblem ??= `holds ${quoted(character)}${where}, which a shell reads differently; a solution command is plain words, "double" or 'single' quoted`);
+function splitCommandLine(line: string, plainWords: string): Word[] {
+  const words: Word[] = [];
   let position = 0;
   while (position < line.length) {
     if (line[position] === ' ') {
       position++;
       continue;
     }
-    let word = '';
+    const start = position;
+    let text = '';
+    let shellProblem: string | undefined;
+    const note = (character: string, where: string) => (shellProblem ??= `holds ${quoted(character)}${where}, which a shell reads differently; ${plainWords}`);
     while (position < line.length && line[position] !== ' ') {
       const character = line[position]!;
       if (character === '"' || character === "'") {
@@ -83,35 +133,45 @@ function splitCommandLine(line: string): { words: string[]; shellProblem?: strin
         const inQuotes = line.slice(position + 1, end);
         const special = (character === '"' ? /[\\$`!\u0000-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f-\u009f]/).exec(inQuotes);
         if (special) note(special[0], ' inside quotes');
-        word += inQuotes;
+        text += inQuotes;
         position = end + 1;
       } else {
         if (/[\\$`;|&<>()\u0000-\u001f\u007f-\u009f]/.test(character)) note(character, '');
-        word += character;
+        text += character;
         position++;
       }
     }
-    words.push(word);
+    const variable = /^"\$([A-Z][A-Z0-9_]*)"$/.exec(line.slice(start, position))?.[1];
+    words.push({ text, ...(variable === undefined ? {} : { variable }), ...(shellProblem === undefined ? {} : { shellProblem }) });
   }
-  return shellProblem === undefined ? { words } : { words, shellProblem };
+  return words;
+}
+
+/** A command line's words as they run, "$NAME" words unfilled (for tests, and to read a lesson's subcommand). */
+export function commandLineWords(line: string): string[] {
+  return splitCommandLine(line, '').map((word) => word.text);
 }
 
 const TEMPLATE = /\{\{[^}]*\}\}/;
 
 /**
  * Why these words (after the program name) may not run, or undefined when they may. Before
- * templates are filled, a template may stand for a value or the token, never for an option name;
- * after filling, the same check runs again on what will really run.
+ * templates or "$NAMES" are filled, one may stand for a value or the token, never for an option
+ * name; after filling, the same check runs again on what will really run.
  */
-function problemWith(words: string[]): string | undefined {
-  const [subcommand, ...rest] = words;
-  const rule = subcommand === undefined ? undefined : RULES.get(subcommand);
+function problemWith(words: Word[], profile: Profile): string | undefined {
+  const [subcommandWord, ...rest] = words;
+  const subcommand = subcommandWord?.text;
+  const rule = subcommand === undefined || subcommandWord?.variable !== undefined ? undefined : profile.rules.get(subcommand);
   if (!rule) return 'is not a jwt-vs-oauth decode, mint or verify command';
   let tokens = 0;
   for (let index = 0; index < rest.length; index++) {
-    const word = rest[index]!;
-    if (word === '--') return 'uses a "--" separator, which a solution command does not need';
-    if (word === '-') return 'reads the token from stdin ("-"); give the token itself, such as {{token}}';
+    const word = rest[index]!.text;
+    if (profile.variables && rest[index]!.variable !== undefined && (word === '' || word.startsWith('-'))) {
+      return `would fill "$${rest[index]!.variable}" with ${word === '' ? 'nothing' : 'a word that starts with "-"'}, which is not a token or a value`;
+    }
+    if (word === '--') return `uses a "--" separator, which ${profile.noun} does not need`;
+    if (word === '-') return `reads the token from stdin ("-"); give the token itself, such as ${profile.tokenExample}`;
     if (!word.startsWith('-')) {
       if (!rule.takesToken) return `gives ${subcommand} an argument (${quoted(word)}), which it does not take`;
       if (++tokens > 1) return `gives ${subcommand} more than one token`;
@@ -122,37 +182,54 @@ function problemWith(words: string[]): string | undefined {
     const name = equals < 0 ? word : word.slice(0, equals);
     if (TEMPLATE.test(name)) return `puts a template where an option name goes (${quoted(name)})`;
     const shape = rule.options.get(name);
-    if (shape === undefined) {
+    if (shape === undefined || (shape === 'issuer' && !profile.issuer)) {
       const reason = REFUSED_BECAUSE.get(name);
-      return reason ? `uses ${name}, which ${reason}` : `uses ${terminalSafe(name)}, which is not an option a solution command may use with ${subcommand}`;
+      if (name === '--discover' && profile.variables) return `uses --discover, which ${reason}; only a step that runs Mock Google may use it, as --discover "$ISSUER"`;
+      return reason ? `uses ${name}, which ${reason}` : `uses ${terminalSafe(name)}, which is not an option ${profile.noun} may use with ${subcommand}`;
+    }
+    if (shape === 'issuer') {
+      // The address of the Mock Google the step runs, filled in at run time: never a written URL, which could be anywhere.
+      const only = 'a lesson may use only --discover "$ISSUER", the Mock Google its step runs (a written address could reach any server)';
+      if (equals >= 0) return `uses ${quoted(word)}; ${only}, as two words`;
+      const value = rest[++index];
+      if (value?.variable !== 'ISSUER') return `uses ${name} with ${value === undefined ? 'no value' : quoted(value.text)}; ${only}`;
+      continue;
     }
     let value: string | undefined;
     if (equals >= 0) {
       if (shape === 'flag') return `gives ${name} a value, but it takes none`;
       value = word.slice(equals + 1);
     } else if (shape === 'value') {
-      value = rest[++index];
+      value = rest[++index]?.text;
       // A value that looks like an option would be read as one (by us, or by the CLI's parser first).
       if (value === undefined || value.startsWith('-')) return `gives ${name} no value; for a value that starts with "-" write ${name}=value`;
-    } else if (shape === 'optional-value' && rest[index + 1] !== undefined && !rest[index + 1]!.startsWith('-')) {
-      value = rest[++index];
+    } else if (shape === 'optional-value' && rest[index + 1] !== undefined && !rest[index + 1]!.text.startsWith('-')) {
+      value = rest[++index]!.text;
     }
     if (name === '--payload' && value?.startsWith('@')) return 'uses --payload with @file, which reads a file; give the claims as inline JSON';
   }
-  if (rule.takesToken && tokens === 0) return `gives ${subcommand} no token, so it would read stdin; give the token itself, such as {{token}}`;
+  if (rule.takesToken && tokens === 0) return `gives ${subcommand} no token, so it would read stdin; give the token itself, such as ${profile.tokenExample}`;
   return undefined;
 }
 
 /** The words after the program name, or what keeps the line from being read. */
-function wordsAfterProgram(line: string): { words: string[]; shellProblem?: string } | string {
-  let split;
+function wordsAfterProgram(line: string, profile: Profile): Word[] | string {
+  let words;
   try {
-    split = splitCommandLine(line);
+    words = splitCommandLine(line, profile.plainWords);
   } catch (error) {
     return `cannot be read: ${(error as Error).message}`;
   }
-  if (split.words[0] !== 'jwt-vs-oauth') return 'is not a jwt-vs-oauth decode, mint or verify command';
-  return { ...split, words: split.words.slice(1) };
+  if (words[0]?.text !== 'jwt-vs-oauth' || words[0].variable !== undefined) return 'is not a jwt-vs-oauth decode, mint or verify command';
+  return words.slice(1);
+}
+
+/**
+ * What the words would run into first: a refused option or argument, else something a shell
+ * reads differently (in a lesson, a "$NAME" word is not that: a shell fills it as the tutorial does).
+ */
+function problemOfWords(words: Word[], profile: Profile): string | undefined {
+  return problemWith(words, profile) ?? words.find((word) => word.shellProblem !== undefined && !(profile.variables && word.variable !== undefined))?.shellProblem;
 }
 
 /**
@@ -161,8 +238,8 @@ function wordsAfterProgram(line: string): { words: string[]; shellProblem?: stri
  * any quoting detail.
  */
 export function solutionCommandProblem(line: string): string | undefined {
-  const split = wordsAfterProgram(line);
-  return typeof split === 'string' ? split : problemWith(split.words) ?? split.shellProblem;
+  const words = wordsAfterProgram(line, SOLUTION);
+  return typeof words === 'string' ? words : problemOfWords(words, SOLUTION);
 }
 
 /**
@@ -171,16 +248,49 @@ export function solutionCommandProblem(line: string): string | undefined {
  * checked again. Throws InputError (exit 2) naming the exercise, the command and the problem.
  */
 export function solutionCommandWords(line: string, fill: (word: string) => string, where: { exerciseId: string; commandNumber: number }): string[] {
-  const split = wordsAfterProgram(line);
-  const filled = typeof split === 'string' ? split : split.words.map(fill);
-  const problem = typeof filled === 'string' ? filled : problemWith(filled);
+  const words = wordsAfterProgram(line, SOLUTION);
+  const filled = typeof words === 'string' ? words : words.map((word) => ({ ...word, text: fill(word.text) }));
+  const problem = typeof filled === 'string' ? filled : problemWith(filled, SOLUTION);
   if (problem !== undefined) {
-    throw new InputError(ERROR_CODE, `exercise "${where.exerciseId}": solution command ${where.commandNumber}, once its {{names}} are filled, ${problem}.`, `A solution command may use only: ${allowedSolutionCommands()}`);
+    throw new InputError(ERROR_CODE, `exercise "${where.exerciseId}": solution command ${where.commandNumber}, once its {{names}} are filled, ${problem}.`, `A solution command may use only: ${allowedCommands(SOLUTION)}`);
   }
-  return filled as string[];
+  return (filled as Word[]).map((word) => word.text);
 }
 
 /** The refusal for a solution command found in an exercise file, naming the file, the exercise, the command and the problem. */
 export function solutionCommandError(file: string, exerciseId: string, commandNumber: number, line: string, problem: string): InputError {
-  return new InputError(ERROR_CODE, `${file}: exercise "${exerciseId}": solution command ${commandNumber} (${quoted(line)}) ${problem}.`, `A solution command may use only: ${allowedSolutionCommands()}`);
+  return new InputError(ERROR_CODE, `${file}: exercise "${exerciseId}": solution command ${commandNumber} (${quoted(line)}) ${problem}.`, `A solution command may use only: ${allowedCommands(SOLUTION)}`);
+}
+
+/** What a lesson command may use, in words: the hint under a refusal. */
+export const LESSON_COMMAND_HINT = `A lesson command may use only: ${allowedCommands(lessonProfile(true))}`;
+
+/**
+ * Checks the command a lesson's mint, verify or decode step shows, and runs, as written in the
+ * lesson file; returns what is wrong, in words, or undefined. `mockGoogle`: the step runs Mock
+ * Google and fills "$ISSUER" with its address, so --discover "$ISSUER" may be used.
+ */
+export function lessonCommandProblem(line: string, options: { mockGoogle: boolean }): string | undefined {
+  const profile = lessonProfile(options.mockGoogle);
+  const words = wordsAfterProgram(line, profile);
+  return typeof words === 'string' ? words : problemOfWords(words, profile);
+}
+
+/**
+ * The words to run for a lesson's command (without the program name): checked as the lesson file
+ * was, then each "$NAME" word filled with `fill(NAME)` (a saved token, or what the step made), so
+ * a filled value stays one word; then checked again. Throws InputError (ERR_LESSON_FILE) saying
+ * what is wrong; `fill` may throw too (a token an earlier step has not made yet).
+ */
+export function lessonCommandWords(line: string, fill: (name: string) => string, options: { mockGoogle: boolean }): string[] {
+  const profile = lessonProfile(options.mockGoogle);
+  const refuse = (problem: string) => new InputError('ERR_LESSON_FILE', `the lesson's command ${quoted(line)}${problem.startsWith(',') ? '' : ' '}${problem}.`, LESSON_COMMAND_HINT);
+  const words = wordsAfterProgram(line, profile);
+  if (typeof words === 'string') throw refuse(words);
+  const before = problemOfWords(words, profile);
+  if (before !== undefined) throw refuse(before);
+  const filled = words.map((word) => (word.variable === undefined ? word : { ...word, text: fill(word.variable) }));
+  const after = problemWith(filled, profile);
+  if (after !== undefined) throw refuse(`, once its "$NAMES" are filled, ${after}`);
+  return filled.map((word) => word.text);
 }

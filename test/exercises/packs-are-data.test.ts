@@ -88,7 +88,7 @@ describe('a solution command may use only the allowlist', () => {
   test('the allowed options still run: every option on the list, quoted and with =', async () => {
     const pack = packWith([
       "jwt-vs-oauth mint --alg {{alg}} --secret={{secret}} --sub {{sub}} --iss {{iss}} --aud {{aud}} --exp 10m --nbf 0s --jti --claim 'role=reader' --payload '{\"scope\":\"read\"}' --kid k1 --typ JWT --header \"cty=JWT\"",
-      'jwt-vs-oauth verify {{output.1}} --secret {{secret}} --alg {{alg}} --iss {{iss}} --aud {{aud}} --sub {{sub}} --max-age 1h --require jti --clock-tolerance 5s --json',
+      'jwt-vs-oauth verify {{output.1}} --secret {{secret}} --alg {{alg}} --iss {{iss}} --aud {{aud}} --sub {{sub}} --typ JWT --max-age 1h --require jti --clock-tolerance 5s --json',
       'jwt-vs-oauth sign --no-exp --secret {{secret}} --json',
       'jwt-vs-oauth decode {{output.1}} --json',
     ]);

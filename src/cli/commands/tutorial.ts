@@ -7,7 +7,7 @@ import { examples } from '../help.js';
 import { MARK, printJson, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import type { Progress } from '../../lessons/progress.js';
-import type { Lesson, ValueQuestion } from '../../lessons/schema.js';
+import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
 
 interface TutorialFlags {
   list?: boolean;
@@ -135,9 +135,15 @@ class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
   const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
-  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined };
+  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
-    await printPlainLesson(lesson, width, async (screen) => wrapProse(await runHandsOn(screen, handsOnContext), width), (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
+    const handsOn = async (screen: RunScreen) => {
+      const { text, commandFailed } = await runHandsOn(screen, handsOnContext);
+      // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
+      if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
+      return wrapProse(text, width);
+    };
+    await printPlainLesson(lesson, width, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
   }
 }
 
@@ -152,6 +158,7 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     now: context.now,
     width,
     saved: new Map<string, string>(),
+    interactive: true,
     pause: async () => {
       const choice = await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io);
       if (choice === 'quit') throw new QuitLesson();
@@ -164,7 +171,8 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     run: async (screen) => {
       const module = await handsOn();
       valueFromReference = module.valueFromReference;
-      output.result(wrapProse(await module.runHandsOn(screen, handsOnContext), width));
+      // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
+      output.result(wrapProse((await module.runHandsOn(screen, handsOnContext)).text, width));
     },
     ask: async (question) => {
       const { select, input } = await prompts();
