@@ -131,9 +131,9 @@ export function analyseSecret(secret: string | Uint8Array): { assessment: Secret
  * Warnings about an HMAC secret someone chose (mint --secret, verify --secret, a JWK "oct" key):
  * at most one line for its length against the hash (RFC 7518 §3.2) and one for how guessable it
  * looks (RFC 8725 §3.5, the estimate above). Never a refusal: a demo secret is allowed, only
- * warned about.
+ * warned about. `subject` names the secret when there are several ("The secret of the key with kid …").
  */
-export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
+export function secretWarnings(secret: Uint8Array, alg: string, subject = 'The secret'): Warning[] {
   const wanted = (describeAlgorithm(alg).hashBits || 256) / 8;
   const fix = `Use ${wanted} random bytes: openssl rand -base64 ${wanted}`;
   const { assessment, weakness, jwtIo } = analyseSecret(secret);
@@ -143,18 +143,18 @@ export function secretWarnings(secret: Uint8Array, alg: string): Warning[] {
   if (assessment.bytes < wanted) {
     warnings.push({
       code: 'short-secret',
-      message: `The secret is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} needs a key at least as long as its hash, ${wanted} bytes (RFC 7518 §3.2)${weakness === 'entropy' ? `, and it holds ${estimate}, under the ${MIN_SECRET_BITS} we ask for` : ''}. ${fix}.`,
+      message: `${subject} is ${assessment.bytes} byte${assessment.bytes === 1 ? '' : 's'}; ${alg} needs a key at least as long as its hash, ${wanted} bytes (RFC 7518 §3.2)${weakness === 'entropy' ? `, and it holds ${estimate}, under the ${MIN_SECRET_BITS} we ask for` : ''}. ${fix}.`,
     });
   }
   if (weakness === 'famous') {
-    warnings.push({ code: 'famous-secret', message: `The secret is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
+    warnings.push({ code: 'famous-secret', message: `${subject} is a famous example secret${jwtIo ? ' (jwt.io\'s)' : ''}: whoever has seen it can sign tokens that pass. ${fix} (RFC 8725 §3.5).` });
   } else if (weakness === 'pattern' || weakness === 'words') {
     const what = weakness === 'pattern' ? `is a pattern, a sequence or repeat (${estimate})` : `looks made of words (${estimate})`;
-    warnings.push({ code: 'weak-secret', message: `The secret ${what}: a secret a person chose can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
+    warnings.push({ code: 'weak-secret', message: `${subject} ${what}: a secret a person chose can be guessed offline from any one token. ${fix} (RFC 8725 §3.5).` });
   } else if (weakness === 'entropy' && assessment.bytes >= wanted) {
     // "Guessable" only where it is true: well under the bar. Near it, say it is under the bar.
     const claim = assessment.estimatedBits < GUESSABLE_BITS ? `has too little entropy (${estimate}): it can be guessed offline from any one token` : `holds ${estimate}, under the ${MIN_SECRET_BITS} we ask for`;
-    warnings.push({ code: 'weak-secret', message: `The secret ${claim}. ${fix} (RFC 8725 §3.5).` });
+    warnings.push({ code: 'weak-secret', message: `${subject} ${claim}. ${fix} (RFC 8725 §3.5).` });
   }
   return warnings;
 }

@@ -201,9 +201,18 @@ function keyWarnings(options: VerifyOptions, alg: string, keyUsed: LoadedKey | u
   const warnings: Warning[] = [];
   // HMAC secrets: length and entropy (RFC 7518 §3.2, RFC 8725 §3.5). A public key pasted as a
   // secret is the key-confusion case, which the algorithm check already explains.
-  const secrets = keyUsed?.family === 'secret' ? [keyUsed] : options.keys.filter((key) => key.family === 'secret');
+  // With several keys each one's warnings name it, and a set of many weak keys is summed up in one
+  // line after the first few rather than flooding the terminal.
+  const secrets = (keyUsed?.family === 'secret' ? [keyUsed] : options.keys.filter((key) => key.family === 'secret')).filter((key) => !key.publicKeyAsSecret);
   const hmacAlg = describeAlgorithm(alg).family === 'secret' ? alg : 'HS256';
-  for (const secret of secrets) if (!secret.publicKeyAsSecret) warnings.push(...secretWarnings(secret.key.export(), secret.alg ?? hmacAlg));
+  const perKey = secrets
+    .map((secret) => secretWarnings(secret.key.export(), secret.alg ?? hmacAlg, options.keys.length > 1 ? `The secret of ${keyName(secret)}` : undefined))
+    .filter((found) => found.length > 0);
+  warnings.push(...perKey.slice(0, KEYS_WARNED_ONE_BY_ONE).flat());
+  const more = perKey.length - KEYS_WARNED_ONE_BY_ONE;
+  if (more > 0) {
+    warnings.push({ code: 'weak-secret', message: `…and ${more} more key${more === 1 ? '' : 's'} with weak or short secrets, not listed one by one (RFC 8725 §3.5).` });
+  }
   // One key, one algorithm (RFC 8725 §3.1). Said whenever the verifier lets the token's alg choose
   // among several for one key, not only when this token's alg is unusual: alg is written by whoever
   // made the token, so the looseness is in the verifier whatever this token says.
@@ -227,6 +236,16 @@ function keyWarnings(options: VerifyOptions, alg: string, keyUsed: LoadedKey | u
     }
   }
   return [...new Map(warnings.map((warning) => [warning.message, warning])).values()];
+}
+
+/** Keys whose secret warnings are listed one by one; the rest are counted in one line. */
+const KEYS_WARNED_ONE_BY_ONE = 3;
+
+/** A key of several, as a warning names it: by kid (cut short, it is the file's text), else where it came from. */
+function keyName(key: LoadedKey): string {
+  if (key.kid === undefined) return `the key from ${key.source}`;
+  const kid = [...key.kid].length > 40 ? `${[...key.kid].slice(0, 40).join('')}…` : key.kid;
+  return `the key with kid ${JSON.stringify(kid)}`;
 }
 
 function listInWords(items: string[]): string {

@@ -115,6 +115,34 @@ describe('verify warns about its own key on stderr (text) or in warnings (--json
   });
 });
 
+describe('verify with a JWK Set of many weak "oct" keys', () => {
+  test('each key\'s warnings name it (kid, else its place in the file); after 3 keys, one line counts the rest', async () => {
+    const file = join(folder, 'many-weak-oct.json');
+    const keys = Array.from({ length: 2000 }, (_unused, index) => ({ kty: 'oct', k: Buffer.from(`password-${index}`).toString('base64url'), ...(index === 0 ? {} : { kid: `k-${index}` }) }));
+    writeFileSync(file, JSON.stringify({ keys }));
+    // Signed with a key not in the set, so no key is the one used and every key is looked at.
+    const token = (await mintJson(['--secret', RANDOM_32])).token;
+    const result = await runCli(['verify', token, '--key', file, '--alg', 'HS256'], { now: NOW });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    const named = lines.slice(0, -1).map((line) => /^! warning \((short|weak)-secret\): The secret of (the key from .* \(key 1\)|the key with kid "k-\d+") (is|looks|holds|has) /.exec(line)?.[2]);
+    expect([...new Set(named)]).toEqual([`the key from ${file} (key 1)`, 'the key with kid "k-1"', 'the key with kid "k-2"']);
+    expect(lines.at(-1)).toBe('! warning (weak-secret): …and 1997 more keys with weak or short secrets, not listed one by one (RFC 8725 §3.5).');
+    expect(lines[named.indexOf('the key with kid "k-1"')]).toBe(`! warning (short-secret): The secret of the key with kid "k-1" is 10 bytes; HS256 needs a key at least as long as its hash, 32 bytes (RFC 7518 §3.2), and it holds about ${bits('password-1')} bits by our estimate, under the 128 we ask for. ${FIX_32}.`);
+    const json = JSON.parse((await runCli(['verify', token, '--key', file, '--alg', 'HS256', '--json'], { now: NOW })).stdout);
+    expect(json.warnings).toHaveLength(lines.length);
+  });
+
+  test('the key of a set that signed the token is named in its warning', async () => {
+    const file = join(folder, 'two-oct.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ kty: 'oct', kid: 'weak', k: Buffer.from('a-32-byte-secret-for-the-lessons!').toString('base64url') }, { kty: 'oct', kid: 'random', k: Buffer.from(RANDOM_32, 'base64').toString('base64url') }] }));
+    const token = (await mintJson(['--secret', 'a-32-byte-secret-for-the-lessons!'], ['--kid', 'weak'])).token;
+    const result = await runCli(['verify', token, '--key', file, '--alg', 'HS256'], { now: NOW });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^! warning \(weak-secret\): The secret of the key with kid "weak" looks made of words \(about \d+ bits by our estimate\)/);
+  });
+});
+
 describe('verify: one key, one algorithm (RFC 8725 §3.1)', () => {
   const unpinnedSecret = '! warning (alg-not-pinned): The key is not pinned to one algorithm: this verifier accepts HS256, HS384 and HS512 with it, whichever the token\'s alg names. One key, one algorithm (RFC 8725 §3.1): pin it with --alg HS384.\n';
 
