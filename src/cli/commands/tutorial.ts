@@ -30,7 +30,7 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial --list', 'the lessons, with ✓ for done'],
       ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'a lesson as text, answers at the end'],
       ['jwt-vs-oauth tutorial --reset', 'start over'],
-    ]) + '\nKeys: Enter continues, b goes back, q quits (progress is kept), Ctrl-C exits.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok, 2 no such lesson, 130 Ctrl-C.\n')
+    ]) + '\nKeys: Enter continues, b goes back, q quits (progress is kept), Ctrl-C exits.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
       const [{ loadLessons, languageFrom }, paths, { openProgress }] = await Promise.all([
         import('../../lessons/loader.js'),
