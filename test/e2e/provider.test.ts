@@ -81,6 +81,7 @@ describe('jwt-vs-oauth provider', () => {
     expect(text).toContain('demo-app     confidential, secret demo-secret');
     expect(text).toMatch(/asha@example\.com +mango-lassi-42 +Asha Rao/);
     expect(text).toContain('keys       ID tokens RS256, access tokens ES256 (a key for each, both at /jwks)');
+    expect(text).toContain('A loopback redirect URI (127.0.0.1, [::1], localhost) accepts any port here, a local-demo\n  convenience: RFC 8252 §7.3 allows it for native apps only; a web app registers its exact URI.');
     run.process.kill('SIGTERM');
     const [code] = await once(run.process, 'exit');
     expect(code).toBe(0);

@@ -116,6 +116,8 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       c.bold('Clients'),
       ...config.clients.map((client) => terminalSafe(`  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  `) + c.dim(terminalSafe(client.redirect_uris.join(' ')))
         + (client.scopes?.length ? `\n  ${' '.repeat(12)} ${c.dim('client_credentials scopes:')} ${terminalSafe(client.scopes.join(' '))}` : '')),
+      c.dim('  A loopback redirect URI (127.0.0.1, [::1], localhost) accepts any port here, a local-demo'),
+      c.dim('  convenience: RFC 8252 §7.3 allows it for native apps only; a web app registers its exact URI.'),
       '',
       c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
       ...config.users.map((user) => terminalSafe(`  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`)),
