@@ -269,6 +269,16 @@ describe('the sign-in and consent pages', () => {
     expect(redirectPage).not.toContain('<script>alert(1)');
   });
 
+  test('control and bidi-override characters from a request are shown escaped in HTML, never obeyed', async () => {
+    const spoof = 'demo-app\u202Eppa-live\u001b[8m';
+    const errorPage = await (await fetch(authorizeUrl(provider, { client_id: spoof }), { redirect: 'manual' })).text();
+    expect(errorPage).not.toMatch(/[\u202e\u001b]/);
+    expect(errorPage).toContain('demo-app\\u202Eppa-live\\u001b[8m');
+    const signIn = await (await fetch(authorizeUrl(provider, { code_challenge: pkcePair().challenge, code_challenge_method: 'S256', login_hint: 'asha\u2066@example.com' }))).text();
+    expect(signIn).not.toContain('\u2066');
+    expect(signIn).toContain('asha\\u2066@example.com');
+  });
+
   test('--auto-approve signs in the user named by login_hint', async () => {
     const { code, verifier } = await freshCode({ login_hint: 'ravi@example.com' });
     const tokens = (await redeem(code, verifier)).body;
