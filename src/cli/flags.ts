@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { isPlainObject } from '../jwt/compact.js';
 import { assertJsonDepth, setOwn } from '../jwt/untrusted-json.js';
+import { describeInvalidJson } from '../text/json-error-position.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 
 /** Commander collector for repeatable options. */
@@ -49,7 +50,8 @@ export function parseJsonObjectFlag(text: string, flag: string): Record<string, 
   try {
     value = JSON.parse(source);
   } catch (error) {
-    throw new InputError('ERR_BAD_JSON', `${where} is not valid JSON: ${(error as Error).message}.`);
+    // From a file, only where it breaks: JSON.parse's message quotes the text, which may be a file that is not ours to show.
+    throw new InputError('ERR_BAD_JSON', text.startsWith('@') ? `${where} is ${describeInvalidJson(source)}.` : `${where} is not valid JSON: ${(error as Error).message}.`);
   }
   if (!isPlainObject(value)) throw new InputError('ERR_BAD_JSON', `${where} must be a JSON object ({…}).`);
   assertJsonDepth(value, where);

@@ -332,3 +332,17 @@ describe("commander's own errors quote argv escaped", () => {
     expect(result.stderr).toBe("error: unknown option '--bogus\\x1b[31m'\n");
   });
 });
+
+describe('a --payload file that is not JSON', () => {
+  test('is reported by line and column, never quoted (it may be a file that is not the learner\'s to show)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-payload-')), 'secrets.txt');
+    writeFileSync(file, 'root:x:0:0:root:/root:/bin/bash\n');
+    const result = await runCli(['mint', '--payload', `@${file}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: --payload file ${file} is not valid JSON at line 1, column 1.\n`);
+    expect(result.stderr).not.toContain('root:x');
+  });
+});
