@@ -13,8 +13,8 @@ import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { s256Challenge } from '../provider/pkce.js';
 import { fillTemplate, type Material } from './material.js';
-import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, PatternBudget, matchPattern, type PatternOutcome } from './pattern-match.js';
-import type { Exercise } from './exercise-schema.js';
+import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
+import type { Check, Exercise } from './exercise-schema.js';
 import { isCorrect } from './runner.js';
 
 export interface CheckLine {
@@ -150,6 +150,37 @@ const isTooSlow = (outcome: PatternOutcome): outcome is PatternStall['outcome'] 
 /** Which time bound a pattern ran past, for the learner's message. */
 const overLimit = (outcome: PatternStall['outcome']) => (outcome === 'too-slow' ? `over ${PATTERN_TIME_LIMIT_MS} ms` : `over ${CHECK_PATTERNS_TIME_BUDGET_MS} ms for all its patterns`);
 
+/** An answer check's line: its pattern (or expected value), then its known mistakes, all on one time budget. */
+function answerCheck(exercise: Exercise, check: Extract<Check, { kind: 'answer' }>, first: string, values: Record<string, string>, budget: PatternBudget): { lines: CheckLine[]; stall?: PatternStall } {
+  const inWords = check.expectedInWords ?? 'the value the task asks for';
+  const stalled = (line: CheckLine, field: string, outcome: PatternStall['outcome']) => ({ lines: [line], stall: { field, outcome } });
+  if (first.length > MAX_PATTERN_ANSWER_LENGTH) return { lines: [{ label: 'answer', expected: `${inWords}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false, why: 'that is far longer than the answer' }] };
+  let ok: boolean;
+  if (check.pattern) {
+    const outcome = matchPattern(check.pattern, first, budget);
+    if (isTooSlow(outcome)) return stalled({ label: 'answer', expected: inWords, got: `the check took too long (${overLimit(outcome)}): tell your teacher, the exercise's pattern needs fixing`, ok: false }, 'check.pattern', outcome);
+    ok = outcome === 'match';
+  } else {
+    ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, fillTemplate(check.expected!, values));
+  }
+  const line: CheckLine = { label: 'answer', expected: inWords, got: first || '(nothing)', ok };
+  if (ok) return { lines: [line] };
+  if (first === '') return { lines: [{ ...line, why: 'no answer was given' }] };
+  // A wrong answer the exercise knows: say why it is wrong, in words.
+  for (const [index, mistake] of (check.mistakes ?? []).entries()) {
+    const outcome = matchPattern(mistake.pattern, first, budget);
+    if (isTooSlow(outcome)) {
+      const fix = outcome === 'too-slow' ? 'a pattern in the exercise\'s check.mistakes needs fixing' : 'the patterns in the exercise\'s check.mistakes need fixing';
+      return stalled({ ...line, why: `the check took too long (${overLimit(outcome)}) to say why: tell your teacher, ${fix}` }, `check.mistakes[${index}].pattern`, outcome);
+    }
+    if (outcome === 'match') return { lines: [{ ...line, why: fillTemplate(mistake.why, values) }] };
+  }
+  // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.
+  const pool = exercise.material?.pool;
+  if (pool && !pool.includes(normalise(first))) return { lines: [{ ...line, why: 'that is not one of the flaw names the task lists: send one of them, as written there' }] };
+  return { lines: [{ ...line, why: `that is not ${inWords}` }] };
+}
+
 export async function runCheck(exercise: Exercise, answers: string[], context: CheckContext): Promise<CheckResult> {
   const check = exercise.check;
   const values: Record<string, string> = { ...context.material };
@@ -159,35 +190,9 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
 
   switch (check.kind) {
     case 'answer': {
-      const tooSlow = (line: CheckLine, field: string, outcome: PatternStall['outcome']): CheckResult => ({ ...result([line]), checkTooSlow: { field, outcome } });
-      const inWords = check.expectedInWords ?? 'the value the task asks for';
-      let ok: boolean;
-      if (first.length > MAX_PATTERN_ANSWER_LENGTH) return result([{ label: 'answer', expected: `${inWords}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false, why: 'that is far longer than the answer' }]);
-      // One budget for all the check's patterns: many patterns each under the limit must not add up to seconds.
-      const budget = new PatternBudget();
-      if (check.pattern) {
-        const outcome = matchPattern(check.pattern, first, budget);
-        if (isTooSlow(outcome)) return tooSlow({ label: 'answer', expected: inWords, got: `the check took too long (${overLimit(outcome)}): tell your teacher, the exercise's pattern needs fixing`, ok: false }, 'check.pattern', outcome);
-        ok = outcome === 'match';
-      } else {
-        ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, fillTemplate(check.expected!, values));
-      }
-      const line: CheckLine = { label: 'answer', expected: inWords, got: first || '(nothing)', ok };
-      if (ok) return result([line]);
-      if (first === '') return result([{ ...line, why: 'no answer was given' }]);
-      // A wrong answer the exercise knows: say why it is wrong, in words.
-      for (const [index, mistake] of (check.mistakes ?? []).entries()) {
-        const outcome = matchPattern(mistake.pattern, first, budget);
-        if (isTooSlow(outcome)) {
-          const fix = outcome === 'too-slow' ? 'a pattern in the exercise\'s check.mistakes needs fixing' : 'the patterns in the exercise\'s check.mistakes need fixing';
-          return tooSlow({ ...line, why: `the check took too long (${overLimit(outcome)}) to say why: tell your teacher, ${fix}` }, `check.mistakes[${index}].pattern`, outcome);
-        }
-        if (outcome === 'match') return result([{ ...line, why: fillTemplate(mistake.why, values) }]);
-      }
-      // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.
-      const pool = exercise.material?.pool;
-      if (pool && !pool.includes(normalise(first))) return result([{ ...line, why: 'that is not one of the flaw names the task lists: send one of them, as written there' }]);
-      return result([{ ...line, why: `that is not ${inWords}` }]);
+      // All the check's patterns share one budget, so many patterns each under the limit cannot add up to seconds.
+      const { lines, stall } = checkInTwoRounds((budget) => answerCheck(exercise, check, first, values, budget), (outcome) => outcome.stall !== undefined);
+      return { ...result(lines), ...(stall && { checkTooSlow: stall }) };
     }
     case 'choice': {
       const choices = exercise.choices!;

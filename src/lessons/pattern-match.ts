@@ -15,13 +15,13 @@ export const MAX_PATTERN_ANSWER_LENGTH = 1024;
 export const PATTERN_TIME_LIMIT_MS = 100;
 /** What all the patterns of one check (its pattern and its mistakes) may take together. */
 export const CHECK_PATTERNS_TIME_BUDGET_MS = 200;
-/** The most known mistakes one check may list: the built-in exercises list at most five. */
+/** The most known mistakes one check may list: the built-in exercises list at most six. */
 export const MAX_MISTAKES = 50;
 
 /** 'too-slow': this pattern ran past its own limit; 'over-budget': the check's patterns together ran past theirs. */
 export type PatternOutcome = 'match' | 'no-match' | 'too-slow' | 'over-budget';
 
-/** The time the patterns of one check have used; one per check (or per selftest probe), shared by its patterns. */
+/** The time the patterns of one check have used: one a round of a check (or of a selftest probe), shared by its patterns. */
 export class PatternBudget {
   private spentMs = 0;
   constructor(readonly limitMs = CHECK_PATTERNS_TIME_BUDGET_MS) {}
@@ -43,33 +43,32 @@ let sandbox: Context | undefined;
 
 /**
  * Whether `answer` matches `pattern`, within this pattern's limit and what is left of the check's
- * budget. 'too-slow' when the match ran past the limit twice: a busy machine can pause a
- * microsecond match for 100 ms once, a backtracking pattern stalls on every run. 'over-budget'
- * when the budget was spent before or during the match (the patterns before it took the time).
+ * budget: 'too-slow' when it ran for the whole limit, 'over-budget' when the budget ran out first
+ * (the patterns before it took the time). One run: checkInTwoRounds gives a stall a second chance.
  */
-export function matchPattern(pattern: string, answer: string, budget = new PatternBudget()): PatternOutcome {
-  for (let attempt = 1; ; attempt++) {
-    const allowedMs = Math.min(PATTERN_TIME_LIMIT_MS, budget.remainingMs);
-    if (allowedMs <= 0) return 'over-budget';
-    const outcome = budget.spend(() => matchOnce(pattern, answer, allowedMs));
-    if (outcome !== 'timed-out') return outcome;
-    // A first run cut short by the budget says nothing of this pattern; a second one follows a full first run.
-    if (attempt === 2) return 'too-slow';
-    if (allowedMs < PATTERN_TIME_LIMIT_MS) return 'over-budget';
-  }
-}
-
-function matchOnce(pattern: string, answer: string, timeoutMs: number): 'match' | 'no-match' | 'timed-out' {
+export function matchPattern(pattern: string, answer: string, budget: PatternBudget): PatternOutcome {
+  const allowedMs = Math.min(PATTERN_TIME_LIMIT_MS, budget.remainingMs);
+  if (allowedMs <= 0) return 'over-budget';
   // Made once: a fresh context costs a millisecond, a run in this one a few microseconds.
   sandbox ??= createContext(Object.create(null));
   sandbox.pattern = pattern;
   sandbox.answer = answer;
   try {
-    return matchScript.runInContext(sandbox, { timeout: Math.ceil(timeoutMs) }) === true ? 'match' : 'no-match';
+    return budget.spend(() => matchScript.runInContext(sandbox!, { timeout: Math.ceil(allowedMs) })) === true ? 'match' : 'no-match';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timed-out';
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+    return allowedMs < PATTERN_TIME_LIMIT_MS ? 'over-budget' : 'too-slow';
   }
+}
+
+/**
+ * Runs a check's patterns (`round`, with one budget for them all), and when they ran out of time
+ * (`stalled`), once more with a fresh budget: the second round's result stands. A busy machine
+ * can pause a microsecond match for 100 ms once; a backtracking pattern stalls on every run.
+ */
+export function checkInTwoRounds<Result>(round: (budget: PatternBudget) => Result, stalled: (result: Result) => boolean): Result {
+  const first = round(new PatternBudget());
+  return stalled(first) ? round(new PatternBudget()) : first;
 }
 
 /** Characters a learner's answer is often made of, whatever the exercise: a pattern may stall on any. */

@@ -10,7 +10,7 @@ import { runCheck, type CheckLine, type PatternStall } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { fillTemplate } from './material.js';
-import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, PatternBudget, matchPattern, slowPatternProbes } from './pattern-match.js';
+import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, slowPatternProbes, type PatternBudget } from './pattern-match.js';
 import { solutionCommandWords } from './solution-commands.js';
 
 /** Runs one jwt-vs-oauth command (its words after the program name) and returns what it printed. */
@@ -84,8 +84,9 @@ const shortened = (text: string) => terminalSafe(text.length > 12 ? `${text.slic
 
 /**
  * The first slow-pattern probe on which one of the exercise's patterns runs past its limit, or
- * all of them past the check's budget (one budget a probe, as a learner's check has one), if any.
- * Every pattern is tried on every probe, even where a real check would stop at a match.
+ * all of them past the check's budget (one budget a probe, and a second round, as a learner's
+ * check has), if any. Every pattern is tried on every probe, even where a real check would stop at
+ * a match.
  */
 function patternStallsOn(exercise: Exercise, answers: string[]): (PatternStall & { probe: string }) | undefined {
   if (exercise.check.kind !== 'answer') return undefined;
@@ -95,12 +96,16 @@ function patternStallsOn(exercise: Exercise, answers: string[]): (PatternStall &
   ];
   // Without the solution's answers (they could not be made), the probes of common characters still run.
   const probes = new Set((answers.length ? answers : ['']).flatMap((answer) => slowPatternProbes(answer.trim())));
-  for (const probe of probes) {
-    const budget = new PatternBudget();
+  const round = (probe: string) => (budget: PatternBudget): (PatternStall & { probe: string }) | undefined => {
     for (const [field, pattern] of patterns) {
       const outcome = matchPattern(pattern, probe, budget);
       if (outcome === 'too-slow' || outcome === 'over-budget') return { probe, field, outcome };
     }
+    return undefined;
+  };
+  for (const probe of probes) {
+    const stall = checkInTwoRounds(round(probe), (outcome) => outcome !== undefined);
+    if (stall) return stall;
   }
   return undefined;
 }
