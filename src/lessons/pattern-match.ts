@@ -36,6 +36,10 @@ export class PatternBudget {
       this.spentMs += performance.now() - started;
     }
   }
+  /** A run cut short by the budget used all of it, whatever the clock says to the millisecond. */
+  exhaust(): void {
+    this.spentMs = Math.max(this.spentMs, this.limitMs);
+  }
 }
 
 const matchScript = new Script('new RegExp(pattern).test(answer)');
@@ -57,7 +61,9 @@ export function matchPattern(pattern: string, answer: string, budget: PatternBud
     return budget.spend(() => matchScript.runInContext(sandbox!, { timeout: Math.ceil(allowedMs) })) === true ? 'match' : 'no-match';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
-    return allowedMs < PATTERN_TIME_LIMIT_MS ? 'over-budget' : 'too-slow';
+    if (allowedMs === PATTERN_TIME_LIMIT_MS) return 'too-slow';
+    budget.exhaust();
+    return 'over-budget';
   }
 }
 

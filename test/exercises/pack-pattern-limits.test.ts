@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, PatternBudget, checkInTwoRounds, matchPattern } from '../../src/lessons/pattern-match.js';
 import { runCli } from '../helpers/cli.js';
 
 const temporary = (prefix: string) => mkdtempSync(join(tmpdir(), `jwt-vs-oauth-${prefix}-`));
@@ -150,5 +151,29 @@ describe('check.mistakes is for answer checks only', () => {
     const result = await runCli(['ex', '--pack', pack, 'list'], { env: home() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file}: ${message}`);
+  });
+});
+
+describe('the pattern budget (pattern-match.ts)', () => {
+  test('one pattern past the 100 ms limit is too slow; past what is left of the budget, the budget is spent', () => {
+    expect(new PatternBudget().limitMs).toBe(CHECK_PATTERNS_TIME_BUDGET_MS);
+    const budget = new PatternBudget(PATTERN_TIME_LIMIT_MS + 50);
+    expect(matchPattern('^(a|a)*$', `${'a'.repeat(40)}!`, budget)).toBe('too-slow');
+    expect(budget.remainingMs).toBeLessThan(60);
+    expect(matchPattern('^(a|a)*$', `${'a'.repeat(40)}!`, budget)).toBe('over-budget');
+    expect(budget.remainingMs).toBeLessThanOrEqual(0);
+    expect(matchPattern('^a', 'a', budget)).toBe('over-budget');
+    expect(matchPattern('^a', 'a', new PatternBudget())).toBe('match');
+  });
+
+  test('a round that stalls is run once more with a fresh budget, and the second round stands', () => {
+    const budgets: PatternBudget[] = [];
+    const outcomes = ['over-budget', 'no-match'];
+    expect(checkInTwoRounds((budget) => (budgets.push(budget), outcomes[budgets.length - 1]), (outcome) => outcome === 'over-budget')).toBe('no-match');
+    expect(budgets).toHaveLength(2);
+    expect(budgets[0]).not.toBe(budgets[1]);
+    let rounds = 0;
+    expect(checkInTwoRounds(() => (rounds++, 'match'), (outcome) => outcome === 'over-budget')).toBe('match');
+    expect(rounds).toBe(1);
   });
 });
