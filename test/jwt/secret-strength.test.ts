@@ -65,8 +65,9 @@ describe('assessSecret', () => {
     });
   });
 
-  test('a short random-looking secret is weak for lack of entropy, not called human-made', () => {
-    expect(assessSecret('Tr0ub4dor&3')).toEqual({ bytes: 11, estimatedBits: 46, famous: false, humanMade: false, weak: true, reason: 'too little entropy: about 46 bits by our estimate' });
+  test('a short secret with one leet word is weak for lack of entropy, not called human-made (one word could be chance)', () => {
+    // xkcd 936 puts Tr0ub4dor&3 at about 28 bits; read as the word "Troubador" in leet, it is 26 here.
+    expect(assessSecret('Tr0ub4dor&3')).toEqual({ bytes: 11, estimatedBits: 26, famous: false, humanMade: false, weak: true, reason: 'too little entropy: about 26 bits by our estimate' });
   });
 
   test('bytes that are printable text are judged as text; patterned bytes are weak', () => {
@@ -74,11 +75,139 @@ describe('assessSecret', () => {
     expect(assessSecret(new Uint8Array(32))).toMatchObject({ bytes: 32, weak: true, humanMade: true });
   });
 
-  test('stays cheap: a 1 KiB secret in well under a millisecond', () => {
+  test('stays cheap: a 1 KiB secret in well under a millisecond, once warm', () => {
     const secret = randomBytes(768).toString('base64');
-    assessSecret(secret);
+    for (let index = 0; index < 50; index++) assessSecret(secret);
     const started = performance.now();
     for (let index = 0; index < 100; index++) assessSecret(secret);
     expect((performance.now() - started) / 100).toBeLessThan(1);
+  });
+});
+
+describe('assessSecret reads only the start of a long secret', () => {
+  // 64 MB once took seconds and gigabytes (every character spread into an array); 150 MB ran out of memory.
+  const size = 64 * 1024 * 1024;
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.repeat(Math.ceil(size / 26)).slice(0, size);
+
+  test.each([
+    ['a string', () => letters],
+    ['bytes of UTF-8 text (a JWK "oct" key that holds text)', () => Buffer.from(letters)],
+  ])('64 MB as %s: judged by its first 256 characters, in well under the seconds it once took', (_kind, make) => {
+    const secret = make();
+    const started = performance.now();
+    const assessment = assessSecret(secret);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(assessment).toEqual({ ...assessSecret(letters.slice(0, 256)), bytes: size });
+    expect(assessment).toMatchObject({ humanMade: true, weak: true, reason: expect.stringMatching(/^a pattern/) });
+  });
+
+  test('text that is not valid UTF-8 only past its start is judged by its start, as text', () => {
+    const start = 'your-256-bit-secret'.padEnd(2048, ' ');
+    const assessment = assessSecret(Buffer.concat([Buffer.from(start), Buffer.from([0xff, 0xfe])]));
+    expect(assessment).toEqual({ ...assessSecret(start), bytes: 2050 });
+    expect(assessment).toMatchObject({ famous: false, weak: true, humanMade: true });
+  });
+
+  test('a famous secret counts only when it is the whole secret', () => {
+    expect(assessSecret('secret')).toMatchObject({ famous: true });
+    expect(assessSecret(`secret${' '.repeat(600)}x`)).toMatchObject({ famous: false });
+  });
+});
+
+describe('text with whitespace or control characters is text: one reading for a string and its bytes', () => {
+  test.each([
+    ['your-256-bit-secret\r', 'famous', 'a famous example secret (jwt.io\'s)'],
+    ['your-256-bit-secret\r\n', 'famous', 'a famous example secret (jwt.io\'s)'],
+    ['\tsecret\u0000', 'famous', 'a famous example secret (from tutorials and leaked configs)'],
+    ['my super secret password for jwt\t', 'words', /^looks made of words/],
+    ['correct\thorse\tbattery\tstaple', 'words', /^looks made of words/],
+    ['correct\u0001horse\u0001battery\u0001staple\u0001', 'words', /^looks made of words/],
+  ])('%j, as bytes too', (secret, _kind, reason) => {
+    const asText = assessSecret(secret);
+    expect(assessSecret(Buffer.from(secret))).toEqual(asText);
+    expect(asText).toMatchObject({ weak: true, humanMade: true, reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) });
+  });
+
+  test('random bytes (not UTF-8) stay bytes, with a pool of 256', () => {
+    const bytes = Buffer.from('8f3a9c0e51d2b7f64a1e9d3c7b20f58e6c1a4d9b3e7f0a2c5d8e1b4f7a0c3e6d', 'hex');
+    expect(assessSecret(bytes)).toEqual({ bytes: 32, estimatedBits: 256, famous: false, humanMade: false, weak: false });
+  });
+});
+
+/** Secrets a person made, each once called random by the estimate; every one must be weak or human-made. */
+const HUMAN_MADE = [
+  'ThisIsMyVerySecureJwtSecretKeyForProduction2024',
+  'Supercalifragilisticexpialidocious',
+  'qwertyuiopasdfghjklzxcvbnmQWERTYUIOPASDFGHJKLZXCVBNM',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/',
+  'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
+  'deadbeefcafebabe8badf00dfeedface0ddba11b16b00b5facefeed',
+  'strengths-rhythms-twelfths-lengths-angsts',
+  '!QAZ@WSX#EDC$RFV%TGB^YHN&UJM*IK<(OL>)P:?',
+  'P@55w0rd_F0r_Pr0duct10n_JWT_S1gn1ng_K3y',
+  'pneumonoultramicroscopicsilicovolcanoconiosis',
+  'To be, or not to be, that is the question: Whether \'tis nobler in the mind to suffer the slings and arrows of outrageous fortune',
+  'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness',
+  'the-quick-brown-fox-jumps-over-the-lazy-dog and then strengths rhythms',
+  '床前明月光疑是地上霜举头望明月低头思故乡',
+  'пароль для моего приложения очень секретный',
+  'mot de passe très très secret pour mon jwt ça',
+  'ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ ｓｔａｐｌｅ',
+  '𝐩𝐚𝐬𝐬𝐰𝐨𝐫𝐝𝐩𝐚𝐬𝐬𝐰𝐨𝐫𝐝𝐬𝐞𝐜𝐫𝐞𝐭𝐤𝐞𝐲𝐟𝐨𝐫𝐣𝐰𝐭',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'AKIAIOSFODNN7EXAMPLE',
+];
+
+/** Random 32-byte secrets (openssl rand) that an earlier estimate called "made of words". */
+const RANDOM = [
+  'ynohtimiakpe3dnyqdadkAFVEVME1M0FoxJYBDsYs04',
+  'rXXW4fa8XEMMYD46yr94TSIYLYXQJICBE2hSpe9iLwo',
+  'rez_r5limPKHBdNTPYTXQOYBQGA1RCEEJCMI92paZDY',
+  'qiijmlRPFAXPLOV5eJre3QDUAQBAAKV0NGSVvYgxoe4',
+  'LvxoISYAIUIYHOLD6Rb0Aguyamtro8PIE1VKUHR8wjQ=',
+];
+
+describe('the estimate sees how people make secrets', () => {
+  test.each(HUMAN_MADE)('%j is weak or human-made', (secret) => {
+    const assessment = assessSecret(secret);
+    expect(assessment.weak || assessment.humanMade).toBe(true);
+    expect(assessment.reason).toBeDefined();
+    expect(assessSecret(Buffer.from(secret))).toEqual(assessment);
+  });
+
+  test.each(RANDOM)('%j (random) is neither weak nor human-made', (secret) => {
+    const assessment = assessSecret(secret);
+    expect(assessment).toMatchObject({ famous: false, humanMade: false, weak: false });
+    expect(assessment.estimatedBits).toBeGreaterThanOrEqual(MIN_SECRET_BITS);
+  });
+
+  test.each([
+    ['qwertyuiopasdfghjklzxcvbnmQWERTYUIOPASDFGHJKLZXCVBNM', /^a pattern/],
+    ['1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/', /^a pattern/],
+    ['!QAZ@WSX#EDC$RFV%TGB^YHN&UJM*IK<(OL>)P:?', /^a pattern/],
+    ['a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6', /^a pattern/],
+    ['P@55w0rd_F0r_Pr0duct10n_JWT_S1gn1ng_K3y', /^looks made of words/],
+    ['deadbeefcafebabe8badf00dfeedface0ddba11b16b00b5facefeed', /^looks made of words/],
+    ['床前明月光疑是地上霜举头望明月低头思故乡', /^looks made of words/],
+    ['пароль для моего приложения очень секретный', /^looks made of words/],
+    ['ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ ｓｔａｐｌｅ', /^looks made of words/],
+    ['It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness', /^looks made of words/],
+    ['pneumonoultramicroscopicsilicovolcanoconiosis', /^looks made of words/],
+    ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', /^a famous example secret \(AWS's documentation example\)$/],
+  ])('%j: %s', (secret, reason) => {
+    expect(assessSecret(secret).reason).toMatch(reason);
+  });
+
+  test('full-width and mathematical letters read as the plain ones (NFKC)', () => {
+    expect(assessSecret('ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ ｓｔａｐｌｅ').estimatedBits).toBe(assessSecret('correct horse battery staple').estimatedBits);
+    expect(assessSecret('ｓｅｃｒｅｔ')).toMatchObject({ famous: true, bytes: 18 });
+  });
+
+  test('a long repeat costs a few bits more than one copy, not a bit a character', () => {
+    const repeat = 'ab'.repeat(65_500);
+    const assessment = assessSecret(repeat);
+    expect(assessment).toMatchObject({ bytes: 131_000, humanMade: true, weak: true, reason: expect.stringMatching(/^a pattern/) });
+    expect(assessment.estimatedBits).toBeLessThan(32);
+    expect(assessSecret('a'.repeat(256)).estimatedBits).toBeLessThan(assessSecret('a'.repeat(32)).estimatedBits + 4);
   });
 });
