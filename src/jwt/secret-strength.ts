@@ -16,40 +16,47 @@
 // The method. Two models of how an attacker would guess the secret; the estimate is the cheaper:
 //
 // 1. Character model. Each character costs log2(pool), the pool being the characters the secret
-//    seems drawn from: hex ([0-9a-f] or [0-9A-F]) 16; a base64 or base64url alphabet at most 64;
-//    otherwise the union of the classes present: lower 26, upper 26, digits 10, ASCII symbols and
-//    space 33, control characters 33, Han ideographs 2^14, anything else 100. A character that
-//    follows a pattern costs less: the third or later of a run of one character ("aaa"), of a
-//    sequence going up or down by one ("abc", "321"), of such a sequence every other character
-//    ("a1b2c3"), or of a walk along a keyboard row or column ("qwerty", "1qaz", "!QAZ"); or one
-//    that ends a repeat of an earlier 3-character substring. A run of n such characters costs
-//    1 + log2(n) bits in all, so a long repeat adds a few bits, not one a character.
-// 2. Word model. Leet is undone first where it makes cheaper words (0→o, 1→i or l, 3→e, 4→a,
-//    5→s, 7→t, @→a, $→s; a bit a substitution). The secret is split into runs of letters (any
-//    script; camelCase and "JWTSecret" split too), digits and separators (anything else,
-//    whitespace and control characters included). A letter run costs, when cheaper than its
-//    characters (log2 of 26, 52 with both cases, or more with other scripts):
-//    - a common technical word ("jwt", "url", "sql") 8 bits; a word already used 3 bits;
-//    - a run that looks like an English word, 15 bits for 5 letters or more (a pick from ~32 000
-//      words), 12 for 4, 10 for 2–3, plus 1 if it has capitals. Looks like a word: 2–14 letters,
-//      lower, Capitalised or UPPER, with a vowel (y counts); up to 4 letters, vowels 20–67%;
-//      from 5, vowels at most 70% and English letter pairs: the pairs' average cost under a
-//      letter-pair model of English, leaving out the rarest pair (a compound's join, the s-r of
-//      "classroom"), at most 3.8 + 2.5/length bits, which ~97% of dictionary words meet and
-//      random letters seldom do (so "strengths" and "angsts" are words, "ynohtimiakpe" is not);
-//    - a longer run that reads as English by the same measure (at most 4 bits a pair), such as
-//      "Supercalifragilisticexpialidocious", 2.5 bits a letter;
-//    - a run of two or more letters of another script (Cyrillic, accented Latin folded to plain
-//      letters first) costs as an English word of its length; a Han character is a word of its
-//      own, 11 bits (a pick from the ~2 500 common characters).
-//    Digit runs cost log2(10) a digit (a year, 1900–2099, 7 bits); a separator 5 bits the first
-//    time (log2(100) outside ASCII), 1 bit when it repeats the previous character or an earlier
-//    separator run; pattern characters as above. Hex secrets are instead read as hex words
-//    ("deadbeef", "cafebabe", "8badf00d": 6 bits each) among 4-bit characters.
+//    seems drawn from: digits only 10; hex ([0-9a-f] or [0-9A-F]) 16; a base64 or base64url
+//    alphabet at most 64; otherwise the union of the classes present: lower 26, upper 26, digits
+//    10, ASCII symbols and space 33, control characters 33, Han ideographs 2^14, anything else 100.
+//    A character that follows a pattern costs less: the third or later of a run of one character
+//    ("aaa"), of a sequence going up or down by one ("abc", "321"), of such a sequence every
+//    other character ("a1b2c3"), or of a walk along a keyboard row or column ("qwerty", "1qaz",
+//    "!QAZ"); or one that ends a repeat of an earlier 3-character substring. A run of n such
+//    characters costs 1 + log2(n) bits in all, so a long repeat adds a few bits, not one a
+//    character.
+// 2. Word model. The secret is split into runs of letters (any script; camelCase and "JWTSecret"
+//    split too), digits and separators (anything else, whitespace and control characters
+//    included). Where a run mixes letters with leet stand-ins (0→o, 1→i or l, 3→e, 4→a, 5→s,
+//    7→t, @→a, $→s), it is also read with them undone, at a bit for each letter that could have
+//    been swapped, and the cheaper reading kept. A letter run costs the least of its characters (log2 of 26, 52 with both
+//    cases, more with other scripts) and, when it is one, of:
+//    - a common technical word ("jwt", "url", "sql"): 8 bits; a word already used: 3 bits;
+//    - a run that looks like an English word: 15 bits for 5 letters or more (a pick from ~32 000
+//      words), 12 for 4, 10 for 2–3, plus 1 if it has capitals. It looks like one when it has
+//      2–14 letters, lower, Capitalised or UPPER, with a vowel (y counts) and English letter
+//      pairs. Up to 4 letters, vowels are 20–67% and (3–4 letters) its pairs average at most 5.5
+//      or 5.2 bits under the letter-pair model below; from 5, vowels are at most 70% and its
+//      pairs average at most 3.8 + 2.5/length bits, leaving out the rarest tenth of them (at
+//      least one: the join of a compound, the s-r of "classroom"). About 97% of dictionary words
+//      meet this, random letters seldom do ("strengths" and "angsts" are words, "ynohtimiakpe"
+//      and "cemn" are not);
+//    - a run of 15 letters or more that reads as English by the same measure (at most
+//      3.2 + 0.024 × length bits a pair, and 4.5, which random letters meet about once in a
+//      million tries or less): 2.5 bits a letter ("Supercalifragilisticexpialidocious", words
+//      run together);
+//    - two or more letters of another script (accented Latin is folded to plain letters first):
+//      priced as an English word of that length; a Han character is a word of its own, 11 bits
+//      (a pick from the ~2 500 in common use).
+//    Digit runs cost log2(10) a digit (a year, 1900–2099, 7 bits); a lone letter or digit, what
+//    it costs in the character model (its class tells nothing); a separator 5 bits the first
+//    time (log2(100) outside ASCII), 1 bit when it repeats the previous separator, 1 + log2(n)
+//    when it repeats one of the n used so far; pattern characters as above. A hex secret is read instead as hex words
+//    ("deadbeef", "cafebabe", "8badf00d": 6 bits each) among characters at 4 bits.
 //
-// The letter-pair model: a 27×27 table of -log2 P(next letter | letter), word start and end
-// included, in half bits, from the 73 000 words of the SCOWL word list (Debian's wamerican), with
-// add-half smoothing.
+// The letter-pair model is a 27×27 table of -log2 P(next letter | letter), the start and end of
+// a word included, in half bits, counted over the 73 000 words of the SCOWL word list (Debian's
+// wamerican) with add-half smoothing.
 //
 // humanMade: famous; or at least half the characters follow a pattern; or made of words: runs
 // that look like words hold at least 80% of the letters and half the secret, there are two of
@@ -230,7 +237,7 @@ export function analyseSecret(secret: string | Uint8Array): { assessment: Secret
   const patternCosts = patternRunCosts(patterned);
   const characterBits = codes.reduce((sum, _code, index) => sum + (patternCosts[index] || Math.log2(pool)), 0);
   const randomBits = codes.length * Math.log2(pool);
-  const words: Tally = !text ? noWords() : pool === 16 ? hexWordModel(codes, patternCosts) : wordModel(codes, patternCosts);
+  const words: Tally = !text ? noWords() : pool <= 16 ? hexWordModel(codes, patternCosts, Math.log2(pool)) : wordModel(codes, patternCosts, Math.log2(pool));
   const estimatedBits = Math.floor(Math.min(characterBits, words.bits));
   const patternShare = codes.length ? patterned.filter(Boolean).length / codes.length : 0;
   const isPattern = codes.length >= 4 && patternShare >= 0.5;
@@ -349,6 +356,7 @@ const isLetter = (code: number) => isLower(code) || isUpper(code) || (code > 126
 
 function poolOf(codes: number[]): number {
   const text = String.fromCodePoint(...codes);
+  if (/^[0-9]+$/.test(text)) return 10;
   if (/^[0-9a-f]+$/.test(text) || /^[0-9A-F]+$/.test(text)) return 16;
   let pool = 0;
   if (codes.some(isLower)) pool += 26;
@@ -426,17 +434,20 @@ interface Memory {
   words: Set<string>;
   separators: Set<string>;
   lastSeparator?: number;
+  lastSeparatorRun?: string;
   base?: Memory;
 }
 
 const remembers = (memory: Memory, kind: 'words' | 'separators', text: string): boolean => memory[kind].has(text) || (memory.base !== undefined && remembers(memory.base, kind, text));
-const trial = (memory: Memory): Memory => ({ words: new Set(), separators: new Set(), lastSeparator: memory.lastSeparator, base: memory });
+const separatorsUsed = (memory: Memory): number => memory.separators.size + (memory.base !== undefined ? separatorsUsed(memory.base) : 0);
+const trial = (memory: Memory): Memory => ({ words: new Set(), separators: new Set(), lastSeparator: memory.lastSeparator, lastSeparatorRun: memory.lastSeparatorRun, base: memory });
 
 function keep(tried: Memory): void {
   const base = tried.base!;
   for (const word of tried.words) base.words.add(word);
   for (const separator of tried.separators) base.separators.add(separator);
   base.lastSeparator = tried.lastSeparator;
+  base.lastSeparatorRun = tried.lastSeparatorRun;
 }
 
 interface Context {
@@ -444,11 +455,13 @@ interface Context {
   patternCosts: number[];
   /** log2 of the letters' pool: 26 or 52 for ASCII, more with other scripts. */
   letterBits: number;
+  /** log2 of the secret's pool: what a lone letter or digit costs (its class tells nothing). */
+  poolBits: number;
 }
 
-function wordModel(codes: number[], patternCosts: number[]): Tally {
+function wordModel(codes: number[], patternCosts: number[], poolBits: number): Tally {
   const letterPool = (codes.some(isLower) ? 26 : 0) + (codes.some(isUpper) ? 26 : 0) + (codes.some((code) => code > 126 && isLetter(code)) ? OTHER_POOL : 0);
-  const context: Context = { patternCosts, letterBits: Math.log2(Math.max(letterPool, 2)) };
+  const context: Context = { patternCosts, letterBits: Math.log2(Math.max(letterPool, 2)), poolBits };
   const total = emptyTally();
   const memory: Memory = { words: new Set(), separators: new Set() };
   let start = 0;
@@ -492,20 +505,25 @@ function leetRuns(codes: number[]): Array<[number, number]> {
   return runs;
 }
 
-/** The run with its stand-ins replaced (upper case in an upper-case run: "K3Y" → "KEY"): 1 read as i, and as l. */
+/**
+ * The run with its stand-ins replaced (upper case in an upper-case run: "K3Y" → "KEY"), 1 read as
+ * i and as l; `substitutions` counts the letters that could have been swapped (a, e, i, l, o, s,
+ * t), each a choice an attacker makes.
+ */
 function leetVariants(run: number[]): Array<{ codes: number[]; substitutions: number }> {
-  const substitutions = run.filter((code) => LEET.has(code)).length;
   const upper = run.filter(isLetter).every(isUpper);
-  return (run.includes(49) ? [0, 1] : [0]).map((choice) => ({
-    substitutions,
-    codes: run.map((code) => {
+  return (run.includes(49) ? [0, 1] : [0]).map((choice) => {
+    const codes = run.map((code) => {
       const letters = LEET.get(code);
       if (letters === undefined) return code;
       const letter = letters[choice] ?? letters[0]!;
       return (upper ? letter.toUpperCase() : letter).charCodeAt(0);
-    }),
-  }));
+    });
+    return { codes, substitutions: codes.filter((code) => LEET_LETTERS.includes(String.fromCharCode(code | 0x20))).length };
+  });
 }
+
+const LEET_LETTERS = 'aeilost';
 
 /** The cost of codes[start, end): letter, Han, digit and separator runs. `offset` is where codes[start] stands in the secret (for its pattern costs) when codes is a leet variant. */
 function tokensCost(codes: number[], start: number, end: number, memory: Memory, context: Context, offset = start): Tally {
@@ -540,16 +558,17 @@ function tokensCost(codes: number[], start: number, end: number, memory: Memory,
         const [previous, current] = [codes[position - 1]!, codes[position]!];
         const split = position === runEnd || (isUpper(current) && (isLower(previous) || (isUpper(previous) && position + 1 < runEnd && isLower(codes[position + 1]!))));
         if (!split) continue;
-        add(tally, letterRunCost(codes, pieceStart, position, memory, perCharacter(pieceStart, position, context.letterBits)));
+        add(tally, letterRunCost(codes, pieceStart, position, memory, perCharacter(pieceStart, position, runEnd - index === 1 ? context.poolBits : context.letterBits)));
         pieceStart = position;
       }
     } else if (kind === 'digits') {
       const year = runEnd - index === 4 && (codes[index] === 49 && codes[index + 1] === 57 || codes[index] === 50 && codes[index + 1] === 48);
-      tally.bits += Math.min(year ? YEAR_BITS : Infinity, perCharacter(index, runEnd, Math.log2(10)));
+      tally.bits += Math.min(year ? YEAR_BITS : Infinity, perCharacter(index, runEnd, runEnd - index === 1 ? context.poolBits : Math.log2(10)));
     } else {
       const separator = String.fromCodePoint(...codes.slice(index, runEnd));
       if (remembers(memory, 'separators', separator)) {
-        tally.bits += REPEATED_SEPARATOR_BITS;
+        // The same separator as last time, or a pick among those used so far.
+        tally.bits += separator === memory.lastSeparatorRun ? REPEATED_SEPARATOR_BITS : REPEATED_SEPARATOR_BITS + Math.log2(separatorsUsed(memory));
       } else {
         for (let position = index; position < runEnd; position++) {
           const character = codes[position]!;
@@ -560,6 +579,7 @@ function tokensCost(codes: number[], start: number, end: number, memory: Memory,
         memory.separators.add(separator);
       }
       memory.lastSeparator = codes[runEnd - 1];
+      memory.lastSeparatorRun = separator;
     }
     index = runEnd;
   }
@@ -586,7 +606,7 @@ function letterRunCost(codes: number[], start: number, end: number, memory: Memo
     if (remembers(memory, 'words', folded)) asWord(REPEATED_WORD_BITS);
     else if (TECHNICAL_WORDS.has(folded)) asWord(TECHNICAL_WORD_BITS);
     else if (looksLikeWord(word, folded)) asWord(wordBits(folded.length) + capitals);
-    else if (folded.length >= LONG_ENGLISH_LETTERS && wellCased(word) && englishPairCost(folded) <= LONG_ENGLISH_PAIR_BITS) asWord(ENGLISH_LETTER_BITS * folded.length + capitals, true);
+    else if (folded.length >= LONG_ENGLISH_LETTERS && wellCased(word) && englishPairCost(folded) <= longEnglishPairBits(folded.length)) asWord(ENGLISH_LETTER_BITS * folded.length + capitals, true);
   } else if (wellCased(word)) {
     // Another script: a run of two or more letters is taken for a word.
     asWord(remembers(memory, 'words', folded) ? REPEATED_WORD_BITS : wordBits(end - start) + capitals);
@@ -596,7 +616,8 @@ function letterRunCost(codes: number[], start: number, end: number, memory: Memo
 }
 
 const VOWELS = 'aeiouy';
-const LONG_ENGLISH_PAIR_BITS = 4;
+/** A long run reads as English at or under this average pair cost: random letters of that length get under it about once in a million tries or less. */
+const longEnglishPairBits = (letters: number) => Math.min(4.5, 3.2 + 0.024 * letters);
 
 /** All lower case, Capitalised, or ALL UPPER. */
 function wellCased(word: string): boolean {
@@ -612,23 +633,27 @@ function looksLikeWord(word: string, folded: string): boolean {
   let vowels = 0;
   for (let index = 0; index < length; index++) if (VOWELS.includes(folded[index]!)) vowels++;
   if (vowels === 0) return false;
-  if (length <= 4) return vowels / length >= 0.2 && vowels / length <= 2 / 3;
+  if (length <= 4) return vowels / length >= 0.2 && vowels / length <= 2 / 3 && (length === 2 || englishPairCost(folded, false) <= (length === 3 ? 5.5 : 5.2));
   return vowels / length <= 0.7 && englishPairCost(folded) <= 3.8 + 2.5 / length;
 }
 
-/** The average cost in bits of the word's letter pairs (its start and end included) under the English table, its rarest pair left out. */
-function englishPairCost(folded: string): number {
-  let sum = 0;
-  let worst = 0;
+/**
+ * The average cost in bits of the word's letter pairs (its start and end included) under the
+ * English table, leaving out its rarest tenth (at least one): the joins of words run together.
+ */
+function englishPairCost(folded: string, leaveOutRarest = true): number {
+  const costs: number[] = [];
   let previous = 0;
   for (let index = 0; index <= folded.length; index++) {
     const next = index < folded.length ? folded.charCodeAt(index) - 96 : 0;
-    const cost = pairCost(previous, next);
-    sum += cost;
-    worst = Math.max(worst, cost);
+    costs.push(pairCost(previous, next));
     previous = next;
   }
-  return (sum - worst) / folded.length;
+  costs.sort((left, right) => left - right);
+  const kept = costs.length - (leaveOutRarest ? Math.max(1, Math.floor(costs.length / 10)) : 0);
+  let sum = 0;
+  for (let index = 0; index < kept; index++) sum += costs[index]!;
+  return sum / kept;
 }
 
 /** ENGLISH_PAIR_COSTS read into bits, on first use. */
@@ -642,13 +667,13 @@ function pairCost(letter: number, next: number): number {
   return pairCosts[letter * 27 + next]!;
 }
 
-/** A hex secret read as hex words among random hex characters: the cheapest reading, found left to right. */
-function hexWordModel(codes: number[], patternCosts: number[]): Tally {
+/** A hex (or digits-only) secret read as hex words among random characters: the cheapest reading, found left to right. */
+function hexWordModel(codes: number[], patternCosts: number[], characterBits: number): Tally {
   const text = String.fromCharCode(...codes).toLowerCase();
   const best: Array<{ bits: number; words: number; characters: number }> = [{ bits: 0, words: 0, characters: 0 }];
   for (let end = 1; end <= text.length; end++) {
     const previous = best[end - 1]!;
-    let choice = { bits: previous.bits + (patternCosts[end - 1] || 4), words: previous.words, characters: previous.characters };
+    let choice = { bits: previous.bits + (patternCosts[end - 1] || characterBits), words: previous.words, characters: previous.characters };
     for (const word of HEX_WORDS) {
       if (word.length > end || !text.startsWith(word, end - word.length)) continue;
       const before = best[end - word.length]!;
