@@ -94,7 +94,7 @@ const REPEATED_WORD_BITS = 3;
 const YEAR_BITS = 7;
 const SEPARATOR_BITS = 5;
 const REPEATED_SEPARATOR_BITS = 1;
-/** A substituted leet character (4 for a, 0 for o). */
+/** Leet (4 for a, 0 for o): each letter of a word read in leet that could have been swapped. */
 const LEET_BITS = 1;
 /** A letter of a long run that reads as English. */
 const ENGLISH_LETTER_BITS = 2.5;

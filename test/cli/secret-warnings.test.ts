@@ -85,6 +85,15 @@ describe('mint warns about a weak secret, and mints anyway', () => {
     const famous = join(folder, 'famous-oct.json');
     writeFileSync(famous, JSON.stringify({ kty: 'oct', k: Buffer.from('your-256-bit-secret').toString('base64url') }));
     expect((await mintJson(['--key', famous])).warnings.map((warning) => warning.code)).toEqual(['short-secret', 'famous-secret']);
+    // Text with a trailing CR (a secret pasted from a CRLF .env file) or tabs is still text.
+    const crlf = join(folder, 'crlf-oct.json');
+    writeFileSync(crlf, JSON.stringify({ kty: 'oct', k: Buffer.from('your-256-bit-secret\r').toString('base64url') }));
+    expect((await mintJson(['--key', crlf])).warnings.map((warning) => warning.code)).toEqual(['short-secret', 'famous-secret']);
+    const tabs = join(folder, 'tabs-oct.json');
+    writeFileSync(tabs, JSON.stringify({ kty: 'oct', k: Buffer.from('my super secret password for jwt\t').toString('base64url') }));
+    expect((await mintJson(['--key', tabs])).warnings).toEqual([
+      { code: 'weak-secret', message: `The secret looks made of words (about ${bits('my super secret password for jwt\t')} bits by our estimate): a secret a person chose can be guessed offline from any one token. ${FIX_32} (RFC 8725 §3.5).` },
+    ]);
     const random = join(folder, 'random-oct.json');
     writeFileSync(random, JSON.stringify({ kty: 'oct', k: Buffer.from(RANDOM_32, 'base64').toString('base64url') }));
     expect((await mintJson(['--key', random])).warnings).toEqual([]);

@@ -40,7 +40,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--iss <issuer>', 'require this exact iss')
     .option('--aud <audience>', 'require this aud (repeatable: any one of them)', collect)
     .option('--sub <subject>', 'require this exact sub')
-    .option('--typ <type>', 'require this header typ, e.g. at+jwt for an OAuth access token (RFC 9068 §4); case and an "application/" prefix do not matter')
+    .option('--typ <type>', 'require this header typ, e.g. at+jwt for an OAuth access token (RFC 9068 §4); ASCII case and an "application/" prefix do not matter')
     .option('--max-age <duration>', 'reject tokens issued (iat) longer ago than this: 30s, 15m, 2h, 7d')
     .option('--require <claim>', 'require this claim to be present (repeatable)', collect)
     .option('--clock-tolerance <duration>', 'leeway for exp, nbf and iat', '0s')
