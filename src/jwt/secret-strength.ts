@@ -568,7 +568,8 @@ function tokensCost(codes: number[], start: number, end: number, memory: Memory,
       const separator = String.fromCodePoint(...codes.slice(index, runEnd));
       if (remembers(memory, 'separators', separator)) {
         // The same separator as last time, or a pick among those used so far.
-        tally.bits += separator === memory.lastSeparatorRun ? REPEATED_SEPARATOR_BITS : REPEATED_SEPARATOR_BITS + Math.log2(separatorsUsed(memory));
+        const reused = separator === memory.lastSeparatorRun ? REPEATED_SEPARATOR_BITS : REPEATED_SEPARATOR_BITS + Math.log2(separatorsUsed(memory));
+        tally.bits += Math.min(reused, perCharacter(index, runEnd, Infinity));
       } else {
         for (let position = index; position < runEnd; position++) {
           const character = codes[position]!;
