@@ -405,7 +405,7 @@ function shownType(typ: string): string {
 
 function typeCheck(actual: unknown, expected: string | undefined): Check {
   if (expected === undefined) {
-    return { name: 'typ', ok: true, skipped: true, detail: `not checked (pass --typ to pin it)${actual !== undefined ? `; the header says ${JSON.stringify(actual)}` : ''}` };
+    return { name: 'typ', ok: true, skipped: true, detail: `not checked (pass --typ to pin it)${actual !== undefined ? `; the header says ${typeof actual === 'string' ? shownType(actual) : JSON.stringify(actual)}` : ''}` };
   }
   // A pin with nothing after its "/" names no type; the CLI refuses it (ERR_EMPTY_TYP), and here it matches nothing.
   const named = !mediaTypeOf(expected).endsWith('/');

@@ -33,5 +33,7 @@ describe('verifyToken: the typ pin', () => {
     expect((await typCheck('\u212Ab+jwt', 'kb+jwt')).valid).toBe(false);
     expect((await typCheck('application/KB+JWT', 'kb+jwt')).valid).toBe(true);
     expect((await typCheck('\u212Ab+jwt', '\u212Ab+jwt')).check).toEqual({ name: 'typ', ok: true, detail: '"\\u212Ab+jwt" as expected' });
+    const unpinned = await verifyToken(signed('\u212Ab+jwt'), { keys: [secretKey(SECRET)], algorithms: ['HS256'], clockTolerance: 0, now: NOW });
+    expect(unpinned.checks.find((check) => check.name === 'typ')?.detail).toBe('not checked (pass --typ to pin it); the header says "\\u212Ab+jwt"');
   });
 });
