@@ -23,6 +23,11 @@ export interface Progress {
     passed: Record<string, { at: string }>;
     hintsShown: Record<string, number>;
     attempts: Record<string, number>;
+    /**
+     * When the learner first had the answer shown with `hint --reveal`, by exercise id: a teacher's
+     * report shows who looked. Absent in files from before it was kept (and until a first reveal).
+     */
+    revealed?: Record<string, string>;
     firstActivity?: string;
     lastActivity?: string;
     /** The provider `exercises start` is running, so `check` can reach it. */
@@ -299,6 +304,7 @@ export function validateProgress(json: unknown): Progress {
   exercises.passed = mapOf(exercises.passed, 'exercises.passed', (entry) => isPlainObject(entry) && isDateTime(entry.at), 'an object {at: "date and time"}');
   exercises.hintsShown = mapOf(exercises.hintsShown, 'exercises.hintsShown', isCount, 'a count');
   exercises.attempts = mapOf(exercises.attempts, 'exercises.attempts', isCount, 'a count');
+  if (exercises.revealed !== undefined) exercises.revealed = mapOf(exercises.revealed, 'exercises.revealed', isDateTime, 'a date and time (such as 2026-01-31T09:30:00.000Z)');
   for (const name of ['firstActivity', 'lastActivity'] as const) {
     if (exercises[name] !== undefined && !isDateTime(exercises[name])) throw new ShapeError(`exercises.${name} is not a date and time (such as 2026-01-31T09:30:00.000Z)`);
   }
@@ -308,6 +314,18 @@ export function validateProgress(json: unknown): Progress {
     exercises.provider = provider;
   }
   return { ...top, version: 1, seed: (top.seed as string | undefined) ?? randomBytes(8).toString('hex'), tutorial, exercises } as unknown as Progress;
+}
+
+/**
+ * Records that the answer to exercise `id` was shown (`hint --reveal`) at `nowIso`, for the
+ * teacher's report. The first time is kept: a second look changes nothing. It does not touch
+ * lastActivity (the caller does, as for a hint) and does not save: call it inside store.update().
+ */
+export function recordReveal(progress: Progress, id: string, nowIso: string): void {
+  if (!isDateTime(nowIso)) throw new TypeError(`recordReveal: ${nowIso} is not an ISO date and time`);
+  const revealed = progress.exercises.revealed ?? idMap<string>();
+  progress.exercises.revealed = revealed;
+  if (!Object.hasOwn(revealed, id)) revealed[id] = nowIso;
 }
 
 // ---- Writing: a temporary file beside the target, flushed to disk, then renamed over it.
