@@ -57,6 +57,8 @@ export function worksheetEntries(exercises: Exercise[], seed: string, withAnswer
 
 export interface WorksheetOptions {
   seed: string;
+  /** The pack folder in use, as given: the check command on the sheet needs it to find the pack's exercises. */
+  pack?: string;
   answers: boolean;
   title?: string;
 }
@@ -69,7 +71,7 @@ export function worksheetMarkdown(exercises: Exercise[], options: WorksheetOptio
   lines.push(
     `These tasks were made for the seed ${code(seed)}: its tokens and values are this seed's own. On a computer, check an answer with`,
     '',
-    fence(`jwt-vs-oauth exercises --seed ${shellWord(seed)} check <id> <answer>`, 'sh'),
+    fence(`jwt-vs-oauth exercises ${options.pack === undefined ? '' : `--pack ${shellWord(options.pack.startsWith('-') ? `./${options.pack}` : options.pack)} `}--seed ${shellWord(seed)} check <id> <answer>`, 'sh'),
     '',
   );
   exercises.forEach((exercise, index) => {
@@ -142,7 +144,7 @@ function fence(value: string, language = ''): string {
   return `${ticks}${language}\n${value}\n${ticks}`;
 }
 
-/** A seed as one shell word: as it is when plain, else single-quoted. */
+/** A seed or a folder as one shell word: as it is when plain, else single-quoted. */
 function shellWord(text: string): string {
   return /^[\w.@%+=:,/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

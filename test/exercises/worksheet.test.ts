@@ -59,7 +59,7 @@ describe('exercises worksheet', () => {
 
   test('--json: the same tasks as data, the key only with --answers', async () => {
     const plain = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json']));
-    expect(plain).toEqual({ seed: 's', exercises: [{ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', task: expect.any(Array), choices: null, answerNames: ['answer'] }] });
+    expect(plain).toEqual({ seed: 's', pack: null, exercises: [{ id: 'read-subject', title: 'Who is this token about?', topic: 'read-a-token', task: expect.any(Array), choices: null, answerNames: ['answer'] }] });
     const key = JSON.parse(await sheet(['--seed', 's', 'worksheet', 'read-subject', '--json', '--answers']));
     expect(key.exercises[0].key.answers).toEqual([materialFor(findExercise(builtIn, 'read-subject'), 's').sub]);
   });
@@ -108,7 +108,35 @@ describe('exercises worksheet', () => {
     expect(right.code).toBe(0);
     expect(right.stdout).toContain('**Answer:** `');
     const open = await runCli(['ex', '--seed', 's', 'worksheet', 'read-subject', '--answers'], { env: env() });
-    expect(open.stderr).toBe('No teacher key is set (no pack with a teacherKey in its pack.json), so --teacher is open to anyone.\n');
+  });
+
+  test('a pack\'s sheet gives the check command with --pack, shell-quoted, and that command finds the exercise', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-pack-'));
+    const pack = join(parent, "Week 3's pack");
+    mkdirSync(pack);
+    writeFileSync(join(pack, '01-pack-read-issuer.json'), readFileSync(join(lessonsFolder(), 'example-pack', '01-pack-read-issuer.json')));
+    const result = await sheet(['--pack', pack, '--seed', 'asha-rao', 'worksheet']);
+    const quoted = `'${pack.replace(/'/g, `'\\''`)}'`;
+    expect(result).toContain(`\n\`\`\`sh\njwt-vs-oauth exercises --pack ${quoted} --seed asha-rao check <id> <answer>\n\`\`\`\n`);
+    expect(JSON.parse(await sheet(['--pack', pack, '--seed', 'asha-rao', 'worksheet', '--json'])).pack).toBe(pack);
+    // The command as printed, run: the pack's exercise is found (a wrong answer, not "There is no exercise").
+    const shown = await runCli(['ex', '--pack', pack, '--seed', 'asha-rao', 'check', 'pack-read-issuer', 'nope'], { env: env() });
+    expect(shown.stderr).not.toMatch(/There is no exercise/);
+    expect(shown.code).toBe(1);
+    // Without a pack the command has none.
+    expect(await sheet(['--seed', 'asha-rao', 'worksheet', 'read-subject'])).toContain('\njwt-vs-oauth exercises --seed asha-rao check <id> <answer>\n');
+  });
+
+  test('--answers without the passphrase names --answers, the option typed, not --teacher', async () => {
+    const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-key-'));
+    writeFileSync(join(pack, '01-pack-read-issuer.json'), readFileSync(join(lessonsFolder(), 'example-pack', '01-pack-read-issuer.json')));
+    writeFileSync(join(pack, 'pack.json'), JSON.stringify({ teacherKey: await makeTeacherKey('correct horse battery staple') }));
+    const without = await runCli(['ex', '--pack', pack, '--seed', 's', 'worksheet', '--answers'], { env: env() });
+    expect(without.code).toBe(2);
+    expect(without.stderr.split('\n')[0]).toBe('error: This pack sets a teacher key: --answers needs its passphrase.');
+    expect(without.stderr).not.toContain('--teacher');
+    const open = await runCli(['ex', '--seed', 's', 'worksheet', 'read-subject', '--answers'], { env: env() });
+    expect(open.stderr).toBe('No teacher key is set (no pack with a teacherKey in its pack.json), so --answers is open to anyone.\n');
   });
 
   test('an unknown exercise: exit 2', async () => {

@@ -237,19 +237,19 @@ function worksheetCommand(context: CommandContext): Command {
     .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
     .option('--answers', 'the teacher\'s key: each task\'s answers, computed from the seed, with how they are made (asks for the pack\'s teacher passphrase when it sets one, as solution --teacher does)')
     .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
-    .option('--json', 'as JSON: {seed, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
+    .option('--json', 'as JSON: {seed, pack, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
       ['jwt-vs-oauth ex --pack ./class-pack --seed 7 worksheet', 'a pack\'s exercises'],
       ['jwt-vs-oauth exercises worksheet read-subject flaw-one', 'some exercises, with your own seed'],
-    ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks\nanswers on a computer with the same seed: jwt-vs-oauth exercises --seed <seed> check <id> <answer>\n')
+    ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks\nanswers on a computer with the same seed (and pack): jwt-vs-oauth exercises [--pack <dir>] --seed <seed> check <id> <answer>\n')
     .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean }, command: Command) => {
       if (flags.title.trim() === '' || flags.title.length > 200 || hasControlCharacters(flags.title)) throw new InputError('ERR_USAGE', '--title takes one line of text, at most 200 characters.', 'Example: --title "Week 3: reading tokens"');
       const parentFlags = command.optsWithGlobals() as ParentFlags;
       const { exercises, seed, output, settings } = await setUp(context, command);
       // The key is what `solution --teacher` shows, so it asks for the same teacher passphrase.
-      if (flags.answers) await confirmTeacher(context, output, settings);
+      if (flags.answers) await confirmTeacherAs('--answers', context, output, settings);
       const [{ loadExercises, findExercise }, paths, { worksheetEntries, worksheetMarkdown }, { join }] = await Promise.all([
         import('../../lessons/exercises.js'),
         import('../../lessons/paths.js'),
@@ -259,8 +259,22 @@ function worksheetCommand(context: CommandContext): Command {
       const builtInIds = new Set(loadExercises(join(paths.lessonsFolder(), 'exercises')).map((exercise) => exercise.id));
       const pack = packFolder(parentFlags.pack, context.streams.env);
       const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
-      if (flags.json) return printJson(output, { seed, exercises: worksheetEntries(chosen, seed, Boolean(flags.answers)) });
-      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, answers: Boolean(flags.answers), title: flags.title }));
+      if (flags.json) return printJson(output, { seed, pack: pack ?? null, exercises: worksheetEntries(chosen, seed, Boolean(flags.answers)) });
+      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, pack, answers: Boolean(flags.answers), title: flags.title }));
       if (output.stdoutIsTerminal) output.talk(output.talkColour.dim('To save it: add > sheet.md'));
     });
+}
+
+/**
+ * confirmTeacher (shared with `solution --teacher`) names --teacher in what it says; here the
+ * option the user typed is `option`, so its words say that instead.
+ */
+async function confirmTeacherAs(option: string, context: CommandContext, output: Output, settings: Parameters<typeof confirmTeacher>[2]): Promise<void> {
+  const rename = (text: string) => text.replaceAll('--teacher', option);
+  try {
+    await confirmTeacher(context, { ...output, talk: (text: string) => output.talk(rename(text)) }, settings);
+  } catch (error) {
+    if (error instanceof InputError && error.code === 'ERR_TEACHER_KEY') throw new InputError(error.code, rename(error.message), error.hint === undefined ? undefined : rename(error.hint));
+    throw error;
+  }
 }
