@@ -7,7 +7,7 @@ import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { TOPICS, type Exercise } from './exercise-schema.js';
 import { ownEntry, summarise } from './exercises.js';
-import { readCollectedProgress, type Progress } from './progress.js';
+import { continuesFrom, readCollectedProgress, type Progress } from './progress.js';
 
 /** More files than any class has: a folder beyond this is a wrong folder (a home, a download folder). */
 export const MAX_REPORT_FILES = 2000;
@@ -58,6 +58,8 @@ export type SortOrder = 'name' | 'passed' | 'last';
 interface Found {
   file: string;
   progress: Progress;
+  /** When the file was last written: which of two files with one history came later. */
+  writtenAt?: number;
 }
 
 /**
@@ -97,16 +99,18 @@ export function collectFiles(paths: string[]): { found: Found[]; skipped: ClassR
     // The same file named twice (as itself and through its folder) is read once. lstat: a link
     // to a learner's file is skipped as a link, and must not hide the file itself.
     let identity = file;
+    let writtenAt: number | undefined;
     try {
       const stats = lstatSync(file);
       identity = `${stats.dev}:${stats.ino}`;
+      writtenAt = stats.mtimeMs;
     } catch {
       // Unreadable: reported by readCollectedProgress.
     }
     if (seenFiles.has(identity)) continue;
     seenFiles.add(identity);
     const read = readCollectedProgress(file);
-    if (read.kind === 'ok') found.push({ file, progress: read.progress });
+    if (read.kind === 'ok') found.push({ file, progress: read.progress, writtenAt });
     else skipped.push({ file, reason: read.reason });
   }
   return { found, skipped };
@@ -133,7 +137,22 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
     byLearner.set(key, kept);
     skipped.push({ file: dropped.file, reason: `the same learner as ${kept.file} (same seed and name); the one with the later activity, ${kept.file}, is counted` });
   }
-  const learners = [...byLearner.values()];
+  let learners = [...byLearner.values()];
+
+  // A rename: two names with one seed, where the later file holds all of the earlier's history
+  // (continuesFrom: every pass at the same time, no count lower). One learner, counted once under
+  // the later name; said, in case two people share a copy nobody has worked on since.
+  const renamedAway = new Set<Found>();
+  for (const group of groupBy(learners, (entry) => entry.progress.seed).values()) {
+    const inOrder = [...group].sort(byActivityThenWritten);
+    for (const [index, earlier] of inOrder.entries()) {
+      const later = inOrder.slice(index + 1).reverse().find((candidate) => !renamedAway.has(candidate) && continuesFrom(candidate.progress, earlier.progress));
+      if (!later) continue;
+      renamedAway.add(earlier);
+      warnings.push(`${describe(earlier)} and ${describe(later)} are counted as one learner who changed name: same seed, and the later file holds all of the earlier's progress. If they are two people, one copied the other's file.`);
+    }
+  }
+  learners = learners.filter((entry) => !renamedAway.has(entry));
 
   // The seed is made at random for each learner: two names with one seed means a copied file.
   const bySeed = groupBy(learners, (entry) => entry.progress.seed);
@@ -201,6 +220,11 @@ const ORDERS: Record<SortOrder, (one: LearnerRow, other: LearnerRow) => number> 
   passed: (one, other) => one.passed - other.passed || byName(one, other),
   last: (one, other) => (one.lastActivity ?? '').localeCompare(other.lastActivity ?? '') || byName(one, other),
 };
+
+/** Earliest first: by last activity, then by when the file was written (a rename alone changes no activity). */
+function byActivityThenWritten(one: Found, other: Found): number {
+  return (one.progress.exercises.lastActivity ?? '').localeCompare(other.progress.exercises.lastActivity ?? '') || (one.writtenAt ?? 0) - (other.writtenAt ?? 0);
+}
 
 function groupBy<Item>(items: Item[], key: (item: Item) => string): Map<string, Item[]> {
   const groups = new Map<string, Item[]>();

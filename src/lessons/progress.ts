@@ -5,7 +5,7 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -674,6 +674,57 @@ export interface ExportOutcome {
   file: string;
   /** What was in the file's place: nothing, the learner's own earlier export (same seed), or another file replaced with --force. */
   replaced: 'nothing' | 'earlier-export' | 'other-file';
+  /** The learner's own earlier exports under another name, in the same folder, removed once the new file was written (see ownEarlierExports). */
+  removed: Array<{ file: string; name: string | null }>;
+  /** Files in the folder with the learner's seed that were left alone: their history is not part of the learner's now. */
+  keptSameSeed: string[];
+}
+
+/**
+ * Whether `later` is `earlier` continued: one learner's history, kept on: the same seed, every pass
+ * in `earlier` still there with the same time, no count (attempts, hints) gone down, the same first
+ * activity, and any reveal still there. A rename keeps all of that; a file copied to someone else
+ * and worked on by both does not (each has passes the other lacks), and neither does a reset.
+ */
+export function continuesFrom(later: Progress, earlier: Progress): boolean {
+  if (later.seed !== earlier.seed) return false;
+  const [now, then] = [later.exercises, earlier.exercises];
+  if (then.firstActivity !== undefined && now.firstActivity !== then.firstActivity) return false;
+  for (const [id, record] of Object.entries(then.passed)) if (!Object.hasOwn(now.passed, id) || now.passed[id]!.at !== record.at) return false;
+  for (const key of ['attempts', 'hintsShown'] as const) {
+    for (const [id, count] of Object.entries(then[key])) if ((Object.hasOwn(now[key], id) ? now[key][id]! : 0) < count) return false;
+  }
+  for (const [id, at] of Object.entries(then.revealed ?? {})) if (!Object.hasOwn(now.revealed ?? {}, id) || now.revealed![id] !== at) return false;
+  return true;
+}
+
+/** An export's file name as exportFileName makes it. */
+const EXPORT_NAME = /^progress-[^/\\]+\.json$/u;
+
+/**
+ * The learner's own earlier exports in `folder` under another file name: plain files named as
+ * exports are (progress-<name>.json), holding a valid progress file with the same seed whose
+ * history `progress` continues (continuesFrom). A same-seed file that does not qualify is listed
+ * in `keptSameSeed` and never touched.
+ */
+function ownEarlierExports(progress: Progress, folder: string, except: string): { own: ExportOutcome['removed']; keptSameSeed: string[] } {
+  const own: ExportOutcome['removed'] = [];
+  const keptSameSeed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return { own, keptSameSeed };
+  }
+  for (const name of names.sort()) {
+    const file = join(folder, name);
+    if (!EXPORT_NAME.test(name) || name === basename(except)) continue;
+    const found = readCollectedProgress(file);
+    if (found.kind !== 'ok' || found.progress.seed !== progress.seed) continue;
+    if (continuesFrom(progress, found.progress)) own.push({ file, name: found.progress.name ?? null });
+    else keptSameSeed.push(file);
+  }
+  return { own, keptSameSeed };
 }
 
 /**
@@ -682,7 +733,7 @@ export interface ExportOutcome {
  * other file only with `force`; a link, folder or FIFO never. The running provider is left out:
  * it means nothing on the teacher's machine.
  */
-export function exportProgress(progress: Progress, file: string, force = false): ExportOutcome {
+export function exportProgress(progress: Progress, file: string, force = false, options: { replaceOwnIn?: string } = {}): ExportOutcome {
   const { provider: _provider, ...exercises } = progress.exercises;
   const text = `${JSON.stringify({ ...progress, exercises }, null, 2)}\n`;
   const shown = terminalSafe(file);
@@ -712,5 +763,18 @@ export function exportProgress(progress: Progress, file: string, force = false):
     if (code === 'EEXIST') throw new InputError('ERR_FILE_EXISTS', `${shown} appeared while the export was written; nothing was replaced.`, 'Run the export again.');
     throw new InputError('ERR_WRITE_FILE', `Cannot write ${shown} (${terminalSafe(code ?? (error as Error).message)}).`, 'Choose a folder you can write, for example: --export ~/Desktop');
   }
-  return { file, replaced };
+  // Only after the new file is in place: the learner's earlier export under their old name goes.
+  const { own, keptSameSeed } = options.replaceOwnIn === undefined ? { own: [], keptSameSeed: [] } : ownEarlierExports(progress, options.replaceOwnIn, file);
+  const removed: ExportOutcome['removed'] = [];
+  for (const earlier of own) {
+    try {
+      // Looked at again just before: still a plain file (a link swapped in is left alone).
+      if (!lstatSync(earlier.file).isFile()) continue;
+      unlinkSync(earlier.file);
+      removed.push(earlier);
+    } catch {
+      keptSameSeed.push(earlier.file);
+    }
+  }
+  return { file, replaced, removed, keptSameSeed };
 }

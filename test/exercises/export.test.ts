@@ -62,6 +62,40 @@ describe('progress --export', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).seed).toBe(bo.progress().seed);
   });
 
+  test('a rename: the export under the new name replaces the one under the old name, and says so; the report counts one learner', async () => {
+    const { out, run } = learner();
+    await run(['check', 'choose-own-api', 'a']);
+    await run(['progress', '--name', 'Asha Rao', '--export', out]);
+    const renamed = await run(['progress', '--name', 'Asha R.', '--export', out]);
+    expect(renamed.code).toBe(0);
+    const [oldFile, newFile] = [join(out, 'progress-asha-rao.json'), join(out, 'progress-asha-r.json')];
+    expect(renamed.stdout).toBe(`${newFile}\n`);
+    expect(renamed.stderr).toBe([
+      'Your name is saved as Asha R.',
+      `Removed your earlier export ${oldFile} (as Asha Rao): this one replaces it, so your teacher counts you once.`,
+      `Saved your progress, with your name and seed, as ${newFile}. Hand it to your teacher.`,
+      '',
+    ].join('\n'));
+    expect(readdirSync(out)).toEqual(['progress-asha-r.json']);
+    const report = await runCli(['ex', 'report', out], { env: { JWT_VS_OAUTH_HOME: fresh() } });
+    expect([report.code, report.stderr]).toEqual([0, '']);
+    expect(report.stdout).toMatch(/^Class report: 1 learner, 18 exercises\.\n/);
+    expect(report.stdout).toContain('\nAsha R. ');
+  });
+
+  test('a same-seed export whose progress is not all in the learner\'s now (a copy worked on by someone else) is left alone, with a warning', async () => {
+    const { out, run, progress } = learner();
+    await run(['progress', '--name', 'Asha Rao']);
+    await run(['check', 'choose-own-api', 'a']);
+    const copy = { ...progress(), name: 'Chen', exercises: { ...progress().exercises, passed: { ...progress().exercises.passed, 'choose-delegated': { at: '2030-03-18T10:00:00.000Z' } } } };
+    writeFileSync(join(out, 'progress-chen.json'), JSON.stringify(copy));
+    const result = await run(['progress', '--export', out, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ file: join(out, 'progress-asha-rao.json'), replaced: 'nothing', removed: [] });
+    expect(result.stderr).toBe(`! ${join(out, 'progress-chen.json')} has your seed but not all of your progress now (a reset, or someone else's copy), so it was left as it is; if it is yours, remove it.\n`);
+    expect(readdirSync(out).sort()).toEqual(['progress-asha-rao.json', 'progress-chen.json']);
+  });
+
   test('a file that is not a progress file is not replaced; a link, never (nor what it names)', async () => {
     const { out, run } = learner();
     await run(['progress', '--name', 'Asha']);

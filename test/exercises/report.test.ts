@@ -166,7 +166,8 @@ describe('exercises report', () => {
     mkdirSync(second);
     copyFileSync(join(classFolder, 'progress-asha-rao.json'), join(second, 'asha-again.json'));
     const copied = JSON.parse(readFileSync(join(classFolder, 'progress-asha-rao.json'), 'utf8'));
-    writeFileSync(join(second, 'copied.json'), JSON.stringify({ ...copied, name: 'Chen', exercises: { ...copied.exercises, attempts: { ...copied.exercises.attempts, 'pack-extra': 2 } } }));
+    // Chen's copy went its own way: a pass Asha's file lacks, and without Asha's pass (so neither continues the other).
+    writeFileSync(join(second, 'copied.json'), JSON.stringify({ ...copied, name: 'Chen', exercises: { ...copied.exercises, passed: { 'read-subject': { at: '2030-03-18T10:00:00.000Z' } }, attempts: { ...copied.exercises.attempts, 'pack-extra': 2 } } }));
     const result = await runCli(['ex', 'report', join(classFolder, 'progress-asha-rao.json'), second, join(classFolder, 'progress-asha-rao.json')], { env: { JWT_VS_OAUTH_HOME: home('teacher') } });
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
@@ -175,6 +176,21 @@ describe('exercises report', () => {
       '! Progress on 1 exercise not in this set (pack-extra) is not counted: add the pack they come from with --pack.',
     ]);
     expect(result.stdout).toMatch(/^Class report: 2 learners, 18 exercises\./);
+  });
+
+  test('a rename: two names with one seed, the later file holding all of the earlier\'s progress, are one learner, counted once under the later name', async () => {
+    const folder = join(root, 'renamed');
+    mkdirSync(folder);
+    const earlier = JSON.parse(readFileSync(join(classFolder, 'progress-asha-rao.json'), 'utf8'));
+    writeFileSync(join(folder, 'progress-asha-rao.json'), JSON.stringify(earlier));
+    const later = { ...earlier, name: 'Asha R.', exercises: { ...earlier.exercises, attempts: { ...earlier.exercises.attempts, 'read-subject': 1 }, lastActivity: '2030-03-18T09:00:00.000Z' } };
+    writeFileSync(join(folder, 'progress-asha-r.json'), JSON.stringify(later));
+    const result = await runCli(['ex', 'report', folder, '--json'], { env: { JWT_VS_OAUTH_HOME: home('teacher') } });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.learners.map((row: { name: string }) => row.name)).toEqual(['Asha R.']);
+    expect(report.warnings).toEqual([`${folder}/progress-asha-rao.json (Asha Rao) and ${folder}/progress-asha-r.json (Asha R.) are counted as one learner who changed name: same seed, and the later file holds all of the earlier's progress. If they are two people, one copied the other's file.`]);
+    expect(result.stderr).not.toContain('copy of another');
   });
 
   test('nothing that is a progress file: exit 2 with what to ask the learners for', async () => {

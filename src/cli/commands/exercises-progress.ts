@@ -18,11 +18,11 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
         ['jwt-vs-oauth exercises progress --name "Asha Rao" --export', 'for your teacher: writes progress-asha-rao.json here'],
         ['jwt-vs-oauth exercises progress --export ~/Desktop', 'the same file, in that folder (the name is remembered)'],
         ['jwt-vs-oauth exercises progress --json', 'as JSON'],
-      ]) + '\nAn export holds your name, your seed and your progress, nothing else. It replaces your own earlier export;\nany other file in its place only with --force.\n')
+      ]) + '\nAn export holds your name, your seed and your progress, nothing else. It replaces your own earlier export,\nalso one under an earlier name in the same folder (your seed, and all its progress is in yours now);\nany other file in its place only with --force.\n')
       .option('--name <name>', 'your name as your teacher knows you (remembered; at most 64 characters)')
       .option('--export [file]', 'save your progress for your teacher as progress-<name>.json (in this folder, or the folder or file given)')
       .option('--force', 'with --export: replace a file that is not your earlier export')
-      .option('--json', 'as JSON: {seed, name, total, passed, topics, firstActivity, lastActivity, exercises}; with --export, {file, replaced}')
+      .option('--json', 'as JSON: {seed, name, total, passed, topics, firstActivity, lastActivity, exercises}; with --export, {file, replaced, removed}')
       .action(async (flags: { json?: boolean; name?: string; export?: string | boolean; force?: boolean }, command: Command) => {
         if (flags.force && flags.export === undefined) throw new InputError('ERR_USAGE', '--force goes with --export.', 'Example: jwt-vs-oauth exercises progress --export --force');
         if (flags.export === '') throw new InputError('ERR_EMPTY_PATH', '--export was given an empty file name.', 'Leave it out to write progress-<name>.json here: jwt-vs-oauth exercises progress --export');
@@ -34,7 +34,8 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
           change((progress) => {
             progress.name = name;
           });
-          output.talk(`Your name is saved as ${terminalSafe(name)}.`);
+          // "Asha R." ends its own sentence: no second period.
+          output.talk(`Your name is saved as ${terminalSafe(name)}${name.endsWith('.') ? '' : '.'}`);
         }
         if (flags.export !== undefined) {
           const learner = store.progress.name;
@@ -48,8 +49,11 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
             // A new file: written as named.
           }
           const file = isFolder ? join(given, exportFileName(learner)) : given;
-          const outcome = exportProgress(store.progress, file, flags.force);
-          if (flags.json) return printJson(output, { file: outcome.file, replaced: outcome.replaced });
+          // Into a folder: the learner's own earlier export there under another name (a rename) is replaced too.
+          const outcome = exportProgress(store.progress, file, flags.force, isFolder ? { replaceOwnIn: given } : {});
+          for (const earlier of outcome.removed) output.talk(`Removed your earlier export ${terminalSafe(earlier.file)}${earlier.name ? ` (as ${terminalSafe(earlier.name)})` : ''}: this one replaces it, so your teacher counts you once.`);
+          for (const kept of outcome.keptSameSeed) output.talk(output.talkColour.yellow(`${MARK.warn} ${terminalSafe(kept)} has your seed but not all of your progress now (a reset, or someone else's copy), so it was left as it is; if it is yours, remove it.`));
+          if (flags.json) return printJson(output, { file: outcome.file, replaced: outcome.replaced, removed: outcome.removed.map((earlier) => earlier.file) });
           output.result(terminalSafe(outcome.file));
           output.talk(outcome.replaced === 'earlier-export'
             ? `Replaced your earlier export with your progress now. Hand ${terminalSafe(file)} to your teacher.`
