@@ -15,20 +15,73 @@ export interface LessonUI {
   ask(question: ChoiceQuestion | ValueQuestion, attempt: number): Promise<number | string>;
   /** The right value for a value question, read off what earlier steps produced. */
   expectedValue(question: ValueQuestion): string | undefined;
-  feedback(correct: boolean, question: ChoiceQuestion | ValueQuestion, expected: string, finalAttempt: boolean): void;
+  /** `why` says what was wrong with a value answer when the slip is a known one (the case, the spacing, a time without a zone). */
+  feedback(correct: boolean, question: ChoiceQuestion | ValueQuestion, expected: string, finalAttempt: boolean, why?: string): void;
   navigate(canGoBack: boolean): Promise<Navigation>;
 }
 
 export const ATTEMPTS_PER_QUESTION = 2;
 
+/** Whether a typed value is the token's, and if not, why in words when the slip is a known one (never the value). */
+export type ValueVerdict = { ok: true } | { ok: false; why?: string };
+
+export const CASE_ONLY_WHY = 'right letters, wrong case: JWT values are compared exactly';
+export const SPACING_ONLY_WHY = 'right words, spaced differently: JWT values are compared exactly';
+export const NO_TIME_ZONE_WHY = 'give the time zone: a time without Z or an offset is ambiguous';
+
+/** An ISO 8601 date-time as a learner types it: date, T (or a space), time, and maybe a zone. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * The value a learner typed, less surrounding whitespace and the quotes decode prints around a
+ * JSON string ("vikram" is vikram: the quotes are decode's JSON, not part of the value).
+ */
+export function typedValue(answer: string): string {
+  const given = answer.trim();
+  if (given.length >= 2 && given.startsWith('"') && given.endsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(given);
+      if (typeof parsed === 'string') return parsed;
+    } catch {
+      // Not a JSON string ("a" "b"): the text as typed.
+    }
+  }
+  return given;
+}
+
+/** Seconds since 1970 of an ISO date-time with a zone; 'no zone' for one without; undefined for anything else. */
+export function isoSeconds(text: string): number | 'no zone' | undefined {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return undefined;
+  if (match[3] === undefined) return 'no zone';
+  const zone = match[3].toUpperCase() === 'Z' ? 'Z' : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const milliseconds = Date.parse(`${match[1]}T${match[2]}${zone}`);
+  return Number.isNaN(milliseconds) ? undefined : Math.floor(milliseconds / 1000);
+}
+
+/**
+ * Compares a typed value with the token's exactly, as a verifier does (JWT values and alg names
+ * are case-sensitive: RFC 7515 §4.1.1, RFC 7519 §4.1.1), after trimming. A NumericDate may also
+ * be typed as an ISO date-time with its zone. A case-only or spacing-only miss, or a time without
+ * a zone, fails with why.
+ */
+export function compareValue(answer: string, expected: string): ValueVerdict {
+  const given = typedValue(answer);
+  if (given === expected) return { ok: true };
+  if (/^\d+$/.test(expected)) {
+    const seconds = isoSeconds(given);
+    if (seconds === 'no zone') return { ok: false, why: NO_TIME_ZONE_WHY };
+    if (seconds !== undefined) return seconds === Number(expected) ? { ok: true } : { ok: false };
+  }
+  const spaced = (text: string) => text.replace(/\s+/g, ' ');
+  if (spaced(given).toLowerCase() === spaced(expected).toLowerCase()) return { ok: false, why: spaced(given) === spaced(expected) ? SPACING_ONLY_WHY : CASE_ONLY_WHY };
+  return { ok: false };
+}
+
 export function isCorrect(question: ChoiceQuestion | ValueQuestion, answer: number | string, expected: string | undefined): boolean {
   if (question.kind === 'choice') return answer === question.answer;
   if (expected === undefined) return false;
-  const given = String(answer).trim();
-  const normalise = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-  if (normalise(given) === normalise(expected)) return true;
-  // A NumericDate may also be answered as an ISO date-time.
-  return /^\d+$/.test(expected) && !Number.isNaN(Date.parse(given)) && Math.floor(Date.parse(given) / 1000) === Number(expected);
+  return compareValue(String(answer), expected).ok;
 }
 
 /**
@@ -48,8 +101,9 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
       if (!answerable) ui.feedback(false, screen, 'not available yet: press b to go back and run the hands-on step first', true);
       for (let attempt = 1; answerable && attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
         const answer = await ui.ask(screen, attempt);
-        const correct = isCorrect(screen, answer, expected);
-        ui.feedback(correct, screen, expected ?? '(not available)', attempt === ATTEMPTS_PER_QUESTION);
+        const verdict: ValueVerdict = screen.kind === 'choice' ? { ok: answer === screen.answer } : compareValue(String(answer), expected!);
+        const correct = verdict.ok;
+        ui.feedback(correct, screen, expected!, attempt === ATTEMPTS_PER_QUESTION, verdict.ok ? undefined : verdict.why);
         if (correct) break;
       }
     }

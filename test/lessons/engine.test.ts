@@ -76,12 +76,38 @@ describe('the lesson engine', () => {
   });
 
   test.each([
-    ['openid profile', 'openid  profile', true],
+    ['asha', '  asha\n', true],
+    ['asha', '"asha"', true],
     ['1795872757', '2026-11-28T13:32:37Z', true],
-    ['asha', 'Asha', true],
+    ['1795872757', '2026-11-28T19:02:37+05:30', true],
+    ['1795872757', '2026-11-28T13:32:37', false],
+    ['openid profile', 'openid  profile', false],
+    ['asha', 'Asha', false],
+    ['HS256', 'hs256', false],
+    ['https://auth.swaad.example', 'HTTPS://AUTH.SWAAD.EXAMPLE', false],
     ['asha', 'ravi', false],
-  ])('value answers: expected %s, given %s → %s', (expected, given, right) => {
+  ])('value answers are compared exactly, after trimming: expected %s, given %j → %s', (expected, given, right) => {
     expect(isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: 'token:x.payload.y', explanation: '' }, given, expected)).toBe(right);
+  });
+
+  test('a value question\'s known slips come with why: the case, the spacing, a time without a zone', async () => {
+    const valueLesson: Lesson = { ...lesson, screens: [{ type: 'question', kind: 'value', prompt: 'sub?', answerFrom: 'token:x.payload.sub', explanation: 'sub names who.' }] };
+    const whys: Array<string | undefined> = [];
+    const run = async (expected: string, answers: string[]) => {
+      const { ui } = scriptedUI(answers, []);
+      await runLesson(valueLesson, 0, { ...ui, expectedValue: () => expected, feedback: (correct, _question, _expected, _final, why) => void whys.push(correct ? 'right' : why) }, () => undefined);
+    };
+    await run('Vikram', ['VIKRAM', 'vikram']);
+    await run('openid email', ['openid   email', 'ravi']);
+    await run('1795872757', ['2026-11-28T13:32:37', '"Vikram"']);
+    expect(whys).toEqual([
+      'right letters, wrong case: JWT values are compared exactly',
+      'right letters, wrong case: JWT values are compared exactly',
+      'right words, spaced differently: JWT values are compared exactly',
+      undefined,
+      'give the time zone: a time without Z or an offset is ambiguous',
+      undefined,
+    ]);
   });
 });
 
