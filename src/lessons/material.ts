@@ -1,14 +1,47 @@
 // Exercise material generated from a seed: the same seed always gives the same tokens, and
-// two learners' seeds give different ones. Tokens are signed deterministically (HMAC, or RS256,
-// whose PKCS#1 v1.5 signatures have no randomness) with fixed times derived from the seed,
-// never from the clock.
+// two learners' seeds give different ones. Tokens are signed deterministically (HMAC; RS256,
+// RS384 and RS512, whose PKCS#1 v1.5 signatures have no randomness; Ed25519, deterministic by
+// design, RFC 8032 §5.1.6) with fixed times derived from the seed, never from the clock. ES256
+// and PS256 are left out: their signatures are random, so a seed's token would change each time.
+// The one exception is a state for an authorization request (oauth-state): it is not an answer,
+// and a state must be new for every request, so it is fresh each time it is shown.
 
-import { createHash, createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { s256Challenge } from '../provider/pkce.js';
 import { isoFromSeconds } from '../jwt/time.js';
 
-const NAMES = ['asha', 'ravi', 'priya', 'meera', 'arjun', 'kavya', 'rahul', 'divya', 'vikram', 'ananya'];
-const AUDIENCES = ['food-api', 'payments-api', 'orders-api', 'rides-api', 'library-api'];
+/**
+ * Subjects, audiences and issuers for read-a-token material: pools wide enough that two
+ * neighbours in a class rarely share an answer. Subjects are given names from many languages.
+ */
+const NAMES = [
+  'asha', 'ravi', 'priya', 'meera', 'arjun', 'kavya', 'rahul', 'divya', 'vikram', 'ananya',
+  'wei', 'xiaoming', 'lihua', 'jing', 'haruto', 'yui', 'sakura', 'kenji', 'minjun', 'jiwoo',
+  'seoyeon', 'linh', 'minh', 'somchai', 'malee', 'putri', 'budi', 'maricel', 'omar', 'layla',
+  'fatima', 'yusuf', 'amira', 'dariush', 'shirin', 'emre', 'elif', 'noa', 'eitan', 'amani',
+  'baraka', 'zawadi', 'adebayo', 'chiamaka', 'ngozi', 'tunde', 'kwame', 'akosua', 'abebe', 'selam',
+  'mateo', 'lucia', 'valentina', 'diego', 'ximena', 'joao', 'beatriz', 'camille', 'lucien', 'lena',
+  'jonas', 'zofia', 'kacper', 'dmitri', 'anya', 'eleni', 'nikos', 'siobhan', 'cian', 'aino',
+  'eero', 'astrid', 'sven', 'aroha', 'tane', 'keala',
+];
+const AUDIENCES = [
+  'food-api', 'payments-api', 'orders-api', 'rides-api', 'library-api', 'weather-api', 'maps-api', 'music-api',
+  'photos-api', 'calendar-api', 'chat-api', 'billing-api', 'inventory-api', 'shipping-api', 'tickets-api', 'hotels-api',
+  'flights-api', 'wallet-api', 'loyalty-api', 'recipes-api', 'grocery-api', 'pharmacy-api', 'clinic-api', 'school-api',
+  'grades-api', 'fitness-api', 'news-api', 'video-api', 'podcasts-api', 'games-api', 'parking-api', 'transit-api',
+  'bikes-api', 'energy-api', 'garden-api', 'pets-api', 'books-api', 'events-api', 'jobs-api', 'reviews-api',
+  'search-api', 'notes-api', 'files-api', 'invoices-api', 'support-api', 'taxes-api', 'contacts-api', 'vaccines-api',
+];
+/** Companies whose sign-in servers issue the tokens: https://auth.<company>.example. */
+const ISSUER_COMPANIES = [
+  'swaad', 'chaiwala', 'dabba', 'masala', 'kimchi', 'ramen', 'bento', 'taco', 'arepa', 'injera',
+  'jollof', 'pho', 'tapas', 'mezze', 'falafel', 'borscht', 'pierogi', 'paella', 'poutine', 'kofta',
+  'dumpling', 'baklava', 'ceviche', 'curry', 'satay', 'churro', 'gelato', 'croissant', 'pretzel', 'hummus',
+  'biryani', 'dosa', 'samosa', 'empanada', 'feijoada', 'bibimbap', 'laksa', 'tagine', 'pupusa', 'sambal',
+];
+/** The issuer of flawed-token material: the Swaad issuer the find-the-flaw tasks talk about. */
+const FLAWED_ISSUER = 'https://auth.swaad.example';
+
 /**
  * The classroom secrets, one per algorithm (RFC 8725 §3.1: one key, one algorithm), each as many
  * random bytes as the hash is long (RFC 7518 §3.2), made with openssl rand -base64 32, 48 and 64.
@@ -19,7 +52,6 @@ export const CLASSROOM_SECRETS = {
   HS384: 'UN08ULjOPmQ34ZI5VarONtKs2HvR2QwJCHBT2NAX3/BsGW4Sl8pJNkH+EN1GPSeD',
   HS512: 'fT0u6iU8ZICjp1Wu+Z9cH03JC932jEmOA8BU6SllA9rYthTR1J9ZBxL1Ihq0227Ax23abF8qVWW7yldQngZWjg==',
 } as const;
-const ALGS = Object.keys(CLASSROOM_SECRETS) as Array<keyof typeof CLASSROOM_SECRETS>;
 /**
  * The private key of the Swaad issuer in the find-the-flaw exercises whose issuer signs with
  * RS256. Published here on purpose (it signs nothing but classroom tokens), and fixed so that
@@ -58,6 +90,75 @@ const CLASSROOM_ISSUER_PRIVATE_KEY = [
 /** The kid the classroom issuer's tokens carry (its genuine ones and the forgery alike). */
 const CLASSROOM_ISSUER_KID = 'swaad-2031';
 let issuerKeys: { privateKey: KeyObject; publicKeyPem: string } | undefined;
+/**
+ * The classroom's other signing keys for read-a-token material, one per algorithm (RFC 8725 §3.1;
+ * RS256 is the Swaad issuer's key above). Published on purpose, like it: they sign nothing but
+ * classroom tokens. Made with openssl genpkey (RSA 2048 bits; Ed25519).
+ */
+const CLASSROOM_PRIVATE_KEYS = {
+  RS384: [
+  '-----BEGIN PRIVATE KEY-----',
+  'MIIEuwIBADANBgkqhkiG9w0BAQEFAASCBKUwggShAgEAAoIBAQDUaa5HSqK1dOTA',
+  '7OP+pKFcuvn4jVNmP2Kt0NfGmBiZuY1Jqg9rTyvutIP6WgQlCVJD3ixQBreMl/1Z',
+  'zjy+uyt52my7rTCiz5+IN9znWp5AvWFyJK2MDKRKxseI1pTjhOSNMB6N097ca6Ap',
+  'B2TPeNLtM28v6US3mjlbDdH5PkNS4M8K8Pk/IbQnSdqLaMJlfhAWKHDuBaGbQwHs',
+  'eCZ6aigDmLe/G6Ku+VUk7Kmn3EaW+7Z781Kt4/1CDM4x3gjFBJGAlDdAPCZ+IGUv',
+  'hCdlNohtL+j7k3zqaj5kQtCfFKHYpI+kMPV5vzSDJ2uOVHM+Q/XRjlNr+7gIrHiX',
+  'F9dlCUphAgMBAAECgf9S+PUa5Ayq1P6GXgKxdZ2Sm3cJoCrzxc7GFs4yxTbW1aRb',
+  'IhLj2AlRNTJYmNEFpp575E1q9TS9tqFAc09HMdXJw4i1xvE4p+GpVCj2Nm+a2l82',
+  'Nx2Tl1yV2RAYY7nFJiQhAqrsu9ZSQ7hMTpcSdB/wiCbmkDhHf/bnmn5q3edud6vo',
+  'iYAr0mwQysV1zcrIJpWdfTh22CSk5F4cmV4/pIsSNSUfI4I+kL2gaYWFWZk+nYSF',
+  'BcivkMGC855Hc2lPhYUjAL0GsiWpzMQh7Yz695qj5NHMmwW/3/KkzWWRx2EyfrKa',
+  'Ksi30dDS0BoQBSEJ5jAqlmf2NZDOirEVG8y/QAECgYEA92+ryGJet722hlO4JJqV',
+  'McvrR+RWjoepovLCVSSpr3u4UZp/pyAwLvjJWDJlLJ3u0+40DwApMm3BUrrjwf6K',
+  'OlOcV/xM1WKFKms8Bw6eu86rPSBKQzJDVJeuuOukqMSr59rR5JA9jA8DJgayNo8r',
+  'Y5mP9ZslKTfmUKF7De+zOuECgYEA28OyOUoEBvC1BsWTz35Bh9lpGcwT620b5qVQ',
+  'v84LPmIdSSPiDH88Yx7yTIKYE1Spp1QLSYuOJDtxjMtH3m0MsaaCbo0QJzp2Sky+',
+  'sn46JKoLLKRwFPhqP4L6Y4yWgNG7fASY9QvNF3KITYdSYu8GEg0MQs9DSaeJ//Yf',
+  'pfzjf4ECgYBlJWsNYNjjN1PzmSl/HQm772XgX4Dahq5bg+zYrUIIEAUKpqNkCA5q',
+  'RRzZRtCA6paEX608LI6qpJ8QWIFd/dU3fpI8jVBDMiDJdEh3ggx1LUhmllqFGXjY',
+  'jaDIytrmem7jOlnumt/t7v0UgEw9bU0JS+7DMYaBUO5/K2OIEOItQQKBgGwzVu2D',
+  '9qWgH9D8uEDBzevf7DJKW0hfiQwvOqmk/b4yOm8HXsV+Y7H9y5hF+DAUUA9VftUw',
+  'A8TtC4Qhlfn6QPS6oZ9ijqBx1UnRrVZedawVmLjbIWAByvYIO9WFo5g7Kw7tiI2l',
+  'yM2Rk3Bwfuy8+IUsrWu7dkquVXCTspNcBnqBAoGBAISRrjMvKfqlewQbDy5Tq0YI',
+  'h8I4BA7HRGOpL1lbaVCh89lWB2A3iFnPUtx81+XPoYoTUeK8NF/VW88FGUnKVz5X',
+  'K4MVRu2vKeXxobJ3jH6lFtSoYLcrT/UcMdu3MgTDpwQGQdvOBLhraL8LlHzO5lyF',
+  'eck6//2zy6pgDFDRN4XQ',
+  '-----END PRIVATE KEY-----',
+  ].join('\n'),
+  RS512: [
+  '-----BEGIN PRIVATE KEY-----',
+  'MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC6gKoKMnlLs4lM',
+  'UU/KYMx85KR/JI2xjKgQOchMcNCu7SnzlFvRDJ1+95gAQH9RJDFLxegEzmkYk77z',
+  'ha9mfbVHHuaSzoARcIM90rMVvT6yCTSBBeM+Q4q+VuaqXM2Pna1INe+sPd7NIlqH',
+  'Myv1EAXiOcL/6UJjnIwKU+uDq1HY93MSeNYnzwkdhZkRuhkg93k3n3xrSUHybYxE',
+  'fXVWrAns7Wp60CiNK2VCVSJZslH3Xp9A/pbucvJpeiy8V3MhczPuxr/mX/HtYz/e',
+  'DrLXJKQ929vniIbYxCp0IPAdl1e/9SYb2jIMnDYmsDQ7Pi2y77KdbsvmZ3sNdoqR',
+  'vh3kb2g9AgMBAAECggEAFoAfWPZDRqwftw1i9aToBslZmd1BxayVOh/pLQ+58uC6',
+  'BvZcfW7AMZPoIApSpz9ukxhf/Z8eyXr0YVI87xM2I6EewDzERquu/xkZx1hQOrp8',
+  'PcoFYyWoP353JbvnMO8c+3FGZnQFxUniZ3KiWFaD3zSIyhx3iKetCDHyYALzRPGg',
+  '5XA5JPQn/t7pt7mMdpW2vKEDDia3l8otNRqmPWgb2OChLLFfJYWaMCcTdtvBYDN1',
+  'WKlY5MPScle5fHfO1y+Fum6elL+rc+rCTr8HxpEes+rv2QRti6u+ptahWC6ecAg/',
+  'AnYV1WFCBoTCtJSgxHJ/tuZ3nG3w0jw94FO9uF+VIQKBgQDgJTrLXPKIeeFq1R5F',
+  'IAnkqS4g4qKtNfNulpq48XUoY2qjgvBIpya6oNpxPkIN5Lmk9KRXqqtQHKTyrpuu',
+  'slCHb8cPX9rqiZqdh7FkqRn0nDFL/DwArm2wiP6BngBhsd2gy2aoCWF2rEQUcyUM',
+  'FH4AbUaqpYx9yXxWUIvTQfrBDwKBgQDVAe2IQBzsz/grxugwuqmhboFBJAGoNhLd',
+  'CIxJeWKdeALtN68j+IOYvp8YyGdzmtHeMMQM5ygEAsTIz8kLAct7vJdxj3goV5TN',
+  'Bvle6+A1Yfro5QfB0tU8RiOibXWXjkOV4+3JtMZ3ZBl03r2yNGX93RHQ3N2rJl8L',
+  '3zvaLBVp8wKBgGnHKAfwxURCwG56RN66T/DpJiu+yKaVX1xBFqNQz8lPoXOox1yC',
+  'BXTtlCj9CI8l8bY2/Zeho1cbLXyZij7XR8mipn5K7jTg22acMsseQnF9hIYncumf',
+  'Z4R4IiNpPSTdm4nWc4u5YZVvlnFQJZud0BjDeSXvGm4CN/tD57i62mthAoGAQt6O',
+  'ET3/VqCbSjLxZYrUAefNEAQbuRDwrw8l61L+EG1CjfHzO5mixmrhS0huoa4ywEwS',
+  '3/IZb9jmqhwBA0GW/ctgx7fAgvmrrwnHc3MdOeT+feqYmtJzOq7SNQWj6uYwdXfO',
+  'iIoF3ClCjJv4dV9ZvW6PT0BnHnm3UOTNx1obht0CgYBxWcdMYcjqToS8slB55t8r',
+  'pcy50vNWmVDc2jVBWRMyi5kW0To2yOElBuR0wixiQ/NhkMK+dynDzqUfhxpDcZm2',
+  'Tvb65Tg3RV23q1L44agVcKVAMloa6A6Eg4jRxnh0//Gv1VwGZ21QKHdK+m46E+Tw',
+  'R1Dl9Lyx227Wd+sqNuJWDw==',
+  '-----END PRIVATE KEY-----',
+  ].join('\n'),
+  // One Ed25519 key for EdDSA and Ed25519: two names of one algorithm (RFC 8037, RFC 9864).
+  Ed25519: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIFr6hanoa9meFBC86ovsecF8wCTiK6doU2HK+6zP0tED\n-----END PRIVATE KEY-----',
+} as const;
 
 /** The classroom issuer's key pair; the public half as PEM text, exactly as a file holds it. */
 export function classroomIssuerKeys(): { privateKey: KeyObject; publicKeyPem: string } {
@@ -91,6 +192,43 @@ function rs256Token(payload: Record<string, unknown>, privateKey: KeyObject): st
   return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
 }
 
+/**
+ * The algorithms token-any-alg material is signed with: each signs the same way every time.
+ * token material uses the HMAC ones only, since it gives the learner a {{secret}}.
+ */
+const READ_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'] as const;
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+type ReadAlgorithm = (typeof READ_ALGORITHMS)[number];
+
+/** An issuer for read-a-token material: https://auth.<company>.example, one of many companies. */
+const issuerFrom = (random: (modulo: number) => number) => `https://auth.${ISSUER_COMPANIES[random(ISSUER_COMPANIES.length)]!}.example`;
+const classroomKeyPairs = new Map<ReadAlgorithm, { privateKey: KeyObject; publicKeyPem: string }>();
+
+/** The classroom key pair of an asymmetric algorithm; the public half as PEM text. */
+function keyPairFor(alg: Exclude<ReadAlgorithm, keyof typeof CLASSROOM_SECRETS>): { privateKey: KeyObject; publicKeyPem: string } {
+  if (alg === 'RS256') return classroomIssuerKeys();
+  let pair = classroomKeyPairs.get(alg);
+  if (!pair) {
+    const privateKey = createPrivateKey(CLASSROOM_PRIVATE_KEYS[alg === 'EdDSA' ? 'Ed25519' : alg]);
+    pair = { privateKey, publicKeyPem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString() };
+    classroomKeyPairs.set(alg, pair);
+  }
+  return pair;
+}
+
+/**
+ * A token signed with the classroom key of `alg`, and the key that verifies it: the secret for
+ * HS256, HS384 and HS512 (verify --secret), the public key as PEM text for the others (verify --key).
+ */
+function classroomToken(alg: ReadAlgorithm, payload: Record<string, unknown>): { token: string; key: string } {
+  if (alg === 'HS256' || alg === 'HS384' || alg === 'HS512') return { token: hmacToken({ alg, typ: 'JWT' }, payload, CLASSROOM_SECRETS[alg]), key: CLASSROOM_SECRETS[alg] };
+  const { privateKey, publicKeyPem } = keyPairFor(alg);
+  const input = `${base64url({ alg, typ: 'JWT' })}.${base64url(payload)}`;
+  // Ed25519 hashes inside the algorithm (no digest name); RSxxx names its SHA-2 hash.
+  const digest = alg === 'EdDSA' || alg === 'Ed25519' ? null : `sha${alg.slice(2)}`;
+  return { token: `${input}.${sign(digest, Buffer.from(input), privateKey).toString('base64url')}`, key: publicKeyPem };
+}
+
 export type Material = Record<string, string>;
 
 /** How the issuer of flawed-token material signs its genuine tokens. */
@@ -104,25 +242,35 @@ function flawedIssuer(kind: string): FlawedIssuer {
 
 export function generateMaterial(kind: string, seed: string, exerciseId: string, pool: string[] = []): Material {
   const random = randomFor(seed, exerciseId);
+  // The draws before the flaw keep their number and order, so a seed keeps its flaw whatever the pools hold.
   const sub = NAMES[random(NAMES.length)]!;
   const aud = AUDIENCES[random(AUDIENCES.length)]!;
-  const alg = ALGS[random(ALGS.length)]!;
+  // One draw serves both kinds: 24 is a multiple of 8 and of 3, so either pick is even.
+  const alg = random(READ_ALGORITHMS.length * HMAC_ALGORITHMS.length);
   const iat = BASE_TIME + random(365) * 86_400 + random(86_400);
   const exp = iat + (5 + random(56)) * 60;
-  const iss = 'https://auth.swaad.example';
   if (kind === 'token') {
-    const secret = CLASSROOM_SECRETS[alg];
-    const token = hmacToken({ alg, typ: 'JWT' }, { iss, sub, aud, iat, exp }, secret);
-    return { token, sub, aud, alg, iss, exp: String(exp), expIso: isoFromSeconds(exp), secret };
+    // HMAC only: a pack may mint or verify with {{alg}} and {{secret}}, so the token needs one.
+    const hmac = HMAC_ALGORITHMS[alg % HMAC_ALGORITHMS.length]!;
+    const iss = issuerFrom(random);
+    const { token, key } = classroomToken(hmac, { iss, sub, aud, iat, exp });
+    return { token, sub, aud, alg: hmac, iss, exp: String(exp), expIso: isoFromSeconds(exp), secret: key };
+  }
+  if (kind === 'token-any-alg') {
+    // Any algorithm that signs the same way every time; {{key}} verifies it (no {{secret}}).
+    const any = READ_ALGORITHMS[alg % READ_ALGORITHMS.length]!;
+    const iss = issuerFrom(random);
+    const { token, key } = classroomToken(any, { iss, sub, aud, iat, exp });
+    return { token, sub, aud, alg: any, iss, exp: String(exp), expIso: isoFromSeconds(exp), key };
   }
   if (kind === 'pkce-verifier') {
     const verifier = createHash('sha256').update(`${seed}:${exerciseId}:verifier`).digest('base64url');
     return { verifier, challenge: s256Challenge(verifier) };
   }
   if (kind === 'oauth-state') {
-    // A state for the learner's first authorization request, 128 bits like openssl rand -hex 16:
-    // shown as an example of a one-time value, not a fixed word every learner copies.
-    return { state: createHmac('sha256', seed).update(`${exerciseId}:state`).digest('hex').slice(0, 32) };
+    // A state for one authorization request, 128 random bits like openssl rand -hex 16, new each
+    // time it is shown: a state must never be reused (RFC 9700 §4.7.1), and it is not an answer.
+    return { state: randomBytes(16).toString('hex') };
   }
   // flawed-token (an HS256 issuer with the classroom secret) or flawed-token-rs256 (an RS256
   // issuer whose public key the learner gets): one flaw from the pool, picked by the seed; the
@@ -130,6 +278,7 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
   const issuer = flawedIssuer(kind);
   const flaw = pool[random(pool.length)] ?? 'expired';
   const now = BASE_TIME + 400 * 86_400;
+  const iss = FLAWED_ISSUER;
   const good = { iss, sub, aud: 'food-api', iat: now - 60, exp: now + 600 };
   let token: string;
   switch (flaw) {
