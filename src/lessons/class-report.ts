@@ -25,8 +25,23 @@ export interface LearnerRow {
   /** `check` runs on the exercises of this report (a check run again after a pass counts too). */
   attempts: number;
   hintsShown: number;
+  /** Exercises of this report whose answer the learner had shown with `hint --reveal`. */
+  revealed: number;
   firstActivity: string | null;
   lastActivity: string | null;
+  /** Every exercise of the report, by id: who is stuck where. */
+  exercises: Record<string, LearnerExercise>;
+}
+
+export interface LearnerExercise {
+  passed: boolean;
+  passedAt: string | null;
+  /** `check` runs (a check run again after a pass counts too). */
+  attempts: number;
+  hints: number;
+  /** Whether the answer was shown with `hint --reveal`, and when first. */
+  revealed: boolean;
+  revealedAt: string | null;
 }
 
 export interface ExerciseRow {
@@ -41,6 +56,8 @@ export interface ExerciseRow {
   /** Attempts that did not pass: every attempt of a learner who has not passed, all but one of one who has. */
   failedAttempts: number;
   hintsShown: number;
+  /** Learners who had the answer shown with `hint --reveal`. */
+  revealed: number;
 }
 
 export interface ClassReport {
@@ -176,6 +193,12 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
     const summary = summarise(exercises, progress.exercises);
     const topics: LearnerRow['topics'] = {};
     for (const topic of TOPICS) if (summary.topics[topic]!.total) topics[topic] = summary.topics[topic]!;
+    const revealed = progress.exercises.revealed ?? {};
+    const perExercise: LearnerRow['exercises'] = Object.create(null) as LearnerRow['exercises'];
+    for (const row of summary.exercises) {
+      const revealedAt = ownEntry(revealed, row.id) ?? null;
+      perExercise[row.id] = { passed: row.passed, passedAt: row.passedAt, attempts: row.attempts, hints: row.hintsShown, revealed: revealedAt !== null, revealedAt };
+    }
     return {
       name: progress.name ?? null,
       seed: progress.seed,
@@ -185,18 +208,21 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
       topics,
       attempts: summary.exercises.reduce((sum, row) => sum + row.attempts, 0),
       hintsShown: summary.exercises.reduce((sum, row) => sum + row.hintsShown, 0),
+      revealed: Object.values(perExercise).filter((entry) => entry.revealed).length,
       firstActivity: summary.firstActivity,
       lastActivity: summary.lastActivity,
+      exercises: perExercise,
     };
   });
   rows.sort(ORDERS[sort]);
 
   const exerciseRows = exercises.map((exercise): ExerciseRow => {
-    const row: ExerciseRow = { id: exercise.id, title: exercise.title, topic: exercise.topic, tried: 0, passed: 0, notPassed: 0, failedAttempts: 0, hintsShown: 0 };
+    const row: ExerciseRow = { id: exercise.id, title: exercise.title, topic: exercise.topic, tried: 0, passed: 0, notPassed: 0, failedAttempts: 0, hintsShown: 0, revealed: 0 };
     for (const { progress } of learners) {
       const attempts = ownEntry(progress.exercises.attempts, exercise.id) ?? 0;
       const passed = Boolean(ownEntry(progress.exercises.passed, exercise.id));
       row.hintsShown += ownEntry(progress.exercises.hintsShown, exercise.id) ?? 0;
+      if (ownEntry(progress.exercises.revealed ?? {}, exercise.id)) row.revealed++;
       if (attempts > 0) row.tried++;
       if (passed) row.passed++;
       if (attempts > 0 && !passed) row.notPassed++;
@@ -205,8 +231,8 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
     return row;
   });
   const mostFailed = exerciseRows
-    .filter((row) => row.notPassed > 0 || row.failedAttempts > 0)
-    .sort((one, other) => other.notPassed - one.notPassed || other.failedAttempts - one.failedAttempts);
+    .filter((row) => row.notPassed > 0 || row.failedAttempts > 0 || row.revealed > 0)
+    .sort((one, other) => other.notPassed - one.notPassed || other.failedAttempts - one.failedAttempts || other.revealed - one.revealed);
   return { exercises: exercises.length, learners: rows, mostFailed, skipped, warnings };
 }
 
@@ -253,9 +279,27 @@ export function shorten(text: string, length: number): string {
 export function reportCsv(report: ClassReport): string {
   const topics = TOPICS.filter((topic) => report.learners.some((row) => row.topics[topic]));
   const totals = (topic: Topic) => report.learners.find((row) => row.topics[topic])!.topics[topic]!.total;
-  const header = ['name', 'seed', 'file', 'passed', 'total', ...topics.map((topic) => `${topic} (of ${totals(topic)})`), 'attempts', 'hints shown', 'first activity', 'last activity'];
-  const rows = report.learners.map((row) => [row.name ?? '', row.seed, row.file, row.passed, row.total, ...topics.map((topic) => row.topics[topic]?.passed ?? 0), row.attempts, row.hintsShown, row.firstActivity ?? '', row.lastActivity ?? '']);
+  const header = ['name', 'seed', 'file', 'passed', 'total', ...topics.map((topic) => `${topic} (of ${totals(topic)})`), 'attempts', 'hints shown', 'answers revealed', 'first activity', 'last activity'];
+  const rows = report.learners.map((row) => [row.name ?? '', row.seed, row.file, row.passed, row.total, ...topics.map((topic) => row.topics[topic]?.passed ?? 0), row.attempts, row.hintsShown, row.revealed, row.firstActivity ?? '', row.lastActivity ?? '']);
   return [header, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** One exercise, one row per learner (`report --exercise <id>`): who passed, who is stuck, who looked at the answer. */
+export interface ExerciseDetailRow extends LearnerExercise {
+  name: string | null;
+  seed: string;
+  file: string;
+  lastActivity: string | null;
+}
+
+export function exerciseDetail(report: ClassReport, id: string): ExerciseDetailRow[] {
+  return report.learners.map((row) => ({ name: row.name, seed: row.seed, file: row.file, ...row.exercises[id]!, lastActivity: row.lastActivity }));
+}
+
+export function exerciseDetailCsv(rows: ExerciseDetailRow[]): string {
+  const header = ['name', 'seed', 'file', 'passed', 'passed at', 'attempts', 'hints shown', 'answer revealed at', 'last activity'];
+  const lines = rows.map((row) => [row.name ?? '', row.seed, row.file, row.passed ? 'yes' : 'no', row.passedAt ?? '', row.attempts, row.hints, row.revealedAt ?? '', row.lastActivity ?? '']);
+  return [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 export function csvCell(value: string | number): string {

@@ -48,6 +48,10 @@ beforeAll(async () => {
   await as('bo', ['check', 'choose-delegated', 'a'], 6);
   // A learner who gave no name: the teacher got their progress.json as it is.
   await as('nameless', ['check', 'read-subject', 'nobody'], 7);
+  // Asha had flaw-one's answer shown (hint --reveal records it in progress.json, as recordReveal does).
+  const ashaFile = join(home('asha'), 'progress.json');
+  const ashaProgress = JSON.parse(readFileSync(ashaFile, 'utf8'));
+  writeFileSync(ashaFile, JSON.stringify({ ...ashaProgress, exercises: { ...ashaProgress.exercises, revealed: { 'flaw-one': '2030-03-17T17:48:50.000Z' } } }));
   await as('asha', ['progress', '--name', 'Asha Rao', '--export', classFolder], 8);
   await as('bo', ['progress', '--name', '=1+2, Bo', '--export', classFolder], 9);
   copyFileSync(join(home('nameless'), 'progress.json'), join(classFolder, 'nameless-progress.json'));
@@ -87,19 +91,21 @@ describe('exercises report', () => {
     expect(result.stdout).toBe([
       'Class report: 3 learners, 18 exercises.',
       '',
-      row('learner', 'passed  read  make  flaw  oauth  choose  fix  attempts  hints  last activity (UTC)'),
-      row('=1+2, Bo', '  1/18   0/4   0/2   1/3    0/2     0/3  0/4         4      0  2030-03-17 17:52'),
-      row('Asha Rao', '  1/18   0/4   0/2   0/3    0/2     1/3  0/4         2      1  2030-03-17 17:48'),
-      row(`(seed ${nameless.slice(0, 11)}…)`, '  0/18   0/4   0/2   0/3    0/2     0/3  0/4         1      0  2030-03-17 17:53'),
+      row('learner', 'passed  read  make  flaw  oauth  choose  fix  attempts  hints  revealed  last activity (UTC)'),
+      row('=1+2, Bo', '  1/18   0/4   0/2   1/3    0/2     0/3  0/4         4      0         0  2030-03-17 17:52'),
+      row('Asha Rao', '  1/18   0/4   0/2   0/3    0/2     1/3  0/4         2      1         1  2030-03-17 17:48'),
+      row(`(seed ${nameless.slice(0, 11)}…)`, '  0/18   0/4   0/2   0/3    0/2     0/3  0/4         1      0         0  2030-03-17 17:53'),
       '',
-      'Per topic, passed of total: read = read-a-token, make = make-a-token, flaw = find-the-flaw, oauth = oauth-by-hand, fix = fix-a-mistake.',
-      'Attempts and hints count every check and hint on these exercises.',
+      'Topic columns, passed of total: read-a-token, make-a-token, find-the-flaw, oauth-by-hand, choose, fix-a-mistake.',
+      'Attempts and hints: every check and hint on these exercises; revealed: answers shown with hint --reveal.',
       '',
-      'Most failed: learners who tried and have not passed, then attempts that did not pass',
+      'Most failed (most learners stuck first, then most failed attempts):',
       // A tie keeps the exercises' own order.
-      '  flaw-one          1 of 2 who tried have not passed  ·  3 failed attempts  ·  1 hint',
-      '  read-subject      1 of 1 who tried have not passed  ·  1 failed attempt  ·  0 hints',
-      '  choose-delegated  1 of 1 who tried have not passed  ·  1 failed attempt  ·  0 hints',
+      '  flaw-one          1 of 2 who tried have not passed · 3 failed attempts · 1 hint · 1 saw the answer',
+      '  read-subject      1 of 1 who tried have not passed · 1 failed attempt · 0 hints · 0 saw the answer',
+      '  choose-delegated  1 of 1 who tried have not passed · 1 failed attempt · 0 hints · 0 saw the answer',
+      '',
+      'Learner by learner on one of them: add --exercise <id>',
       '',
     ].join('\n'));
   });
@@ -119,10 +125,18 @@ describe('exercises report', () => {
       topics: { 'read-a-token': { total: 4, passed: 0 }, 'make-a-token': { total: 2, passed: 0 }, 'find-the-flaw': { total: 3, passed: 0 }, 'oauth-by-hand': { total: 2, passed: 0 }, choose: { total: 3, passed: 1 }, 'fix-a-mistake': { total: 4, passed: 0 } },
       attempts: 2,
       hintsShown: 1,
+      revealed: 1,
       firstActivity: '2030-03-17T17:46:40.000Z',
       lastActivity: '2030-03-17T17:48:40.000Z',
+      exercises: expect.any(Object),
     });
-    expect(report.mostFailed[0]).toEqual({ id: 'flaw-one', title: expect.any(String), topic: 'find-the-flaw', tried: 2, passed: 1, notPassed: 1, failedAttempts: 3, hintsShown: 1 });
+    // Per learner, per exercise: who is stuck where, and who saw the answer.
+    expect(Object.keys(report.learners[2].exercises)).toHaveLength(18);
+    expect(report.learners[2].exercises['flaw-one']).toEqual({ passed: false, passedAt: null, attempts: 1, hints: 1, revealed: true, revealedAt: '2030-03-17T17:48:50.000Z' });
+    expect(report.learners[2].exercises['choose-own-api']).toEqual({ passed: true, passedAt: '2030-03-17T17:46:40.000Z', attempts: 1, hints: 0, revealed: false, revealedAt: null });
+    expect(report.learners[1].exercises['flaw-one']).toEqual({ passed: true, passedAt: '2030-03-17T17:51:40.000Z', attempts: 3, hints: 0, revealed: false, revealedAt: null });
+    expect(report.learners[1].revealed).toBe(0);
+    expect(report.mostFailed[0]).toEqual({ id: 'flaw-one', title: expect.any(String), topic: 'find-the-flaw', tried: 2, passed: 1, notPassed: 1, failedAttempts: 3, hintsShown: 1, revealed: 1 });
     expect(report.skipped).toHaveLength(9);
     expect(report.skipped).toContainEqual({ file: join(classFolder, 'broken.json'), reason: 'not valid JSON' });
     expect(report.warnings).toEqual([]);
@@ -132,9 +146,10 @@ describe('exercises report', () => {
     const result = await runCli(['ex', 'report', classFolder, '--csv'], { env: { JWT_VS_OAUTH_HOME: home('teacher') } });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\r\n');
-    expect(lines[0]).toBe('name,seed,file,passed,total,read-a-token (of 4),make-a-token (of 2),find-the-flaw (of 3),oauth-by-hand (of 2),choose (of 3),fix-a-mistake (of 4),attempts,hints shown,first activity,last activity');
+    expect(lines[0]).toBe('name,seed,file,passed,total,read-a-token (of 4),make-a-token (of 2),find-the-flaw (of 3),oauth-by-hand (of 2),choose (of 3),fix-a-mistake (of 4),attempts,hints shown,answers revealed,first activity,last activity');
     const boSeed = JSON.parse(readFileSync(join(home('bo'), 'progress.json'), 'utf8')).seed;
-    expect(lines[1]).toBe(`"'=1+2, Bo",${boSeed},${join(classFolder, 'progress-1-2-bo.json')},1,18,0,0,1,0,0,0,4,0,2030-03-17T17:49:40.000Z,2030-03-17T17:52:40.000Z`);
+    expect(lines[1]).toBe(`"'=1+2, Bo",${boSeed},${join(classFolder, 'progress-1-2-bo.json')},1,18,0,0,1,0,0,0,4,0,0,2030-03-17T17:49:40.000Z,2030-03-17T17:52:40.000Z`);
+    expect(lines[2]).toMatch(/^Asha Rao,.*,2,1,1,2030-03-17T17:46:40\.000Z,2030-03-17T17:48:40\.000Z$/);
     expect(lines[3]!.startsWith(',')).toBe(true);
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('');
@@ -153,12 +168,74 @@ describe('exercises report', () => {
     expect(csvCell(value)).toBe(written);
   });
 
-  test('a narrow terminal: the per-topic columns go first, and it says so; every line fits', async () => {
+  test('a narrow terminal: the per-topic columns go first, and it says so', async () => {
     const result = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '64' } });
     const table = result.stdout.split('\n').slice(2, 6);
-    expect(table[0]).toMatch(/^learner +passed {2}attempts {2}hints {2}last activity \(UTC\)$/);
-    for (const line of table) expect(line.length).toBeLessThanOrEqual(64);
-    expect(result.stdout).toContain('Per-topic columns were left out to fit the terminal: --json and --csv have them.');
+    expect(table[0]).toMatch(/^learner +passed {2}attempts {2}hints {2}revealed {2}last \(UTC\)$/);
+    expect(table[1]).toMatch(/^=1\+2, Bo +1\/18 +4 +0 +0 {2}2030-03-17 17:52$/);
+    expect(result.stdout).toContain('Per-topic columns were left out to fit the terminal: --json and\n--csv have them.');
+    // Narrower still: a learner takes a line or two of their own.
+    const narrow = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '40' } });
+    expect(narrow.stdout).toContain('\nAsha Rao: 1/18 passed, 2 attempts,\n  1 hint, 1 revealed, last activity\n  2030-03-17 17:48 UTC\n');
+  });
+
+  test.each([40, 64, 80, 120])('at %i columns every line of the report, stdout and stderr, fits, broken only between words', async (columns) => {
+    const result = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: String(columns) } });
+    expect(result.code).toBe(0);
+    const lines = [...result.stdout.split('\n'), ...result.stderr.split('\n')];
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(columns);
+    // Phrases kept whole: no line ends inside "hint --reveal", none starts with a lone separator.
+    expect(result.stdout).toMatch(/hint --reveal\./);
+    for (const line of lines) expect(line).not.toMatch(/^\s*·/);
+    // The same words as on a wide terminal, only broken differently.
+    const wide = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '400' } });
+    const words = (text: string) => text.replace(/ · /g, ' ').split(/\s+/).filter(Boolean);
+    if (columns >= 120) expect(words(result.stdout)).toEqual(words(wide.stdout));
+    // A path longer than the line is the one thing cut inside a word.
+    expect(result.stderr.replace(/\s+/g, '')).toBe(wide.stderr.replace(/\s+/g, ''));
+    if (columns >= 64) expect(words(result.stderr)).toEqual(words(wide.stderr));
+  });
+
+  test('at 80 columns: the topic note, the most failed heading and each most failed exercise break at word or item boundaries', async () => {
+    const result = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '80' } });
+    expect(result.stdout).toContain([
+      'Attempts and hints: every check and hint on these exercises; revealed: answers',
+      'shown with hint --reveal.',
+      '',
+      'Most failed (most learners stuck first, then most failed attempts):',
+      '  flaw-one          1 of 2 who tried have not passed · 3 failed attempts ·',
+      '                    1 hint · 1 saw the answer',
+    ].join('\n'));
+    const at120 = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '120' } });
+    expect(at120.stdout).toContain('\nTopic columns, passed of total: read-a-token, make-a-token, find-the-flaw, oauth-by-hand, choose, fix-a-mistake.\n');
+  });
+
+  test('--exercise <id>: one row per learner for that exercise, as a table, --json and --csv; an unknown id is exit 2', async () => {
+    const env = { JWT_VS_OAUTH_HOME: home('teacher') };
+    const table = await runCli(['ex', 'report', classFolder, '--exercise', 'flaw-one', '--sort', 'passed'], { env });
+    expect(table.code).toBe(0);
+    const nameless = JSON.parse(readFileSync(join(home('nameless'), 'progress.json'), 'utf8')).seed as string;
+    const learner = `(seed ${nameless.slice(0, 11)}…)`;
+    const row = (name: string, rest: string) => `${name.padEnd(learner.length)}  ${rest}`.trimEnd();
+    expect(table.stdout).toBe([
+      'flaw-one: Find the flaw: three suspects (find-the-flaw)',
+      '3 learners: 1 passed, 1 tried and not passed yet, 1 saw the answer. Times in UTC.',
+      '',
+      row('learner', 'passed            attempts  hints  saw the answer    last activity'),
+      // Not passed first, the most attempts first among them.
+      row('Asha Rao', 'no                       1      1  2030-03-17 17:48  2030-03-17 17:48'),
+      row(learner, 'no                       0      0  no                2030-03-17 17:53'),
+      row('=1+2, Bo', '2030-03-17 17:51         3      0  no                2030-03-17 17:52'),
+      '',
+    ].join('\n'));
+    const json = JSON.parse((await runCli(['ex', 'report', classFolder, '--exercise', 'flaw-one', '--json'], { env })).stdout);
+    expect(json.exercise).toEqual({ id: 'flaw-one', title: 'Find the flaw: three suspects', topic: 'find-the-flaw' });
+    expect(json.learners[1]).toEqual({ name: 'Asha Rao', seed: expect.any(String), file: join(classFolder, 'progress-asha-rao.json'), passed: false, passedAt: null, attempts: 1, hints: 1, revealed: true, revealedAt: '2030-03-17T17:48:50.000Z', lastActivity: '2030-03-17T17:48:40.000Z' });
+    const csv = (await runCli(['ex', 'report', classFolder, '--exercise', 'flaw-one', '--csv'], { env })).stdout.split('\r\n');
+    expect(csv[0]).toBe('name,seed,file,passed,passed at,attempts,hints shown,answer revealed at,last activity');
+    expect(csv[2]).toMatch(/^Asha Rao,\w+,.*progress-asha-rao\.json,no,,1,1,2030-03-17T17:48:50\.000Z,2030-03-17T17:48:40\.000Z$/);
+    const unknown = await runCli(['ex', 'report', classFolder, '--exercise', 'nope'], { env });
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'error: There is no exercise "nope".\nList them with: jwt-vs-oauth exercises list\n']);
   });
 
   test('one learner collected twice is counted once; two names with one seed are a copied file; exercises outside the set are named', async () => {

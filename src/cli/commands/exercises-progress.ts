@@ -113,59 +113,101 @@ function reportCommand(context: CommandContext): Command {
   return new Command('report')
     .description('For teachers: one row per learner from their progress files, and the exercises most failed')
     .argument('<files-or-folders...>', 'progress files (exports, or progress.json), or folders of them')
-    .option('--json', 'as JSON: {exercises, learners: [{name, seed, file, passed, total, topics, attempts, hintsShown, firstActivity, lastActivity}], mostFailed, skipped, warnings}')
+    .option('--exercise <id>', 'one exercise: a row per learner with passed, attempts, hints and whether they saw the answer')
+    .option('--json', 'as JSON: {exercises, learners: [{name, seed, file, passed, total, topics, attempts, hintsShown, revealed, firstActivity, lastActivity, exercises: {<id>: {passed, passedAt, attempts, hints, revealed, revealedAt}}}], mostFailed, skipped, warnings}; with --exercise, {exercise, learners}')
     .option('--csv', 'as CSV, one row per learner (for a spreadsheet)')
     .option('--sort <order>', 'name (A to Z), passed (fewest first) or last (longest inactive first)', 'name')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises report class/', 'every file in the folder class/'],
       ['jwt-vs-oauth exercises report progress-*.json --sort passed', 'who needs help first'],
+      ['jwt-vs-oauth exercises report class/ --exercise pkce-challenge', 'who is stuck on pkce-challenge, who saw its answer'],
       ['jwt-vs-oauth exercises report class/ --csv > class.csv', 'for a spreadsheet'],
       ['jwt-vs-oauth ex --pack ./class-pack report class/', 'counting the pack\'s exercises too'],
     ]) + '\nLearners make their file with: jwt-vs-oauth exercises progress --name "Their Name" --export\n'
-      + 'Files that are not progress files (and links, folders inside a folder, names starting with a dot) are\nskipped, one line each on stderr. Exit codes: 0 a report, 2 no progress file among those given.\n')
-    .action(async (paths: string[], flags: { json?: boolean; csv?: boolean; sort: string }, command: Command) => {
+      + 'Files that are not progress files (and links, folders inside a folder, names starting with a dot) are\nskipped, one line each on stderr. Two files with one seed: one learner who changed name when the later\nholds all of the earlier\'s progress (counted once), else a copied file (both counted, with a warning).\n'
+      + 'Progress is self-reported: it is kept on each learner\'s own machine.\nExit codes: 0 a report, 2 no progress file among those given, or an unknown --exercise.\n')
+    .action(async (paths: string[], flags: { json?: boolean; csv?: boolean; sort: string; exercise?: string }, command: Command) => {
       if (flags.json && flags.csv) throw new InputError('ERR_USAGE', 'Choose one of --json and --csv.');
       if (!(SORT_ORDERS as readonly string[]).includes(flags.sort)) throw new InputError('ERR_USAGE', `--sort takes ${SORT_ORDERS.join(', ')}; not "${terminalSafe(flags.sort)}".`, 'Example: --sort passed');
       const parentFlags = command.optsWithGlobals() as ParentFlags;
-      const [{ loadExercises }, paths_, { collectFiles, buildReport, reportCsv }, { join }] = await Promise.all([
+      const [{ loadExercises, findExercise }, paths_, { collectFiles, buildReport, reportCsv, exerciseDetail, exerciseDetailCsv }, { join }] = await Promise.all([
         import('../../lessons/exercises.js'),
         import('../../lessons/paths.js'),
         import('../../lessons/class-report.js'),
         import('node:path'),
       ]);
       const exercises = loadExercises(join(paths_.lessonsFolder(), 'exercises'), packFolder(parentFlags.pack, context.streams.env));
+      // Before any file is read: an unknown id is a usage error.
+      const chosen = flags.exercise === undefined ? undefined : findExercise(exercises, flags.exercise);
       const output = context.output();
       const { found, skipped } = collectFiles(paths);
       const report = buildReport(exercises, found, skipped, flags.sort as (typeof SORT_ORDERS)[number]);
-      const warn = output.talkColour.yellow(MARK.warn);
-      for (const entry of report.skipped) output.talk(`${warn} skipped ${terminalSafe(entry.file)}: ${terminalSafe(entry.reason)}`);
-      for (const warning of report.warnings) output.talk(`${warn} ${terminalSafe(warning)}`);
+      const stderrColumns = (context.streams.stderr as { columns?: number }).columns;
+      const talkWidth = output.stderrIsTerminal && stderrColumns ? stderrColumns : Number(context.streams.env.COLUMNS) || Infinity;
+      const warn = (text: string) => wrapWords(`${MARK.warn} ${text}`, talkWidth, '  ').forEach((line, index) => output.talk(index === 0 ? output.talkColour.yellow(MARK.warn) + line.slice(MARK.warn.length) : line));
+      for (const entry of report.skipped) warn(`skipped ${terminalSafe(entry.file)}: ${terminalSafe(entry.reason)}`);
+      for (const warning of report.warnings) warn(terminalSafe(warning));
       if (report.learners.length === 0) {
         throw new InputError('ERR_NO_PROGRESS_FILES', `No progress file among ${paths.length === 1 ? terminalSafe(paths[0]!) : `the ${paths.length} paths given`}.`, 'Ask each learner for: jwt-vs-oauth exercises progress --name "Their Name" --export');
       }
-      if (flags.json) return printJson(output, report);
-      if (flags.csv) return void context.streams.stdout.write(reportCsv(report));
       const columns = (context.streams.stdout as { columns?: number }).columns;
       const width = output.stdoutIsTerminal && columns ? columns : Number(context.streams.env.COLUMNS) || Infinity;
+      if (chosen) {
+        const rows = exerciseDetail(report, chosen.id);
+        // Who needs help first: not passed, then the most attempts.
+        if (flags.sort === 'passed') rows.sort((one, other) => Number(one.passed) - Number(other.passed) || other.attempts - one.attempts);
+        if (flags.json) return printJson(output, { exercise: { id: chosen.id, title: chosen.title, topic: chosen.topic }, learners: rows });
+        if (flags.csv) return void context.streams.stdout.write(exerciseDetailCsv(rows));
+        for (const line of exerciseTable(chosen, rows, width, output)) output.result(line);
+        return;
+      }
+      if (flags.json) return printJson(output, report);
+      if (flags.csv) return void context.streams.stdout.write(reportCsv(report));
       for (const line of reportTable(report, width, output)) output.result(line);
     });
 }
 
 type ReportData = import('../../lessons/class-report.js').ClassReport;
+type LearnerData = Pick<ReportData['learners'][number], 'name' | 'seed'>;
 
-/** The report as lines that fit `width`: per-topic columns go first, then the names are shortened. */
+/** The learner's cell: the name; with the seed when two learners share a name; the seed alone when there is no name. */
+function learnerCells(learners: LearnerData[]): (row: LearnerData) => string {
+  const namesSeen = new Map<string, number>();
+  for (const row of learners) if (row.name) namesSeen.set(row.name.toLowerCase(), (namesSeen.get(row.name.toLowerCase()) ?? 0) + 1);
+  return (row) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(row.name.toLowerCase()) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
+}
+
+const timeCell = (value: string | null, none: string) => (value === null ? none : `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')}`);
+
+/**
+ * Rows of cells as aligned lines: text to the left, counts to the right (`left` says which columns
+ * hold text). The first column is shortened (with …) when the lines would be wider than `width`.
+ */
+function alignedTable(headings: string[], rows: string[][], left: Set<number>, width: number): { lines: string[]; /** Before any name was shortened. */ width: number; /** As shown. */ shownWidth: number } {
+  const measure = (cells: string[][]) => headings.map((heading, index) => Math.max(displayWidth(heading), ...cells.map((row) => displayWidth(row[index]!))));
+  let widths = measure(rows);
+  const total = () => widths.reduce((sum, each) => sum + each, 0) + 2 * (widths.length - 1);
+  const natural = total();
+  let shown = rows;
+  if (natural > width) {
+    const nameWidth = Math.max(10, widths[0]! - (total() - width));
+    shown = rows.map(([name, ...rest]) => [shortened(name!, nameWidth), ...rest]);
+    widths = measure(shown);
+  }
+  const line = (cells: string[]) => cells.map((cell, index) => (left.has(index) ? padEnd(cell, widths[index]!) : padStart(cell, widths[index]!))).join('  ').trimEnd();
+  return { lines: [line(headings), ...shown.map(line)], width: natural, shownWidth: total() };
+}
+
+/** The report as lines that fit `width`: per-topic columns go first, then the names are shortened; notes are wrapped at word boundaries. */
 function reportTable(report: ReportData, width: number, output: Output): string[] {
   const c = output.colour;
   const { learners } = report;
   const topics = Object.keys(TOPIC_HEADINGS).filter((topic) => learners.some((row) => row.topics[topic as keyof typeof row.topics]));
-  const namesSeen = new Map<string, number>();
-  for (const row of learners) if (row.name) namesSeen.set(row.name.toLowerCase(), (namesSeen.get(row.name.toLowerCase()) ?? 0) + 1);
-  const learnerCell = (row: ReportData['learners'][number]) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(row.name.toLowerCase()) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
-  const lastCell = (value: string | null) => (value === null ? 'never' : `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')}`);
-  const build = (withTopics: boolean, nameWidth: number) => {
-    const headings = ['learner', 'passed', ...(withTopics ? topics.map((topic) => TOPIC_HEADINGS[topic]!) : []), 'attempts', 'hints', 'last activity (UTC)'];
+  const learnerCell = learnerCells(learners);
+  const build = (withTopics: boolean, withLast: boolean, lastHeading = 'last activity (UTC)') => {
+    const headings = ['learner', 'passed', ...(withTopics ? topics.map((topic) => TOPIC_HEADINGS[topic]!) : []), 'attempts', 'hints', 'revealed', ...(withLast ? [lastHeading] : [])];
     const rows = learners.map((row) => [
-      shortened(learnerCell(row), nameWidth),
+      learnerCell(row),
       `${row.passed}/${row.total}`,
       ...(withTopics ? topics.map((topic) => {
         const counts = row.topics[topic as keyof typeof row.topics];
@@ -173,36 +215,163 @@ function reportTable(report: ReportData, width: number, output: Output): string[
       }) : []),
       String(row.attempts),
       String(row.hintsShown),
-      lastCell(row.lastActivity),
+      String(row.revealed),
+      ...(withLast ? [timeCell(row.lastActivity, 'never')] : []),
     ]);
-    const widths = headings.map((heading, index) => Math.max(displayWidth(heading), ...rows.map((cells) => displayWidth(cells[index]!))));
-    // Text to the left, counts to the right.
-    const line = (cells: string[]) => cells.map((cell, index) => (index === 0 || index === cells.length - 1 ? padEnd(cell, widths[index]!) : padStart(cell, widths[index]!))).join('  ').trimEnd();
-    return { lines: [c.bold(line(headings)), ...rows.map(line)], width: widths.reduce((sum, each) => sum + each, 0) + 2 * (widths.length - 1) };
+    return alignedTable(headings, rows, new Set([0, headings.length - 1]), width);
   };
-  const longestName = Math.max(7, ...learners.map((row) => displayWidth(learnerCell(row))));
-  let table = build(true, longestName);
+  // Narrower and narrower: the topic columns go first, then names are shortened, then the last
+  // activity goes; on a terminal narrower still, a learner takes a few lines of their own.
   let withTopics = true;
-  if (table.width > width) {
-    withTopics = false;
-    table = build(false, longestName);
-  }
-  if (table.width > width) table = build(false, Math.max(10, longestName - (table.width - width)));
-  const lines = [`Class report: ${learners.length} learner${learners.length === 1 ? '' : 's'}, ${report.exercises} exercises.`, '', ...table.lines, ''];
-  if (withTopics) lines.push(c.dim(`Per topic, passed of total: ${topics.filter((topic) => TOPIC_HEADINGS[topic] !== topic).map((topic) => `${TOPIC_HEADINGS[topic]} = ${topic}`).join(', ')}.`));
-  else lines.push(c.dim('Per-topic columns were left out to fit the terminal: --json and --csv have them.'));
-  lines.push(c.dim('Attempts and hints count every check and hint on these exercises.'), '');
+  let withLast = true;
+  let table = build(true, true);
+  if (table.width > width) [withTopics, table] = [false, build(false, true)];
+  if (table.shownWidth > width) table = build(false, true, 'last (UTC)');
+  if (table.shownWidth > width) [withLast, table] = [false, build(false, false)];
+  const tableLines = table.shownWidth <= width ? [c.bold(table.lines[0]!), ...table.lines.slice(1)] : learners.flatMap((row) => wrapWords(
+    `${learnerCell(row)}: ${row.passed}/${row.total} passed, ${plural(row.attempts, 'attempt')}, ${plural(row.hintsShown, 'hint')}, ${row.revealed} revealed, last activity ${row.lastActivity === null ? 'never' : `${timeCell(row.lastActivity, '')} UTC`}`.replace(/(\d) (?=\w)/g, '$1\u00a0'),
+    width,
+    '  ',
+  ));
+  const note = (text: string) => wrapWords(text, width).map((line) => c.dim(line));
+  const lines = [...wrapWords(`Class report: ${learners.length} learner${learners.length === 1 ? '' : 's'}, ${report.exercises} exercises.`, width), '', ...tableLines, ''];
+  // A non-breaking space (\u00a0) keeps a phrase on one line: "hint --reveal".
+  // The topics in the columns' order: each heading is a word of its topic's name.
+  if (withTopics) lines.push(...note(`Topic columns, passed of total: ${topics.join(', ')}.`));
+  else if (table.shownWidth <= width) lines.push(...note(`${withLast ? 'Per-topic columns were' : 'Per-topic and last-activity columns were'} left out to fit the terminal: --json and --csv have them.`));
+  else lines.push(...note('A learner to a few lines, to fit the terminal; --json and --csv have the per-topic counts.'));
+  lines.push(...note('Attempts and hints: every check and hint on these exercises; revealed: answers shown with hint\u00a0--reveal.'), '');
   const failed = report.mostFailed.slice(0, MOST_FAILED_SHOWN);
   if (failed.length === 0) {
-    lines.push('Most failed: none yet (no failed attempt on any exercise).');
+    lines.push(...wrapWords('Most failed: none yet (no failed attempt on any exercise).', width));
     return lines;
   }
-  lines.push(c.bold(`Most failed${report.mostFailed.length > failed.length ? ` (the first ${failed.length} of ${report.mostFailed.length})` : ''}: learners who tried and have not passed, then attempts that did not pass`));
-  const idWidth = Math.max(...failed.map((row) => row.id.length));
+  const heading = `Most failed${report.mostFailed.length > failed.length ? `, the first ${failed.length} of ${report.mostFailed.length}` : ''} (most learners stuck first, then most failed attempts):`;
+  lines.push(...wrapWords(heading, width).map((line) => c.bold(line)));
+  const idWidth = Math.max(...failed.map((row) => displayWidth(row.id)));
   for (const row of failed) {
-    lines.push(`  ${row.id.padEnd(idWidth)}  ${row.notPassed} of ${row.tried} who tried have not passed  ·  ${row.failedAttempts} failed attempt${row.failedAttempts === 1 ? '' : 's'}  ·  ${row.hintsShown} hint${row.hintsShown === 1 ? '' : 's'}`);
+    lines.push(...wrapUnits(`  ${padEnd(row.id, idWidth)}  `, [
+      `${row.notPassed} of ${row.tried} who tried have not passed`,
+      plural(row.failedAttempts, 'failed attempt'),
+      plural(row.hintsShown, 'hint'),
+      `${row.revealed} saw the answer`,
+    ], width));
   }
+  lines.push('', ...note('Learner by learner on one of them: add --exercise\u00a0<id>'));
   return lines;
+}
+
+/** `report --exercise <id>`: one row per learner for that exercise. */
+function exerciseTable(exercise: { id: string; title: string; topic: string }, rows: import('../../lessons/class-report.js').ExerciseDetailRow[], width: number, output: Output): string[] {
+  const c = output.colour;
+  const learnerCell = learnerCells(rows);
+  const build = (withLast: boolean) => alignedTable(
+    ['learner', 'passed', 'attempts', 'hints', 'saw the answer', ...(withLast ? ['last activity'] : [])],
+    rows.map((row) => [learnerCell(row), timeCell(row.passedAt, 'no'), String(row.attempts), String(row.hints), timeCell(row.revealedAt, 'no'), ...(withLast ? [timeCell(row.lastActivity, 'never')] : [])]),
+    new Set([0, 1, 4, 5]),
+    width,
+  );
+  // Last activity goes first when the terminal is narrow; then the names are shortened.
+  let table = build(true);
+  if (table.width > width) table = build(false);
+  const passed = rows.filter((row) => row.passed).length;
+  const stuck = rows.filter((row) => !row.passed && row.attempts > 0).length;
+  const saw = rows.filter((row) => row.revealed).length;
+  return [
+    ...wrapWords(`${terminalSafe(exercise.id)}: ${terminalSafe(exercise.title)} (${exercise.topic})`, width),
+    ...wrapWords(`${rows.length} learner${rows.length === 1 ? '' : 's'}: ${passed} passed, ${stuck} tried and not passed yet, ${saw} saw the answer. Times in UTC.`, width),
+    '',
+    c.bold(table.lines[0]!),
+    ...table.lines.slice(1),
+  ];
+}
+
+/**
+ * Text broken at spaces into lines of at most `width` columns, later lines after `indent`; a word
+ * longer than a line (a long path) is cut where it must be.
+ */
+export function wrapWords(text: string, width: number, indent = ''): string[] {
+  const spaced = (line: string) => line.replace(/\u00a0/g, ' ');
+  if (!Number.isFinite(width) || displayWidth(text) <= width) return [spaced(text)];
+  const lines: string[] = [];
+  let line = '';
+  const room = () => width - displayWidth(line === '' && lines.length > 0 ? indent : '');
+  const flush = () => {
+    lines.push((lines.length > 0 ? indent : '') + line);
+    line = '';
+  };
+  // Leading spaces (an indented line) belong to the first word.
+  const words = text.replace(/^ +/, (lead) => '\u00a0'.repeat(lead.length)).split(' ');
+  for (let next = 0; next < words.length; next++) {
+    let word = words[next]!;
+    // A kept-together phrase wider than a whole line is broken at its own spaces after all.
+    if (word.includes('\u00a0') && displayWidth(word) > width - displayWidth(indent)) {
+      words.splice(next, 1, ...word.split('\u00a0'));
+      word = words[next]!;
+    }
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) + (lines.length > 0 ? displayWidth(indent) : 0) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') flush();
+    // A word wider than a whole line: cut into pieces that fit.
+    while (displayWidth(word) > room()) {
+      const piece = cutToWidth(word, Math.max(1, room()));
+      line = piece;
+      flush();
+      word = word.slice(piece.length);
+    }
+    line = word;
+  }
+  if (line !== '' || lines.length === 0) flush();
+  return lines.map(spaced);
+}
+
+/** `prefix` then `units` joined by " · ", broken between units (a unit wider than a line, at its spaces); later lines under the first unit. */
+function wrapUnits(prefix: string, units: string[], width: number): string[] {
+  const oneLine = `${prefix}${units.join(' · ')}`;
+  if (displayWidth(oneLine) <= width) return [oneLine];
+  const lines: string[] = [];
+  // Later lines start under the first unit, unless the prefix takes half the line: then it has one of its own.
+  const hangsUnder = displayWidth(prefix) <= width / 2;
+  const indent = ' '.repeat(hangsUnder ? displayWidth(prefix) : 4);
+  if (!hangsUnder) lines.push(prefix.trimEnd());
+  let current = hangsUnder ? prefix : indent;
+  let holdsUnit = false;
+  for (const [index, unit] of units.entries()) {
+    const separator = holdsUnit ? ' · ' : '';
+    // Room for the " ·" that ends a line broken after this unit.
+    if (displayWidth(current + separator + unit) + (index < units.length - 1 ? 2 : 0) <= width) {
+      current += separator + unit;
+      holdsUnit = true;
+      continue;
+    }
+    if (holdsUnit) {
+      lines.push(`${current} ·`);
+      current = indent;
+    }
+    const pieces = wrapWords(current + unit, width, indent);
+    lines.push(...pieces.slice(0, -1));
+    current = pieces.at(-1)!;
+    holdsUnit = true;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/** The longest start of `text` that fits `width` columns. */
+function cutToWidth(text: string, width: number): string {
+  let kept = '';
+  for (const character of text) {
+    if (displayWidth(kept + character) > width) break;
+    kept += character;
+  }
+  return kept || [...text][0]!;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function shortened(text: string, length: number): string {
