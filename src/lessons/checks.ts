@@ -4,18 +4,23 @@
 // subject", "BASE64URL(SHA-256(ASCII(code_verifier)))"), or a value the task itself states (a
 // token's required aud), so one wrong try does not solve the exercise.
 
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, verify as verifySignature } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { InputError } from '../errors.js';
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { decodeToken } from '../jwt/decode.js';
 import { secretKey } from '../jwt/keys.js';
 import { assessSecret, MIN_SECRET_BITS, type SecretAssessment } from '../jwt/secret-strength.js';
 import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
+import { isoFromSeconds } from '../jwt/time.js';
 import { s256Challenge } from '../provider/pkce.js';
-import { fillTemplate, type Material } from './material.js';
+import { CLASSROOM_SECRETS, fillTemplate, type Material } from './material.js';
+import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
 import type { Check, Exercise } from './exercise-schema.js';
-import { isCorrect } from './runner.js';
+import { compareValue, isoSeconds, typedValue } from './runner.js';
 
 export interface CheckLine {
   label: string;
@@ -47,6 +52,12 @@ export interface CheckContext {
   /** The issuer of the provider `exercises start` runs, when there is one. */
   providerIssuer?: string;
   now: number;
+  /**
+   * Folders whose files everyone can read (the lessons folder, the pack in use): a secret printed
+   * in one of them is no secret. Unset (as in selftest, whose reference secret is published by
+   * nature), only the code's demo secrets count as printed.
+   */
+  publishedIn?: string[];
 }
 
 export const LETTERS = 'abcdefghij';
@@ -93,22 +104,41 @@ function pkceMistake(verifier: string, sent: string): string {
   return 'the challenge does not match the verifier: did you hash the ASCII bytes of the verifier exactly as shown, and base64url-encode the hash without padding?';
 }
 
-/** A word a shell split off a pasted "Authorization: Bearer <token>": it belongs to the next word. */
-const TOKEN_PREFIX_WORD = /^(authorization:|bearer|dpop)$/i;
+/** Words a shell split off a pasted "Authorization: Bearer <token>": they belong to the token after them. */
+const TOKEN_PREFIX_WORDS = /^(?:authorization:\s*)?(?:bearer|dpop)?$/i;
 
 /**
- * The learner's words as the exercise's answers: for an exercise that takes one answer, every
- * word (a choice's text or "Bearer <token>" typed without quotes); else a split-off "Bearer" is
- * joined to the token. Returns the answers, or what is missing or too many, by name.
+ * The learner's words as the exercise's answers: for a choice, every word (its text typed
+ * without quotes); for a token, a split-off "Bearer" or "Authorization: Bearer" joined to it.
+ * Any other answer is one word: "a b" for a value is two answers, not one with a space. Returns
+ * the answers, or what is missing or too many, by name.
  */
 export function gatherAnswers(exercise: Exercise, words: string[]): { answers: string[] } | { missing: string[] } | { tooMany: number } {
   const names = exercise.answerNames;
-  const answers = names.length === 1 && words.length > 1 ? [words.join(' ')] : [...words];
-  while (answers.length > names.length && TOKEN_PREFIX_WORD.test(answers[0]!)) answers.splice(0, 2, `${answers[0]} ${answers[1]}`);
+  const kind = exercise.check.kind;
+  const answers = kind === 'choice' && names.length === 1 && words.length > 1 ? [words.join(' ')] : [...words];
+  if (kind === 'token-rules' || kind === 'provider-token') {
+    while (answers.length > names.length && answers[0]!.trim() !== '' && TOKEN_PREFIX_WORDS.test(answers[0]!.trim())) answers.splice(0, 2, `${answers[0]} ${answers[1]}`);
+  }
   if (answers.length > names.length) return { tooMany: answers.length };
   // A blank answer is a missing one: "$SECRET" with SECRET unset is not a guess to grade.
   const missing = names.filter((_name, index) => (answers[index] ?? '').trim() === '');
   return missing.length ? { missing } : { answers };
+}
+
+/**
+ * The flaw name a learner means on a find-the-flaw exercise, as the task lists it (any case,
+ * decode-style quotes dropped), or undefined when it is not one of them: then it is not a wrong
+ * pick but not an answer at all.
+ */
+export function flawName(exercise: Exercise, given: string): string | undefined {
+  const text = typedValue(given).toLowerCase();
+  return exercise.material?.pool?.find((flaw) => flaw === text);
+}
+
+/** Whether the exercise is a find-the-flaw one: its answer is one of the flaw names the task lists. */
+export function takesFlawName(exercise: Exercise): boolean {
+  return exercise.check.kind === 'answer' && exercise.material?.pool !== undefined;
 }
 
 /**
@@ -125,9 +155,12 @@ function submittedToken(sent: string, now: number, label: string, prefer?: 'acce
     if (decoded.type === 'JWE') throw new Error('an encrypted JWE, not a signed JWT');
     return { token, header: decoded.header, claims: typeof decoded.payload === 'object' && decoded.payload ? decoded.payload : {} };
   } catch (error) {
-    return { ...line, got: sent, why: `that is not a token the check can read: ${(error as Error).message}` };
+    return { ...line, got: sent, why: `that is not a token the check can read: ${lowerFirst((error as Error).message)}` };
   }
 }
+
+/** A message's first letter in lower case, to follow a colon, unless it starts a name in capitals (JWE, JSON). */
+const lowerFirst = (text: string) => (/^[A-Z][a-z ]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text);
 
 const MAKE_ONE = 'use 32 random bytes: openssl rand -base64 32';
 
@@ -150,35 +183,183 @@ const isTooSlow = (outcome: PatternOutcome): outcome is PatternStall['outcome'] 
 /** Which time bound a pattern ran past, for the learner's message. */
 const overLimit = (outcome: PatternStall['outcome']) => (outcome === 'too-slow' ? `over ${PATTERN_TIME_LIMIT_MS} ms` : `over ${CHECK_PATTERNS_TIME_BUDGET_MS} ms for all its patterns`);
 
+/** The API a find-the-flaw token arrives at: material.ts makes every such token for it, and the tasks name it. */
+const FLAW_TASK_API = 'food-api';
+
+/** A token's header and payload as JSON, unverified; undefined when it is not a three-part JWS with JSON objects. */
+function readParts(token: string | undefined): { header: Record<string, unknown>; payload: Record<string, unknown>; parts: string[] } | undefined {
+  const parts = token?.split('.');
+  if (!parts || parts.length !== 3) return undefined;
+  try {
+    const [header, payload] = [0, 1].map((index) => JSON.parse(Buffer.from(parts[index]!, 'base64url').toString('utf8')) as unknown);
+    const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject(header) && isObject(payload) ? { header, payload, parts } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a flaw the learner named is not this token's flaw: what the token shows about that flaw,
+ * true of this token and never naming the flaw it has. Undefined when the token does not say.
+ */
+function notThatFlaw(pick: string, material: Material, materialKind: string): string | undefined {
+  const token = readParts(material.token);
+  if (!token) return undefined;
+  const { header, payload, parts } = token;
+  const alg = String(header.alg);
+  const issuerAlg = materialKind === 'flawed-token-rs256' ? 'RS256' : 'HS256';
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const hmacMatches = (secret: string) => createHmac('sha256', secret).update(input).digest('base64url') === parts[2];
+  const signedByIssuer = alg === issuerAlg && (issuerAlg === 'RS256'
+    ? material.issuerKey !== undefined && verifySignature('sha256', input, material.issuerKey, Buffer.from(parts[2]!, 'base64url'))
+    : material.secret !== undefined && hmacMatches(material.secret));
+  const exp = typeof payload.exp === 'number' ? payload.exp : undefined;
+  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  switch (pick) {
+    case 'alg-none':
+      return alg === 'none' ? undefined : `its header alg is ${alg}, not none: it is a signed token`;
+    case 'expired':
+      if (exp === undefined) return 'it has no exp, so there is no time for it to have passed';
+      return exp > Number(material.now) ? `its exp (${isoFromSeconds(exp)}) is after the time the task gives, so it has not expired then` : undefined;
+    case 'wrong-audience':
+      return audiences.includes(FLAW_TASK_API) ? `its aud is ${FLAW_TASK_API}, the API named in the task` : undefined;
+    case 'no-exp':
+      return exp === undefined ? undefined : `it has an exp (${isoFromSeconds(exp)})`;
+    case 'tampered':
+      if (alg === 'none') return 'it carries no signature at all, so there is none that a change could have broken';
+      if (signedByIssuer) return 'its signature matches its header and payload with the issuer\'s key: nothing was changed after signing';
+      if (alg !== issuerAlg) return `its header names ${alg}, not the issuer's ${issuerAlg}: ask first which algorithm and which key made its signature`;
+      if (alg === 'HS256' && hmacMatches('secret')) return 'its signature matches its header and payload as they stand, so they were not changed after signing: ask instead who could have signed them';
+      return undefined;
+    case 'key-confusion':
+      if (alg !== 'HS256') return `its header alg is ${alg}: key confusion needs a token that asks for HS256, signed with the issuer's public key as the HMAC secret`;
+      return material.issuerKey !== undefined && !hmacMatches(material.issuerKey) ? 'its HMAC signature does not match the issuer\'s public key used as the secret' : undefined;
+    case 'weak-secret':
+      if (alg === 'none') return 'it carries no signature, so no secret signed it';
+      if (issuerAlg === 'HS256' && signedByIssuer) return 'its signature matches the issuer\'s classroom secret, 32 random bytes: not one an attacker guesses';
+      if (alg === 'HS256' && !hmacMatches('secret')) return 'its signature does not match a guessable secret such as "secret"';
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Which claim a read-a-token exercise asks for, by the material name its expected value is. */
+const CLAIM_OF_MATERIAL: Record<string, { part: 'header' | 'payload'; name: string }> = {
+  sub: { part: 'payload', name: 'sub' },
+  aud: { part: 'payload', name: 'aud' },
+  iss: { part: 'payload', name: 'iss' },
+  exp: { part: 'payload', name: 'exp' },
+  expIso: { part: 'payload', name: 'exp' },
+  alg: { part: 'header', name: 'alg' },
+};
+
+/**
+ * Why an answer is not the claim a read-a-token exercise asks for, adding what the learner can
+ * use: the claim it is instead ("that is the token's aud, not its sub"), or where to read the
+ * right one. Undefined when the exercise does not ask for one of the token's claims.
+ */
+function notThatClaim(given: string, expectedTemplate: string | undefined, material: Material): string | undefined {
+  const name = /^\{\{(\w+)\}\}$/.exec(expectedTemplate ?? '')?.[1];
+  const target = name !== undefined && Object.hasOwn(CLAIM_OF_MATERIAL, name) ? CLAIM_OF_MATERIAL[name]! : undefined;
+  const token = readParts(material.token);
+  if (!target || !token) return undefined;
+  const read = target.part === 'header' ? `read ${target.name} in its header` : `read its ${target.name} claim`;
+  const value = typedValue(given);
+  if (value === material.token) return `that is the whole token: decode it and send only its ${target.name}`;
+  const seconds = /^\d+$/.test(value) ? Number(value) : isoSeconds(value);
+  const fields = [...Object.entries(token.header).map(([field, content]) => ({ field, content, part: 'header' })), ...Object.entries(token.payload).map(([field, content]) => ({ field, content, part: 'payload' }))];
+  const found = fields.find(({ field, content, part }) => {
+    if (field === target.name && part === target.part) return false;
+    if (typeof content === 'number') return content === seconds;
+    return (Array.isArray(content) ? content : [content]).some((each) => typeof each === 'string' && each.toLowerCase() === value.toLowerCase());
+  });
+  const meaning: Record<string, string> = { iat: ' (when it was issued)', nbf: ' (when it starts to be valid)', exp: ' (when it expires)' };
+  if (found) return `that is the token's ${found.field}${meaning[found.field] ?? ''}, not its ${target.name}: ${read}`;
+  return `that is not the token's ${target.name}: decode the token and ${read}`;
+}
+
 /** An answer check's line: its pattern (or expected value), then its known mistakes, all on one time budget. */
 function answerCheck(exercise: Exercise, check: Extract<Check, { kind: 'answer' }>, first: string, values: Record<string, string>, budget: PatternBudget): { lines: CheckLine[]; stall?: PatternStall } {
   const inWords = check.expectedInWords ?? 'the value the task asks for';
   const stalled = (line: CheckLine, field: string, outcome: PatternStall['outcome']) => ({ lines: [line], stall: { field, outcome } });
   if (first.length > MAX_PATTERN_ANSWER_LENGTH) return { lines: [{ label: 'answer', expected: `${inWords}, in at most ${MAX_PATTERN_ANSWER_LENGTH} characters`, got: `${first.length} characters`, ok: false, why: 'that is far longer than the answer' }] };
+  // A flaw name is a name from the task's list, not a JWT value: any case of it is that name.
+  const pool = exercise.material?.pool;
+  const answer = (pool && flawName(exercise, first)) || first;
   let ok: boolean;
+  let slip: string | undefined;
   if (check.pattern) {
-    const outcome = matchPattern(check.pattern, first, budget);
+    const outcome = matchPattern(check.pattern, answer, budget);
     if (isTooSlow(outcome)) return stalled({ label: 'answer', expected: inWords, got: `the check took too long (${overLimit(outcome)}): tell your teacher, the exercise's pattern needs fixing`, ok: false }, 'check.pattern', outcome);
     ok = outcome === 'match';
   } else {
-    ok = isCorrect({ type: 'question', kind: 'value', prompt: '', answerFrom: '', explanation: '' }, first, fillTemplate(check.expected!, values));
+    const verdict = compareValue(answer, fillTemplate(check.expected!, values));
+    ok = verdict.ok;
+    slip = verdict.ok ? undefined : verdict.why;
   }
   const line: CheckLine = { label: 'answer', expected: inWords, got: first || '(nothing)', ok };
   if (ok) return { lines: [line] };
   if (first === '') return { lines: [{ ...line, why: 'no answer was given' }] };
+  // The case, the spacing, a time without a zone: right but for one known slip.
+  if (slip) return { lines: [{ ...line, why: slip }] };
   // A wrong answer the exercise knows: say why it is wrong, in words.
   for (const [index, mistake] of (check.mistakes ?? []).entries()) {
-    const outcome = matchPattern(mistake.pattern, first, budget);
+    const outcome = matchPattern(mistake.pattern, answer, budget);
     if (isTooSlow(outcome)) {
       const fix = outcome === 'too-slow' ? 'a pattern in the exercise\'s check.mistakes needs fixing' : 'the patterns in the exercise\'s check.mistakes need fixing';
       return stalled({ ...line, why: `the check took too long (${overLimit(outcome)}) to say why: tell your teacher, ${fix}` }, `check.mistakes[${index}].pattern`, outcome);
     }
     if (outcome === 'match') return { lines: [{ ...line, why: fillTemplate(mistake.why, values) }] };
   }
-  // A find-the-flaw answer outside the names the task lists is a different mistake from a wrong pick.
-  const pool = exercise.material?.pool;
-  if (pool && !pool.includes(normalise(first))) return { lines: [{ ...line, why: 'that is not one of the flaw names the task lists: send one of them, as written there' }] };
-  return { lines: [{ ...line, why: `that is not ${inWords}` }] };
+  if (pool) {
+    // The CLI refuses a name outside the list before it gets here (exit 2, not an attempt).
+    if (!pool.includes(answer)) return { lines: [{ ...line, why: 'that is not one of the flaw names the task lists: send one of them, as written there' }] };
+    const why = notThatFlaw(answer, values, exercise.material!.kind);
+    if (why) return { lines: [{ ...line, why }] };
+  }
+  return { lines: [{ ...line, why: notThatClaim(answer, check.expected, values) ?? `that is not ${inWords}` }] };
+}
+
+/** Where a secret is printed for everyone: one of the code's demo secrets, or a file of the published folders. */
+function printedWhere(secret: string, folders: string[]): string | undefined {
+  if (secret === PRACTICE_API.secret) return 'the practice API\'s demo secret, printed in the lessons';
+  if ((Object.values(CLASSROOM_SECRETS) as string[]).includes(secret)) return 'a classroom demo secret, printed in the tasks';
+  // As written in a JSON file too: a secret with a quote or backslash appears escaped there.
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  const MAX_FILES = 2000;
+  const MAX_FILE_BYTES = 1024 * 1024;
+  for (const folder of folders) {
+    let seen = 0;
+    const walk = (path: string, depth: number): string | undefined => {
+      let entries;
+      try {
+        entries = readdirSync(path, { withFileTypes: true });
+      } catch {
+        return undefined;
+      }
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = join(path, entry.name);
+        if (entry.isDirectory() && depth < 4) {
+          const found = walk(full, depth + 1);
+          if (found) return found;
+        } else if (entry.isFile() && seen++ < MAX_FILES) {
+          try {
+            if (lstatSync(full).size > MAX_FILE_BYTES) continue;
+            const text = readFileSync(full, 'utf8');
+            if (forms.some((form) => text.includes(form))) return join(basename(folder), relative(folder, full));
+          } catch {
+            // A file that cannot be read prints nothing.
+          }
+        }
+      }
+      return undefined;
+    };
+    const found = walk(folder, 0);
+    if (found) return `printed in ${found}`;
+  }
+  return undefined;
 }
 
 export async function runCheck(exercise: Exercise, answers: string[], context: CheckContext): Promise<CheckResult> {
@@ -199,7 +380,10 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       const index = choiceIndex(choices, first);
       const line = { label: 'choice', expected: 'the choice that fits the situation best', got: index === undefined ? first || '(nothing)' : `(${LETTERS[index]}) ${choices[index]}`, ok: index === check.answer };
       if (line.ok) return result([line]);
-      return result([{ ...line, why: index === undefined ? `that is not one of the choices: answer with ${choiceForms(choices)}` : `(${LETTERS[index]}) does not fit this situation as well as another choice: reread the task and ask what each choice is for` }]);
+      if (index === undefined) return result([{ ...line, why: `that is not one of the choices: answer with ${choiceForms(choices)}` }]);
+      // Why this pick does not fit, as the exercise explains it; never which one does.
+      const because = exercise.choiceWhy?.[index];
+      return result([{ ...line, why: because ? `(${LETTERS[index]}) does not fit: ${because}` : `(${LETTERS[index]}) does not fit this situation as well as another choice: reread the task and ask what each choice is for` }]);
     }
     case 'pkce-pair': {
       const verifier = fillTemplate(check.verifier, values);
@@ -220,7 +404,15 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
         const bytes = Buffer.byteLength(secret);
         add({ label: 'secret length', expected: `at least ${check.minSecretBytes} bytes`, got: `${bytes} bytes`, ok: bytes >= check.minSecretBytes }, `the secret is shorter than ${check.minSecretBytes} bytes, the length of the hash (RFC 7518 §3.2)`);
       }
-      if (check.requireRandomSecret) lines.push(secretStrengthLine(assessSecret(secret)));
+      if (check.requireRandomSecret) {
+        const strength = secretStrengthLine(assessSecret(secret));
+        lines.push(strength);
+        // A random secret copied from a page everyone reads is no secret: only a random-looking one is looked up, so a short word is not "found" in the prose.
+        if (strength.ok) {
+          const where = printedWhere(secret, context.publishedIn ?? []);
+          add({ label: 'secret is your own', expected: 'a secret printed nowhere', got: where ?? 'not printed in these lessons', ok: where === undefined }, 'that secret is printed in these lessons for everyone to read: make your own with openssl rand -base64 32');
+        }
+      }
       const verified = await verifyToken(token, { keys: [secretKey(secret)], algorithms: [check.alg], clockTolerance: 0, now: context.now });
       const signature = verified.checks.find((line) => line.name === 'signature');
       add({ label: 'signature', expected: `valid ${check.alg} with ${yours ? 'your secret' : 'the stated secret'}`, got: signature?.ok ? 'valid' : signature?.detail ?? 'not checked', ok: Boolean(signature?.ok) },
@@ -244,8 +436,10 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       return result(lines);
     }
     case 'provider-token': {
+      // No provider to ask for its keys is not a wrong answer: exit 2, and the try is not counted.
+      const start = `jwt-vs-oauth exercises start ${exercise.id}`;
       if (!context.providerIssuer) {
-        return result([{ label: 'the provider', expected: 'running (start it with: jwt-vs-oauth exercises start ' + exercise.id + ')', got: 'not started', ok: false, why: 'the check asks the provider for its keys, so Mock Google must be running: start it in another terminal' }]);
+        throw new InputError('ERR_PROVIDER_NOT_RUNNING', `Mock Google is not running, so ${exercise.id} cannot be checked: the check asks it for its keys. This try was not counted.`, `Start it in another terminal and keep it running: ${start}`);
       }
       const decoded = submittedToken(first, context.now, 'an access token', 'access_token');
       if ('ok' in decoded) return result([decoded]);
@@ -254,7 +448,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
       try {
         keys = (await discoverIssuer(context.providerIssuer, 3000)).keys;
       } catch (error) {
-        return result([{ label: 'the provider', expected: `answering at ${context.providerIssuer}`, got: (error as Error).message, ok: false, why: 'Mock Google did not answer: is exercises start still running?' }]);
+        throw new InputError('ERR_PROVIDER_NOT_RUNNING', `Mock Google did not answer at ${context.providerIssuer} (${lowerFirst((error as Error).message)}), so ${exercise.id} cannot be checked. This try was not counted.`, `Is it still running? Start it again if not: ${start}`);
       }
       const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
       const passed = (name: string) => verified.checks.find((line) => line.name === name);
@@ -264,7 +458,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
         { label: 'typ', expected: 'at+jwt (an access token, not an ID token)', got: String(header.typ ?? '(missing)'), ok: header.typ === 'at+jwt', why: 'that is not an access token: send the access_token of the token response, not the id_token' },
         { label: 'iss', expected: context.providerIssuer, got: String(claims.iss ?? '(missing)'), ok: claims.iss === context.providerIssuer, why: 'the token was not issued by the Mock Google running now' },
         { label: 'still valid', expected: 'not expired', got: passed('exp')?.detail ?? '', ok: Boolean(passed('exp')?.ok), why: 'the token has expired: get a fresh one' },
-        { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: 'the token does not carry the scope the task asks for: ask for it in the authorization request' },
+        { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: header.typ === 'at+jwt' ? 'the token does not carry the scope the task asks for: ask for it in the authorization request' : header.typ === 'JWT' || header.typ === undefined ? 'an ID token carries no scope: send the access_token of the token response' : 'only an access token carries the scope the API checks: send the access_token of the token response' },
       ];
       return result(lines.map(({ why, ...line }) => (line.ok ? line : { ...line, why })));
     }

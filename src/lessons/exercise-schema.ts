@@ -58,6 +58,8 @@ export interface Exercise {
   task: string[];
   /** For choice checks: the options, shown as (a), (b), … */
   choices?: string[];
+  /** For choice checks: why each choice fits or not, in the order of `choices`; a wrong pick is told its own, never which choice fits. */
+  choiceWhy?: string[];
   material?: { kind: (typeof MATERIAL_KINDS)[number]; pool?: string[] };
   /** What `start` sets up besides printing the task. */
   needs?: 'provider';
@@ -106,6 +108,10 @@ export function validateExercise(json: unknown, file: string): Exercise {
   if (!isTextList(entry.task)) fail(file, '"task"', 'must be a non-empty list of paragraphs');
   if (!isTextList(entry.hints)) fail(file, '"hints"', 'must list at least one hint');
   if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail(file, '"choices"', 'must list at least two choices');
+  if (entry.choiceWhy !== undefined) {
+    if (entry.choices === undefined) fail(file, '"choiceWhy"', 'explains the choices, so it needs "choices"');
+    if (!isTextList(entry.choiceWhy) || entry.choiceWhy.length !== (entry.choices as string[]).length) fail(file, '"choiceWhy"', `must give one non-empty explanation for each choice, in their order (${(entry.choices as string[]).length})`);
+  }
   if (entry.needs !== undefined && entry.needs !== 'provider') fail(file, '"needs"', 'can only be "provider"');
   if (entry.revealAfter !== undefined && !isRevealAfter(entry.revealAfter)) fail(file, '"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
   if (entry.material !== undefined) {
@@ -149,6 +155,7 @@ function validateTemplates(exercise: Exercise, file: string): void {
     // The title and the choices are shown as written (lists, menus): no {{names}} there.
     ['"title"', exercise.title, []],
     ...(exercise.choices ?? []).map((text, index): [string, unknown, readonly string[]] => [`"choices[${index}]"`, text, []]),
+    ...(exercise.choiceWhy ?? []).map((text, index): [string, unknown, readonly string[]] => [`"choiceWhy[${index}]"`, text, []]),
     ...exercise.task.map((text, index): [string, unknown, readonly string[]] => [`"task[${index}]"`, text, material]),
     ...exercise.hints.map((text, index): [string, unknown, readonly string[]] => [`"hints[${index}]"`, text, material]),
     ...exercise.solution.explain.map((text, index): [string, unknown, readonly string[]] => [`"solution.explain[${index}]"`, text, material]),
@@ -163,8 +170,8 @@ function validateTemplates(exercise: Exercise, file: string): void {
     if (typeof text !== 'string') continue;
     for (const [template, name] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
       if (known.includes(name!)) continue;
-      const shownAsWritten = field === '"title"' || field.startsWith('"choices[');
-      const offer = field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+      const shownAsWritten = field === '"title"' || field.startsWith('"choices[') || field.startsWith('"choiceWhy[');
+      const offer = field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : field.startsWith('"choiceWhy[') ? 'choiceWhy is shown as written, like the choices, without {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
       fail(file, field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
     }
   }

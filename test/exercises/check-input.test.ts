@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { findExercise, loadExercises, materialFor } from '../../src/lessons/exercises.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
 import { runCli } from '../helpers/cli.js';
 
 const home = () => mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-input-'));
@@ -54,7 +56,10 @@ describe('a token in every form decode accepts, as an argument or on stdin ("-")
 
   test('an answer and a choice come from stdin too', async () => {
     expect((await runCli(['ex', 'check', 'choose-delegated', '-'], { stdin: 'b\n', env: { JWT_VS_OAUTH_HOME: home() } })).code).toBe(0);
-    expect((await runCli(['ex', '--seed', 's', 'check', 'flaw-one', '-'], { stdin: 'not-a-flaw\n', env: { JWT_VS_OAUTH_HOME: home() } })).code).toBe(1);
+    const material = materialFor(findExercise(loadExercises(join(lessonsFolder(), 'exercises')), 'flaw-one'), 's');
+    const otherFlaw = ['alg-none', 'expired', 'wrong-audience'].find((flaw) => flaw !== material.flaw)!;
+    expect((await runCli(['ex', '--seed', 's', 'check', 'flaw-one', '-'], { stdin: `${otherFlaw}\n`, env: { JWT_VS_OAUTH_HOME: home() } })).code).toBe(1);
+    expect((await runCli(['ex', '--seed', 's', 'check', 'flaw-one', '-'], { stdin: `${material.flaw}\n`, env: { JWT_VS_OAUTH_HOME: home() } })).code).toBe(0);
   });
 
   test('empty stdin, or "-" twice, is a usage mistake (exit 2), not an attempt', async () => {
@@ -91,7 +96,7 @@ describe('a choice in every usual form', () => {
     const result = await runCli(['ex', 'check', 'choose-delegated', 'a', '--json'], { env: { JWT_VS_OAUTH_HOME: home() } });
     expect(result.code).toBe(1);
     const [line] = JSON.parse(result.stdout).checks;
-    expect(line).toMatchObject({ label: 'choice', expected: 'the choice that fits the situation best', ok: false, why: '(a) does not fit this situation as well as another choice: reread the task and ask what each choice is for' });
+    expect(line).toMatchObject({ label: 'choice', expected: 'the choice that fits the situation best', ok: false, why: '(a) does not fit: a stored password gives the tool all of the user\'s access, not a limited part, and the user can take it back only by changing the password' });
     expect(result.stdout).not.toMatch(/\(b\)/);
   });
 
@@ -100,7 +105,7 @@ describe('a choice in every usual form', () => {
     const result = await runCli(['ex', 'check', 'choose-delegated', answer], { env: { JWT_VS_OAUTH_HOME: folder } });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`error: "${answer}" is not one of the choices of choose-delegated.\nAnswer with a letter (a to c), its number (1 to 3), or the choice's text; see them with: jwt-vs-oauth exercises show choose-delegated\n`);
+    expect(result.stderr).toBe(`error: "${answer}" is not one of the choices of choose-delegated; this try was not counted.\nAnswer with a letter (a to c), its number (1 to 3), or the choice's text; see them with: jwt-vs-oauth exercises show choose-delegated\n`);
     expect(attempts(folder)['choose-delegated']).toBeUndefined();
   });
 });
@@ -125,7 +130,7 @@ describe('an exercise that takes two answers asks for the missing one by name', 
     expect(three.code).toBe(2);
     expect(three.stderr).toBe('error: fix-short-secret takes 2 answers: the token, then the secret; 3 were given.\nPut quotes around an answer that holds spaces. Example: jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"\n');
     const single = await runCli(['ex', 'check', 'read-subject'], { env: { JWT_VS_OAUTH_HOME: home() } });
-    expect(single.stderr).toBe('error: No answer given for read-subject: it takes one answer, the answer.\nExample: jwt-vs-oauth exercises check read-subject <answer>\n');
+    expect(single.stderr).toBe('error: No answer given for read-subject: it takes one answer.\nExample: jwt-vs-oauth exercises check read-subject <answer>\n');
   });
 
   test('both answers pass: as arguments, the token from stdin, or "Bearer" split off by the shell', async () => {

@@ -54,7 +54,7 @@ describe('exercises through the CLI', () => {
     const wrong = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', 'nobody-api'], { env });
     expect(wrong.code).toBe(1);
     const audience = generateMaterial('token', SEED, 'read-audience').aud!;
-    expect(wrong.stdout).toBe('Checking read-audience: Who is it for?\n  input: nobody-api\n  ✗ answer\n      expected: the token\'s audience (its aud claim)\n      got:      nobody-api\n      why:      that is not the token\'s audience (its aud claim)\n✗ Not yet. A hint: jwt-vs-oauth exercises hint read-audience\n');
+    expect(wrong.stdout).toBe('Checking read-audience: Who is it for?\n  input: nobody-api\n  ✗ answer\n      expected: the token\'s audience (its aud claim)\n      got:      nobody-api\n      why:      that is not the token\'s aud: decode the token and read its aud claim\n✗ Not yet. A hint: jwt-vs-oauth exercises hint read-audience\n');
     const right = await runCli(['exercises', '--seed', SEED, 'check', 'read-audience', audience, '--json'], { env });
     expect(right.code).toBe(0);
     expect(JSON.parse(right.stdout)).toEqual({ id: 'read-audience', passed: true, input: [audience], checks: [{ label: 'answer', expected: 'the token\'s audience (its aud claim)', got: audience, ok: true }] });

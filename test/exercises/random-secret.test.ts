@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { CLASSROOM_SECRETS } from '../../src/lessons/material.js';
+import { PRACTICE_API } from '../../src/lessons/practice-api.js';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -14,22 +16,48 @@ const home = () => ({ JWT_VS_OAUTH_HOME: temporary('home') });
 
 interface Line { label: string; expected: string; got: string; ok: boolean; why?: string }
 
-async function checkWith(secret: string): Promise<{ code: number; passed: boolean; lines: Record<string, Line> }> {
+async function checkWith(secret: string, pack?: string): Promise<{ code: number; passed: boolean; lines: Record<string, Line> }> {
   const token = (await runCli(['mint', '--secret', secret, '--sub', 'asha'])).stdout.trim();
-  const result = await runCli(['ex', 'check', 'fix-short-secret', token, secret, '--json'], { env: home() });
+  const result = await runCli(['ex', ...(pack ? ['--pack', pack] : []), 'check', 'fix-short-secret', token, secret, '--json'], { env: home() });
   const json = JSON.parse(result.stdout) as { passed: boolean; checks: Line[] };
   return { code: result.code, passed: json.passed, lines: Object.fromEntries(json.checks.map((line) => [line.label, line])) };
 }
 
 describe('fix-short-secret: the secret must look random, not only be long', () => {
-  test('the reference solution passes, and its secret is labelled as a published example', async () => {
+  test('the reference solution passes selftest, and its secret is labelled as a published example: a learner who sends it is told to make their own', async () => {
     const env = home();
     const selftest = await runCli(['ex', 'selftest', 'fix-short-secret', '--json'], { env });
     expect(selftest.code).toBe(0);
     expect(JSON.parse(selftest.stdout).exercises).toEqual([{ id: 'fix-short-secret', title: 'Fix: a guessable secret', ok: true, solutionPasses: true, emptyAnswerFails: true }]);
     const solution = JSON.parse((await runCli(['ex', 'solution', 'fix-short-secret', '--teacher', '--json'], { env })).stdout);
     expect(solution.explain.join(' ')).toContain('made with openssl rand -base64 32 for this page. It is published, so it is an example');
-    expect((await checkWith(solution.answers[1])).passed).toBe(true);
+    const { code, lines } = await checkWith(solution.answers[1]);
+    expect(code).toBe(1);
+    expect(lines['secret strength']).toMatchObject({ ok: true });
+    expect(lines['secret is your own']).toEqual({ label: 'secret is your own', expected: 'a secret printed nowhere', got: 'printed in lessons/exercises/16-fix-short-secret.json', ok: false, why: 'that secret is printed in these lessons for everyone to read: make your own with openssl rand -base64 32' });
+  });
+
+  test.each([
+    ['the tutorial\'s', 'awXVDNBCj23Lg9BeZ8VYeDpgWgbLqykaAgbOV5h2xBo=', /^printed in lessons\/tutorial\/\d\d-[a-z-]+\.json$/],
+    ['the practice API\'s', PRACTICE_API.secret, 'the practice API\'s demo secret, printed in the lessons'],
+    ['the HS256 classroom secret', CLASSROOM_SECRETS.HS256, 'a classroom demo secret, printed in the tasks'],
+    ['the HS512 classroom secret', CLASSROOM_SECRETS.HS512, 'a classroom demo secret, printed in the tasks'],
+  ])('%s secret, printed for everyone, is refused', async (_name, secret, got) => {
+    const { code, lines } = await checkWith(secret);
+    expect(code).toBe(1);
+    expect(lines['secret is your own']).toMatchObject({ ok: false, got, why: 'that secret is printed in these lessons for everyone to read: make your own with openssl rand -base64 32' });
+  });
+
+  test('a secret printed only in the pack in use is refused with that pack, and passes without it', async () => {
+    const secret = randomBytes(32).toString('base64');
+    const pack = temporary('pack');
+    writeFileSync(join(pack, '01-notes.json'), JSON.stringify({ ...JSON.parse(readFileSync(new URL('../../lessons/exercises/01-read-subject.json', import.meta.url), 'utf8')), id: 'pack-notes', hints: [`An example secret: ${secret}`] }));
+    const withPack = await checkWith(secret, pack);
+    expect(withPack.code).toBe(1);
+    expect(withPack.lines['secret is your own']).toMatchObject({ ok: false, got: `printed in ${basename(pack)}/01-notes.json` });
+    const without = await checkWith(secret);
+    expect(without.code).toBe(0);
+    expect(without.lines['secret is your own']).toEqual({ label: 'secret is your own', expected: 'a secret printed nowhere', got: 'not printed in these lessons', ok: true });
   });
 
   test('the old model answer, 0123456789abcdef0123456789abcdef-classroom (42 bytes), now fails for its entropy', async () => {

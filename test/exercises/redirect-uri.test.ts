@@ -84,7 +84,7 @@ describe('check.mistakes in a pack', () => {
   test('a why may use the material: it is filled', async () => {
     const pack = packWith({ kind: 'answer', expected: '{{iss}}', mistakes: [{ pattern: '^https://', why: 'not this issuer: yours is {{iss}}' }] });
     const result = await runCli(['ex', '--pack', pack, 'check', 'pack-read-issuer', 'https://elsewhere.example', '--json'], { env: home() });
-    expect(JSON.parse(result.stdout).checks[0].why).toBe('not this issuer: yours is https://auth.swaad.example');
+    expect(JSON.parse(result.stdout).checks[0].why).toMatch(/^not this issuer: yours is https:\/\/auth\.[a-z-]+\.example$/);
   });
 
   test('a mistake pattern that backtracks for ever is named by selftest and never stalls a check', async () => {

@@ -54,7 +54,9 @@ export async function setUp(context: CommandContext, command: Command) {
     const exercise = findExercise(exercises, id);
     return { exercise, material: materialFor(exercise, seed) };
   };
-  return { exercises, settings, store, seed, output, change, touch, pick };
+  /** The folders everyone can read: the lessons folder (tutorial, exercises, example pack) and the pack in use. */
+  const publishedIn = [paths.lessonsFolder(), ...(pack ? [pack] : [])];
+  return { exercises, settings, store, seed, output, change, touch, pick, pack, publishedIn };
 }
 
 export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {

@@ -31,7 +31,7 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises start oauth-access-token', 'run what an exercise needs (Mock Google)'],
       ['jwt-vs-oauth ex --pack ./class-pack list', 'with a teacher\'s pack'],
       ['jwt-vs-oauth ex --pack ./class-pack selftest', 'for teachers: every reference solution passes'],
-      ['jwt-vs-oauth exercises teacher-key > class-pack/pack.json', 'for teachers: a passphrase for --teacher'],
+      ['jwt-vs-oauth ex --pack ./class-pack teacher-key --write', 'for teachers: a passphrase for --teacher, into the pack\'s pack.json'],
     ]) + '\nExit codes: check and selftest exit 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
     .action(async (_flags: ParentFlags, command: Command) => {
       const output = context.output();
@@ -99,15 +99,20 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers'],
     ]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices): not counted as an attempt.\n')
     .action(async (id: string, words: string[], flags: { json?: boolean }, command: Command) => {
-      const { store, settings, output, change, touch, pick } = await setUp(context, command);
-      const [{ runCheck, choiceIndex, choiceForms }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
+      const { store, settings, output, change, touch, pick, publishedIn } = await setUp(context, command);
+      const [{ runCheck, choiceIndex, choiceForms, flawName, takesFlawName }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
       const { exercise, material } = pick(id);
       const answers = await answersFor(context, output, exercise, words);
+      const quoted = () => `"${terminalSafe(shortenMiddle(answers[0]!.trim(), 40))}"`;
       // Not one of the choices is a slip of the keyboard, not a wrong pick: say the forms, count nothing.
       if (exercise.check.kind === 'choice' && choiceIndex(exercise.choices!, answers[0]!) === undefined) {
-        throw new InputError('ERR_NOT_A_CHOICE', `"${terminalSafe(shortenMiddle(answers[0]!.trim(), 40))}" is not one of the choices of ${id}.`, `Answer with ${choiceForms(exercise.choices!)}; see them with: jwt-vs-oauth exercises show ${id}`);
+        throw new InputError('ERR_NOT_A_CHOICE', `${quoted()} is not one of the choices of ${id}; this try was not counted.`, `Answer with ${choiceForms(exercise.choices!)}; see them with: jwt-vs-oauth exercises show ${id}`);
       }
-      const result = await runCheck(exercise, answers, { material, providerIssuer: store.progress.exercises.provider?.issuer, now: context.now() });
+      // Likewise a find-the-flaw answer that is not one of the listed names ("it is expired"): not a pick.
+      if (takesFlawName(exercise) && flawName(exercise, answers[0]!) === undefined) {
+        throw new InputError('ERR_NOT_A_FLAW_NAME', `${quoted()} is not one of the flaw names of ${id}; this try was not counted.`, `Answer with one of: ${exercise.material!.pool!.join(', ')}. Example: jwt-vs-oauth exercises check ${id} ${exercise.material!.pool![0]}`);
+      }
+      const result = await runCheck(exercise, answers, { material, providerIssuer: store.progress.exercises.provider?.issuer, now: context.now(), publishedIn });
       let attempts = 0;
       change((progress) => {
         touch(progress);
@@ -149,6 +154,14 @@ export function exercisesCommand(context: CommandContext): Command {
           return;
         }
         const { commands, answers } = await answerOf(exercise, material);
+        // For the teacher's report: who had the answer shown before passing, and when first.
+        if (!gate.passed) {
+          const { recordReveal } = await import('../../lessons/progress.js');
+          change((progress) => {
+            recordReveal(progress, id, new Date(context.now() * 1000).toISOString());
+            touch(progress);
+          });
+        }
         if (flags.json) return printJson(output, { id, revealed: true, commands, answers });
         output.result(output.colour.bold(`The answer to ${id}${gate.passed ? '' : `, after ${gate.failedAttempts} failed attempts`}:`));
         for (const commandLine of commands) output.result(`  $ ${commandLine}`);
@@ -172,7 +185,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Show the worked solution: only after the exercise passes, or with --teacher (which asks for the pack\'s teacher passphrase when it sets one)')
     .argument('<id>', 'the exercise')
     .option('--teacher', 'show it anyway, for teachers: asks for the passphrase (or reads JWT_VS_OAUTH_TEACHER_KEY) when the pack sets a teacherKey')
-    .option('--json', 'as JSON: {id, explain, commands, answers}')
+    .option('--json', 'as JSON: {id, explain, commands, answers}; before a pass, {id, locked: true, reason, answerOpen, next}')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises solution read-subject', 'after it passes'],
       ['jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'for a teacher: asks for the passphrase'],
@@ -185,8 +198,10 @@ export function exercisesCommand(context: CommandContext): Command {
       if (flags.teacher) await confirmTeacher(context, output, settings);
       else if (!store.progress.exercises.passed[id]) {
         const gate = await revealGate(exercise, store.progress, settings);
-        output.result(`The worked solution opens once ${id} passes. ${gate.open ? `You may see the answer: jwt-vs-oauth exercises hint ${id} --reveal` : `${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`}`);
+        const next = gate.open ? `You may see the answer: jwt-vs-oauth exercises hint ${id} --reveal` : `${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`;
         context.exitCode = EXIT.checkFailed;
+        if (flags.json) return printJson(output, { id, locked: true, reason: `The worked solution opens once ${id} passes.`, answerOpen: gate.open, next });
+        output.result(`The worked solution opens once ${id} passes. ${next}`);
         return;
       }
       const explain = exercise.solution.explain.map((paragraph) => fillTemplate(paragraph, material));
@@ -199,20 +214,43 @@ export function exercisesCommand(context: CommandContext): Command {
     }));
 
   parent.addCommand(new Command('teacher-key')
-    .description('For teachers: make the teacherKey for a pack\'s pack.json (a salted scrypt hash of a passphrase you keep); prints the pack.json to stdout')
+    .description('For teachers: make the teacherKey for a pack\'s pack.json (a salted scrypt hash of a passphrase you keep); prints the pack.json to stdout, or with --write merges it into the pack\'s')
+    .option('--write', 'write it into the pack.json of --pack (or JWT_VS_OAUTH_PACK), keeping its other settings, atomically')
     .addHelpText('after', examples([
-      ['jwt-vs-oauth exercises teacher-key > class-pack/pack.json', 'on a terminal: asks for the passphrase twice'],
-      ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises teacher-key', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
-    ]) + '\nThe output is JSON already: {"teacherKey": "$scrypt$ln=17,r=8,p=1$…"}. Then --teacher asks for the passphrase.\nExit codes: 0 made, 2 a passphrase shorter than 12 characters, two that differ, or none.\n')
-    .action(async () => {
+      ['jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'on a terminal: asks for the passphrase twice; keeps revealAfter and any other setting'],
+      ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
+      ['jwt-vs-oauth exercises --pack ./class-pack teacher-key', 'print the pack.json it would write: the pack\'s settings with the new key'],
+    ]) + '\nWithout --write the output is the whole pack.json: {"teacherKey": "$scrypt$ln=17,r=8,p=1$…"}, plus the settings of --pack\'s pack.json when there is one. Do not redirect it onto that same pack.json: the shell empties the file before it is read; use --write. Then --teacher asks for the passphrase.\nExit codes: 0 made, 2 a passphrase shorter than 12 characters, two that differ, or none; --write without a pack, or a pack.json that does not fit.\n')
+    .action(async (flags: { write?: boolean }, command: Command) => {
       const output = context.output();
+      const parentFlags = command.optsWithGlobals() as ParentFlags;
+      const pack = packFolder(parentFlags.pack, context.streams.env);
+      const [{ loadPackSettings, PACK_SETTINGS_FILE }, { join }, { statSync }] = await Promise.all([import('../../lessons/exercises.js'), import('node:path'), import('node:fs')]);
+      if (flags.write && pack === undefined) throw new InputError('ERR_USAGE', '--write needs the pack whose pack.json to write: give --pack <dir> (or set JWT_VS_OAUTH_PACK).', 'Example: jwt-vs-oauth exercises --pack ./class-pack teacher-key --write');
+      if (flags.write && !statSync(pack!, { throwIfNoEntry: false })?.isDirectory()) throw new InputError('ERR_PACK_FOLDER', `--pack ${pack}: no such folder.`, 'A pack is a folder of exercise files (*.json), like lessons/example-pack/.');
+      // The pack's settings are read (and refused when they do not fit) before the passphrase is asked for.
+      const settings = loadPackSettings(pack) as Record<string, unknown>;
       const passphrase = await newPassphrase(context, output);
-      const { makeTeacherKey, MIN_PASSPHRASE_LENGTH } = await import('../../lessons/teacher-key.js');
+      const { makeTeacherKey, MIN_PASSPHRASE_LENGTH, withTeacherKey, writeFileAtomically } = await import('../../lessons/teacher-key.js');
       if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
         throw new InputError('ERR_WEAK_PASSPHRASE', `A teacher passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters; that one has ${[...passphrase].length}.`, 'Four or five random words, or: openssl rand -base64 12');
       }
-      printJson(output, { teacherKey: await makeTeacherKey(passphrase) });
-      output.talk(`Save that as pack.json in the pack's folder (or add its teacherKey to the pack.json you have). Keep the passphrase: it is stored nowhere, and --teacher asks for it (or reads ${TEACHER_KEY_VARIABLE}).`);
+      const merged = withTeacherKey(settings, await makeTeacherKey(passphrase));
+      const keep = `Keep the passphrase: it is stored nowhere, and --teacher asks for it (or reads ${TEACHER_KEY_VARIABLE}).`;
+      if (!flags.write) {
+        printJson(output, merged);
+        output.talk(`Save that as pack.json in the pack's folder${pack ? ` (it holds ${pack}'s settings too)` : ' (or add its teacherKey to the pack.json you have)'}. ${keep}`);
+        return;
+      }
+      const file = join(pack!, PACK_SETTINGS_FILE);
+      try {
+        writeFileAtomically(file, `${JSON.stringify(merged, null, 2)}\n`);
+      } catch (error) {
+        throw new InputError('ERR_PACK_FOLDER', `${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was not changed.`);
+      }
+      const kept = Object.keys(settings).filter((name) => name !== 'teacherKey');
+      output.result(`Wrote ${file}: teacherKey ${settings.teacherKey === undefined ? 'added' : 'replaced'}${kept.length ? `; kept ${kept.join(', ')}` : ''}.`);
+      output.talk(keep);
     }));
 
   parent.addCommand(new Command('selftest')
@@ -342,12 +380,14 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
   const example = `Example: jwt-vs-oauth exercises check ${id} ${names.length === 1 ? `<${names[0]!.replace(' ', '-')}>` : placeholders}`;
   if (words.filter((word) => word === '-').length > 1) throw new InputError('ERR_USAGE', 'Only one answer can come from stdin ("-").', example);
   if (words.includes('-')) {
-    const text = await readPiped(context, new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: jwt-vs-oauth mint … | jwt-vs-oauth exercises check ${id} -`));
+    // On a terminal, reading stdin waits for the learner: say so, and how to finish.
+    if (output.stdinIsTerminal) output.talk('Paste the answer, then press Ctrl-D (Ctrl-Z Enter on Windows).');
+    const text = await readPiped(context, new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: ${pipedExample(exercise)}`));
     words = words.map((word) => (word === '-' ? text : word));
   }
   const gathered = gatherAnswers(exercise, words);
   if ('answers' in gathered) return gathered.answers;
-  const takes = names.length === 1 ? `one answer, the ${names[0]}` : `${names.length} answers: the ${names.join(', then the ')}`;
+  const takes = names.length === 1 ? (names[0] === 'answer' ? 'one answer' : `one answer: the ${names[0]}`) : `${names.length} answers: the ${names.join(', then the ')}`;
   if ('tooMany' in gathered) throw new InputError('ERR_TOO_MANY_ANSWERS', `${id} takes ${takes}; ${gathered.tooMany} were given.`, `Put quotes around an answer that holds spaces. ${example}`);
   if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
     const what = gathered.missing.length === names.length ? `No answer given for ${id}: it takes ${takes}.` : `${id} takes ${takes}; the ${gathered.missing.join(' and the ')} ${gathered.missing.length === 1 ? 'is' : 'are'} missing.`;
@@ -359,6 +399,21 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
     if (answers[index]!.trim() === '') answers[index] = await input({ message: `Your ${name}`, required: true }, { input: context.streams.stdin, output: context.streams.stderr });
   }
   return answers;
+}
+
+/** How a learner pipes this exercise's answer in: from the command that makes it. */
+function pipedExample(exercise: Exercise): string {
+  const check = `jwt-vs-oauth exercises check ${exercise.id} -`;
+  switch (exercise.check.kind) {
+    case 'token-rules':
+      return `jwt-vs-oauth mint … | ${check}${exercise.answerNames.length > 1 ? ` "$${exercise.answerNames[1]!.toUpperCase().replace(/\W+/g, '_')}"` : ''}`;
+    case 'provider-token':
+      return `curl … <issuer>/token | ${check} (the whole token response works)`;
+    case 'pkce-pair':
+      return `printf %s "$VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=' | ${check}`;
+    default:
+      return `echo <${exercise.answerNames[0]!.replace(' ', '-')}> | ${check}`;
+  }
 }
 
 /** What was piped in, less a trailing newline (echo's); empty stdin is refused with `whenEmpty`. */
