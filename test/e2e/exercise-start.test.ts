@@ -44,8 +44,8 @@ test('start runs the provider, check verifies a token from it, Ctrl-C stops it',
   expect(exitCode).toBe(130);
   // The banner states the code lifetime; the request log shows what reached Mock Google.
   expect(stdout).toContain('  codes      live 10 minutes, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once\n');
-  expect(stdout).toMatch(/^\d\d:\d\d:\d\d POST \/interaction\/[\w-]{43}\/consent 303  code issued to demo-app for asha@example\.com$/m);
-  expect(stdout).toMatch(/^\d\d:\d\d:\d\d POST \/token {17}200  tokens issued to demo-app for asha@example\.com \(scope openid email; client auth client_secret_basic\)$/m);
-  expect(stdout).toMatch(/^\d\d:\d\d:\d\d GET  \/jwks {18}200  public keys served/m);
+  expect(stdout).toMatch(/^\d\d:\d\d:\d\d POST \/interaction\/[\w-]{6}…\/consent 303  code issued to demo-app for asha@example\.com$/m);
+  expect(stdout).toMatch(/^\d\d:\d\d:\d\d POST \/token {23}200  tokens issued to demo-app for asha@example\.com \(scope openid email; client auth client_secret_basic\)$/m);
+  expect(stdout).toMatch(/^\d\d:\d\d:\d\d GET  \/jwks {24}200  public keys served: .+; read by exercises check, or a client, to verify a token$/m);
   expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).exercises.provider).toBeUndefined();
 }, 60_000);

@@ -102,11 +102,15 @@ describe('exercises start oauth-access-token --port', () => {
     const log = result.stdout.split('\n').filter((line) => /^\d\d:\d\d:\d\d /.test(line));
     // The code at 17:46:40 (the command's clock), its exchange 90 s later, the late code refused.
     expect(log).toEqual(expect.arrayContaining([
-      '17:46:40 GET  /.well-known/openid-configuration 200  discovery document served',
-      '17:46:40 GET  /authorize             200  sign-in page shown for demo-app',
-      expect.stringMatching(/^17:46:40 POST \/interaction\/[\w-]{43}\/consent 303  code issued to demo-app for asha@example\.com$/),
-      '17:48:10 POST /token                 200  tokens issued to demo-app for asha@example.com (scope openid email; client auth client_secret_basic)',
-      '17:58:11 POST /token                 400  invalid_grant: The authorization code is unknown or expired (codes live 10 minutes).',
+      // Discovery and keys fetched by the check are labelled: the learner did not type them.
+      '17:46:40 GET  /.well-known/openid-configuration 200  discovery document served; read by exercises check, or a client, to find the endpoints and keys',
+      '17:46:40 GET  /authorize                   200  sign-in page shown for demo-app',
+      // The interaction id cut to 6 characters, so the path fits the column.
+      expect.stringMatching(/^17:46:40 POST \/interaction\/[\w-]{6}…\/login {3}200  asha@example\.com signed in; consent page shown for demo-app$/),
+      expect.stringMatching(/^17:46:40 POST \/interaction\/[\w-]{6}…\/consent 303  code issued to demo-app for asha@example\.com$/),
+      '17:48:10 POST /token                       200  tokens issued to demo-app for asha@example.com (scope openid email; client auth client_secret_basic)',
+      '17:48:10 GET  /jwks                        200  public keys served: one for ID tokens (RS256), one for access tokens (ES256); read by exercises check, or a client, to verify a token',
+      '17:58:11 POST /token                       400  invalid_grant: The authorization code is unknown or expired (codes live 10 minutes).',
     ]));
     // The provider is gone, and so is the note that points `check` at it.
     await expect(fetch(`${issuer}/jwks`)).rejects.toThrow();
@@ -139,6 +143,6 @@ describe('exercises start oauth-access-token --port', () => {
     expect(help.stdout).toContain('--port <port>');
     expect(help.stdout).toContain('jwt-vs-oauth exercises start oauth-access-token --port 9400');
     expect(help.stdout).toContain('authorization codes 10 minutes (RFC 6749 §4.1.2');
-    expect(help.stdout).toContain('2 bad usage (an unknown exercise, a bad --port) or a port in use');
+    expect(help.stdout).toContain('2 bad usage (an unknown exercise, a bad --port), a port in use, or one already running');
   });
 });

@@ -7,27 +7,44 @@ import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
 import { renderTask, setUp } from './exercises-setup.js';
 import { listenError, parsePort, requestLogger } from './provider.js';
+import type { RequestEvent } from '../../provider/server.js';
 
 interface StartFlags {
   port?: string;
+  replace?: boolean;
 }
+
+/** How long a Mock Google recorded as running has to answer before it is taken for gone. */
+const STILL_RUNNING_TIMEOUT_MS = 500;
 
 export function exercisesStartCommand(context: CommandContext): Command {
   return new Command('start')
     .description('Set up what an exercise needs (such as a running provider) and print its task')
     .argument('<id>', 'the exercise')
     .option('--port <port>', 'where Mock Google listens, 0 to 65535 (default: a free port)')
+    .option('--replace', 'start even if Mock Google for this exercise is running in another terminal: check then uses this one')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C, logging each request'],
       ['jwt-vs-oauth exercises start oauth-access-token --port 9400', 'at http://127.0.0.1:9400, an address a class can share'],
-    ]) + '\nMock Google here keeps authorization codes 10 minutes (RFC 6749 §4.1.2\'s recommended maximum), time to copy one by hand.\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad usage (an unknown exercise, a bad --port) or a port in use.\n')
+      ['jwt-vs-oauth exercises start oauth-access-token --replace', 'in place of one left running in another terminal'],
+    ]) + '\nMock Google here keeps authorization codes 10 minutes (RFC 6749 §4.1.2\'s recommended maximum), time to copy one by hand.\n' +
+      'One runs at a time for your progress: while one answers, another start says where it is and stops (exit 2), unless --replace.\n' +
+      'Exit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad usage (an unknown exercise, a bad --port), a port in use, or one already running.\n')
     .action(async (id: string, flags: StartFlags, command: Command) => {
       const port = flags.port === undefined ? 0 : parsePort(flags.port);
       const { store, output, change, touch, pick } = await setUp(context, command);
       const { taskText } = await import('../../lessons/exercises.js');
       const { exercise, material } = pick(id);
-      if (exercise.needs !== 'provider' && flags.port !== undefined) {
-        throw new InputError('ERR_USAGE', `--port: ${exercise.id} runs nothing; --port is for an exercise that runs Mock Google, such as oauth-access-token.`);
+      for (const [flag, given] of [['--port', flags.port !== undefined], ['--replace', Boolean(flags.replace)]] as const) {
+        if (exercise.needs !== 'provider' && given) {
+          throw new InputError('ERR_USAGE', `${flag}: ${exercise.id} runs nothing; ${flag} is for an exercise that runs Mock Google, such as oauth-access-token.`);
+        }
+      }
+      // One Mock Google per progress file: `check` asks the one recorded there. A second start
+      // would take its place and leave the first one's tokens failing, so say where it runs.
+      const recorded = store.progress.exercises.provider;
+      if (exercise.needs === 'provider' && recorded && !flags.replace && (await stillAnswers(recorded.issuer))) {
+        throw new InputError('ERR_PROVIDER_RUNNING', `Mock Google for ${recorded.exercise} is already running at ${recorded.issuer} (another terminal); use it, or stop it first (--replace starts a new one in its place).`);
       }
       change(touch);
       const task = () => renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id]));
@@ -51,7 +68,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
             codeTtl: LONGEST_CODE_TTL,
             // The command's clock (tests move it on instead of waiting).
             nowMs: () => context.now() * 1000,
-            onRequest: requestLogger(output),
+            onRequest: labelled(requestLogger(output)),
           });
         } catch (error) {
           throw listenError(error, host, port, { advice: 'stop the program using it, or leave out --port to get a free one.' });
@@ -86,4 +103,37 @@ export function exercisesStartCommand(context: CommandContext): Command {
         process.off('SIGTERM', stop);
       }
     });
+}
+
+/**
+ * Whether the Mock Google recorded in progress still answers: its discovery document, naming
+ * that issuer, within half a second. Only a loopback address is asked (exercises start listens
+ * on 127.0.0.1; a progress file is not trusted to send us elsewhere); anything else, no answer,
+ * or another program on that port means it is gone, and this start takes its place.
+ */
+async function stillAnswers(issuer: string): Promise<boolean> {
+  const { isLoopbackHost } = await import('../../jwt/remote-keys.js');
+  const url = new URL(issuer);
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return false;
+  try {
+    const response = await fetch(`${issuer}/.well-known/openid-configuration`, { redirect: 'manual', signal: AbortSignal.timeout(STILL_RUNNING_TIMEOUT_MS) });
+    if (!response.ok) return false;
+    const discovery = (await response.json()) as { issuer?: unknown };
+    return discovery?.issuer === issuer;
+  } catch {
+    return false;
+  }
+}
+
+/** Says who reads discovery and keys: requests the learner did not type, made by `exercises check` (or a client). */
+const READERS: Record<string, string> = {
+  '/.well-known/openid-configuration': 'read by exercises check, or a client, to find the endpoints and keys',
+  '/jwks': 'read by exercises check, or a client, to verify a token',
+};
+
+function labelled(log: (event: RequestEvent) => void): (event: RequestEvent) => void {
+  return (event) => {
+    const reader = event.status === 200 ? READERS[event.path.split('?')[0]!] : undefined;
+    log(reader ? { ...event, message: `${event.message}; ${reader}` } : event);
+  };
 }

@@ -158,7 +158,8 @@ export function listenError(error: unknown, host: string, port: number, portInUs
 /**
  * The request log: one line per request that reached Mock Google (time, method, path, status,
  * what happened in words), or a JSON line each. Method, path and message carry request text:
- * escaped for the terminal, exact in JSON.
+ * escaped for the terminal, exact in JSON. In the lines, a sign-in's 43-character interaction id
+ * is cut to its first 6 characters, so its paths fit the column; JSON keeps the path exact.
  */
 export function requestLogger(output: Output, { json = false }: { json?: boolean } = {}): (event: RequestEvent) => void {
   const c = output.colour;
@@ -166,7 +167,8 @@ export function requestLogger(output: Output, { json = false }: { json?: boolean
     if (json) return output.result(safeJsonText({ event: 'request', ...event }));
     // Status 0: the client went away before it was answered; a dash, not a green success.
     const status = event.status === 0 ? c.yellow('—  ') : event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
-    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(event.path).padEnd(22)} ${status}  ${terminalSafe(event.message)}`);
+    const path = event.path.replace(/(\/interaction\/)([\w-]{6})[\w-]{4,}/, '$1$2…');
+    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(path).padEnd(28)} ${status}  ${terminalSafe(event.message)}`);
   };
 }
 
