@@ -1,7 +1,9 @@
 // A worksheet: a learner's seeded tasks as one Markdown document, for paper or an LMS, and with
 // `answers` the teacher's key (the answers computed from the seed, as `solution` shows them).
-// Everything from an exercise file is Markdown-escaped; the material (tokens, keys) is set as code,
-// which needs no escaping and copies exactly.
+// Text from an exercise file is escaped only where Markdown or HTML would read it as markup, so
+// the sheet reads well raw (printed as it is) and rendered; text in backticks stays a code span.
+// The material (tokens, keys) is set as code, which needs no escaping and copies exactly; on
+// paper, long values go in fenced blocks broken into short lines.
 
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
@@ -29,7 +31,7 @@ function keyAnswers(exercise: Exercise, material: Material): string[] {
 /** An answer in Markdown: a choice with its text, a description in italics, a value as code. */
 function answerMarkdown(exercise: Exercise, answer: string): string {
   const letter = answer.length === 1 ? LETTERS.indexOf(answer.toLowerCase()) : -1;
-  if (exercise.choices && letter >= 0 && letter < exercise.choices.length) return `(${LETTERS[letter]}) ${escapeMarkdown(exercise.choices[letter]!, false)}`;
+  if (exercise.choices && letter >= 0 && letter < exercise.choices.length) return `(${LETTERS[letter]}) ${markdownText(exercise.choices[letter]!, false)}`;
   return /^\(.*\)$/.test(answer) ? `*${escapeMarkdown(answer, false)}*` : code(answer);
 }
 
@@ -55,31 +57,48 @@ export function worksheetEntries(exercises: Exercise[], seed: string, withAnswer
   });
 }
 
+/** A value longer than this, with no space in it (a token, a challenge), is broken into lines on paper. */
+const PAPER_LONG = 40;
+/** On paper, long values are printed in lines this long. */
+const PAPER_LINE = 64;
+
 export interface WorksheetOptions {
   seed: string;
   /** The pack folder in use, as given: the check command on the sheet needs it to find the pack's exercises. */
   pack?: string;
   answers: boolean;
   title?: string;
+  /** For paper: long values in fenced blocks, broken into lines of 64 characters, with a note. */
+  paper?: boolean;
 }
 
 /** The sheet as Markdown (CommonMark; GitHub's and most LMS editors' flavour). */
 export function worksheetMarkdown(exercises: Exercise[], options: WorksheetOptions): string {
   const { seed } = options;
+  const paper = Boolean(options.paper);
   const lines: string[] = [`# ${escapeMarkdown(options.title ?? 'JWT and OAuth exercises')}${options.answers ? ' (teacher\'s key)' : ''}`, ''];
   if (options.answers) lines.push('**Teacher\'s key: the answers are below each task. Do not hand this sheet out.**', '');
+  const packWord = options.pack === undefined ? '' : `--pack ${shellWord(options.pack.startsWith('-') ? `./${options.pack}` : options.pack)} `;
   lines.push(
     `These tasks were made for the seed ${code(seed)}: its tokens and values are this seed's own. On a computer, check an answer with`,
     '',
-    fence(`jwt-vs-oauth exercises ${options.pack === undefined ? '' : `--pack ${shellWord(options.pack.startsWith('-') ? `./${options.pack}` : options.pack)} `}--seed ${shellWord(seed)} check <id> <answer>`, 'sh'),
+    fence(`jwt-vs-oauth exercises ${packWord}--seed ${shellWord(seed)} check <id> <answer>`, 'sh'),
     '',
   );
+  if (paper) {
+    lines.push(
+      `Long values (tokens, challenges) are printed below their task in lines of ${PAPER_LINE} characters: each is one line, so type it without the breaks. On a computer, print one to copy with`,
+      '',
+      fence(`jwt-vs-oauth exercises ${packWord}--seed ${shellWord(seed)} show <id> --material <name>`, 'sh'),
+      '',
+    );
+  }
   exercises.forEach((exercise, index) => {
     const material = materialFor(exercise, seed);
-    lines.push(`## ${index + 1}. ${escapeMarkdown(exercise.title)}`, '', `${code(exercise.id)} · ${escapeMarkdown(exercise.topic)}`, '');
-    for (const paragraph of exercise.task) lines.push(markdownWithMaterial(paragraph, material), '');
+    lines.push(`## ${index + 1}. ${markdownText(exercise.title)}`, '', `${code(exercise.id)} · ${escapeMarkdown(exercise.topic)}`, '');
+    for (const paragraph of exercise.task) lines.push(markdownWithMaterial(paragraph, material, paper), '');
     if (exercise.choices) {
-      exercise.choices.forEach((choice, choiceIndex) => lines.push(`- (${LETTERS[choiceIndex]}) ${escapeMarkdown(choice)}`));
+      exercise.choices.forEach((choice, choiceIndex) => lines.push(`- (${LETTERS[choiceIndex]}) ${markdownText(choice, false)}`));
       lines.push('');
     }
     if (!options.answers) {
@@ -88,46 +107,110 @@ export function worksheetMarkdown(exercises: Exercise[], options: WorksheetOptio
       lines.push(names.length === 1 ? `Answer: ${blank}` : names.map((name) => `${escapeMarkdown(name[0]!.toUpperCase() + name.slice(1))}: ${blank}`).join('  \n'), '');
       return;
     }
-    const answers = keyAnswers(exercise, material);
-    lines.push(`**Answer${answers.length > 1 ? 's' : ''}:** ${answers.map((answer) => answerMarkdown(exercise, answer)).join(' then ')}`, '');
+    // The key in the order `solution` shows it: the explanation, the commands, then the answers
+    // (an explanation may speak of "the secret below", the one in the command).
+    for (const paragraph of exercise.solution.explain) lines.push(markdownWithMaterial(paragraph, material, false), '');
     const commands = (exercise.solution.commands ?? []).map((line) => fillTemplate(line, material));
     if (commands.length) lines.push(commands.length === 1 ? 'Command:' : 'Commands, in order:', '', fence(commands.map((line) => `$ ${line}`).join('\n'), 'sh'), '');
-    for (const paragraph of exercise.solution.explain) lines.push(markdownWithMaterial(paragraph, material), '');
+    const answers = keyAnswers(exercise, material);
+    lines.push(`**Answer${answers.length > 1 ? 's' : ''}:** ${answers.map((answer) => answerMarkdown(exercise, answer)).join(' then ')}`, '');
   });
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 /**
- * A task paragraph: its own text escaped, each {{value}} from the material as code (a value of
- * several lines, such as a PEM key, as a fenced block of its own).
+ * A task paragraph: its own text escaped (escapeMarkdown), text in backticks kept as a code span,
+ * each {{value}} from the material as code (a value of several lines, such as a PEM key, as a
+ * fenced block of its own; on paper, a long value too, broken into short lines, after the paragraph).
  */
-function markdownWithMaterial(template: string, material: Material): string {
-  const parts = template.split(/(\{\{[\w.]+\}\})/);
+function markdownWithMaterial(template: string, material: Material, paper: boolean): string {
+  const after: string[] = [];
   let text = '';
-  for (const part of parts) {
-    const name = /^\{\{([\w.]+)\}\}$/.exec(part)?.[1];
-    if (name === undefined || !Object.hasOwn(material, name)) {
-      text += escapeMarkdown(part, text === '' || text.endsWith('\n'));
+  for (const segment of codeSpans(template)) {
+    if (segment.code !== undefined) {
+      text += code(fillTemplate(segment.code, material));
       continue;
     }
-    const value = material[name]!;
-    text += value.includes('\n') ? `\n\n${fence(value.replace(/\n+$/, ''))}\n\n` : code(value);
+    for (const part of segment.text.split(/(\{\{[\w.]+\}\})/)) {
+      const name = /^\{\{([\w.]+)\}\}$/.exec(part)?.[1];
+      if (name === undefined || !Object.hasOwn(material, name)) {
+        text += escapeMarkdown(part, text === '' || text.endsWith('\n'));
+        continue;
+      }
+      const value = material[name]!;
+      if (value.includes('\n')) text += `\n\n${fence(value.replace(/\n+$/, ''))}\n\n`;
+      else if (paper && value.length > PAPER_LONG && !/\s/.test(value)) {
+        text += `${code(name)} (below)`;
+        const broken = value.match(new RegExp(`.{1,${PAPER_LINE}}`, 'gu'))!;
+        after.push(`${code(name)}, one line of ${value.length} characters:`, '', fence(broken.join('\n')), '');
+      } else text += code(value);
+    }
   }
-  return text.trim();
+  return [text.trim(), ...(after.length ? ['', ...after] : [])].join('\n').trim();
 }
 
 /**
- * Backslash-escapes what Markdown would read as markup; &, < and > as entities (read the same by
- * every flavour). A marker that starts a block (# - + = 1.) matters only at the start of a line:
- * `atLineStart` says whether the text begins one.
+ * Text as CommonMark reads backticks: a run of n backticks opens a code span that the next run of
+ * exactly n closes; a run with no partner is a literal backtick (escaped by escapeMarkdown).
+ */
+function codeSpans(text: string): Array<{ text: string; code?: undefined } | { code: string; text?: undefined }> {
+  const segments: Array<{ text: string; code?: undefined } | { code: string; text?: undefined }> = [];
+  let rest = text;
+  let plain = '';
+  for (;;) {
+    const open = /`+/.exec(rest);
+    if (!open) break;
+    const ticks = open[0];
+    const closing = new RegExp(`(?<!\`)${ticks}(?!\`)`, 'g');
+    closing.lastIndex = open.index + ticks.length;
+    const close = closing.exec(rest);
+    if (!close) {
+      plain += rest.slice(0, open.index + ticks.length);
+      rest = rest.slice(open.index + ticks.length);
+      continue;
+    }
+    plain += rest.slice(0, open.index);
+    if (plain) segments.push({ text: plain });
+    plain = '';
+    // CommonMark's own rule: one space each side is stripped when both are there (and the span is not all spaces).
+    let inner = rest.slice(open.index + ticks.length, close.index).replace(/\n/g, ' ');
+    if (/^ .*[^ ].* $/s.test(inner)) inner = inner.slice(1, -1);
+    segments.push({ code: inner });
+    rest = rest.slice(close.index + ticks.length);
+  }
+  plain += rest;
+  if (plain) segments.push({ text: plain });
+  return segments;
+}
+
+/** Text that may hold code spans in backticks (a title, a choice): the spans kept, the rest escaped. */
+function markdownText(text: string, atLineStart = true): string {
+  let out = '';
+  for (const segment of codeSpans(text)) out += segment.code !== undefined ? code(segment.code) : escapeMarkdown(segment.text, atLineStart && out === '');
+  return out;
+}
+
+/**
+ * Escapes only what Markdown (CommonMark, and GitHub's tables, strikethrough and math) or HTML would
+ * read as markup, so the raw text reads as it is: a backslash before punctuation; * ` | ~ $; _ unless
+ * inside a word (snake_case is never emphasis); [ at a line's start (a link definition) and ] before
+ * ( [ or : (a link); < before a letter, / ! or ? (a tag, a comment, an autolink); & when it would
+ * start an entity; # at a line's start or after a space (a heading, its closing run). A marker that
+ * starts a block (- + = > 1.) matters only at the start of a line: `atLineStart` says whether the
+ * text begins one. A > or & in the middle of a line is left as it is.
  */
 export function escapeMarkdown(text: string, atLineStart = true): string {
+  const wordCharacter = (character: string | undefined) => character !== undefined && /[\p{L}\p{N}]/u.test(character);
   return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]#|~$]/g, '\\$&')
-    .replace(/^(\s*)([-+=]|\d+(?=[.)]))/gm, (match: string, space: string, marker: string, offset: number) => (offset === 0 && !atLineStart ? match : /^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
+    .replace(/\\(?=[!-/:-@[-`{-~]|$)/g, '\\\\')
+    .replace(/[*`|~$]/g, '\\$&')
+    .replace(/_+/g, (run: string, offset: number, whole: string) => (wordCharacter(whole[offset - 1]) && wordCharacter(whole[offset + run.length]) ? run : run.replace(/_/g, '\\_')))
+    .replace(/\](?=[([:])/g, '\\]')
+    .replace(/^(\s*)\[/gm, (match: string, space: string, offset: number) => (offset === 0 && !atLineStart ? match : `${space}\\[`))
+    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+    .replace(/&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/g, '\\&')
+    .replace(/(^|\s)#/g, '$1\\#')
+    .replace(/^(\s*)([-+=>]|\d+(?=[.)]))/gm, (match: string, space: string, marker: string, offset: number) => (offset === 0 && !atLineStart ? match : /^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
 }
 
 /** An inline code span that holds `value` exactly, whatever backticks it contains. */

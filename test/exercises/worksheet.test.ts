@@ -64,7 +64,7 @@ describe('exercises worksheet', () => {
     expect(key.exercises[0].key.answers).toEqual([materialFor(findExercise(builtIn, 'read-subject'), 's').sub]);
   });
 
-  test('a pack: its exercises by default; its text escaped, its material as code', async () => {
+  test('a pack: its exercises by default; its text escaped only where Markdown or HTML would read it as markup, its material as code', async () => {
     const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-pack-'));
     mkdirSync(pack, { recursive: true });
     const example = JSON.parse(readFileSync(join(lessonsFolder(), 'example-pack', '01-pack-read-issuer.json'), 'utf8'));
@@ -72,24 +72,81 @@ describe('exercises worksheet', () => {
       ...example,
       id: 'pack-markup',
       title: '# Not a *heading* <b>',
-      task: ['Your token: {{token}} and _this_ [link](javascript:alert(1)) <script>x</script> | a & b', '1. not a list', '- not a bullet either'],
+      task: [
+        'Your token: {{token}} and _this_ [link](javascript:alert(1)) <script>x</script> | a & b',
+        '1. not a list',
+        '- not a bullet either',
+        '<img src=x onerror=alert(1)> ![i](javascript:alert(1)) <javascript:alert(1)> &lt;b&gt; <!-- hidden -->',
+        '[ref]: javascript:alert(1)',
+        'Run `jwt-vs-oauth decode {{token}} <b>` then compare: a > b, snake_case & more.',
+      ],
     }));
     const result = await sheet(['--pack', pack, '--seed', 's', 'worksheet']);
     expect(result.match(/^## /gm)).toHaveLength(1);
     const token = materialFor(findExercise(loadExercises(join(lessonsFolder(), 'exercises'), pack), 'pack-markup'), 's').token!;
-    expect(result).toContain('## 1. \\# Not a \\*heading\\* &lt;b&gt;\n');
-    expect(result).toContain(`Your token: \`${token}\` and \\_this\\_ \\[link\\](javascript:alert(1)) &lt;script&gt;x&lt;/script&gt; \\| a &amp; b\n`);
+    expect(result).toContain('## 1. \\# Not a \\*heading\\* \\<b>\n');
+    expect(result).toContain(`\nYour token: \`${token}\` and \\_this\\_ [link\\](javascript:alert(1)) \\<script>x\\</script> \\| a & b\n`);
     expect(result).toContain('\n1\\. not a list\n');
     expect(result).toContain('\n\\- not a bullet either\n');
+    // Every way into HTML, a link or an image is escaped (a CommonMark renderer shows it as text):
+    expect(result).toContain('\n\\<img src=x onerror=alert(1)> ![i\\](javascript:alert(1)) \\<javascript:alert(1)> \\&lt;b\\&gt; \\<!-- hidden -->\n');
+    expect(result).toContain('\n\\[ref\\]: javascript:alert(1)\n');
+    // Backticks in the task stay a code span (its content is never markup), with the material filled in.
+    expect(result).toContain(`\nRun \`jwt-vs-oauth decode ${token} <b>\` then compare: a > b, snake_case & more.\n`);
+    // Nothing left outside code that a renderer would take for a tag, a link or an entity.
+    const outsideCode = result.replace(/```[\s\S]*?```/g, '').replace(/`[^`]*`/g, '');
+    expect(outsideCode).not.toMatch(/(^|[^\\])<[a-z!/?]/im);
+    expect(outsideCode).not.toMatch(/(^|[^\\])\]\(/m);
+    expect(outsideCode).not.toMatch(/(^|[^\\])&[a-z]+;/im);
+  });
+
+  test('the built-in sheet reads well raw: code spans from the task, > and & as they are, _ inside words as it is', async () => {
+    const raw = await sheet(['--seed', 'asha-rao', 'worksheet']);
+    expect(raw).toContain('\n`jwt-vs-oauth exercises start oauth-access-token` runs Mock Google');
+    expect(raw).not.toContain('\\`');
+    expect(raw).not.toMatch(/&(gt|lt|amp);/);
+    expect(raw).toContain('--material issuerKey > issuer.pem');
+    expect(raw).toContain('…/authorize?response_type=code&client_id=swaad-web&redirect_uri=');
+    expect(raw).toContain('Authorization: Bearer \\<id_token>, and the API answers 401.');
+    expect(raw).toContain('## 17. Fix: a redirect_uri the provider refuses');
+  });
+
+  test('the key follows the solution\'s order: the explanation (which speaks of "the secret below"), the command with that secret, then the answers', async () => {
+    const key = await sheet(['--seed', 'seed-one', 'worksheet', 'fix-short-secret', '--answers']);
+    const [below, command, answers] = ['The secret below was made', '$ jwt-vs-oauth mint --secret HwOz3Dp6', '**Answers:**'].map((text) => key.indexOf(text));
+    expect(below).toBeGreaterThan(0);
+    expect(command).toBeGreaterThan(below);
+    expect(answers).toBeGreaterThan(command);
+  });
+
+  test('--paper: a long value in a fenced block of 64-character lines below its paragraph, with a note; without it, one code span', async () => {
+    const token = materialFor(findExercise(builtIn, 'read-subject'), 'seed-one').token!;
+    const paper = await sheet(['--seed', 'seed-one', 'worksheet', 'read-subject', 'pkce-challenge', '--paper']);
+    expect(paper).toContain('Long values (tokens, challenges) are printed below their task in lines of 64 characters: each is one line, so type it without the breaks. On a computer, print one to copy with\n\n```sh\njwt-vs-oauth exercises --seed seed-one show <id> --material <name>\n```\n');
+    expect(paper).toContain(': `token` (below)\n\n`token`, one line of ' + token.length + ' characters:\n\n```\n');
+    const block = /`token`, one line of \d+ characters:\n\n```\n([\s\S]*?)\n```/.exec(paper)![1]!.split('\n');
+    expect(block.every((line) => line.length <= 64)).toBe(true);
+    expect(block.join('')).toBe(token);
+    expect(paper).not.toContain(token);
+    const screen = await sheet(['--seed', 'seed-one', 'worksheet', 'read-subject']);
+    expect(screen).toContain(`\`${token}\``);
+    expect(screen).not.toContain('(below)');
   });
 
   test.each([
     ['*a* _b_ `c`', '\\*a\\* \\_b\\_ \\`c\\`'],
+    ['snake_case and __init__', 'snake_case and \\_\\_init\\_\\_'],
     ['~~gone~~ $x$', '\\~\\~gone\\~\\~ \\$x\\$'],
     ['+ item', '\\+ item'],
     ['12) item', '12\\) item'],
-    ['a - b', 'a - b'],
-    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
+    ['> quoted', '\\> quoted'],
+    ['a - b > c & d < 3', 'a - b > c & d < 3'],
+    ['&amp; &#60; &#x3C;', '\\&amp; \\&#60; \\&#x3C;'],
+    ['<img src=x onerror=alert(1)>', '\\<img src=x onerror=alert(1)>'],
+    ['[a](javascript:x) [b][c]', '\\[a\\](javascript:x) [b\\][c]'],
+    ['see [a](javascript:x)', 'see [a\\](javascript:x)'],
+    ['C# #tag', 'C# \\#tag'],
+    ['back\\slash \\*', 'back\\slash \\\\\\*'],
   ])('Markdown-escaped: %j → %j', (text, escaped) => {
     expect(escapeMarkdown(text)).toBe(escaped);
   });

@@ -410,14 +410,16 @@ function worksheetCommand(context: CommandContext): Command {
     .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
     .option('--answers', 'the teacher\'s key: each task\'s answers, computed from the seed, with how they are made (asks for the pack\'s teacher passphrase when it sets one, as solution --teacher does)')
     .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
+    .option('--paper', 'for printing: long values (tokens, challenges) in blocks broken into lines of 64 characters, with a note (without it, each is one code span to copy, as an LMS page wants)')
     .option('--json', 'as JSON: {seed, pack, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
+      ['jwt-vs-oauth exercises --seed asha-rao worksheet --paper > sheet.md', 'for printing: long tokens broken into short lines'],
       ['jwt-vs-oauth ex --pack ./class-pack --seed 7 worksheet', 'a pack\'s exercises'],
       ['jwt-vs-oauth exercises worksheet read-subject flaw-one', 'some exercises, with your own seed'],
     ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks\nanswers on a computer with the same seed (and pack): jwt-vs-oauth exercises [--pack <dir>] --seed <seed> check <id> <answer>\n')
-    .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean }, command: Command) => {
+    .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean; paper?: boolean }, command: Command) => {
       if (flags.title.trim() === '' || flags.title.length > 200 || hasControlCharacters(flags.title)) throw new InputError('ERR_USAGE', '--title takes one line of text, at most 200 characters.', 'Example: --title "Week 3: reading tokens"');
       const parentFlags = command.optsWithGlobals() as ParentFlags;
       const { exercises, seed, output, settings } = await setUp(context, command);
@@ -433,7 +435,7 @@ function worksheetCommand(context: CommandContext): Command {
       const pack = packFolder(parentFlags.pack, context.streams.env);
       const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
       if (flags.json) return printJson(output, { seed, pack: pack ?? null, exercises: worksheetEntries(chosen, seed, Boolean(flags.answers)) });
-      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, pack, answers: Boolean(flags.answers), title: flags.title }));
+      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, pack, answers: Boolean(flags.answers), title: flags.title, paper: Boolean(flags.paper) }));
       if (output.stdoutIsTerminal) output.talk(output.talkColour.dim('To save it: add > sheet.md'));
     });
 }
