@@ -9,6 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { Chalk } from 'chalk';
+import { requestLogger } from '../../src/cli/commands/provider.js';
 import { runCaptured } from '../../src/cli/main.js';
 import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
 
@@ -144,5 +146,24 @@ describe('exercises start oauth-access-token --port', () => {
     expect(help.stdout).toContain('jwt-vs-oauth exercises start oauth-access-token --port 9400');
     expect(help.stdout).toContain('authorization codes 10 minutes (RFC 6749 §4.1.2');
     expect(help.stdout).toContain('2 bad usage (an unknown exercise, a bad --port), a port in use, or one already running');
+  });
+});
+
+describe('the request log (exercises start and provider share it)', () => {
+  const id = 'yOhdkYx3c0mQ7sVt2Kp9LwZ4aN8eR1fG6hJ5uB0iC2d';
+  const event = { time: '2030-03-17T17:46:40.000Z', method: 'POST', path: `/interaction/${id}/consent`, status: 303, message: 'code issued to demo-app for asha@example.com', durationMs: 1.5 };
+  const logged = (json: boolean) => {
+    const lines: string[] = [];
+    const colour = new Chalk({ level: 0 });
+    requestLogger({ colour, talkColour: colour, stdoutIsTerminal: false, stderrIsTerminal: false, stdinIsTerminal: false, result: (text) => void lines.push(text), talk: () => undefined }, { json })(event);
+    return lines;
+  };
+
+  test('a line cuts the 43-character interaction id to 6 characters, so the path fits its column', () => {
+    expect(logged(false)).toEqual(['17:46:40 POST /interaction/yOhdkY…/consent 303  code issued to demo-app for asha@example.com']);
+  });
+
+  test('--json keeps the path exact', () => {
+    expect(logged(true).map((line) => JSON.parse(line))).toEqual([{ event: 'request', ...event }]);
   });
 });
