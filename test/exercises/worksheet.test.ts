@@ -113,10 +113,10 @@ describe('exercises worksheet', () => {
 
   test('the key follows the solution\'s order: the explanation (which speaks of "the secret below"), the command with that secret, then the answers', async () => {
     const key = await sheet(['--seed', 'seed-one', 'worksheet', 'fix-short-secret', '--answers']);
-    const [below, command, answers] = ['The secret below was made', '$ jwt-vs-oauth mint --secret HwOz3Dp6', '**Answers:**'].map((text) => key.indexOf(text));
-    expect(below).toBeGreaterThan(0);
-    expect(command).toBeGreaterThan(below);
-    expect(answers).toBeGreaterThan(command);
+    const at = (text: string) => key.indexOf(text);
+    expect(at('The secret below was made')).toBeGreaterThan(0);
+    expect(at('$ jwt-vs-oauth mint --secret HwOz3Dp6')).toBeGreaterThan(at('The secret below was made'));
+    expect(at('**Answers:**')).toBeGreaterThan(at('$ jwt-vs-oauth mint --secret HwOz3Dp6'));
   });
 
   test('--paper: a long value in a fenced block of 64-character lines below its paragraph, with a note; without it, one code span', async () => {

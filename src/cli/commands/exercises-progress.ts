@@ -78,7 +78,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
       .argument('[id]', 'the exercise')
       .option('--all', 'every exercise')
       .option('--yes', 'do not ask (needed without a terminal for --all)')
-      .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]))
+      .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
       .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
         const { exercises, output, change, pick } = await setUp(context, command);
         if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
