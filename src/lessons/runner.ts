@@ -61,7 +61,7 @@ export function isoSeconds(text: string): number | 'no zone' | undefined {
 
 /**
  * Compares a typed value with the token's exactly, as a verifier does (JWT values and alg names
- * are case-sensitive: RFC 7515 §4.1.1, RFC 7519 §4.1.1), after trimming. A NumericDate may also
+ * are case-sensitive: RFC 7515 §4.1.1, RFC 7519 §2 and §4.1), after trimming. A NumericDate may also
  * be typed as an ISO date-time with its zone. A case-only or spacing-only miss, or a time without
  * a zone, fails with why.
  */

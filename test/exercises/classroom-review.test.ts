@@ -239,6 +239,12 @@ describe('hint --reveal is recorded for the teacher\'s report', () => {
 });
 
 describe('small things', () => {
+  test('check --help says answers are compared exactly, and what exit 2 covers', async () => {
+    const help = (await runCli(['ex', 'check', '--help'])).stdout;
+    expect(help).toContain('Answers are compared exactly, as a verifier compares them: asha is not Asha, HS256 is not hs256 (RFC 7519 §2, RFC 7515 §4.1.1).');
+    expect(help).toContain('2 bad usage (a missing answer, something that is not one of the choices or flaw names, Mock Google not running for oauth-access-token): not counted as an attempt.');
+  });
+
   test('solution --json before a pass prints JSON (exit 1)', async () => {
     const result = await runCli(['ex', 'solution', 'read-subject', '--json'], { env: { JWT_VS_OAUTH_HOME: learnerHome() } });
     expect(result.code).toBe(1);

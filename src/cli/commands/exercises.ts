@@ -97,7 +97,7 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token (also "Bearer …", a URL or a JSON token response)'],
       ['jwt-vs-oauth mint … | jwt-vs-oauth exercises check make-practice-token -', 'the answer from stdin'],
       ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers'],
-    ]) + '\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices): not counted as an attempt.\n')
+    ]) + '\nAnswers are compared exactly, as a verifier compares them: asha is not Asha, HS256 is not hs256 (RFC 7519 §2, RFC 7515 §4.1.1).\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices or flaw names, Mock Google not running for oauth-access-token): not counted as an attempt.\n')
     .action(async (id: string, words: string[], flags: { json?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick, publishedIn } = await setUp(context, command);
       const [{ runCheck, choiceIndex, choiceForms, flawName, takesFlawName }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
