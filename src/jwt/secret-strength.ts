@@ -51,7 +51,10 @@
 //    Digit runs cost log2(10) a digit (a year, 1900–2099, 7 bits); a lone letter or digit, what
 //    it costs in the character model (its class tells nothing); a separator 5 bits the first
 //    time (log2(100) outside ASCII), 1 bit when it repeats the previous separator, 1 + log2(n)
-//    when it repeats one of the n used so far; pattern characters as above. A hex secret is read instead as hex words
+//    when it repeats one of the n used so far; pattern characters as above. A run that is not a
+//    word or a year, right after another such run, costs log2(3) bits more: between words a
+//    separator or a number is expected, but among random characters the kind of the next run is
+//    a choice too. A hex secret is read instead as hex words
 //    ("deadbeef", "cafebabe", "8badf00d": 6 bits each) among characters at 4 bits.
 //
 // The letter-pair model is a 27×27 table of -log2 P(next letter | letter), the start and end of
@@ -94,6 +97,8 @@ const REPEATED_WORD_BITS = 3;
 const YEAR_BITS = 7;
 const SEPARATOR_BITS = 5;
 const REPEATED_SEPARATOR_BITS = 1;
+/** Which kind of run comes next, after a run of characters: letters, digits or a separator. */
+const KIND_BITS = Math.log2(3);
 /** Leet (4 for a, 0 for o): each letter of a word read in leet that could have been swapped. */
 const LEET_BITS = 1;
 /** A letter of a long run that reads as English. */
@@ -435,12 +440,14 @@ interface Memory {
   separators: Set<string>;
   lastSeparator?: number;
   lastSeparatorRun?: string;
+  /** Whether the last run was characters, not a word or a year: then the next run's kind is news too. */
+  afterCharacters?: boolean;
   base?: Memory;
 }
 
 const remembers = (memory: Memory, kind: 'words' | 'separators', text: string): boolean => memory[kind].has(text) || (memory.base !== undefined && remembers(memory.base, kind, text));
 const separatorsUsed = (memory: Memory): number => memory.separators.size + (memory.base !== undefined ? separatorsUsed(memory.base) : 0);
-const trial = (memory: Memory): Memory => ({ words: new Set(), separators: new Set(), lastSeparator: memory.lastSeparator, lastSeparatorRun: memory.lastSeparatorRun, base: memory });
+const trial = (memory: Memory): Memory => ({ words: new Set(), separators: new Set(), lastSeparator: memory.lastSeparator, lastSeparatorRun: memory.lastSeparatorRun, afterCharacters: memory.afterCharacters, base: memory });
 
 function keep(tried: Memory): void {
   const base = tried.base!;
@@ -448,6 +455,18 @@ function keep(tried: Memory): void {
   for (const separator of tried.separators) base.separators.add(separator);
   base.lastSeparator = tried.lastSeparator;
   base.lastSeparatorRun = tried.lastSeparatorRun;
+  base.afterCharacters = tried.afterCharacters;
+}
+
+/**
+ * Between words a separator or a number is expected; after a run of mere characters, which kind
+ * comes next (letters, digits or a separator) is a choice too: log2(3) bits for a run of characters
+ * that follows one.
+ */
+function kindCost(memory: Memory, word: boolean): number {
+  const bits = !word && memory.afterCharacters ? KIND_BITS : 0;
+  memory.afterCharacters = !word;
+  return bits;
 }
 
 interface Context {
@@ -541,6 +560,7 @@ function tokensCost(codes: number[], start: number, end: number, memory: Memory,
       const character = String.fromCodePoint(code);
       tally.bits += Math.min(context.patternCosts[index + shift] || Infinity, remembers(memory, 'words', character) ? REPEATED_WORD_BITS : HAN_CHARACTER_BITS);
       memory.words.add(character);
+      memory.afterCharacters = false;
       tally.wordRuns++;
       tally.wordCharacters++;
       tally.otherScriptCharacters++;
@@ -558,13 +578,16 @@ function tokensCost(codes: number[], start: number, end: number, memory: Memory,
         const [previous, current] = [codes[position - 1]!, codes[position]!];
         const split = position === runEnd || (isUpper(current) && (isLower(previous) || (isUpper(previous) && position + 1 < runEnd && isLower(codes[position + 1]!))));
         if (!split) continue;
-        add(tally, letterRunCost(codes, pieceStart, position, memory, perCharacter(pieceStart, position, runEnd - index === 1 ? context.poolBits : context.letterBits)));
+        const piece = letterRunCost(codes, pieceStart, position, memory, perCharacter(pieceStart, position, runEnd - index === 1 ? context.poolBits : context.letterBits));
+        piece.bits += kindCost(memory, piece.wordRuns > 0);
+        add(tally, piece);
         pieceStart = position;
       }
     } else if (kind === 'digits') {
       const year = runEnd - index === 4 && (codes[index] === 49 && codes[index + 1] === 57 || codes[index] === 50 && codes[index + 1] === 48);
-      tally.bits += Math.min(year ? YEAR_BITS : Infinity, perCharacter(index, runEnd, runEnd - index === 1 ? context.poolBits : Math.log2(10)));
+      tally.bits += Math.min(year ? YEAR_BITS : Infinity, perCharacter(index, runEnd, runEnd - index === 1 ? context.poolBits : Math.log2(10))) + kindCost(memory, year);
     } else {
+      tally.bits += kindCost(memory, false);
       const separator = String.fromCodePoint(...codes.slice(index, runEnd));
       if (remembers(memory, 'separators', separator)) {
         // The same separator as last time, or a pick among those used so far.

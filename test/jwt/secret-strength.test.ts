@@ -66,8 +66,8 @@ describe('assessSecret', () => {
   });
 
   test('a short secret with one leet word is weak for lack of entropy, not called human-made (one word could be chance)', () => {
-    // xkcd 936 puts Tr0ub4dor&3 at about 28 bits; read as the word "Troubador" in leet, it is 31 here.
-    expect(assessSecret('Tr0ub4dor&3')).toEqual({ bytes: 11, estimatedBits: 31, famous: false, humanMade: false, weak: true, reason: 'too little entropy: about 31 bits by our estimate' });
+    // xkcd 936 puts Tr0ub4dor&3 at about 28 bits; read as the word "Troubador" in leet, it is 33 here.
+    expect(assessSecret('Tr0ub4dor&3')).toEqual({ bytes: 11, estimatedBits: 33, famous: false, humanMade: false, weak: true, reason: 'too little entropy: about 33 bits by our estimate' });
   });
 
   test('bytes that are printable text are judged as text; patterned bytes are weak', () => {
@@ -75,12 +75,14 @@ describe('assessSecret', () => {
     expect(assessSecret(new Uint8Array(32))).toMatchObject({ bytes: 32, weak: true, humanMade: true });
   });
 
-  test('stays cheap: a 1 KiB secret in well under a millisecond, once warm', () => {
+  test('stays cheap: a 1 KiB secret in well under a millisecond of CPU, once warm', () => {
     const secret = randomBytes(768).toString('base64');
     for (let index = 0; index < 400; index++) assessSecret(secret);
-    const started = performance.now();
+    // CPU time, not the clock: a busy machine must not fail this.
+    const started = process.cpuUsage();
     for (let index = 0; index < 100; index++) assessSecret(secret);
-    expect((performance.now() - started) / 100).toBeLessThan(1);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000 / 100).toBeLessThan(1);
   });
 });
 
