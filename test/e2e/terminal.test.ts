@@ -130,6 +130,8 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     await session.waitFor('Decoding is not verifying.');
     session.press('Enter');
     await session.waitFor('? Your answer');
+    session.type('ASHA', true);
+    await session.waitFor('✗ Not quite. Right letters, wrong case: JWT values are compared exactly. Have another go.');
     session.type('asha', true);
     await session.waitFor('✓ Right.');
     session.press('Enter');

@@ -182,10 +182,12 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       return input({ message: 'Your answer', required: true }, io);
     },
     expectedValue: (question) => valueFromReference?.(question.answerFrom, handsOnContext),
-    feedback: (correct, question, expected, finalAttempt) => {
+    feedback: (correct, question, expected, finalAttempt, why) => {
+      // The engine's why (a case-only or zone-less miss) is said before the answer or the retry.
+      const because = why ? ` ${why[0]!.toUpperCase()}${why.slice(1)}.` : '';
       if (correct) output.result(wrapProse(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`, width));
-      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`, width));
-      else output.result(`${c.red(`${MARK.fail} Not quite.`)} Have another go.`);
+      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`, width));
+      else output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} Have another go.`, width));
     },
     navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),
   };
