@@ -83,3 +83,21 @@ describe('every algorithm\'s token', () => {
     expect(passed.code).toBe(0);
   });
 });
+
+describe('read-algorithm uses tokens of any algorithm', () => {
+  test('the built-in exercise draws from token-any-alg, so a class sees asymmetric algorithms too, and its check passes each', async () => {
+    const { loadExercises } = await import('../../src/lessons/exercises.js');
+    const { lessonsFolder } = await import('../../src/lessons/paths.js');
+    const exercise = loadExercises(join(lessonsFolder(), 'exercises')).find((candidate) => candidate.id === 'read-algorithm')!;
+    expect(exercise.material?.kind).toBe('token-any-alg');
+    const seen = new Set(answers('read-algorithm', 'alg', 'token-any-alg'));
+    expect([...seen].some((alg) => alg.startsWith('RS'))).toBe(true);
+    expect([...seen].some((alg) => alg.startsWith('Ed'))).toBe(true);
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-any-alg-'));
+    for (const seed of CLASS.slice(0, 6)) {
+      const alg = generateMaterial('token-any-alg', seed, 'read-algorithm').alg!;
+      const result = await runCli(['exercises', '--seed', seed, 'check', 'read-algorithm', alg], { env: { JWT_VS_OAUTH_HOME: home } });
+      expect(result.code).toBe(0);
+    }
+  });
+});
