@@ -22,8 +22,41 @@ export function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): st
   return flag ?? (env.JWT_VS_OAUTH_PACK || undefined);
 }
 
+/**
+ * The longest --seed: as long as a progress file's seed may be (progress.ts), so any learner's
+ * seed, as the class report lists it, can be given back with --seed.
+ */
+export const MAX_SEED_LENGTH = 256;
+const SEED_RULE = `A seed is 1 to ${MAX_SEED_LENGTH} characters, not only spaces and not starting or ending with one, with no control or invisible formatting characters (it is printed on terminals and in worksheets). Example: --seed asha-rao`;
+
+/**
+ * --seed as given, or refused (exit 2, ERR_BAD_SEED) naming the rule it breaks: the seed is
+ * printed on the terminal and into a worksheet's Markdown, where a control character could move
+ * the cursor or end a code span, and an invisible one would make two seeds that look the same.
+ */
+export function checkedSeed(seed: string | undefined): string | undefined {
+  if (seed === undefined) return undefined;
+  const refuse = (problem: string): never => {
+    throw new InputError('ERR_BAD_SEED', `--seed ${problem}.`, SEED_RULE);
+  };
+  if (seed === '') refuse('was empty');
+  const characters = [...seed];
+  const unsafe = characters.findIndex((character) => /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u.test(character));
+  if (unsafe !== -1) {
+    const character = characters[unsafe]!;
+    const what = /\p{Cc}/u.test(character) ? 'a control character' : 'an invisible formatting character';
+    refuse(`holds ${what}, U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, at character ${unsafe + 1}`);
+  }
+  if (seed.trim() === '') refuse('was only spaces');
+  if (seed.trim() !== seed) refuse(`${/^\s/u.test(seed) ? 'starts' : 'ends'} with a space, which makes another seed than the same text without it`);
+  if (characters.length > MAX_SEED_LENGTH) refuse(`has ${characters.length} characters, more than ${MAX_SEED_LENGTH}`);
+  return seed;
+}
+
 export async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
+  // Before anything is read or written: a seed that is refused leaves no trace.
+  const seedFlag = checkedSeed(flags.seed);
   const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
     import('../../lessons/exercises.js'),
     import('../../lessons/paths.js'),
@@ -43,7 +76,7 @@ export async function setUp(context: CommandContext, command: Command) {
   // another process saved meanwhile is read back).
   const { existsSync } = await import('node:fs');
   if (!existsSync(store.file)) change(() => undefined);
-  const seed = flags.seed ?? store.progress.seed;
+  const seed = seedFlag ?? store.progress.seed;
   const touch = (progress: Progress) => {
     const now = new Date(context.now() * 1000).toISOString();
     progress.exercises.firstActivity ??= now;

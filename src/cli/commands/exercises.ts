@@ -8,7 +8,7 @@ import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { exercisesProgressCommands } from './exercises-progress.js';
-import { confirmTeacher, packFolder, renderTask, setUp, TEACHER_KEY_VARIABLE, type ParentFlags } from './exercises-setup.js';
+import { checkedSeed, confirmTeacher, packFolder, renderTask, setUp, TEACHER_KEY_VARIABLE, type ParentFlags } from './exercises-setup.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { PackSettings } from '../../lessons/exercises.js';
 import type { Material } from '../../lessons/material.js';
@@ -20,7 +20,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .alias('ex')
     .description('Classroom exercises that check themselves: read, make and break tokens, and OAuth by hand. With hints, solutions after a pass, and progress.')
     .option('--pack <dir>', 'add a teacher\'s exercises from this folder (or set JWT_VS_OAUTH_PACK)')
-    .option('--seed <seed>', 'generate tokens from this seed instead of your own (each learner has one)')
+    .option('--seed <seed>', 'generate tokens from this seed instead of your own (each learner has one): 1 to 256 characters, no control characters')
     .addHelpText('after', examples([
       ['jwt-vs-oauth exercises', 'on a terminal: pick an exercise from a menu'],
       ['jwt-vs-oauth exercises list', 'all exercises, with ✓ for done'],
@@ -263,6 +263,7 @@ export function exercisesCommand(context: CommandContext): Command {
     ]) + '\nExit codes: 0 every exercise checks out, 1 one does not, 2 bad usage or a pack file that does not fit.\n')
     .action(async (ids: string[], flags: { json?: boolean }, command: Command) => {
       const parentFlags = command.optsWithGlobals() as ParentFlags;
+      const seedFlag = checkedSeed(parentFlags.seed);
       const [{ loadExercises, findExercise }, paths, { selftestExercise }, { join }, { runCaptured }] = await Promise.all([
         import('../../lessons/exercises.js'),
         import('../../lessons/paths.js'),
@@ -276,7 +277,7 @@ export function exercisesCommand(context: CommandContext): Command {
       const builtInIds = new Set(loadExercises(builtInFolder).map((exercise) => exercise.id));
       const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
       // A fixed seed, so a teacher sees the same tokens on every run; --seed tries another learner's.
-      const seed = parentFlags.seed ?? 'selftest';
+      const seed = seedFlag ?? 'selftest';
       const output = context.output();
       let provider: Awaited<ReturnType<typeof import('../../provider/server.js').startProvider>> | undefined;
       if (chosen.some((exercise) => exercise.check.kind === 'provider-token')) {
