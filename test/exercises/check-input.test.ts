@@ -54,6 +54,18 @@ describe('a token in every form decode accepts, as an argument or on stdin ("-")
     expect(JSON.parse(result.stdout).checks).toEqual([{ label: 'a token', expected: 'a signed JWT: three base64url parts joined by dots', got: 'hello', ok: false, why: expect.stringMatching(/^that is not a token the check can read: /) }]);
   });
 
+  test.each([
+    ['make-practice-token', 'jwt-vs-oauth mint … | jwt-vs-oauth exercises check make-practice-token -'],
+    ['read-subject', 'echo <answer> | jwt-vs-oauth exercises check read-subject -'],
+  ])('%s: more than 1 MB on stdin is refused as an answer that big (exit 2), not counted', async (id, piped) => {
+    const folder = home();
+    const result = await runCli(['ex', 'check', id, '-'], { stdin: 'x'.repeat(1024 * 1024 + 1), env: { JWT_VS_OAUTH_HOME: folder } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: The answer is larger than 1 MB; no answer to ${id} is that big.\nPipe in only the answer: ${piped}\n`);
+    expect(attempts(folder)).toEqual({});
+  });
+
   test('an answer and a choice come from stdin too', async () => {
     expect((await runCli(['ex', 'check', 'choose-delegated', '-'], { stdin: 'b\n', env: { JWT_VS_OAUTH_HOME: home() } })).code).toBe(0);
     const material = materialFor(findExercise(loadExercises(join(lessonsFolder(), 'exercises')), 'flaw-one'), 's');

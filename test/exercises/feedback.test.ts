@@ -192,6 +192,14 @@ describe('the answer after revealAfter failed attempts', () => {
 
 describe('the teacher key', () => {
   const PASSPHRASE = 'correct horse battery staple';
+  const TOO_LARGE_PASSPHRASE = 'error: The passphrase is larger than 1 KiB (1024 bytes); a passphrase is a few words, and no key was made.\nPipe in only the passphrase: printf %s "$PASSPHRASE" | jwt-vs-oauth exercises teacher-key\n';
+
+  test('a passphrase of 1024 bytes on stdin (with echo\'s newline) is taken', async () => {
+    const passphrase = 'x'.repeat(1024);
+    const result = await runCli(['ex', 'teacher-key'], { stdin: `${passphrase}\n` });
+    expect(result.code).toBe(0);
+    expect(await passphraseMatches(passphrase, JSON.parse(result.stdout).teacherKey)).toBe(true);
+  });
 
   test('teacher-key prints a pack.json with a salted scrypt key (a new salt each time); the passphrase from stdin or the variable', async () => {
     const fromStdin = await runCli(['ex', 'teacher-key'], { stdin: `${PASSPHRASE}\n` });
@@ -209,6 +217,10 @@ describe('the teacher key', () => {
   test.each([
     ['a short passphrase', { stdin: 'short-one\n' }, 'error: A teacher passphrase needs at least 12 characters; that one has 9.\nFour or five random words, or: openssl rand -base64 12\n'],
     ['none at all', { stdin: '' }, 'error: No passphrase: stdin was empty.\nRun it on a terminal to be asked, pipe the passphrase in, or set JWT_VS_OAUTH_TEACHER_KEY.\n'],
+    ['a passphrase over 1 KiB on stdin', { stdin: `${'x'.repeat(1025)}\n` }, TOO_LARGE_PASSPHRASE],
+    ['a passphrase over 1 KiB in UTF-8 (513 two-byte letters)', { stdin: 'é'.repeat(513) }, TOO_LARGE_PASSPHRASE],
+    ['a file over 1 MB on stdin', { stdin: 'x'.repeat(1024 * 1024 + 1) }, TOO_LARGE_PASSPHRASE],
+    ['a passphrase over 1 KiB in JWT_VS_OAUTH_TEACHER_KEY', { env: { JWT_VS_OAUTH_TEACHER_KEY: 'x'.repeat(1025) } }, TOO_LARGE_PASSPHRASE],
   ])('teacher-key refuses %s (exit 2)', async (_name, options, stderr) => {
     const result = await runCli(['ex', 'teacher-key'], options);
     expect(result.code).toBe(2);

@@ -220,7 +220,7 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'on a terminal: asks for the passphrase twice; keeps revealAfter and any other setting'],
       ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key', 'print the pack.json it would write: the pack\'s settings with the new key'],
-    ]) + '\nWithout --write the output is the whole pack.json: {"teacherKey": "$scrypt$ln=17,r=8,p=1$…"}, plus the settings of --pack\'s pack.json when there is one. Do not redirect it onto that same pack.json: the shell empties the file before it is read; use --write. Then --teacher asks for the passphrase.\nExit codes: 0 made, 2 a passphrase shorter than 12 characters, two that differ, or none; --write without a pack, or a pack.json that does not fit.\n')
+    ]) + '\nWithout --write the output is the whole pack.json: {"teacherKey": "$scrypt$ln=17,r=8,p=1$…"}, plus the settings of --pack\'s pack.json when there is one. Do not redirect it onto that same pack.json: the shell empties the file before it is read; use --write. Then --teacher asks for the passphrase.\nExit codes: 0 made, 2 a passphrase shorter than 12 characters or larger than 1 KiB, two that differ, or none; --write without a pack, or a pack.json that does not fit.\n')
     .action(async (flags: { write?: boolean }, command: Command) => {
       const output = context.output();
       const parentFlags = command.optsWithGlobals() as ParentFlags;
@@ -231,6 +231,7 @@ export function exercisesCommand(context: CommandContext): Command {
       // The pack's settings are read (and refused when they do not fit) before the passphrase is asked for.
       const settings = loadPackSettings(pack) as Record<string, unknown>;
       const passphrase = await newPassphrase(context, output);
+      if (Buffer.byteLength(passphrase, 'utf8') > MAX_PASSPHRASE_BYTES) throw passphraseTooLarge();
       const { makeTeacherKey, MIN_PASSPHRASE_LENGTH, withTeacherKey, writeFileAtomically } = await import('../../lessons/teacher-key.js');
       if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
         throw new InputError('ERR_WEAK_PASSPHRASE', `A teacher passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters; that one has ${[...passphrase].length}.`, 'Four or five random words, or: openssl rand -base64 12');
@@ -383,7 +384,10 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
   if (words.includes('-')) {
     // On a terminal, reading stdin waits for the learner: say so, and how to finish.
     if (output.stdinIsTerminal) output.talk('Paste the answer, then press Ctrl-D (Ctrl-Z Enter on Windows).');
-    const text = await readPiped(context, new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: ${pipedExample(exercise)}`));
+    const text = await readPiped(context, {
+      whenEmpty: new InputError('ERR_NO_ANSWER', `stdin was empty: no answer for ${id}.`, `Pipe the answer in: ${pipedExample(exercise)}`),
+      tooLarge: new InputError('ERR_ANSWER_TOO_LARGE', `The answer is larger than 1 MB; no answer to ${id} is that big.`, `Pipe in only the answer: ${pipedExample(exercise)}`),
+    });
     words = words.map((word) => (word === '-' ? text : word));
   }
   const gathered = gatherAnswers(exercise, words);
@@ -417,17 +421,30 @@ function pipedExample(exercise: Exercise): string {
   }
 }
 
-/** What was piped in, less a trailing newline (echo's); empty stdin is refused with `whenEmpty`. */
-async function readPiped(context: CommandContext, whenEmpty: InputError): Promise<string> {
+/**
+ * What was piped in, less a trailing newline (echo's); empty stdin is refused with `whenEmpty`,
+ * more than `maxBytes` (at most 1 MB, where reading stops) with `tooLarge`.
+ */
+async function readPiped(context: CommandContext, refusals: { whenEmpty: InputError; tooLarge: InputError; maxBytes?: number }): Promise<string> {
   const { readTokenInput } = await import('../token-input.js');
+  let text: string;
   try {
-    return (await readTokenInput('-', context)).replace(/\r?\n$/, '');
+    text = (await readTokenInput('-', context)).replace(/\r?\n$/, '');
   } catch (error) {
-    throw error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY' ? whenEmpty : error;
+    if (error instanceof InputError && error.code === 'ERR_TOKEN_EMPTY') throw refusals.whenEmpty;
+    if (error instanceof InputError && error.code === 'ERR_TOKEN_TOO_LARGE') throw refusals.tooLarge;
+    throw error;
   }
+  if (refusals.maxBytes !== undefined && Buffer.byteLength(text, 'utf8') > refusals.maxBytes) throw refusals.tooLarge;
+  return text;
 }
 
-/** A new teacher passphrase: JWT_VS_OAUTH_TEACHER_KEY, else asked twice on a terminal, else stdin. */
+/** The longest teacher passphrase, in bytes of UTF-8: a passphrase is a few words, not a file. */
+const MAX_PASSPHRASE_BYTES = 1024;
+
+const passphraseTooLarge = () => new InputError('ERR_PASSPHRASE_TOO_LARGE', `The passphrase is larger than 1 KiB (${MAX_PASSPHRASE_BYTES} bytes); a passphrase is a few words, and no key was made.`, 'Pipe in only the passphrase: printf %s "$PASSPHRASE" | jwt-vs-oauth exercises teacher-key');
+
+/** A new teacher passphrase: JWT_VS_OAUTH_TEACHER_KEY, else asked twice on a terminal, else stdin (at most 1 KiB from any). */
 async function newPassphrase(context: CommandContext, output: Output): Promise<string> {
   const fromEnv = context.streams.env[TEACHER_KEY_VARIABLE];
   if (fromEnv) return fromEnv;
@@ -439,5 +456,9 @@ async function newPassphrase(context: CommandContext, output: Output): Promise<s
     if (first !== again) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Run it again and type the same passphrase twice.');
     return first;
   }
-  return readPiped(context, new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`));
+  return readPiped(context, {
+    whenEmpty: new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`),
+    tooLarge: passphraseTooLarge(),
+    maxBytes: MAX_PASSPHRASE_BYTES,
+  });
 }
