@@ -3,14 +3,17 @@
 // from reading the files: the CLI renders the table, JSON or CSV. What is not a progress file is
 // skipped with a reason, never thrown over.
 
-import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TOPICS, type Exercise } from './exercise-schema.js';
 import { ownEntry, summarise } from './exercises.js';
-import { continuesFrom, readCollectedProgress, type Progress } from './progress.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+import { continuesFrom, instantOf, nameLookAlikeKey, readCollectedProgress, type Progress } from './progress.js';
 
 /** More files than any class has: a folder beyond this is a wrong folder (a home, a download folder). */
 export const MAX_REPORT_FILES = 2000;
+
+export { nameLookAlikeKey } from './progress.js';
 
 export type Topic = (typeof TOPICS)[number];
 
@@ -86,7 +89,8 @@ interface Found {
 export function collectFiles(paths: string[]): { found: Found[]; skipped: ClassReport['skipped'] } {
   const found: Found[] = [];
   const skipped: ClassReport['skipped'] = [];
-  const seenFiles = new Set<string>();
+  /** By device and inode: the first path each file was read under. */
+  const seenFiles = new Map<string, string>();
   const candidates: string[] = [];
   for (const path of paths) {
     let stats: Stats | undefined;
@@ -124,13 +128,27 @@ export function collectFiles(paths: string[]): { found: Found[]; skipped: ClassR
     } catch {
       // Unreadable: reported by readCollectedProgress.
     }
-    if (seenFiles.has(identity)) continue;
-    seenFiles.add(identity);
+    const first = seenFiles.get(identity);
+    if (first !== undefined) {
+      // One file under a second name (a hard link) is said; the same name twice is not.
+      if (realLocation(first) !== realLocation(file)) skipped.push({ file, reason: `the same file as ${first} (a hard link to it), so it is read once` });
+      continue;
+    }
+    seenFiles.set(identity, file);
     const read = readCollectedProgress(file);
     if (read.kind === 'ok') found.push({ file, progress: read.progress, writtenAt });
     else skipped.push({ file, reason: read.reason });
   }
   return { found, skipped };
+}
+
+/** Where `file` is, its folder's links resolved: class/a.json and ./class/a.json, or a linked folder's a.json, are one place. */
+function realLocation(file: string): string {
+  try {
+    return join(realpathSync(dirname(file)), basename(file));
+  } catch {
+    return resolve(file);
+  }
 }
 
 /** Compares names as a class list does: case and accents aside, then exactly. */
@@ -150,7 +168,8 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
       byLearner.set(key, entry);
       continue;
     }
-    const [kept, dropped] = (entry.progress.exercises.lastActivity ?? '') > (earlier.progress.exercises.lastActivity ?? '') ? [entry, earlier] : [earlier, entry];
+    // Compared as instants: 10:00+09:00 is before 02:00Z on the same day.
+    const [kept, dropped] = instantOf(entry.progress.exercises.lastActivity) > instantOf(earlier.progress.exercises.lastActivity) ? [entry, earlier] : [earlier, entry];
     byLearner.set(key, kept);
     skipped.push({ file: dropped.file, reason: `the same learner as ${kept.file} (same seed and name); the one with the later activity, ${kept.file}, is counted` });
   }
@@ -176,9 +195,13 @@ export function buildReport(exercises: Exercise[], found: Found[], skippedIn: Cl
   for (const [seed, group] of bySeed) {
     if (group.length > 1) warnings.push(`${group.map(describe).join(' and ')} have the same seed (${shorten(seed, 16)}): one started from a copy of another's progress file, since each learner's seed is made at random.`);
   }
-  const byLowerName = groupBy(learners.filter((entry) => entry.progress.name), (entry) => entry.progress.name!.toLocaleLowerCase('en'));
-  for (const group of byLowerName.values()) {
-    if (group.length > 1) warnings.push(`${group.length} learners are called ${group[0]!.progress.name} (${group.map((entry) => entry.file).join(', ')}); their rows show their seeds.`);
+  // Names that look alike count as one name here: case aside, NFKC (a fullwidth Ａ is an A).
+  const byLookAlike = groupBy(learners.filter((entry) => entry.progress.name), (entry) => nameLookAlikeKey(entry.progress.name!));
+  for (const group of byLookAlike.values()) {
+    if (group.length < 2) continue;
+    const names = [...new Set(group.map((entry) => entry.progress.name!))];
+    const called = names.length === 1 ? `are called ${names[0]}` : `have names that look alike (${names.join(', ')})`;
+    warnings.push(`${group.length} learners ${called} (${group.map((entry) => entry.file).join(', ')}); their rows show their seeds.`);
   }
   const unknown = new Set<string>();
   for (const entry of learners) {
@@ -244,12 +267,18 @@ const byName = (one: LearnerRow, other: LearnerRow) =>
 const ORDERS: Record<SortOrder, (one: LearnerRow, other: LearnerRow) => number> = {
   name: byName,
   passed: (one, other) => one.passed - other.passed || byName(one, other),
-  last: (one, other) => (one.lastActivity ?? '').localeCompare(other.lastActivity ?? '') || byName(one, other),
+  last: (one, other) => byInstant(one.lastActivity, other.lastActivity) || byName(one, other),
 };
+
+/** Earlier first, as instants (whatever the offsets); never first. */
+function byInstant(one: string | null | undefined, other: string | null | undefined): number {
+  const [a, b] = [instantOf(one), instantOf(other)];
+  return a === b ? 0 : a < b ? -1 : 1;
+}
 
 /** Earliest first: by last activity, then by when the file was written (a rename alone changes no activity). */
 function byActivityThenWritten(one: Found, other: Found): number {
-  return (one.progress.exercises.lastActivity ?? '').localeCompare(other.progress.exercises.lastActivity ?? '') || (one.writtenAt ?? 0) - (other.writtenAt ?? 0);
+  return byInstant(one.progress.exercises.lastActivity, other.progress.exercises.lastActivity) || (one.writtenAt ?? 0) - (other.writtenAt ?? 0);
 }
 
 function groupBy<Item>(items: Item[], key: (item: Item) => string): Map<string, Item[]> {
@@ -271,9 +300,10 @@ export function shorten(text: string, length: number): string {
   return characters.length <= length ? text : `${characters.slice(0, length - 1).join('')}…`;
 }
 
-// ---- CSV (RFC 4180): one row per learner. A cell that a spreadsheet would run as a formula
-// (starting with = + - @, or a tab or carriage return) gets a leading apostrophe (OWASP's
-// advice on CSV injection). Per topic, the count passed, with the topic's total in the header:
+// ---- CSV (RFC 4180): one row per learner. Every control and bidirectional character in a cell
+// is shown escaped (\x1b, \u202e), as on a terminal: a file name is the learner's choice, and a
+// CSV is often looked at with cat before a spreadsheet opens it. A cell that a spreadsheet would
+// run as a formula (starting with = + - @) gets a leading apostrophe (OWASP's advice on CSV injection). Per topic, the count passed, with the topic's total in the header:
 // a cell such as 4/4 would be read as a date.
 
 export function reportCsv(report: ClassReport): string {
@@ -304,6 +334,7 @@ export function exerciseDetailCsv(rows: ExerciseDetailRow[]): string {
 
 export function csvCell(value: string | number): string {
   if (typeof value === 'number') return String(value);
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const escaped = terminalSafe(value);
+  const guarded = /^[=+\-@]/.test(escaped) ? `'${escaped}` : escaped;
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }

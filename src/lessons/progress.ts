@@ -5,10 +5,11 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../jwt/untrusted-json.js';
 import { hasControlCharacters, terminalSafe } from '../text/terminal-safe.js';
 
 export interface Progress {
@@ -79,6 +80,25 @@ export interface ProgressOptions {
 }
 
 const MAX_PROGRESS_BYTES = 1024 * 1024;
+
+/** Reads are made in pieces of this size: some /proc files (pagemap) refuse a read whose length is not a multiple of 8. */
+const READ_PIECE = 64 * 1024;
+
+/**
+ * The text of the open file `descriptor`, read until its end or until more than `cap` bytes came
+ * (at most cap + 64 KiB); undefined when the file holds more than `cap`. The size fstat gives is
+ * not trusted: /proc/self/pagemap says 0 and holds gigabytes, and a file may grow while it is read.
+ */
+export function readAtMost(descriptor: number, cap: number): string | undefined {
+  const buffer = Buffer.allocUnsafe(cap + READ_PIECE);
+  let length = 0;
+  while (length <= cap) {
+    const read = readSync(descriptor, buffer, length, READ_PIECE, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return length > cap ? undefined : buffer.toString('utf8', 0, length);
+}
 
 /** Reads the progress in `folder` (no lock: writes are atomic renames). Throws InputError when progress.json is not a regular file. */
 export function openProgress(folder: string, options: ProgressOptions = {}): ProgressStore {
@@ -195,12 +215,12 @@ function readProgressFile(path: string): ReadResult {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw aSymbolicLink(path);
     throw new InputError('ERR_PROGRESS_UNREADABLE', `Your progress file ${terminalSafe(path)} cannot be opened (${terminalSafe((error as NodeJS.ErrnoException).code ?? (error as Error).message)}).`, 'Check its permissions, or set JWT_VS_OAUTH_HOME to another folder.');
   }
-  let text: string;
+  let text: string | undefined;
   try {
     const stats = fstatSync(descriptor);
     if (!stats.isFile()) throw notARegularFile(path, stats);
-    if (stats.size > MAX_PROGRESS_BYTES) return { kind: 'unreadable', reason: `it is larger than ${MAX_PROGRESS_BYTES / 1024} KiB` };
-    text = readFileSync(descriptor, 'utf8');
+    text = readAtMost(descriptor, MAX_PROGRESS_BYTES);
+    if (text === undefined) return { kind: 'unreadable', reason: `it is larger than ${MAX_PROGRESS_BYTES / 1024} KiB` };
   } finally {
     closeSync(descriptor);
   }
@@ -250,9 +270,31 @@ function isPlainText(value: unknown, maxLength: number): value is string {
   return typeof value === 'string' && value !== '' && value.length <= maxLength && !hasControlCharacters(value);
 }
 
-/** An ISO 8601 date and time with seconds and a zone, as toISOString() writes it (other offsets too). */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+/** The first and last instants whose toISOString() has a four-digit year: 0000-01-01 and 9999-12-31 (UTC). */
+const FIRST_INSTANT = new Date(0).setUTCFullYear(0, 0, 1);
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * An ISO 8601 date and time with seconds and a zone, as toISOString() writes it (other offsets
+ * too): a real calendar date (not February 31st, which Date.parse would roll into March), hours
+ * to 23, an offset under a day, and an instant in the years 0000 to 9999 (never one shown as -000001).
+ */
 function isDateTime(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string') return false;
+  const parts = DATE_TIME.exec(value);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = parts.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1];
+  if (daysInMonth === undefined || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second! > 59 || offsetHours > 23 || offsetMinutes > 59) return false;
+  const instant = Date.parse(value);
+  return instant >= FIRST_INSTANT && instant <= LAST_INSTANT;
+}
+
+/** When `value` (a date and time that isDateTime accepted) was, in milliseconds: what "later" means, whatever the offset. */
+export function instantOf(value: string | null | undefined): number {
+  return value === null || value === undefined ? -Infinity : Date.parse(value);
 }
 
 /** The issuer `exercises start` wrote: an http(s) URL, which `check` fetches discovery from. */
@@ -265,8 +307,11 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
+/** More attempts, hints or lessons than anyone makes: a larger number is a forged file, and would make a class's totals overflow. */
+export const MAX_COUNT = 1_000_000;
+
 function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_COUNT;
 }
 
 function objectAt(value: unknown, where: string): Record<string, unknown> {
@@ -280,7 +325,7 @@ function mapOf<Value>(value: unknown, where: string, isValue: (entry: unknown) =
   if (value === undefined) return map;
   for (const [key, entry] of Object.entries(objectAt(value, where))) {
     // The key is outside text, shown in a notice: escaped like any other.
-    if (!isValue(entry)) throw new ShapeError(`${where}["${terminalSafe(key)}"] is not ${expected}`);
+    if (!isValue(entry)) throw new ShapeError(`${where}["${terminalSafe(key)}"] ${Number.isSafeInteger(entry) && (entry as number) > MAX_COUNT ? `is more than ${MAX_COUNT}` : `is not ${expected}`}`);
     map[key] = (isPlainObject(entry) ? Object.assign(idMap(), entry) : entry) as Value;
   }
   return map;
@@ -288,10 +333,12 @@ function mapOf<Value>(value: unknown, where: string, isValue: (entry: unknown) =
 
 /** Checks every field's type; throws ShapeError naming the first one that is wrong. */
 export function validateProgress(json: unknown): Progress {
+  // Before anything else: a file nested thousands of levels deep would overflow the stack when saved (JSON.stringify recurses).
+  if (jsonDepth(json) > MAX_JSON_DEPTH) throw new ShapeError(`it nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`);
   const top = objectAt(json, 'the file');
   if (top.version !== 1) throw new ShapeError(top.version === undefined ? 'it has no "version": 1' : typeof top.version === 'number' ? `its version ${top.version} is not 1` : 'its "version" is not 1');
   if (top.seed !== undefined && !isPlainText(top.seed, MAX_SEED_LENGTH)) throw new ShapeError(`seed is not a non-empty string of at most ${MAX_SEED_LENGTH} characters without control characters`);
-  if (top.name !== undefined && (typeof top.name !== 'string' || nameProblem(top.name) !== undefined || normaliseName(top.name) !== top.name)) throw new ShapeError(`name is not a name of 1 to ${MAX_NAME_LENGTH} characters, with a letter or digit and no control characters`);
+  if (top.name !== undefined && (typeof top.name !== 'string' || nameProblem(top.name) !== undefined || normaliseName(top.name) !== top.name)) throw new ShapeError(`name is not a name of 1 to ${MAX_NAME_LENGTH} characters, with a letter or digit and no control or invisible characters`);
   const tutorial = top.tutorial === undefined ? idMap<unknown>() : objectAt(top.tutorial, 'tutorial');
   if (tutorial.completed === undefined) tutorial.completed = [];
   if (!Array.isArray(tutorial.completed) || !tutorial.completed.every(isCount)) throw new ShapeError('tutorial.completed is not a list of lesson numbers');
@@ -452,8 +499,9 @@ function readLock(lockPath: string): { content: LockContent; stats: Stats } | un
     const descriptor = openSync(lockPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     try {
       const opened = fstatSync(descriptor);
-      if (opened.isFile() && opened.ino === stats.ino && opened.size <= 4096) {
-        const parsed: unknown = JSON.parse(readFileSync(descriptor, 'utf8'));
+      const text = opened.isFile() && opened.ino === stats.ino ? readAtMost(descriptor, 4096) : undefined;
+      if (text !== undefined) {
+        const parsed: unknown = JSON.parse(text);
         if (isPlainObject(parsed)) content = parsed;
       }
     } finally {
@@ -579,10 +627,33 @@ function releaseLock(lockPath: string, token: string): void {
 
 // ---- The learner's name (`exercises progress --name`), kept in progress.json. It is shown in a
 // teacher's report and names the learner's export, so it is plain text: trimmed, one space between
-// words, NFC, 1 to 64 characters with at least one letter or digit, and no control character
-// (a bidirectional override could make one name read as another in a class list).
+// words, NFC, 1 to 64 characters with at least one letter or digit, and nothing that does not show
+// as itself: a bidirectional override could make one name read as another in a class list, and an
+// invisible character (tag characters, a Hangul filler, a variation selector) makes a second
+// "Asha Rao" that looks like the first.
 
 export const MAX_NAME_LENGTH = 64;
+
+/**
+ * Characters a name may not hold: controls and format characters (bidi controls, zero-width
+ * characters, tag characters U+E0000…, the soft hyphen, U+180E, U+2062), every default-ignorable
+ * code point (variation selectors, the combining grapheme joiner, the Hangul fillers U+115F,
+ * U+1160, U+3164, U+FFA0), the blank Braille pattern U+2800, lone surrogates, private-use and
+ * unassigned code points.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\u2800]/u;
+/** More combining marks on one letter than any script writes: a tower of marks drawn over the next rows. */
+const MAX_MARKS_IN_A_ROW = 4;
+const MARK_TOWER = new RegExp(`\\p{M}{${MAX_MARKS_IN_A_ROW + 1},}`, 'u');
+
+/**
+ * What two names are compared by when a report looks for learners with one name: NFKC (a
+ * fullwidth Ａ is A, a ligature ﬁ is fi), without any character a name may not hold (for names
+ * from before the rule), spaces as one, case aside.
+ */
+export function nameLookAlikeKey(name: string): string {
+  return name.normalize('NFKC').replace(new RegExp(INVISIBLE.source, 'gu'), '').replace(/\s+/gu, ' ').trim().normalize('NFKC').toLocaleLowerCase('en');
+}
 
 function normaliseName(raw: string): string {
   return raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
@@ -591,7 +662,8 @@ function normaliseName(raw: string): string {
 /** Why `name` (already normalised) is not a usable name; undefined when it is one. */
 function nameProblem(name: string): string | undefined {
   const normalised = normaliseName(name);
-  if (hasControlCharacters(name.trim()) || /[\u200b-\u200d\u2060]/u.test(normalised)) return 'it holds a control or invisible character';
+  if (hasControlCharacters(name.trim()) || INVISIBLE.test(name.trim()) || INVISIBLE.test(normalised)) return 'it holds a control or invisible character';
+  if (MARK_TOWER.test(normalised)) return `it stacks more than ${MAX_MARKS_IN_A_ROW} combining marks on one letter`;
   if (normalised === '') return 'it is empty';
   if ([...normalised].length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
   if (!/[\p{L}\p{N}]/u.test(normalised)) return 'it has no letter or digit';
@@ -635,14 +707,14 @@ export function readCollectedProgress(path: string): CollectedFile {
     return { kind: 'skip', reason: code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? 'error'})` };
   }
   if (!seen.isFile()) return { kind: 'skip', reason: kindOfEntry(seen) };
-  let text: string;
+  let text: string | undefined;
   try {
     const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     try {
       const stats = fstatSync(descriptor);
       if (!stats.isFile() || stats.ino !== seen.ino) return { kind: 'skip', reason: 'it changed while it was read' };
-      if (stats.size > MAX_PROGRESS_BYTES) return { kind: 'skip', reason: `larger than ${MAX_PROGRESS_BYTES / 1024} KiB, so not a progress file` };
-      text = readFileSync(descriptor, 'utf8');
+      text = readAtMost(descriptor, MAX_PROGRESS_BYTES);
+      if (text === undefined) return { kind: 'skip', reason: `larger than ${MAX_PROGRESS_BYTES / 1024} KiB, so not a progress file` };
     } finally {
       closeSync(descriptor);
     }
@@ -728,14 +800,50 @@ function ownEarlierExports(progress: Progress, folder: string, except: string): 
 }
 
 /**
- * Writes `progress` to `file` atomically (temporary file, fsync, then a hard link or rename into
- * place). The learner's own earlier export (a progress file with the same seed) is replaced; any
- * other file only with `force`; a link, folder or FIFO never. The running provider is left out:
- * it means nothing on the teacher's machine.
+ * The text of an export: the learner's name, seed and progress, nothing else. Fields this version
+ * does not know (kept in progress.json for a newer version) stay on the learner's machine, and so
+ * does the running provider: it means nothing on the teacher's.
  */
-export function exportProgress(progress: Progress, file: string, force = false, options: { replaceOwnIn?: string } = {}): ExportOutcome {
-  const { provider: _provider, ...exercises } = progress.exercises;
-  const text = `${JSON.stringify({ ...progress, exercises }, null, 2)}\n`;
+export function exportText(progress: Progress): string {
+  const { passed, hintsShown, attempts, revealed, firstActivity, lastActivity } = progress.exercises;
+  const { completed, position } = progress.tutorial;
+  const known = {
+    version: 1,
+    ...(progress.name === undefined ? {} : { name: progress.name }),
+    seed: progress.seed,
+    tutorial: { completed, ...(position ? { position: { lesson: position.lesson, screen: position.screen } } : {}) },
+    exercises: {
+      passed: Object.fromEntries(Object.entries(passed).map(([id, record]) => [id, { at: record.at }])),
+      hintsShown,
+      attempts,
+      ...(revealed === undefined ? {} : { revealed }),
+      ...(firstActivity === undefined ? {} : { firstActivity }),
+      ...(lastActivity === undefined ? {} : { lastActivity }),
+    },
+  };
+  return `${JSON.stringify(known, null, 2)}\n`;
+}
+
+/** Whether `entry` is the same file as `other` (device and inode); false when either is missing. */
+function isSameFile(entry: Stats, other: string): boolean {
+  try {
+    const stats = lstatSync(other);
+    return stats.dev === entry.dev && stats.ino === entry.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `progress` to `file` atomically (temporary file, fsync, then a hard link or rename into
+ * place), readable by others (0644: it is made to be handed over). The learner's own earlier
+ * export is replaced: a progress file with the same seed and the same name, or one whose history
+ * the learner's continues (a rename, see continuesFrom). Any other file only with `force`; a link,
+ * folder or FIFO never, nor the learner's live progress file (`options.liveFile`), which only
+ * its lock may change.
+ */
+export function exportProgress(progress: Progress, file: string, force = false, options: { replaceOwnIn?: string; liveFile?: string } = {}): ExportOutcome {
+  const text = exportText(progress);
   const shown = terminalSafe(file);
   let replaced: ExportOutcome['replaced'] = 'nothing';
   let existing: Stats | undefined;
@@ -747,12 +855,18 @@ export function exportProgress(progress: Progress, file: string, force = false, 
   if (existing && !existing.isFile()) {
     throw new InputError('ERR_FILE_EXISTS', `${shown} is ${kindOfEntry(existing).replace(/ \(.*\)$/, '')}; an export never replaces one (nothing was written).`, 'Choose another file name.');
   }
+  if (existing && options.liveFile !== undefined && isSameFile(existing, options.liveFile)) {
+    throw new InputError('ERR_FILE_EXISTS', `${shown} is your progress file itself; an export is a copy of it for your teacher, written elsewhere (nothing was written).`, 'Export to another folder: jwt-vs-oauth exercises progress --export ~/Desktop');
+  }
   if (existing) {
     const found = readCollectedProgress(file);
-    if (found.kind === 'ok' && found.progress.seed === progress.seed) replaced = 'earlier-export';
+    const own = found.kind === 'ok' && found.progress.seed === progress.seed && (found.progress.name === progress.name || continuesFrom(progress, found.progress));
+    if (own) replaced = 'earlier-export';
     else if (force) replaced = 'other-file';
     else {
-      const what = found.kind === 'ok' ? `another learner's progress${found.progress.name ? ` (${terminalSafe(found.progress.name)})` : ''}` : 'not a progress file';
+      const what = found.kind !== 'ok' ? 'not a progress file'
+        : found.progress.seed === progress.seed ? `a progress file with your seed that is not your earlier export${found.progress.name ? ` (${terminalSafe(found.progress.name)})` : ''}: a copy of your progress someone else went on with, or one from before a reset`
+          : `another learner's progress${found.progress.name ? ` (${terminalSafe(found.progress.name)})` : ''}`;
       throw new InputError('ERR_FILE_EXISTS', `${shown} already exists and is ${what}; nothing was written.`, 'Choose another file, or add --force to replace it.');
     }
   }

@@ -69,7 +69,7 @@ beforeAll(async () => {
 });
 
 const skippedLines = () => [
-  `! skipped ${classFolder}/bidi.json: JSON, but not a progress file (name is not a name of 1 to 64 characters, with a letter or digit and no control characters)`,
+  `! skipped ${classFolder}/bidi.json: JSON, but not a progress file (name is not a name of 1 to 64 characters, with a letter or digit and no control or invisible characters)`,
   `! skipped ${classFolder}/broken.json: not valid JSON`,
   `! skipped ${classFolder}/evil\\x1b[2J.json: not valid JSON`,
   `! skipped ${classFolder}/huge.json: larger than 1024 KiB, so not a progress file`,
@@ -160,9 +160,12 @@ describe('exercises report', () => {
     ['+1', "'+1"],
     ['-1', "'-1"],
     ['@cmd', "'@cmd"],
-    ['\tx', "'\tx"],
+    // Control characters are shown escaped, never written as they are: no raw tab, newline or escape reaches a terminal that shows the file.
+    ['\tx', '\\tx'],
+    ['=\u001b[2J', "'=\\x1b[2J"],
+    ['a\u202eb', 'a\\u202eb'],
     ['say "hi"', '"say ""hi"""'],
-    ['two\nlines', '"two\nlines"'],
+    ['two\nlines', 'two\\nlines'],
     ['Asha', 'Asha'],
   ])('a CSV cell %j is written %j', (value, written) => {
     expect(csvCell(value)).toBe(written);

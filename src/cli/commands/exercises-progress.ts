@@ -17,16 +17,20 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
         ['jwt-vs-oauth exercises progress', 'counts per topic'],
         ['jwt-vs-oauth exercises progress --name "Asha Rao" --export', 'for your teacher: writes progress-asha-rao.json here'],
         ['jwt-vs-oauth exercises progress --export ~/Desktop', 'the same file, in that folder (the name is remembered)'],
+        ['jwt-vs-oauth exercises progress --export - | pbcopy', 'the export on stdout, to paste where your teacher collects it'],
         ['jwt-vs-oauth exercises progress --json', 'as JSON'],
-      ]) + '\nAn export holds your name, your seed and your progress, nothing else. It replaces your own earlier export,\nalso one under an earlier name in the same folder (your seed, and all its progress is in yours now);\nany other file in its place only with --force.\n')
+      ]) + '\nAn export holds your name, your seed and your progress, nothing else; others can read it (0644), as it is\nmade to be handed over. It replaces your own earlier export (your seed, and your name or all its progress\nin yours now), also one under an earlier name in the same folder; any other file in its place only with\n--force, and your progress file itself never. --export - writes it to stdout (./- is a file named -).\n')
       .option('--name <name>', 'your name as your teacher knows you (remembered; at most 64 characters)')
-      .option('--export [file]', 'save your progress for your teacher as progress-<name>.json (in this folder, or the folder or file given)')
+      .option('--export [file]', 'save your progress for your teacher as progress-<name>.json (in this folder, or the folder or file given; - for stdout)')
       .option('--force', 'with --export: replace a file that is not your earlier export')
       .option('--json', 'as JSON: {seed, name, total, passed, topics, firstActivity, lastActivity, exercises}; with --export, {file, replaced, removed}')
       .action(async (flags: { json?: boolean; name?: string; export?: string | boolean; force?: boolean }, command: Command) => {
         if (flags.force && flags.export === undefined) throw new InputError('ERR_USAGE', '--force goes with --export.', 'Example: jwt-vs-oauth exercises progress --export --force');
         if (flags.export === '') throw new InputError('ERR_EMPTY_PATH', '--export was given an empty file name.', 'Leave it out to write progress-<name>.json here: jwt-vs-oauth exercises progress --export');
-        const { learnerName, exportFileName, exportProgress } = await import('../../lessons/progress.js');
+        const toStdout = flags.export === '-';
+        if (toStdout && flags.json) throw new InputError('ERR_USAGE', '--export - writes the export itself to stdout, which is JSON already; leave out --json.', 'Example: jwt-vs-oauth exercises progress --export - > mine.json');
+        if (toStdout && flags.force) throw new InputError('ERR_USAGE', '--export - replaces no file; leave out --force.');
+        const { learnerName, exportFileName, exportProgress, exportText } = await import('../../lessons/progress.js');
         // Checked before anything is read or written.
         const name = flags.name === undefined ? undefined : learnerName(flags.name);
         const { exercises, store, seed, output, change } = await setUp(context, command);
@@ -40,6 +44,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
         if (flags.export !== undefined) {
           const learner = store.progress.name;
           if (!learner) throw new InputError('ERR_NO_NAME', 'An export is named for you, and no name is saved yet.', 'Add your name once: jwt-vs-oauth exercises progress --name "Asha Rao" --export');
+          if (toStdout) return void context.streams.stdout.write(exportText(store.progress));
           const [{ statSync }, { join }] = await Promise.all([import('node:fs'), import('node:path')]);
           const given = typeof flags.export === 'string' ? flags.export : '.';
           let isFolder = false;
@@ -50,7 +55,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
           }
           const file = isFolder ? join(given, exportFileName(learner)) : given;
           // Into a folder: the learner's own earlier export there under another name (a rename) is replaced too.
-          const outcome = exportProgress(store.progress, file, flags.force, isFolder ? { replaceOwnIn: given } : {});
+          const outcome = exportProgress(store.progress, file, flags.force, { liveFile: store.file, ...(isFolder ? { replaceOwnIn: given } : {}) });
           for (const earlier of outcome.removed) output.talk(`Removed your earlier export ${terminalSafe(earlier.file)}${earlier.name ? ` (as ${terminalSafe(earlier.name)})` : ''}: this one replaces it, so your teacher counts you once.`);
           for (const kept of outcome.keptSameSeed) output.talk(output.talkColour.yellow(`${MARK.warn} ${terminalSafe(kept)} has your seed but not all of your progress now (a reset, or someone else's copy), so it was left as it is; if it is yours, remove it.`));
           if (flags.json) return printJson(output, { file: outcome.file, replaced: outcome.replaced, removed: outcome.removed.map((earlier) => earlier.file) });
@@ -130,7 +135,7 @@ function reportCommand(context: CommandContext): Command {
       if (flags.json && flags.csv) throw new InputError('ERR_USAGE', 'Choose one of --json and --csv.');
       if (!(SORT_ORDERS as readonly string[]).includes(flags.sort)) throw new InputError('ERR_USAGE', `--sort takes ${SORT_ORDERS.join(', ')}; not "${terminalSafe(flags.sort)}".`, 'Example: --sort passed');
       const parentFlags = command.optsWithGlobals() as ParentFlags;
-      const [{ loadExercises, findExercise }, paths_, { collectFiles, buildReport, reportCsv, exerciseDetail, exerciseDetailCsv }, { join }] = await Promise.all([
+      const [{ loadExercises, findExercise }, paths_, { collectFiles, buildReport, reportCsv, exerciseDetail, exerciseDetailCsv, nameLookAlikeKey }, { join }] = await Promise.all([
         import('../../lessons/exercises.js'),
         import('../../lessons/paths.js'),
         import('../../lessons/class-report.js'),
@@ -158,23 +163,23 @@ function reportCommand(context: CommandContext): Command {
         if (flags.sort === 'passed') rows.sort((one, other) => Number(one.passed) - Number(other.passed) || other.attempts - one.attempts);
         if (flags.json) return printJson(output, { exercise: { id: chosen.id, title: chosen.title, topic: chosen.topic }, learners: rows });
         if (flags.csv) return void context.streams.stdout.write(exerciseDetailCsv(rows));
-        for (const line of exerciseTable(chosen, rows, width, output)) output.result(line);
+        for (const line of exerciseTable(chosen, rows, width, output, nameLookAlikeKey)) output.result(line);
         return;
       }
       if (flags.json) return printJson(output, report);
       if (flags.csv) return void context.streams.stdout.write(reportCsv(report));
-      for (const line of reportTable(report, width, output)) output.result(line);
+      for (const line of reportTable(report, width, output, nameLookAlikeKey)) output.result(line);
     });
 }
 
 type ReportData = import('../../lessons/class-report.js').ClassReport;
 type LearnerData = Pick<ReportData['learners'][number], 'name' | 'seed'>;
 
-/** The learner's cell: the name; with the seed when two learners share a name; the seed alone when there is no name. */
-function learnerCells(learners: LearnerData[]): (row: LearnerData) => string {
+/** The learner's cell: the name; with the seed when two learners' names look alike (nameLookAlikeKey); the seed alone when there is no name. */
+function learnerCells(learners: LearnerData[], lookAlikeKey: (name: string) => string): (row: LearnerData) => string {
   const namesSeen = new Map<string, number>();
-  for (const row of learners) if (row.name) namesSeen.set(row.name.toLowerCase(), (namesSeen.get(row.name.toLowerCase()) ?? 0) + 1);
-  return (row) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(row.name.toLowerCase()) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
+  for (const row of learners) if (row.name) namesSeen.set(lookAlikeKey(row.name), (namesSeen.get(lookAlikeKey(row.name)) ?? 0) + 1);
+  return (row) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(lookAlikeKey(row.name)) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
 }
 
 const timeCell = (value: string | null, none: string) => (value === null ? none : `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')}`);
@@ -199,11 +204,11 @@ function alignedTable(headings: string[], rows: string[][], left: Set<number>, w
 }
 
 /** The report as lines that fit `width`: per-topic columns go first, then the names are shortened; notes are wrapped at word boundaries. */
-function reportTable(report: ReportData, width: number, output: Output): string[] {
+function reportTable(report: ReportData, width: number, output: Output, lookAlikeKey: (name: string) => string): string[] {
   const c = output.colour;
   const { learners } = report;
   const topics = Object.keys(TOPIC_HEADINGS).filter((topic) => learners.some((row) => row.topics[topic as keyof typeof row.topics]));
-  const learnerCell = learnerCells(learners);
+  const learnerCell = learnerCells(learners, lookAlikeKey);
   const build = (withTopics: boolean, withLast: boolean, lastHeading = 'last activity (UTC)') => {
     const headings = ['learner', 'passed', ...(withTopics ? topics.map((topic) => TOPIC_HEADINGS[topic]!) : []), 'attempts', 'hints', 'revealed', ...(withLast ? [lastHeading] : [])];
     const rows = learners.map((row) => [
@@ -262,9 +267,9 @@ function reportTable(report: ReportData, width: number, output: Output): string[
 }
 
 /** `report --exercise <id>`: one row per learner for that exercise. */
-function exerciseTable(exercise: { id: string; title: string; topic: string }, rows: import('../../lessons/class-report.js').ExerciseDetailRow[], width: number, output: Output): string[] {
+function exerciseTable(exercise: { id: string; title: string; topic: string }, rows: import('../../lessons/class-report.js').ExerciseDetailRow[], width: number, output: Output, lookAlikeKey: (name: string) => string): string[] {
   const c = output.colour;
-  const learnerCell = learnerCells(rows);
+  const learnerCell = learnerCells(rows, lookAlikeKey);
   const build = (withLast: boolean) => alignedTable(
     ['learner', 'passed', 'attempts', 'hints', 'saw the answer', ...(withLast ? ['last activity'] : [])],
     rows.map((row) => [learnerCell(row), timeCell(row.passedAt, 'no'), String(row.attempts), String(row.hints), timeCell(row.revealedAt, 'no'), ...(withLast ? [timeCell(row.lastActivity, 'never')] : [])]),
