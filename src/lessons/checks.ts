@@ -5,7 +5,7 @@
 // token's required aud), so one wrong try does not solve the exercise.
 
 import { createHash, createHmac, verify as verifySignature } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { discoverIssuer } from '../jwt/remote-keys.js';
@@ -16,6 +16,7 @@ import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { isoFromSeconds } from '../jwt/time.js';
 import { s256Challenge } from '../provider/pkce.js';
+import { readPlainFileAtMost } from './bounded-read.js';
 import { CLASSROOM_SECRETS, fillTemplate, type Material } from './material.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
@@ -346,8 +347,9 @@ function printedWhere(secret: string, folders: string[]): string | undefined {
           if (found) return found;
         } else if (entry.isFile() && seen++ < MAX_FILES) {
           try {
-            if (lstatSync(full).size > MAX_FILE_BYTES) continue;
-            const text = readFileSync(full, 'utf8');
+            // No link followed, no FIFO waited on, no more than the cap read whatever the size claims.
+            const text = readPlainFileAtMost(full, MAX_FILE_BYTES);
+            if (text === undefined) continue;
             if (forms.some((form) => text.includes(form))) return join(basename(folder), relative(folder, full));
           } catch {
             // A file that cannot be read prints nothing.

@@ -1,12 +1,13 @@
 // Reads the lessons of one kind from lessons/<kind>/, choosing lesson.<lang>.json where a
 // translation exists and falling back to English (lesson.json).
 
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { MAX_JSON_DEPTH, jsonDepth } from '../jwt/untrusted-json.js';
 import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
+import { readAtMost } from './bounded-read.js';
 import { validateLesson, type Lesson } from './schema.js';
 
 export function loadLessons(folder: string, lang = 'en'): Lesson[] {
@@ -59,8 +60,10 @@ export function readJsonFile(file: string, code: string): unknown {
     descriptor = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const stats = fstatSync(descriptor);
     if (!stats.isFile()) throw new InputError(code, `${shown}: not a plain file.`);
-    if (stats.size > MAX_CONTENT_FILE_BYTES) throw new InputError(code, `${shown}: larger than ${MAX_CONTENT_FILE_BYTES / 1024} KiB; a lesson or exercise file is a few KiB.`);
-    text = readFileSync(descriptor, 'utf8');
+    // Read up to the cap whatever fstat says: a /proc file claims 0 bytes and may hold gigabytes.
+    const read = readAtMost(descriptor, MAX_CONTENT_FILE_BYTES);
+    if (read === undefined) throw new InputError(code, `${shown}: larger than ${MAX_CONTENT_FILE_BYTES / 1024} KiB; a lesson or exercise file is a few KiB.`);
+    text = read;
   } catch (error) {
     if (error instanceof InputError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(code, `${shown}: a symbolic link, which is not followed (it could lead to any file); a lesson or exercise file must be a plain file in its folder.`, 'Copy the file into the folder instead of linking to it.');

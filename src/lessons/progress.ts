@@ -5,10 +5,11 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { readAtMost } from './bounded-read.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../jwt/untrusted-json.js';
 import { hasControlCharacters, terminalSafe } from '../text/terminal-safe.js';
 
@@ -81,24 +82,6 @@ export interface ProgressOptions {
 
 const MAX_PROGRESS_BYTES = 1024 * 1024;
 
-/** Reads are made in pieces of this size: some /proc files (pagemap) refuse a read whose length is not a multiple of 8. */
-const READ_PIECE = 64 * 1024;
-
-/**
- * The text of the open file `descriptor`, read until its end or until more than `cap` bytes came
- * (at most cap + 64 KiB); undefined when the file holds more than `cap`. The size fstat gives is
- * not trusted: /proc/self/pagemap says 0 and holds gigabytes, and a file may grow while it is read.
- */
-export function readAtMost(descriptor: number, cap: number): string | undefined {
-  const buffer = Buffer.allocUnsafe(cap + READ_PIECE);
-  let length = 0;
-  while (length <= cap) {
-    const read = readSync(descriptor, buffer, length, READ_PIECE, null);
-    if (read === 0) break;
-    length += read;
-  }
-  return length > cap ? undefined : buffer.toString('utf8', 0, length);
-}
 
 /** Reads the progress in `folder` (no lock: writes are atomic renames). Throws InputError when progress.json is not a regular file. */
 export function openProgress(folder: string, options: ProgressOptions = {}): ProgressStore {
