@@ -57,3 +57,18 @@ export function parseJsonObjectFlag(text: string, flag: string): Record<string, 
   assertJsonDepth(value, where);
   return value;
 }
+
+/**
+ * A --typ value must name a type: "application/" is implied (RFC 7515 §4.1.9), so "application/"
+ * or "" names none (and as a pin would match a typ of ""). The /i folds A-Z only (no u flag).
+ */
+export function assertTypNamesAType(value: string): void {
+  const typ = value.trim();
+  if (typ.replace(/^application\//i, '') === '' || typ.endsWith('/')) {
+    throw new InputError(
+      'ERR_EMPTY_TYP',
+      typ === '' ? '--typ needs a value; it was empty.' : `--typ ${JSON.stringify(value)} names no type: nothing follows the "/".`,
+      'Example: --typ at+jwt (an OAuth access token, RFC 9068 §4).',
+    );
+  }
+}

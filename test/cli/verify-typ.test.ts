@@ -108,3 +108,12 @@ describe('verify --typ', () => {
     expect(result.stdout).toContain('$ jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400 --typ at+jwt');
   });
 });
+
+describe('mint --typ names a type too', () => {
+  test.each([['application/'], [' '], ['APPLICATION/']])('mint --typ %j: exit 2, ERR_EMPTY_TYP, no token', async (typ) => {
+    const result = await runCli(['mint', '--typ', typ, '--json']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: --typ (needs a value|"[^"]*" names no type)/);
+  });
+});

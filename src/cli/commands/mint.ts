@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
+import { assertTypNamesAType, collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
 import { examples } from '../help.js';
 import { printJson } from '../output.js';
 import { talkWarnings } from '../verification-view.js';
@@ -92,7 +92,7 @@ export function mintCommand(context: CommandContext): Command {
         notBeforeIn: flags.nbf !== undefined ? parseDuration(flags.nbf, '--nbf') : undefined,
         jti: flags.jti,
         kid: flags.kid ?? key?.kid,
-        typ: flags.typ,
+        typ: flags.typ !== undefined ? (assertTypNamesAType(flags.typ), flags.typ) : undefined,
         headers: parseKeyValues(flags.header, '--header'),
         now: context.now(),
       });

@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { collect } from '../flags.js';
+import { assertTypNamesAType, collect } from '../flags.js';
 import { examples } from '../help.js';
 import { printJson } from '../output.js';
 import { renderVerification, talkWarnings } from '../verification-view.js';
@@ -61,18 +61,7 @@ export function verifyCommand(context: CommandContext): Command {
         throw new InputError('ERR_NO_KEY', 'verify needs a key: --secret, --key, --jwks or --discover.', 'Without a key nothing can be verified; to only read a token, use decode.');
       }
       if (sources.length > 1) throw new InputError('ERR_KEY_CONFLICT', 'Give only one of --secret, --key, --jwks, --discover.');
-      if (flags.typ !== undefined) {
-        // "application/" is implied (RFC 7515 §4.1.9), so "--typ application/" names no type at all,
-        // and would pin a typ of "". The /i here folds A-Z only (no u flag): see mediaTypeOf in jwt/verify.ts.
-        const typ = flags.typ.trim();
-        if (typ.replace(/^application\//i, '') === '' || typ.endsWith('/')) {
-          throw new InputError(
-            'ERR_EMPTY_TYP',
-            typ === '' ? '--typ needs a value; it was empty.' : `--typ ${JSON.stringify(flags.typ)} names no type: nothing follows the "/".`,
-            'Example: --typ at+jwt (an OAuth access token, RFC 9068 §4).',
-          );
-        }
-      }
+      if (flags.typ !== undefined) assertTypNamesAType(flags.typ);
 
       const pasted = await readTokenInput(tokenArgument, context);
       const [{ extractToken }, { parseDuration, parseInstant, parseMilliseconds }, { verifyToken }, { assertTimeoutInRange }] = await Promise.all([
