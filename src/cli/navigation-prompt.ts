@@ -1,18 +1,127 @@
-// A one-key prompt for lessons: Enter continues, b goes back, q quits. Built on @inquirer/core so
-// it behaves like the other prompts (Ctrl-C, no terminal echo) and can be tested the same way.
+// The lesson prompts, built on @inquirer/core so they behave like the other prompts (Ctrl-C, no
+// terminal echo) and can be tested the same way. The same keys work on every screen: Enter goes
+// on, b goes back (not on a lesson's first screen), q or Esc quits with the progress kept. Each
+// footer offers exactly the keys that work there.
 
-import { createPrompt, isEnterKey, useKeypress, useState } from '@inquirer/core';
+import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, useState, type KeypressEvent } from '@inquirer/core';
+import { ANSWERED_MARK, promptTheme } from './prompt-theme.js';
 
 export type NavigationChoice = 'next' | 'back' | 'quit';
 
-export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string }>((config, done) => {
+/** What a question screen returns: an answer (a choice's index, or the typed text), or a move. */
+export type QuestionResult = { answer: number | string } | { move: 'back' | 'quit' };
+
+const HIDE_CURSOR = '\u001b[?25l';
+const IDLE_MARK = (() => {
+  const { prefix } = makeTheme(promptTheme);
+  return typeof prefix === 'string' ? prefix : prefix.idle;
+})();
+const QUIT_KEYS = '[q/Esc] quit (progress is kept)';
+
+/** Ctrl-C and other Ctrl keys are inquirer's (Ctrl-C exits 130): no hint is drawn for them. */
+const isControl = (key: KeypressEvent) => key.ctrl === true;
+const isQuitKey = (key: KeypressEvent) => key.name === 'q' || key.name === 'escape';
+
+/** The keys on a text screen, for the hint after a key that does nothing. */
+function pressHint(canGoBack: boolean): string {
+  return canGoBack ? 'Press Enter, b or q.' : 'Press Enter or q.';
+}
+
+export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string; firstScreen?: boolean }>((config, done) => {
   const [hint, setHint] = useState('');
   useKeypress((key) => {
+    if (isControl(key)) return;
     if (isEnterKey(key)) return done('next');
-    if (key.name === 'q') return done('quit');
+    if (isQuitKey(key)) return done('quit');
     if (key.name === 'b' && config.canGoBack) return done('back');
-    setHint(key.name === 'b' ? 'This is the first screen.' : 'Press Enter, b or q.');
+    const noBack = key.name === 'b' && (config.firstScreen ?? true) ? 'This is the first screen. ' : key.name === 'b' ? 'There is no going back here. ' : '';
+    setHint(`${noBack}${pressHint(config.canGoBack)}`);
   });
-  const keys = `${config.message ?? ''}[Enter] continue${config.canGoBack ? '  [b] back' : ''}  [q] quit (progress is kept)`;
+  const keys = `${config.message ?? ''}[Enter] continue${config.canGoBack ? '  [b] back' : ''}  ${QUIT_KEYS}`;
   return hint ? `${keys}\n${hint}` : keys;
+});
+
+/** A choice question: ↑/↓ (or a number) picks, Enter answers; b, q and Esc as on text screens. */
+export const choicePrompt = createPrompt<QuestionResult, { message: string; choices: readonly string[]; canGoBack: boolean }>((config, done) => {
+  const theme = makeTheme(promptTheme);
+  const [active, setActive] = useState(0);
+  const [status, setStatus] = useState<'idle' | 'answered' | 'left'>('idle');
+  const [hint, setHint] = useState('');
+  const count = config.choices.length;
+  useKeypress((key) => {
+    if (isControl(key) || status !== 'idle') return;
+    setHint('');
+    if (isEnterKey(key)) {
+      setStatus('answered');
+      return done({ answer: active });
+    }
+    if (isQuitKey(key)) {
+      setStatus('left');
+      return done({ move: 'quit' });
+    }
+    if (key.name === 'b') {
+      if (config.canGoBack) {
+        setStatus('left');
+        return done({ move: 'back' });
+      }
+      return setHint('This is the first screen.');
+    }
+    if (isUpKey(key)) return setActive((active - 1 + count) % count);
+    if (isDownKey(key)) return setActive((active + 1) % count);
+    const number = Number(key.name);
+    if (/^[1-9]$/.test(key.name ?? '') && number <= count) return setActive(number - 1);
+    setHint(`Pick with ↑ ↓ (or 1–${count}), then Enter.`);
+  });
+  const message = theme.style.message(config.message, 'idle');
+  if (status === 'answered') return `${ANSWERED_MARK} ${message} ${theme.style.answer(config.choices[active]!)}`;
+  if (status === 'left') return `${IDLE_MARK} ${message}`;
+  const lines = config.choices.map((choice, index) => (index === active ? theme.style.highlight(`❯ ${index + 1}. ${choice}`) : `  ${index + 1}. ${choice}`));
+  const footer = `[↑↓] choose  [Enter] answer${config.canGoBack ? '  [b] back' : ''}  ${QUIT_KEYS}`;
+  return [`${IDLE_MARK} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, hint ? `${footer}\n${hint}` : footer];
+});
+
+/**
+ * A value question: type the value, Enter answers. q or b typed alone (and Enter) quits or goes
+ * back, as the footer says; Esc quits at any time. Anything else is an answer to grade.
+ */
+export const valuePrompt = createPrompt<QuestionResult, { message: string; canGoBack: boolean }>((config, done) => {
+  const theme = makeTheme(promptTheme);
+  const [value, setValue] = useState('');
+  const [status, setStatus] = useState<'idle' | 'answered' | 'left'>('idle');
+  const [error, setError] = useState('');
+  useKeypress((key, rl) => {
+    if (isControl(key) || status !== 'idle') return;
+    if (key.name === 'escape') {
+      setStatus('left');
+      return done({ move: 'quit' });
+    }
+    if (isEnterKey(key)) {
+      const typed = value.trim();
+      if (typed === 'q') {
+        setStatus('left');
+        return done({ move: 'quit' });
+      }
+      if (typed === 'b' && config.canGoBack) {
+        setStatus('left');
+        return done({ move: 'back' });
+      }
+      if (typed === '') {
+        // Readline cleared its line on Enter; nothing was typed, so nothing is lost.
+        return setError('Type the value, then Enter.');
+      }
+      if (typed === 'b') {
+        rl.write(value);
+        return setError('This is the first screen: there is no going back.');
+      }
+      setStatus('answered');
+      return done({ answer: value });
+    }
+    setValue(rl.line);
+    setError('');
+  });
+  const message = theme.style.message(config.message, 'idle');
+  if (status === 'answered') return `${ANSWERED_MARK} ${message} ${theme.style.answer(value)}`;
+  if (status === 'left') return `${IDLE_MARK} ${message}`;
+  const footer = `[Enter] answer${config.canGoBack ? '  [b] alone: back' : ''}  [q] alone or [Esc]: quit (progress is kept)`;
+  return [`${IDLE_MARK} ${message} ${value}`, error ? `${footer}\n${theme.style.error(error)}` : footer];
 });

@@ -11,12 +11,17 @@ export interface LessonUI {
   show(lesson: Lesson, index: number, screen: Screen): void;
   /** Runs a hands-on step and shows its output. */
   run(screen: RunScreen): Promise<void>;
-  /** Asks a question; returns the learner's answer (a choice index, or typed text). */
-  ask(question: ChoiceQuestion | ValueQuestion, attempt: number): Promise<number | string>;
+  /**
+   * Asks a question; returns the learner's answer (a choice index, or typed text), or a move:
+   * b, q and Esc work on a question screen as on a text screen.
+   */
+  ask(question: ChoiceQuestion | ValueQuestion, attempt: number, canGoBack: boolean): Promise<number | string | { move: 'back' | 'quit' }>;
   /** The right value for a value question, read off what earlier steps produced. */
   expectedValue(question: ValueQuestion): string | undefined;
   /** `why` says what was wrong with a value answer when the slip is a known one (the case, the spacing, a time without a zone). */
   feedback(correct: boolean, question: ChoiceQuestion | ValueQuestion, expected: string, finalAttempt: boolean, why?: string): void;
+  /** A question already answered in this run, seen again (after b): what was answered and whether it was right, not asked again. */
+  recall(question: ChoiceQuestion | ValueQuestion, answer: number | string, correct: boolean, expected: string): void;
   navigate(canGoBack: boolean): Promise<Navigation>;
 }
 
@@ -85,33 +90,44 @@ export function isCorrect(question: ChoiceQuestion | ValueQuestion, answer: numb
 }
 
 /**
- * Runs one lesson from `start`. `onPosition` is called with the index of the screen to resume
- * at, after every screen. Returns whether the lesson was finished or the learner quit.
+ * Runs one lesson from `start`. `onPosition` is called with the index of the screen on view each
+ * time one is shown, so quitting there resumes there. A question answered in this run is not
+ * asked again when the learner comes back to it. Returns whether the lesson was finished or the
+ * learner quit.
  */
 export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onPosition: (screen: number) => void): Promise<'completed' | 'quit'> {
   let index = Math.min(Math.max(0, start), lesson.screens.length - 1);
+  const answered = new Map<number, { answer: number | string; correct: boolean }>();
   while (index < lesson.screens.length) {
     const screen = lesson.screens[index]!;
+    onPosition(index);
     ui.show(lesson, index, screen);
     if (screen.type === 'run') await ui.run(screen);
+    let move: Navigation | undefined;
     if (screen.type === 'question') {
       const expected = screen.kind === 'choice' ? screen.choices[screen.answer]! : ui.expectedValue(screen);
+      const earlier = answered.get(index);
       // A value question reads what an earlier hands-on step made; after a resume that step may not have run.
       const answerable = expected !== undefined;
       if (!answerable) ui.feedback(false, screen, 'not available yet: press b to go back and run the hands-on step first', true);
-      for (let attempt = 1; answerable && attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
-        const answer = await ui.ask(screen, attempt);
+      else if (earlier) ui.recall(screen, earlier.answer, earlier.correct, expected);
+      for (let attempt = 1; answerable && !earlier && attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
+        const answer = await ui.ask(screen, attempt, index > 0);
+        if (typeof answer === 'object') {
+          move = answer.move;
+          break;
+        }
         const verdict: ValueVerdict = screen.kind === 'choice' ? { ok: answer === screen.answer } : compareValue(String(answer), expected!);
         const correct = verdict.ok;
         ui.feedback(correct, screen, expected!, attempt === ATTEMPTS_PER_QUESTION, verdict.ok ? undefined : verdict.why);
+        if (correct || attempt === ATTEMPTS_PER_QUESTION) answered.set(index, { answer, correct });
         if (correct) break;
       }
     }
-    onPosition(index + 1);
-    const move = await ui.navigate(index > 0);
+    move ??= await ui.navigate(index > 0);
     if (move === 'quit') return 'quit';
     index = move === 'back' ? Math.max(0, index - 1) : index + 1;
-    onPosition(index);
   }
+  onPosition(index);
   return 'completed';
 }

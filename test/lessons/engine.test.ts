@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '@inquirer/testing';
 import { describe, expect, test } from 'vitest';
-import { navigationPrompt } from '../../src/cli/navigation-prompt.js';
+import { choicePrompt, navigationPrompt, valuePrompt } from '../../src/cli/navigation-prompt.js';
+import { ANSWERED_MARK } from '../../src/cli/prompt-theme.js';
 import { openProgress, validateProgress } from '../../src/lessons/progress.js';
 import { isCorrect, runLesson, type LessonUI, type Navigation } from '../../src/lessons/runner.js';
 import type { Lesson } from '../../src/lessons/schema.js';
@@ -28,16 +29,17 @@ const lesson: Lesson = {
 };
 
 /** A scripted learner: answers and key presses in order; records what the engine did. */
-function scriptedUI(answers: Array<number | string>, moves: Navigation[]) {
+function scriptedUI(answers: Array<number | string | { move: 'back' | 'quit' }>, moves: Navigation[]) {
   const log: string[] = [];
   const ui: LessonUI = {
     show: (_lesson, index) => log.push(`show ${index}`),
     run: async () => void log.push('run'),
-    ask: async () => {
+    ask: async (_question, _attempt, canGoBack) => {
       const answer = answers.shift()!;
-      log.push(`answer ${answer}`);
+      log.push(typeof answer === 'object' ? `${answer.move} at the question${canGoBack ? '' : ' (no back)'}` : `answer ${answer}`);
       return answer;
     },
+    recall: (_question, answer, correct) => log.push(`recall ${answer} ${correct ? 'right' : 'wrong'}`),
     expectedValue: () => undefined,
     feedback: (correct, _question, expected, final) => log.push(`${correct ? 'right' : 'wrong'}${final && !correct ? ` (answer: ${expected})` : ''}`),
     navigate: async () => {
@@ -64,15 +66,40 @@ describe('the lesson engine', () => {
     expect(log.slice(0, 5)).toEqual(['show 1', 'answer 0', 'wrong', 'answer 0', 'wrong (answer: b)']);
   });
 
-  test('b goes back; q quits with the position kept', async () => {
+  test('b goes back to an answered question, which shows the answer and is not asked again; q quits with the screen on view kept', async () => {
     const positions: number[] = [];
-    const { ui, log } = scriptedUI([1, 1], ['next', 'back', 'next', 'quit']);
+    const { ui, log } = scriptedUI([1], ['next', 'next', 'back', 'quit']);
     expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('quit');
-    expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'back', 'show 0', 'next', 'show 1', 'answer 1', 'right', 'quit']);
-    expect(positions.at(-1)).toBe(2);
+    expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'next', 'show 2', 'back', 'show 1', 'recall 1 right', 'quit']);
+    expect(positions.at(-1)).toBe(1);
     const resumed = scriptedUI([], []);
     await runLesson(lesson, positions.at(-1)!, resumed.ui, () => undefined);
-    expect(resumed.log[0]).toBe('show 2');
+    expect(resumed.log[0]).toBe('show 1');
+  });
+
+  test('q on a text screen keeps that screen: resume shows it again, not the next one', async () => {
+    const positions: number[] = [];
+    const { ui } = scriptedUI([], ['quit']);
+    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(positions).toEqual([0]);
+  });
+
+  test('b and q on a question screen: back to the screen before, or quit there with that screen kept', async () => {
+    const back = scriptedUI([{ move: 'back' }], ['quit']);
+    const positions: number[] = [];
+    expect(await runLesson(lesson, 1, back.ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(back.log).toEqual(['show 1', 'back at the question', 'show 0', 'quit']);
+    expect(positions).toEqual([1, 0]);
+
+    const quit = scriptedUI([0, { move: 'quit' }], []);
+    const kept: number[] = [];
+    expect(await runLesson(lesson, 1, quit.ui, (screen) => kept.push(screen))).toBe('quit');
+    expect(quit.log).toEqual(['show 1', 'answer 0', 'wrong', 'quit at the question']);
+    expect(kept).toEqual([1]);
+
+    const first = scriptedUI([{ move: 'quit' }], []);
+    await runLesson({ ...lesson, screens: [lesson.screens[1]!] }, 0, first.ui, () => undefined);
+    expect(first.log).toEqual(['show 0', 'quit at the question (no back)']);
   });
 
   test.each([
@@ -116,19 +143,97 @@ describe('the navigation prompt (@inquirer/testing)', () => {
     ['enter', 'next'],
     ['b', 'back'],
     ['q', 'quit'],
+    ['escape', 'quit'],
   ] as const)('%s → %s', async (key, expected) => {
     const { answer, events, getScreen } = await render(navigationPrompt, { canGoBack: true });
-    expect(getScreen()).toContain('[Enter] continue  [b] back  [q] quit (progress is kept)');
+    expect(getScreen()).toContain('[Enter] continue  [b] back  [q/Esc] quit (progress is kept)');
     events.keypress(key);
     await expect(answer).resolves.toBe(expected);
   });
 
-  test('b on the first screen explains instead of going back', async () => {
+  test('on the first screen the footer offers no b, and b and other keys name only the keys that work', async () => {
     const { answer, events, getScreen } = await render(navigationPrompt, { canGoBack: false });
+    expect(getScreen()).toContain('[Enter] continue  [q/Esc] quit (progress is kept)');
     events.keypress('b');
-    expect(getScreen()).toContain('This is the first screen.');
+    expect(getScreen()).toContain('This is the first screen. Press Enter or q.');
+    events.keypress('x');
+    expect(getScreen()).toContain('Press Enter or q.');
+    expect(getScreen()).not.toContain('Press Enter, b or q.');
     events.keypress('enter');
     await expect(answer).resolves.toBe('next');
+  });
+
+  test('Ctrl-C draws no key hint before it exits', async () => {
+    const { answer, events, getScreen } = await render(navigationPrompt, { canGoBack: true });
+    answer.catch(() => undefined);
+    events.keypress({ name: 'c', ctrl: true });
+    expect(getScreen()).not.toContain('Press Enter');
+  });
+});
+
+describe('the question prompts (@inquirer/testing)', () => {
+  test('a choice: ↓ then Enter answers with a neutral marker, never ✔', async () => {
+    const { answer, events, getScreen } = await render(choicePrompt, { message: 'Your answer', choices: ['alice', 'bob'], canGoBack: true });
+    expect(getScreen()).toContain('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    events.keypress('down');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual({ answer: 1 });
+    expect(getScreen()).toBe(`${ANSWERED_MARK} Your answer bob`);
+    expect(getScreen()).not.toContain('✔');
+  });
+
+  test.each([
+    ['b', { move: 'back' }],
+    ['q', { move: 'quit' }],
+    ['escape', { move: 'quit' }],
+  ] as const)('a choice: %s → %j', async (key, expected) => {
+    const { answer, events } = await render(choicePrompt, { message: 'Your answer', choices: ['alice', 'bob'], canGoBack: true });
+    events.keypress(key);
+    await expect(answer).resolves.toEqual(expected);
+  });
+
+  test('a choice on the first screen: no b in the footer, and b says why', async () => {
+    const { answer, events, getScreen } = await render(choicePrompt, { message: 'Your answer', choices: ['alice', 'bob'], canGoBack: false });
+    expect(getScreen()).toContain('[↑↓] choose  [Enter] answer  [q/Esc] quit (progress is kept)');
+    events.keypress('b');
+    expect(getScreen()).toContain('This is the first screen.');
+    events.keypress('2');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual({ answer: 1 });
+  });
+
+  test('a value: q alone quits and b alone goes back, as the footer says; q inside a value is a value', async () => {
+    const quit = await render(valuePrompt, { message: 'Your answer', canGoBack: true });
+    expect(quit.getScreen()).toContain('[Enter] answer  [b] alone: back  [q] alone or [Esc]: quit (progress is kept)');
+    quit.events.type('q');
+    quit.events.keypress('enter');
+    await expect(quit.answer).resolves.toEqual({ move: 'quit' });
+
+    const back = await render(valuePrompt, { message: 'Your answer', canGoBack: true });
+    back.events.type(' b ');
+    back.events.keypress('enter');
+    await expect(back.answer).resolves.toEqual({ move: 'back' });
+
+    const value = await render(valuePrompt, { message: 'Your answer', canGoBack: true });
+    value.events.type('qbert');
+    value.events.keypress('enter');
+    await expect(value.answer).resolves.toEqual({ answer: 'qbert' });
+    expect(value.getScreen()).toBe(`${ANSWERED_MARK} Your answer qbert`);
+
+    const escape = await render(valuePrompt, { message: 'Your answer', canGoBack: false });
+    expect(escape.getScreen()).toContain('[Enter] answer  [q] alone or [Esc]: quit (progress is kept)');
+    escape.events.type('as');
+    escape.events.keypress('escape');
+    await expect(escape.answer).resolves.toEqual({ move: 'quit' });
+  });
+
+  test('a value: Enter with nothing typed asks for the value', async () => {
+    const { answer, events, getScreen } = await render(valuePrompt, { message: 'Your answer', canGoBack: true });
+    events.keypress('enter');
+    expect(getScreen()).toContain('Type the value, then Enter.');
+    events.type('asha');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual({ answer: 'asha' });
   });
 });
 

@@ -88,19 +88,74 @@ describe('the tutorial through its real prompts', () => {
     first.press(DOWN);
     first.press(ENTER); // the second choice: right
     await first.waitFor('✓ Right. The token proved who she was');
+    expect(first.plain()).not.toContain('✔');
     first.press('q');
     expect(await first.done).toBe(0);
-    expect(first.plain()).toContain('Progress saved: lesson 1, screen 5.');
-    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 1, screen: 4 });
+    expect(first.plain()).toContain('Progress saved: lesson 1, screen 4.');
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 1, screen: 3 });
 
+    // Resumed on the screen that was on view: the question, asked again in this new run.
     const second = startTutorial(home);
+    await second.waitFor('(screen 4 of 5)');
+    await second.waitFor('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    second.press(DOWN);
+    second.press(ENTER);
+    await second.waitFor('✓ Right.');
+    second.press(ENTER);
     await second.waitFor('(screen 5 of 5)');
     second.press(ENTER);
     await second.waitFor('Lesson 1 done. Next: lesson 2');
     await second.waitFor('Lesson 2 · JWT: the five-step login');
     second.press('q');
     expect(await second.done).toBe(0);
-    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toMatchObject({ completed: [1] });
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toMatchObject({ completed: [1], position: { lesson: 2, screen: 0 } });
+    expect(second.plain()).toContain('Progress saved: lesson 2, screen 1.');
+  });
+
+  test('on a question screen b goes back and q quits; back at an answered question, it shows the answer instead of asking again', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [], position: { lesson: 1, screen: 3 } } }));
+    const session = startTutorial(home);
+    await session.waitFor('[↑↓] choose');
+    session.clear();
+    session.press('b');
+    await session.waitFor('(screen 3 of 5)');
+    await session.waitFor('403 means');
+    session.press(ENTER);
+    await session.waitFor('[↑↓] choose');
+    session.press(ENTER); // the first choice: wrong
+    await session.waitFor('Have another go.');
+    session.press(ENTER); // wrong again: the answer is given
+    await session.waitFor('✗ Not quite. The answer:');
+    expect(session.plain()).not.toContain('✔');
+    session.press(ENTER);
+    await session.waitFor('(screen 5 of 5)');
+    session.clear();
+    session.press('b');
+    await session.waitFor('(screen 4 of 5)');
+    await session.waitFor('You answered:');
+    expect(session.plain()).toContain('✗ Not quite. The answer: (b)');
+    expect(session.plain()).toContain('[Enter] continue  [b] back  [q/Esc] quit (progress is kept)');
+    expect(session.plain()).not.toContain('[↑↓] choose');
+    session.press('q');
+    expect(await session.done).toBe(0);
+    expect(session.plain()).toContain('Progress saved: lesson 1, screen 4.');
+  });
+
+  test('q on a text screen saves that screen, and Ctrl-C draws no key hint', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const quit = startTutorial(home, ['tutorial', '2']);
+    await quit.waitFor('(screen 1 of');
+    quit.press('q');
+    expect(await quit.done).toBe(0);
+    expect(quit.plain()).toContain('Progress saved: lesson 2, screen 1.');
+    expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.position).toEqual({ lesson: 2, screen: 0 });
+
+    const cancel = startTutorial(home);
+    await cancel.waitFor('Lesson 2 ·');
+    cancel.ctrlC();
+    expect(await cancel.done).toBe(130);
+    expect(cancel.plain()).not.toContain('Press Enter');
   });
 
   test('resumed at a step that needs a token an earlier step makes: it says to go back, and going back runs that step', async () => {

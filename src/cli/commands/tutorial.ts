@@ -30,7 +30,7 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial --list', 'the lessons, with ✓ for done'],
       ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'a lesson as text, answers at the end'],
       ['jwt-vs-oauth tutorial --reset', 'start over'],
-    ]) + '\nKeys: Enter continues, b goes back, q quits (progress is kept), Ctrl-C exits.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
+    ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress is kept: you resume on the screen you were on), Ctrl-C exits. In a question that asks for a value, q or b typed alone quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
       const [{ loadLessons, languageFrom }, paths, { openProgress }] = await Promise.all([
         import('../../lessons/loader.js'),
@@ -149,9 +149,8 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
 
 async function createTerminalUI(context: CommandContext, output: Output, width: number): Promise<import('../../lessons/runner.js').LessonUI> {
   // Only what the first screen needs is loaded now; prompts and hands-on code load when first used.
-  const [{ navigationPrompt }, view, { wrapProse }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../flow-view.js')]);
+  const [{ navigationPrompt, choicePrompt, valuePrompt }, view, { wrapProse }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../flow-view.js')]);
   const handsOn = () => import('../hands-on.js');
-  const prompts = () => import('@inquirer/prompts');
   const io = { input: context.streams.stdin, output: context.streams.stdout };
   const handsOnContext = {
     output,
@@ -160,7 +159,7 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     saved: new Map<string, string>(),
     interactive: true,
     pause: async () => {
-      const choice = await navigationPrompt({ canGoBack: false, message: 'Next step of the demo: ' }, io);
+      const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ' }, io);
       if (choice === 'quit') throw new QuitLesson();
     },
   };
@@ -174,12 +173,11 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
       output.result(wrapProse((await module.runHandsOn(screen, handsOnContext)).text, width));
     },
-    ask: async (question) => {
-      const { select, input } = await prompts();
-      if (question.kind === 'choice') {
-        return select({ message: 'Your answer', choices: question.choices.map((choice, index) => ({ name: choice, value: index })) }, io);
-      }
-      return input({ message: 'Your answer', required: true }, io);
+    ask: async (question, _attempt, canGoBack) => {
+      const result = question.kind === 'choice'
+        ? await choicePrompt({ message: 'Your answer', choices: question.choices, canGoBack }, io)
+        : await valuePrompt({ message: 'Your answer', canGoBack }, io);
+      return 'move' in result ? result : result.answer;
     },
     expectedValue: (question) => valueFromReference?.(question.answerFrom, handsOnContext),
     feedback: (correct, question, expected, finalAttempt, why) => {
@@ -188,6 +186,11 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       if (correct) output.result(wrapProse(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`, width));
       else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`, width));
       else output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} Have another go.`, width));
+    },
+    recall: (question, answer, correct, expected) => {
+      const given = question.kind === 'choice' ? question.choices[Number(answer)]! : String(answer);
+      const verdict = correct ? c.green(`${MARK.ok} Right.`) : `${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}.`;
+      output.result(wrapProse(`You answered: ${given}. ${verdict} ${question.explanation}`, width));
     },
     navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),
   };
