@@ -95,7 +95,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(screen).toContain('✓ Denied: the app received access_denied and showed "not signed in".');
   }, 60_000);
 
-  test('tutorial: answer the first question, quit with q, start again and resume there', async () => {
+  test('tutorial: a wrong answer shows no ✔; q and b work on a question screen; resume lands on the screen that was on view', async () => {
     const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
     await session.waitFor('(screen 1 of 5)');
@@ -104,13 +104,37 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.press('Enter');
     await session.waitFor('403 means "we know who you are');
     session.press('Enter');
-    await session.waitFor('? Your answer');
+    await session.waitFor('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    session.press('Enter'); // the first choice: wrong
+    const wrong = await session.waitFor('✗ Not quite. Have another go.');
+    const answered = wrong.split('\n').find((line) => line.includes('Your answer'))!;
+    expect(answered).toMatch(/^› Your answer \S/);
+    expect(answered).not.toContain('✔');
+    expect(wrong).not.toContain('✔');
+    // b on the question screen goes back to screen 3.
+    await session.waitFor(/Have another go\.[\s\S]*\[↑↓\] choose/);
+    session.type('b');
+    await session.waitFor(/\(screen 3 of 5\)[\s\S]*403 means[\s\S]*\[Enter\] continue  \[b\] back/);
+    session.press('Enter');
+    await session.waitFor(/\(screen 4 of 5\)[\s\S]*\[↑↓\] choose/);
+    // q on the question screen quits, keeping that screen.
+    session.type('q');
+    expect(await session.exitCode()).toBe(0);
+    expect(session.screen()).toContain('Progress saved: lesson 1, screen 4. Run jwt-vs-oauth tutorial to continue.');
+    session.close();
+
+    session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
+    await session.waitFor(/\(screen 4 of 5\)[\s\S]*\[↑↓\] choose/);
     session.press('Down');
     session.press('Enter');
     await session.waitFor('✓ Right.');
+    session.press('Enter');
+    await session.waitFor('(screen 5 of 5)');
+    expect(session.screen()).toContain('Where JWT and OAuth fit');
+    // q on a text screen: resume shows that same screen.
     session.type('q');
     expect(await session.exitCode()).toBe(0);
-    expect(session.screen()).toContain('Progress saved: lesson 1, screen 5. Run jwt-vs-oauth tutorial to continue.');
+    expect(session.screen()).toContain('Progress saved: lesson 1, screen 5.');
     session.close();
 
     session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
@@ -118,6 +142,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(session.screen()).toContain('Where JWT and OAuth fit');
     session.press('C-c');
     expect(await session.exitCode()).toBe(130);
+    expect(session.screen()).not.toContain('Press Enter');
   }, 60_000);
 
   test('tutorial 3: its mint, decode and verify steps run the commands they show, and the prompts keep working after each', async () => {
@@ -131,7 +156,9 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.press('Enter');
     await session.waitFor('? Your answer');
     session.type('ASHA', true);
-    await session.waitFor('✗ Not quite. Right letters, wrong case: JWT values are compared exactly. Have another go.');
+    const slip = await session.waitFor('✗ Not quite. Right letters, wrong case: JWT values are compared exactly. Have another go.');
+    expect(slip).toContain('› Your answer ASHA');
+    expect(slip).not.toContain('✔');
     session.type('asha', true);
     await session.waitFor('✓ Right.');
     session.press('Enter');
@@ -142,7 +169,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(screen).toContain('– sub        not checked (pass --sub to pin it); the token says "admin"');
     session.type('q');
     expect(await session.exitCode()).toBe(0);
-    expect(session.screen()).toContain('Progress saved: lesson 3, screen 7.');
+    expect(session.screen()).toContain('Progress saved: lesson 3, screen 6.');
   }, 60_000);
 
   test('exercises on a terminal: a menu, a task, a hint, and Ctrl-C', async () => {
