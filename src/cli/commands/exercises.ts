@@ -320,7 +320,7 @@ export function exercisesCommand(context: CommandContext): Command {
 
 async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
   const { select, input } = await import('@inquirer/prompts');
-  const { taskText } = await import('../../lessons/exercises.js');
+  const [{ taskText }, { promptTheme }] = await Promise.all([import('../../lessons/exercises.js'), import('../prompt-theme.js')]);
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   for (;;) {
     // Read afresh each round: the check or hint just run has saved new progress.
@@ -328,15 +328,16 @@ async function runExerciseMenu(context: CommandContext, command: Command): Promi
     const id = await select({
       message: 'Pick an exercise',
       pageSize: 12,
+      theme: promptTheme,
       choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
     }, io);
     if (!id) return;
     const { exercise, material } = pick(id);
     output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id])));
-    const next = await select({ message: 'Now?', choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
+    const next = await select({ message: 'Now?', theme: promptTheme, choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
     const program = command.parent!;
     if (next === 'check') {
-      const answer = await input({ message: 'Your answer', required: true }, io);
+      const answer = await input({ message: 'Your answer', required: true, theme: promptTheme }, io);
       // After "--": an answer that starts with "-" is an answer, not an option.
       await program.parseAsync(['exercises', 'check', id, '--', answer], { from: 'user' });
     } else if (next === 'hint') {
