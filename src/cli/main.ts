@@ -1,7 +1,7 @@
 // The story of a run: parse the command line, run the command, turn errors into one or two
 // plain lines and an exit code. This is the only place that ends the process's run.
 
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { createContext, type CommandContext } from './context.js';
 import { loadColours, type Streams } from './output.js';
 import { decodeCommand } from './commands/decode.js';
@@ -12,7 +12,7 @@ import { oauthCommand } from './commands/oauth.js';
 import { tutorialCommand } from './commands/tutorial.js';
 import { exercisesCommand } from './commands/exercises.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
-import { examples } from './help.js';
+import { examples, suggestSimilar } from './help.js';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -43,11 +43,82 @@ export function buildProgram(context: CommandContext): Command {
         context.streams.stdout.write(program.helpInformation());
       }
     });
-  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), exercisesCommand(context), providerCommand(context)]) {
+  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), exercisesCommand(context), providerCommand(context), completionCommand(context, program), helpCommand(program)]) {
     program.addCommand(command);
   }
   routeCommanderOutput(program, context.streams);
+  suggestUnknownSubcommands(program);
   return program;
+}
+
+/** `completion bash|zsh|fish`: the script is made (lazily) from this command tree. */
+function completionCommand(context: CommandContext, program: Command): Command {
+  return new Command('completion')
+    .description('Print a shell completion script: subcommands, options, lesson numbers and exercise ids')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', examples([
+      ['source <(jwt-vs-oauth completion bash)', 'bash: add this line to ~/.bashrc'],
+      ['source <(jwt-vs-oauth completion zsh)', 'zsh: add this line to ~/.zshrc, after compinit'],
+      ['jwt-vs-oauth completion fish > ~/.config/fish/completions/jwt-vs-oauth.fish', 'fish: once'],
+    ]) + '\nThe script lists what this version knows; run it again after an upgrade (the source lines above do).\n')
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      context.streams.stdout.write(await completionScript(shell, program));
+    });
+}
+
+/** `help [command...]`: the same help as `<command> --help`; an unknown name is a usage error with a suggestion. */
+function helpCommand(program: Command): Command {
+  return new Command('help')
+    .description('Show help for a command (help exercises show for a nested one)')
+    .argument('[command...]', 'the command')
+    .addHelpText('after', examples([
+      ['jwt-vs-oauth help decode', 'the same as jwt-vs-oauth decode --help'],
+      ['jwt-vs-oauth help exercises check', 'a subcommand\'s help'],
+    ]))
+    .action((names: string[]) => {
+      let target = program;
+      for (const name of names) {
+        const next = target.commands.find((command) => command.name() === name || command.aliases().includes(name));
+        if (!next) {
+          return unknownCommand(target, name);
+        }
+        target = next;
+      }
+      target.help();
+    });
+}
+
+/** "error: unknown command 'decdoe'" and the nearest name, or the names there are; exit 2. */
+function unknownCommand(command: Command, name: string): never {
+  const visible = command.createHelp().visibleCommands(command);
+  const where = command.parent ? ` for '${command.name()}'` : '';
+  const nearest = suggestSimilar(name, visible.flatMap((each) => [each.name(), ...each.aliases()]));
+  const commands = nearest || `\n(Commands: ${visible.map((each) => each.name()).join(', ')}.)`;
+  return command.error(`error: unknown command '${name}'${where}${commands}`, { code: 'commander.unknownCommand', exitCode: EXIT.usage });
+}
+
+/**
+ * A command that has subcommands and its own action (the menu at the top, the exercises menu)
+ * would take a mistyped subcommand as a stray argument ("too many arguments"). These commands
+ * accept stray words and unknown options in parsing and refuse them here, before their action,
+ * as commander does for commands without an action: "unknown command 'decdoe'" with the nearest
+ * name, exit 2.
+ */
+function suggestUnknownSubcommands(command: Command): void {
+  for (const subcommand of command.commands) suggestUnknownSubcommands(subcommand);
+  if (command.commands.length === 0 || command.registeredArguments.length > 0) return;
+  command.allowExcessArguments().allowUnknownOption().hook('preAction', (thisCommand, actionCommand) => {
+    if (actionCommand !== thisCommand) return;
+    const [first] = command.args;
+    if (first === undefined) return;
+    if (!/^-./.test(first)) unknownCommand(command, first);
+    const known: string[] = [];
+    for (let each: Command | null = command; each; each = each.parent) {
+      known.push(...each.createHelp().visibleOptions(each).flatMap((option) => (option.long ? [option.long] : [])));
+    }
+    command.error(`error: unknown option '${first.replace(/=.*/s, '')}'${suggestSimilar(first.replace(/=.*/s, ''), known)}`, { code: 'commander.unknownOption', exitCode: EXIT.usage });
+  });
 }
 
 /**

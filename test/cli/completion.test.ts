@@ -1,0 +1,153 @@
+// `completion bash|zsh|fish`: the script, sourced in a real bash, completes what the command tree,
+// the tutorial and the exercises folder hold. zsh and fish: the script names the same things and,
+// where the shell is installed, passes its syntax check.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { BIN, runBin } from '../helpers/cli.js';
+
+const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
+const EXERCISE_IDS = readdirSync(join(LESSONS, 'exercises')).filter((name) => name.endsWith('.json'))
+  .map((name) => (JSON.parse(readFileSync(join(LESSONS, 'exercises', name), 'utf8')) as { id: string }).id);
+const LESSON_NUMBERS = readdirSync(join(LESSONS, 'tutorial')).filter((name) => /^\d+-.*\.json$/.test(name)).map((name) => String(Number.parseInt(name, 10)));
+
+/** The top-level commands and aliases as --help lists them ("mint|sign [options]" → mint, sign). */
+function commandsInHelp(): string[] {
+  const help = runBin(['--help']).stdout;
+  const section = help.slice(help.indexOf('Commands:'), help.indexOf('Examples:'));
+  return [...section.matchAll(/^ {2}([a-z][a-z|-]*)/gm)].flatMap((match) => match[1]!.split('|'));
+}
+
+/**
+ * Sources `jwt-vs-oauth completion bash` (the built bin) in a bash subprocess and asks the
+ * registered completion function for each command line, the word at the cursor last; returns
+ * the candidates of each, as compgen would list them.
+ */
+function bashComplete(lines: string[][]): string[][] {
+  const calls = lines.map((words) => `complete_line ${words.map((word) => `'${word}'`).join(' ')}`).join('\n');
+  const script = `
+set -e
+source <("${process.execPath}" "${BIN}" completion bash)
+# The function complete(1) registered for the command, as bash would call it on a Tab.
+function_name=$(complete -p jwt-vs-oauth | sed -n 's/.*-F \\([^ ]*\\) .*/\\1/p')
+complete_line() {
+  COMP_WORDS=(jwt-vs-oauth "$@"); COMP_CWORD=$#; COMPREPLY=()
+  "$function_name"
+  printf '%s\\n' "\${COMPREPLY[*]}"
+}
+${calls}
+`;
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { encoding: 'utf8', timeout: 20_000 });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout.split('\n').slice(0, lines.length).map((line) => (line ? line.split(' ') : []));
+}
+
+describe('completion bash', () => {
+  test('jwt-vs-oauth dec<Tab> completes decode; every command and alias is offered at the top', () => {
+    const [dec, top, ex] = bashComplete([['dec'], [''], ['ex']]);
+    expect(dec).toEqual(['decode']);
+    expect(commandsInHelp()).toContain('decode');
+    expect(top!.sort()).toEqual(commandsInHelp().sort());
+    expect(ex).toEqual(['exercises', 'ex']);
+  });
+
+  test('lesson numbers, exercise ids, options, shells and files', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jvo-completion-'));
+    writeFileSync(join(folder, 'issuer-key.pem'), '');
+    const [lessons, reset, show, check, afterId, options, shells, key, help, nested, afterValue] = bashComplete([
+      ['tutorial', ''],
+      ['tutorial', '--reset', ''],
+      ['exercises', 'show', ''],
+      ['ex', 'check', 'read-s'],
+      ['ex', 'show', 'read-subject', ''],
+      ['decode', '--js'],
+      ['completion', ''],
+      ['verify', '--key', join(folder, 'iss')],
+      ['help', 'dec'],
+      ['ex', '--pack', folder, 'sh'],
+      ['mint', '--sub', ''],
+    ]);
+    expect(lessons).toEqual(LESSON_NUMBERS);
+    expect(LESSON_NUMBERS).toHaveLength(10);
+    expect(reset).toEqual(LESSON_NUMBERS);
+    expect(show).toEqual(EXERCISE_IDS);
+    expect(EXERCISE_IDS).toContain('read-subject');
+    expect(check).toEqual(['read-subject']);
+    expect(afterId).toEqual([]);
+    expect(options).toEqual(['--json']);
+    expect(shells).toEqual(['bash', 'zsh', 'fish']);
+    expect(key).toEqual([join(folder, 'issuer-key.pem')]);
+    expect(help).toEqual(['decode']);
+    expect(nested).toEqual(['show']);
+    // A value of one's own (a subject) completes to nothing, not to subcommands.
+    expect(afterValue).toEqual([]);
+  });
+});
+
+describe('completion zsh and fish', () => {
+  test.each(['zsh', 'fish'])('%s: a script naming every command, lesson and exercise id; its syntax checked where the shell is installed', (shell) => {
+    const result = runBin(['completion', shell]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const name of [...commandsInHelp(), ...EXERCISE_IDS, '--json', '--pack']) expect(result.stdout).toContain(name.startsWith('--') && shell === 'fish' ? `-l '${name.slice(2)}'` : name);
+    expect(result.stdout).toContain(shell === 'zsh' ? 'compdef _jwt_vs_oauth jwt-vs-oauth' : "complete -c jwt-vs-oauth -f -n '__jwt_vs_oauth_at \\'\\'' -a 'decode'");
+    const installed = spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+    if (!installed) {
+      console.log(`${shell} is not installed here: its syntax check (${shell} -n) was not run.`);
+      return;
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'jvo-completion-')), `script.${shell}`);
+    writeFileSync(file, result.stdout);
+    const check = spawnSync(shell, ['-n', file], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    // And it completes: fish lists what a Tab would offer (complete -C); zsh's completion
+    // function is called with compadd and _files replaced by ones that print what they are given.
+    const driver = shell === 'fish'
+      ? `source ${file}; complete -C 'jwt-vs-oauth dec'; complete -C 'jwt-vs-oauth ex show read-s'; complete -C 'jwt-vs-oauth tutorial 1'`
+      : `compdef(){}; compadd(){ print -r -- "$*" }; _files(){ print FILES }; source ${file}
+         for line in 'jwt-vs-oauth dec' 'jwt-vs-oauth ex show read-s' 'jwt-vs-oauth tutorial 1' 'jwt-vs-oauth verify --key x'; do
+           words=(\${=line}); CURRENT=\${#words}; _jwt_vs_oauth
+         done`;
+    const completed = spawnSync(shell, shell === 'zsh' ? ['-f', '-c', driver] : ['--no-config', '-c', driver], { encoding: 'utf8' });
+    expect(completed.stderr).toBe('');
+    const lines = completed.stdout.trim().split('\n');
+    if (shell === 'fish') {
+      expect(lines[0]).toMatch(/^decode\tShow what a token says/);
+      expect(lines).toContain('read-subject');
+      expect(lines).toContain('10');
+    } else {
+      // compadd filters by the word at the cursor itself: it is given every candidate.
+      expect(lines[0]).toContain('-- tutorial decode mint sign');
+      expect(lines[1]).toBe(`-- ${EXERCISE_IDS.join(' ')}`);
+      expect(lines[2]).toBe(`-- ${LESSON_NUMBERS.join(' ')}`);
+      expect(lines[3]).toBe('FILES');
+    }
+  });
+
+  test('an unknown shell is refused with the ones there are, exit 2', () => {
+    const result = runBin(['completion', 'tcsh']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Allowed choices are bash, zsh, fish.');
+  });
+});
+
+test('the completion script is made by a module loaded only by the completion command', () => {
+  // The bundle files the bin loads through static imports, and the sources they hold.
+  const seen = new Set<string>();
+  const load = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gms)) load(resolve(dirname(file), match[1]!));
+  };
+  load(BIN);
+  const sources = [...seen].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ (src\/\S+)$/gm)].map((match) => match[1]!));
+  expect(sources).toContain('src/cli/main.ts');
+  expect(sources).not.toContain('src/cli/completion.ts');
+});
