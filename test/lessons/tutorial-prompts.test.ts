@@ -142,6 +142,26 @@ describe('the tutorial through its real prompts', () => {
     expect(session.plain()).toContain('Progress saved: lesson 1, screen 4.');
   });
 
+  test('a value question: a value with q in it is graded; q alone quits there, as its footer says', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    const session = startTutorial(home, ['tutorial', '3']);
+    await session.waitFor('(screen 1 of 7)');
+    session.press(ENTER);
+    await session.waitFor('(saved as $TOKEN');
+    session.press(ENTER);
+    await session.waitFor('Decoding is not verifying.');
+    session.press(ENTER);
+    await session.waitFor('[Enter] answer  [b] alone: back  [q] alone or [Esc]: quit (progress is kept)');
+    for (const key of 'qa') session.press(key);
+    session.press(ENTER);
+    await session.waitFor('✗ Not quite. Have another go.');
+    expect(session.plain()).toContain('› Your answer qa');
+    session.press('q');
+    session.press(ENTER);
+    expect(await session.done).toBe(0);
+    expect(session.plain()).toContain('Progress saved: lesson 3, screen 4.');
+  });
+
   test('q on a text screen saves that screen, and Ctrl-C draws no key hint', async () => {
     const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     const quit = startTutorial(home, ['tutorial', '2']);
