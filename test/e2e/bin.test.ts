@@ -42,6 +42,14 @@ describe('the built bin', () => {
     expect(result.stderr).toBe("error: unknown option '--frob'\n");
   });
 
+  test('a mistyped command names the nearest (exit 2); help <command> prints its help (exit 0)', () => {
+    expect(runBin(['decdoe', 'x'])).toEqual({ code: 2, stdout: '', stderr: "error: unknown command 'decdoe'\n(Did you mean decode?)\n" });
+    const help = runBin(['help', 'decode']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: jwt-vs-oauth decode [options] [token]');
+    expect(runBin(['help', 'decdoe'])).toMatchObject({ code: 2, stderr: "error: unknown command 'decdoe'\n(Did you mean decode?)\n" });
+  });
+
   test('mint puts only the token on stdout; the talk goes to stderr', () => {
     const result = runBin(['mint', '--sub', 'asha']);
     expect(result.code).toBe(0);
