@@ -231,20 +231,32 @@ complete -F _jwt_vs_oauth jwt-vs-oauth
 }
 
 function zshScript(tree: Tree): string {
+  const descriptions = tree.nodes.flatMap((node) => [
+    ...node.children.flatMap((each) => each.names.map((name) => [`${node.path}/${name}`, each.description])),
+    ...node.flags.flatMap((flag) => flag.names.map((name) => [`${node.path}/${name}`, flag.description])),
+  ]).filter(([, description]) => description).map(([key, description]) => `  ${quote(key!)} ${quote(description!)}`);
   return `#compdef jwt-vs-oauth
 # jwt-vs-oauth completion for zsh. Install: add to ~/.zshrc, after compinit
 #   source <(jwt-vs-oauth completion zsh)
 # or save it as _jwt-vs-oauth in a folder of your $fpath.
 ${sharedFunctions(tree)}
+# What each subcommand and option is for, by "<command path>/<name>".
+typeset -gA _jwt_vs_oauth_descriptions
+_jwt_vs_oauth_descriptions=(
+${descriptions.join('\n')}
+)
 _jwt_vs_oauth() {
   local _jvo_r _jvo_subs _jvo_opts _jvo_args _jvo_rest _jvo_k _jvo_optional _jvo_words _jvo_files
-  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional
+  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional word description
   setopt localoptions shwordsplit
   _jwt_vs_oauth_walk "\${(@)words[2,CURRENT-1]}"
   _jwt_vs_oauth_candidates "\${words[CURRENT]}"
   local -a candidates
-  candidates=(\${=_jvo_words})
-  (( \${#candidates} )) && compadd -- "\${candidates[@]}"
+  for word in \${=_jvo_words}; do
+    description=\${_jwt_vs_oauth_descriptions[$_jvo_path/$word]}
+    candidates+=("\${word//:/\\\\:}\${description:+:$description}")
+  done
+  (( \${#candidates} )) && _describe -t values jwt-vs-oauth candidates
   [[ -n $_jvo_files ]] && _files
   return 0
 }

@@ -7,8 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, runBin } from '../helpers/cli.js';
+import { TerminalSession, tmuxAvailable } from '../helpers/terminal.js';
 
 const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
 const EXERCISE_IDS = readdirSync(join(LESSONS, 'exercises')).filter((name) => name.endsWith('.json'))
@@ -106,27 +107,31 @@ describe('completion zsh and fish', () => {
     const check = spawnSync(shell, ['-n', file], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
-    // And it completes: fish lists what a Tab would offer (complete -C); zsh's completion
-    // function is called with compadd and _files replaced by ones that print what they are given.
+    // And it completes: fish lists what a Tab would offer (complete -C); zsh's completion function
+    // is called with _describe and _files replaced by ones that print what they are given, one
+    // candidate a line ("name:what it is for"), each command line's ending with "--".
     const driver = shell === 'fish'
       ? `source ${file}; complete -C 'jwt-vs-oauth dec'; complete -C 'jwt-vs-oauth ex show read-s'; complete -C 'jwt-vs-oauth tutorial 1'`
-      : `compdef(){}; compadd(){ print -r -- "$*" }; _files(){ print FILES }; source ${file}
-         for line in 'jwt-vs-oauth dec' 'jwt-vs-oauth ex show read-s' 'jwt-vs-oauth tutorial 1' 'jwt-vs-oauth verify --key x'; do
-           words=(\${=line}); CURRENT=\${#words}; _jwt_vs_oauth
+      : `compdef(){}; _describe(){ print -rl -- "\${(@P)\${@[-1]}}" }; _files(){ print FILES }; source ${file}
+         for line in 'jwt-vs-oauth dec' 'jwt-vs-oauth ex show read-s' 'jwt-vs-oauth tutorial 1' 'jwt-vs-oauth verify --key x' 'jwt-vs-oauth decode --js'; do
+           words=(\${=line}); CURRENT=\${#words}; _jwt_vs_oauth; print -- --
          done`;
     const completed = spawnSync(shell, shell === 'zsh' ? ['-f', '-c', driver] : ['--no-config', '-c', driver], { encoding: 'utf8' });
     expect(completed.stderr).toBe('');
-    const lines = completed.stdout.trim().split('\n');
     if (shell === 'fish') {
+      const lines = completed.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^decode\tShow what a token says/);
       expect(lines).toContain('read-subject');
       expect(lines).toContain('10');
     } else {
-      // compadd filters by the word at the cursor itself: it is given every candidate.
-      expect(lines[0]).toContain('-- tutorial decode mint sign');
-      expect(lines[1]).toBe(`-- ${EXERCISE_IDS.join(' ')}`);
-      expect(lines[2]).toBe(`-- ${LESSON_NUMBERS.join(' ')}`);
-      expect(lines[3]).toBe('FILES');
+      // _describe filters by the word at the cursor itself: it is given every candidate.
+      const [top, ids, lessons, key, options] = completed.stdout.split('--\n').map((block) => block.trim().split('\n'));
+      expect(top!.find((line) => line.startsWith('decode:'))).toMatch(/^decode:Show what a token says.{10,}/);
+      expect(top!.find((line) => line.startsWith('sign:'))).toMatch(/^sign:Mint a real signed JWT/);
+      expect(ids).toEqual(EXERCISE_IDS);
+      expect(lessons).toEqual(LESSON_NUMBERS);
+      expect(key).toEqual(['FILES']);
+      expect(options).toContain('--json:print the result as JSON');
     }
   });
 
@@ -150,4 +155,42 @@ test('the completion script is made by a module loaded only by the completion co
   const sources = [...seen].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ (src\/\S+)$/gm)].map((match) => match[1]!));
   expect(sources).toContain('src/cli/main.ts');
   expect(sources).not.toContain('src/cli/completion.ts');
+});
+
+const hasTmux = tmuxAvailable();
+if (!hasTmux) console.warn('Skipping the real-terminal completion tests: tmux is not installed (.ci/run installs it).');
+
+describe.skipIf(!hasTmux)('completion on a real terminal: Tab completes', () => {
+  let session: TerminalSession | undefined;
+  afterEach(() => session?.close());
+
+  test('bash: jwt-vs-oauth dec<Tab> becomes jwt-vs-oauth decode', async () => {
+    session = new TerminalSession('bash --norc --noprofile', { env: { PS1: 'ready$ ' } });
+    await session.waitFor('ready$');
+    session.type(`source <("${process.execPath}" "${BIN}" completion bash); echo sourced`, true);
+    await session.waitFor(/^sourced$/m);
+    session.type('jwt-vs-oauth dec');
+    session.press('Tab');
+    await session.waitFor('ready$ jwt-vs-oauth decode ');
+    session.press('C-u');
+    session.type('jwt-vs-oauth exercises show read-su');
+    session.press('Tab');
+    await session.waitFor('ready$ jwt-vs-oauth exercises show read-subject ');
+  }, 30_000);
+
+  const hasZsh = spawnSync('sh', ['-c', 'command -v zsh']).status === 0;
+  if (!hasZsh) console.warn('Not testing zsh completion on a terminal: zsh is not installed.');
+  test.skipIf(!hasZsh)('zsh: jwt-vs-oauth tut<Tab> becomes jwt-vs-oauth tutorial', async () => {
+    session = new TerminalSession('zsh -f', { env: { PS1: 'ready%% ' } });
+    await session.waitFor('ready%');
+    session.type(`autoload -U compinit && compinit -u && source <("${process.execPath}" "${BIN}" completion zsh) && echo sourced`, true);
+    await session.waitFor(/^sourced$/m);
+    session.type('jwt-vs-oauth tut');
+    session.press('Tab');
+    await session.waitFor('ready% jwt-vs-oauth tutorial ');
+    session.press('C-u');
+    session.type('jwt-vs-oauth ex check read-su');
+    session.press('Tab');
+    await session.waitFor('ready% jwt-vs-oauth ex check read-subject ');
+  }, 30_000);
 });
