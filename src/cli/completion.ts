@@ -294,6 +294,7 @@ function fishScript(tree: Tree): string {
       if (words.length) lines.push(`complete -c jwt-vs-oauth -f ${at} -a ${fishQuote(words.join(' '))}`);
     }
   }
+  const valued = tree.nodes.flatMap((node) => node.flags.filter((flag) => flag.value && !flag.value.optional).flatMap((flag) => flag.names.map((name) => fishQuote(`${node.path}/${name}`))));
   return `# jwt-vs-oauth completion for fish. Install once:
 #   jwt-vs-oauth completion fish > ~/.config/fish/completions/jwt-vs-oauth.fish
 function __jwt_vs_oauth_child --argument-names at word
@@ -304,8 +305,20 @@ end
 # True when the command line so far names the command path $want ('' for the top).
 function __jwt_vs_oauth_at --argument-names want
     set -l at ''
+    set -l skip 0
     for word in (commandline -opc)[2..-1]
-        string match -q -- '-*' $word; and continue
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if string match -q -- '-*' $word
+            # An option that takes a value: the next word is its value, not a command.
+            switch "$at/$word"
+                case ${valued.join(' ') || "''"}
+                    set skip 1
+            end
+            continue
+        end
         set -l next (__jwt_vs_oauth_child "$at" $word)
         test -n "$next"; or break
         set at $next

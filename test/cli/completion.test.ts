@@ -111,7 +111,7 @@ describe('completion zsh and fish', () => {
     // is called with _describe and _files replaced by ones that print what they are given, one
     // candidate a line ("name:what it is for"), each command line's ending with "--".
     const driver = shell === 'fish'
-      ? `source ${file}; complete -C 'jwt-vs-oauth dec'; complete -C 'jwt-vs-oauth ex show read-s'; complete -C 'jwt-vs-oauth tutorial 1'`
+      ? `source ${file}; complete -C 'jwt-vs-oauth dec'; complete -C 'jwt-vs-oauth ex show read-s'; complete -C 'jwt-vs-oauth tutorial 1'; complete -C 'jwt-vs-oauth ex --pack /tmp/class show fix-no'`
       : `compdef(){}; _describe(){ print -rl -- "\${(@P)\${@[-1]}}" }; _files(){ print FILES }; source ${file}
          for line in 'jwt-vs-oauth dec' 'jwt-vs-oauth ex show read-s' 'jwt-vs-oauth tutorial 1' 'jwt-vs-oauth verify --key x' 'jwt-vs-oauth decode --js'; do
            words=(\${=line}); CURRENT=\${#words}; _jwt_vs_oauth; print -- --
@@ -123,6 +123,8 @@ describe('completion zsh and fish', () => {
       expect(lines[0]).toMatch(/^decode\tShow what a token says/);
       expect(lines).toContain('read-subject');
       expect(lines).toContain('10');
+      // --pack's value is not taken for a command: show's ids are offered after it.
+      expect(lines).toContain('fix-no-exp');
     } else {
       // _describe filters by the word at the cursor itself: it is given every candidate.
       const [top, ids, lessons, key, options] = completed.stdout.split('--\n').map((block) => block.trim().split('\n'));
