@@ -11,6 +11,19 @@ import { TerminalSession, tmuxAvailable } from '../helpers/terminal.js';
 const hasTmux = tmuxAvailable();
 if (!hasTmux) console.warn('Skipping the real-terminal tests: tmux is not installed (.ci/run installs it).');
 
+/** Waits until `marker` has been drawn `count` times and `expected` follows its last drawing (a screen shown again). */
+async function waitForNth(terminal: TerminalSession, marker: string, count: number, expected: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = terminal.screen();
+    const parts = screen.split(marker);
+    if (parts.length - 1 >= count && parts[count]!.includes(expected)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out waiting for ${marker} drawn ${count} times, then ${expected}. The screen:\n${screen}`);
+}
+
 describe.skipIf(!hasTmux)('on a real terminal', () => {
   let session: TerminalSession | undefined;
   afterEach(() => session?.close());
@@ -111,12 +124,12 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(answered).toMatch(/^› Your answer \S/);
     expect(answered).not.toContain('✔');
     expect(wrong).not.toContain('✔');
-    // b on the question screen goes back to screen 3.
+    // b on the question screen goes back to screen 3 (shown a second time, its step run again).
     await session.waitFor(/Have another go\.[\s\S]*\[↑↓\] choose/);
     session.type('b');
-    await session.waitFor(/\(screen 3 of 5\)[\s\S]*403 means[\s\S]*\[Enter\] continue  \[b\] back/);
+    await waitForNth(session, '(screen 3 of 5)', 2, '[Enter] continue  [b] back');
     session.press('Enter');
-    await session.waitFor(/\(screen 4 of 5\)[\s\S]*\[↑↓\] choose/);
+    await waitForNth(session, '(screen 4 of 5)', 2, '[↑↓] choose');
     // q on the question screen quits, keeping that screen.
     session.type('q');
     expect(await session.exitCode()).toBe(0);
