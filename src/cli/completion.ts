@@ -189,7 +189,13 @@ _jwt_vs_oauth_candidates() {
   local kind= i=0 k
   _jvo_files= _jvo_words=
   _jwt_vs_oauth_spec "$_jvo_path"
-  if [ -n "$_jvo_pending" ] && { [ -z "$_jvo_pending_optional" ] || [ "\${1#-}" = "$1" ]; }; then
+  if [ "\${1#--*=}" != "$1" ]; then
+    # --name=value: the value, of the kind the option takes.
+    _jwt_vs_oauth_value "$_jvo_path" "\${1%%=*}"
+    _jwt_vs_oauth_words "\${_jvo_k:-none}"
+    [ "$_jvo_k" = file ] && _jvo_files=1
+    return 0
+  elif [ -n "$_jvo_pending" ] && { [ -z "$_jvo_pending_optional" ] || [ "\${1#-}" = "$1" ]; }; then
     kind=$_jvo_pending
   elif [ "\${1#-}" != "$1" ]; then
     _jvo_words=$_jvo_opts
@@ -213,12 +219,22 @@ function bashScript(tree: Tree): string {
 #   source <(jwt-vs-oauth completion bash)
 ${sharedFunctions(tree)}
 _jwt_vs_oauth() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} line
+  local line i w last cur
   local _jvo_r _jvo_subs _jvo_opts _jvo_args _jvo_rest _jvo_k _jvo_optional _jvo_words _jvo_files
   local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional
+  # bash splits --key=file.pem into --key, = and file.pem: join them back.
+  local -a typed=()
+  for ((i = 1; i <= COMP_CWORD; i++)); do
+    w=\${COMP_WORDS[i]} last=$((\${#typed[@]} - 1))
+    if [ "$w" = = ] && [ "$last" -ge 0 ] && [[ \${typed[last]} == --* && \${typed[last]} != *=* ]]; then typed[last]+==
+    elif [ "$last" -ge 0 ] && [[ \${typed[last]} == --*= ]] && [ "\${COMP_WORDS[i-1]}" = = ]; then typed[last]+=$w
+    else typed+=("$w"); fi
+  done
+  cur=\${typed[\${#typed[@]} - 1]}
   COMPREPLY=()
-  _jwt_vs_oauth_walk "\${COMP_WORDS[@]:1:COMP_CWORD-1}"
+  _jwt_vs_oauth_walk "\${typed[@]:0:\${#typed[@]} - 1}"
   _jwt_vs_oauth_candidates "$cur"
+  [[ $cur == --*=* ]] && cur=\${cur#*=}
   while IFS= read -r line; do [ -n "$line" ] && COMPREPLY+=("$line"); done < <(compgen -W "$_jvo_words" -- "$cur")
   if [ -n "$_jvo_files" ]; then
     compopt -o filenames 2>/dev/null || true
@@ -251,6 +267,7 @@ _jwt_vs_oauth() {
   setopt localoptions shwordsplit
   _jwt_vs_oauth_walk "\${(@)words[2,CURRENT-1]}"
   _jwt_vs_oauth_candidates "\${words[CURRENT]}"
+  [[ \${words[CURRENT]} == --*=* ]] && compset -P '*='
   local -a candidates
   for word in \${=_jvo_words}; do
     description=\${_jwt_vs_oauth_descriptions[$_jvo_path/$word]}

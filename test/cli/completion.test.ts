@@ -73,6 +73,15 @@ describe('completion bash', () => {
       ['ex', '--pack', folder, 'sh'],
       ['mint', '--sub', ''],
     ]);
+    // bash splits --name=value at the "=": the value is completed all the same.
+    const [resetEquals, keyEquals, afterEquals] = bashComplete([
+      ['tutorial', '--reset', '=', ''],
+      ['verify', '--key', '=', join(folder, 'iss')],
+      ['ex', '--pack', '=', folder, 'sh'],
+    ]);
+    expect(resetEquals).toEqual(LESSON_NUMBERS);
+    expect(keyEquals).toEqual([join(folder, 'issuer-key.pem')]);
+    expect(afterEquals).toEqual(['show']);
     expect(lessons).toEqual(LESSON_NUMBERS);
     expect(LESSON_NUMBERS).toHaveLength(10);
     expect(reset).toEqual(LESSON_NUMBERS);
