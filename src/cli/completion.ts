@@ -167,7 +167,7 @@ ${words.join('\n')}
 # Walks the words before the cursor ($@): the command path, the positional count, and the kind
 # of value the word at the cursor is, if it follows an option that takes one.
 _jwt_vs_oauth_walk() {
-  _jvo_path= _jvo_n=0 _jvo_pending= _jvo_pending_optional=
+  _jvo_path= _jvo_n=0 _jvo_pending= _jvo_pending_optional= _jvo_help=
   local w
   for w in "$@"; do
     if [ -n "$_jvo_pending" ]; then
@@ -180,7 +180,12 @@ _jwt_vs_oauth_walk() {
       *)
         _jvo_r=
         [ "$_jvo_n" -eq 0 ] && _jwt_vs_oauth_child "$_jvo_path" "$w"
-        if [ -n "$_jvo_r" ]; then _jvo_path=$_jvo_r; else _jvo_n=$((_jvo_n + 1)); fi ;;
+        if [ -n "$_jvo_r" ]; then _jvo_path=$_jvo_r; else _jvo_n=$((_jvo_n + 1)); fi
+        # help exercises show: the words after help name a command path of their own.
+        if [ -z "$_jvo_r" ] && [ "$_jvo_path" = help ]; then
+          _jwt_vs_oauth_child "$_jvo_help" "$w"
+          _jvo_help=\${_jvo_r:-/}
+        fi ;;
     esac
   done
 }
@@ -207,6 +212,11 @@ _jwt_vs_oauth_candidates() {
       i=$((i + 1))
     done
   fi
+  if [ "$kind" = command ]; then
+    _jwt_vs_oauth_spec "$_jvo_help"
+    _jvo_words=$_jvo_subs
+    return 0
+  fi
   [ "$kind" = file ] && _jvo_files=1
   _jwt_vs_oauth_words "$kind"
   if [ "$_jvo_n" -eq 0 ] && [ -z "$_jvo_pending" ]; then _jvo_words="$_jvo_subs $_jvo_words"; fi
@@ -221,7 +231,7 @@ ${sharedFunctions(tree)}
 _jwt_vs_oauth() {
   local line i w last cur
   local _jvo_r _jvo_subs _jvo_opts _jvo_args _jvo_rest _jvo_k _jvo_optional _jvo_words _jvo_files
-  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional
+  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional _jvo_help
   # bash splits --key=file.pem into --key, = and file.pem: join them back.
   local -a typed=()
   for ((i = 1; i <= COMP_CWORD; i++)); do
@@ -263,7 +273,7 @@ ${descriptions.join('\n')}
 )
 _jwt_vs_oauth() {
   local _jvo_r _jvo_subs _jvo_opts _jvo_args _jvo_rest _jvo_k _jvo_optional _jvo_words _jvo_files
-  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional word description
+  local _jvo_path _jvo_n _jvo_pending _jvo_pending_optional _jvo_help word description
   setopt localoptions shwordsplit
   _jwt_vs_oauth_walk "\${(@)words[2,CURRENT-1]}"
   _jwt_vs_oauth_candidates "\${words[CURRENT]}"

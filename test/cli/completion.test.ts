@@ -74,11 +74,13 @@ describe('completion bash', () => {
       ['mint', '--sub', ''],
     ]);
     // bash splits --name=value at the "=": the value is completed all the same.
-    const [resetEquals, keyEquals, afterEquals] = bashComplete([
+    const [resetEquals, keyEquals, afterEquals, helpNested] = bashComplete([
       ['tutorial', '--reset', '=', ''],
       ['verify', '--key', '=', join(folder, 'iss')],
       ['ex', '--pack', '=', folder, 'sh'],
+      ['help', 'ex', 'sh'],
     ]);
+    expect(helpNested).toEqual(['show']);
     expect(resetEquals).toEqual(LESSON_NUMBERS);
     expect(keyEquals).toEqual([join(folder, 'issuer-key.pem')]);
     expect(afterEquals).toEqual(['show']);
