@@ -23,8 +23,10 @@ export function renderScreen(lesson: Lesson, index: number, screen: Screen, outp
   return lines.join('\n').trimEnd();
 }
 
-export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expected: string): string {
-  return question.kind === 'choice' ? `(${LETTERS[question.answer]}) ${expected}` : expected;
+/** The right answer as the learner saw the choices: lettered in --plain, numbered on a terminal (where b is the back key). */
+export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expected: string, numbered = false): string {
+  if (question.kind !== 'choice') return expected;
+  return `(${numbered ? question.answer + 1 : LETTERS[question.answer]}) ${expected}`;
 }
 
 /**

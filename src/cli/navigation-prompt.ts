@@ -75,7 +75,8 @@ export const choicePrompt = createPrompt<QuestionResult, { message: string; choi
   const message = theme.style.message(config.message, 'idle');
   if (status === 'answered') return `${ANSWERED_MARK} ${message} ${theme.style.answer(config.choices[active]!)}`;
   if (status === 'left') return `${IDLE_MARK} ${message}`;
-  const lines = config.choices.map((choice, index) => (index === active ? theme.style.highlight(`❯ ${index + 1}. ${choice}`) : `  ${index + 1}. ${choice}`));
+  // Numbered, not lettered as in --plain: the letter b is the back key here.
+  const lines = config.choices.map((choice, index) => (index === active ? theme.style.highlight(`❯ (${index + 1}) ${choice}`) : `  (${index + 1}) ${choice}`));
   const footer = `[↑↓] choose  [Enter] answer${config.canGoBack ? '  [b] back' : ''}  ${QUIT_KEYS}`;
   return [`${IDLE_MARK} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, hint ? `${footer}\n${hint}` : footer];
 });

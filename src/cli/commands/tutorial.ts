@@ -184,12 +184,12 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       // The engine's why (a case-only or zone-less miss) is said before the answer or the retry.
       const because = why ? ` ${why[0]!.toUpperCase()}${why.slice(1)}.` : '';
       if (correct) output.result(wrapProse(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`, width));
-      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected)}. ${question.explanation}`, width));
+      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected, true)}. ${question.explanation}`, width));
       else output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} Have another go.`, width));
     },
     recall: (question, answer, correct, expected) => {
       const given = question.kind === 'choice' ? question.choices[Number(answer)]! : String(answer);
-      const verdict = correct ? c.green(`${MARK.ok} Right.`) : `${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected)}.`;
+      const verdict = correct ? c.green(`${MARK.ok} Right.`) : `${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected, true)}.`;
       output.result(wrapProse(`You answered: ${given}. ${verdict} ${question.explanation}`, width));
     },
     navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),
