@@ -197,6 +197,14 @@ describe('the tutorial through its real prompts', () => {
     expect(await session.done).toBe(0);
   });
 
+  test('tutorial --help names the keys that work on every screen, q or Esc included', async () => {
+    const session = startTutorial(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), ['tutorial', '--help']);
+    expect(await session.done).toBe(0);
+    const help = session.plain().replace(/\s+/g, ' ');
+    expect(help).toContain('Keys, on every screen: Enter continues, b goes back, q or Esc quits (progress is kept: you resume on the screen you were on), Ctrl-C exits.');
+    expect(help).toContain('In a question that asks for a value, q or b typed alone (then Enter) quits or goes back.');
+  });
+
   test('Ctrl-C in a lesson exits 130', async () => {
     const session = startTutorial(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), ['tutorial', '7']);
     await session.waitFor('Lesson 7');

@@ -26,11 +26,11 @@ export function tutorialCommand(context: CommandContext): Command {
     .option('--json', 'with --list: print the lessons as JSON')
     .addHelpText('after', examples([
       ['jwt-vs-oauth tutorial', 'continue where you stopped'],
-      ['jwt-vs-oauth tutorial 5', 'start lesson 5 (OAuth, step by step)'],
-      ['jwt-vs-oauth tutorial --list', 'the lessons, with ✓ for done'],
-      ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'a lesson as text, answers at the end'],
+      ['jwt-vs-oauth tutorial 5', 'start lesson 5 (OAuth)'],
+      ['jwt-vs-oauth tutorial --list', 'the lessons, ✓ for done'],
+      ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'as text, answers at the end'],
       ['jwt-vs-oauth tutorial --reset', 'start over'],
-    ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress is kept: you resume on the screen you were on), Ctrl-C exits. In a question that asks for a value, q or b typed alone quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
+    ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress\nis kept: you resume on the screen you were on), Ctrl-C exits. In a question\nthat asks for a value, q or b typed alone (then Enter) quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else\n~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which\ngoes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
       const [{ loadLessons, languageFrom }, paths, { openProgress }] = await Promise.all([
         import('../../lessons/loader.js'),
