@@ -197,6 +197,17 @@ describe('the tutorial through its real prompts', () => {
     expect(await session.done).toBe(0);
   });
 
+  test('Ctrl-C on a question screen exits 130, with no key hint drawn', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
+    writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [], position: { lesson: 1, screen: 3 } } }));
+    const session = startTutorial(home);
+    await session.waitFor('[↑↓] choose');
+    session.clear();
+    session.ctrlC();
+    expect(await session.done).toBe(130);
+    expect(session.plain()).not.toContain('Pick with');
+  });
+
   test('tutorial --help names the keys that work on every screen, q or Esc included', async () => {
     const session = startTutorial(mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')), ['tutorial', '--help']);
     expect(await session.done).toBe(0);
