@@ -96,6 +96,9 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(screen).toContain('They go to the provider, never to the app.');
     expect(screen).toContain('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
     expect(screen).not.toContain('mango-lassi-42\n');
+    // Answered prompts show the neutral marker, never inquirer's green ✔.
+    expect(screen).toMatch(/› Password/);
+    expect(screen).not.toContain('✔');
   }, 60_000);
 
   test('oauth --no-browser --deny: asks for the password, not for consent, and the app handles the refusal', async () => {

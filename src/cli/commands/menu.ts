@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { warnAll } from '../output.js';
+import { promptTheme } from '../prompt-theme.js';
 
 export async function runMenu(context: CommandContext, program: Command): Promise<void> {
   const [{ select, input, password }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
@@ -16,6 +17,7 @@ export async function runMenu(context: CommandContext, program: Command): Promis
     {
       message: 'What would you like to do?',
       pageSize: 10,
+      theme: promptTheme,
       choices: [
         { name: resume ? `Tutorial (continue lesson ${resume.lesson})` : 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
         { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },
@@ -32,12 +34,12 @@ export async function runMenu(context: CommandContext, program: Command): Promis
   if (choice === 'quit') return;
   const argv: string[] = [choice];
   if (choice === 'mint') {
-    const subject = await input({ message: 'Who is the token about (sub)?', default: 'asha@example.com' }, io);
+    const subject = await input({ message: 'Who is the token about (sub)?', default: 'asha@example.com', theme: promptTheme }, io);
     argv.push('--sub', subject);
   }
   if (choice === 'verify') {
-    const token = await input({ message: 'Paste the token:', required: true }, io);
-    const secret = await password({ message: 'The HMAC secret it was signed with (for a public key, run verify --key):', mask: '*' }, io);
+    const token = await input({ message: 'Paste the token:', required: true, theme: promptTheme }, io);
+    const secret = await password({ message: 'The HMAC secret it was signed with (for a public key, run verify --key):', mask: '*', theme: promptTheme }, io);
     argv.push(token, '--secret', secret);
   }
   await program.parseAsync(argv, { from: 'user' });

@@ -8,6 +8,7 @@ import { printJson, safeJsonText } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Narrator, Step } from '../../oauth/steps.js';
+import { promptTheme } from '../prompt-theme.js';
 
 interface OAuthFlags {
   browser: boolean;
@@ -83,14 +84,14 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
           prompts ??= await import('@inquirer/prompts');
           output.talk(output.talkColour.bold('Mock Google asks for your email and password.') + ' They go to the provider, never to the app.');
           output.talk(output.talkColour.dim(`Demo accounts: ${terminalSafe(users.map((user) => `${user.email} / ${user.password}`).join(', '))}`));
-          const email = await prompts.input({ message: 'Email', default: loginHint }, io);
-          const password = await prompts.password({ message: 'Password', mask: '•' }, io);
+          const email = await prompts.input({ message: 'Email', default: loginHint, theme: promptTheme }, io);
+          const password = await prompts.password({ message: 'Password', mask: '•', theme: promptTheme }, io);
           return { email, password };
         },
         async consent(client, scopes) {
           if (!interactive) return !flags.deny;
           prompts ??= await import('@inquirer/prompts');
-          return prompts.select({ message: `${client} wants: ${scopes.join(', ')}. Allow?`, choices: [{ name: 'Allow', value: true }, { name: 'Deny', value: false }] }, io);
+          return prompts.select({ message: `${client} wants: ${scopes.join(', ')}. Allow?`, choices: [{ name: 'Allow', value: true }, { name: 'Deny', value: false }], theme: promptTheme }, io);
         },
         note(text) {
           // A note may quote a request someone else sent (a refused callback): shown terminal-safe.
