@@ -474,6 +474,6 @@ describe('the progress file', () => {
   test('without a terminal, tutorial never waits: one line, exit 0', async () => {
     const result = await runCli(['tutorial'], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-')) } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson).\n');
+    expect(result.stdout).toBe('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson); from this clone: node dist/bin.js tutorial --plain.\n');
   });
 });

@@ -92,7 +92,12 @@ export function tutorialCommand(context: CommandContext): Command {
       const requested = lessonArgument !== undefined ? pick(lessonArgument) : undefined;
       if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
         // No terminal: nothing could answer, so never wait.
-        output.result('The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson).');
+        // In a clone (`npm start`), jwt-vs-oauth is not on PATH yet: name the command that works there too.
+        const { existsSync } = await import('node:fs');
+        const { join } = await import('node:path');
+        const { packageRoot } = await import('../../lessons/paths.js');
+        const inClone = existsSync(join(packageRoot(), 'src', 'cli'));
+        output.result(`The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson)${inClone ? '; from this clone: node dist/bin.js tutorial --plain' : ''}.`);
         return;
       }
 
