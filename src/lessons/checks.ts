@@ -230,7 +230,8 @@ function notThatFlaw(pick: string, material: Material, materialKind: string): st
     case 'tampered':
       if (alg === 'none') return 'it carries no signature at all, so there is none that a change could have broken';
       if (signedByIssuer) return 'its signature matches its header and payload with the issuer\'s key: nothing was changed after signing';
-      if (alg !== issuerAlg) return `its header names ${alg}, not the issuer's ${issuerAlg}: ask first which algorithm and which key made its signature`;
+      // Said without naming the algorithms: with two flaws to pick from, "HS256, not RS256" would give the other away.
+      if (alg !== issuerAlg) return material.issuerKey !== undefined && hmacMatches(material.issuerKey) ? 'its header and payload are exactly what was signed: nothing in them was changed after signing' : undefined;
       if (alg === 'HS256' && hmacMatches('secret')) return 'its signature matches its header and payload as they stand, so they were not changed after signing: ask instead who could have signed them';
       return undefined;
     case 'key-confusion':

@@ -148,7 +148,7 @@ describe('a wrong flaw or choice says why that one does not fit, never which one
         'wrong-audience': ['its aud is food-api, the API named in the task'],
       },
       'flaw-two': {
-        tampered: ['its header names HS256, not the issuer\'s RS256: ask first which algorithm and which key made its signature'],
+        tampered: ['its header and payload are exactly what was signed: nothing in them was changed after signing'],
         'key-confusion': ['its header alg is RS256: key confusion needs a token that asks for HS256, signed with the issuer\'s public key as the HMAC secret'],
       },
       'flaw-three': {
