@@ -448,7 +448,7 @@ const passphraseTooLarge = () => new InputError('ERR_PASSPHRASE_TOO_LARGE', `The
 /** A new teacher passphrase: JWT_VS_OAUTH_TEACHER_KEY, else asked twice on a terminal, else stdin (at most 1 KiB from any). */
 async function newPassphrase(context: CommandContext, output: Output): Promise<string> {
   const fromEnv = context.streams.env[TEACHER_KEY_VARIABLE];
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return typeablePassphrase(fromEnv);
   if (output.stdinIsTerminal && output.stderrIsTerminal) {
     const { password } = await import('@inquirer/prompts');
     const io = { input: context.streams.stdin, output: context.streams.stderr };
@@ -457,9 +457,24 @@ async function newPassphrase(context: CommandContext, output: Output): Promise<s
     if (first !== again) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Run it again and type the same passphrase twice.');
     return first;
   }
-  return readPiped(context, {
+  const piped = await readPiped(context, {
     whenEmpty: new InputError('ERR_NO_ANSWER', 'No passphrase: stdin was empty.', `Run it on a terminal to be asked, pipe the passphrase in, or set ${TEACHER_KEY_VARIABLE}.`),
     tooLarge: passphraseTooLarge(),
     maxBytes: MAX_PASSPHRASE_BYTES,
   });
+  // Two lines piped in are the passphrase and its confirmation, as a terminal asks for them.
+  const lines = piped.split(/\r?\n/);
+  if (lines.length === 2) {
+    if (lines[0] !== lines[1]) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Pipe the same passphrase twice, one per line, or once.');
+    return typeablePassphrase(lines[0]!);
+  }
+  return typeablePassphrase(piped);
+}
+
+/** A passphrase is one line a teacher can type at the --teacher prompt: no newline, no control character. */
+function typeablePassphrase(passphrase: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(passphrase)) {
+    throw new InputError('ERR_USAGE', 'A teacher passphrase is one line without control characters (it must be typed at the --teacher prompt); no key was made.', 'Pipe it once, or twice on two lines: printf \'%s\\n%s\\n\' "$P" "$P" | jwt-vs-oauth exercises teacher-key');
+  }
+  return passphrase;
 }
