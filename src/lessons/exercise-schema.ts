@@ -8,7 +8,7 @@ import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
-export const MATERIAL_KINDS = ['token', 'token-any-alg', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier', 'oauth-state'] as const;
+export const MATERIAL_KINDS = ['token', 'token-any-alg', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier', 'oauth-state', 'random-secret'] as const;
 /** The {{names}} each kind of material fills (material.ts makes them; a test keeps the two in step). */
 export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['token', ['token', 'sub', 'aud', 'alg', 'iss', 'exp', 'expIso', 'secret']],
@@ -17,6 +17,7 @@ export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['flawed-token-rs256', ['token', 'flaw', 'now', 'nowIso', 'issuerKey']],
   ['pkce-verifier', ['verifier', 'challenge']],
   ['oauth-state', ['state']],
+  ['random-secret', ['secret']],
 ]);
 export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
 /**

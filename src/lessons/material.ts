@@ -267,6 +267,11 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
     const verifier = createHash('sha256').update(`${seed}:${exerciseId}:verifier`).digest('base64url');
     return { verifier, challenge: s256Challenge(verifier) };
   }
+  if (kind === 'random-secret') {
+    // A model answer for "make a random secret": 32 random bytes, new each time it is shown, so
+    // the solution never prints one secret for everyone (a published secret is no secret).
+    return { secret: randomBytes(32).toString('base64') };
+  }
   if (kind === 'oauth-state') {
     // A state for one authorization request, 128 random bits like openssl rand -hex 16, new each
     // time it is shown: a state must never be reused (RFC 9700 §4.7.1), and it is not an answer.
