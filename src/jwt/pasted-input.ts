@@ -1,6 +1,7 @@
 // Turns what people paste into a bare compact token: surrounding whitespace and quotes,
 // "Bearer …", a whole "Authorization: Bearer …" line, a URL carrying id_token / access_token /
-// token in its query or fragment, or a JSON token response.
+// token in its query or fragment, or a JSON token response. A token wrapped across lines (fold,
+// an email, a narrow terminal) is joined: whitespace inside a compact token is never meaningful.
 
 import { InputError } from '../errors.js';
 
@@ -22,6 +23,7 @@ export function extractToken(pasted: string, options: { prefer?: 'id_token' | 'a
   text = text.replace(/^authorization\s*:\s*/i, '');
   text = text.replace(/^(bearer|dpop)\s+/i, '');
   text = stripQuotes(text.trim());
+  text = joinWrapped(text);
   text = fromJsonResponse(text, names) ?? text;
   text = fromUrl(text, names) ?? text;
   if (text === '') {
@@ -37,6 +39,30 @@ export function extractToken(pasted: string, options: { prefer?: 'id_token' | 'a
     );
   }
   return text;
+}
+
+const COMPACT_PIECE = /^[A-Za-z0-9_.-]+$/;
+/** A whole compact token on its own: 3 or 5 segments, the first a JSON object ("eyJ" is base64url for '{"'). */
+const WHOLE_TOKEN = /^eyJ[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){2}((\.[A-Za-z0-9_-]*){2})?$/;
+
+/**
+ * Joins a token wrapped across lines when every piece between the whitespace is base64url or
+ * dots; refuses several whole tokens side by side, since only one can be decoded.
+ */
+function joinWrapped(text: string): string {
+  const pieces = text.split(/\s+/);
+  if (pieces.length < 2 || !pieces.every((piece) => COMPACT_PIECE.test(piece))) return text;
+  // Only a join that makes 3 or 5 segments is a token; words without dots stay as they were.
+  const dots = pieces.join('').split('.').length - 1;
+  if (dots !== 2 && dots !== 4 && !pieces.every((piece) => WHOLE_TOKEN.test(piece))) return text;
+  if (pieces.every((piece) => WHOLE_TOKEN.test(piece))) {
+    throw new InputError(
+      'ERR_TOKEN_SEVERAL',
+      `${pieces.length === 2 ? 'Two' : pieces.length} tokens were given, separated by whitespace; pass one token at a time.`,
+      'Decode each one on its own, e.g. jwt-vs-oauth decode "$ID_TOKEN", then jwt-vs-oauth decode "$ACCESS_TOKEN".',
+    );
+  }
+  return pieces.join('');
 }
 
 function stripQuotes(text: string): string {
@@ -61,7 +87,7 @@ function fromJsonResponse(text: string, names: string[]): string | undefined {
 }
 
 function fromUrl(text: string, names: string[]): string | undefined {
-  if (!/^https?:\/\//i.test(text) && !/[?#&](id_token|access_token|token)=/.test(text)) return undefined;
+  if (!/^https?:\/\//i.test(text) && !/[?#&](id_token|access_token|token|code)=/.test(text)) return undefined;
   const queryStart = text.search(/[?#]/);
   if (queryStart === -1) return undefined;
   // Parameters may sit in the query (?code=…) or the fragment (#id_token=…, implicit flow).
@@ -70,6 +96,13 @@ function fromUrl(text: string, names: string[]): string | undefined {
   for (const name of names) {
     const value = parameters.get(name);
     if (value) return value.trim();
+  }
+  if (parameters.get('code')) {
+    throw new InputError(
+      'ERR_TOKEN_IS_CODE',
+      'This URL carries an authorization code (code=…), not a token: a code is not a JWT and cannot be decoded.',
+      'The app redeems the code at the token endpoint (with its redirect_uri and PKCE code_verifier) for tokens; decode those. See: jwt-vs-oauth oauth',
+    );
   }
   return undefined;
 }
