@@ -90,7 +90,8 @@ export function algorithmsForFamily(family: KeyFamily, namedCurve?: string): Sup
       if (namedCurve === 'P-256') return ['ES256'];
       if (namedCurve === 'P-384') return ['ES384'];
       if (namedCurve === 'P-521') return ['ES512'];
-      return ['ES256', 'ES384', 'ES512'];
+      // Any other curve (secp256k1 is ES256K, RFC 8812) fits none of JOSE's ES algorithms.
+      return [];
     case 'OKP':
       return ['EdDSA', 'Ed25519'];
     default:

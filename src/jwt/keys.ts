@@ -49,7 +49,30 @@ export function keyLabel(loaded: Pick<LoadedKey, 'family' | 'curve' | 'isPrivate
 }
 
 function fromKeyObject(key: KeyObject, source: string, extra: Partial<LoadedKey> = {}): LoadedKey {
-  return { key, ...describeKeyObject(key), isPrivate: key.type === 'private', source, ...extra };
+  const described = describeKeyObject(key);
+  if (described.family === 'EC' && !JOSE_CURVES.has(described.curve ?? '')) throw unsupportedCurve(source, described.curve ?? 'unknown');
+  return { key, ...described, isPrivate: key.type === 'private', source, ...extra };
+}
+
+const JOSE_CURVES = new Set(Object.values(CURVE_NAMES));
+
+/** A key on a curve JOSE's ES algorithms do not use (secp256k1 is ES256K, RFC 8812): refused when it is loaded, never "fits ES256". */
+function unsupportedCurve(source: string, curve: string): KeyError {
+  const es256k = curve === 'secp256k1' ? ' A secp256k1 key signs with ES256K (RFC 8812), which this tool does not support.' : '';
+  return new KeyError(
+    'ERR_ALG_UNSUPPORTED',
+    `${source} holds an EC key on curve ${curve}; JOSE's ES256, ES384 and ES512 use P-256, P-384 and P-521 only (RFC 7518 §3.4).${es256k}`,
+    'Use a P-256 key instead, for example: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem',
+  );
+}
+
+/** The algorithm a key allows when it allows only one: a JWK's own "alg", an EC key's curve, or an Ed25519 key (EdDSA, the name most verifiers accept). */
+export function algorithmForKey(loaded: LoadedKey): { alg: string } | { choices: string[] } {
+  const fits = algorithmsForFamily(loaded.family, loaded.curve) as string[];
+  if (loaded.alg !== undefined && fits.includes(loaded.alg)) return { alg: loaded.alg };
+  if (loaded.family === 'OKP') return { alg: 'EdDSA' };
+  if (fits.length === 1) return { alg: fits[0]! };
+  return { choices: fits };
 }
 
 export function secretKey(text: string, source = '--secret'): LoadedKey {
@@ -85,11 +108,19 @@ export function parseKeyText(text: string, source: string): LoadedKey[] {
 }
 
 function keyFromPem(pem: string, source: string): LoadedKey {
+  if (pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /^Proc-Type:\s*4,ENCRYPTED/m.test(pem)) {
+    throw new KeyError(
+      'ERR_KEY_PARSE',
+      `${source} is a private key encrypted with a passphrase; this tool reads unencrypted keys only.`,
+      `Decrypt a copy (openssl asks for the passphrase): openssl pkey -in ${source} -out key-plain.pem`,
+    );
+  }
   try {
     if (pem.includes('-----BEGIN CERTIFICATE-----')) return fromKeyObject(new X509Certificate(pem).publicKey, source);
     if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) return fromKeyObject(createPrivateKey(pem), source);
     return fromKeyObject(createPublicKey(pem), source);
   } catch (error) {
+    if (error instanceof KeyError) throw error;
     throw new KeyError('ERR_KEY_PARSE', `${source}: the PEM key cannot be read (${(error as Error).message}).`);
   }
 }
@@ -100,7 +131,19 @@ export function keysFromJson(json: unknown, source: string): LoadedKey[] {
     if (keys.length === 0) {
       throw new KeyError('ERR_KEY_PARSE', `${source} is a JWK Set with no signing key in it (${json.keys.length === 0 ? '"keys" is empty' : 'only encryption keys or entries that are not JWKs'}).`, 'Check that it is the right JWK Set; a provider publishes its signing keys at its jwks_uri.');
     }
-    return keys.map((jwk, index) => keyFromJwk(jwk, `${source} (key ${index + 1})`));
+    // A key on a curve JOSE does not sign with (secp256k1) is left out of a set that has others: they can still check tokens.
+    const loaded: LoadedKey[] = [];
+    let unsupported: KeyError | undefined;
+    keys.forEach((jwk, index) => {
+      try {
+        loaded.push(keyFromJwk(jwk, `${source} (key ${index + 1})`));
+      } catch (error) {
+        if (!(error instanceof KeyError && error.code === 'ERR_ALG_UNSUPPORTED')) throw error;
+        unsupported ??= error;
+      }
+    });
+    if (loaded.length === 0 && unsupported) throw unsupported;
+    return loaded;
   }
   if (isPlainObject(json) && typeof json.kty === 'string') return [keyFromJwk(json, source)];
   throw new KeyError('ERR_KEY_PARSE', `${source} is JSON but neither a JWK (no "kty") nor a JWK Set (no "keys" array).`);
@@ -119,6 +162,7 @@ export function keyFromJwk(jwk: Record<string, unknown>, source: string): Loaded
     const key = typeof jwk.d === 'string' ? createPrivateKey(asJwk) : createPublicKey(asJwk);
     return fromKeyObject(key, source, extra);
   } catch (error) {
+    if (error instanceof KeyError) throw error;
     throw new KeyError('ERR_KEY_PARSE', `${source}: the JWK cannot be used (${(error as Error).message}).`);
   }
 }

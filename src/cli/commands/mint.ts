@@ -11,7 +11,7 @@ import { terminalSafe } from '../../text/terminal-safe.js';
 import { SUPPORTED_ALGORITHMS } from '../../jwt/algorithms.js';
 
 interface MintFlags {
-  alg: string;
+  alg?: string;
   secret?: string;
   key?: string;
   saveKey?: string;
@@ -33,7 +33,7 @@ export function mintCommand(context: CommandContext): Command {
   return new Command('mint')
     .alias('sign')
     .description('Mint a real signed JWT with jose. stdout holds only the token, so TOKEN=$(jwt-vs-oauth mint …) works.')
-    .option('--alg <alg>', `signing algorithm: ${SUPPORTED_ALGORITHMS.join(', ')}`, 'HS256')
+    .option('--alg <alg>', `signing algorithm: ${SUPPORTED_ALGORITHMS.join(', ')} (default: the one --key allows, else HS256)`)
     .option('--secret <text>', 'HMAC secret for HS256/384/512: 32/48/64 random bytes; a short, human-made or famous one is warned about')
     .option('--key <file>', 'private key: PEM (PKCS#8, SEC1 EC, PKCS#1 RSA) or a JWK')
     .option('--save-key <file>', 'when a key is generated: save the private JWK here (mode 0600) and the public JWK beside it')
@@ -60,7 +60,7 @@ export function mintCommand(context: CommandContext): Command {
     .action(async (flags: MintFlags) => {
       const { mintToken } = await import('../../jwt/mint.js');
       const { parseDuration } = await import('../../jwt/time.js');
-      const { readKeyFile, secretKey } = await import('../../jwt/keys.js');
+      const { algorithmForKey, keyLabel, readKeyFile, secretKey } = await import('../../jwt/keys.js');
       const { createNewFile, removeCreatedFile } = await import('../files.js');
       if (flags.secret !== undefined && flags.key !== undefined) {
         throw new InputError('ERR_KEY_CONFLICT', 'Give either --secret or --key, not both.');
@@ -80,8 +80,23 @@ export function mintCommand(context: CommandContext): Command {
         if (keys.length !== 1) throw new InputError('ERR_KEY_AMBIGUOUS', `${flags.key} holds ${keys.length} keys; mint needs exactly one.`);
         key = keys[0];
       }
+      const output = context.output();
+      // Everything said on stderr may echo names and paths from the flags: shown terminal-safe.
+      const talk = (text: string) => output.talk(text);
+      const shown = terminalSafe;
+      const t = output.talkColour;
+      let alg = flags.alg ?? 'HS256';
+      if (flags.alg === undefined && key !== undefined && flags.key !== undefined) {
+        // A key that allows one algorithm (a JWK with "alg", an EC key, an Ed25519 key) names it; an RSA key fits six.
+        const inferred = key.family === 'secret' && key.alg === undefined ? { alg: 'HS256' } : algorithmForKey(key);
+        if ('choices' in inferred) {
+          throw new InputError('ERR_KEY_AMBIGUOUS', `${flags.key} holds ${keyLabel(key)}, which fits ${inferred.choices.join(', ')}: mint needs --alg to choose.`, `Example: --alg ${inferred.choices[0]}`);
+        }
+        alg = inferred.alg;
+        if (key.family !== 'secret' || key.alg !== undefined) talk(`--alg ${alg} from the key${key.alg === alg ? ' (its "alg")' : key.family === 'OKP' ? ' (--alg Ed25519 is the newer name for the same signature, RFC 9864)' : ''}.`);
+      }
       const result = await mintToken({
-        alg: flags.alg,
+        alg,
         key,
         payload: flags.payload !== undefined ? parseJsonObjectFlag(flags.payload, '--payload') : undefined,
         claims: parseKeyValues(flags.claim, '--claim'),
@@ -97,11 +112,6 @@ export function mintCommand(context: CommandContext): Command {
         now: context.now(),
       });
 
-      const output = context.output();
-      // Everything said on stderr may echo names and paths from the flags: shown terminal-safe.
-      const talk = (text: string) => output.talk(text);
-      const shown = terminalSafe;
-      const t = output.talkColour;
       if (result.generatedKey) {
         if (flags.saveKey !== undefined && publicKeyPath) {
           // Each file is created with O_EXCL: no check-then-write race, no symlink followed.
@@ -114,14 +124,14 @@ export function mintCommand(context: CommandContext): Command {
               await removeCreatedFile(flags.saveKey);
               throw error;
             }
-            talk(`Generated ${flags.alg} key pair: private JWK saved to ${shown(flags.saveKey)} (mode 0600), public JWK to ${shown(publicKeyPath)}.`);
+            talk(`Generated ${alg} key pair: private JWK saved to ${shown(flags.saveKey)} (mode 0600), public JWK to ${shown(publicKeyPath)}.`);
             talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(publicKeyPath)}`));
           } else {
-            talk(`Generated a random ${flags.alg} secret, saved as a JWK to ${shown(flags.saveKey)} (mode 0600).`);
+            talk(`Generated a random ${alg} secret, saved as a JWK to ${shown(flags.saveKey)} (mode 0600).`);
             talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(flags.saveKey)}`));
           }
         } else {
-          talk(`Generated a ${result.generatedKey.publicJwk ? `${flags.alg} key pair` : `random ${flags.alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
+          talk(`Generated a ${result.generatedKey.publicJwk ? `${alg} key pair` : `random ${alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
         }
       }
       talkWarnings(output, result.warnings);
