@@ -54,6 +54,19 @@ export const HEADER_MEANINGS: Record<string, string> = {
   b64: 'Whether the payload is base64url-encoded (RFC 7797)',
 };
 
+/** In a JWE, alg and enc mean something else than in a JWS (RFC 7516 §4.1). */
+export const JWE_HEADER_MEANINGS: Record<string, string> = {
+  alg: 'Key-management algorithm: how the content key is wrapped or agreed; dir: a shared key used directly (RFC 7516 §4.1.1)',
+  enc: 'Content encryption algorithm: encrypts the content and protects it from change (RFC 7516 §4.1.2)',
+  epk: 'Ephemeral public key the sender made for ECDH-ES key agreement (RFC 7518 §4.6.1.1)',
+  apu: 'Agreement PartyUInfo: information about the sender, mixed into ECDH-ES key derivation',
+  apv: 'Agreement PartyVInfo: information about the recipient, mixed into ECDH-ES key derivation',
+  iv: 'Initialization vector used to wrap the content key (AES-GCM key wrap)',
+  tag: 'Authentication tag of the wrapped content key (AES-GCM key wrap)',
+  p2s: 'PBES2 salt input for deriving the wrapping key from a password',
+  p2c: 'PBES2 iteration count for deriving the wrapping key from a password',
+};
+
 /** Claims holding NumericDate values (seconds since 1970). */
 export const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
 
@@ -61,6 +74,7 @@ export function meaningOfClaim(name: string): string | undefined {
   return Object.hasOwn(CLAIM_MEANINGS, name) ? CLAIM_MEANINGS[name] : undefined;
 }
 
-export function meaningOfHeader(name: string): string | undefined {
+export function meaningOfHeader(name: string, type?: 'JWT' | 'JWS' | 'JWE'): string | undefined {
+  if (type === 'JWE' && Object.hasOwn(JWE_HEADER_MEANINGS, name)) return JWE_HEADER_MEANINGS[name];
   return Object.hasOwn(HEADER_MEANINGS, name) ? HEADER_MEANINGS[name] : undefined;
 }

@@ -35,7 +35,7 @@ export interface DecodedToken {
 export function decodeToken(pasted: string, now: number): DecodedToken {
   const token = extractToken(pasted);
   const parsed = parseCompact(token);
-  const algorithm = describeAlgorithm(parsed.header.alg);
+  const algorithm = parsed.type === 'JWE' ? describeJweAlgorithm(parsed.header.alg, parsed.header.enc) : describeAlgorithm(parsed.header.alg);
   return {
     type: parsed.type,
     token,
@@ -45,7 +45,7 @@ export function decodeToken(pasted: string, now: number): DecodedToken {
     signature: parsed.signature,
     signatureBytes: parsed.signatureBytes,
     algorithm: { name: parsed.header.alg, family: algorithm.family, description: algorithm.description },
-    headerFields: Object.entries(parsed.header).map(([name, value]) => ({ name, value, meaning: meaningOfHeader(name) })),
+    headerFields: Object.entries(parsed.header).map(([name, value]) => ({ name, value, meaning: meaningOfHeader(name, parsed.type) })),
     payloadFields: parsed.payload ? explainClaims(parsed.payload, now) : [],
     warnings: tokenWarnings(parsed.header, parsed.payload, now),
   };
@@ -59,4 +59,36 @@ export function explainClaims(payload: Record<string, unknown>, now: number): Ex
     }
     return field;
   });
+}
+
+/**
+ * A JWE's alg is a key-management algorithm, not a signing one (RFC 7516 §4.1.1, RFC 7518 §4),
+ * and its enc the content encryption (RFC 7518 §5). Family "key-management" says so in --json.
+ */
+export function describeJweAlgorithm(alg: unknown, enc: unknown): { family: string; description: string } {
+  const encryption = typeof enc === 'string' ? describeContentEncryption(enc) : 'enc is missing: a recipient must reject this JWE';
+  const keyManagement = typeof alg === 'string' ? describeKeyManagement(alg) : undefined;
+  if (keyManagement === undefined) {
+    const shown = typeof alg === 'string' ? `"${alg}" is not a JWE key-management algorithm this tool knows` : 'alg is missing or not a string: a recipient must reject this JWE';
+    return { family: 'unknown', description: `${shown}; ${encryption}` };
+  }
+  return { family: 'key-management', description: `${keyManagement}; ${encryption}` };
+}
+
+function describeKeyManagement(alg: string): string | undefined {
+  if (alg === 'dir') return 'dir: a shared symmetric key is used directly as the content key, nothing is wrapped (RFC 7518 §4.5)';
+  if (alg === 'RSA1_5' || /^RSA-OAEP(-256|-384|-512)?$/.test(alg)) return `${alg}: the content key is encrypted to the recipient's RSA public key (RFC 7518 §4.2, §4.3)`;
+  if (/^A(128|192|256)KW$/.test(alg)) return `${alg}: the content key is wrapped with a shared AES key (AES Key Wrap, RFC 7518 §4.4)`;
+  if (alg === 'ECDH-ES') return 'ECDH-ES: the content key is agreed by ECDH between the sender\'s ephemeral key (epk) and the recipient\'s key (RFC 7518 §4.6)';
+  if (/^ECDH-ES\+A(128|192|256)KW$/.test(alg)) return `${alg}: a key agreed by ECDH with the recipient's key wraps the content key (RFC 7518 §4.6)`;
+  if (/^A(128|192|256)GCMKW$/.test(alg)) return `${alg}: the content key is wrapped with a shared AES key using AES-GCM (RFC 7518 §4.7)`;
+  if (/^PBES2-HS(256|384|512)\+A(128|192|256)KW$/.test(alg)) return `${alg}: the content key is wrapped with a key derived from a password (PBES2, RFC 7518 §4.8)`;
+  return undefined;
+}
+
+function describeContentEncryption(enc: string): string {
+  const gcm = /^A(128|192|256)GCM$/.exec(enc);
+  if (gcm) return `enc ${enc}: the content is encrypted with AES-GCM and a ${gcm[1]}-bit key (RFC 7518 §5.3)`;
+  if (/^A(128|192|256)CBC-HS(256|384|512)$/.test(enc)) return `enc ${enc}: the content is encrypted with AES-CBC and protected by HMAC (RFC 7518 §5.2)`;
+  return `enc "${enc}" is not a content encryption algorithm this tool knows`;
 }

@@ -71,7 +71,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output): string {
     lines.push(`  ${partColours[index]!(partNames[index]!.padEnd(17))}${abbreviate(segment, 60) || c.dim('(empty)')}`);
   });
 
-  lines.push('', c.bold('Header') + c.dim('  how the token was signed'));
+  lines.push('', c.bold('Header') + c.dim(decoded.type === 'JWE' ? '  how the content key is managed and the content encrypted' : '  how the token was signed'));
   lines.push(...renderFields(decoded.headerFields, output));
   lines.push(`  ${c.dim('→')} ${terminalSafe(decoded.algorithm.description)}`);
 
