@@ -10,7 +10,12 @@ export interface Warning {
 }
 
 const LONG_LIFETIME_SECONDS = 24 * 3600;
-const SENSITIVE_NAME = /(pass(word|wd)?|pwd|secret|private|ssn|aadhaar|pan_?number|card|cvv|cvc|\bpin\b|api_?key|credential)/i;
+/** Names that suggest what a claim holds, each worded by what it suggests. */
+const SENSITIVE_NAMES: Array<[RegExp, string]> = [
+  [/(card|cvv|cvc|pan_?number)/i, 'is named like payment card data'],
+  [/(ssn|aadhaar)/i, 'is named like a national identity number'],
+  [/(pass(word|wd)?|pwd|secret|private|\bpin\b|api_?key|credential)/i, 'is named like a secret'],
+];
 
 export function tokenWarnings(
   header: Record<string, unknown>,
@@ -92,12 +97,14 @@ export function numericClaim(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** Says what matched: the value itself (a private key, a card number) before the claim's name. */
 function sensitiveReason(name: string, value: unknown): string | undefined {
-  if (SENSITIVE_NAME.test(name)) return 'is named like a secret';
-  if (typeof value !== 'string') return undefined;
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return 'holds a private key';
-  const digits = value.replace(/[ -]/g, '');
-  if (/^\d{13,19}$/.test(digits) && passesLuhn(digits)) return 'looks like a card number';
+  if (typeof value === 'string') {
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return 'holds a private key (a PEM "PRIVATE KEY" block)';
+    const digits = value.replace(/[ -]/g, '');
+    if (/^\d{13,19}$/.test(digits) && passesLuhn(digits)) return 'holds a value that looks like a card number (13 to 19 digits passing the Luhn check)';
+  }
+  for (const [pattern, reason] of SENSITIVE_NAMES) if (pattern.test(name)) return reason;
   return undefined;
 }
 
