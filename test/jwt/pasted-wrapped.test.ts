@@ -67,3 +67,11 @@ describe('decode: two tokens side by side', () => {
     expect(result.stderr).not.toMatch(/initialization vector/);
   });
 });
+
+describe('decode --help says what it accepts', () => {
+  test('wrapped tokens are offered in the help', async () => {
+    const result = await runCli(['decode', '--help']);
+    expect(result.stdout).toContain('or a token wrapped across lines');
+    expect(result.stdout).toContain('fold -w60 t.txt | jwt-vs-oauth decode');
+  });
+});

@@ -11,14 +11,15 @@ import { terminalSafe } from '../../text/terminal-safe.js';
 export function decodeCommand(context: CommandContext): Command {
   return new Command('decode')
     .description('Show what a token says: header, claims with their meanings, times in words, and warnings. Decoding is not verifying.')
-    .argument('[token]', 'the token, "-" for stdin; also accepts "Bearer …", an Authorization line, or a URL holding id_token= / access_token= / token=')
+    .argument('[token]', 'the token, "-" for stdin; also accepts "Bearer …", an Authorization line, a URL holding id_token= / access_token= / token=, or a token wrapped across lines')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', examples([
       ['jwt-vs-oauth decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhc2hhIn0.c2ln', 'decode the argument'],
       ['pbpaste | jwt-vs-oauth decode', 'decode what is piped in'],
+      ['fold -w60 t.txt | jwt-vs-oauth decode', 'wrapped lines are joined'],
       ['jwt-vs-oauth decode "Authorization: Bearer eyJ…"', 'a pasted header line works too'],
       ['jwt-vs-oauth decode --json "$TOKEN" | jq .payload', 'machine-readable output'],
-    ]) + '\nExit codes: 0 decoded (even when expired), 2 not a token. --json prints {type, header, payload, signature, warnings, …}.\n')
+    ]) + '\nExit codes: 0 decoded (even when expired), 2 not a token (an authorization code\nor two tokens at once are refused too).\n--json prints {type, header, payload, signature, warnings, …}.\n')
     .action(async (tokenArgument: string | undefined, flags: { json?: boolean }) => {
       const pasted = await readTokenInput(tokenArgument, context);
       const { decodeToken } = await import('../../jwt/decode.js');
