@@ -54,7 +54,8 @@ export function mintCommand(context: CommandContext): Command {
       ['jwt-vs-oauth mint --sub asha --aud food-api', 'HS256 with a generated secret'],
       ['jwt-vs-oauth mint --secret "$(openssl rand -base64 32)" --sub asha', 'HS256 with your own random secret'],
       ['jwt-vs-oauth mint --alg ES256 --save-key me.json --iss https://auth.example', 'a key pair, saved for verify'],
-      ['jwt-vs-oauth mint --alg RS256 --key private.pem --exp 1h --claim role=admin', 'your own private key'],
+      ['jwt-vs-oauth mint --key me.json --sub asha', 'the saved key again: --alg comes from its "alg"'],
+      ['jwt-vs-oauth mint --alg RS256 --key private.pem --exp 1h --claim role=admin', 'an RSA key fits six algorithms: --alg picks one'],
       ['TOKEN=$(jwt-vs-oauth mint --secret "$S" --sub asha) && jwt-vs-oauth verify "$TOKEN" --secret "$S"', 'mint, then verify'],
     ]) + '\nExit codes: 0 minted, 2 bad flags or an unusable key.\n')
     .action(async (flags: MintFlags) => {
