@@ -16,7 +16,7 @@ import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { isoFromSeconds } from '../jwt/time.js';
 import { s256Challenge } from '../provider/pkce.js';
-import { readPlainFileAtMost } from './bounded-read.js';
+import { readPlainFileAtMost } from './safe-files.js';
 import { CLASSROOM_SECRETS, fillTemplate, type Material } from './material.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';

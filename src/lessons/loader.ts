@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { MAX_JSON_DEPTH, jsonDepth } from '../jwt/untrusted-json.js';
 import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
-import { readAtMost } from './bounded-read.js';
+import { readAtMost } from './safe-files.js';
 import { validateLesson, type Lesson } from './schema.js';
 
 export function loadLessons(folder: string, lang = 'en'): Lesson[] {

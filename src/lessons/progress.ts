@@ -5,11 +5,11 @@
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { readAtMost } from './bounded-read.js';
+import { readAtMost, writeAtomically } from './safe-files.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../jwt/untrusted-json.js';
 import { hasControlCharacters, terminalSafe } from '../text/terminal-safe.js';
 
@@ -358,46 +358,6 @@ export function recordReveal(progress: Progress, id: string, nowIso: string): vo
   if (!Object.hasOwn(revealed, id)) revealed[id] = nowIso;
 }
 
-// ---- Writing: a temporary file beside the target, flushed to disk, then renamed over it.
-
-/**
- * With `noClobber`, the finished file is hard-linked into place, which fails if anything is there
- * by then (EEXIST, thrown as it is); on a file system without hard links it is renamed only if the
- * place is still empty.
- */
-function writeAtomically(target: string, text: string, options: { mode?: number; noClobber?: boolean } = {}): void {
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const descriptor = openSync(temporary, 'wx', options.mode ?? 0o600);
-    try {
-      writeSync(descriptor, text);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    if (!options.noClobber) return renameSync(temporary, target);
-    try {
-      linkSync(temporary, target);
-    } catch (error) {
-      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-      if (existsAt(target)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST', errno: -17 });
-      return renameSync(temporary, target);
-    }
-    rmSync(temporary, { force: true });
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-function existsAt(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ---- The lock: `<target>.lock`, created with O_EXCL ('wx') so exactly one process makes it.
 // It holds {pid, host, at, token}. A lock whose process is gone (same host), or older than

@@ -5,8 +5,6 @@
 // learner's own machine, and anyone can run the tool without the pack.
 
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** Cost of a new key: N = 2^17, r = 8, p = 1 (128 MiB, a few hundred ms), as OWASP recommends for scrypt. */
@@ -104,23 +102,3 @@ export function withTeacherKey(settings: Record<string, unknown>, teacherKey: st
   return { ...settings, teacherKey };
 }
 
-/**
- * Writes text to a file atomically: into a new temporary file beside it, flushed to disk, then
- * renamed over it, so a reader (or a crash) never sees half a pack.json.
- */
-export function writeFileAtomically(file: string, text: string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const descriptor = openSync(temporary, 'wx', 0o644);
-  try {
-    try {
-      writeSync(descriptor, text);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}

@@ -232,7 +232,8 @@ export function exercisesCommand(context: CommandContext): Command {
       const settings = loadPackSettings(pack) as Record<string, unknown>;
       const passphrase = await newPassphrase(context, output);
       if (Buffer.byteLength(passphrase, 'utf8') > MAX_PASSPHRASE_BYTES) throw passphraseTooLarge();
-      const { makeTeacherKey, MIN_PASSPHRASE_LENGTH, withTeacherKey, writeFileAtomically } = await import('../../lessons/teacher-key.js');
+      const { makeTeacherKey, MIN_PASSPHRASE_LENGTH, withTeacherKey } = await import('../../lessons/teacher-key.js');
+      const { writeAtomically } = await import('../../lessons/safe-files.js');
       if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
         throw new InputError('ERR_WEAK_PASSPHRASE', `A teacher passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters; that one has ${[...passphrase].length}.`, 'Four or five random words, or: openssl rand -base64 12');
       }
@@ -245,7 +246,7 @@ export function exercisesCommand(context: CommandContext): Command {
       }
       const file = join(pack!, PACK_SETTINGS_FILE);
       try {
-        writeFileAtomically(file, `${JSON.stringify(merged, null, 2)}\n`);
+        writeAtomically(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o644 });
       } catch (error) {
         throw new InputError('ERR_PACK_FOLDER', `${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was not changed.`);
       }

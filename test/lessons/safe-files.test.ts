@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { readPlainFileAtMost } from '../../src/lessons/bounded-read.js';
+import { readPlainFileAtMost } from '../../src/lessons/safe-files.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-bounded-'));
-if (!existsSync('/proc/self/status')) console.warn('bounded-read: the /proc test is skipped because this machine has no /proc');
+if (!existsSync('/proc/self/status')) console.warn('safe-files: the /proc test is skipped because this machine has no /proc');
 
 test('a plain file under the cap is read; over it, undefined', () => {
   writeFileSync(join(folder, 'small.json'), '{"a":1}');
