@@ -12,13 +12,14 @@ export class TerminalSession {
   private readonly socket = `jwt-vs-oauth-test-${randomBytes(4).toString('hex')}`;
 
   /** Starts `command` in a fresh terminal; when it ends the pane shows "[exit N]" and stays. */
-  constructor(command: string, options: { width?: number; height?: number; env?: Record<string, string>; unset?: string[]; cwd?: string } = {}) {
+  constructor(command: string, options: { width?: number; height?: number; env?: Record<string, string>; unset?: string[]; cwd?: string; historyLimit?: number } = {}) {
     const environment = Object.entries({ TERM: 'xterm-256color', ...options.env })
       .map(([name, value]) => `${name}=${shellQuote(value)}`)
       .join(' ');
     const unset = (options.unset ?? []).map((name) => `-u ${name}`).join(' ');
     const script = `env ${unset} ${environment} ${command}; echo "[exit $?]"; sleep 600`;
-    this.tmux('new-session', '-d', '-x', String(options.width ?? 100), '-y', String(options.height ?? 40), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
+    // The scrollback is set before the first window exists, so long outputs are kept whole.
+    this.tmux('start-server', ';', 'set-option', '-g', 'history-limit', String(options.historyLimit ?? 2000), ';', 'new-session', '-d', '-x', String(options.width ?? 100), '-y', String(options.height ?? 40), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   }
 
   private tmux(...args: string[]): string {
@@ -36,9 +37,9 @@ export class TerminalSession {
     this.tmux('send-keys', ...keys);
   }
 
-  /** The visible screen plus scrollback, as plain text. */
+  /** The visible screen plus the whole scrollback, as plain text; lines the terminal wrapped are joined. */
   screen(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-S', '-2000');
+    return this.tmux('capture-pane', '-p', '-J', '-S', '-');
   }
 
   async waitFor(expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
