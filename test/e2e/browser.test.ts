@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)('in a real browser', () => {
 
   test('sign in through the labelled fields, Allow, back at the callback, and the flow completes', async () => {
     const { page, steps, flow } = await startFlow();
-    await expect(page.getByText('Local simulation.')).toBeTruthy();
+    await page.getByText('Local simulation.').waitFor({ state: 'visible' });
     await page.screenshot({ path: join(screenshots, 'login.png') });
     await page.getByRole('button', { name: 'Next' }).click();
 
