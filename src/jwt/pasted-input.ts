@@ -1,9 +1,11 @@
 // Turns what people paste into a bare compact token: surrounding whitespace and quotes,
 // "Bearer …", a whole "Authorization: Bearer …" line, a URL carrying id_token / access_token /
 // token in its query or fragment, or a JSON token response. A token wrapped across lines (fold,
-// an email, a narrow terminal) is joined: whitespace inside a compact token is never meaningful.
+// an email, a narrow terminal) is joined: whitespace inside a compact token is never meaningful,
+// and so is one broken with "\" at its line ends, as our own views and a shell break long words.
 
 import { InputError } from '../errors.js';
+import { joinBrokenLines } from '../text/layout.js';
 
 export const MAX_TOKEN_BYTES = 1024 * 1024;
 
@@ -18,7 +20,9 @@ export function extractToken(pasted: string, options: { prefer?: 'id_token' | 'a
   if (Buffer.byteLength(pasted, 'utf8') > MAX_TOKEN_BYTES) {
     throw new InputError('ERR_TOKEN_TOO_LARGE', 'The input is larger than 1 MB; no real token is that big.');
   }
-  let text = pasted.trim();
+  // A token copied from our own laid-out output (decode, mint, the tutorial) or a shell command is
+  // broken with "\" at line ends: those breaks go first (spaces a terminal kept after the "\" too).
+  let text = joinBrokenLines(pasted.replace(/[ \t]+(?=\r?\n)/g, '')).trim();
   text = stripQuotes(text);
   text = text.replace(/^authorization\s*:\s*/i, '');
   text = text.replace(/^(bearer|dpop)\s+/i, '');

@@ -7,6 +7,7 @@ import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
 import type { DecodedToken, ExplainedField } from '../../jwt/decode.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
+import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, wrapParagraph } from '../../text/layout.js';
 
 export function decodeCommand(context: CommandContext): Command {
   return new Command('decode')
@@ -26,7 +27,7 @@ export function decodeCommand(context: CommandContext): Command {
       const decoded = decodeToken(pasted, context.now());
       const output = context.output();
       if (flags.json) printJson(output, decodedAsJson(decoded));
-      else output.result(renderDecoded(decoded, output));
+      else output.result(renderDecoded(decoded, output, outputWidth(context.streams.stdout, context.streams.env)));
     });
 }
 
@@ -56,86 +57,128 @@ function titleOf(decoded: DecodedToken): string {
   return unsecured ? `An Unsecured ${decoded.type} (alg "none", RFC 7519 §6: header.payload. with no signature)` : TYPE_TITLES[decoded.type];
 }
 
-/** The human view. Every name, value and message that quotes the token is shown terminal-safe; --json keeps exact values. */
-export function renderDecoded(decoded: DecodedToken, output: Output): string {
+/**
+ * The human view, laid out to `width` columns (Infinity keeps every line whole). Every name, value
+ * and message that quotes the token is shown terminal-safe; --json keeps exact values.
+ */
+export function renderDecoded(decoded: DecodedToken, output: Output, width = Infinity): string {
   const c = output.colour;
   const partColours = [c.red, c.magenta, c.cyan, c.yellow, c.green];
-  const lines: string[] = [c.bold(titleOf(decoded)), ''];
-
-  if (output.colour.level > 0) {
-    lines.push(`  ${decoded.segments.map((segment, index) => partColours[index]!(segment)).join(c.dim('.'))}`, '');
-  }
   const partNames = decoded.type === 'JWE'
     ? ['protected header', 'encrypted key', 'iv', 'ciphertext', 'tag']
     : ['header', 'payload', 'signature'];
-  decoded.segments.forEach((segment, index) => {
-    lines.push(`  ${partColours[index]!(partNames[index]!.padEnd(17))}${abbreviate(segment, 60) || c.dim('(empty)')}`);
-  });
+  const lines: string[] = [...wrapParagraph(c.bold(titleOf(decoded)), width), ''];
+  // A section title and its note on one line, or the note under it when both do not fit.
+  const heading = (title: string, note: string): string[] =>
+    displayWidth(`${title}  ${note}`) <= width ? [c.bold(title) + c.dim(`  ${note}`)] : [c.bold(title), ...wrapParagraph(note, width, { lead: '  ' }).map((line) => c.dim(line))];
 
-  lines.push('', c.bold('Header') + c.dim(decoded.type === 'JWE' ? '  how the content key is managed and the content encrypted' : '  how the token was signed'));
-  lines.push(...renderFields(decoded.headerFields, output));
-  lines.push(`  ${c.dim('→')} ${terminalSafe(decoded.algorithm.description)}`);
+  if (output.colour.level > 0) {
+    // The whole token coloured by part (as jwt.io does); broken at its dots with "\" so it copies back.
+    lines.push(...wrapParagraph(decoded.segments.map((segment, index) => partColours[index]!(segment)).join(c.dim('.')), width, { lead: '  ' }), '');
+  }
+  // Each part named in words beside it, so the colour is never the only way to tell them apart.
+  const segmentRoom = Math.min(60, Math.max(16, width - 21));
+  lines.push(...layoutTable(decoded.segments.map((segment, index) => [partColours[index]!(partNames[index]!), abbreviate(segment, segmentRoom) || c.dim('(empty)')]), width, { indent: '  ', gap: 2, minLastColumn: 16 }));
+
+  lines.push('', ...heading('Header', decoded.type === 'JWE' ? 'how the content key is managed and the content encrypted' : 'how the token was signed'));
+  lines.push(...renderFields(decoded.headerFields, output, width));
+  lines.push(...layoutLine(`  ${c.dim('→')} ${terminalSafe(decoded.algorithm.description)}`, width));
 
   if (decoded.type === 'JWE') {
-    lines.push('', c.bold('Content') + c.dim('  encrypted'));
-    lines.push('  The claims are encrypted for the recipient; only the holder of its private key (or the shared key) can read them.');
+    lines.push('', ...heading('Content', 'encrypted'));
+    lines.push(...wrapParagraph('The claims are encrypted for the recipient; only the holder of its private key (or the shared key) can read them.', width, { lead: '  ' }));
   } else if (typeof decoded.payload === 'string') {
-    lines.push('', c.bold('Payload') + c.dim('  text, not a JSON object, so this is a JWS but not a JWT'));
-    lines.push(`  ${terminalSafe(JSON.stringify(abbreviate(decoded.payload, 400)))}`);
+    lines.push('', ...heading('Payload', 'text, not a JSON object, so this is a JWS but not a JWT'));
+    lines.push(...wrapParagraph(terminalSafe(JSON.stringify(abbreviate(decoded.payload, 400))), width, { lead: '  ' }));
   } else {
-    lines.push('', c.bold('Payload') + c.dim('  the claims: anyone holding the token can read them'));
-    lines.push(...(decoded.payloadFields.length ? renderFields(decoded.payloadFields, output) : [c.dim('  (no claims)')]));
+    lines.push('', ...heading('Payload', 'the claims: anyone holding the token can read them'));
+    lines.push(...(decoded.payloadFields.length ? renderFields(decoded.payloadFields, output, width) : [c.dim('  (no claims)')]));
   }
 
   if (decoded.type !== 'JWE') {
     lines.push('', c.bold('Signature'));
-    lines.push(decoded.signature
-      ? `  ${abbreviate(decoded.signature, 60)}  ${c.dim(`(${decoded.signatureBytes} bytes)`)}`
-      : `  ${c.red('(empty)')}  no signature at all`);
+    lines.push(...wrapParagraph(decoded.signature
+      ? `${abbreviate(decoded.signature, Math.min(60, Math.max(16, width - 15)))}  ${c.dim(`(${decoded.signatureBytes} bytes)`)}`
+      : `${c.red('(empty)')}  no signature at all`, width, { lead: '  ' }));
   }
 
   if (decoded.warnings.length) {
     lines.push('', c.bold(`Warnings (${decoded.warnings.length})`));
-    const codeWidth = Math.max(...decoded.warnings.map((warning) => warning.code.length));
-    for (const warning of decoded.warnings) lines.push(`  ${c.yellow(`${MARK.warn} ${warning.code.padEnd(codeWidth)}`)}  ${terminalSafe(warning.message)}`);
+    lines.push(...renderWarningRows(decoded.warnings, output, width));
   } else {
     lines.push('', `${c.green(MARK.ok)} No warnings.`);
   }
 
-  lines.push('', c.bold('Decoding is not verifying.'), '  Anyone can decode a token and read its payload: signed is not encrypted. Nothing above is', '  trustworthy until the signature and the claims are checked:');
-  lines.push(`  ${c.cyan(verifyHint(decoded))}`);
+  lines.push('', ...wrapParagraph(c.bold('Decoding is not verifying.'), width));
+  lines.push(...wrapParagraph('Anyone can decode a token and read its payload: signed is not encrypted. Nothing above is trustworthy until the signature and the claims are checked:', width, { lead: '  ' }));
+  const hint = verifyHint(decoded);
+  const hintLines = hint.command ? layoutPlaceholderCommand(hint.text, width, '  ') : wrapParagraph(hint.text, width, { lead: '  ' });
+  lines.push(...hintLines.map((line) => `  ${c.cyan(line.slice(2))}`));
+  // A note on the command goes beside it when it fits, else on a line of its own: never inside the command.
+  if (hint.note) {
+    const last = lines.length - 1;
+    if (hintLines.length === 1 && displayWidth(`${lines[last]}  ${hint.note}`) <= width) lines[last] += `  ${hint.note}`;
+    else lines.push(...wrapParagraph(hint.note, width, { lead: '  ' }));
+  }
   return lines.join('\n');
 }
 
-function renderFields(fields: ExplainedField[], output: Output): string[] {
-  const c = output.colour;
-  // JSON.stringify escapes C0 controls but not C1 controls or bidi overrides: terminalSafe does.
-  const shown = fields.map((field) => ({ ...field, name: terminalSafe(field.name), value: abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), 34) }));
-  const nameWidth = Math.max(3, ...shown.map((field) => field.name.length));
-  const valueWidth = Math.min(34, Math.max(...shown.map((field) => field.value.length)));
-  return shown.flatMap((field) => {
-    const line = `  ${c.bold(field.name.padEnd(nameWidth))}  ${field.value.padEnd(valueWidth)}  ${field.meaning ?? c.dim('(not a registered claim)')}`;
-    const indent = ' '.repeat(nameWidth + valueWidth + 6);
-    return field.time ? [line, `${indent}${field.time.iso} (${field.time.relative})`] : [line];
-  });
+/**
+ * layoutCommand, with a placeholder such as "<the shared secret>" kept whole as one argument
+ * (layoutCommand would break between its words). The no-break spaces are plain spaces again after.
+ */
+function layoutPlaceholderCommand(command: string, width: number, lead: string): string[] {
+  const joined = command.replace(/<[^<>]*>/g, (placeholder) => placeholder.replace(/ /g, '\u00a0'));
+  return layoutCommand(joined, width, { lead }).map((line) => line.replace(/\u00a0/g, ' '));
 }
 
-function verifyHint(decoded: DecodedToken): string {
+/** Warnings as "! code  message", the message wrapping under itself (a hanging indent after the code). */
+export function renderWarningRows(warnings: readonly { code: string; message: string }[], output: Output, width: number): string[] {
+  const c = output.colour;
+  return layoutTable(warnings.map((warning) => [c.yellow(`${MARK.warn} ${terminalSafe(warning.code)}`), terminalSafe(warning.message)]), width, { indent: '  ', gap: 2 });
+}
+
+function renderFields(fields: ExplainedField[], output: Output, width: number): string[] {
+  const c = output.colour;
+  // JSON.stringify escapes C0 controls but not C1 controls or bidi overrides: terminalSafe does.
+  const nameWidth = Math.max(3, ...fields.map((field) => displayWidth(terminalSafe(field.name))));
+  // Values are cut shorter on a narrow screen so the meanings keep a column; too narrow even then, the rows stack.
+  const besideMeaning = width - 2 - nameWidth - 2 - 2 - 30;
+  const valueRoom = besideMeaning >= 12 ? Math.min(34, besideMeaning) : Math.min(34, Math.max(12, width - 4));
+  const rows = fields.flatMap((field) => {
+    const row = [c.bold(terminalSafe(field.name)), abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), valueRoom), field.meaning ?? c.dim('(not a registered claim)')];
+    // A time claim in words on a row of its own, under the meaning.
+    return field.time ? [row, ['', '', `${field.time.iso} (${field.time.relative})`]] : [row];
+  });
+  // Stacked, a time row's empty name leaves a blank line: dropped, its time stays under the claim.
+  return layoutTable(rows, width, { indent: '  ', gap: 2, minLastColumn: 24 }).filter((line) => line.trim() !== '');
+}
+
+/** The verify command to run next, or (for a JWE) why there is none. */
+function verifyHint(decoded: DecodedToken): { text: string; command: boolean; note?: string } {
+  const command = (text: string) => ({ text, command: true });
   const token = '"$TOKEN"';
-  if (decoded.type === 'JWE') return 'jwt-vs-oauth verify checks signed tokens; a JWE must be decrypted by its recipient';
+  if (decoded.type === 'JWE') return { text: 'jwt-vs-oauth verify checks signed tokens; a JWE must be decrypted by its recipient', command: false };
   const alg = typeof decoded.header.alg === 'string' && /^[A-Za-z0-9]{1,16}$/.test(decoded.header.alg) ? decoded.header.alg : undefined;
   const pinAlg = alg ? ` --alg ${alg}` : '';
-  if (decoded.algorithm.family === 'secret') return `jwt-vs-oauth verify ${token} --secret <the shared secret>${pinAlg}`;
+  if (decoded.algorithm.family === 'secret') return command(`jwt-vs-oauth verify ${token} --secret <the shared secret>${pinAlg}`);
   const payload = decoded.payload;
   // Only a plain URL is offered as a command to copy: an iss holding spaces, quotes or ; could run more than verify.
   const issuer = typeof payload === 'object' && payload && typeof payload.iss === 'string' && /^https?:\/\/[A-Za-z0-9.:\/_~%-]+$/.test(payload.iss) ? payload.iss : undefined;
   // An access token (RFC 9068) is checked the way an API checks one: its kind and its audience pinned too.
   const accessToken = typeof decoded.header.typ === 'string' && /^(application\/)?at\+jwt$/i.test(decoded.header.typ);
-  if (issuer) return `jwt-vs-oauth verify ${token} --discover ${issuer}${pinAlg}${accessToken ? ' --typ at+jwt --aud <your API>' : ''}`;
-  if (decoded.algorithm.family === 'none') return `jwt-vs-oauth verify ${token} --secret … (an unsigned token always fails)`;
-  return `jwt-vs-oauth verify ${token} --key <public key file>`;
+  if (issuer) return command(`jwt-vs-oauth verify ${token} --discover ${issuer}${pinAlg}${accessToken ? ' --typ at+jwt --aud <your API>' : ''}`);
+  if (decoded.algorithm.family === 'none') return { ...command(`jwt-vs-oauth verify ${token} --secret …`), note: '(an unsigned token always fails)' };
+  return command(`jwt-vs-oauth verify ${token} --key <public key file>`);
 }
 
+/** `text` cut to at most `max` terminal columns, ending in "…" when cut (wide characters count two). */
 function abbreviate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (displayWidth(text) <= max) return text;
+  let kept = '';
+  for (const character of text) {
+    if (displayWidth(kept + character) > max - 1) break;
+    kept += character;
+  }
+  return `${kept}…`;
 }

@@ -4,11 +4,12 @@ import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { assertTypNamesAType, collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
 import { examples } from '../help.js';
-import { printJson } from '../output.js';
+import { printJson, type Output } from '../output.js';
 import { talkWarnings } from '../verification-view.js';
 import { InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { SUPPORTED_ALGORITHMS } from '../../jwt/algorithms.js';
+import { displayWidth, layoutCommand, outputWidth, wrapParagraph } from '../../text/layout.js';
 
 interface MintFlags {
   alg?: string;
@@ -83,9 +84,17 @@ export function mintCommand(context: CommandContext): Command {
       }
       const output = context.output();
       // Everything said on stderr may echo names and paths from the flags: shown terminal-safe.
-      const talk = (text: string) => output.talk(text);
-      const shown = terminalSafe;
+      // Talk is laid out to stderr's width, which may differ from stdout's.
+      const talkWidth = outputWidth(context.streams.stderr, context.streams.env);
+      const talk = (text: string) => output.talk(wrapParagraph(text, talkWidth, { hang: '  ' }).join('\n'));
       const t = output.talkColour;
+      /** "Check the token with:" and a command, the command on lines of its own when both do not fit. */
+      const talkCommand = (words: string, command: string) => {
+        const oneLine = `${words} ${command}`;
+        if (displayWidth(oneLine) <= talkWidth) return output.talk(t.dim(oneLine));
+        output.talk([t.dim(words), ...layoutCommand(command, talkWidth, { lead: '  ' }).map((line) => t.dim(line))].join('\n'));
+      };
+      const shown = terminalSafe;
       let alg = flags.alg ?? 'HS256';
       if (flags.alg === undefined && key !== undefined && flags.key !== undefined) {
         // A key that allows one algorithm (a JWK with "alg", an EC key, an Ed25519 key) names it; an RSA key fits six.
@@ -126,16 +135,16 @@ export function mintCommand(context: CommandContext): Command {
               throw error;
             }
             talk(`Generated ${alg} key pair: private JWK saved to ${shown(flags.saveKey)} (mode 0600), public JWK to ${shown(publicKeyPath)}.`);
-            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(publicKeyPath)}`));
+            talkCommand('Check the token with:', `jwt-vs-oauth verify "$TOKEN" --key ${shown(publicKeyPath)}`);
           } else {
             talk(`Generated a random ${alg} secret, saved as a JWK to ${shown(flags.saveKey)} (mode 0600).`);
-            talk(t.dim(`Check the token with: jwt-vs-oauth verify "$TOKEN" --key ${shown(flags.saveKey)}`));
+            talkCommand('Check the token with:', `jwt-vs-oauth verify "$TOKEN" --key ${shown(flags.saveKey)}`);
           }
         } else {
           talk(`Generated a ${result.generatedKey.publicJwk ? `${alg} key pair` : `random ${alg} secret`} for this token; it is not saved. Use --save-key <file> to keep it, so verify can check the token later.`);
         }
       }
-      talkWarnings(output, result.warnings);
+      talkWarnings(output, result.warnings, talkWidth);
 
       if (flags.json) {
         printJson(output, {
@@ -147,12 +156,30 @@ export function mintCommand(context: CommandContext): Command {
           warnings: result.warnings,
         });
       } else {
-        output.result(result.token);
+        output.result(tokenForStdout(result.token, output, outputWidth(context.streams.stdout, context.streams.env)));
         if (output.stderrIsTerminal) {
+          if (output.stdoutIsTerminal && output.colour.level > 0) {
+            // The colours name the parts only together with these words: meaning is never in colour alone.
+            output.talk(t.dim('Parts: ') + `${t.red('header')}${t.dim('.')}${t.magenta('payload')}${t.dim('.')}${t.cyan('signature')}`);
+          }
           talk(t.dim(`Minted a ${shown(String(result.header.alg))} JWT with claims ${Object.keys(result.payload).map(shown).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
         }
       }
     });
+}
+
+/**
+ * The token as stdout shows it. On a terminal it is coloured by part (header red, payload magenta,
+ * signature cyan, named on stderr) and broken at its dots with "\" to the terminal's width (a shell
+ * and decode both join the pieces); anywhere else, even with FORCE_COLOR, it is the bare token, so
+ * TOKEN=$(jwt-vs-oauth mint …) gets exactly the token.
+ */
+export function tokenForStdout(token: string, output: Output, width: number): string {
+  if (!output.stdoutIsTerminal) return token;
+  const c = output.colour;
+  const partColours = [c.red, c.magenta, c.cyan];
+  const coloured = c.level > 0 ? token.split('.').map((part, index) => partColours[index]!(part)).join(c.dim('.')) : token;
+  return wrapParagraph(coloured, width).join('\n');
 }
 
 /** key.json → key.pub.json, key → key.pub.json */

@@ -9,6 +9,7 @@ import { renderVerification, talkWarnings } from '../verification-view.js';
 import { readTokenInput } from '../token-input.js';
 import { EXIT, InputError } from '../../errors.js';
 import type { LoadedKey } from '../../jwt/keys.js';
+import { outputWidth } from '../../text/layout.js';
 
 interface VerifyFlags {
   secret?: string;
@@ -100,8 +101,9 @@ export function verifyCommand(context: CommandContext): Command {
         printJson(output, { ...shown, warnings: [...result.warnings, ...keyWarnings], at: now, clockTolerance });
       } else {
         // The key is the user's own input, so what is wrong with it is said on stderr, as mint does.
-        talkWarnings(output, result.keyWarnings);
-        output.result(renderVerification(result, output, { now, clockTolerance, at: flags.at !== undefined }));
+        const { env } = context.streams;
+        talkWarnings(output, result.keyWarnings, outputWidth(context.streams.stderr, env));
+        output.result(renderVerification(result, output, { now, clockTolerance, at: flags.at !== undefined }, outputWidth(context.streams.stdout, env)));
       }
       context.exitCode = result.valid ? EXIT.ok : EXIT.checkFailed;
     });
