@@ -1,9 +1,41 @@
-// Help text helpers shared by every command.
+// Help text helpers shared by every command. Commander lays out its own part of --help to the
+// terminal's columns (80 off a terminal); what the commands add after it (examples, exit codes)
+// is laid out here to the same width, so no --help line is wider than the screen.
 
-/** An "Examples:" block for commander's addHelpText. */
-export function examples(lines: Array<[command: string, what: string]>): string {
-  const width = Math.max(...lines.map(([command]) => command.length));
-  return `\nExamples:\n${lines.map(([command, what]) => `  $ ${command.padEnd(width)}  # ${what}`).join('\n')}\n`;
+import { DEFAULT_WIDTH, displayWidth, layoutCommand, layoutText, outputWidth, wrapParagraph } from '../text/layout.js';
+
+/**
+ * The width --help is laid out to: a terminal's columns, else COLUMNS, else 80 (help is prose,
+ * never grepped as data, so a pipe gets 80 as commander gives it). Read when the help is built.
+ */
+export function helpWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  const width = outputWidth(stream, env);
+  return Number.isFinite(width) ? width : DEFAULT_WIDTH;
+}
+
+/**
+ * An "Examples:" block for commander's addHelpText, laid out to `width`: "$ command  # what",
+ * the comments aligned when they fit; an example that does not fit on one line is a command
+ * broken between its arguments (each line ending in " \\", so it pastes back) with its comment
+ * on a line of its own under it.
+ */
+export function examples(lines: Array<[command: string, what: string]>, width = helpWidth()): string {
+  const lead = '  $ ';
+  const fitsOneLine = ([command, what]: [string, string]) => displayWidth(`${lead}${command}  # ${what}`) <= width;
+  // The comments are aligned after the longest command among those whose line can fit.
+  const commandWidth = Math.max(0, ...lines.filter(fitsOneLine).map(([command]) => displayWidth(command)));
+  const laidOut = lines.flatMap(([command, what]) => {
+    const aligned = `${lead}${command.padEnd(commandWidth)}  # ${what}`;
+    if (displayWidth(aligned) <= width) return [aligned];
+    if (fitsOneLine([command, what])) return [`${lead}${command}  # ${what}`];
+    return [...layoutCommand(command, width, { lead }), ...wrapParagraph(what, width, { lead: '    # ', hang: '    # ' })];
+  });
+  return `\nExamples:\n${laidOut.join('\n')}\n`;
+}
+
+/** Text added to --help (exit codes, notes), each line laid out to the help's width. */
+export function helpText(text: string, width = helpWidth()): string {
+  return layoutText(text, width);
 }
 
 /**

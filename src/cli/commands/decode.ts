@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { examples } from '../help.js';
+import { examples, helpText, helpWidth } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
 import type { DecodedToken, ExplainedField } from '../../jwt/decode.js';
@@ -20,7 +20,7 @@ export function decodeCommand(context: CommandContext): Command {
       ['fold -w60 t.txt | jwt-vs-oauth decode', 'wrapped lines are joined'],
       ['jwt-vs-oauth decode "Authorization: Bearer eyJ…"', 'a pasted header line works too'],
       ['jwt-vs-oauth decode --json "$TOKEN" | jq .payload', 'machine-readable output'],
-    ]) + '\nExit codes: 0 decoded (even when expired), 2 not a token (an authorization code\nor two tokens at once are refused too).\n--json prints {type, header, payload, signature, warnings, …}.\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 decoded (even when expired), 2 not a token (an authorization code or two tokens at once are refused too).\n--json prints {type, header, payload, signature, warnings, …}.\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (tokenArgument: string | undefined, flags: { json?: boolean }) => {
       const pasted = await readTokenInput(tokenArgument, context);
       const { decodeToken } = await import('../../jwt/decode.js');

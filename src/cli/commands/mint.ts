@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { assertTypNamesAType, collect, parseJsonObjectFlag, parseKeyValues } from '../flags.js';
-import { examples } from '../help.js';
+import { examples, helpText, helpWidth } from '../help.js';
 import { printJson, type Output } from '../output.js';
 import { talkWarnings } from '../verification-view.js';
 import { InputError } from '../../errors.js';
@@ -58,7 +58,7 @@ export function mintCommand(context: CommandContext): Command {
       ['jwt-vs-oauth mint --key me.json --sub asha', 'the saved key again: --alg comes from its "alg"'],
       ['jwt-vs-oauth mint --alg RS256 --key private.pem --exp 1h --claim role=admin', 'an RSA key fits six algorithms: --alg picks one'],
       ['TOKEN=$(jwt-vs-oauth mint --secret "$S" --sub asha) && jwt-vs-oauth verify "$TOKEN" --secret "$S"', 'mint, then verify'],
-    ]) + '\nExit codes: 0 minted, 2 bad flags or an unusable key.\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 minted, 2 bad flags or an unusable key.\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (flags: MintFlags) => {
       const { mintToken } = await import('../../jwt/mint.js');
       const { parseDuration } = await import('../../jwt/time.js');

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { assertTypNamesAType, collect } from '../flags.js';
-import { examples } from '../help.js';
+import { examples, helpText, helpWidth } from '../help.js';
 import { printJson } from '../output.js';
 import { renderVerification, talkWarnings } from '../verification-view.js';
 import { readTokenInput } from '../token-input.js';
@@ -54,8 +54,8 @@ export function verifyCommand(context: CommandContext): Command {
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400', 'keys from an OpenID provider'],
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400 --typ at+jwt', 'an access token: typ stops an ID token passing for one'],
       ['jwt-vs-oauth verify "$TOKEN" --secret "$S" --at 2030-01-01T00:00:00Z', 'would it still pass in 2030?'],
-    ]) + '\nThe verdict names what was checked and what was not pinned (iss, aud, typ). Warnings about your own key\n(weak-secret, famous-secret, short-secret, alg-not-pinned) go to stderr; --json lists them in warnings.\n' +
-      'Exit codes: 0 valid, 1 invalid (the verdict says why), 2 bad input or an unusable key.\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nThe verdict names what was checked and what was not pinned (iss, aud, typ). Warnings about your own key (weak-secret, famous-secret, short-secret, alg-not-pinned) go to stderr; --json lists them in warnings.\n' +
+      'Exit codes: 0 valid, 1 invalid (the verdict says why), 2 bad input or an unusable key.\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (tokenArgument: string | undefined, flags: VerifyFlags) => {
       const sources = [flags.secret, flags.key, flags.jwks, flags.discover].filter((value) => value !== undefined);
       if (sources.length === 0) {
