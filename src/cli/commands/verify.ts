@@ -81,7 +81,7 @@ export function verifyCommand(context: CommandContext): Command {
         throw new InputError('ERR_ALG_NONE', '--alg cannot allow "none": an unsigned token proves nothing.');
       }
 
-      const { keys, issuer } = await loadKeys(flags, timeoutMs);
+      const { keys, issuer } = await loadKeys(flags, timeoutMs, context);
       const result = await verifyToken(token, {
         keys,
         algorithms,
@@ -109,12 +109,14 @@ export function verifyCommand(context: CommandContext): Command {
     });
 }
 
-async function loadKeys(flags: VerifyFlags, timeoutMs: number): Promise<{ keys: LoadedKey[]; issuer?: string }> {
+async function loadKeys(flags: VerifyFlags, timeoutMs: number, context: CommandContext): Promise<{ keys: LoadedKey[]; issuer?: string }> {
   const keysModule = await import('../../jwt/keys.js');
   if (flags.secret !== undefined) return { keys: [keysModule.secretKey(flags.secret)] };
   if (flags.key !== undefined) return { keys: await keysModule.readKeyFile(flags.key) };
-  const remote = await import('../../jwt/remote-keys.js');
-  if (flags.jwks !== undefined) return { keys: await remote.fetchJwks(flags.jwks, timeoutMs) };
-  const discovered = await remote.discoverIssuer(flags.discover!, timeoutMs);
+  const [remote, { withSpinner }] = await Promise.all([import('../../jwt/remote-keys.js'), import('../spinner.js')]);
+  // A slow host would leave a terminal silent: a spinner on stderr says what is awaited (never in --json or a pipe).
+  const waiting = <T>(label: string, promise: Promise<T>) => withSpinner(label, context.streams.stderr, promise, { enabled: !flags.json });
+  if (flags.jwks !== undefined) return { keys: await waiting(`Fetching keys from ${flags.jwks}`, remote.fetchJwks(flags.jwks, timeoutMs)) };
+  const discovered = await waiting(`Discovering ${flags.discover!} (its openid-configuration, then its keys)`, remote.discoverIssuer(flags.discover!, timeoutMs));
   return { keys: discovered.keys, issuer: discovered.issuer };
 }
