@@ -19,6 +19,7 @@ import { COMMAND_ACTIONS } from '../lessons/action-names.js';
 import { lessonCommandWords } from '../lessons/solution-commands.js';
 import { InputError } from '../errors.js';
 import { terminalSafeLines } from '../text/terminal-safe.js';
+import { displayWidth, layoutCommand, layoutTable, layoutText, wrapParagraph } from '../text/layout.js';
 
 export interface HandsOnContext {
   output: Output;
@@ -30,6 +31,8 @@ export interface HandsOnContext {
   pause(): Promise<void>;
   /** On a terminal, with keys to go on, back or quit; false for --plain. */
   interactive: boolean;
+  /** The saved tokens this run has printed in full, so a learner could copy them; a step shows the others before using them. */
+  printed?: Set<string>;
 }
 
 /** What a hands-on step is given: its arguments, and the command it shows (and runs, for mint, verify and decode). */
@@ -82,7 +85,7 @@ function commandFailed(command: string, result: CommandResult, context: HandsOnC
   const said = [result.stdout, result.stderr].filter((text) => text.trim() !== '').map(plainText).join('\n');
   return new CommandFailed([
     context.output.colour.red(`${MARK.fail} This step's command failed (exit ${result.code}), so the step has no result.${savedAs ? ` Nothing was saved as $${variableOf(savedAs)}.` : ''}`),
-    `  ${command}`,
+    ...layoutCommand(command, context.width, { lead: '  ', hang: '      ' }),
     ...(said ? ['  It said:', ...said.split('\n').map((text) => `    ${text}`)] : []),
     whatNext(context),
   ].join('\n'));
@@ -97,7 +100,7 @@ function commandFailed(command: string, result: CommandResult, context: HandsOnC
  * Exit 0, and for verify exit 1 (INVALID, with its verdict), are answers; anything else is a
  * CommandFailed, which the step shows.
  */
-async function runShownCommand(command: string | undefined, context: HandsOnContext, values: Record<string, string> = {}, savedAs?: string): Promise<CommandResult> {
+async function runShownCommand(command: string | undefined, context: HandsOnContext, values: Record<string, string> = {}, savedAs?: string, indent = 0): Promise<CommandResult> {
   if (!command) throw new Error('This hands-on step runs the command it shows, and the lesson gives none.');
   const fill = (variable: string): string => {
     const value = values[variable] ?? (variable === 'ISSUER' ? undefined : context.saved.get(savedNameOf(variable)));
@@ -113,10 +116,33 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
   }
   const { runCaptured } = await import('./main.js');
   const level = context.output.colour.level;
-  const result = await runCaptured(argv, { env: level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) }, now: context.now });
+  // The command lays itself out for the lesson's width, less the indent the step shows it under.
+  const columns = Number.isFinite(context.width) ? { COLUMNS: String(Math.max(20, context.width - indent)) } : {};
+  const result = await runCaptured(argv, { env: { ...(level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: String(level) }), ...columns }, now: context.now });
   const answered = result.code === 0 || (argv[0] === 'verify' && result.code === 1 && result.stdout.trim() !== '');
   if (!answered) throw commandFailed(command, result, context, savedAs);
   return result;
+}
+
+/**
+ * A command that uses a saved token this run has not printed in full (lesson 8's access token,
+ * from a sign-in that showed it only shortened) cannot be copied and run as it is: its output
+ * comes after the line that sets the name, the token whole, broken at the width with "\" (a
+ * shell joins a line ending in "\" to the next; the pieces start at the line's start so no space
+ * gets in). Unquoted: a token's characters need no quotes, and a shell keeps the "\" in quotes.
+ */
+function withSetUp(command: string | undefined, context: HandsOnContext, shown: string): string {
+  const setUp: string[] = [];
+  for (const [, variable] of (command ?? '').matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)) {
+    const name = savedNameOf(variable!);
+    const token = context.saved.get(name);
+    if (token === undefined || context.printed?.has(name) || !/^[\w.-]+$/.test(token)) continue;
+    context.printed?.add(name);
+    const assignment = layoutCommand(`${variable}=${token}`, context.width, { lead: '$ ', hang: '' });
+    const how = assignment.length === 1 ? 'paste this line into your shell' : 'paste these lines into your shell as they are (one command: a line ending in "\\" goes on at the start of the next)';
+    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: ${how}.`, context.width), ...assignment, '');
+  }
+  return setUp.length ? `${setUp.join('\n')}\n${shown}` : shown;
 }
 
 /** A command's output as a step shows it: what it printed, then what it said on stderr (warnings). */
@@ -135,10 +161,19 @@ async function call(url: string, method: string, options: { token?: string; json
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-function line(output: Output, method: string, path: string, note: string, status: number, body: unknown): string {
-  const c = output.colour;
+/** A request (→) and its answer (←), each wrapped under its own text. */
+function line(context: HandsOnContext, method: string, path: string, note: string, status: number, body: unknown): string {
+  const c = context.output.colour;
   const shownBody = JSON.stringify(body).replace(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+/g, (token) => `${token.slice(0, 16)}…`);
-  return `  ${c.bold('→')} ${method} ${path}${note ? c.dim(`  (${note})`) : ''}\n  ${c.bold('←')} ${status >= 400 ? c.red(String(status)) : c.green(String(status))} ${shownBody}`;
+  return [
+    ...hanging(`  ${c.bold('→')} `, `${method} ${path}${note ? c.dim(`  (${note})`) : ''}`, context.width),
+    ...hanging(`  ${c.bold('←')} `, `${status >= 400 ? c.red(String(status)) : c.green(String(status))} ${shownBody}`, context.width),
+  ].join('\n');
+}
+
+/** `lead` and `text` on one line when they fit, else wrapped with the later lines under the text. */
+function hanging(lead: string, text: string, width: number): string[] {
+  return displayWidth(lead + text) <= width ? [lead + text] : wrapParagraph(text, width, { lead });
 }
 
 async function withPracticeApi<T>(context: HandsOnContext, run: (url: string) => Promise<T>): Promise<T> {
@@ -222,9 +257,9 @@ export const ACTIONS: Record<string, Action> = {
       const admin = await call(`${url}/admin`, 'GET', { token });
       const profile = await call(`${url}/profile`, 'GET', { token });
       return [
-        line(context.output, 'GET', '/profile', 'no credentials', anonymous.status, anonymous.body),
-        line(context.output, 'GET', '/profile', 'with Asha\'s token', profile.status, profile.body),
-        line(context.output, 'GET', '/admin', 'with Asha\'s token', admin.status, admin.body),
+        line(context, 'GET', '/profile', 'no credentials', anonymous.status, anonymous.body),
+        line(context, 'GET', '/profile', 'with Asha\'s token', profile.status, profile.body),
+        line(context, 'GET', '/admin', 'with Asha\'s token', admin.status, admin.body),
         '',
         '401 means "who are you?": authentication failed or was missing. 403 means "we know who you are, and you may not": authorization said no.',
       ].join('\n');
@@ -235,15 +270,15 @@ export const ACTIONS: Record<string, Action> = {
     return withPracticeApi(context, async (url) => {
       const { login, token } = await loginAsAsha(url);
       context.saved.set(string(args.save, 'loginToken'), token);
+      context.printed?.add(string(args.save, 'loginToken'));
       const withToken = await call(`${url}/profile`, 'GET', { token });
       const without = await call(`${url}/profile`, 'GET');
       return [
-        line(context.output, 'POST', '/login', `{"email":"${asha.email}","password":"…"}`, login.status, login.body),
-        '     1-4: the server checked the password, minted a JWT (HS256, 15 minutes) and sent it back.',
-        line(context.output, 'GET', '/profile', 'Authorization: Bearer <the JWT>', withToken.status, withToken.body),
-        '     5: the client sends the token with each request; the server checks it with its secret,',
-        '        no session lookup (it keeps only a deny list of logged-out tokens: lesson 4).',
-        line(context.output, 'GET', '/profile', 'no Authorization header', without.status, without.body),
+        line(context, 'POST', '/login', `{"email":"${asha.email}","password":"…"}`, login.status, login.body),
+        ...hanging('     1-4: ', 'the server checked the password, minted a JWT (HS256, 15 minutes) and sent it back.', context.width),
+        line(context, 'GET', '/profile', 'Authorization: Bearer <the JWT>', withToken.status, withToken.body),
+        ...hanging('     5: ', 'the client sends the token with each request; the server checks it with its secret, no session lookup (it keeps only a deny list of logged-out tokens: lesson 4).', context.width),
+        line(context, 'GET', '/profile', 'no Authorization header', without.status, without.body),
         '',
         `The token, saved for the next steps:\n  ${token}`,
       ].join('\n');
@@ -257,9 +292,9 @@ export const ACTIONS: Record<string, Action> = {
       const logout = await call(`${url}/logout`, 'POST', { token });
       const after = await call(`${url}/profile`, 'GET', { token });
       return [
-        line(context.output, 'GET', '/profile', 'a fresh token', before.status, before.body),
-        line(context.output, 'POST', '/logout', 'the server writes the jti on a deny list', logout.status, logout.body),
-        line(context.output, 'GET', '/profile', 'the same token again', after.status, after.body),
+        line(context, 'GET', '/profile', 'a fresh token', before.status, before.body),
+        line(context, 'POST', '/logout', 'the server writes the jti on a deny list', logout.status, logout.body),
+        line(context, 'GET', '/profile', 'the same token again', after.status, after.body),
         '',
         'Taking the token back needed the server to remember something (the deny list) and to look it up on every request: state again. Without that list, the token would have kept working for its remaining 15 minutes.',
       ].join('\n');
@@ -270,16 +305,17 @@ export const ACTIONS: Record<string, Action> = {
     const name = string(args.save, 'token');
     const result = await runShownCommand(command, context, {}, name);
     context.saved.set(name, result.stdout.trim());
+    context.printed?.add(name);
     return `${shownOutput(result, '  ')}\n  ${context.output.colour.dim(`(saved as $${variableOf(name)} for the steps that follow)`)}`;
   },
 
   async decode(args, context, command) {
     if (args.ensure === 'oauth-flow') await quietOAuthTokens(context);
-    return shownOutput(await runShownCommand(command, context));
+    return withSetUp(command, context, shownOutput(await runShownCommand(command, context)));
   },
 
   async verify(_args, context, command) {
-    return shownOutput(await runShownCommand(command, context));
+    return withSetUp(command, context, shownOutput(await runShownCommand(command, context)));
   },
 
   async tamper(args, context) {
@@ -291,27 +327,44 @@ export const ACTIONS: Record<string, Action> = {
     claims[string(args.claim, 'sub')] = args.value;
     const changed = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     context.saved.set(string(args.save, 'tampered'), changed);
+    context.printed?.add(string(args.save, 'tampered'));
     return [`Changed ${string(args.claim, 'sub')} to ${JSON.stringify(args.value)} in the payload and kept the old signature:`, `  ${changed}`].join('\n');
   },
 
   async 'oauth-flow'(_args, context) {
     const world = await startDemoWorld();
     const history: DrawnArrow[] = [];
+    // The flow pauses after most steps, but signs in and consents (answered here, not asked) right
+    // after step 2: a step not yet paused after is paused after before the flow goes on, so each
+    // Enter shows one step.
+    let unpaused = false;
+    const pause = async () => {
+      unpaused = false;
+      await context.pause();
+    };
     try {
       const narrator: Narrator = {
         show: (step) => {
           history.push(...step.arrows.map((arrow) => ({ ...arrow, step: step.number })));
           const text = renderStep(step, history, context.output, { verbose: false, width: context.width });
-          context.output.result(text);
+          context.output.result(layoutText(text, context.width));
+          unpaused = true;
         },
-        pause: context.pause,
-        credentials: async (_hint, users) => ({ email: users[0]!.email, password: users[0]!.password }),
-        consent: async () => true,
+        pause,
+        credentials: async (_hint, users) => {
+          if (unpaused) await pause();
+          return { email: users[0]!.email, password: users[0]!.password };
+        },
+        consent: async () => {
+          if (unpaused) await pause();
+          return true;
+        },
         note: () => undefined,
       };
       const outcome = await runTerminalFlow(world, narrator, { deny: false });
       saveTokens(tokensFrom(world), context);
-      return `${outcome.ok ? '✓' : '✗'} ${outcome.summary} The tokens are saved for the next lessons.`;
+      // Kept in memory only: the lessons that follow in this run use them; a later run signs in again.
+      return `${outcome.ok ? '✓' : '✗'} ${outcome.summary} The tokens are kept for the next lessons while this tutorial runs (in memory only: if you quit, a later lesson that needs them signs in again).`;
     } finally {
       await world.close();
     }
@@ -331,8 +384,8 @@ export const ACTIONS: Record<string, Action> = {
     ];
     const c = context.output.colour;
     return [
-      `  ${''.padEnd(14)} ${c.bold('ID token'.padEnd(30))} ${c.bold('access token')}`,
-      ...rows.map(([name, left, right]) => `  ${name.padEnd(14)} ${String(left).padEnd(30)} ${String(right)}`),
+      // Aligned while the values fit beside each other; stacked, each value labelled, when they do not.
+      ...layoutTable(rows.map(([name, left, right]) => [name, String(left), String(right)]), context.width, { indent: '  ', headings: ['', c.bold('ID token'), c.bold('access token')], minLastColumn: 24 }),
       '',
       'The ID token is addressed to the app (aud = its client_id) and says who signed in. The access token is addressed to the API and says what the app may do (scope); its typ, at+jwt, is what an API requires (RFC 9068 §4), so an ID token sent in its place is refused.',
     ].join('\n');
@@ -344,7 +397,7 @@ export const ACTIONS: Record<string, Action> = {
     try {
       const metadata = (await (await fetch(provider.discoveryUrl)).json()) as Record<string, unknown>;
       const shown = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'code_challenge_methods_supported', 'id_token_signing_alg_values_supported'];
-      return [`GET ${provider.discoveryUrl}`, ...shown.map((name) => `  ${name.padEnd(38)} ${JSON.stringify(metadata[name])}`), '', 'Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.'].join('\n');
+      return [`GET ${provider.discoveryUrl}`, ...layoutTable(shown.map((name) => [name, JSON.stringify(metadata[name])]), context.width, { indent: '  ', minLastColumn: 24 }), '', 'Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.'].join('\n');
     } finally {
       await provider.close();
     }
@@ -370,8 +423,8 @@ export const ACTIONS: Record<string, Action> = {
       const withAccess = await call(userinfo, 'GET', { token: tokens.accessToken });
       const { values, shown } = providerValues(tokens, world, context.now());
       const before = [
-        line(context.output, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body),
-        line(context.output, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body),
+        line(context, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body),
+        line(context, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body),
         '',
         'Now the ID token through verify, as an API would check it; the names in the command stand for:',
         shown,

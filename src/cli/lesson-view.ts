@@ -1,24 +1,64 @@
 // Lessons as text: a screen on a terminal, or a whole lesson as plain text (for reading, screen
-// readers, projecting or a file) with the answers to its questions at its end.
+// readers, projecting or a file) with the answers to its questions at its end. Every line goes
+// through the text layout (src/text/layout.ts): paragraphs and list items wrap to the width with
+// their hanging indents, a lesson's small tables stay aligned (or stack), and a command is broken
+// only between its arguments.
 
-import { wrap } from './flow-view.js';
+import { layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 
 const LETTERS = 'abcdefghij';
 
+/** A lesson's preformatted table row: two spaces, a first cell, two or more spaces, the rest. */
+const TABLE_ROW = /^ {2}(\S(?:[^ ]| (?! ))*?) {2,}(\S.*)$/;
+
+/**
+ * A screen's body laid out: a paragraph wraps (a list item under its text), and consecutive
+ * preformatted rows ("  JWT             a token format…") are one table whose last column wraps
+ * under itself, stacked when the first column leaves it too little room.
+ */
+export function layoutBody(body: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (let index = 0; index < body.length; index++) {
+    const rows: string[][] = [];
+    for (let match = TABLE_ROW.exec(body[index]!); match; match = TABLE_ROW.exec(body[index]!)) {
+      rows.push([match[1]!, match[2]!]);
+      if (++index >= body.length) break;
+    }
+    if (rows.length >= 2) {
+      lines.push(...layoutTable(rows, width, { indent: '  ', minLastColumn: 30 }), '');
+      index--;
+      continue;
+    }
+    // A single row that looked like a table is just an indented line.
+    if (rows.length === 1) index--;
+    lines.push(...layoutLine(body[index]!, width), '');
+  }
+  return lines;
+}
+
+/** `command` after `lead`, broken between its arguments (each line but the last ends in " \"), coloured by `paint`. */
+export function layoutShownCommand(lead: string, command: string, width: number, paint: (text: string) => string = (text) => text, hang = '    '): string[] {
+  return layoutCommand(command, width, { lead, hang }).map((line, index) => {
+    const prefix = index === 0 ? lead : hang;
+    return prefix + paint(line.slice(prefix.length));
+  });
+}
+
 export function renderScreen(lesson: Lesson, index: number, screen: Screen, output: Output, width: number): string {
   const c = output.colour;
-  const lines = ['', c.bold(`Lesson ${lesson.number} · ${lesson.title}`) + c.dim(`  (screen ${index + 1} of ${lesson.screens.length})`)];
-  if (screen.type !== 'question' && screen.title) lines.push(c.bold.underline(screen.title));
+  const lines = ['', ...layoutLine(c.bold(`Lesson ${lesson.number} · ${lesson.title}`) + c.dim(`  (screen ${index + 1} of ${lesson.screens.length})`), width)];
+  if (screen.type !== 'question' && screen.title) lines.push(...layoutLine(c.bold.underline(screen.title), width));
   lines.push('');
   if (screen.type === 'question') {
-    lines.push(...wrap(`${c.bold('Question:')} ${screen.prompt}`, width));
+    lines.push(...layoutLine(`${c.bold('Question:')} ${screen.prompt}`, width));
     return lines.join('\n');
   }
-  for (const paragraph of screen.body) lines.push(...(paragraph.startsWith('  ') ? [paragraph] : wrap(paragraph, width)), '');
+  lines.push(...layoutBody(screen.body, width));
   if (screen.type === 'run') {
-    lines.push(c.bold('Hands-on:') + (screen.command ? ` the same as ${c.cyan(screen.command)}` : ' running the real code now…'));
+    if (screen.command) lines.push(...layoutShownCommand('Hands-on: the same as ', screen.command, width, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
+    else lines.push(`${c.bold('Hands-on:')} running the real code now…`);
   }
   return lines.join('\n').trimEnd();
 }
@@ -35,7 +75,8 @@ export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expecte
  * demo flow does, so what comes before it is printed first).
  */
 export async function printPlainLesson(lesson: Lesson, width: number, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void): Promise<void> {
-  let lines = [`Lesson ${lesson.number}: ${lesson.title}`, '='.repeat(Math.min(width, `Lesson ${lesson.number}: ${lesson.title}`.length)), '', ...wrap(lesson.summary, width), ''];
+  const heading = `Lesson ${lesson.number}: ${lesson.title}`;
+  let lines = [...layoutLine(heading, width), '='.repeat(Math.min(width, heading.length)), '', ...layoutLine(lesson.summary, width), ''];
   const flush = () => {
     if (lines.length) print(lines.join('\n'));
     lines = [];
@@ -45,18 +86,18 @@ export async function printPlainLesson(lesson: Lesson, width: number, handsOn: (
   for (const screen of lesson.screens) {
     if (screen.type === 'question') {
       questionNumber++;
-      lines.push(...wrap(`Question ${questionNumber}: ${screen.prompt}`, width));
-      if (screen.kind === 'choice') screen.choices.forEach((choice, index) => lines.push(...wrap(`(${LETTERS[index]}) ${choice}`, width, '  ')));
+      lines.push(...layoutLine(`Question ${questionNumber}: ${screen.prompt}`, width));
+      if (screen.kind === 'choice') screen.choices.forEach((choice, index) => lines.push(...layoutLine(`  (${LETTERS[index]}) ${choice}`, width)));
       else lines.push('  (type the value)');
       lines.push('');
       const expected = screen.kind === 'choice' ? screen.choices[screen.answer]! : expectedValue(screen) ?? '(shown in the hands-on step above)';
-      answers.push(...wrap(`${questionNumber}. ${describeAnswer(screen, expected)}. ${screen.explanation}`, width));
+      answers.push(...layoutLine(`${questionNumber}. ${describeAnswer(screen, expected)}. ${screen.explanation}`, width));
       continue;
     }
-    if (screen.title) lines.push(screen.title, '-'.repeat(Math.min(width, screen.title.length)));
-    for (const paragraph of screen.body) lines.push(...(paragraph.startsWith('  ') ? [paragraph] : wrap(paragraph, width)), '');
+    if (screen.title) lines.push(...layoutLine(screen.title, width), '-'.repeat(Math.min(width, screen.title.length)));
+    lines.push(...layoutBody(screen.body, width));
     if (screen.type === 'run') {
-      if (screen.command) lines.push(`Try it: ${screen.command}`, '');
+      if (screen.command) lines.push(...layoutShownCommand('Try it: ', screen.command, width), '');
       flush();
       lines.push(await handsOn(screen), '');
     }

@@ -5,6 +5,7 @@
 
 import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, useState, type KeypressEvent } from '@inquirer/core';
 import { ANSWERED_MARK, promptTheme } from './prompt-theme.js';
+import { displayWidth, layoutLine } from '../text/layout.js';
 
 export type NavigationChoice = 'next' | 'back' | 'quit';
 
@@ -18,6 +19,23 @@ const IDLE_MARK = (() => {
 })();
 const QUIT_KEYS = '[q/Esc] quit (progress is kept)';
 
+/**
+ * A footer of key groups ("[Enter] continue", "[b] back", …) to the width: a group is never
+ * broken, and groups that do not fit go on the next line. No width: one line.
+ */
+export function layoutKeys(groups: readonly string[], width = Infinity): string {
+  const lines: string[] = [];
+  for (const group of groups) {
+    const last = lines.length - 1;
+    if (last >= 0 && displayWidth(`${lines[last]}  ${group}`) <= width) lines[last] += `  ${group}`;
+    else lines.push(group);
+  }
+  return lines.join('\n');
+}
+
+/** A prompt's footer hint, to the width. */
+const hintLines = (hint: string, width: number | undefined) => layoutLine(hint, width ?? Infinity).join('\n');
+
 /** Ctrl-C and other Ctrl keys are inquirer's (Ctrl-C exits 130): no hint is drawn for them. */
 const isControl = (key: KeypressEvent) => key.ctrl === true;
 const isQuitKey = (key: KeypressEvent) => key.name === 'q' || key.name === 'escape';
@@ -27,7 +45,8 @@ function pressHint(canGoBack: boolean): string {
   return canGoBack ? 'Press Enter, b or q.' : 'Press Enter or q.';
 }
 
-export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string; firstScreen?: boolean }>((config, done) => {
+/** `width`: the columns the screen is laid out for (the footer's key groups wrap whole). */
+export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string; firstScreen?: boolean; width?: number }>((config, done) => {
   const [hint, setHint] = useState('');
   useKeypress((key) => {
     if (isControl(key)) return;
@@ -37,12 +56,12 @@ export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: bool
     const noBack = key.name === 'b' && (config.firstScreen ?? true) ? 'This is the first screen. ' : key.name === 'b' ? 'There is no going back here. ' : '';
     setHint(`${noBack}${pressHint(config.canGoBack)}`);
   });
-  const keys = `${config.message ?? ''}[Enter] continue${config.canGoBack ? '  [b] back' : ''}  ${QUIT_KEYS}`;
-  return hint ? `${keys}\n${hint}` : keys;
+  const keys = layoutKeys([`${config.message ?? ''}[Enter] continue`, ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
+  return hint ? `${keys}\n${hintLines(hint, config.width)}` : keys;
 });
 
 /** A choice question: ↑/↓ (or a number) picks, Enter answers; b, q and Esc as on text screens. */
-export const choicePrompt = createPrompt<QuestionResult, { message: string; choices: readonly string[]; canGoBack: boolean }>((config, done) => {
+export const choicePrompt = createPrompt<QuestionResult, { message: string; choices: readonly string[]; canGoBack: boolean; width?: number }>((config, done) => {
   const theme = makeTheme(promptTheme);
   const [active, setActive] = useState(0);
   const [status, setStatus] = useState<'idle' | 'answered' | 'left'>('idle');
@@ -76,16 +95,20 @@ export const choicePrompt = createPrompt<QuestionResult, { message: string; choi
   if (status === 'answered') return `${ANSWERED_MARK} ${message} ${theme.style.answer(config.choices[active]!)}`;
   if (status === 'left') return `${IDLE_MARK} ${message}`;
   // Numbered, not lettered as in --plain: the letter b is the back key here.
-  const lines = config.choices.map((choice, index) => (index === active ? theme.style.highlight(`❯ (${index + 1}) ${choice}`) : `  (${index + 1}) ${choice}`));
-  const footer = `[↑↓] choose  [Enter] answer${config.canGoBack ? '  [b] back' : ''}  ${QUIT_KEYS}`;
-  return [`${IDLE_MARK} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, hint ? `${footer}\n${hint}` : footer];
+  // Each choice wraps under its text, after "(1) "; the one picked is marked ❯ and highlighted on every line.
+  const lines = config.choices.flatMap((choice, index) => layoutLine(`  (${index + 1}) ${choice}`, config.width ?? Infinity).map((line, lineIndex) => {
+    if (index !== active) return line;
+    return theme.style.highlight(lineIndex === 0 ? `❯${line.slice(1)}` : line);
+  }));
+  const footer = layoutKeys(['[↑↓] choose', '[Enter] answer', ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
+  return [`${IDLE_MARK} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, hint ? `${footer}\n${hintLines(hint, config.width)}` : footer];
 });
 
 /**
  * A value question: type the value, Enter answers. q or b typed alone (and Enter) quits or goes
  * back, as the footer says; Esc quits at any time. Anything else is an answer to grade.
  */
-export const valuePrompt = createPrompt<QuestionResult, { message: string; canGoBack: boolean }>((config, done) => {
+export const valuePrompt = createPrompt<QuestionResult, { message: string; canGoBack: boolean; width?: number }>((config, done) => {
   const theme = makeTheme(promptTheme);
   const [value, setValue] = useState('');
   const [status, setStatus] = useState<'idle' | 'answered' | 'left'>('idle');
@@ -123,6 +146,6 @@ export const valuePrompt = createPrompt<QuestionResult, { message: string; canGo
   const message = theme.style.message(config.message, 'idle');
   if (status === 'answered') return `${ANSWERED_MARK} ${message} ${theme.style.answer(value)}`;
   if (status === 'left') return `${IDLE_MARK} ${message}`;
-  const footer = `[Enter] answer${config.canGoBack ? '  [b] alone: back' : ''}  [q] alone or [Esc]: quit (progress is kept)`;
-  return [`${IDLE_MARK} ${message} ${value}`, error ? `${footer}\n${theme.style.error(error)}` : footer];
+  const footer = layoutKeys(['[Enter] answer', ...(config.canGoBack ? ['[b] alone: back'] : []), '[q] alone or [Esc]: quit (progress is kept)'], config.width);
+  return [`${IDLE_MARK} ${message} ${value}`, error ? `${footer}\n${theme.style.error(hintLines(error, config.width))}` : footer];
 });

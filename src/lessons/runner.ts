@@ -18,7 +18,10 @@ export interface LessonUI {
   ask(question: ChoiceQuestion | ValueQuestion, attempt: number, canGoBack: boolean): Promise<number | string | { move: 'back' | 'quit' }>;
   /** The right value for a value question, read off what earlier steps produced. */
   expectedValue(question: ValueQuestion): string | undefined;
-  /** `why` says what was wrong with a value answer when the slip is a known one (the case, the spacing, a time without a zone). */
+  /**
+   * `why` says what was wrong with a value answer when the slip is a known one (the case, the
+   * spacing, a time without a zone), or, for a right one, what was accepted beside the exact value.
+   */
   feedback(correct: boolean, question: ChoiceQuestion | ValueQuestion, expected: string, finalAttempt: boolean, why?: string): void;
   /** A question already answered in this run, seen again (after b): what was answered and whether it was right, not asked again. */
   recall(question: ChoiceQuestion | ValueQuestion, answer: number | string, correct: boolean, expected: string): void;
@@ -28,11 +31,20 @@ export interface LessonUI {
 export const ATTEMPTS_PER_QUESTION = 2;
 
 /** Whether a typed value is the token's, and if not, why in words when the slip is a known one (never the value). */
-export type ValueVerdict = { ok: true } | { ok: false; why?: string };
+export type ValueVerdict = { ok: true; note?: string } | { ok: false; why?: string };
 
 export const CASE_ONLY_WHY = 'right letters, wrong case: JWT values are compared exactly';
 export const SPACING_ONLY_WHY = 'right words, spaced differently: JWT values are compared exactly';
 export const NO_TIME_ZONE_WHY = 'give the time zone: a time without Z or an offset is ambiguous';
+
+/**
+ * A right answer typed as a date-time: the lessons teach exact comparison, so the note says what
+ * was compared (the number) and where case did not matter (a time's T and Z, RFC 3339 §5.6).
+ */
+export function isoAcceptedNote(typed: string, expected: string): string {
+  const lowerCase = /\d[t]\d|z$/.test(typed) ? ' Writing t and z in lower case is allowed in a date-time (RFC 3339 §5.6), the one place case did not matter here.' : '';
+  return `you typed the time; the token holds the number ${expected} (seconds since 1970), and that number, compared exactly, is what a verifier checks.${lowerCase}`;
+}
 
 /** An ISO 8601 date-time as a learner types it: date, T (or a space), time, and maybe a zone. */
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?$/;
@@ -76,7 +88,7 @@ export function compareValue(answer: string, expected: string): ValueVerdict {
   if (/^\d+$/.test(expected)) {
     const seconds = isoSeconds(given);
     if (seconds === 'no zone') return { ok: false, why: NO_TIME_ZONE_WHY };
-    if (seconds !== undefined) return seconds === Number(expected) ? { ok: true } : { ok: false };
+    if (seconds !== undefined) return seconds === Number(expected) ? { ok: true, note: isoAcceptedNote(given, expected) } : { ok: false };
   }
   const spaced = (text: string) => text.replace(/\s+/g, ' ');
   if (spaced(given).toLowerCase() === spaced(expected).toLowerCase()) return { ok: false, why: spaced(given) === spaced(expected) ? SPACING_ONLY_WHY : CASE_ONLY_WHY };
@@ -119,7 +131,7 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
         }
         const verdict: ValueVerdict = screen.kind === 'choice' ? { ok: answer === screen.answer } : compareValue(String(answer), expected!);
         const correct = verdict.ok;
-        ui.feedback(correct, screen, expected!, attempt === ATTEMPTS_PER_QUESTION, verdict.ok ? undefined : verdict.why);
+        ui.feedback(correct, screen, expected!, attempt === ATTEMPTS_PER_QUESTION, verdict.ok ? verdict.note : verdict.why);
         if (correct || attempt === ATTEMPTS_PER_QUESTION) answered.set(index, { answer, correct });
         if (correct) break;
       }

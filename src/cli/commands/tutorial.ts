@@ -32,15 +32,19 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial --reset', 'start over'],
     ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress\nis kept: you resume on the screen you were on), Ctrl-C exits. In a question\nthat asks for a value, q or b typed alone (then Enter) quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else\n~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which\ngoes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
-      const [{ loadLessons, languageFrom }, paths, { openProgress }] = await Promise.all([
+      const [{ loadLessons, languageFrom }, paths, { openProgress }, { outputWidth }] = await Promise.all([
         import('../../lessons/loader.js'),
         import('../../lessons/paths.js'),
         import('../../lessons/progress.js'),
+        import('../../text/layout.js'),
       ]);
       const { join } = await import('node:path');
       const lessons = loadLessons(join(paths.lessonsFolder(), 'tutorial'), languageFrom(context.streams.env));
       const output = context.output();
-      const width = Math.min(((context.streams.stdout as { columns?: number }).columns || 100) - 2, 100);
+      // At most READING_WIDTH: longer lines are hard to read. A pipe or file with no COLUMNS keeps
+      // each paragraph on one line (Infinity), as the other views do, for the reader to wrap.
+      const available = outputWidth(context.streams.stdout, context.streams.env);
+      const width = Number.isFinite(available) ? Math.min(available, READING_WIDTH) : available;
       const pick = (text: string): Lesson => {
         const lesson = lessons.find((candidate) => String(candidate.number) === text || candidate.id === text);
         if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons.map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
@@ -135,18 +139,21 @@ export function tutorialCommand(context: CommandContext): Command {
     });
 }
 
+/** Lines longer than this are hard to read, so a wide terminal still gets at most this many columns. */
+const READING_WIDTH = 100;
+
 /** q pressed inside a hands-on step: leave the lesson the way q does between screens. */
 class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
-  const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { wrapProse }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../flow-view.js')]);
-  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), pause: async () => undefined, interactive: false };
+  const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { layoutText }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../../text/layout.js')]);
+  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), printed: new Set<string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
     const handsOn = async (screen: RunScreen) => {
       const { text, commandFailed } = await runHandsOn(screen, handsOnContext);
       // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
       if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
-      return wrapProse(text, width);
+      return layoutText(text, width);
     };
     await printPlainLesson(lesson, width, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
   }
@@ -154,7 +161,7 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
 
 async function createTerminalUI(context: CommandContext, output: Output, width: number): Promise<import('../../lessons/runner.js').LessonUI> {
   // Only what the first screen needs is loaded now; prompts and hands-on code load when first used.
-  const [{ navigationPrompt, choicePrompt, valuePrompt }, view, { wrapProse }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../flow-view.js')]);
+  const [{ navigationPrompt, choicePrompt, valuePrompt }, view, { layoutLine, layoutText }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../../text/layout.js')]);
   const handsOn = () => import('../hands-on.js');
   const io = { input: context.streams.stdin, output: context.streams.stdout };
   const handsOnContext = {
@@ -162,13 +169,16 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
     now: context.now,
     width,
     saved: new Map<string, string>(),
+    printed: new Set<string>(),
     interactive: true,
     pause: async () => {
-      const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ' }, io);
+      const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ', width }, io);
       if (choice === 'quit') throw new QuitLesson();
     },
   };
   const c = output.colour;
+  /** One paragraph of feedback: its later lines under its text, after the ✓ or ✗. */
+  const say = (text: string) => layoutLine(text, width).join('\n');
   let valueFromReference: ((reference: string, context: typeof handsOnContext) => string | undefined) | undefined;
   return {
     show: (lesson, index, screen) => output.result(view.renderScreen(lesson, index, screen, output, width)),
@@ -176,27 +186,27 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       const module = await handsOn();
       valueFromReference = module.valueFromReference;
       // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
-      output.result(wrapProse((await module.runHandsOn(screen, handsOnContext)).text, width));
+      output.result(layoutText((await module.runHandsOn(screen, handsOnContext)).text, width));
     },
     ask: async (question, _attempt, canGoBack) => {
       const result = question.kind === 'choice'
-        ? await choicePrompt({ message: 'Your answer', choices: question.choices, canGoBack }, io)
-        : await valuePrompt({ message: 'Your answer', canGoBack }, io);
+        ? await choicePrompt({ message: 'Your answer', choices: question.choices, canGoBack, width }, io)
+        : await valuePrompt({ message: 'Your answer', canGoBack, width }, io);
       return 'move' in result ? result : result.answer;
     },
     expectedValue: (question) => valueFromReference?.(question.answerFrom, handsOnContext),
     feedback: (correct, question, expected, finalAttempt, why) => {
       // The engine's why (a case-only or zone-less miss) is said before the answer or the retry.
-      const because = why ? ` ${why[0]!.toUpperCase()}${why.slice(1)}.` : '';
-      if (correct) output.result(wrapProse(`${c.green(`${MARK.ok} Right.`)} ${question.explanation}`, width));
-      else if (finalAttempt) output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected, true)}. ${question.explanation}`, width));
-      else output.result(wrapProse(`${c.red(`${MARK.fail} Not quite.`)}${because} Have another go.`, width));
+      const because = why ? ` ${why[0]!.toUpperCase()}${why.slice(1)}${why.endsWith('.') ? '' : '.'}` : '';
+      if (correct) output.result(say(`${c.green(`${MARK.ok} Right.`)}${because} ${question.explanation}`));
+      else if (finalAttempt) output.result(say(`${c.red(`${MARK.fail} Not quite.`)}${because} The answer: ${view.describeAnswer(question, expected, true)}. ${question.explanation}`));
+      else output.result(say(`${c.red(`${MARK.fail} Not quite.`)}${because} Have another go.`));
     },
     recall: (question, answer, correct, expected) => {
       const given = question.kind === 'choice' ? question.choices[Number(answer)]! : String(answer);
       const verdict = correct ? c.green(`${MARK.ok} Right.`) : `${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected, true)}.`;
-      output.result(wrapProse(`You answered: ${given}. ${verdict} ${question.explanation}`, width));
+      output.result(say(`You answered: ${given}. ${verdict} ${question.explanation}`));
     },
-    navigate: (canGoBack) => navigationPrompt({ canGoBack }, io),
+    navigate: (canGoBack) => navigationPrompt({ canGoBack, width }, io),
   };
 }
