@@ -8,8 +8,6 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { RFC7515_ES256_TOKEN, RFC7515_HS256_JWK, RFC7515_HS256_TOKEN, RFC_EXAMPLE_NOW, runCli } from '../helpers/cli.js';
 import { extractToken } from '../../src/jwt/pasted-input.js';
-import { tokenForStdout } from '../../src/cli/commands/mint.js';
-import { NO_COLOURS, createOutput } from '../../src/cli/output.js';
 import { BREAK_MARK } from '../../src/text/layout.js';
 
 const SGR = /\x1b\[[0-9;]*m/g;
@@ -52,11 +50,8 @@ describe('a token broken with "\\" at 40 columns pastes back', () => {
     expect(fromStdin.stdout).toBe(expected.stdout);
   });
 
-  test('mint\'s token as a 40-column terminal shows it, indented and with trailing spaces as some terminals copy it', () => {
-    const terminal = { ...createOutput({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} }, NO_COLOURS), stdoutIsTerminal: true };
-    const shown = tokenForStdout(RFC7515_ES256_TOKEN, terminal, 40);
-    expect(shown.split('\n').length).toBeGreaterThan(3);
-    const copied = shown.split('\n').map((line) => `    ${line}   `).join('\r\n');
+  test('decode\'s token lines as a terminal may copy them: indented, trailing spaces, CRLF', async () => {
+    const copied = (await tokenLinesFromDecode(RFC7515_ES256_TOKEN, 40)).split('\n').map((line) => `    ${line}   `).join('\r\n');
     expect(extractToken(copied)).toBe(RFC7515_ES256_TOKEN);
   });
 

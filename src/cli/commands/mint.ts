@@ -156,7 +156,7 @@ export function mintCommand(context: CommandContext): Command {
           warnings: result.warnings,
         });
       } else {
-        output.result(tokenForStdout(result.token, output, outputWidth(context.streams.stdout, context.streams.env)));
+        output.result(tokenForStdout(result.token, output));
         if (output.stderrIsTerminal) {
           if (output.stdoutIsTerminal && output.colour.level > 0) {
             // The colours name the parts only together with these words: meaning is never in colour alone.
@@ -170,16 +170,15 @@ export function mintCommand(context: CommandContext): Command {
 
 /**
  * The token as stdout shows it. On a terminal it is coloured by part (header red, payload magenta,
- * signature cyan, named on stderr) and broken at its dots with "\" to the terminal's width (a shell
- * and decode both join the pieces); anywhere else, even with FORCE_COLOR, it is the bare token, so
- * TOKEN=$(jwt-vs-oauth mint …) gets exactly the token.
+ * signature cyan; stderr names them); anywhere else, even with FORCE_COLOR, it is the bare token,
+ * so TOKEN=$(jwt-vs-oauth mint …) gets exactly the token. It is never broken into lines: it is the
+ * one thing to copy whole into any tool, and a terminal wraps it softly and copies it as one line.
  */
-export function tokenForStdout(token: string, output: Output, width: number): string {
-  if (!output.stdoutIsTerminal) return token;
+export function tokenForStdout(token: string, output: Output): string {
+  if (!output.stdoutIsTerminal || output.colour.level === 0) return token;
   const c = output.colour;
   const partColours = [c.red, c.magenta, c.cyan];
-  const coloured = c.level > 0 ? token.split('.').map((part, index) => partColours[index]!(part)).join(c.dim('.')) : token;
-  return wrapParagraph(coloured, width).join('\n');
+  return token.split('.').map((part, index) => partColours[index]!(part)).join(c.dim('.'));
 }
 
 /** key.json → key.pub.json, key → key.pub.json */
