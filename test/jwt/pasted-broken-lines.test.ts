@@ -38,6 +38,7 @@ describe('a token broken with "\\" at 40 columns pastes back', () => {
 
   test('verify takes the broken token too, from the argument and from stdin', async () => {
     const copied = await tokenLinesFromDecode(RFC7515_HS256_TOKEN, 40);
+    expect(copied).toContain(`${BREAK_MARK}\n`);
     const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'pasted-')), 'hs256.json');
     writeFileSync(keyFile, JSON.stringify(RFC7515_HS256_JWK));
     const secret = ['--key', keyFile, '--alg', 'HS256'];
@@ -52,7 +53,11 @@ describe('a token broken with "\\" at 40 columns pastes back', () => {
 
   test('decode\'s token lines as a terminal may copy them: indented, trailing spaces, CRLF', async () => {
     const copied = (await tokenLinesFromDecode(RFC7515_ES256_TOKEN, 40)).split('\n').map((line) => `    ${line}   `).join('\r\n');
+    expect(copied).toContain(`${BREAK_MARK}   \r\n`);
     expect(extractToken(copied)).toBe(RFC7515_ES256_TOKEN);
+    // The same by hand: pieces that are not whole segments, so only the "\\" joining can make the token.
+    const byHand = [RFC7515_ES256_TOKEN.slice(0, 17), RFC7515_ES256_TOKEN.slice(17, 95), RFC7515_ES256_TOKEN.slice(95)].map((piece) => `  ${piece}`).join(`${BREAK_MARK}  \r\n`);
+    expect(extractToken(byHand)).toBe(RFC7515_ES256_TOKEN);
   });
 
   test('a "Bearer" header broken the same way still gives the token', () => {
