@@ -10,87 +10,107 @@ import { isoFromSeconds } from '../jwt/time.js';
 import type { Arrow, Party, Step } from '../oauth/steps.js';
 import type { RecordedExchange } from '../oauth/user-agent.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import { displayWidth, layoutLine, layoutTable, layoutText, padEndVisible, wrapParagraph, type WrapOptions } from '../text/layout.js';
 
 const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker' };
-const GAP = 26;
-const MARGIN = 6;
+/** The widest a step is laid out, even on a wider terminal: longer lines of prose are hard to read. */
+const WIDEST_STEP = 120;
+/** Where the first lifeline is drawn: after the step's marker and number ("▶ 1"). */
+const FIRST_LIFELINE = 5;
+/** Columns between two lifelines, at most (a roomy diagram) and at least (the party names still fit). */
+const WIDEST_GAP = 26;
+const NARROWEST_GAP = 12;
 
 export interface DrawnArrow extends Arrow {
   step: number;
 }
 
-export function renderDiagram(history: DrawnArrow[], current: number, output: Output): string[] {
+/**
+ * The sequence diagram so far, `width` columns at most (Infinity: as roomy as it gets). The
+ * lifelines move closer on a narrow screen; a label too long for its arrow is written on the
+ * line above the arrow (wrapped, never cut), and the current step's arrows are marked with ▶.
+ * Too narrow for four lifelines, the arrows are listed in words instead.
+ */
+export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity): string[] {
   const c = output.colour;
   const parties: Party[] = ['browser', 'app', 'provider', ...(history.some((arrow) => arrow.from === 'attacker' || arrow.to === 'attacker') ? ['attacker' as Party] : [])];
-  const column = (party: Party) => MARGIN + parties.indexOf(party) * GAP;
-  const width = column(parties.at(-1)!) + 1;
-  const lifelines = () => {
-    const line = Array<string>(width).fill(' ');
-    for (const party of parties) line[column(party)] = '│';
-    return line;
+  const lastHalf = Math.ceil(displayWidth(PARTY_NAMES[parties.at(-1)!]) / 2);
+  const gap = Math.min(WIDEST_GAP, Math.floor((width - FIRST_LIFELINE - lastHalf) / (parties.length - 1)));
+  const paint = (arrow: DrawnArrow, rows: string[]) => {
+    const isCurrent = arrow.step === current;
+    const number = `${isCurrent ? '▶' : ' '}${String(arrow.step).padStart(2)}`;
+    return rows.map((row, index) => (index === 0 ? number : '   ') + row.slice(3)).map((row) => (isCurrent ? c.cyan.bold(row) : c.dim(row)));
   };
-  const header = Array<string>(width + 12).fill(' ');
-  for (const party of parties) {
-    const name = PARTY_NAMES[party];
-    const start = Math.max(0, column(party) - Math.floor(name.length / 2));
-    for (let index = 0; index < name.length; index++) header[start + index] = name[index]!;
+  if (gap < NARROWEST_GAP) {
+    // No room for lifelines: one numbered line per arrow, its later lines under its words.
+    return history.flatMap((arrow) => {
+      const said = arrow.from === arrow.to ? `${PARTY_NAMES[arrow.from]}: ⟲ ${terminalSafe(arrow.label)}` : `${PARTY_NAMES[arrow.from]} → ${PARTY_NAMES[arrow.to]}: ${terminalSafe(arrow.label)}`;
+      return paint(arrow, wrapParagraph(said, width, { lead: '    ' }));
+    });
   }
-  const lines = [c.bold(header.join('').trimEnd()), lifelines().join('').trimEnd()];
+  const columns = parties.map((_, index) => FIRST_LIFELINE + index * gap);
+  const column = (party: Party) => columns[parties.indexOf(party)]!;
+  const end = columns.at(-1)! + 1;
+  /** Lifelines (and spaces between them) from column `from` up to, not including, `to`. */
+  const lifelines = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, index) => (columns.includes(from + index) ? '│' : ' ')).join('');
+  /** A row of lifelines with `text` written over them from column `start`, a space kept after it. */
+  const over = (start: number, text: string) => `${lifelines(0, start)}${text} ${lifelines(start + displayWidth(text) + 1, end)}`.trimEnd();
+  /**
+   * `text` written from column `start`, wrapped to the width; when that takes more than two lines
+   * it starts after a lifeline further left instead (the nearest where two lines do).
+   */
+  const caption = (start: number, text: string, options: WrapOptions = {}) => {
+    const starts = [start, ...columns.map((lifeline) => lifeline + 2).filter((column) => column < start).reverse()];
+    const laidOut = starts.map((from) => ({ from, lines: wrapParagraph(text, width - from, options) }));
+    const chosen = laidOut.find((candidate) => candidate.lines.length <= 2) ?? laidOut.at(-1)!;
+    return chosen.lines.map((line) => over(chosen.from, line));
+  };
+
+  const header = parties.reduce((line, party) => {
+    const name = PARTY_NAMES[party];
+    return line.padEnd(column(party) - Math.floor(displayWidth(name) / 2)) + name;
+  }, '');
+  const lines = [c.bold(header), lifelines(0, end)];
   for (const arrow of history) {
-    const line = lifelines();
+    const label = terminalSafe(arrow.label);
     const from = column(arrow.from);
     const to = column(arrow.to);
-    const label = terminalSafe(arrow.label);
-    let text: string;
     if (from === to) {
-      text = `${line.slice(0, from + 1).join('')} ⟲ ${label}`;
+      lines.push(...paint(arrow, caption(from + 2, label, { lead: '⟲ ' })));
+      continue;
+    }
+    const [left, right] = from < to ? [from, to] : [to, from];
+    const span = right - left - 1;
+    const labelWidth = displayWidth(label);
+    let body: string;
+    const rows: string[] = [];
+    if (labelWidth <= span - 5) {
+      // On the arrow: a dash, the label between spaces, dashes, the head.
+      const before = Math.max(1, Math.floor((span - labelWidth - 3) / 2));
+      const after = span - labelWidth - 3 - before;
+      body = from < to ? `${'─'.repeat(before)} ${label} ${'─'.repeat(after)}▶` : `◀${'─'.repeat(after)} ${label} ${'─'.repeat(before)}`;
     } else {
-      const [left, right] = from < to ? [from, to] : [to, from];
-      const span = right - left - 1;
-      const shown = ` ${label.length > span - 4 ? `${label.slice(0, span - 5)}…` : label} `;
-      const body = Array<string>(span).fill('─');
-      const offset = Math.max(1, Math.floor((span - shown.length) / 2));
-      for (let index = 0; index < shown.length && offset + index < span - 1; index++) body[offset + index] = shown[index]!;
-      if (from < to) body[span - 1] = '▶';
-      else body[0] = '◀';
-      for (let index = 0; index < span; index++) line[left + 1 + index] = body[index]!;
-      text = line.join('').trimEnd();
+      rows.push(...caption(left + 2, label));
+      body = from < to ? `${'─'.repeat(span - 1)}▶` : `◀${'─'.repeat(span - 1)}`;
     }
-    const isCurrent = arrow.step === current;
-    const marker = isCurrent ? '▶' : ' ';
-    const numbered = `${marker}${String(arrow.step).padStart(2)}`;
-    lines.push(isCurrent ? c.cyan.bold(numbered + text.slice(3)) : c.dim(numbered + text.slice(3)));
+    rows.push(`${lifelines(0, left + 1)}${body}${lifelines(right, end)}`.trimEnd());
+    lines.push(...paint(arrow, rows));
   }
   return lines;
 }
 
+/**
+ * @deprecated use layout.ts: wrapParagraph(text, width, { lead: indent, hang: indent }).
+ * Kept for the views that still import it; every line starts with `indent`.
+ */
 export function wrap(text: string, width: number, indent = ''): string[] {
-  const words = text.split(' ');
-  const lines: string[] = [];
-  let line = indent;
-  for (const word of words) {
-    if (line.trim() && (line + word).length > width) {
-      lines.push(line.trimEnd());
-      line = indent;
-    }
-    line += `${word} `;
-  }
-  if (line.trim()) lines.push(line.trimEnd());
-  return lines;
+  if (!text.trim()) return [];
+  return wrapParagraph(text, width, { lead: indent, hang: indent });
 }
 
-/** A list item ("  • text", or a table row "  1 "…"  → text") wrapped with its continuation lines under its text. */
-function wrapItem(item: string, width: number): string[] {
-  if (item.length <= width) return [item];
-  const arrow = item.indexOf('→ ');
-  const lead = arrow > 0 && arrow < width / 2 ? item.slice(0, arrow + 2) : /^\s*(?:\S+ )?/.exec(item)![0];
-  const [first = '', ...rest] = wrap(item.slice(lead.length), width - lead.length);
-  return [lead + first, ...rest.map((line) => ' '.repeat(lead.length) + line)];
-}
-
-/** Wraps the long prose lines of a block of output; indented lines (tables, tokens, code) stay as they are. */
+/** @deprecated use layout.ts: layoutText(text, width). Kept for the views that still import it. */
 export function wrapProse(text: string, width: number): string {
-  return text.split('\n').flatMap((line) => (line.startsWith(' ') || line.length <= width ? [line] : wrap(line, width))).join('\n');
+  return layoutText(text, width);
 }
 
 const INTERESTING_HEADERS = ['authorization', 'content-type', 'cookie', 'location', 'set-cookie', 'www-authenticate'];
@@ -134,64 +154,158 @@ function bodyLines(body: string, contentType: string, verbose: boolean, form: bo
   return [shortenTokens(body, verbose)];
 }
 
-export function renderExchange(who: string, exchange: RecordedExchange, output: Output, verbose: boolean): string[] {
+/** A line of an exchange (a header, a body line) that does not fit: later lines `hang` deeper than its own indent. */
+function layoutIndented(line: string, width: number, hang = '  '): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  return wrapParagraph(line.slice(indent.length), width, { lead: indent, hang: indent + hang });
+}
+
+/**
+ * One HTTP exchange, laid out to `width`: a long URL is broken at its own separators (each break
+ * marked "\"), headers and body lines wrap under themselves, a JSON body keeps its indentation.
+ */
+export function renderExchange(who: string, exchange: RecordedExchange, output: Output, verbose: boolean, width = Infinity): string[] {
   const c = output.colour;
   const { request, response } = exchange;
-  const lines = [c.dim(`  ${terminalSafe(who)}:`), `  ${c.bold('→')} ${c.bold(terminalSafe(request.method))} ${terminalSafe(shortenTokens(request.url, verbose))}`];
+  const lines = [
+    ...wrapParagraph(`${terminalSafe(who)}:`, width, { lead: '  ' }).map((line) => c.dim(line)),
+    ...wrapParagraph(terminalSafe(shortenTokens(request.url, verbose)), width, { lead: `  ${c.bold('→')} ${c.bold(terminalSafe(request.method))} `, hang: '      ' }),
+  ];
+  const header = (name: string, value: string) => wrapParagraph(terminalSafe(value), width, { lead: `      ${c.dim(`${terminalSafe(name)}:`)} `, hang: '        ' });
   for (const [name, value] of Object.entries(request.headers)) {
-    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${terminalSafe(name)}:`)} ${terminalSafe(maskSecrets(name, value))}`);
+    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(...header(name, maskSecrets(name, value)));
   }
-  lines.push(...renderBody(request.body ?? '', request.headers['content-type'] ?? '', verbose, request.headers['content-type'] === 'application/x-www-form-urlencoded').map((line) => `      ${line}`));
+  const body = (text: string) => layoutIndented(`      ${text}`, width);
+  lines.push(...renderBody(request.body ?? '', request.headers['content-type'] ?? '', verbose, request.headers['content-type'] === 'application/x-www-form-urlencoded').flatMap(body));
   const status = response.status >= 400 ? c.red(String(response.status)) : c.green(String(response.status));
   lines.push(`  ${c.bold('←')} ${status}`);
   for (const [name, value] of Object.entries(response.headers)) {
-    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(`      ${c.dim(`${terminalSafe(name)}:`)} ${terminalSafe(shortenTokens(maskSecrets(name, name === 'content-security-policy' ? value.slice(0, 60) + (value.length > 60 ? '…' : '') : value), verbose))}`);
+    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(...header(name, shortenTokens(maskSecrets(name, name === 'content-security-policy' ? value.slice(0, 60) + (value.length > 60 ? '…' : '') : value), verbose)));
   }
-  lines.push(...renderBody(response.body, response.headers['content-type'] ?? '', verbose, false).map((line) => `      ${line}`));
+  lines.push(...renderBody(response.body, response.headers['content-type'] ?? '', verbose, false).flatMap(body));
   return lines;
 }
 
+/**
+ * Rows of name, value and what it means: three aligned columns ("name  value  — meaning", the
+ * meaning wrapping under itself) when the meaning keeps room enough, else the value and its
+ * meaning wrap together after the name.
+ */
+function glossTable(rows: Array<[name: string, value: string, meaning: string]>, width: number, indent: string, output: Output): string[] {
+  const c = output.colour;
+  const widest = (index: 0 | 1 | 2) => Math.max(...rows.map((row) => displayWidth(row[index])));
+  // Padded here, with one space between columns, so the dash sits one space before the meaning.
+  const threeColumns = displayWidth(indent) + widest(0) + widest(1) + 6 + Math.min(widest(2), 32) <= width;
+  if (threeColumns) {
+    return layoutTable(rows.map(([name, value, meaning]) => [c.bold(padEndVisible(name, widest(0) + 1)), `${padEndVisible(value, widest(1))}  ${c.dim('—')}`, c.dim(meaning)]), width, { indent, gap: 1 });
+  }
+  return layoutTable(rows.map(([name, value, meaning]) => [c.bold(name), `${value} ${c.dim(`— ${meaning}`)}`]), width, { indent });
+}
+
+/** A line of the verify checklist ("✓ name   detail") that does not fit: later lines under its detail. */
+function layoutChecklistLine(line: string, width: number): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const plain = line.replace(SGR, '');
+  const head = /^ *\S+ \S+ {2,}(?=\S)/.exec(plain)?.[0];
+  if (!head || displayWidth(head) > width / 2) return layoutLine(line, width);
+  const cut = visibleSplit(line, head.length);
+  return wrapParagraph(cut.rest, width, { lead: cut.head, hang: ' '.repeat(displayWidth(head)) });
+}
+
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** `text` split after `characters` visible characters; colour codes before the cut stay in the head. */
+function visibleSplit(text: string, characters: number): { head: string; rest: string } {
+  let seen = 0;
+  let index = 0;
+  while (index < text.length && seen < characters) {
+    const code = /^\x1b\[[0-9;]*m/.exec(text.slice(index));
+    if (code) {
+      index += code[0].length;
+      continue;
+    }
+    index += String.fromCodePoint(text.codePointAt(index)!).length;
+    seen++;
+  }
+  return { head: text.slice(0, index), rest: text.slice(index) };
+}
+
+// A row of a two-column list in a step's text: '  1 "User clicks Login with Google"  → step 1 (…)'.
+const ARROW_ROW = /^( +)(\S.*?) {2,}(→ .*)$/;
+
+/**
+ * Rows of "what  → where": aligned when the right side keeps enough room, else each row stacked,
+ * its "→ …" on the next line with its later lines under the words after the arrow.
+ */
+function arrowTable(rows: string[][], width: number, indent: string): string[] {
+  const left = Math.max(...rows.map((row) => displayWidth(row[0]!)));
+  if (displayWidth(indent) + left + 2 + 24 <= width) return layoutTable(rows, width, { indent });
+  return rows.flatMap(([what = '', where = '']) => [
+    ...wrapParagraph(what, width, { lead: indent, hang: `${indent}  ` }),
+    ...wrapParagraph(where.replace(/^→ /, ''), width, { lead: `${indent}  → ` }),
+  ]);
+}
+
+/** A step's paragraphs and lists: a paragraph wraps, a list item wraps under its text, "a  → b" rows form a table. */
+function layoutStepText(text: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (let index = 0; index < text.length; index++) {
+    const row = ARROW_ROW.exec(text[index]!);
+    if (row) {
+      const rows = [[row[2]!, row[3]!]];
+      for (let next = ARROW_ROW.exec(text[index + 1] ?? ''); next; next = ARROW_ROW.exec(text[index + 1] ?? '')) {
+        rows.push([next[2]!, next[3]!]);
+        index++;
+      }
+      lines.push(...arrowTable(rows, width, row[1] ?? ''));
+    } else {
+      lines.push(...layoutLine(text[index]!, width));
+    }
+    // Items of a list stay together; a blank line ends a paragraph or a list.
+    if (!text[index + 1]?.startsWith('  ')) lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * One step of the demo as text, laid out to `width` columns (at most 120; Infinity keeps every line
+ * whole, for a pipe): its title and text, facts, the sequence diagram so far, the HTTP exchanges,
+ * tokens, the ID token's verification and the step's checks.
+ */
 export function renderStep(step: Step, history: DrawnArrow[], output: Output, options: { verbose: boolean; width: number }): string {
   const c = output.colour;
-  const width = Math.max(60, Math.min(options.width, 120));
-  const lines = ['', c.bold.underline(`Step ${step.number} of ${step.total}: ${terminalSafe(step.title)}`), ''];
-  const text = step.text.map(terminalSafe);
-  text.forEach((paragraph, index) => {
-    const isItem = paragraph.startsWith('  ');
-    lines.push(...(isItem ? wrapItem(paragraph, width) : wrap(paragraph, width)));
-    // Items of a list stay together; a blank line ends a paragraph or a list.
-    if (!(isItem || text[index + 1]?.startsWith('  ')) || !text[index + 1]?.startsWith('  ')) lines.push('');
-  });
+  const width = Number.isFinite(options.width) ? Math.min(options.width, WIDEST_STEP) : Infinity;
+  const lines = ['', ...wrapParagraph(`Step ${step.number} of ${step.total}: ${terminalSafe(step.title)}`, width, { hang: '  ' }).map((line) => c.bold.underline(line)), ''];
+  lines.push(...layoutStepText(step.text.map(terminalSafe), width));
   if (step.facts?.length) {
-    const facts = step.facts.map((fact) => ({ name: terminalSafe(fact.name), value: terminalSafe(fact.value), meaning: terminalSafe(fact.meaning) }));
-    const nameWidth = Math.max(...facts.map((fact) => fact.name.length));
-    for (const fact of facts) lines.push(...wrap(`${c.bold(fact.name.padEnd(nameWidth))}  ${fact.value}  ${c.dim(`— ${fact.meaning}`)}`, width + 20, ' ').map((line, index) => (index === 0 ? line : ' '.repeat(nameWidth + 3) + line.trimStart())));
-    lines.push('');
+    lines.push(...glossTable(step.facts.map((fact) => [terminalSafe(fact.name), terminalSafe(fact.value), terminalSafe(fact.meaning)]), width, ' ', output), '');
   }
-  if (history.length) lines.push(...renderDiagram(history, step.number, output), '');
-  for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose), '');
+  if (history.length) lines.push(...renderDiagram(history, step.number, output, width), '');
+  for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose, width), '');
   for (const token of step.tokens ?? []) {
-    lines.push(c.bold(terminalSafe(token.label)) + c.dim(`  ${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`));
-    for (const [name, value] of Object.entries(token.claims)) {
-      const shown = TIME_CLAIMS.has(name) && typeof value === 'number' ? `${value} (${isoFromSeconds(value)})` : terminalSafe(String(JSON.stringify(value))).slice(0, 48);
-      lines.push(`  ${terminalSafe(name).padEnd(14)} ${shown.padEnd(48)} ${c.dim(meaningOfClaim(name) ?? '')}`);
-    }
-    lines.push('');
+    const about = `${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`;
+    lines.push(...(displayWidth(`${token.label}  ${about}`) <= width ? [c.bold(terminalSafe(token.label)) + c.dim(`  ${about}`)] : [c.bold(terminalSafe(token.label)), ...wrapParagraph(about, width, { lead: '  ' }).map((line) => c.dim(line))]));
+    lines.push(...glossTable(Object.entries(token.claims).map(([name, value]) => [
+      terminalSafe(name),
+      TIME_CLAIMS.has(name) && typeof value === 'number' ? `${value} (${isoFromSeconds(value)})` : cut(terminalSafe(String(JSON.stringify(value))), 48),
+      meaningOfClaim(name) ?? '',
+    ]), width, '  ', output), '');
   }
   if (step.verification) {
     lines.push(c.bold('The app verifies the ID token:'));
-    lines.push(...renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }).split('\n').slice(2).filter((line) => line.trim()).map((line) => `  ${line}`));
-    lines.push(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, '');
+    const checklist = renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }).split('\n').slice(2).filter((line) => line.trim());
+    lines.push(...checklist.flatMap((line) => layoutChecklistLine(`  ${line}`, width)));
+    lines.push(...layoutLine(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, width), '');
   }
   for (const table of step.checks ?? []) {
-    lines.push(...wrap(terminalSafe(table.heading), width).map((line) => c.bold(line)));
-    const resultWidth = Math.max(...table.rows.map((row) => row.result.length));
-    for (const row of table.rows) {
-      const mark = row.ok ? c.green(MARK.ok) : c.red(MARK.fail);
-      const indent = ' '.repeat(resultWidth + 8);
-      lines.push(...wrap(`${terminalSafe(row.result).padEnd(resultWidth)}  ${terminalSafe(row.detail)}`, width - indent.length).map((line, index) => (index === 0 ? `    ${mark} ${line}` : `${indent}${line}`)));
-    }
-    lines.push('');
+    lines.push(...wrapParagraph(terminalSafe(table.heading), width).map((line) => c.bold(line)));
+    lines.push(...layoutTable(table.rows.map((row) => [`${row.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(row.result)}`, terminalSafe(row.detail)]), width, { indent: '    ' }), '');
   }
   return lines.join('\n');
+}
+
+/** `text` cut to `length` characters, "…" marking the cut. */
+function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }

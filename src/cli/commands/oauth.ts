@@ -9,6 +9,7 @@ import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Narrator, Step } from '../../oauth/steps.js';
 import { promptTheme } from '../prompt-theme.js';
+import { layoutLine, layoutText, outputWidth } from '../../text/layout.js';
 
 interface OAuthFlags {
   browser: boolean;
@@ -64,7 +65,11 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       const interactive = output.stdinIsTerminal && output.stdoutIsTerminal && !flags.auto && !flags.json;
       const steps: Step[] = [];
       const history: import('../flow-view.js').DrawnArrow[] = [];
-      const width = (context.streams.stdout as { columns?: number }).columns || 100;
+      // Each stream its own width: a terminal's columns, else COLUMNS, else a pipe's lines stay whole.
+      const width = outputWidth(context.streams.stdout, context.streams.env);
+      const talkWidth = outputWidth(context.streams.stderr, context.streams.env);
+      const result = (line: string) => output.result(layoutLine(line, width).join('\n'));
+      const talk = (text: string) => output.talk(layoutText(text, talkWidth));
       let prompts: typeof import('@inquirer/prompts') | undefined;
       const io = { input: context.streams.stdin, output: context.streams.stderr };
 
@@ -82,8 +87,8 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         async credentials(loginHint, users) {
           if (!interactive) return { email: users[0]!.email, password: users[0]!.password };
           prompts ??= await import('@inquirer/prompts');
-          output.talk(output.talkColour.bold('Mock Google asks for your email and password.') + ' They go to the provider, never to the app.');
-          output.talk(output.talkColour.dim(`Demo accounts: ${terminalSafe(users.map((user) => `${user.email} / ${user.password}`).join(', '))}`));
+          talk(output.talkColour.bold('Mock Google asks for your email and password.') + ' They go to the provider, never to the app.');
+          talk(output.talkColour.dim(`Demo accounts: ${terminalSafe(users.map((user) => `${user.email} / ${user.password}`).join(', '))}`));
           const email = await prompts.input({ message: 'Email', default: loginHint, theme: promptTheme }, io);
           const password = await prompts.password({ message: 'Password', mask: '•', theme: promptTheme }, io);
           return { email, password };
@@ -95,7 +100,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         },
         note(text) {
           // A note may quote a request someone else sent (a refused callback): shown terminal-safe.
-          if (!flags.json) output.talk(terminalSafe(text));
+          if (!flags.json) talk(terminalSafe(text));
         },
       };
 
@@ -103,12 +108,12 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       let outcome;
       try {
         if (!flags.json) {
-          output.talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
+          talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
         }
         if (attack) {
           if (!flags.json) {
-            if (attack !== flags.attack) output.talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
-            output.result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
+            if (attack !== flags.attack) talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
+            result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
           }
           outcome = await attacks.runAttack(attack, world, narrator);
         } else {
@@ -123,7 +128,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
                 } catch (error) {
                   throw new OpenFailed((error as Error).message);
                 }
-                output.talk(`Opened ${url} in your browser.`);
+                talk(`Opened ${url} in your browser.`);
               });
             } catch (error) {
               // Only a browser that could not be opened falls back; anything later is a real failure.
@@ -132,7 +137,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
             }
           }
           if (!outcome) {
-            if (browserWanted) output.talk(`No browser: ${reason ?? `opening one failed (${openFailed})`}. The terminal plays the browser instead (--no-browser).`);
+            if (browserWanted) talk(`No browser: ${reason ?? `opening one failed (${openFailed})`}. The terminal plays the browser instead (--no-browser).`);
             outcome = await flow.runTerminalFlow(world, narrator, { deny: Boolean(flags.deny) });
           }
         }
@@ -145,7 +150,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
             response: { status: exchange.response.status, headers: maskHeaders(exchange.response.headers, maskSecrets), body: exchange.response.body },
           }));
           await writeFileAtomically(flags.transcript, `${lines.join('\n')}\n`);
-          output.talk(`Wrote ${lines.length} HTTP exchanges to ${flags.transcript}.`);
+          talk(`Wrote ${lines.length} HTTP exchanges to ${flags.transcript}.`);
         }
       } finally {
         await world.close();
@@ -155,7 +160,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       } else {
         output.result('');
         // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
-        output.result(`${outcome.ok ? output.colour.green('✓') : output.colour.red('✗')} ${terminalSafe(outcome.summary)}`);
+        result(`${outcome.ok ? output.colour.green('✓') : output.colour.red('✗')} ${terminalSafe(outcome.summary)}`);
       }
       context.exitCode = outcome.ok ? EXIT.ok : EXIT.checkFailed;
     });
