@@ -203,34 +203,6 @@ function glossTable(rows: Array<[name: string, value: string, meaning: string]>,
   return layoutTable(rows.map(([name, value, meaning]) => [c.bold(name), `${value} ${c.dim(`— ${meaning}`)}`]), width, { indent });
 }
 
-/** A line of the verify checklist ("✓ name   detail") that does not fit: later lines under its detail. */
-function layoutChecklistLine(line: string, width: number): string[] {
-  if (displayWidth(line) <= width) return [line];
-  const plain = line.replace(SGR, '');
-  const head = /^ *\S+ \S+ {2,}(?=\S)/.exec(plain)?.[0];
-  if (!head || displayWidth(head) > width / 2) return layoutLine(line, width);
-  const cut = visibleSplit(line, head.length);
-  return wrapParagraph(cut.rest, width, { lead: cut.head, hang: ' '.repeat(displayWidth(head)) });
-}
-
-const SGR = /\x1b\[[0-9;]*m/g;
-
-/** `text` split after `characters` visible characters; colour codes before the cut stay in the head. */
-function visibleSplit(text: string, characters: number): { head: string; rest: string } {
-  let seen = 0;
-  let index = 0;
-  while (index < text.length && seen < characters) {
-    const code = /^\x1b\[[0-9;]*m/.exec(text.slice(index));
-    if (code) {
-      index += code[0].length;
-      continue;
-    }
-    index += String.fromCodePoint(text.codePointAt(index)!).length;
-    seen++;
-  }
-  return { head: text.slice(0, index), rest: text.slice(index) };
-}
-
 // A row of a two-column list in a step's text: '  1 "User clicks Login with Google"  → step 1 (…)'.
 const ARROW_ROW = /^( +)(\S.*?) {2,}(→ .*)$/;
 
@@ -294,8 +266,9 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   }
   if (step.verification) {
     lines.push(c.bold('The app verifies the ID token:'));
-    const checklist = renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }).split('\n').slice(2).filter((line) => line.trim());
-    lines.push(...checklist.flatMap((line) => layoutChecklistLine(`  ${line}`, width)));
+    // The checklist and verdict, indented two more: what follows the title and its blank line.
+    const shown = renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }, width - 2).split('\n');
+    lines.push(...shown.slice(shown.indexOf('') + 1).filter((line) => line.trim()).map((line) => `  ${line}`));
     lines.push(...layoutLine(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, width), '');
   }
   for (const table of step.checks ?? []) {
