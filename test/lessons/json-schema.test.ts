@@ -1,0 +1,390 @@
+// The JSON Schemas in lessons/schema/ give a teacher's editor completion and checks as they type.
+// They must say what the validators say: every real lesson and exercise file passes both; a file
+// with one thing wrong is refused by both (each fixture names the field the validator names); and
+// the schema never refuses a file the validator takes. Where the schema cannot follow a rule (a
+// cross-field count, the command allowlist) it accepts, and that gap is listed here and in the
+// schema's description.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { ACTION_NAMES, COMMAND_ACTIONS } from '../../src/lessons/action-names.js';
+import { FLAWS, MATERIAL_KINDS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, validateExercise } from '../../src/lessons/exercise-schema.js';
+import { loadPackSettings } from '../../src/lessons/exercises.js';
+import { readJsonFile } from '../../src/lessons/loader.js';
+import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from '../../src/lessons/pattern-match.js';
+import { validateLesson } from '../../src/lessons/schema.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SCHEMAS = join(ROOT, 'lessons', 'schema');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'schema');
+
+type Kind = 'lesson' | 'exercise' | 'pack';
+type Json = Record<string, unknown>;
+
+const schemaOf = (kind: Kind) => JSON.parse(readFileSync(join(SCHEMAS, `${kind}.schema.json`), 'utf8')) as Json;
+
+// VS Code's own keywords (messages, snippets) are annotations here; strictTypes is off because the
+// if/then branches refine properties whose type the main schema already sets.
+const ajv = new Ajv2020({ allErrors: true, strictTypes: false });
+ajv.addVocabulary(['errorMessage', 'defaultSnippets', 'enumDescriptions']);
+const compiled: Record<Kind, ValidateFunction> = { lesson: ajv.compile(schemaOf('lesson')), exercise: ajv.compile(schemaOf('exercise')), pack: ajv.compile(schemaOf('pack')) };
+
+/** The schema's verdict, and its first complaint for a failure message. */
+function bySchema(kind: Kind, json: unknown): { ok: boolean; why: string } {
+  const ok = compiled[kind](json) as boolean;
+  const first = compiled[kind].errors?.[0];
+  return { ok, why: first ? `${first.instancePath || '(top)'} ${first.message}` : '' };
+}
+
+/** The validator's verdict, and its message when it refuses. */
+function byValidator(kind: Kind, json: unknown, file = 'fixture.json'): { ok: boolean; message: string } {
+  try {
+    if (kind === 'lesson') validateLesson(json, file);
+    else if (kind === 'exercise') validateExercise(json, file);
+    else {
+      const folder = mkdtempSync(join(tmpdir(), 'pack-schema-'));
+      writeFileSync(join(folder, 'pack.json'), JSON.stringify(json));
+      loadPackSettings(folder);
+    }
+    return { ok: true, message: '' };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+const FOLDERS: Array<[string, Kind]> = [['tutorial', 'lesson'], ['exercises', 'exercise'], ['example-pack', 'exercise']];
+/** Every lesson and exercise file shipped in lessons/, parsed the way jwt-vs-oauth reads it. */
+const realFiles = FOLDERS.flatMap(([folder, kind]) =>
+  readdirSync(join(ROOT, 'lessons', folder))
+    .filter((name) => name.endsWith('.json') && name !== 'pack.json')
+    .map((name) => ({ file: `lessons/${folder}/${name}`, kind, json: readJsonFile(join(ROOT, 'lessons', folder, name), 'ERR_TEST') as Json })),
+);
+const schemaPathFor = (kind: Kind) => `../schema/${kind}.schema.json`;
+/** The file with "$schema" as its first key, as scripts/add-schema-lines.mjs writes it. */
+const withSchemaKey = (kind: Kind, json: Json): Json => ({ $schema: schemaPathFor(kind), ...json });
+
+describe('the schemas list what the code knows', () => {
+  const lesson = schemaOf('lesson') as any;
+  const exercise = schemaOf('exercise') as any;
+
+  it('lesson: screen types, actions, and the actions that run their command', () => {
+    expect(lesson.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(lesson.$defs.screen.properties.type.enum).toEqual(['text', 'run', 'question']);
+    expect(lesson.$defs.runScreen.properties.action.enum).toEqual(ACTION_NAMES);
+    const commandRequired = lesson.$defs.runScreen.allOf.map((rule: any) => [rule.if.properties.action.const, rule.then.required]);
+    expect(commandRequired).toEqual([...COMMAND_ACTIONS.keys()].map((action) => [action, ['command']]));
+    expect(lesson.$defs.questionScreen.properties.kind.enum).toEqual(['choice', 'value']);
+  });
+
+  it('exercise: topics, material kinds and their {{names}}, flaws, check kinds and limits', () => {
+    expect(exercise.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(exercise.properties.topic.enum).toEqual([...TOPICS]);
+    expect(exercise.properties.material.properties.kind.enum).toEqual([...MATERIAL_KINDS]);
+    expect(exercise.properties.material.properties.pool.items.enum).toEqual([...FLAWS]);
+    expect(exercise.$defs.check.properties.kind.enum).toEqual(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair']);
+    expect(exercise.properties.revealAfter.maximum).toBe(MAX_REVEAL_AFTER);
+    const answerCheck = exercise.$defs.check.allOf[0].then.properties;
+    expect(answerCheck.pattern.maxLength).toBe(MAX_PATTERN_LENGTH);
+    expect(answerCheck.mistakes.maxItems).toBe(MAX_MISTAKES);
+    expect(answerCheck.mistakes.items.properties.pattern.maxLength).toBe(MAX_PATTERN_LENGTH);
+    // One if/then per material kind says which {{names}} the task may use: the names material.ts fills.
+    const byKind = new Map<string, string>(exercise.allOf.filter((rule: any) => rule.if.properties?.material).map((rule: any) => [rule.if.properties.material.properties.kind.const, rule.then.properties.task.items.not.pattern]));
+    expect([...byKind.keys()]).toEqual([...MATERIAL_KINDS]);
+    for (const [kind, names] of MATERIAL_NAMES) {
+      expect(byKind.get(kind), kind).toBe(`\\{\\{(?!(?:${names.map((name) => name.replace(/[.]/g, '\\.')).join('|')})\\}\\})[^}]*\\}\\}`);
+    }
+  });
+});
+
+describe('every shipped file passes its schema and its validator, with the "$schema" line', () => {
+  it.each(realFiles.map((entry) => [entry.file, entry] as const))('%s', (_file, { kind, json }) => {
+    const withLine = withSchemaKey(kind, json);
+    expect(bySchema(kind, withLine)).toEqual({ ok: true, why: '' });
+    expect(byValidator(kind, withLine)).toEqual({ ok: true, message: '' });
+  });
+
+  it('the example pack\'s pack.json passes its schema', () => {
+    const settings = readJsonFile(join(ROOT, 'lessons', 'example-pack', 'pack.json'), 'ERR_TEST');
+    expect(bySchema('pack', settings).ok).toBe(true);
+    expect(byValidator('pack', settings).ok).toBe(true);
+  });
+});
+
+/** Each bad fixture has one thing wrong, and the validator names that field (its message, after the file name). */
+const BAD: Record<Kind, Record<string, string>> = {
+  lesson: {
+    'not-an-object': 'the file: must hold one JSON object',
+    'missing-id': '"id": must be lower-case letters, digits and dashes',
+    'id-upper-case': '"id": must be lower-case letters, digits and dashes',
+    'number-zero': '"number": must be a whole number from 1',
+    'number-string': '"number": must be a whole number from 1',
+    'number-fraction': '"number": must be a whole number from 1',
+    'title-blank': '"title": must be a non-empty string',
+    'missing-summary': '"summary": must be a non-empty string',
+    'missing-screens': '"screens": must be a non-empty list',
+    'screens-empty': '"screens": must be a non-empty list',
+    'screen-not-object': 'screens[0]: must be an object',
+    'screen-missing-type': 'screens[0].type: must be "text", "run" or "question"',
+    'screen-type-unknown': 'screens[0].type: must be "text", "run" or "question"',
+    'screen-title-number': 'screens[0].title: must be a string',
+    'text-body-missing': 'screens[0].body: must be a non-empty list of paragraphs',
+    'text-body-string': 'screens[0].body: must be a non-empty list of paragraphs',
+    'text-body-blank-paragraph': 'screens[0].body: must be a non-empty list of paragraphs',
+    'run-action-unknown': 'screens[1].action: must be one of practice-requests,',
+    'run-mint-without-command': 'screens[1].command: the mint step runs the command it shows',
+    'run-command-not-ours': 'screens[3].command: must be a "jwt-vs-oauth …" command',
+    'run-args-array': 'screens[3].args: must be an object',
+    'run-body-missing': 'screens[3].body: must be a non-empty list of paragraphs',
+    'question-kind-unknown': 'screens[4].kind: must be "choice" or "value"',
+    'question-missing-kind': 'screens[4].kind: must be "choice" or "value"',
+    'question-prompt-blank': 'screens[4].prompt: must be a non-empty string',
+    'question-missing-explanation': 'screens[4].explanation: must say why the answer is right',
+    'choice-one-choice': 'screens[4].choices: must list at least two choices',
+    'choice-answer-negative': 'screens[4].answer: must be the index of one of the choices (from 0)',
+    'choice-answer-string': 'screens[4].answer: must be the index of one of the choices (from 0)',
+    'value-answer-from-missing': 'screens[5].answerFrom: must look like "token:<saved name>.payload.<claim>"',
+    'value-answer-from-bad': 'screens[5].answerFrom: must look like "token:<saved name>.payload.<claim>"',
+  },
+  exercise: {
+    'not-an-object': 'the file: must hold one JSON object',
+    'missing-id': '"id": must be lower-case letters, digits and dashes',
+    'id-with-space': '"id": must be lower-case letters, digits and dashes',
+    'title-blank': '"title": must be a non-empty string',
+    'title-with-name': '"title": "{{sub}}" is not a name this exercise fills',
+    'topic-unknown': '"topic": must be one of read-a-token,',
+    'task-empty': '"task": must be a non-empty list of paragraphs',
+    'task-unknown-name': '"task[0]": "{{tokne}}" is not a name this exercise fills',
+    'task-prototype-name': '"task[0]": "{{constructor}}" is not a name this exercise fills',
+    'hints-missing': '"hints": must list at least one hint',
+    'hint-name-without-material': '"hints[0]": "{{token}}" is not a name this exercise fills; it has no material',
+    'hint-number': '"hints": must list at least one hint',
+    'choices-one': '"choices": must list at least two choices',
+    'choices-with-name': '"choices[1]": "{{name}}" is not a name this exercise fills',
+    'choice-why-without-choices': '"choiceWhy": explains the choices, so it needs "choices"',
+    'choice-why-blank': '"choiceWhy": must give one non-empty explanation for each choice',
+    'choice-check-without-choices': '"choices": a choice check needs the choices',
+    'choice-answer-negative': '"check.answer": must be the index of one of the choices (from 0)',
+    'choice-answer-missing': '"check.answer": must be the index of one of the choices (from 0)',
+    'choice-check-with-mistakes': '"check.mistakes": only an answer check lists known mistakes; a choice check has none',
+    'needs-browser': '"needs": can only be "provider"',
+    'reveal-after-too-many': '"revealAfter": must be a whole number of failed attempts from 0',
+    'reveal-after-fraction': '"revealAfter": must be a whole number of failed attempts from 0',
+    'material-kind-unknown': '"material.kind": must be one of token,',
+    'material-string': '"material.kind": must be one of token,',
+    'material-pool-unknown-flaw': '"material.pool": must list flaws from alg-none,',
+    'material-pool-empty': '"material.pool": must list flaws from alg-none,',
+    'key-confusion-with-hmac-issuer': '"material.pool": key-confusion does not fit',
+    'weak-secret-with-rsa-issuer': '"material.pool": weak-secret does not fit',
+    'material-name-of-another-kind': '"task[1]": "{{flaw}}" is not a name this exercise fills',
+    'solution-missing': '"solution": must be an object with "explain" and "answers"',
+    'solution-explain-empty': '"solution.explain": must say how to solve it',
+    'solution-answers-missing': '"solution.answers": must list the answers to submit (strings)',
+    'solution-answers-number': '"solution.answers": must list the answers to submit (strings)',
+    'solution-commands-empty': '"solution.commands": must list jwt-vs-oauth commands',
+    'output-without-commands': '"solution.answers[0]": "{{output.1}}" is not a name this exercise fills',
+    'check-missing': '"check": must be an object with a "kind"',
+    'check-kind-unknown': '"check.kind": must be one of answer, choice, token-rules, provider-token, pkce-pair',
+    'answer-without-expected-or-pattern': '"check": an answer check needs "expected" or "pattern"',
+    'answer-expected-blank': '"check": an answer check needs "expected" or "pattern"',
+    'answer-pattern-too-long': '"check.pattern": is 513 characters long; a pattern may have at most 512',
+    'answer-pattern-number': '"check.pattern": must be a non-empty string',
+    'expected-in-words-with-name': '"check.expectedInWords": "{{sub}}" is not a name this exercise fills',
+    'expected-in-words-blank': '"check.expectedInWords": must say in words what the answer is',
+    'expected-unknown-name': '"check.expected": "{{subject}}" is not a name this exercise fills',
+    'mistakes-empty': '"check.mistakes": must list known wrong answers',
+    'mistakes-too-many': '"check.mistakes": lists 51 known wrong answers; a check may list at most 50',
+    'mistake-without-why': '"check.mistakes[0].why": must say in words why such an answer is wrong',
+    'mistake-not-object': '"check.mistakes[0]": must be an object with "pattern" and "why"',
+    'token-rules-without-secret': '"check.secret": must give the secret',
+    'token-rules-alg-number': '"check.alg": must name the algorithm',
+    'token-rules-max-lifetime-zero': '"check.maxLifetime": must be a whole number above 0',
+    'token-rules-min-secret-bytes-string': '"check.minSecretBytes": must be a whole number above 0',
+    'token-rules-require-random-secret-string': '"check.requireRandomSecret": must be true or false',
+    'token-rules-claims-array': '"check.claims": must be an object of claim names and values',
+    'token-rules-aud-blank': '"check.aud": must be a non-empty string',
+    'provider-token-without-scope': '"check.scope": must name the scope the token must carry',
+    'pkce-pair-without-verifier': '"check.verifier": must give the verifier',
+  },
+  pack: {
+    'not-an-object': 'the file: must hold one JSON object',
+    'unknown-setting': '"reveal": is not a pack setting',
+    'schema-line': '"$schema": is not a pack setting',
+    'reveal-after-negative': '"revealAfter": must be a whole number of failed attempts from 0',
+    'reveal-after-string': '"revealAfter": must be a whole number of failed attempts from 0',
+    'teacher-key-garbage': '"teacherKey": is not a teacher key',
+    'teacher-key-number': '"teacherKey": is not a teacher key',
+  },
+};
+
+const fixtureNames = (kind: Kind, verdict: 'good' | 'bad' | 'gap') => readdirSync(join(FIXTURES, kind, verdict)).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+const fixture = (kind: Kind, verdict: 'good' | 'bad' | 'gap', name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, kind, verdict, `${name}.json`), 'utf8'));
+
+describe.each(['lesson', 'exercise', 'pack'] as const)('%s fixtures: the schema and the validator agree', (kind) => {
+  it('every bad fixture has its row in the table, and every row its fixture', () => {
+    expect(fixtureNames(kind, 'bad')).toEqual(Object.keys(BAD[kind]).sort());
+  });
+
+  it.each(fixtureNames(kind, 'good'))('good/%s: both accept', (name) => {
+    const json = fixture(kind, 'good', name);
+    expect(byValidator(kind, json)).toEqual({ ok: true, message: '' });
+    expect(bySchema(kind, json)).toEqual({ ok: true, why: '' });
+  });
+
+  it.each(Object.entries(BAD[kind]))('bad/%s: both refuse; the validator says %s', (name, says) => {
+    const json = fixture(kind, 'bad', name);
+    const validator = byValidator(kind, json);
+    expect(validator.ok).toBe(false);
+    expect(validator.message).toContain(says);
+    expect(bySchema(kind, json).ok).toBe(false);
+  });
+});
+
+/**
+ * The rules a JSON Schema cannot state (a count across fields, the command allowlist, what a
+ * regular expression is, the scrypt costs), listed in each schema's description: the schema
+ * accepts what the validator refuses for them, and only for them. Each has a fixture in gap/.
+ */
+const GAP: Record<Kind, Record<string, string>> = {
+  lesson: {
+    'choice-answer-past-the-choices': 'screens[4].answer: must be the index of one of the choices (from 0)',
+    'command-option-not-allowed': 'screens[2].command: uses --verbose, which is not an option a lesson command may use with decode',
+    'command-of-another-subcommand': 'screens[2].command: the decode step runs the command it shows: give a "jwt-vs-oauth decode …" command',
+  },
+  exercise: {
+    'choice-answer-past-the-choices': '"check.answer": must be the index of one of the choices (from 0)',
+    'choice-why-count': '"choiceWhy": must give one non-empty explanation for each choice, in their order (2)',
+    'solution-command-option-not-allowed': 'uses --jwks, which reaches the network',
+    'output-of-a-later-command': '"solution.answers[0]": "{{output.2}}" is not a name this exercise fills',
+    'pattern-not-a-regular-expression': '"check.pattern": is not a valid regular expression',
+    'pattern-too-long-in-utf16': '"check.pattern": is 600 characters long; a pattern may have at most 512',
+  },
+  pack: {
+    'teacher-key-too-cheap': '"teacherKey": asks for scrypt costs ln=10, r=8, p=1, outside what is accepted',
+  },
+};
+/** The validator's messages for those rules, the only ones where the schema may be more lenient. */
+const GAP_MESSAGES: RegExp[] = [
+  /must be the index of one of the choices \(from 0\)/,
+  /must give one non-empty explanation for each choice/,
+  /\.command: the [\w-]+ step runs the command it shows/,
+  /\.command: (?!must be a "jwt-vs-oauth …" command)/,
+  /solution command \d+ \(/,
+  /"\{\{output\.\d+\}\}" is not a name this exercise fills/,
+  /is not a valid regular expression/,
+  /is \d+ characters long; a pattern may have at most/,
+  /"teacherKey": asks for scrypt costs/,
+];
+
+describe.each(['lesson', 'exercise', 'pack'] as const)('%s: what the schema cannot see', (kind) => {
+  it('every gap fixture has its row in the table', () => {
+    expect(fixtureNames(kind, 'gap')).toEqual(Object.keys(GAP[kind]).sort());
+  });
+
+  it.each(Object.entries(GAP[kind]))('gap/%s: the schema accepts; the validator says %s', (name, says) => {
+    const json = fixture(kind, 'gap', name);
+    expect(bySchema(kind, json)).toEqual({ ok: true, why: '' });
+    const validator = byValidator(kind, json);
+    expect(validator.ok).toBe(false);
+    expect(validator.message).toContain(says);
+    expect(GAP_MESSAGES.some((gap) => gap.test(validator.message))).toBe(true);
+  });
+});
+
+it('every message the schema may be more lenient about has a gap fixture', () => {
+  const messages = (['lesson', 'exercise', 'pack'] as const).flatMap((kind) => Object.keys(GAP[kind]).map((name) => byValidator(kind, fixture(kind, 'gap', name)).message));
+  for (const gap of GAP_MESSAGES) expect(messages.some((message) => gap.test(message)), String(gap)).toBe(true);
+});
+
+/** The path to every object key in a JSON tree (array items are walked into, never removed: that would shift indexes). */
+function objectKeys(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(value)) return value.flatMap((item, index) => objectKeys(item, [...path, index]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [[...path, key], ...objectKeys(item, [...path, key])]);
+}
+function changed(json: unknown, path: Array<string | number>, value: unknown): unknown {
+  const copy = structuredClone(json) as any;
+  let at = copy;
+  for (const step of path.slice(0, -1)) at = at[step];
+  if (value === undefined) delete at[path.at(-1)!];
+  else at[path.at(-1)!] = value;
+  return copy;
+}
+
+describe('the schema is never stricter than the validator: every shipped file with one key removed or retyped', () => {
+  const REPLACEMENTS: unknown[] = [undefined, null, true, 0, -1, 1.5, '', ' ', 'x', [], ['x'], {}];
+  it.each(realFiles.map((entry) => [entry.file, entry] as const))('%s', (_file, { kind, json }) => {
+    const disagreements: string[] = [];
+    let cases = 0;
+    for (const path of objectKeys(json)) {
+      for (const replacement of REPLACEMENTS) {
+        const mutant = changed(json, path, replacement);
+        const schema = bySchema(kind, mutant);
+        const validator = byValidator(kind, mutant);
+        cases++;
+        if (schema.ok === validator.ok) continue;
+        const what = `${path.join('.')} = ${JSON.stringify(replacement) ?? '(removed)'}`;
+        if (!schema.ok) disagreements.push(`${what}: the schema refuses (${schema.why}) what the validator accepts`);
+        else if (!GAP_MESSAGES.some((gap) => gap.test(validator.message))) disagreements.push(`${what}: the schema accepts what the validator refuses: ${validator.message}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+    expect(cases).toBeGreaterThan(50);
+  });
+});
+
+describe('scripts/add-schema-lines.mjs', () => {
+  const script = join(ROOT, 'scripts', 'add-schema-lines.mjs');
+  const run = (args: string[]) => {
+    const result = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+    return { status: result.status, stderr: result.stderr };
+  };
+
+  it('adds "$schema" as the first key of every lesson and exercise file of a copy, one line each, and a second run changes nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'schema-lines-'));
+    cpSync(join(ROOT, 'lessons'), join(root, 'lessons'), { recursive: true });
+    // A one-line file and an empty object keep their style too.
+    writeFileSync(join(root, 'lessons', 'example-pack', '03-one-line.json'), '{"id": "one-line", "title": "T"}\n');
+    const before = new Map(realFiles.map(({ file }) => [file, readFileSync(join(root, file), 'utf8')]));
+    const packSettings = readFileSync(join(root, 'lessons', 'example-pack', 'pack.json'), 'utf8');
+
+    const check = run(['--root', root, '--check']);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('31 files lack the "$schema" line: run node scripts/add-schema-lines.mjs');
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 31 files; 0 had it already.\n' });
+
+    for (const { file, kind } of realFiles) {
+      const after = readFileSync(join(root, file), 'utf8');
+      const lines = after.split('\n');
+      expect(lines[1], file).toBe(`  "$schema": "${schemaPathFor(kind)}",`);
+      expect([lines[0], ...lines.slice(2)].join('\n'), file).toBe(before.get(file));
+      const json = JSON.parse(after) as Json;
+      expect(Object.keys(json)[0]).toBe('$schema');
+      expect(byValidator(kind, json, file)).toEqual({ ok: true, message: '' });
+      expect(bySchema(kind, json).ok).toBe(true);
+    }
+    expect(readFileSync(join(root, 'lessons', 'example-pack', '03-one-line.json'), 'utf8')).toBe('{"$schema": "../schema/exercise.schema.json", "id": "one-line", "title": "T"}\n');
+    expect(readFileSync(join(root, 'lessons', 'example-pack', 'pack.json'), 'utf8')).toBe(packSettings);
+
+    const once = new Map(readdirSync(join(root, 'lessons', 'tutorial')).map((name) => [name, readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')]));
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 0 files; 31 had it already.\n' });
+    for (const [name, text] of once) expect(readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')).toBe(text);
+    expect(run(['--root', root, '--check']).status).toBe(0);
+  });
+});
+
+it('the package ships the schemas, where a teacher\'s "$schema" line or editor setting points', () => {
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+  expect(packed.status).toBe(0);
+  const [{ files }] = JSON.parse(packed.stdout) as [{ files: Array<{ path: string }> }];
+  expect(files.map((file) => file.path).filter((path) => path.startsWith('lessons/schema/')).sort()).toEqual(['lessons/schema/exercise.schema.json', 'lessons/schema/lesson.schema.json', 'lessons/schema/pack.schema.json']);
+});
+
+// Fails until `node scripts/add-schema-lines.mjs` has been run on lessons/ (issue #14, Authoring).
+it('every shipped lesson and exercise file starts with its "$schema" line', () => {
+  const lacking = realFiles.filter(({ kind, json }) => Object.keys(json)[0] !== '$schema' || json.$schema !== schemaPathFor(kind)).map(({ file }) => file);
+  expect(lacking, 'run: node scripts/add-schema-lines.mjs').toEqual([]);
+});
