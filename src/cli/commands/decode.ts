@@ -7,7 +7,7 @@ import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
 import type { DecodedToken, ExplainedField } from '../../jwt/decode.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
-import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, wrapParagraph } from '../../text/layout.js';
+import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
 export function decodeCommand(context: CommandContext): Command {
   return new Command('decode')
@@ -138,20 +138,37 @@ export function renderWarningRows(warnings: readonly { code: string; message: st
   return layoutTable(warnings.map((warning) => [c.yellow(`${MARK.warn} ${terminalSafe(warning.code)}`), terminalSafe(warning.message)]), width, { indent: '  ', gap: 2 });
 }
 
+/**
+ * Claims as a table (name, value, meaning), the meaning wrapping under itself. When the meanings
+ * would get too narrow a column, each claim is stacked: its name and value on a line, its meaning
+ * and time under the value. Values are cut at the same length at every width, so the same words
+ * show whatever the width.
+ */
 function renderFields(fields: ExplainedField[], output: Output, width: number): string[] {
   const c = output.colour;
   // JSON.stringify escapes C0 controls but not C1 controls or bidi overrides: terminalSafe does.
-  const nameWidth = Math.max(3, ...fields.map((field) => displayWidth(terminalSafe(field.name))));
-  // Values are cut shorter on a narrow screen so the meanings keep a column; too narrow even then, the rows stack.
-  const besideMeaning = width - 2 - nameWidth - 2 - 2 - 30;
-  const valueRoom = besideMeaning >= 12 ? Math.min(34, besideMeaning) : Math.min(34, Math.max(12, width - 4));
-  const rows = fields.flatMap((field) => {
-    const row = [c.bold(terminalSafe(field.name)), abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), valueRoom), field.meaning ?? c.dim('(not a registered claim)')];
+  const shown = fields.map((field) => ({
+    name: terminalSafe(field.name),
+    value: abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), 34),
+    meaning: field.meaning ?? c.dim('(not a registered claim)'),
+    time: field.time ? `${field.time.iso} (${field.time.relative})` : undefined,
+  }));
+  const nameWidth = Math.max(3, ...shown.map((field) => displayWidth(field.name)));
+  const valueWidth = Math.max(0, ...shown.map((field) => displayWidth(field.value)));
+  if (2 + nameWidth + 2 + valueWidth + 2 + 24 <= width) {
     // A time claim in words on a row of its own, under the meaning.
-    return field.time ? [row, ['', '', `${field.time.iso} (${field.time.relative})`]] : [row];
-  });
-  // Stacked, a time row's empty name leaves a blank line: dropped, its time stays under the claim.
-  return layoutTable(rows, width, { indent: '  ', gap: 2, minLastColumn: 24 }).filter((line) => line.trim() !== '');
+    return layoutTable(shown.flatMap((field) => {
+      const row = [c.bold(field.name), field.value, field.meaning];
+      return field.time ? [row, ['', '', field.time]] : [row];
+    }), width, { indent: '  ', gap: 2, minLastColumn: 24 });
+  }
+  const under = 2 + nameWidth + 2;
+  const hang = ' '.repeat(width - under >= 24 ? under : 4);
+  return shown.flatMap((field) => [
+    ...wrapParagraph(field.value, width, { lead: `  ${c.bold(padEndVisible(field.name, nameWidth))}  `, hang }),
+    ...wrapParagraph(field.meaning, width, { lead: hang }),
+    ...(field.time ? wrapParagraph(field.time, width, { lead: hang }) : []),
+  ]);
 }
 
 /** The verify command to run next, or (for a JWE) why there is none. */
