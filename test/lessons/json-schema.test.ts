@@ -30,7 +30,7 @@ const schemaOf = (kind: Kind) => JSON.parse(readFileSync(join(SCHEMAS, `${kind}.
 // VS Code's own keywords (messages, snippets) are annotations here; strictTypes is off because the
 // if/then branches refine properties whose type the main schema already sets.
 const ajv = new Ajv2020({ allErrors: true, strictTypes: false });
-ajv.addVocabulary(['errorMessage', 'defaultSnippets', 'enumDescriptions']);
+ajv.addVocabulary(['errorMessage', 'defaultSnippets', 'enumDescriptions', 'doNotSuggest']);
 const compiled: Record<Kind, ValidateFunction> = { lesson: ajv.compile(schemaOf('lesson')), exercise: ajv.compile(schemaOf('exercise')), pack: ajv.compile(schemaOf('pack')) };
 
 /** The schema's verdict, and its first complaint for a failure message. */
