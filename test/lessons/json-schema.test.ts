@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { ACTION_NAMES, COMMAND_ACTIONS } from '../../src/lessons/action-names.js';
-import { FLAWS, MATERIAL_KINDS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, validateExercise } from '../../src/lessons/exercise-schema.js';
+import { validateExercise } from '../../src/lessons/exercise-schema.js';
 import { loadPackSettings } from '../../src/lessons/exercises.js';
+import { exerciseJsonSchema, lessonJsonSchema, packJsonSchema } from '../../src/lessons/json-schemas.js';
 import { readJsonFile } from '../../src/lessons/loader.js';
-import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from '../../src/lessons/pattern-match.js';
 import { validateLesson } from '../../src/lessons/schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,36 +66,22 @@ const schemaPathFor = (kind: Kind) => `../schema/${kind}.schema.json`;
 /** The file with "$schema" as its first key, as scripts/add-schema-lines.mjs writes it. */
 const withSchemaKey = (kind: Kind, json: Json): Json => ({ $schema: schemaPathFor(kind), ...json });
 
-describe('the schemas list what the code knows', () => {
-  const lesson = schemaOf('lesson') as any;
-  const exercise = schemaOf('exercise') as any;
-
-  it('lesson: screen types, actions, and the actions that run their command', () => {
-    expect(lesson.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(lesson.$defs.screen.properties.type.enum).toEqual(['text', 'run', 'question']);
-    expect(lesson.$defs.runScreen.properties.action.enum).toEqual(ACTION_NAMES);
-    const commandRequired = lesson.$defs.runScreen.allOf.map((rule: any) => [rule.if.properties.action.const, rule.then.required]);
-    expect(commandRequired).toEqual([...COMMAND_ACTIONS.keys()].map((action) => [action, ['command']]));
-    expect(lesson.$defs.questionScreen.properties.kind.enum).toEqual(['choice', 'value']);
+describe('lessons/schema/ holds the schemas src/lessons/json-schemas.ts builds from the code\'s own lists', () => {
+  // After a change to the formats or the builder: npx vitest run test/lessons/json-schema.test.ts -u
+  it.each([['lesson', lessonJsonSchema], ['exercise', exerciseJsonSchema], ['pack', packJsonSchema]] as const)('%s.schema.json', async (kind, build) => {
+    await expect(`${JSON.stringify(build(), null, 2)}\n`).toMatchFileSnapshot(join(SCHEMAS, `${kind}.schema.json`));
   });
 
-  it('exercise: topics, material kinds and their {{names}}, flaws, check kinds and limits', () => {
-    expect(exercise.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(exercise.properties.topic.enum).toEqual([...TOPICS]);
-    expect(exercise.properties.material.properties.kind.enum).toEqual([...MATERIAL_KINDS]);
-    expect(exercise.properties.material.properties.pool.items.enum).toEqual([...FLAWS]);
-    expect(exercise.$defs.check.properties.kind.enum).toEqual(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair']);
-    expect(exercise.properties.revealAfter.maximum).toBe(MAX_REVEAL_AFTER);
-    const answerCheck = exercise.$defs.check.allOf[0].then.properties;
-    expect(answerCheck.pattern.maxLength).toBe(MAX_PATTERN_LENGTH);
-    expect(answerCheck.mistakes.maxItems).toBe(MAX_MISTAKES);
-    expect(answerCheck.mistakes.items.properties.pattern.maxLength).toBe(MAX_PATTERN_LENGTH);
-    // One if/then per material kind says which {{names}} the task may use: the names material.ts fills.
-    const byKind = new Map<string, string>(exercise.allOf.filter((rule: any) => rule.if.properties?.material).map((rule: any) => [rule.if.properties.material.properties.kind.const, rule.then.properties.task.items.not.pattern]));
-    expect([...byKind.keys()]).toEqual([...MATERIAL_KINDS]);
-    for (const [kind, names] of MATERIAL_NAMES) {
-      expect(byKind.get(kind), kind).toBe(`\\{\\{(?!(?:${names.map((name) => name.replace(/[.]/g, '\\.')).join('|')})\\}\\})[^}]*\\}\\}`);
-    }
+  it('each list in a schema is the one the validator names when it refuses a value', () => {
+    const lesson = schemaOf('lesson') as any;
+    const exercise = schemaOf('exercise') as any;
+    const named = (kind: Kind, name: string) => byValidator(kind, fixture(kind, 'bad', name)).message.replace(/.*must (be one of|list flaws from) /, '').split(', ');
+    expect(lesson.$defs.runScreen.properties.action.enum).toEqual(named('lesson', 'run-action-unknown'));
+    expect(exercise.properties.topic.enum).toEqual(named('exercise', 'topic-unknown'));
+    expect(exercise.properties.material.properties.kind.enum).toEqual(named('exercise', 'material-kind-unknown'));
+    expect(exercise.properties.material.properties.pool.items.enum).toEqual(named('exercise', 'material-pool-unknown-flaw'));
+    expect(exercise.$defs.check.properties.kind.enum).toEqual(named('exercise', 'check-kind-unknown'));
+    expect(lesson.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 });
 

@@ -1,0 +1,289 @@
+// The lesson, exercise and pack.json formats as JSON Schemas (draft 2020-12), for a teacher's
+// editor: completion, and the validators' own sentences as it checks a file. The files in
+// lessons/schema/ are these, written out; test/lessons/json-schema.test.ts keeps them in step
+// (`npx vitest run test/lessons/json-schema.test.ts -u` rewrites them) and checks that each
+// schema agrees with its validator (schema.ts, exercise-schema.ts, exercises.ts). Nothing in the
+// CLI imports this file, so it stays out of the bundle.
+
+import { ACTION_NAMES, COMMAND_ACTIONS } from './action-names.js';
+import { FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS } from './exercise-schema.js';
+import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
+
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+/** A JSON Schema, or a part of one. */
+type Schema = Record<string, unknown>;
+const text = (field: string, problem = 'must be a non-empty string', description?: string): Schema => ({ type: 'string', pattern: '\\S', ...(description && { description }), errorMessage: `${field}: ${problem}` });
+const paragraphs = (field: string, problem: string, description?: string): Schema => ({ type: 'array', minItems: 1, items: { type: 'string', pattern: '\\S', errorMessage: `${field}: ${problem}` }, ...(description && { description }), errorMessage: `${field}: ${problem}` });
+const schemaKey = (what: string): Schema => ({ description: `Where this ${what} JSON Schema is, for an editor (completion, checks as you type), such as "../schema/${what}.schema.json"; jwt-vs-oauth ignores it.` });
+
+/** The schema of a tutorial lesson file (lessons/tutorial/NN-name.json), as schema.ts validates it. */
+export function lessonJsonSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'jwt-vs-oauth tutorial lesson',
+    description: [
+      'One lesson of the tutorial (lessons/tutorial/NN-name.json, or a translation NN-name.<lang>.json): what src/lessons/schema.ts accepts, with its sentences as the messages.',
+      'Not expressed here, checked only when jwt-vs-oauth loads the file: a choice question\'s "answer" must be below the number of "choices";',
+      'the command of a mint, decode or verify step (and of verify-with-mock-google and id-token-to-api, which run verify) must run that subcommand and keep to the allowlist of options in src/lessons/solution-commands.ts, each "$NAME" word a token an earlier step saved;',
+      'no two lessons share an id or a number; the file is a plain file of at most 256 KiB, nested at most 64 levels, with no control character in any text.',
+      'Keys not listed here are ignored by jwt-vs-oauth, so they are allowed here too.',
+    ].join(' '),
+    type: 'object',
+    errorMessage: 'the file: must hold one JSON object',
+    required: ['id', 'number', 'title', 'summary', 'screens'],
+    properties: {
+      $schema: schemaKey('lesson'),
+      id: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The lesson\'s id, unique among the lessons: lower-case letters, digits and dashes.', errorMessage: '"id": must be lower-case letters, digits and dashes' },
+      number: { type: 'integer', minimum: 1, description: 'Its place in the tutorial (`jwt-vs-oauth tutorial 3`), unique: a whole number from 1.', errorMessage: '"number": must be a whole number from 1' },
+      title: text('"title"', undefined, 'The lesson\'s title, shown in the list and at the top of each screen.'),
+      summary: text('"summary"', undefined, 'One or two sentences: what the lesson shows.'),
+      screens: { type: 'array', minItems: 1, items: { $ref: '#/$defs/screen' }, description: 'The screens, in order: "text", "run" (a hands-on step) and "question".', errorMessage: '"screens": must be a non-empty list' },
+    },
+    $defs: {
+      screen: {
+        type: 'object',
+        errorMessage: 'screens[…]: must be an object',
+        required: ['type'],
+        properties: {
+          type: { enum: ['text', 'run', 'question'], description: '"text": paragraphs; "run": a hands-on step that runs real code; "question": a choice or a value to type.', errorMessage: 'screens[…].type: must be "text", "run" or "question"' },
+          title: { type: 'string', description: 'The screen\'s title (optional).', errorMessage: 'screens[…].title: must be a string' },
+        },
+        allOf: [
+          { if: { required: ['type'], properties: { type: { const: 'text' } } }, then: { $ref: '#/$defs/textScreen' } },
+          { if: { required: ['type'], properties: { type: { const: 'run' } } }, then: { $ref: '#/$defs/runScreen' } },
+          { if: { required: ['type'], properties: { type: { const: 'question' } } }, then: { $ref: '#/$defs/questionScreen' } },
+        ],
+        defaultSnippets: [
+          { label: 'text screen', body: { type: 'text', title: '$1', body: ['$2'] } },
+          { label: 'run screen (a hands-on step)', body: { type: 'run', title: '$1', body: ['$2'], action: '$3', command: 'jwt-vs-oauth $4' } },
+          { label: 'choice question', body: { type: 'question', kind: 'choice', prompt: '$1', choices: ['$2', '$3'], answer: 0, explanation: '$4' } },
+          { label: 'value question', body: { type: 'question', kind: 'value', prompt: '$1', answerFrom: 'token:${2:token}.payload.${3:sub}', explanation: '$4' } },
+        ],
+      },
+      textScreen: {
+        required: ['body'],
+        properties: { body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs, in order; each is wrapped to the terminal\'s width.') },
+      },
+      runScreen: {
+        required: ['body', 'action'],
+        properties: {
+          body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs shown before the step runs.'),
+          action: { enum: ACTION_NAMES, description: 'The hands-on step to run (src/cli/hands-on.ts). mint, decode, verify, verify-with-mock-google and id-token-to-api run the "command" the screen shows.', errorMessage: `screens[…].action: must be one of ${ACTION_NAMES.join(', ')}` },
+          args: { type: 'object', description: 'The step\'s arguments, such as {"save": "token"} to keep the token it makes as "$TOKEN" for later steps.', errorMessage: 'screens[…].args: must be an object' },
+          command: { type: 'string', pattern: '^jwt-vs-oauth ', description: 'The command a learner can type, shown with the output. A mint, decode or verify step runs it, each "$NAME" word filled with a token an earlier step saved; it may use only the allowlisted options (README: Teacher packs are data).', errorMessage: 'screens[…].command: must be a "jwt-vs-oauth …" command' },
+        },
+        allOf: [...COMMAND_ACTIONS].map(([action, runs]) => ({
+          if: { required: ['action'], properties: { action: { const: action } } },
+          then: { required: ['command'], properties: { command: { errorMessage: `screens[…].command: the ${action} step runs the command it shows: give a "jwt-vs-oauth ${runs.join(' or ')} …" command` } } },
+        })),
+      },
+      questionScreen: {
+        required: ['prompt', 'explanation', 'kind'],
+        properties: {
+          kind: { enum: ['choice', 'value'], description: '"choice": pick one of "choices"; "value": type something read off a token an earlier step saved.', errorMessage: 'screens[…].kind: must be "choice" or "value"' },
+          prompt: text('screens[…].prompt', undefined, 'The question.'),
+          explanation: text('screens[…].explanation', 'must say why the answer is right', 'Why the answer is right, shown after any answer.'),
+        },
+        allOf: [
+          { if: { required: ['kind'], properties: { kind: { const: 'choice' } } }, then: { required: ['choices', 'answer'], properties: {
+            choices: { type: 'array', minItems: 2, items: { type: 'string', pattern: '\\S', errorMessage: 'screens[…].choices: must list at least two choices' }, description: 'The choices, shown as a menu.', errorMessage: 'screens[…].choices: must list at least two choices' },
+            answer: { type: 'integer', minimum: 0, description: 'The index of the right choice, from 0.', errorMessage: 'screens[…].answer: must be the index of one of the choices (from 0)' },
+          } } },
+          { if: { required: ['kind'], properties: { kind: { const: 'value' } } }, then: { required: ['answerFrom'], properties: {
+            answerFrom: { type: 'string', pattern: '^token:[A-Za-z]+\\.(payload|header)\\.[\\w.]+$', description: 'Where the right answer is: a claim of a token an earlier step saved, such as "token:token.payload.sub" or "token:oauthAccess.header.kid".', errorMessage: 'screens[…].answerFrom: must look like "token:<saved name>.payload.<claim>"' },
+          } } },
+        ],
+      },
+    },
+  };
+}
+
+/** The check kinds exercise-schema.ts knows, in its order. */
+const CHECK_KINDS = ['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair'];
+const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A {{name}} that is not one of `known` (names, or regular-expression pieces). */
+const unknownName = (pieces: string[]) => pieces.length ? `\\{\\{(?!(?:${pieces.join('|')})\\}\\})[^}]*\\}\\}` : '\\{\\{[^}]*\\}\\}';
+const names = (list: readonly string[]) => list.map(escape);
+const ANSWERS = Array.from({ length: 9 }, (_unused, index) => `answer.${index + 1}`);
+const OUTPUT_PIECE = 'output\\.[1-9][0-9]*';
+const offer = (list: readonly string[]) => list.length ? `it can use ${list.map((n: string) => `{{${n}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+// "not" holds a type: a pattern alone passes any non-string, so "not" would refuse every number.
+const noTemplate = (field: string, why: string): Schema => ({ not: { type: 'string', pattern: unknownName([]) }, errorMessage: `${field}: a {{name}} is not allowed here; ${why}` });
+const templatesFor = (materialNames: readonly string[]): Schema => {
+  // doNotSuggest: these only restrict {{names}}; an editor should offer a field where its kind of check defines it.
+  const only = (field: string, list: readonly string[], pieces = names(list), extra = ''): Schema => ({ doNotSuggest: true, not: { type: 'string', pattern: unknownName(pieces) }, errorMessage: `${field}: holds a {{name}} this exercise does not fill; ${offer(list)}${extra}` });
+  const withOutputs = (field: string) => only(field, materialNames, [...names(materialNames), OUTPUT_PIECE], `${materialNames.length ? ',' : '; and'} {{output.N}} for what the Nth solution command printed (a command only the output of one before it)`);
+  const check = (field: string) => only(field, [...materialNames, ...ANSWERS]);
+  return {
+    properties: {
+      task: { doNotSuggest: true, items: only('"task[…]"', materialNames) },
+      hints: { doNotSuggest: true, items: only('"hints[…]"', materialNames) },
+      solution: { doNotSuggest: true, properties: {
+        explain: { doNotSuggest: true, items: only('"solution.explain[…]"', materialNames) },
+        commands: { doNotSuggest: true, items: withOutputs('"solution.commands[…]"') },
+        answers: { doNotSuggest: true, items: withOutputs('"solution.answers[…]"') },
+      } },
+      check: { doNotSuggest: true, properties: {
+        expected: check('"check.expected"'),
+        secret: check('"check.secret"'),
+        verifier: check('"check.verifier"'),
+        mistakes: { doNotSuggest: true, items: { properties: { why: only('"check.mistakes[…].why"', materialNames) } } },
+      } },
+    },
+  };
+};
+const materialKindsDescribed = [...MATERIAL_NAMES].map(([kind, list]) => `${kind} fills ${list.map((n: string) => `{{${n}}}`).join(', ')}`);
+const checkKind = (kind: string): Schema => ({ required: ['kind'], properties: { kind: { const: kind } } });
+const noMistakes = (kind: string): Schema => ({ mistakes: { doNotSuggest: true, not: {}, errorMessage: `"check.mistakes": only an answer check lists known mistakes; a ${kind} check has none (remove the field)` } });
+const patternSchema = (field: string, description: string): Schema => ({ type: 'string', pattern: '\\S', maxLength: MAX_PATTERN_LENGTH, description, errorMessage: `${field}: must be a non-empty string, a valid regular expression of at most ${MAX_PATTERN_LENGTH} characters` });
+const positive = (field: string, description: string): Schema => ({ type: 'integer', minimum: 1, description, errorMessage: `${field}: must be a whole number above 0` });
+
+/** The schema of an exercise file (lessons/exercises/*.json, a pack's *.json), as exercise-schema.ts validates it. */
+export function exerciseJsonSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'jwt-vs-oauth exercise',
+    description: [
+      'One exercise (lessons/exercises/*.json, or a teacher pack\'s *.json beside its pack.json): what src/lessons/exercise-schema.ts accepts, with its sentences as the messages.',
+      'Not expressed here, checked only when jwt-vs-oauth loads the file: "choiceWhy" has one entry for each choice; a choice check\'s "answer" is below the number of "choices";',
+      'a pattern is a valid regular expression of at most 512 UTF-16 code units (here counted in characters);',
+      'each solution command keeps to the allowlist of subcommands and options in src/lessons/solution-commands.ts (README: Teacher packs are data);',
+      '{{output.N}} names a solution command before the one using it (in "solution.answers", one of the commands);',
+      'no two exercises share an id (built-in and pack together); the file is a plain file of at most 256 KiB, nested at most 64 levels, with no control character in any text.',
+      'Keys not listed here are ignored by jwt-vs-oauth, so they are allowed here too. Run `jwt-vs-oauth exercises --pack <folder> selftest` to try a pack for real.',
+    ].join(' '),
+    type: 'object',
+    errorMessage: 'the file: must hold one JSON object',
+    required: ['id', 'title', 'topic', 'task', 'check', 'hints', 'solution'],
+    properties: {
+      $schema: schemaKey('exercise'),
+      id: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The exercise\'s id, unique among the built-in and the pack\'s exercises (`exercises start <id>`): lower-case letters, digits and dashes.', errorMessage: '"id": must be lower-case letters, digits and dashes' },
+      title: { ...text('"title"', undefined, 'The title, shown in lists as written: no {{names}}.'), ...noTemplate('"title"', 'the title and the choices are shown as written, without {{names}}'), errorMessage: '"title": must be a non-empty string, shown as written, without {{names}}' },
+      topic: { enum: TOPICS, description: 'The topic it counts under in progress and the class report.', errorMessage: `"topic": must be one of ${TOPICS.join(', ')}` },
+      task: paragraphs('"task"', 'must be a non-empty list of paragraphs', 'The task, in paragraphs; {{name}} is replaced with the learner\'s material (see "material").'),
+      choices: { type: 'array', minItems: 2, items: { type: 'string', pattern: '\\S', ...noTemplate('"choices[…]"', 'the title and the choices are shown as written, without {{names}}') }, description: 'For a choice check: the options, shown as (a), (b), … and written as they are shown (no {{names}}).', errorMessage: '"choices": must list at least two choices' },
+      choiceWhy: { type: 'array', minItems: 1, items: { type: 'string', pattern: '\\S', ...noTemplate('"choiceWhy[…]"', 'choiceWhy is shown as written, like the choices, without {{names}}') }, description: 'For a choice check: why each choice fits or not, one for each choice in their order (no {{names}}); a wrong pick is told its own, never which choice fits.', errorMessage: '"choiceWhy": must give one non-empty explanation for each choice, in their order' },
+      material: {
+        type: 'object',
+        description: 'Material made from the learner\'s seed, filling {{names}} in the task, hints and solution: ' + materialKindsDescribed.join('; ') + '.',
+        errorMessage: `"material.kind": must be one of ${[...MATERIAL_NAMES].map(([k]) => k).join(', ')}`,
+        required: ['kind'],
+        properties: {
+          kind: { enum: [...MATERIAL_NAMES].map(([k]) => k), enumDescriptions: materialKindsDescribed, errorMessage: `"material.kind": must be one of ${[...MATERIAL_NAMES].map(([k]) => k).join(', ')}` },
+          pool: { type: 'array', minItems: 1, items: { enum: FLAWS, errorMessage: `"material.pool": must list flaws from ${FLAWS.join(', ')}` }, description: 'For flawed-token and flawed-token-rs256: the flaws one is picked from by the learner\'s seed ({{flaw}}).', errorMessage: `"material.pool": must list flaws from ${FLAWS.join(', ')}` },
+        },
+        allOf: [
+          { if: { required: ['kind'], properties: { kind: { const: 'flawed-token' } } }, then: { properties: { pool: { items: { not: { const: 'key-confusion' }, errorMessage: '"material.pool": key-confusion does not fit: key confusion needs an issuer with a public key (RFC 8725 §2.1), and a flawed-token issuer signs with an HMAC secret: use "kind": "flawed-token-rs256"' } } } } },
+          { if: { required: ['kind'], properties: { kind: { const: 'flawed-token-rs256' } } }, then: { properties: { pool: { items: { not: { const: 'weak-secret' }, errorMessage: '"material.pool": weak-secret does not fit: a flawed-token-rs256 issuer signs with its RSA private key, not a secret: use "kind": "flawed-token" for weak-secret' } } } } },
+        ],
+        defaultSnippets: [...MATERIAL_NAMES].map(([kind]) => ({ label: kind, body: kind.startsWith('flawed-token') ? { kind, pool: ['$1'] } : { kind } })),
+      },
+      needs: { const: 'provider', description: '"provider": `exercises start` runs Mock Google for this exercise (a provider-token check).', errorMessage: '"needs": can only be "provider"' },
+      check: { $ref: '#/$defs/check' },
+      hints: paragraphs('"hints"', 'must list at least one hint', 'Hints, shown one at a time by `exercises hint`; {{names}} of the material allowed.'),
+      revealAfter: { type: 'integer', minimum: 0, maximum: MAX_REVEAL_AFTER, description: `Failed attempts after which \`hint --reveal\` shows the answer; 0 = never. Unset: the pack's (pack.json), else 3.`, errorMessage: `"revealAfter": must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}` },
+      solution: {
+        type: 'object',
+        description: 'The worked solution: why, the answers that pass, and optionally the commands that make them (run by `exercises selftest`).',
+        errorMessage: '"solution": must be an object with "explain" and "answers"',
+        required: ['explain', 'answers'],
+        properties: {
+          explain: paragraphs('"solution.explain"', 'must say how to solve it', 'How to solve it, in paragraphs.'),
+          answers: { type: 'array', items: { type: 'string', errorMessage: '"solution.answers": must list the answers to submit (strings)' }, description: 'The answers to submit, in order ({{names}} and {{output.N}} filled); `exercises selftest` checks that they pass.', errorMessage: '"solution.answers": must list the answers to submit (strings)' },
+          commands: { type: 'array', minItems: 1, items: { type: 'string', pattern: '\\S', errorMessage: '"solution.commands": must list jwt-vs-oauth commands' }, prefixItems: [{ not: { type: 'string', pattern: '\\{\\{output\\.[1-9][0-9]*\\}\\}' }, errorMessage: '"solution.commands[0]": {{output.N}} is what an earlier command printed, and the first has none before it' }], description: 'jwt-vs-oauth decode, mint (or sign) or verify commands that make the answers, with only the allowlisted options (README: Teacher packs are data); {{output.1}} is what the first printed.', errorMessage: '"solution.commands": must list jwt-vs-oauth commands' },
+        },
+      },
+    },
+    dependentRequired: { choiceWhy: ['choices'] },
+    allOf: [
+      { if: { required: ['check'], properties: { check: checkKind('choice') } }, then: { required: ['choices'] } },
+      { if: { not: { required: ['material'] } }, then: templatesFor([]) },
+      // {{output.N}} is what the Nth solution command printed: without commands there is none.
+      { if: { required: ['solution'], properties: { solution: { not: { required: ['commands'] } } } }, then: { properties: { solution: { properties: { answers: { items: { not: { type: 'string', pattern: '\\{\\{output\\.[1-9][0-9]*\\}\\}' }, errorMessage: '"solution.answers[…]": {{output.N}} is what the Nth of "solution.commands" printed, and there are no commands' } } } } } } },
+      ...[...MATERIAL_NAMES].map(([kind, list]) => ({ if: { required: ['material'], properties: { material: checkKind(kind) } }, then: templatesFor(list) })),
+    ],
+    $defs: {
+      check: {
+        type: 'object',
+        description: 'How an answer is checked: answer, choice, token-rules, provider-token or pkce-pair.',
+        errorMessage: '"check": must be an object with a "kind"',
+        required: ['kind'],
+        properties: {
+          kind: { enum: CHECK_KINDS, description: '"answer": text compared with "expected" or matched by "pattern"; "choice": one of "choices"; "token-rules": a token the learner made; "provider-token": an access token from Mock Google; "pkce-pair": a code_challenge for a verifier.', errorMessage: `"check.kind": must be one of ${CHECK_KINDS.join(', ')}` },
+          expectedInWords: { ...text('"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"', 'What the answer is, in words, shown on a failed check in place of the value: no {{names}}, they would give the answer away.'), ...noTemplate('"check.expectedInWords"', 'it says in words what is expected, without the value, so it takes no {{names}}'), errorMessage: '"check.expectedInWords": must say in words what the answer is, such as "the token\'s subject (its sub claim)", without {{names}}' },
+        },
+        allOf: [
+          { if: checkKind('answer'), then: {
+            anyOf: [
+              { required: ['expected'], properties: { expected: { type: 'string', pattern: '\\S' } } },
+              { required: ['pattern'], properties: { pattern: { type: 'string', pattern: '\\S' } } },
+            ],
+            errorMessage: '"check": an answer check needs "expected" or "pattern"',
+            properties: {
+              expected: { description: 'The right answer, compared exactly; {{names}} of the material and {{answer.N}} allowed.' },
+              pattern: patternSchema('"check.pattern"', 'A regular expression (JavaScript) the answer must match, in place of "expected"; at most 512 characters, run on at most 1024 characters of the answer for at most 100 ms.'),
+              mistakes: {
+                type: 'array', minItems: 1, maxItems: MAX_MISTAKES,
+                description: `Known wrong answers, at most ${MAX_MISTAKES}: an answer matching a pattern is told its "why".`,
+                errorMessage: `"check.mistakes": must list known wrong answers: [{"pattern": …, "why": …}], at most ${MAX_MISTAKES}`,
+                items: {
+                  type: 'object', required: ['pattern', 'why'], errorMessage: '"check.mistakes[…]": must be an object with "pattern" and "why"',
+                  properties: {
+                    pattern: patternSchema('"check.mistakes[…].pattern"', 'A regular expression a known wrong answer matches (the same rules as check.pattern).'),
+                    why: text('"check.mistakes[…].why"', 'must say in words why such an answer is wrong', 'Why such an answer is wrong, shown under it.'),
+                  },
+                },
+              },
+            },
+          } },
+          { if: checkKind('choice'), then: { required: ['answer'], properties: {
+            answer: { type: 'integer', minimum: 0, description: 'The index into "choices" of the right one, from 0.', errorMessage: '"check.answer": must be the index of one of the choices (from 0)' },
+            ...noMistakes('choice'),
+          } } },
+          { if: checkKind('token-rules'), then: { required: ['alg', 'secret'], properties: {
+            alg: text('"check.alg"', 'must name the algorithm', 'The algorithm the token must be signed with, such as HS256.'),
+            secret: text('"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)', 'The secret that verifies it, or "{{answer.2}}" for one the learner sends after the token.'),
+            iss: text('"check.iss"', undefined, 'The issuer the token must name.'),
+            aud: text('"check.aud"', undefined, 'The audience the token must name.'),
+            maxLifetime: positive('"check.maxLifetime"', 'The longest lifetime (exp − iat) accepted, in seconds.'),
+            minSecretBytes: positive('"check.minSecretBytes"', 'The fewest bytes the secret may have.'),
+            requireRandomSecret: { type: 'boolean', description: 'Refuse a secret that looks human-made or weak, or one printed in lessons/, the pack or the code.', errorMessage: '"check.requireRandomSecret": must be true or false' },
+            claims: { type: 'object', description: 'Claims the token must carry, by name, compared exactly as JSON.', errorMessage: '"check.claims": must be an object of claim names and values' },
+            ...noMistakes('token-rules'),
+          } } },
+          { if: checkKind('provider-token'), then: { required: ['scope'], properties: {
+            scope: text('"check.scope"', 'must name the scope the token must carry', 'The scope the access token must carry.'),
+            ...noMistakes('provider-token'),
+          } } },
+          { if: checkKind('pkce-pair'), then: { required: ['verifier'], properties: {
+            verifier: text('"check.verifier"', 'must give the verifier', 'The code_verifier whose S256 challenge the learner sends, usually "{{verifier}}".'),
+            ...noMistakes('pkce-pair'),
+          } } },
+        ],
+        defaultSnippets: [
+          { label: 'answer check', body: { kind: 'answer', expected: '$1', expectedInWords: '$2' } },
+          { label: 'choice check', body: { kind: 'choice', answer: 0 } },
+          { label: 'token-rules check', body: { kind: 'token-rules', alg: '${1:HS256}', secret: '$2' } },
+          { label: 'provider-token check', body: { kind: 'provider-token', scope: '$1' } },
+          { label: 'pkce-pair check', body: { kind: 'pkce-pair', verifier: '{{verifier}}' } },
+        ],
+      },
+    },
+  };
+}
+
+/** The schema of a pack's pack.json, as loadPackSettings (exercises.ts) reads it. */
+export function packJsonSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'jwt-vs-oauth pack settings (pack.json)',
+    description: 'A teacher pack\'s pack.json, beside its exercise files: what src/lessons/exercises.ts accepts, with its sentences as the messages. Any other key is refused ("is not a pack setting"), "$schema" too: point an editor at this file with its settings instead (README: For teachers). Not expressed here: a teacherKey\'s scrypt costs must be ones jwt-vs-oauth accepts (ln at least 14, p 1 to 4, N below 2^(16·r), at most 256 MiB and twice the work of a new key).',
+    type: 'object',
+    errorMessage: 'the file: must hold one JSON object',
+    additionalProperties: { not: {}, errorMessage: 'is not a pack setting: pack.json may set teacherKey and revealAfter' },
+    properties: {
+      revealAfter: { type: 'integer', minimum: 0, maximum: MAX_REVEAL_AFTER, description: 'Failed attempts before `hint --reveal` shows the answer, for every exercise of the pack that does not set its own; 0 = never; default 3.', errorMessage: `"revealAfter": must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}` },
+      teacherKey: { type: 'string', pattern: '^\\$scrypt\\$ln=(\\d{1,2}),r=(\\d{1,2}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{22})\\$([A-Za-z0-9+/]{43})$', description: 'Locks `solution --teacher` and `worksheet --answers` with a passphrase: make it with `jwt-vs-oauth exercises --pack <folder> teacher-key --write`.', errorMessage: '"teacherKey": is not a teacher key: make one with jwt-vs-oauth exercises teacher-key, and paste the whole line it prints' },
+    },
+  };
+}
