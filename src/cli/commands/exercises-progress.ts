@@ -8,6 +8,8 @@ import { MARK, printJson, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import { hasControlCharacters, terminalSafe } from '../../text/terminal-safe.js';
 import { confirmTeacher, packFolder, setUp, type ParentFlags } from './exercises-setup.js';
+import { viewWidths, wrapProse } from './exercises-layout.js';
+import { displayWidth, layoutTable, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
 export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
@@ -39,7 +41,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
             progress.name = name;
           });
           // "Asha R." ends its own sentence: no second period.
-          output.talk(`Your name is saved as ${terminalSafe(name)}${name.endsWith('.') ? '' : '.'}`);
+          talkLines(context, `Your name is saved as ${terminalSafe(name)}${name.endsWith('.') ? '' : '.'}`);
         }
         if (flags.export !== undefined) {
           const learner = store.progress.name;
@@ -56,11 +58,11 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
           const file = isFolder ? join(given, exportFileName(learner)) : given;
           // Into a folder: the learner's own earlier export there under another name (a rename) is replaced too.
           const outcome = exportProgress(store.progress, file, flags.force, { liveFile: store.file, ...(isFolder ? { replaceOwnIn: given } : {}) });
-          for (const earlier of outcome.removed) output.talk(`Removed your earlier export ${terminalSafe(earlier.file)}${earlier.name ? ` (as ${terminalSafe(earlier.name)})` : ''}: this one replaces it, so your teacher counts you once.`);
-          for (const kept of outcome.keptSameSeed) output.talk(output.talkColour.yellow(`${MARK.warn} ${terminalSafe(kept)} has your seed but not all of your progress now (a reset, or someone else's copy), so it was left as it is; if it is yours, remove it.`));
+          for (const earlier of outcome.removed) talkLines(context, `Removed your earlier export ${terminalSafe(earlier.file)}${earlier.name ? ` (as ${terminalSafe(earlier.name)})` : ''}: this one replaces it, so your teacher counts you once.`);
+          for (const kept of outcome.keptSameSeed) talkLines(context, `${MARK.warn} ${terminalSafe(kept)} has your seed but not all of your progress now (a reset, or someone else's copy), so it was left as it is; if it is yours, remove it.`, output.talkColour.yellow);
           if (flags.json) return printJson(output, { file: outcome.file, replaced: outcome.replaced, removed: outcome.removed.map((earlier) => earlier.file) });
-          output.result(terminalSafe(outcome.file));
-          output.talk(outcome.replaced === 'earlier-export'
+          for (const line of wrapParagraph(terminalSafe(outcome.file), viewWidths(context).width)) output.result(line);
+          talkLines(context, outcome.replaced === 'earlier-export'
             ? `Replaced your earlier export with your progress now. Hand ${terminalSafe(file)} to your teacher.`
             : outcome.replaced === 'other-file'
               ? `Replaced ${terminalSafe(file)} (it was not your earlier export; --force). Hand it to your teacher.`
@@ -70,11 +72,13 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
         const { summarise } = await import('../../lessons/exercises.js');
         const summary = summarise(exercises, store.progress.exercises);
         if (flags.json) return printJson(output, { seed, name: store.progress.name ?? null, ...summary });
-        output.result(`${store.progress.name ? `${terminalSafe(store.progress.name)}: ` : ''}${summary.passed} of ${summary.total} exercises passed.`);
-        for (const [topic, counts] of Object.entries(summary.topics)) if (counts.total) output.result(`  ${topic.padEnd(15)} ${counts.passed} of ${counts.total}`);
+        const { width } = viewWidths(context);
+        const print = (lines: string[]) => lines.forEach((line) => output.result(line));
+        print(wrapParagraph(`${store.progress.name ? `${terminalSafe(store.progress.name)}: ` : ''}${summary.passed} of ${summary.total} exercises passed.`, width));
+        print(layoutTable(Object.entries(summary.topics).filter(([, counts]) => counts.total).map(([topic, counts]) => [topic, `${counts.passed} of ${counts.total}`]), width, { indent: '  ', gap: 3 }));
         // Validated as dates when read; escaped anyway, as everything read from a file is.
         const when = (value: string | null) => (value === null ? 'none yet' : terminalSafe(value));
-        output.result(output.colour.dim(`First activity: ${when(summary.firstActivity)}; last: ${when(summary.lastActivity)}.`));
+        print(wrapParagraph(`First activity: ${when(summary.firstActivity)}; last: ${when(summary.lastActivity)}.`, width).map((line) => output.colour.dim(line)));
       }),
     reportCommand(context),
     worksheetCommand(context),
@@ -147,16 +151,13 @@ function reportCommand(context: CommandContext): Command {
       const output = context.output();
       const { found, skipped } = collectFiles(paths);
       const report = buildReport(exercises, found, skipped, flags.sort as (typeof SORT_ORDERS)[number]);
-      const stderrColumns = (context.streams.stderr as { columns?: number }).columns;
-      const talkWidth = output.stderrIsTerminal && stderrColumns ? stderrColumns : Number(context.streams.env.COLUMNS) || Infinity;
-      const warn = (text: string) => wrapWords(`${MARK.warn} ${text}`, talkWidth, '  ').forEach((line, index) => output.talk(index === 0 ? output.talkColour.yellow(MARK.warn) + line.slice(MARK.warn.length) : line));
+      const { width, talkWidth } = viewWidths(context);
+      const warn = (text: string) => wrapParagraph(text, talkWidth, { lead: `${MARK.warn} `, hang: '  ' }).forEach((line, index) => output.talk(index === 0 ? output.talkColour.yellow(MARK.warn) + line.slice(MARK.warn.length) : line));
       for (const entry of report.skipped) warn(`skipped ${terminalSafe(entry.file)}: ${terminalSafe(entry.reason)}`);
       for (const warning of report.warnings) warn(terminalSafe(warning));
       if (report.learners.length === 0) {
         throw new InputError('ERR_NO_PROGRESS_FILES', `No progress file among ${paths.length === 1 ? terminalSafe(paths[0]!) : `the ${paths.length} paths given`}.`, 'Ask each learner for: jwt-vs-oauth exercises progress --name "Their Name" --export');
       }
-      const columns = (context.streams.stdout as { columns?: number }).columns;
-      const width = output.stdoutIsTerminal && columns ? columns : Number(context.streams.env.COLUMNS) || Infinity;
       if (chosen) {
         const rows = exerciseDetail(report, chosen.id);
         // Who needs help first: not passed, then the most attempts.
@@ -199,7 +200,7 @@ function alignedTable(headings: string[], rows: string[][], left: Set<number>, w
     shown = rows.map(([name, ...rest]) => [shortened(name!, nameWidth), ...rest]);
     widths = measure(shown);
   }
-  const line = (cells: string[]) => cells.map((cell, index) => (left.has(index) ? padEnd(cell, widths[index]!) : padStart(cell, widths[index]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((cell, index) => (left.has(index) ? padEndVisible(cell, widths[index]!) : padStartVisible(cell, widths[index]!))).join('  ').trimEnd();
   return { lines: [line(headings), ...shown.map(line)], width: natural, shownWidth: total() };
 }
 
@@ -233,13 +234,13 @@ function reportTable(report: ReportData, width: number, output: Output, lookAlik
   if (table.width > width) [withTopics, table] = [false, build(false, true)];
   if (table.shownWidth > width) table = build(false, true, 'last (UTC)');
   if (table.shownWidth > width) [withLast, table] = [false, build(false, false)];
-  const tableLines = table.shownWidth <= width ? [c.bold(table.lines[0]!), ...table.lines.slice(1)] : learners.flatMap((row) => wrapWords(
+  const tableLines = table.shownWidth <= width ? [c.bold(table.lines[0]!), ...table.lines.slice(1)] : learners.flatMap((row) => wrapKept(
     `${learnerCell(row)}: ${row.passed}/${row.total} passed, ${plural(row.attempts, 'attempt')}, ${plural(row.hintsShown, 'hint')}, ${row.revealed} revealed, last activity ${row.lastActivity === null ? 'never' : `${timeCell(row.lastActivity, '')} UTC`}`.replace(/(\d) (?=\w)/g, '$1\u00a0'),
     width,
     '  ',
   ));
-  const note = (text: string) => wrapWords(text, width).map((line) => c.dim(line));
-  const lines = [...wrapWords(`Class report: ${learners.length} learner${learners.length === 1 ? '' : 's'}, ${report.exercises} exercises.`, width), '', ...tableLines, ''];
+  const note = (text: string) => wrapKept(text, width).map((line) => c.dim(line));
+  const lines = [...wrapKept(`Class report: ${learners.length} learner${learners.length === 1 ? '' : 's'}, ${report.exercises} exercises.`, width), '', ...tableLines, ''];
   // A non-breaking space (\u00a0) keeps a phrase on one line: "hint --reveal".
   // The topics in the columns' order: each heading is a word of its topic's name.
   if (withTopics) lines.push(...note(`Topic columns, passed of total: ${topics.join(', ')}.`));
@@ -248,14 +249,14 @@ function reportTable(report: ReportData, width: number, output: Output, lookAlik
   lines.push(...note('Attempts and hints: every check and hint on these exercises; revealed: answers shown with hint\u00a0--reveal.'), '');
   const failed = report.mostFailed.slice(0, MOST_FAILED_SHOWN);
   if (failed.length === 0) {
-    lines.push(...wrapWords('Most failed: none yet (no failed attempt on any exercise).', width));
+    lines.push(...wrapKept('Most failed: none yet (no failed attempt on any exercise).', width));
     return lines;
   }
   const heading = `Most failed${report.mostFailed.length > failed.length ? `, the first ${failed.length} of ${report.mostFailed.length}` : ''} (most learners stuck first, then most failed attempts):`;
-  lines.push(...wrapWords(heading, width).map((line) => c.bold(line)));
+  lines.push(...wrapKept(heading, width).map((line) => c.bold(line)));
   const idWidth = Math.max(...failed.map((row) => displayWidth(row.id)));
   for (const row of failed) {
-    lines.push(...wrapUnits(`  ${padEnd(row.id, idWidth)}  `, [
+    lines.push(...wrapUnits(`  ${padEndVisible(row.id, idWidth)}  `, [
       `${row.notPassed} of ${row.tried} who tried have not passed`,
       plural(row.failedAttempts, 'failed attempt'),
       plural(row.hintsShown, 'hint'),
@@ -283,54 +284,25 @@ function exerciseTable(exercise: { id: string; title: string; topic: string }, r
   const stuck = rows.filter((row) => !row.passed && row.attempts > 0).length;
   const saw = rows.filter((row) => row.revealed).length;
   return [
-    ...wrapWords(`${terminalSafe(exercise.id)}: ${terminalSafe(exercise.title)} (${exercise.topic})`, width),
-    ...wrapWords(`${rows.length} learner${rows.length === 1 ? '' : 's'}: ${passed} passed, ${stuck} tried and not passed yet, ${saw} saw the answer. Times in UTC.`, width),
+    ...wrapKept(`${terminalSafe(exercise.id)}: ${terminalSafe(exercise.title)} (${exercise.topic})`, width),
+    ...wrapKept(`${rows.length} learner${rows.length === 1 ? '' : 's'}: ${passed} passed, ${stuck} tried and not passed yet, ${saw} saw the answer. Times in UTC.`, width),
     '',
-    c.bold(table.lines[0]!),
-    ...table.lines.slice(1),
+    // Narrower still: a learner to a few lines, each value under its heading's name.
+    ...(table.shownWidth <= width ? [c.bold(table.lines[0]!), ...table.lines.slice(1)] : layoutTable(
+      rows.map((row) => [learnerCell(row), timeCell(row.passedAt, 'no'), String(row.attempts), String(row.hints), timeCell(row.revealedAt, 'no'), timeCell(row.lastActivity, 'never')]),
+      width,
+      { headings: ['learner', 'passed', 'attempts', 'hints', 'saw the answer', 'last activity'], minLastColumn: 16 },
+    )),
   ];
 }
 
 /**
- * Text broken at spaces into lines of at most `width` columns, later lines after `indent`; a word
- * longer than a line (a long path) is cut where it must be.
+ * Text laid out at spaces into lines of at most `width` columns, later lines after `indent`; a
+ * non-breaking space (\u00a0) keeps a phrase ("hint --reveal") on one line and prints as a space.
  */
-export function wrapWords(text: string, width: number, indent = ''): string[] {
-  const spaced = (line: string) => line.replace(/\u00a0/g, ' ');
-  if (!Number.isFinite(width) || displayWidth(text) <= width) return [spaced(text)];
-  const lines: string[] = [];
-  let line = '';
-  const room = () => width - displayWidth(line === '' && lines.length > 0 ? indent : '');
-  const flush = () => {
-    lines.push((lines.length > 0 ? indent : '') + line);
-    line = '';
-  };
-  // Leading spaces (an indented line) belong to the first word.
-  const words = text.replace(/^ +/, (lead) => '\u00a0'.repeat(lead.length)).split(' ');
-  for (let next = 0; next < words.length; next++) {
-    let word = words[next]!;
-    // A kept-together phrase wider than a whole line is broken at its own spaces after all.
-    if (word.includes('\u00a0') && displayWidth(word) > width - displayWidth(indent)) {
-      words.splice(next, 1, ...word.split('\u00a0'));
-      word = words[next]!;
-    }
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(candidate) + (lines.length > 0 ? displayWidth(indent) : 0) <= width) {
-      line = candidate;
-      continue;
-    }
-    if (line !== '') flush();
-    // A word wider than a whole line: cut into pieces that fit.
-    while (displayWidth(word) > room()) {
-      const piece = cutToWidth(word, Math.max(1, room()));
-      line = piece;
-      flush();
-      word = word.slice(piece.length);
-    }
-    line = word;
-  }
-  if (line !== '' || lines.length === 0) flush();
-  return lines.map(spaced);
+function wrapKept(text: string, width: number, indent = ''): string[] {
+  const lines = !Number.isFinite(width) || displayWidth(text) <= width ? [text] : wrapParagraph(text, width, { hang: indent });
+  return lines.map((line) => line.replace(/\u00a0/g, ' '));
 }
 
 /** `prefix` then `units` joined by " · ", broken between units (a unit wider than a line, at its spaces); later lines under the first unit. */
@@ -356,23 +328,13 @@ function wrapUnits(prefix: string, units: string[], width: number): string[] {
       lines.push(`${current} ·`);
       current = indent;
     }
-    const pieces = wrapWords(current + unit, width, indent);
+    const pieces = wrapParagraph(unit, width, { lead: current, hang: indent });
     lines.push(...pieces.slice(0, -1));
     current = pieces.at(-1)!;
     holdsUnit = true;
   }
   lines.push(current);
   return lines;
-}
-
-/** The longest start of `text` that fits `width` columns. */
-function cutToWidth(text: string, width: number): string {
-  let kept = '';
-  for (const character of text) {
-    if (displayWidth(kept + character) > width) break;
-    kept += character;
-  }
-  return kept || [...text][0]!;
 }
 
 function plural(count: number, word: string): string {
@@ -389,23 +351,7 @@ function shortened(text: string, length: number): string {
   return `${kept}…`;
 }
 
-/** Columns a text takes on a terminal: combining marks none, East Asian wide and fullwidth characters two. */
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const character of text) {
-    if (/\p{M}/u.test(character)) continue;
-    const code = character.codePointAt(0)!;
-    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1faff) || (code >= 0x20000 && code <= 0x3fffd);
-    width += wide ? 2 : 1;
-  }
-  return width;
-}
-
-function padEnd(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-
-function padStart(text: string, width: number): string {
+function padStartVisible(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 }
 
@@ -457,4 +403,9 @@ async function confirmTeacherAs(option: string, context: CommandContext, output:
     if (error instanceof InputError && error.code === 'ERR_TEACHER_KEY') throw new InputError(error.code, rename(error.message), error.hint === undefined ? undefined : rename(error.hint));
     throw error;
   }
+}
+
+/** Talk (stderr) laid out to stderr's width, each line in `colour` when given. */
+function talkLines(context: CommandContext, text: string, colour: (line: string) => string = (line) => line): void {
+  for (const line of wrapProse(text, viewWidths(context).talkWidth, { hang: text.startsWith(`${MARK.warn} `) ? '  ' : '' })) context.output().talk(colour(line));
 }

@@ -8,6 +8,8 @@ import { InputError } from '../../errors.js';
 import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { Progress } from '../../lessons/progress.js';
 import type { PackSettings } from '../../lessons/exercises.js';
+import { displayWidth, layoutCommand } from '../../text/layout.js';
+import { layoutProse, wrapProse } from './exercises-layout.js';
 
 export interface ParentFlags {
   pack?: string;
@@ -92,13 +94,21 @@ export async function setUp(context: CommandContext, command: Command) {
   return { exercises, settings, store, seed, output, change, touch, pick, pack, publishedIn };
 }
 
-export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean): string {
+/** The task as `show` and `start` print it, laid out to `width` (Infinity: each paragraph on one line). */
+export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean, width: number): string {
   const c = output.colour;
-  const lines = [c.bold(`${exercise.title}`) + c.dim(`  [${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`), ''];
-  lines.push(...task, '');
-  exercise.choices?.forEach((choice, index) => lines.push(`  (${LETTERS[index]}) ${choice}`));
+  const tag = `[${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`;
+  const lines = [...wrapProse(`${c.bold(exercise.title)}  ${c.dim(tag)}`, width), ''];
+  for (const paragraph of task) lines.push(...layoutProse(paragraph, width));
+  lines.push('');
+  exercise.choices?.forEach((choice, index) => lines.push(...wrapProse(choice, width, { lead: `  (${LETTERS[index]}) ` })));
   if (exercise.choices) lines.push('');
-  lines.push(c.dim(`Answer with: jwt-vs-oauth exercises check ${exercise.id} ${exercise.answerNames.map((name) => `<${name.replace(' ', '-')}>`).join(' ')}   ·   a hint: jwt-vs-oauth exercises hint ${exercise.id}`));
+  const answerCommand = `jwt-vs-oauth exercises check ${exercise.id} ${exercise.answerNames.map((name) => `<${name.replace(' ', '-')}>`).join(' ')}`;
+  const hintCommand = `jwt-vs-oauth exercises hint ${exercise.id}`;
+  const together = `Answer with: ${answerCommand}   ·   a hint: ${hintCommand}`;
+  // Too wide for one line: the two commands on lines of their own, each broken only between arguments.
+  const footer = displayWidth(together) <= width ? [together] : [...layoutCommand(answerCommand, width, { lead: 'Answer with: ', hang: '    ' }), ...layoutCommand(hintCommand, width, { lead: 'a hint: ', hang: '    ' })];
+  lines.push(...footer.map((line) => c.dim(line)));
   return lines.join('\n');
 }
 

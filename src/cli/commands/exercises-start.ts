@@ -6,6 +6,8 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
 import { renderTask, setUp } from './exercises-setup.js';
+import { viewWidths } from './exercises-layout.js';
+import { layoutTable, wrapParagraph } from '../../text/layout.js';
 import { listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
 
@@ -47,7 +49,8 @@ export function exercisesStartCommand(context: CommandContext): Command {
         throw new InputError('ERR_PROVIDER_RUNNING', `Mock Google for ${recorded.exercise} is already running at ${recorded.issuer} (another terminal); use it, or stop it first (--replace starts a new one in its place).`);
       }
       change(touch);
-      const task = () => renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id]));
+      const { width } = viewWidths(context);
+      const task = () => renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[exercise.id]), width);
       if (exercise.needs !== 'provider') return output.result(task());
 
       // Listen for Ctrl-C before anything is printed, so a stop right after the banner is clean.
@@ -79,12 +82,14 @@ export function exercisesStartCommand(context: CommandContext): Command {
         output.result([
           task(),
           '',
-          `Mock Google (a local simulation) is running at ${c.cyan(provider.issuer)}`,
-          `  discovery  ${provider.discoveryUrl}`,
-          `  authorize  ${provider.issuer}/authorize`,
-          `  token      ${provider.issuer}/token`,
-          `  codes      live ${spanInWords(LONGEST_CODE_TTL)}, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once`,
-          'Leave this running and work in another terminal. Ctrl-C stops it. Each request that reaches Mock Google is logged below.',
+          ...wrapParagraph(`Mock Google (a local simulation) is running at ${c.cyan(provider.issuer)}`, width),
+          ...layoutTable([
+            ['discovery', provider.discoveryUrl],
+            ['authorize', `${provider.issuer}/authorize`],
+            ['token', `${provider.issuer}/token`],
+            ['codes', `live ${spanInWords(LONGEST_CODE_TTL)}, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once`],
+          ], width, { indent: '  ', minLastColumn: 20 }),
+          ...wrapParagraph('Leave this running and work in another terminal. Ctrl-C stops it. Each request that reaches Mock Google is logged below.', width),
           '',
         ].join('\n'));
         try {

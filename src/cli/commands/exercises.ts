@@ -14,6 +14,8 @@ import type { PackSettings } from '../../lessons/exercises.js';
 import type { Material } from '../../lessons/material.js';
 import type { Progress } from '../../lessons/progress.js';
 import { exercisesStartCommand } from './exercises-start.js';
+import { labelledLines, layoutProse, viewWidths, wrapProse } from './exercises-layout.js';
+import { displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
 export function exercisesCommand(context: CommandContext): Command {
   const parent = new Command('exercises')
@@ -50,9 +52,15 @@ export function exercisesCommand(context: CommandContext): Command {
       const { exercises, store, output } = await setUp(context, command);
       const rows = exercises.map((exercise) => ({ id: exercise.id, title: exercise.title, topic: exercise.topic, done: Boolean(store.progress.exercises.passed[exercise.id]) }));
       if (flags.json) return printJson(output, { exercises: rows });
-      const width = Math.max(...rows.map((row) => row.id.length));
-      for (const row of rows) output.result(`${row.done ? output.colour.green(MARK.ok) : ' '} ${row.id.padEnd(width)}  ${row.title}${output.colour.dim(`  (${row.topic})`)}`);
-      output.result(output.colour.dim(`\n${rows.filter((row) => row.done).length} of ${rows.length} done. ✓ marks a passed exercise.`));
+      const { width } = viewWidths(context);
+      const idWidth = Math.max(...rows.map((row) => displayWidth(row.id)));
+      const mark = (row: (typeof rows)[number]) => (row.done ? output.colour.green(MARK.ok) : ' ');
+      const lines = rows.map((row) => `${mark(row)} ${padEndVisible(row.id, idWidth)}  ${row.title}${output.colour.dim(`  (${row.topic})`)}`);
+      // Too wide: the titles wrap under themselves, or each title goes under its id when even that does not fit.
+      const fits = lines.every((line) => displayWidth(line) <= width);
+      for (const line of fits ? lines : layoutTable(rows.map((row) => [`${mark(row)} ${row.id}`, `${row.title} ${output.colour.dim(`(${row.topic})`)}`]), width, { minLastColumn: 20 })) output.result(line);
+      output.result('');
+      for (const line of wrapParagraph(`${rows.filter((row) => row.done).length} of ${rows.length} done. ✓ marks a passed exercise.`, width)) output.result(output.colour.dim(line));
     }));
 
   parent.addCommand(new Command('show')
@@ -76,12 +84,14 @@ export function exercisesCommand(context: CommandContext): Command {
         }
         const value = material[flags.material]!;
         if (flags.json) return printJson(output, { id, name: flags.material, value });
-        context.streams.stdout.write(value.endsWith('\n') ? value : `${value}\n`);
+        // To a file or a pipe, the value exactly (it is saved as it is); on a terminal, laid out to fit.
+        const printed = output.stdoutIsTerminal ? layoutText(value.replace(/\n$/, ''), viewWidths(context).width) : value;
+        context.streams.stdout.write(printed.endsWith('\n') ? printed : `${printed}\n`);
         return;
       }
       const task = taskText(exercise, material);
       if (flags.json) return printJson(output, { id: exercise.id, title: exercise.title, topic: exercise.topic, task, choices: exercise.choices ?? null, needs: exercise.needs ?? null });
-      output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id])));
+      output.result(renderTask(exercise, task, output, Boolean(store.progress.exercises.passed[exercise.id]), viewWidths(context).width));
     }));
 
   parent.addCommand(exercisesStartCommand(context));
@@ -123,16 +133,19 @@ export function exercisesCommand(context: CommandContext): Command {
       context.exitCode = result.passed ? EXIT.ok : EXIT.checkFailed;
       if (flags.json) return printJson(output, { id, passed: result.passed, input: result.input, checks: result.lines });
       const c = output.colour;
-      output.result(c.bold(`Checking ${exercise.id}: ${exercise.title}`));
+      const { width } = viewWidths(context);
+      const print = (lines: string[]) => lines.forEach((line) => output.result(line));
+      print(wrapProse(`Checking ${exercise.id}: ${exercise.title}`, width).map((line) => c.bold(line)));
       // What was sent, and what a check read from it (a claim, an error), may hold control characters.
-      output.result(`  input: ${result.input.map((answer) => terminalSafe(shortenMiddle(answer, 30))).join('  ·  ')}`);
+      print(wrapParagraph(result.input.map((answer) => terminalSafe(shortenMiddle(answer, 30))).join('  ·  '), width, { lead: '  input: ' }));
       for (const line of result.lines) {
-        output.result(`  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(line.label)}\n      expected: ${terminalSafe(line.expected)}\n      got:      ${terminalSafe(line.got)}${line.why ? `\n      why:      ${terminalSafe(line.why)}` : ''}`);
+        print(wrapProse(terminalSafe(line.label), width, { lead: `  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ` }));
+        print(labelledLines([['expected:', terminalSafe(line.expected)], ['got:', terminalSafe(line.got)], ...(line.why ? [['why:', terminalSafe(line.why)] as const] : [])], width, '      '));
       }
       const revealAfter = revealAfterFor(exercise, settings);
-      output.result(result.passed
+      print(wrapProse(result.passed
         ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
-        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}${revealAfter > 0 && attempts >= revealAfter ? `; the answer: jwt-vs-oauth exercises hint ${id} --reveal` : ''}`);
+        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}${revealAfter > 0 && attempts >= revealAfter ? `; the answer: jwt-vs-oauth exercises hint ${id} --reveal` : ''}`, width, { hang: '  ' }));
     }));
 
   parent.addCommand(new Command('hint')
@@ -150,7 +163,7 @@ export function exercisesCommand(context: CommandContext): Command {
         if (!gate.open) {
           context.exitCode = EXIT.checkFailed;
           if (flags.json) return printJson(output, { id, revealed: false, reason: gate.message });
-          output.result(`${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`);
+          for (const line of wrapProse(`${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`, viewWidths(context).width)) output.result(line);
           return;
         }
         const { commands, answers } = await answerOf(exercise, material);
@@ -163,10 +176,10 @@ export function exercisesCommand(context: CommandContext): Command {
           });
         }
         if (flags.json) return printJson(output, { id, revealed: true, commands, answers });
-        output.result(output.colour.bold(`The answer to ${id}${gate.passed ? '' : `, after ${gate.failedAttempts} failed attempts`}:`));
-        for (const commandLine of commands) output.result(`  $ ${commandLine}`);
-        output.result(`Answer: ${answers.join('  ·  ')}`);
-        if (!gate.passed) output.result(output.colour.dim(`Now send it: jwt-vs-oauth exercises check ${id} …; the worked solution opens once it passes.`));
+        const { width } = viewWidths(context);
+        for (const line of wrapParagraph(`The answer to ${id}${gate.passed ? '' : `, after ${gate.failedAttempts} failed attempts`}:`, width)) output.result(output.colour.bold(line));
+        for (const line of answerLines(commands, answers, width)) output.result(line);
+        if (!gate.passed) for (const line of wrapProse(`Now send it: jwt-vs-oauth exercises check ${id} …; the worked solution opens once it passes.`, width)) output.result(output.colour.dim(line));
         return;
       }
       let shown = 0;
@@ -177,8 +190,9 @@ export function exercisesCommand(context: CommandContext): Command {
       });
       const hints = exercise.hints.slice(0, shown).map((hint) => fillTemplate(hint, material));
       if (flags.json) return printJson(output, { id, hints, total: exercise.hints.length, reveal: { after: gate.revealAfter, failedAttempts: gate.failedAttempts, open: gate.open } });
-      hints.forEach((hint, index) => output.result(`Hint ${index + 1} of ${exercise.hints.length}: ${hint}`));
-      if (shown === exercise.hints.length) output.result(output.colour.dim(`That was the last hint. ${gate.open ? `See the answer: jwt-vs-oauth exercises hint ${id} --reveal` : gate.message}`));
+      const { width } = viewWidths(context);
+      hints.forEach((hint, index) => layoutProse(hint, width, { lead: `Hint ${index + 1} of ${exercise.hints.length}: `, hang: '  ' }).forEach((line) => output.result(line)));
+      if (shown === exercise.hints.length) for (const line of wrapProse(`That was the last hint. ${gate.open ? `See the answer: jwt-vs-oauth exercises hint ${id} --reveal` : gate.message}`, width)) output.result(output.colour.dim(line));
     }));
 
   parent.addCommand(new Command('solution')
@@ -201,16 +215,16 @@ export function exercisesCommand(context: CommandContext): Command {
         const next = gate.open ? `You may see the answer: jwt-vs-oauth exercises hint ${id} --reveal` : `${gate.message} A hint: jwt-vs-oauth exercises hint ${id}`;
         context.exitCode = EXIT.checkFailed;
         if (flags.json) return printJson(output, { id, locked: true, reason: `The worked solution opens once ${id} passes.`, answerOpen: gate.open, next });
-        output.result(`The worked solution opens once ${id} passes. ${next}`);
+        for (const line of wrapProse(`The worked solution opens once ${id} passes. ${next}`, viewWidths(context).width)) output.result(line);
         return;
       }
       const explain = exercise.solution.explain.map((paragraph) => fillTemplate(paragraph, material));
       const { commands, answers } = await answerOf(exercise, material);
       if (flags.json) return printJson(output, { id, explain, commands, answers });
-      output.result(output.colour.bold(`Solution: ${exercise.title}`));
-      for (const paragraph of explain) output.result(paragraph);
-      for (const commandLine of commands) output.result(`  $ ${commandLine}`);
-      if (answers.length) output.result(`Answer: ${answers.join('  ·  ')}`);
+      const { width } = viewWidths(context);
+      for (const line of wrapParagraph(`Solution: ${exercise.title}`, width)) output.result(output.colour.bold(line));
+      for (const paragraph of explain) layoutProse(paragraph, width).forEach((line) => output.result(line));
+      for (const line of answerLines(commands, answers, width)) output.result(line);
     }));
 
   parent.addCommand(new Command('teacher-key')
@@ -241,7 +255,7 @@ export function exercisesCommand(context: CommandContext): Command {
       const keep = `Keep the passphrase: it is stored nowhere, and --teacher asks for it (or reads ${TEACHER_KEY_VARIABLE}).`;
       if (!flags.write) {
         printJson(output, merged);
-        output.talk(`Save that as pack.json in the pack's folder${pack ? ` (it holds ${pack}'s settings too)` : ' (or add its teacherKey to the pack.json you have)'}. ${keep}`);
+        talkLaidOut(context, `Save that as pack.json in the pack's folder${pack ? ` (it holds ${pack}'s settings too)` : ' (or add its teacherKey to the pack.json you have)'}. ${keep}`);
         return;
       }
       const file = join(pack!, PACK_SETTINGS_FILE);
@@ -251,8 +265,8 @@ export function exercisesCommand(context: CommandContext): Command {
         throw new InputError('ERR_PACK_FOLDER', `${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was not changed.`);
       }
       const kept = Object.keys(settings).filter((name) => name !== 'teacherKey');
-      output.result(`Wrote ${file}: teacherKey ${settings.teacherKey === undefined ? 'added' : 'replaced'}${kept.length ? `; kept ${kept.join(', ')}` : ''}.`);
-      output.talk(keep);
+      for (const line of wrapParagraph(`Wrote ${file}: teacherKey ${settings.teacherKey === undefined ? 'added' : 'replaced'}${kept.length ? `; kept ${kept.join(', ')}` : ''}.`, viewWidths(context).width)) output.result(line);
+      talkLaidOut(context, keep);
     }));
 
   parent.addCommand(new Command('selftest')
@@ -287,7 +301,7 @@ export function exercisesCommand(context: CommandContext): Command {
         provider = await startProvider({ port: 0 });
       }
       try {
-        if (!flags.json) output.talk(`Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${terminalSafe(seed)}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
+        if (!flags.json) talkLaidOut(context, `Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${terminalSafe(seed)}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
         const outcomes = [];
         for (const exercise of chosen) {
           outcomes.push(await selftestExercise(exercise, {
@@ -301,14 +315,11 @@ export function exercisesCommand(context: CommandContext): Command {
         context.exitCode = ok ? EXIT.ok : EXIT.checkFailed;
         if (flags.json) return printJson(output, { ok, seed, exercises: outcomes });
         const c = output.colour;
-        const width = Math.max(...outcomes.map((outcome) => outcome.id.length));
-        for (const outcome of outcomes) {
-          output.result(outcome.ok
-            ? `${c.green(MARK.ok)} ${outcome.id.padEnd(width)}  the solution passes; an empty answer fails`
-            : `${c.red(MARK.fail)} ${outcome.id.padEnd(width)}  ${outcome.problem}`);
-        }
+        const { width } = viewWidths(context);
+        const rows = outcomes.map((outcome) => [`${outcome.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${outcome.id}`, outcome.ok ? 'the solution passes; an empty answer fails' : terminalSafe(outcome.problem ?? '')]);
+        for (const line of layoutTable(rows, width, { minLastColumn: 20 })) output.result(line);
         const failing = outcomes.filter((outcome) => !outcome.ok).length;
-        output.result(failing ? c.red(`${MARK.fail} ${failing} of ${outcomes.length} do not check out.`) : c.green(`${MARK.ok} All ${outcomes.length} check out.`));
+        for (const line of wrapParagraph(failing ? `${MARK.fail} ${failing} of ${outcomes.length} do not check out.` : `${MARK.ok} All ${outcomes.length} check out.`, width)) output.result(failing ? c.red(line) : c.green(line));
       } finally {
         await provider?.close();
       }
@@ -334,7 +345,7 @@ async function runExerciseMenu(context: CommandContext, command: Command): Promi
     }, io);
     if (!id) return;
     const { exercise, material } = pick(id);
-    output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id])));
+    output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id]), viewWidths(context).width));
     const next = await select({ message: 'Now?', theme: promptTheme, choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
     const program = command.parent!;
     if (next === 'check') {
@@ -353,6 +364,19 @@ async function answerOf(exercise: Exercise, material: Material): Promise<{ comma
   const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
   const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
   return { commands, answers };
+}
+
+/** The commands that make an answer ("  $ …", broken between arguments) and the answer to send (a token broken with "\"). */
+function answerLines(commands: string[], answers: string[], width: number): string[] {
+  return [
+    ...commands.flatMap((commandLine) => layoutCommand(commandLine, width, { lead: '  $ ' })),
+    ...(answers.length ? wrapParagraph(answers.join('  ·  '), width, { lead: 'Answer: ' }) : []),
+  ];
+}
+
+/** Talk (stderr) laid out to stderr's width. */
+function talkLaidOut(context: CommandContext, text: string): void {
+  for (const line of wrapProse(text, viewWidths(context).talkWidth)) context.output().talk(line);
 }
 
 /** Whether the learner may see the answer yet, and if not, a sentence saying when. */
@@ -392,7 +416,8 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
     });
     words = words.map((word) => (word === '-' ? text : word));
   }
-  const gathered = gatherAnswers(exercise, words);
+  // A token copied from a narrow terminal comes with its breaks ("\" and a newline): joined again.
+  const gathered = gatherAnswers(exercise, words.map(joinBrokenLines));
   if ('answers' in gathered) return gathered.answers;
   const takes = names.length === 1 ? (names[0] === 'answer' ? 'one answer' : `one answer: the ${names[0]}`) : `${names.length} answers: the ${names.join(', then the ')}`;
   if ('tooMany' in gathered) throw new InputError('ERR_TOO_MANY_ANSWERS', `${id} takes ${takes}; ${gathered.tooMany} were given.`, `Put quotes around an answer that holds spaces. ${example}`);
