@@ -14,7 +14,25 @@ const dist = join(root, 'dist');
 // of the ~15 chunks a command loads cost about 2 ms of start-up.
 const REQUIRE_BANNER = "import { createRequire as __jwtVsOauthCreateRequire } from 'node:module';\nconst require = __jwtVsOauthCreateRequire(import.meta.url);";
 
+/**
+ * commander require()s node:child_process when it loads, for executable subcommands, which this
+ * CLI never uses; loading it pulls in net and dgram, about 2 ms of every start-up. commander gets
+ * a stand-in that requires the real module on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let loaded;\nmodule.exports = new Proxy({}, { get: (_target, name) => (loaded ??= require('node:child_process'))[name] });\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
+  plugins: [lazyChildProcess],
   absWorkingDir: root,
   entryPoints: { bin: 'src/cli/bin.ts', provider: 'src/library/provider.ts' },
   outdir: dist,

@@ -1,16 +1,9 @@
 // The story of a run: parse the command line, run the command, turn errors into one or two
 // plain lines and an exit code. This is the only place that ends the process's run.
 
-import { Argument, Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError, Help } from 'commander';
 import { createContext, type CommandContext } from './context.js';
 import { loadColours, type Streams } from './output.js';
-import { decodeCommand } from './commands/decode.js';
-import { mintCommand } from './commands/mint.js';
-import { verifyCommand } from './commands/verify.js';
-import { providerCommand } from './commands/provider.js';
-import { oauthCommand } from './commands/oauth.js';
-import { tutorialCommand } from './commands/tutorial.js';
-import { exercisesCommand } from './commands/exercises.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples, suggestSimilar } from './help.js';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
@@ -18,13 +11,92 @@ import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
 
-export function buildProgram(context: CommandContext): Command {
+/**
+ * The top-level commands, in --help's order. Only what --help, typo suggestions and the menu
+ * need is here; a command's module (its options, its code) loads only when the command line
+ * names it: start-up is paid by every run, and most runs use one command. The test
+ * test/cli/lazy-commands.test.ts checks that each line here matches the command its module builds.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'tutorial', aliases: [], arguments: '[options] [lesson]',
+    description: 'Learn JWT, then OAuth 2.0 and OpenID Connect, in ten short hands-on lessons. Progress is saved after every screen.',
+    load: async (context) => (await import('./commands/tutorial.js')).tutorialCommand(context),
+  },
+  {
+    name: 'decode', aliases: [], arguments: '[options] [token]',
+    description: 'Show what a token says: header, claims with their meanings, times in words, and warnings. Decoding is not verifying.',
+    load: async (context) => (await import('./commands/decode.js')).decodeCommand(context),
+  },
+  {
+    name: 'mint', aliases: ['sign'], arguments: '[options]',
+    description: 'Mint a real signed JWT with jose. stdout holds only the token, so TOKEN=$(jwt-vs-oauth mint …) works.',
+    load: async (context) => (await import('./commands/mint.js')).mintCommand(context),
+  },
+  {
+    name: 'verify', aliases: [], arguments: '[options] [token]',
+    description: 'Verify a token: algorithm, key, signature, typ, then exp, nbf, iat, iss, aud, sub. Says which check failed and what that means.',
+    load: async (context) => (await import('./commands/verify.js')).verifyCommand(context),
+  },
+  {
+    name: 'oauth', aliases: ['demo'], arguments: '[options]',
+    description: 'Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.',
+    load: async (context) => (await import('./commands/oauth.js')).oauthCommand(context),
+  },
+  {
+    name: 'exercises', aliases: ['ex'], arguments: '[options]',
+    description: 'Classroom exercises that check themselves: read, make and break tokens, and OAuth by hand. With hints, solutions after a pass, and progress.',
+    load: async (context) => (await import('./commands/exercises.js')).exercisesCommand(context),
+  },
+  {
+    name: 'provider', aliases: ['serve'], arguments: '[options]',
+    description: 'Run "Mock Google": a local OpenID Connect provider (a simulation) that real clients accept. Ctrl-C stops it.',
+    load: async (context) => (await import('./commands/provider.js')).providerCommand(context),
+  },
+];
+
+export interface CommandEntry {
+  name: string;
+  aliases: string[];
+  /** What --help shows after the name: "[options]" when it has options, then its arguments. */
+  arguments: string;
+  description: string;
+  load(context: CommandContext): Promise<Command>;
+}
+
+/**
+ * Which top-level commands this command line runs or asks help for, so only those are built in
+ * full: the first word that is not an option (program options take no value, as commander
+ * reads them), the command `help` names, or all of them for `completion`.
+ */
+export function commandsNeeded(argv: readonly string[]): 'all' | string[] {
+  const operands: string[] = [];
+  for (let index = 0; index < argv.length && operands.length < 2; index++) {
+    const arg = argv[index]!;
+    if (arg === '--') {
+      operands.push(...argv.slice(index + 1, index + 3));
+      break;
+    }
+    if (!(arg.startsWith('-') && arg.length > 1)) operands.push(arg);
+  }
+  const [first, second] = operands;
+  if (first === 'completion') return 'all';
+  const names = first === 'help' && second !== undefined ? [second] : first !== undefined ? [first] : [];
+  return COMMANDS.filter((entry) => names.some((name) => entry.name === name || entry.aliases.includes(name))).map((entry) => entry.name);
+}
+
+/** The command tree: the commands `needed` in full, the others as a name, aliases and a description for --help. */
+export async function buildProgram(context: CommandContext, needed: 'all' | readonly string[] = 'all'): Promise<Command> {
+  const commands = await Promise.all(COMMANDS.map((entry) => (needed === 'all' || needed.includes(entry.name) ? entry.load(context) : undefined)));
+  const stubTerms = new Map<Command, string>();
   const program = new Command('jwt-vs-oauth')
     .description('Learn how API authentication really works: real JWTs, and a real OAuth 2.0 / OpenID Connect flow against a local provider.')
     .version(VERSION, '-V, --version')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
     .option('--debug', 'show stack traces for unexpected errors')
-    .addHelpText('after', examples([
+    .configureHelp({ subcommandTerm: (command) => stubTerms.get(command) ?? new Help().subcommandTerm(command) })
+    // A function, so the examples are laid out only when help is shown.
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth', 'on a terminal: a menu of everything below'],
       ['jwt-vs-oauth tutorial', 'ten hands-on lessons: start here'],
       ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
@@ -37,15 +109,24 @@ export function buildProgram(context: CommandContext): Command {
       const output = context.output();
       if (output.stdinIsTerminal && output.stdoutIsTerminal) {
         const { runMenu } = await import('./commands/menu.js');
-        await runMenu(context, program);
+        const flags = program.opts<{ color?: boolean; debug?: boolean }>();
+        const global = [...(flags.color === false ? ['--no-color'] : []), ...(flags.debug ? ['--debug'] : [])];
+        // Each action runs on a fresh command tree: commander keeps option values between parses.
+        context.exitCode = await runMenu(context, (argv, streams) => runOnce([...global, ...argv], { ...context.streams, ...streams }, context.now));
       } else {
         // No terminal: nothing could answer a menu, so show the help and end.
         context.streams.stdout.write(program.helpInformation());
       }
     });
-  for (const command of [tutorialCommand(context), decodeCommand(context), mintCommand(context), verifyCommand(context), oauthCommand(context), exercisesCommand(context), providerCommand(context), completionCommand(context, program), helpCommand(program)]) {
+  COMMANDS.forEach((entry, index) => {
+    const command = commands[index] ?? new Command(entry.name).aliases(entry.aliases).description(entry.description).action(() => {
+      throw new Error(`the ${entry.name} command was run without being loaded`);
+    });
+    if (!commands[index]) stubTerms.set(command, [[entry.name, ...entry.aliases.slice(0, 1)].join('|'), entry.arguments].filter(Boolean).join(' '));
     program.addCommand(command);
-  }
+  });
+  program.addCommand(completionCommand(context, program));
+  program.addCommand(helpCommand(program));
   routeCommanderOutput(program, context.streams);
   suggestUnknownSubcommands(program);
   return program;
@@ -149,16 +230,26 @@ export function processStreams(): Streams {
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[], streams: Streams = processStreams(), now = () => Math.floor(Date.now() / 1000)): Promise<number> {
+  return (await runOnce(argv, streams, now)).code;
+}
+
+/** One run: its exit code, and whether it ended because the user cancelled it (Ctrl-C at a prompt). */
+export interface RunResult {
+  code: number;
+  cancelled: boolean;
+}
+
+async function runOnce(argv: string[], streams: Streams, now: () => number): Promise<RunResult> {
   let program: Command | undefined;
   // --no-color may stand anywhere (it is also accepted after a command), so it is read from argv here.
   const colours = await loadColours(streams, argv.includes('--no-color'));
   const context = createContext(streams, () => program?.opts() ?? {}, now, () => colours);
-  program = buildProgram(context);
   try {
+    program = await buildProgram(context, commandsNeeded(argv));
     await program.parseAsync(argv, { from: 'user' });
-    return context.exitCode;
+    return { code: context.exitCode, cancelled: false };
   } catch (error) {
-    return reportError(error, context);
+    return { code: reportError(error, context), cancelled: isPromptExit(error) || error instanceof CancelledError };
   }
 }
 
