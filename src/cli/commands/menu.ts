@@ -1,46 +1,252 @@
-// The menu shown by `jwt-vs-oauth` with no command on a terminal: every command that exists.
+// The menu shown by `jwt-vs-oauth` with no command on a terminal: every command that exists, again
+// after each one ends, until Quit (or q, Esc). Ctrl-C at any prompt exits 130, as everywhere.
+// A token minted here comes with its secret shown (and saved if asked), so it can be verified.
 
-import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { link, open, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, useState } from '@inquirer/core';
 import type { CommandContext } from '../context.js';
-import { warnAll } from '../output.js';
-import { promptTheme } from '../prompt-theme.js';
+import { warnAll, type Streams } from '../output.js';
+import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
+import { EXIT } from '../../errors.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 
-export async function runMenu(context: CommandContext, program: Command): Promise<void> {
-  const [{ select, input, password }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
-  const store = openProgress(paths.homeFolder(context.streams.env));
-  // A progress file moved aside is said here, where it happened, not silently.
+/** Runs one command line on a fresh command tree; says whether the user cancelled it (Ctrl-C). */
+export type RunAction = (argv: string[], streams?: Partial<Streams>) => Promise<{ code: number; cancelled: boolean }>;
+
+type Choice = 'tutorial' | 'decode' | 'mint' | 'verify' | 'oauth' | 'exercises' | 'provider' | 'quit';
+
+interface MenuEntry {
+  name: string;
+  value: Choice;
+  description?: string;
+}
+
+/** A token minted in this menu, with the secret that signed it. */
+interface Minted {
+  token: string;
+  secret: string;
+  subject: string;
+}
+
+/**
+ * Commands that print a result and end: the menu waits for Enter after them, so the result is
+ * read before the menu is drawn below it. The others are interactive and end on the user's own
+ * key, so the menu comes back at once.
+ */
+const RESULT_COMMANDS: ReadonlySet<Choice> = new Set(['decode', 'mint', 'verify']);
+
+const HIDE_CURSOR = '\u001b[?25l';
+const isQuitKey = (name: string | undefined) => name === 'q' || name === 'escape';
+
+/** The menu itself: ↑/↓ (or a number) and Enter; q or Esc picks Quit. */
+const menuPrompt = createPrompt<Choice, { message: string; choices: readonly MenuEntry[] }>((config, done) => {
+  const theme = makeTheme(promptTheme);
+  const [active, setActive] = useState(0);
+  const [chosen, setChosen] = useState<MenuEntry | undefined>(undefined);
+  const count = config.choices.length;
+  const choose = (entry: MenuEntry) => {
+    setChosen(entry);
+    done(entry.value);
+  };
+  useKeypress((key) => {
+    if (key.ctrl || chosen) return;
+    if (isEnterKey(key)) return choose(config.choices[active]!);
+    if (isQuitKey(key.name)) return choose(config.choices.find((entry) => entry.value === 'quit')!);
+    if (isUpKey(key)) return setActive((active - 1 + count) % count);
+    if (isDownKey(key)) return setActive((active + 1) % count);
+    if (/^[1-9]$/.test(key.name ?? '') && Number(key.name) <= count) setActive(Number(key.name) - 1);
+  });
+  const message = theme.style.message(config.message, chosen ? 'done' : 'idle');
+  if (chosen) return `${ANSWERED_MARK} ${message} ${theme.style.answer(chosen.name)}`;
+  const prefix = typeof theme.prefix === 'string' ? theme.prefix : theme.prefix.idle;
+  const lines = config.choices.map((entry, index) => (index === active ? theme.style.highlight(`❯ ${entry.name}`) : `  ${entry.name}`));
+  const description = config.choices[active]!.description;
+  const footer = theme.style.help('[↑↓] choose  [Enter] open  [q/Esc] quit');
+  return [`${prefix} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, description ? `${theme.style.help(description)}\n${footer}` : footer];
+});
+
+/** After a result: Enter goes back to the menu, q or Esc quits. */
+const backPrompt = createPrompt<'menu' | 'quit', Record<string, never>>((_config, done) => {
+  const theme = makeTheme(promptTheme);
+  const [answered, setAnswered] = useState(false);
+  useKeypress((key) => {
+    if (key.ctrl || answered) return;
+    if (isEnterKey(key) || isQuitKey(key.name)) {
+      setAnswered(true);
+      done(isEnterKey(key) ? 'menu' : 'quit');
+    }
+  });
+  return answered ? '' : theme.style.help('Press Enter to go back to the menu, q to quit.');
+});
+
+/** Shows the menu until Quit; returns the exit code (130 when an action was cancelled with Ctrl-C). */
+export async function runMenu(context: CommandContext, runAction: RunAction): Promise<number> {
+  const [{ input, password, select }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
   const output = context.output();
-  warnAll(output, store.notices);
-  const resume = store.progress.tutorial.position;
   const io = { input: context.streams.stdin, output: context.streams.stderr };
-  const choice = await select(
-    {
+  let minted: Minted | undefined;
+  for (;;) {
+    // Read again each time round: a lesson finished in the tutorial changes "continue lesson N".
+    const store = openProgress(paths.homeFolder(context.streams.env));
+    // A progress file moved aside is said here, where it happened, not silently.
+    warnAll(output, store.notices);
+    const resume = store.progress.tutorial.position;
+    const choice = await menuPrompt({
       message: 'What would you like to do?',
-      pageSize: 10,
-      theme: promptTheme,
       choices: [
         { name: resume ? `Tutorial (continue lesson ${resume.lesson})` : 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
         { name: 'Decode a token', value: 'decode', description: 'Paste a JWT and see what each part means' },
-        { name: 'Mint a token', value: 'mint', description: 'Make a real signed JWT' },
+        { name: 'Mint a token', value: 'mint', description: 'Make a real signed JWT; its secret is shown, to verify it with' },
         { name: 'Verify a token', value: 'verify', description: 'Check a JWT the way a careful server does' },
         { name: 'OAuth demo', value: 'oauth', description: 'Step through "Login with Google", every request shown' },
         { name: 'Exercises', value: 'exercises', description: 'Classroom exercises that check themselves' },
-        { name: 'Start the provider', value: 'provider', description: 'Run Mock Google, a local OpenID Connect provider (Ctrl-C stops it)' },
+        { name: 'Start the provider', value: 'provider', description: 'Run Mock Google, a local OpenID Connect provider (Ctrl-C stops it and comes back here)' },
         { name: 'Quit', value: 'quit' },
       ],
+    }, io);
+    if (choice === 'quit') return EXIT.ok;
+
+    let result;
+    if (choice === 'mint') {
+      const subject = await input({ message: 'Who is the token about (sub)?', default: 'asha@example.com', theme: promptTheme }, io);
+      // The menu makes the secret, so it can show it: a token whose secret is lost can never be verified.
+      const secret = randomBytes(32).toString('base64url');
+      let printed = '';
+      result = await runAction(['mint', '--sub', subject, '--secret', secret], { stdout: recordingStream(context.streams.stdout, (text) => (printed += text)) });
+      // On a terminal mint colours the token's parts: the token is what is left without the colour codes.
+      const token = /[\w-]+\.[\w-]+\.[\w-]+/.exec(printed.replace(/\u001b\[[0-9;]*m/g, ''))?.[0];
+      if (result.code === 0 && token) {
+        minted = { token, secret, subject };
+        showSecret(context, minted);
+        await offerToSave(context, minted, input);
+      }
+    } else if (choice === 'verify') {
+      const argv = await verifyArguments(minted, { input, password, select }, io);
+      result = await runAction(['verify', ...argv]);
+    } else {
+      result = await runAction([choice]);
+    }
+    // Ctrl-C at one of the action's prompts exits, as it does in the menu; the provider's Ctrl-C only stops the provider.
+    if (result.cancelled) return EXIT.cancelled;
+    if (RESULT_COMMANDS.has(choice) && (await backPrompt({}, io)) === 'quit') return EXIT.ok;
+  }
+}
+
+/** The secret of a token minted here, on stderr (the token alone is on stdout), and the command that verifies it. */
+function showSecret(context: CommandContext, minted: Minted): void {
+  const output = context.output();
+  const c = output.talkColour;
+  output.talk('');
+  output.talk(c.bold('The secret that signed it (HS256, a shared secret: whoever holds it can mint tokens too, so keep it private):'));
+  output.talk(`  ${minted.secret}`);
+  output.talk(c.bold('Check the token with it:'));
+  output.talk(`  ${verifyCommandLine(minted.token, ['--secret', minted.secret, '--alg', 'HS256'])}`);
+  output.talk(c.dim('Or pick "Verify a token" in this menu: it offers this token and its secret.'));
+}
+
+/** `jwt-vs-oauth verify <token> …`, ready to copy: each word that is not plain is single-quoted. */
+function verifyCommandLine(token: string, options: string[]): string {
+  return ['jwt-vs-oauth', 'verify', token, ...options].map(shellWord).join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.,:\/@=+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+type InputPrompt = typeof import('@inquirer/prompts').input;
+
+/** Asks for a file to keep the secret in (Enter skips); asks again when the name is taken or cannot be written. */
+async function offerToSave(context: CommandContext, minted: Minted, input: InputPrompt): Promise<void> {
+  const output = context.output();
+  const io = { input: context.streams.stdin, output: context.streams.stderr };
+  let message = 'Save the secret as a JWK file, to verify the token later? A file name, or Enter to skip:';
+  for (;;) {
+    const path = (await input({ message, theme: promptTheme }, io)).trim();
+    if (path === '') return;
+    // A JWK: verify --key and mint --key read it, and its "alg" pins HS256.
+    const jwk = { kty: 'oct', k: Buffer.from(minted.secret, 'utf8').toString('base64url'), alg: 'HS256' };
+    const problem = await createFileAtomically(path, `${JSON.stringify(jwk, null, 2)}\n`);
+    if (!problem) {
+      output.talk(`Saved to ${terminalSafe(path)} (mode 0600). Check the token with it:`);
+      output.talk(`  ${verifyCommandLine(minted.token, ['--key', path])}`);
+      return;
+    }
+    output.talk(output.talkColour.yellow(`! ${terminalSafe(problem)}`));
+    message = 'Another file name, or Enter to skip:';
+  }
+}
+
+/**
+ * Writes a new file, mode 0600, all at once and never over an existing one: the content goes to
+ * a temporary file beside it, which is then hard-linked to the name (link fails if the name is
+ * taken, where rename would replace it). Returns what went wrong, in words, or undefined.
+ */
+export async function createFileAtomically(path: string, content: string): Promise<string | undefined> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temporary, path);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return `${path} already exists; nothing was overwritten.`;
+    if (code === 'ENOENT') return `Cannot write ${path}: its folder does not exist.`;
+    return `Cannot write ${path}: ${(error as Error).message}.`;
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/** The token and key for "Verify a token": the one minted here with its secret, or a pasted one with a secret or key file. */
+async function verifyArguments(
+  minted: Minted | undefined,
+  prompts: Pick<typeof import('@inquirer/prompts'), 'input' | 'password' | 'select'>,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+): Promise<string[]> {
+  const { input, password, select } = prompts;
+  if (minted) {
+    const which = await select({
+      message: 'Which token?',
+      theme: promptTheme,
+      choices: [
+        { name: `The token minted just now (sub ${terminalSafe(minted.subject)}), with its secret`, value: 'minted' },
+        { name: 'Paste a token', value: 'paste' },
+      ],
+    }, io);
+    if (which === 'minted') return [minted.token, '--secret', minted.secret, '--alg', 'HS256'];
+  }
+  const token = await input({ message: 'Paste the token:', required: true, theme: promptTheme }, io);
+  const keyKinds = [
+    { name: 'An HMAC secret (HS256, HS384, HS512)', value: 'secret' },
+    { name: 'A key file: a PEM or JWK public key, or a saved secret JWK', value: 'key' },
+    ...(minted ? [{ name: 'The secret of the token minted just now', value: 'minted' }] : []),
+  ];
+  const kind = await select({ message: 'Check its signature with', theme: promptTheme, choices: keyKinds }, io);
+  if (kind === 'minted') return [token, '--secret', minted!.secret, '--alg', 'HS256'];
+  if (kind === 'key') return [token, '--key', await input({ message: 'The key file:', required: true, theme: promptTheme }, io)];
+  return [token, '--secret', await password({ message: 'The HMAC secret it was signed with:', mask: '*', theme: promptTheme }, io)];
+}
+
+/** `stream` as it is (a terminal stays a terminal), with every write also handed to `record`. */
+function recordingStream(stream: Streams['stdout'], record: (text: string) => void): Streams['stdout'] {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') {
+        return (chunk: string | Uint8Array, ...rest: unknown[]) => {
+          record(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+          return (target.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-    io,
-  );
-  if (choice === 'quit') return;
-  const argv: string[] = [choice];
-  if (choice === 'mint') {
-    const subject = await input({ message: 'Who is the token about (sub)?', default: 'asha@example.com', theme: promptTheme }, io);
-    argv.push('--sub', subject);
-  }
-  if (choice === 'verify') {
-    const token = await input({ message: 'Paste the token:', required: true, theme: promptTheme }, io);
-    const secret = await password({ message: 'The HMAC secret it was signed with (for a public key, run verify --key):', mask: '*', theme: promptTheme }, io);
-    argv.push(token, '--secret', secret);
-  }
-  await program.parseAsync(argv, { from: 'user' });
+  });
 }
