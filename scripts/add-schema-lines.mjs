@@ -54,6 +54,8 @@ export function withSchemaLine(text, schemaPath) {
   return text.slice(0, at) + inserted + rest;
 }
 
+const files = (count) => `${count} file${count === 1 ? '' : 's'}`;
+
 function main() {
   const options = parseArguments(process.argv.slice(2));
   const lessons = join(options.root, 'lessons');
@@ -86,11 +88,11 @@ function main() {
   for (const line of differing) console.error(line);
   if (options.check) {
     for (const file of missing) console.error(`${file}: no "$schema" line`);
-    console.error(missing.length ? `${missing.length} files lack the "$schema" line: run node scripts/add-schema-lines.mjs` : `Every lesson and exercise file has its "$schema" line (${already}).`);
+    console.error(missing.length ? `${files(missing.length)} lack the "$schema" line: run node scripts/add-schema-lines.mjs` : `Every lesson and exercise file has its "$schema" line (${already}).`);
     process.exitCode = missing.length || differing.length ? 1 : 0;
     return;
   }
-  console.error(`Added the "$schema" line to ${missing.length} files; ${already} had it already.`);
+  console.error(`Added the "$schema" line to ${files(missing.length)}; ${already} had it already.`);
   process.exitCode = differing.length ? 1 : 0;
 }
 

@@ -331,6 +331,8 @@ describe('scripts/add-schema-lines.mjs', () => {
   it('adds "$schema" as the first key of every lesson and exercise file of a copy, one line each, and a second run changes nothing', () => {
     const root = mkdtempSync(join(tmpdir(), 'schema-lines-'));
     cpSync(join(ROOT, 'lessons'), join(root, 'lessons'), { recursive: true });
+    // The copy as it was before the script ran, whether or not lessons/ has the lines by now.
+    for (const { file } of realFiles) writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8').replace(/^\{\n {2}"\$schema": "[^"]*",\n/, '{\n'));
     // A one-line file and an empty object keep their style too.
     writeFileSync(join(root, 'lessons', 'example-pack', '03-one-line.json'), '{"id": "one-line", "title": "T"}\n');
     const before = new Map(realFiles.map(({ file }) => [file, readFileSync(join(root, file), 'utf8')]));
