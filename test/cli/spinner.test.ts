@@ -59,18 +59,25 @@ describe('withSpinner', () => {
 let slow: Server;
 let fast: Server;
 let token: string;
-const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+const issuerOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const urlOf = (server: Server) => `${issuerOf(server)}/jwks`;
 
 beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
-  token = await new SignJWT({ sub: 'asha' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
-  const serve = (delayMs: number) => createServer((_request, response) => {
-    setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(jwks), delayMs);
-  });
+  // Each server is its own issuer: a discovery document naming its JWKS, and the JWKS, both after the delay.
+  const serve = (delayMs: number) => {
+    const server: Server = createServer((request, response) => {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const body = request.url === '/.well-known/openid-configuration' ? JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }) : jwks;
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(body), delayMs);
+    });
+    return server;
+  };
   slow = serve(1000);
   fast = serve(0);
   await Promise.all([slow, fast].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  token = await new SignJWT({ sub: 'asha' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(issuerOf(slow)).setIssuedAt().setExpirationTime('1h').sign(privateKey);
 });
 
 afterAll(async () => {
@@ -96,6 +103,13 @@ describe.skipIf(!scriptAvailable)('verify --jwks through a pseudo-terminal: the 
     expect(code).toBe(0);
     expect(raw).toContain(`Fetching keys from ${urlOf(slow)}`);
     expect(raw.indexOf('\r\x1b[2K', raw.lastIndexOf('Fetching keys'))).toBeGreaterThan(0);
+    expect(raw).toContain('VALID');
+  }, 20_000);
+
+  test('--discover, a slow issuer: the spinner names the issuer it is discovering', async () => {
+    const { code, raw } = await runInPty(['verify', token, '--discover', issuerOf(slow)]);
+    expect(code).toBe(0);
+    expect(raw).toContain(`Discovering ${issuerOf(slow)} (its openid-configuration, then its keys)`);
     expect(raw).toContain('VALID');
   }, 20_000);
 
