@@ -241,3 +241,31 @@ describe('progress, selftest and the class report', () => {
     }
   });
 });
+
+describe('exercises worksheet', () => {
+  test('with COLUMNS it fits 60, 80 and 120 columns: prose wrapped as Markdown soft breaks, long values below in lines that join back, commands with " \\"', async () => {
+    const { createPublicKey } = await import('node:crypto');
+    const token = (await run(['show', 'flaw-two', '--material', 'token'], undefined)).stdout.trim();
+    for (const flags of [[], ['--answers'], ['--paper']]) {
+      const wide = await run(['worksheet', ...flags], undefined);
+      expect(wide.code, wide.stderr).toBe(0);
+      for (const width of WIDTHS) {
+        const narrow = await run(['worksheet', ...flags], width);
+        const label = `worksheet ${flags.join(' ')} at ${width}`;
+        expect(narrow.code, narrow.stderr).toBe(0);
+        expect(narrow.stdout.split('\n').filter((line) => displayWidth(line) > width), label).toEqual([]);
+        // Wrapping never starts a line with a Markdown block marker: the same list items, no new ones.
+        const blockStarts = (text: string) => text.split('\n').filter((line) => /^(?:[-+*>]|#{1,6}|\d+[.)])(?: |$)/.test(line)).map((line) => line.split(' ').slice(0, 2).join(' '));
+        expect(blockStarts(narrow.stdout), label).toEqual(blockStarts(wide.stdout));
+        // Each block's lines join back to the value: the token, a key that still reads, whole commands
+        // (long values in them masked: fix-short-secret's secret is new each time).
+        const blocks = [...narrow.stdout.matchAll(/^```(\w*)\n([\s\S]*?)\n```$/gm)];
+        expect(blocks.some(([, , body]) => body!.replace(/\n/g, '') === token), label).toBe(true);
+        const key = blocks.find(([, , body]) => body!.startsWith('-----BEGIN PUBLIC KEY-----'))![2]!;
+        expect(createPublicKey(key).asymmetricKeyType).toBe('rsa');
+        const commands = (text: string) => [...text.matchAll(/^```sh\n([\s\S]*?)\n```$/gm)].map(([, body]) => joinBrokenLines(body!.replace(/ \\\n\s*/g, ' ')).replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#'));
+        expect(commands(narrow.stdout), label).toEqual(commands(wide.stdout));
+      }
+    }
+  });
+});

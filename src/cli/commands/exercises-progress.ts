@@ -386,7 +386,7 @@ function worksheetCommand(context: CommandContext): Command {
       const pack = packFolder(parentFlags.pack, context.streams.env);
       const chosen = ids.length ? ids.map((id) => findExercise(exercises, id)) : exercises.filter((exercise) => !pack || !builtInIds.has(exercise.id));
       if (flags.json) return printJson(output, { seed, pack: pack ?? null, exercises: worksheetEntries(chosen, seed, Boolean(flags.answers)) });
-      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, pack, answers: Boolean(flags.answers), title: flags.title, paper: Boolean(flags.paper) }));
+      context.streams.stdout.write(worksheetMarkdown(chosen, { seed, pack, answers: Boolean(flags.answers), title: flags.title, paper: Boolean(flags.paper), width: viewWidths(context).width }));
       if (output.stdoutIsTerminal) output.talk(output.talkColour.dim('To save it: add > sheet.md'));
     });
 }
