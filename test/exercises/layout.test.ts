@@ -4,6 +4,8 @@
 // split (the words are those of the same view unwrapped, once "\" breaks are joined), a list
 // item's later lines start under its text, and a command breaks only between arguments with " \".
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadExercises } from '../../src/lessons/exercises.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { displayWidth, joinBrokenLines, wrapParagraph } from '../../src/text/layout.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { commandLinks, wrapProse } from '../../src/cli/commands/exercises-layout.js';
 
 const WIDTHS = [60, 80, 120] as const;
 const SEED = 'layout-test';
@@ -267,5 +270,84 @@ describe('exercises worksheet', () => {
         expect(commands(narrow.stdout), label).toEqual(commands(wide.stdout));
       }
     }
+  });
+});
+
+describe('exercises solution, teacher-key and start', () => {
+  test('solution --teacher of every exercise fits 60, 80 and 120 columns', async () => {
+    for (const id of IDS) {
+      // fix-short-secret's solution holds a secret new each time: masked by wordsOf, as a long value.
+      const wide = await run(['solution', id, '--teacher'], undefined);
+      expect(wide.code, wide.stderr).toBe(0);
+      for (const width of WIDTHS) {
+        const narrow = await run(['solution', id, '--teacher'], width);
+        expect(layoutProblems(narrow.stdout, wide.stdout, width), `${id} at ${width}`).toEqual([]);
+        expect(layoutProblems(narrow.stderr, wide.stderr, width), `${id} at ${width} (stderr)`).toEqual([]);
+      }
+    }
+  }, 60_000);
+
+  test('teacher-key: the JSON on stdout whole, the talk on stderr fitting 60 columns', async () => {
+    const passphrase = 'correct horse battery staple\n';
+    const narrow = await run(['teacher-key'], 60, newHome(), passphrase);
+    expect(narrow.code, narrow.stderr).toBe(0);
+    expect(JSON.parse(narrow.stdout).teacherKey).toMatch(/^\$scrypt\$/);
+    expect(narrow.stderr.trim().split('\n').length).toBeGreaterThan(1);
+    expect(narrow.stderr.split('\n').filter((line) => displayWidth(line) > 60)).toEqual([]);
+  });
+
+  test('start oauth-access-token: the task and Mock Google\'s banner fit 60 columns', async () => {
+    /** The banner as printed, up to the sentence that says the log follows ("… logged below."); then Ctrl-C. */
+    async function banner(columns?: number): Promise<string> {
+      const child = spawn(process.execPath, [BIN, 'ex', '--seed', SEED, 'start', 'oauth-access-token'], { env: { PATH: process.env.PATH, JWT_VS_OAUTH_HOME: newHome(), ...(columns ? { COLUMNS: String(columns) } : {}) } });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      const deadline = Date.now() + 15_000;
+      while (!/below\.\n/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      await once(child, 'exit');
+      // The port is new each run.
+      return stdout.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+    }
+    const [wide, narrow] = await Promise.all([banner(), banner(60)]);
+    expect(narrow).toContain('Mock Google (a local simulation) is running at');
+    expect(layoutProblems(narrow, wide, 60)).toEqual([]);
+    // The endpoints stay a table: label, then the URL.
+    expect(narrow).toMatch(/^ {2}authorize {2}http:\/\/127\.0\.0\.1:PORT\/authorize$/m);
+  }, 40_000);
+});
+
+describe('commands in prose', () => {
+  /** The commands wrapProse finds in a sentence, each as its words joined. */
+  const commandsIn = (text: string) => {
+    const words = text.split(' ');
+    const links = commandLinks(words);
+    const found: string[] = [];
+    words.forEach((word, index) => {
+      if (index > 0 && links[index - 1]) found[found.length - 1] += ` ${word}`;
+      else if (links[index]) found.push(word);
+    });
+    return found;
+  };
+
+  test('a command starts after a colon, at curl, printf or openssl opening a paragraph, at NAME=$( or a backtick, and ends with its clause', () => {
+    expect(commandsIn('Decoding needs no key: jwt-vs-oauth decode <token>. Then read it.')).toEqual(['jwt-vs-oauth decode <token>.']);
+    expect(commandsIn('With the key: jwt-vs-oauth verify T --key issuer.pem --at NOW (save the key first).')).toEqual(['jwt-vs-oauth verify T --key issuer.pem --at NOW']);
+    expect(commandsIn('curl -u a:b -d x=1 <issuer>/token (-u sends the client\'s id)')).toEqual(['curl -u a:b -d x=1 <issuer>/token']);
+    expect(commandsIn("Then TOKEN=$(jwt-vs-oauth mint --secret \"$SECRET\" --sub asha) and send it")).toEqual(["TOKEN=$(jwt-vs-oauth mint --secret \"$SECRET\" --sub asha)"]);
+    expect(commandsIn('`jwt-vs-oauth exercises start oauth-access-token` runs Mock Google')).toEqual(['`jwt-vs-oauth exercises start oauth-access-token`']);
+    // A sentence about a command is prose: no " \" in it.
+    expect(commandsIn('jwt-vs-oauth mint takes --secret, --iss, --aud, --exp and --claim.')).toEqual([]);
+  });
+
+  test('wrapProse breaks a command only between arguments, with " \\", and the prose around it as words', () => {
+    const lines = wrapProse('Verify it as food-api would: jwt-vs-oauth verify eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhc2hhIn0.c2ln --secret s3cret --alg HS256 --aud food-api. Then look at the result.', 40);
+    expect(lines.every((line) => displayWidth(line) <= 40)).toBe(true);
+    const joined = joinBrokenLines(lines.join('\n').replace(/ \\\n/g, ' ')).replace(/\n/g, ' ');
+    expect(joined).toBe('Verify it as food-api would: jwt-vs-oauth verify eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhc2hhIn0.c2ln --secret s3cret --alg HS256 --aud food-api. Then look at the result.');
+    // Inside the command every line ends in " \" (between arguments) or "\" (inside the token); after it, none.
+    const last = lines.findIndex((line) => line.includes('food-api.'));
+    for (const line of lines.slice(lines.findIndex((line) => line.includes('jwt-vs-oauth')), last)) expect(line).toMatch(/\\$/);
+    for (const line of lines.slice(last)) expect(line).not.toMatch(/\\$/);
   });
 });

@@ -9,7 +9,7 @@ import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { Progress } from '../../lessons/progress.js';
 import type { PackSettings } from '../../lessons/exercises.js';
 import { displayWidth, layoutCommand } from '../../text/layout.js';
-import { layoutProse, wrapProse } from './exercises-layout.js';
+import { layoutProse, viewWidths, wrapProse } from './exercises-layout.js';
 
 export interface ParentFlags {
   pack?: string;
@@ -122,7 +122,7 @@ export const TEACHER_KEY_VARIABLE = 'JWT_VS_OAUTH_TEACHER_KEY';
  */
 export async function confirmTeacher(context: CommandContext, output: Output, settings: PackSettings): Promise<void> {
   if (settings.teacherKey === undefined) {
-    output.talk('No teacher key is set (no pack with a teacherKey in its pack.json), so --teacher is open to anyone.');
+    for (const line of wrapProse('No teacher key is set (no pack with a teacherKey in its pack.json), so --teacher is open to anyone.', viewWidths(context).talkWidth)) output.talk(line);
     return;
   }
   let passphrase = context.streams.env[TEACHER_KEY_VARIABLE] || undefined;
