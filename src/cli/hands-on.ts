@@ -139,8 +139,7 @@ function withSetUp(command: string | undefined, context: HandsOnContext, shown: 
     if (token === undefined || context.printed?.has(name) || !/^[\w.-]+$/.test(token)) continue;
     context.printed?.add(name);
     const assignment = layoutCommand(`${variable}=${token}`, context.width, { lead: '$ ', hang: '' });
-    const how = assignment.length === 1 ? 'paste this line into your shell' : 'paste these lines into your shell as they are (one command: a line ending in "\\" goes on at the start of the next)';
-    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: ${how}.`, context.width), ...assignment, '');
+    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: paste this into your shell as it is (where a line ends in "\\", the next goes on).`, context.width), ...assignment, '');
   }
   return setUp.length ? `${setUp.join('\n')}\n${shown}` : shown;
 }

@@ -4,7 +4,7 @@
 // their hanging indents, a lesson's small tables stay aligned (or stack), and a command is broken
 // only between its arguments.
 
-import { layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
+import { displayWidth, layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 
@@ -46,9 +46,25 @@ export function layoutShownCommand(lead: string, command: string, width: number,
   });
 }
 
-export function renderScreen(lesson: Lesson, index: number, screen: Screen, output: Output, width: number): string {
+/** The columns for prose (`text`), and for a command, which is kept whole when the screen fits it (`screen`). */
+export interface LessonWidths {
+  text: number;
+  screen: number;
+}
+
+/** A screen's title, and where it is in the lesson kept whole: after the title when it fits there, else under it. */
+function headerLines(title: string, place: string, width: number): string[] {
+  const lines = layoutLine(title, width);
+  const last = lines.length - 1;
+  if (displayWidth(`${lines[last]}  ${place}`) <= width) lines[last] += `  ${place}`;
+  else lines.push(place);
+  return lines;
+}
+
+export function renderScreen(lesson: Lesson, index: number, screen: Screen, output: Output, widths: LessonWidths): string {
   const c = output.colour;
-  const lines = ['', ...layoutLine(c.bold(`Lesson ${lesson.number} · ${lesson.title}`) + c.dim(`  (screen ${index + 1} of ${lesson.screens.length})`), width)];
+  const width = widths.text;
+  const lines = ['', ...headerLines(c.bold(`Lesson ${lesson.number} · ${lesson.title}`), c.dim(`(screen ${index + 1} of ${lesson.screens.length})`), width)];
   if (screen.type !== 'question' && screen.title) lines.push(...layoutLine(c.bold.underline(screen.title), width));
   lines.push('');
   if (screen.type === 'question') {
@@ -57,7 +73,7 @@ export function renderScreen(lesson: Lesson, index: number, screen: Screen, outp
   }
   lines.push(...layoutBody(screen.body, width));
   if (screen.type === 'run') {
-    if (screen.command) lines.push(...layoutShownCommand('Hands-on: the same as ', screen.command, width, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
+    if (screen.command) lines.push(...layoutShownCommand('Hands-on: the same as ', screen.command, widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
     else lines.push(`${c.bold('Hands-on:')} running the real code now…`);
   }
   return lines.join('\n').trimEnd();
@@ -74,7 +90,8 @@ export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expecte
  * output comes from `handsOn` and follows its heading (a step may print while it runs, as the
  * demo flow does, so what comes before it is printed first).
  */
-export async function printPlainLesson(lesson: Lesson, width: number, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void): Promise<void> {
+export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void): Promise<void> {
+  const width = widths.text;
   const heading = `Lesson ${lesson.number}: ${lesson.title}`;
   let lines = [...layoutLine(heading, width), '='.repeat(Math.min(width, heading.length)), '', ...layoutLine(lesson.summary, width), ''];
   const flush = () => {
@@ -97,7 +114,7 @@ export async function printPlainLesson(lesson: Lesson, width: number, handsOn: (
     if (screen.title) lines.push(...layoutLine(screen.title, width), '-'.repeat(Math.min(width, screen.title.length)));
     lines.push(...layoutBody(screen.body, width));
     if (screen.type === 'run') {
-      if (screen.command) lines.push(...layoutShownCommand('Try it: ', screen.command, width), '');
+      if (screen.command) lines.push(...layoutShownCommand('Try it: ', screen.command, widths.screen), '');
       flush();
       lines.push(await handsOn(screen), '');
     }

@@ -10,20 +10,42 @@ import { describeInvalidJson } from '../text/json-error-position.js';
 import { readAtMost } from './safe-files.js';
 import { validateLesson, type Lesson } from './schema.js';
 
-export function loadLessons(folder: string, lang = 'en'): Lesson[] {
-  let names: string[];
+const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
+
+function lessonFileNames(folder: string): string[] {
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.json'));
+    return readdirSync(folder).filter((name) => name.endsWith('.json'));
   } catch {
     throw new InputError('ERR_LESSONS_MISSING', `No lessons folder at ${folder}.`);
   }
-  const english = names.filter((name) => !/\.[a-z]{2}(-[A-Z]{2})?\.json$/.test(name));
-  const lessons = english.map((name) => {
-    const translated = name.replace(/\.json$/, `.${lang}.json`);
-    const chosen = lang !== 'en' && names.includes(translated) ? translated : name;
-    const file = join(folder, chosen);
-    return validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
-  });
+}
+
+/** One lesson file read and checked: its translation into `lang` where there is one. */
+function loadLessonFile(folder: string, names: string[], name: string, lang: string): Lesson {
+  const translated = name.replace(/\.json$/, `.${lang}.json`);
+  const chosen = lang !== 'en' && names.includes(translated) ? translated : name;
+  const file = join(folder, chosen);
+  return validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
+}
+
+/**
+ * Lesson `number` alone, read from the one file named for it ("05-….json") when that file holds
+ * it; undefined otherwise (no such file, two, or another number inside), and loadLessons decides.
+ * The first screen of a lesson need not wait for every other lesson to be read and checked.
+ */
+export function loadLessonNumbered(folder: string, number: number, lang = 'en'): Lesson | undefined {
+  const names = lessonFileNames(folder);
+  const prefix = /^0*(\d+)-/;
+  const candidates = names.filter((name) => !TRANSLATION.test(name) && Number(prefix.exec(name)?.[1]) === number);
+  if (candidates.length !== 1) return undefined;
+  const lesson = loadLessonFile(folder, names, candidates[0]!, lang);
+  return lesson.number === number ? lesson : undefined;
+}
+
+export function loadLessons(folder: string, lang = 'en'): Lesson[] {
+  const names = lessonFileNames(folder);
+  const english = names.filter((name) => !TRANSLATION.test(name));
+  const lessons = english.map((name) => loadLessonFile(folder, names, name, lang));
   lessons.sort((a, b) => a.number - b.number);
   const seen = new Map<string, string>();
   for (const lesson of lessons) {

@@ -112,8 +112,9 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
   const answered = new Map<number, { answer: number | string; correct: boolean }>();
   while (index < lesson.screens.length) {
     const screen = lesson.screens[index]!;
-    onPosition(index);
+    // Shown before the position is saved: the first screen waits for nothing it does not need.
     ui.show(lesson, index, screen);
+    onPosition(index);
     if (screen.type === 'run') await ui.run(screen);
     let move: Navigation | undefined;
     if (screen.type === 'question') {

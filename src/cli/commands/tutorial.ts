@@ -32,31 +32,48 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial --reset', 'start over'],
     ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress\nis kept: you resume on the screen you were on), Ctrl-C exits. In a question\nthat asks for a value, q or b typed alone (then Enter) quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else\n~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which\ngoes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
-      const [{ loadLessons, languageFrom }, paths, { openProgress }, { outputWidth }] = await Promise.all([
+      // Only what the first screen needs loads before it: one lesson's file, not every lesson's
+      // (they are read and checked once that screen is up), and no prompts or hands-on code.
+      // What it does need loads at once, in one round: progress (read to resume; --plain keeps
+      // none) and, on a terminal, the screen's view and the lesson engine.
+      const progressModule = flags.plain ? undefined : import('../../lessons/progress.js');
+      const { stdin, stdout } = context.streams as { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } };
+      const screenModules = !flags.plain && !flags.list && flags.reset === undefined && stdin.isTTY && stdout.isTTY
+        ? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')])
+        : undefined;
+      // Unused when the lesson asked for does not exist: a failed load must not be an unhandled rejection then.
+      screenModules?.catch(() => undefined);
+      const [loader, paths, { outputWidth }] = await Promise.all([
         import('../../lessons/loader.js'),
         import('../../lessons/paths.js'),
-        import('../../lessons/progress.js'),
         import('../../text/layout.js'),
       ]);
       const { join } = await import('node:path');
-      const lessons = loadLessons(join(paths.lessonsFolder(), 'tutorial'), languageFrom(context.streams.env));
+      const folder = join(paths.lessonsFolder(), 'tutorial');
+      const language = loader.languageFrom(context.streams.env);
+      let all: Lesson[] | undefined;
+      /** Every lesson, each file read and checked (once). */
+      const lessons = (): Lesson[] => (all ??= loader.loadLessons(folder, language));
+      /** Lesson `number`: from its own file while the others are not needed yet. */
+      const lessonNumbered = (number: number): Lesson | undefined => (all === undefined ? loader.loadLessonNumbered(folder, number, language) : undefined) ?? lessons().find((lesson) => lesson.number === number);
       const output = context.output();
-      // At most READING_WIDTH: longer lines are hard to read. A pipe or file with no COLUMNS keeps
-      // each paragraph on one line (Infinity), as the other views do, for the reader to wrap.
-      const available = outputWidth(context.streams.stdout, context.streams.env);
-      const width = Number.isFinite(available) ? Math.min(available, READING_WIDTH) : available;
+      // A pipe or file with no COLUMNS keeps each paragraph on one line (Infinity), as the other
+      // views do, for the reader to wrap.
+      const screen = outputWidth(context.streams.stdout, context.streams.env);
+      const widths: Widths = { screen, text: Number.isFinite(screen) ? Math.min(screen, READING_WIDTH) : screen };
       const pick = (text: string): Lesson => {
-        const lesson = lessons.find((candidate) => String(candidate.number) === text || candidate.id === text);
-        if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons.map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
+        const lesson = (/^[1-9]\d*$/.test(text) ? lessonNumbered(Number(text)) : undefined) ?? lessons().find((candidate) => String(candidate.number) === text || candidate.id === text);
+        if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons().map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
         return lesson;
       };
 
       if (flags.plain) {
-        const chosen = lessonArgument === undefined || lessonArgument === 'all' ? lessons : [pick(lessonArgument)];
-        await printPlain(chosen, context, output, width);
+        const chosen = lessonArgument === undefined || lessonArgument === 'all' ? lessons() : [pick(lessonArgument)];
+        await printPlain(chosen, context, output, widths);
         return;
       }
 
+      const { openProgress } = await (progressModule ?? import('../../lessons/progress.js'));
       const store = openProgress(paths.homeFolder(context.streams.env));
       const warn = (messages: string[]) => warnAll(output, messages);
       warn(store.notices);
@@ -83,7 +100,7 @@ export function tutorialCommand(context: CommandContext): Command {
       const progress = store.progress.tutorial;
 
       if (flags.list) {
-        const rows = lessons.map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
+        const rows = lessons().map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
         if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
         for (const row of rows) {
           const here = progress.position?.lesson === row.number ? output.colour.dim(`  ← continue at screen ${progress.position.screen + 1}`) : '';
@@ -105,17 +122,23 @@ export function tutorialCommand(context: CommandContext): Command {
         return;
       }
 
-      let current = requested ?? lessons.find((lesson) => lesson.number === progress.position?.lesson) ?? lessons.find((lesson) => !progress.completed.includes(lesson.number)) ?? lessons[0]!;
+      let current = requested
+        ?? (progress.position ? lessonNumbered(progress.position.lesson) : undefined)
+        ?? lessons().find((lesson) => !progress.completed.includes(lesson.number))
+        ?? lessons()[0]!;
       let start = lessonArgument === undefined && progress.position?.lesson === current.number ? progress.position.screen : 0;
       if (start >= current.screens.length) start = 0;
-      const ui = await createTerminalUI(context, output, width);
-      const { runLesson } = await import('../../lessons/runner.js');
+      const [view, { runLesson }] = await (screenModules ?? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')]));
+      const ui = await createTerminalUI(context, output, widths, view);
       for (;;) {
         let resumeAt = start;
         const result = await runLesson(current, start, ui, (screen) => {
           const lesson = current.number;
           resumeAt = screen;
           change((tutorial) => void (tutorial.position = { lesson, screen }));
+          // The first screen is up: now every lesson file is read and checked, so a file that
+          // does not fit stops the tutorial here (exit 2), not when the learner reaches it.
+          lessons();
         }).catch((error: unknown) => {
           if (error instanceof QuitLesson) return 'quit' as const;
           throw error;
@@ -124,7 +147,7 @@ export function tutorialCommand(context: CommandContext): Command {
           output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
           return;
         }
-        const next = lessons.find((lesson) => lesson.number > current.number);
+        const next = lessons().find((lesson) => lesson.number > current.number);
         const finished = current.number;
         change((tutorial) => {
           if (!tutorial.completed.includes(finished)) tutorial.completed.push(finished);
@@ -139,40 +162,50 @@ export function tutorialCommand(context: CommandContext): Command {
     });
 }
 
-/** Lines longer than this are hard to read, so a wide terminal still gets at most this many columns. */
+/** Lines of prose longer than this are hard to read, so on a wide terminal paragraphs stop here. */
 const READING_WIDTH = 100;
+
+/** The columns lessons are laid out for: prose (at most READING_WIDTH), and commands and hands-on output (the whole screen). */
+interface Widths {
+  text: number;
+  screen: number;
+}
 
 /** q pressed inside a hands-on step: leave the lesson the way q does between screens. */
 class QuitLesson extends Error {}
 
-async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, width: number): Promise<void> {
+async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, widths: Widths): Promise<void> {
   const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { layoutText }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../../text/layout.js')]);
-  const handsOnContext = { output, now: context.now, width, saved: new Map<string, string>(), printed: new Set<string>(), pause: async () => undefined, interactive: false };
+  const handsOnContext = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), printed: new Set<string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
     const handsOn = async (screen: RunScreen) => {
       const { text, commandFailed } = await runHandsOn(screen, handsOnContext);
       // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
       if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
-      return layoutText(text, width);
+      return layoutText(text, widths.screen);
     };
-    await printPlainLesson(lesson, width, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
+    await printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
   }
 }
 
-async function createTerminalUI(context: CommandContext, output: Output, width: number): Promise<import('../../lessons/runner.js').LessonUI> {
-  // Only what the first screen needs is loaded now; prompts and hands-on code load when first used.
-  const [{ navigationPrompt, choicePrompt, valuePrompt }, view, { layoutLine, layoutText }] = await Promise.all([import('../navigation-prompt.js'), import('../lesson-view.js'), import('../../text/layout.js')]);
+async function createTerminalUI(context: CommandContext, output: Output, widths: Widths, view: typeof import('../lesson-view.js')): Promise<import('../../lessons/runner.js').LessonUI> {
+  const width = widths.text;
+  // Only what the first screen needs is loaded now; the prompts (inquirer) and the hands-on code
+  // load when first used, after the screen is up.
+  const { layoutLine, layoutText } = await import('../../text/layout.js');
   const handsOn = () => import('../hands-on.js');
+  let promptsModule: Promise<typeof import('../navigation-prompt.js')> | undefined;
+  const prompts = () => (promptsModule ??= import('../navigation-prompt.js'));
   const io = { input: context.streams.stdin, output: context.streams.stdout };
   const handsOnContext = {
     output,
     now: context.now,
-    width,
+    width: widths.screen,
     saved: new Map<string, string>(),
     printed: new Set<string>(),
     interactive: true,
     pause: async () => {
-      const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ', width }, io);
+      const choice = await (await prompts()).navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ', width }, io);
       if (choice === 'quit') throw new QuitLesson();
     },
   };
@@ -181,14 +214,19 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
   const say = (text: string) => layoutLine(text, width).join('\n');
   let valueFromReference: ((reference: string, context: typeof handsOnContext) => string | undefined) | undefined;
   return {
-    show: (lesson, index, screen) => output.result(view.renderScreen(lesson, index, screen, output, width)),
+    show: (lesson, index, screen) => {
+      output.result(view.renderScreen(lesson, index, screen, output, widths));
+      // The screen is up: the prompt under it starts loading now.
+      void prompts().catch(() => undefined);
+    },
     run: async (screen) => {
       const module = await handsOn();
       valueFromReference = module.valueFromReference;
       // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
-      output.result(layoutText((await module.runHandsOn(screen, handsOnContext)).text, width));
+      output.result(layoutText((await module.runHandsOn(screen, handsOnContext)).text, widths.screen));
     },
     ask: async (question, _attempt, canGoBack) => {
+      const { choicePrompt, valuePrompt } = await prompts();
       const result = question.kind === 'choice'
         ? await choicePrompt({ message: 'Your answer', choices: question.choices, canGoBack, width }, io)
         : await valuePrompt({ message: 'Your answer', canGoBack, width }, io);
@@ -207,6 +245,6 @@ async function createTerminalUI(context: CommandContext, output: Output, width: 
       const verdict = correct ? c.green(`${MARK.ok} Right.`) : `${c.red(`${MARK.fail} Not quite.`)} The answer: ${view.describeAnswer(question, expected, true)}.`;
       output.result(say(`You answered: ${given}. ${verdict} ${question.explanation}`));
     },
-    navigate: (canGoBack) => navigationPrompt({ canGoBack, width }, io),
+    navigate: async (canGoBack) => (await prompts()).navigationPrompt({ canGoBack, width }, io),
   };
 }
