@@ -274,7 +274,7 @@ export function layoutCommand(command: string, width: number, options: { lead?: 
   return lines;
 }
 
-/** A command's arguments as written (quotes kept), split at the spaces outside quotes. */
+/** A command's arguments as written (quotes kept), split at the spaces outside quotes and outside a <placeholder>. */
 export function shellWords(command: string): string[] {
   const words: string[] = [];
   let current = '';
@@ -289,7 +289,9 @@ export function shellWords(command: string): string[] {
       if (current) words.push(current);
       current = '';
     } else {
+      // A placeholder such as <the shared secret> is one argument, as a reader takes it.
       if (character === '"' || character === "'") quote = character;
+      else if (character === '<' && command.indexOf('>', index) > index) quote = '>';
       current += character;
       if (character === '\\' && index + 1 < command.length) current += command[++index];
     }
@@ -334,7 +336,8 @@ export function layoutTable(rows: readonly (readonly string[])[], width: number,
   }
   const inner = `${indent}  `;
   return rows.flatMap((row) => [
-    ...wrapParagraph(row[0] ?? '', width, { lead: indent, hang: inner }),
+    // A row with no first cell continues the row above it: no line of its own.
+    ...(row[0] ? wrapParagraph(row[0], width, { lead: indent, hang: inner }) : []),
     ...row.slice(1).flatMap((cell, index) => {
       if (!cell) return [];
       const label = headings?.[index + 1] ? `${headings[index + 1]}: ` : '';

@@ -46,6 +46,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 function wordsOf(text: string): string[] {
   const joined = joinBrokenLines(text.replace(ANSI, '').replace(/ \\\r?\n\s*/g, ' '));
   return joined
+    // Times said in words move on between runs ("1 second ago", "in 14 minutes").
+    .replace(/\b\d+ (?:second|minute|hour|day|week|month|year)s?\b/g, 'N time')
     .replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#')
     .replace(/\d+/g, '0')
     .split(/\s+/)
@@ -82,7 +84,8 @@ function layoutProblems(narrow: string, wide: string, width: number): string[] {
 const wideRuns = new Map<string, string>();
 function wideRun(view: View): string {
   if (!wideRuns.has(view.name)) {
-    const result = runBin(view.args(), { env: { JWT_VS_OAUTH_HOME: home } });
+    // In colour, as on a terminal: a view may show more there (decode's coloured token line).
+    const result = runBin(view.args(), { env: { JWT_VS_OAUTH_HOME: home, FORCE_COLOR: '1' } });
     expect(result.code, result.stderr).toBe(0);
     wideRuns.set(view.name, result.stdout);
   }

@@ -67,6 +67,8 @@ describe('layoutCommand', () => {
 
   test('shellWords keeps quotes and escaped spaces inside one argument', () => {
     expect(shellWords(`a "b c" 'd e' f\\ g`)).toEqual(['a', '"b c"', "'d e'", 'f\\ g']);
+    expect(shellWords('verify "$TOKEN" --secret <the shared secret> --alg HS256')).toEqual(['verify', '"$TOKEN"', '--secret', '<the shared secret>', '--alg', 'HS256']);
+    expect(shellWords('a < b')).toEqual(['a', '<', 'b']);
   });
 });
 
@@ -87,6 +89,12 @@ describe('layoutTable', () => {
     expect(lines[0]).toBe('  iss');
     expect(lines[1]).toBe('    value: "http://127.0.0.1:4000"');
     expect(lines[2]).toMatch(/^ {4}meaning: Issuer/);
+  });
+
+  test('stacked, a row with no first cell continues the row above without a blank line', () => {
+    const lines = layoutTable([['iss', 'a long value that takes room', 'meaning'], ['', '', 'a second line of meaning']], 30, { indent: '  ' });
+    expect(lines.filter((line) => line.trim() === '')).toEqual([]);
+    expect(lines.at(-1)).toContain('a second line of meaning');
   });
 });
 
