@@ -151,6 +151,21 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     const result = runBin(['verify', token, '--key', path]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('✓ VALID signature (HS256)');
+
+    // The menu's Verify, with the token pasted and the saved file as the key.
+    session.press('Enter');
+    await waitForCount(session, MENU, 2);
+    pick(session, 'Verify a token');
+    await session.waitFor('Which token?');
+    session.press('Down', 'Enter');
+    await session.waitFor('Paste the token:');
+    session.type(token, true);
+    await session.waitFor('Check its signature with');
+    session.press('Down', 'Enter');
+    await session.waitFor('The key file:');
+    session.type('minted-secret.json', true);
+    const verdict = await session.waitFor(/✓ VALID signature \(HS256\)[\s\S]*Press Enter to go back/);
+    expect(verdict).toContain('minted-secret.json');
     session.type('q');
     expect(await session.exitCode()).toBe(0);
   });
