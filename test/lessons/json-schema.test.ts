@@ -6,7 +6,7 @@
 // schema's description.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -46,8 +46,12 @@ function byValidator(kind: Kind, json: unknown, file = 'fixture.json'): { ok: bo
     else if (kind === 'exercise') validateExercise(json, file);
     else {
       const folder = mkdtempSync(join(tmpdir(), 'pack-schema-'));
-      writeFileSync(join(folder, 'pack.json'), JSON.stringify(json));
-      loadPackSettings(folder);
+      try {
+        writeFileSync(join(folder, 'pack.json'), JSON.stringify(json));
+        loadPackSettings(folder);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     }
     return { ok: true, message: '' };
   } catch (error) {
