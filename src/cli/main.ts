@@ -137,7 +137,7 @@ function completionCommand(context: CommandContext, program: Command): Command {
   return new Command('completion')
     .description('Print a shell completion script: subcommands, options, lesson numbers and exercise ids')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['source <(jwt-vs-oauth completion bash)', 'bash: add this line to ~/.bashrc'],
       ['source <(jwt-vs-oauth completion zsh)', 'zsh: add this line to ~/.zshrc, after compinit'],
       ['jwt-vs-oauth completion fish > ~/.config/fish/completions/jwt-vs-oauth.fish', 'fish: once'],
@@ -153,7 +153,7 @@ function helpCommand(program: Command): Command {
   return new Command('help')
     .description('Show help for a command (help exercises show for a nested one)')
     .argument('[command...]', 'the command')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth help decode', 'the same as jwt-vs-oauth decode --help'],
       ['jwt-vs-oauth help exercises check', 'a subcommand\'s help'],
     ]))
