@@ -30,9 +30,9 @@ const startup = measureStartup(
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}.`,
   '',
-  '| Start-up (whole process) | median | ratio to `node -e 0` |',
-  '| --- | ---: | ---: |',
-  ...startup.map((row) => `| ${row.name} | ${row.medianMs} ms | ${row.ratio}× |`),
+  '| Start-up (whole process) | median | ratio to `node -e 0` | CPU (user + system, mean) | CPU ratio |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  ...startup.map((row) => `| ${row.name} | ${row.medianMs} ms | ${row.ratio}× | ${row.cpuMs ?? '–'} ms | ${row.cpuRatio ?? '–'}${row.cpuRatio ? '×' : ''} |`),
 ];
 console.error('Tutorial: launch to the first screen on a pseudo-terminal…');
 const firstScreen = await measureFirstScreen(bin);
