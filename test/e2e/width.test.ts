@@ -47,12 +47,13 @@ function wordsOf(text: string): string[] {
   const joined = joinBrokenLines(text.replace(ANSI, '').replace(/ \\\r?\n\s*/g, ' '));
   return joined
     // Times said in words move on between runs ("1 second ago", "in 14 minutes").
-    .replace(/\b\d+ (?:second|minute|hour|day|week|month|year)s?\b/g, 'N time')
+    .replace(/\b\d+\s+(?:second|minute|hour|day|week|month|year)s?\b/g, 'N time')
     .replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#')
     .replace(/\d+/g, '0')
     .split(/\s+/)
     .map((word) => word.replace(/:$/, ''))
-    .filter(Boolean);
+    // Times said in words move on between runs: "(now)" becomes "(1 second ago)".
+    .filter((word) => word && !/^\(?(?:now|ago|in|N|time)\)?[.,;]?$/.test(word));
 }
 
 const ITEM = /^( *(?:[•\-*✓✗!→]|\d{1,2}[.)]|\([a-z]\)) +)\S/;
