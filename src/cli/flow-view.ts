@@ -172,7 +172,12 @@ export function renderExchange(who: string, exchange: RecordedExchange, output: 
     ...wrapParagraph(`${terminalSafe(who)}:`, width, { lead: '  ' }).map((line) => c.dim(line)),
     ...wrapParagraph(terminalSafe(shortenTokens(request.url, verbose)), width, { lead: `  ${c.bold('→')} ${c.bold(terminalSafe(request.method))} `, hang: '      ' }),
   ];
-  const header = (name: string, value: string) => wrapParagraph(terminalSafe(value), width, { lead: `      ${c.dim(`${terminalSafe(name)}:`)} `, hang: '        ' });
+  const header = (name: string, value: string) => {
+    const lead = `      ${terminalSafe(name)}: `;
+    // A name that leaves the value too little room goes on a line of its own.
+    if (displayWidth(lead) + Math.min(12, displayWidth(value)) <= width) return wrapParagraph(terminalSafe(value), width, { lead: `      ${c.dim(`${terminalSafe(name)}:`)} `, hang: '        ' });
+    return [...wrapParagraph(`${terminalSafe(name)}:`, width, { lead: '      ' }).map((line) => c.dim(line)), ...wrapParagraph(terminalSafe(value), width, { lead: '        ' })];
+  };
   for (const [name, value] of Object.entries(request.headers)) {
     if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(...header(name, maskSecrets(name, value)));
   }
@@ -257,7 +262,8 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose, width), '');
   for (const token of step.tokens ?? []) {
     const about = `${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`;
-    lines.push(...(displayWidth(`${token.label}  ${about}`) <= width ? [c.bold(terminalSafe(token.label)) + c.dim(`  ${about}`)] : [c.bold(terminalSafe(token.label)), ...wrapParagraph(about, width, { lead: '  ' }).map((line) => c.dim(line))]));
+    const label = terminalSafe(token.label);
+    lines.push(...(displayWidth(`${label}  ${about}`) <= width ? [c.bold(label) + c.dim(`  ${about}`)] : [...wrapParagraph(label, width).map((line) => c.bold(line)), ...wrapParagraph(about, width, { lead: '  ' }).map((line) => c.dim(line))]));
     lines.push(...glossTable(Object.entries(token.claims).map(([name, value]) => [
       terminalSafe(name),
       TIME_CLAIMS.has(name) && typeof value === 'number' ? `${value} (${isoFromSeconds(value)})` : cut(terminalSafe(String(JSON.stringify(value))), 48),
@@ -265,7 +271,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
     ]), width, '  ', output), '');
   }
   if (step.verification) {
-    lines.push(c.bold('The app verifies the ID token:'));
+    lines.push(...wrapParagraph('The app verifies the ID token:', width).map((line) => c.bold(line)));
     // The checklist and verdict, indented two more: what follows the title and its blank line.
     const shown = renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }, width - 2).split('\n');
     lines.push(...shown.slice(shown.indexOf('') + 1).filter((line) => line.trim()).map((line) => `  ${line}`));

@@ -21,7 +21,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 /** Text with what differs from run to run masked: ports, times, random values (whole or shortened with …). */
 function masked(text: string): string {
   return text
-    .replace(/expires in [^,]+, at/g, 'expires in #, at')
+    .replace(/expires\s+in\s+[^,]+,\s+at/g, 'expires in #, at')
+    .replace(/issued\s+(?:now|\d+\s+\w+\s+ago)/g, 'issued #')
     .replace(/[A-Za-z0-9_-]*…[A-Za-z0-9_-]*/g, '#')
     .replace(/[A-Za-z0-9_-]{16,}/g, '#')
     .replace(/\d+/g, '0');
@@ -30,7 +31,8 @@ function masked(text: string): string {
 /** The words of a run: colour removed, broken words and commands joined, the diagram's lines and arrows left out. */
 function wordsOf(text: string): string[] {
   const joined = joinBrokenLines(text.replace(ANSI, '').replace(/ \\\r?\n\s*/g, ' '));
-  return masked(joined.replace(/[│─▶◀]/g, ' ')).split(/\s+/).filter(Boolean);
+  // A trailing colon goes: the list form of a narrow diagram labels its parties ("Browser:").
+  return masked(joined.replace(/[│─▶◀]/g, ' ')).split(/\s+/).map((word) => word.replace(/:$/, '')).filter(Boolean);
 }
 
 // A list item's marker, as the layout knows them, with its indent and the spaces after it.
@@ -118,6 +120,16 @@ describe('oauth --auto laid out', () => {
     // The replay's label is longer than its arrow: written whole above it, not cut with "…".
     expect(result.stdout.replace(/[│\s]+/g, ' ')).toContain('POST /token (same code) → 400 invalid_grant');
     expect(result.stdout).toMatch(/^ {3}( *│ *)+◀─+│$/m);
+  }, 30_000);
+
+  test('narrower than a diagram can be drawn, the arrows are listed in words, and every line still fits', async () => {
+    const [narrow, wide] = await Promise.all([runCli(['oauth', '--auto', '--attack', 'csrf'], { env: { COLUMNS: '40' } }), wideRun(['oauth', '--auto', '--attack', 'csrf'])]);
+    expect(narrow.code).toBe(0);
+    expect(layoutProblems(narrow.stdout, wide.stdout, 40)).toEqual([]);
+    expect(narrow.stdout).not.toContain('│');
+    expect(narrow.stdout.replace(/\n {4}/g, ' ')).toContain("▶ 2 Browser → App (Swaad): GET /callback?code=ravi's&state=ravi's");
+    const verbose = await runCli(['oauth', '--auto', '--verbose'], { env: { COLUMNS: '24' } });
+    expect(verbose.stdout.split('\n').filter((line) => displayWidth(line) > 24)).toEqual([]);
   }, 30_000);
 
   test('without COLUMNS and not on a terminal (a pipe), no line is laid out: paragraphs and URLs stay whole', async () => {
