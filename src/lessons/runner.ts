@@ -103,18 +103,18 @@ export function isCorrect(question: ChoiceQuestion | ValueQuestion, answer: numb
 
 /**
  * Runs one lesson from `start`. `onPosition` is called with the index of the screen on view each
- * time one is shown, so quitting there resumes there. A question answered in this run is not
+ * time one is shown (after it is shown, and waited for), so quitting there resumes there. A question answered in this run is not
  * asked again when the learner comes back to it. Returns whether the lesson was finished or the
  * learner quit.
  */
-export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onPosition: (screen: number) => void): Promise<'completed' | 'quit'> {
+export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onPosition: (screen: number) => void | Promise<void>): Promise<'completed' | 'quit'> {
   let index = Math.min(Math.max(0, start), lesson.screens.length - 1);
   const answered = new Map<number, { answer: number | string; correct: boolean }>();
   while (index < lesson.screens.length) {
     const screen = lesson.screens[index]!;
     // Shown before the position is saved: the first screen waits for nothing it does not need.
     ui.show(lesson, index, screen);
-    onPosition(index);
+    await onPosition(index);
     if (screen.type === 'run') await ui.run(screen);
     let move: Navigation | undefined;
     if (screen.type === 'question') {
@@ -141,6 +141,6 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
     if (move === 'quit') return 'quit';
     index = move === 'back' ? Math.max(0, index - 1) : index + 1;
   }
-  onPosition(index);
+  await onPosition(index);
   return 'completed';
 }

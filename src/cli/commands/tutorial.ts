@@ -7,6 +7,8 @@ import { examples } from '../help.js';
 import { MARK, printJson, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import type { Progress } from '../../lessons/progress.js';
+
+type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openProgress>;
 import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
 
 interface TutorialFlags {
@@ -34,13 +36,14 @@ export function tutorialCommand(context: CommandContext): Command {
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
       // Only what the first screen needs loads before it: one lesson's file, not every lesson's
       // (they are read and checked once that screen is up), and no prompts or hands-on code.
-      // What it does need loads at once, in one round: progress (read to resume; --plain keeps
-      // none) and, on a terminal, the screen's view and the lesson engine.
-      const progressModule = flags.plain ? undefined : import('../../lessons/progress.js');
+      // What it does need loads at once, in one round: on a terminal the screen's view and the
+      // lesson engine, and progress when it decides which screen comes first (a resume). A lesson
+      // asked for by name starts at its first screen: its progress is opened once that is up.
       const { stdin, stdout } = context.streams as { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } };
       const screenModules = !flags.plain && !flags.list && flags.reset === undefined && stdin.isTTY && stdout.isTTY
         ? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')])
         : undefined;
+      const progressModule = flags.plain || (screenModules && lessonArgument !== undefined) ? undefined : import('../../lessons/progress.js');
       // Unused when the lesson asked for does not exist: a failed load must not be an unhandled rejection then.
       screenModules?.catch(() => undefined);
       const [loader, paths, { outputWidth }] = await Promise.all([
@@ -73,23 +76,30 @@ export function tutorialCommand(context: CommandContext): Command {
         return;
       }
 
-      const { openProgress } = await (progressModule ?? import('../../lessons/progress.js'));
-      const store = openProgress(paths.homeFolder(context.streams.env));
       const warn = (messages: string[]) => warnAll(output, messages);
-      warn(store.notices);
+      let opened: ProgressStore | undefined;
+      /** The progress file, opened once; what it had to say about itself (a file moved aside) is said then. */
+      const openStore = async (): Promise<ProgressStore> => {
+        if (!opened) {
+          const { openProgress } = await (progressModule ?? import('../../lessons/progress.js'));
+          opened = openProgress(paths.homeFolder(context.streams.env));
+          warn(opened.notices);
+        }
+        return opened;
+      };
       /** One change to the tutorial's progress, applied to what is on disk now (another terminal may have moved on). */
-      const change = (apply: (tutorial: Progress['tutorial']) => void) => warn(store.update((progress) => apply(progress.tutorial)));
+      const change = async (apply: (tutorial: Progress['tutorial']) => void) => warn((await openStore()).update((progress) => apply(progress.tutorial)));
 
       if (flags.reset !== undefined) {
         if (flags.reset === true) {
-          change((tutorial) => {
+          await change((tutorial) => {
             tutorial.completed = [];
             delete tutorial.position;
           });
           output.talk('Tutorial progress reset: you start from lesson 1.');
         } else {
           const lesson = pick(flags.reset);
-          change((tutorial) => {
+          await change((tutorial) => {
             tutorial.completed = tutorial.completed.filter((number) => number !== lesson.number);
             if (tutorial.position?.lesson === lesson.number) delete tutorial.position;
           });
@@ -97,9 +107,8 @@ export function tutorialCommand(context: CommandContext): Command {
         }
         return;
       }
-      const progress = store.progress.tutorial;
-
       if (flags.list) {
+        const progress = (await openStore()).progress.tutorial;
         const rows = lessons().map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
         if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
         for (const row of rows) {
@@ -122,20 +131,21 @@ export function tutorialCommand(context: CommandContext): Command {
         return;
       }
 
+      const progress = requested ? undefined : (await openStore()).progress.tutorial;
       let current = requested
-        ?? (progress.position ? lessonNumbered(progress.position.lesson) : undefined)
-        ?? lessons().find((lesson) => !progress.completed.includes(lesson.number))
+        ?? (progress?.position ? lessonNumbered(progress.position.lesson) : undefined)
+        ?? lessons().find((lesson) => !progress?.completed.includes(lesson.number))
         ?? lessons()[0]!;
-      let start = lessonArgument === undefined && progress.position?.lesson === current.number ? progress.position.screen : 0;
+      let start = progress?.position?.lesson === current.number ? progress.position.screen : 0;
       if (start >= current.screens.length) start = 0;
       const [view, { runLesson }] = await (screenModules ?? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')]));
       const ui = await createTerminalUI(context, output, widths, view);
       for (;;) {
         let resumeAt = start;
-        const result = await runLesson(current, start, ui, (screen) => {
+        const result = await runLesson(current, start, ui, async (screen) => {
           const lesson = current.number;
           resumeAt = screen;
-          change((tutorial) => void (tutorial.position = { lesson, screen }));
+          await change((tutorial) => void (tutorial.position = { lesson, screen }));
           // The first screen is up: now every lesson file is read and checked, so a file that
           // does not fit stops the tutorial here (exit 2), not when the learner reaches it.
           lessons();
@@ -149,7 +159,7 @@ export function tutorialCommand(context: CommandContext): Command {
         }
         const next = lessons().find((lesson) => lesson.number > current.number);
         const finished = current.number;
-        change((tutorial) => {
+        await change((tutorial) => {
           if (!tutorial.completed.includes(finished)) tutorial.completed.push(finished);
           if (next) tutorial.position = { lesson: next.number, screen: 0 };
           else delete tutorial.position;
