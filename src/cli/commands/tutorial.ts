@@ -3,7 +3,7 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { examples } from '../help.js';
+import { examples, helpText, helpWidth } from '../help.js';
 import { MARK, printJson, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import type { Progress } from '../../lessons/progress.js';
@@ -32,7 +32,14 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial --list', 'the lessons, ✓ for done'],
       ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'as text, answers at the end'],
       ['jwt-vs-oauth tutorial --reset', 'start over'],
-    ]) + '\nKeys, on every screen: Enter continues, b goes back, q or Esc quits (progress\nis kept: you resume on the screen you were on), Ctrl-C exits. In a question\nthat asks for a value, q or b typed alone (then Enter) quits or goes back.\nProgress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else\n~/.config/jwt-vs-oauth.\nExit codes: 0 ok (a step whose command fails is shown in the lesson, which\ngoes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText([
+      '',
+      'Keys, on every screen: Enter continues, b goes back, q or Esc quits (progress is kept: you resume on the screen you were on), Ctrl-C exits. In a question that asks for a value, q or b typed alone (then Enter) quits or goes back.',
+      'Lessons are laid out to the terminal\'s width (COLUMNS for a file or a pipe; with neither, --plain keeps each paragraph on one line), prose at most 100 columns. A command too wide is broken between its arguments with " \\" and a token with "\\", so either pastes back into a shell.',
+      'Progress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth. Tokens the lessons make are kept in memory while the tutorial runs, never written there.',
+      'Exit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.',
+      '',
+    ].join('\n'), helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
       // Only what the first screen needs loads before it: one lesson's file, not every lesson's
       // (they are read and checked once that screen is up), and no prompts or hands-on code.
@@ -111,9 +118,14 @@ export function tutorialCommand(context: CommandContext): Command {
         const progress = (await openStore()).progress.tutorial;
         const rows = lessons().map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
         if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
+        const { displayWidth, wrapParagraph } = await import('../../text/layout.js');
         for (const row of rows) {
-          const here = progress.position?.lesson === row.number ? output.colour.dim(`  ← continue at screen ${progress.position.screen + 1}`) : '';
-          output.result(`${row.done ? output.colour.green(MARK.ok) : ' '} ${String(row.number).padStart(2)}. ${row.title}${output.colour.dim(` (${row.screens} screens)`)}${here}`);
+          const here = progress.position?.lesson === row.number ? output.colour.dim(`← continue at screen ${progress.position.screen + 1}`) : '';
+          const lead = `${row.done ? output.colour.green(MARK.ok) : ' '} ${String(row.number).padStart(2)}. `;
+          const text = `${row.title}${output.colour.dim(` (${row.screens} screens)`)}`;
+          // A row too wide wraps under its title, and where to continue goes on a line of its own.
+          const oneLine = `${lead}${text}${here ? `  ${here}` : ''}`;
+          output.result(displayWidth(oneLine) <= widths.screen ? oneLine : [...wrapParagraph(text, widths.screen, { lead }), ...(here ? [`      ${here}`] : [])].join('\n'));
         }
         output.result(output.colour.dim(`\n${rows.filter((row) => row.done).length} of ${rows.length} done. ✓ marks a finished lesson.`));
         return;
