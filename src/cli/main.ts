@@ -5,7 +5,7 @@ import { Argument, Command, CommanderError, Help } from 'commander';
 import { createContext, type CommandContext } from './context.js';
 import { loadColours, type Streams } from './output.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
-import { examples, suggestSimilar } from './help.js';
+import { examples, helpText, helpWidth, suggestSimilar } from './help.js';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -104,7 +104,7 @@ export async function buildProgram(context: CommandContext, needed: 'all' | read
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET" --alg HS256', 'check a token, one check per line'],
       ['jwt-vs-oauth oauth', 'step through "Login with Google", every request shown'],
       ['jwt-vs-oauth provider', 'run Mock Google, a local OpenID Connect provider'],
-    ]) + '\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async () => {
       const output = context.output();
       if (output.stdinIsTerminal && output.stdoutIsTerminal) {
@@ -126,7 +126,7 @@ export async function buildProgram(context: CommandContext, needed: 'all' | read
     program.addCommand(command);
   });
   program.addCommand(completionCommand(context, program));
-  program.addCommand(helpCommand(program));
+  program.addCommand(helpCommand(context, program));
   routeCommanderOutput(program, context.streams);
   suggestUnknownSubcommands(program);
   return program;
@@ -141,7 +141,7 @@ function completionCommand(context: CommandContext, program: Command): Command {
       ['source <(jwt-vs-oauth completion bash)', 'bash: add this line to ~/.bashrc'],
       ['source <(jwt-vs-oauth completion zsh)', 'zsh: add this line to ~/.zshrc, after compinit'],
       ['jwt-vs-oauth completion fish > ~/.config/fish/completions/jwt-vs-oauth.fish', 'fish: once'],
-    ]) + '\nThe script lists what this version knows; run it again after an upgrade (the source lines above do).\n')
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nThe script lists what this version knows; run it again after an upgrade (the source lines above do).\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
       const { completionScript } = await import('./completion.js');
       context.streams.stdout.write(await completionScript(shell, program));
@@ -149,14 +149,14 @@ function completionCommand(context: CommandContext, program: Command): Command {
 }
 
 /** `help [command...]`: the same help as `<command> --help`; an unknown name is a usage error with a suggestion. */
-function helpCommand(program: Command): Command {
+function helpCommand(context: CommandContext, program: Command): Command {
   return new Command('help')
     .description('Show help for a command (help exercises show for a nested one)')
     .argument('[command...]', 'the command')
     .addHelpText('after', () => examples([
       ['jwt-vs-oauth help decode', 'the same as jwt-vs-oauth decode --help'],
       ['jwt-vs-oauth help exercises check', 'a subcommand\'s help'],
-    ]))
+    ], helpWidth(context.streams.stdout, context.streams.env)))
     .action((names: string[]) => {
       let target = program;
       for (const name of names) {
