@@ -10,6 +10,7 @@ import type { CommandContext } from '../context.js';
 import { warnAll, type Streams } from '../output.js';
 import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
 import { EXIT } from '../../errors.js';
+import { outputWidth, wrapParagraph } from '../../text/layout.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 
 /** Runs one command line on a fresh command tree; says whether the user cancelled it (Ctrl-C). */
@@ -138,17 +139,28 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
 function showSecret(context: CommandContext, minted: Minted): void {
   const output = context.output();
   const c = output.talkColour;
+  const prose = talkProse(context);
   output.talk('');
-  output.talk(c.bold('The secret that signed it (HS256, a shared secret: whoever holds it can mint tokens too, so keep it private):'));
+  prose('The secret that signed it (HS256, a shared secret: whoever holds it can mint tokens too, so keep it private):', c.bold);
   output.talk(`  ${minted.secret}`);
-  output.talk(c.bold('Check the token with it:'));
+  prose('Check the token with it:', c.bold);
+  // One line, however long: the terminal wraps it and it copies back whole, where a line broken with "\" would not paste into a shell.
   output.talk(`  ${verifyCommandLine(minted.token, ['--secret', minted.secret, '--alg', 'HS256'])}`);
-  output.talk(c.dim('Or pick "Verify a token" in this menu: it offers this token and its secret.'));
+  prose('Or pick "Verify a token" in this menu: it offers this token and its secret.', c.dim);
+}
+
+/** Says a paragraph on stderr, laid out to its width, each line styled. */
+function talkProse(context: CommandContext): (text: string, style?: (line: string) => string) => void {
+  const output = context.output();
+  const width = outputWidth(context.streams.stderr, context.streams.env);
+  return (text, style = (line) => line) => {
+    for (const line of wrapParagraph(text, width)) output.talk(style(line));
+  };
 }
 
 /** `jwt-vs-oauth verify <token> …`, ready to copy: each word that is not plain is single-quoted. */
 function verifyCommandLine(token: string, options: string[]): string {
-  return ['jwt-vs-oauth', 'verify', token, ...options].map(shellWord).join(' ');
+  return terminalSafe(['jwt-vs-oauth', 'verify', token, ...options].map(shellWord).join(' '));
 }
 
 function shellWord(word: string): string {
@@ -169,11 +181,11 @@ async function offerToSave(context: CommandContext, minted: Minted, input: Input
     const jwk = { kty: 'oct', k: Buffer.from(minted.secret, 'utf8').toString('base64url'), alg: 'HS256' };
     const problem = await createFileAtomically(path, `${JSON.stringify(jwk, null, 2)}\n`);
     if (!problem) {
-      output.talk(`Saved to ${terminalSafe(path)} (mode 0600). Check the token with it:`);
+      talkProse(context)(`Saved to ${terminalSafe(path)} (mode 0600). Check the token with it:`);
       output.talk(`  ${verifyCommandLine(minted.token, ['--key', path])}`);
       return;
     }
-    output.talk(output.talkColour.yellow(`! ${terminalSafe(problem)}`));
+    talkProse(context)(`! ${terminalSafe(problem)}`, output.talkColour.yellow);
     message = 'Another file name, or Enter to skip:';
   }
 }
