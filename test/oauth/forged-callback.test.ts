@@ -143,7 +143,8 @@ describe('oauth in browser mode, with a forged callback', () => {
       expect(answer.response.status).toBe(400);
     });
     expect(result.stdout + result.stderr).not.toMatch(RAW_UNSAFE);
-    expect(result.stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^✗ The sign-in failed: The response names issuer "${HOSTILE_SHOWN.replace(/\\/g, '\\\\')}", but this login was started with http://127\\.0\\.0\\.1:\\d+\\.$`));
+    // The last paragraph, laid out to the terminal's width, read as one line.
+    expect(result.stdout.trim().split('\n\n').at(-1)!.trim().replace(/\n +/g, ' ')).toMatch(new RegExp(`^✗ The sign-in failed: The response names issuer "${HOSTILE_SHOWN.replace(/\\/g, '\\\\')}", but this login was started with http://127\\.0\\.0\\.1:\\d+\\.$`));
     expect(result.code).toBe(1);
   });
 });
