@@ -341,6 +341,12 @@ export function layoutTable(rows: readonly (readonly string[])[], width: number,
     ...row.slice(1).flatMap((cell, index) => {
       if (!cell) return [];
       const label = headings?.[index + 1] ? `${headings[index + 1]}: ` : '';
+      // A cell that is a list item ("→ text") hangs its later lines after its marker.
+      const marker = label ? undefined : ITEM_MARKER.exec(cell.replace(SGR, ''));
+      if (marker) {
+        const cut = visibleSplit(cell, marker[0].length);
+        return wrapParagraph(cut.rest, width, { lead: inner + cut.head, hang: inner + ' '.repeat(displayWidth(marker[0])) });
+      }
       return wrapParagraph(cell, width, { lead: `${inner}${label}`, hang: inner + (label ? '  ' : '') });
     }),
   ]);

@@ -91,6 +91,12 @@ describe('layoutTable', () => {
     expect(lines[2]).toMatch(/^ {4}meaning: Issuer/);
   });
 
+  test('stacked, a cell that is a list item hangs its later lines after its marker', () => {
+    const lines = layoutTable([['PKCE', '→ the code is bound to the one request that made the verifier, so a stolen code is useless']], 30, { indent: '  ' });
+    expect(lines[1]).toMatch(/^ {4}→ the code/);
+    expect(lines.slice(2).every((line) => line.startsWith('      ') && line[6] !== ' ')).toBe(true);
+  });
+
   test('stacked, a row with no first cell continues the row above without a blank line', () => {
     const lines = layoutTable([['iss', 'a long value that takes room', 'meaning'], ['', '', 'a second line of meaning']], 30, { indent: '  ' });
     expect(lines.filter((line) => line.trim() === '')).toEqual([]);
