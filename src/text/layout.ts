@@ -44,6 +44,8 @@ export interface WrapOptions {
 export function wrapParagraph(text: string, width: number, options: WrapOptions = {}): string[] {
   const lead = options.lead ?? '';
   const hang = options.hang ?? ' '.repeat(displayWidth(lead));
+  // Text that fits is left exactly as written (double spaces included).
+  if (displayWidth(lead) + displayWidth(text) <= width) return [trimEnd(lead + text)];
   const words = text.split(' ').filter((word) => word !== '');
   const lines: string[] = [];
   let line = lead;

@@ -25,6 +25,10 @@ describe('wrapParagraph', () => {
     expect(joinBrokenLines(lines.join('\n'))).toBe(`Paste ${TOKEN} into decode.`);
   });
 
+  test('text that fits is left exactly as written', () => {
+    expect(wrapParagraph('two  spaces kept', 40, { lead: '  ' })).toEqual(['  two  spaces kept']);
+  });
+
   test('a hanging indent: later lines start under the text, not under the marker', () => {
     expect(layoutText('  • a list item that is rather long and needs to wrap under its own text', 30).split('\n')).toEqual([
       '  • a list item that is rather',
