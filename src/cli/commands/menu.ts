@@ -233,7 +233,7 @@ async function verifyArguments(
         { name: 'Paste a token', value: 'paste' },
       ],
     }, io);
-    if (which === 'minted') return [minted.token, '--secret', minted.secret, '--alg', 'HS256'];
+    if (which === 'minted') return ['--secret', minted.secret, '--alg', 'HS256', '--', minted.token];
   }
   const token = await input({ message: 'Paste the token:', required: true, theme: promptTheme }, io);
   const keyKinds = [
@@ -242,9 +242,10 @@ async function verifyArguments(
     ...(minted ? [{ name: 'The secret of the token minted just now', value: 'minted' }] : []),
   ];
   const kind = await select({ message: 'Check its signature with', theme: promptTheme, choices: keyKinds }, io);
-  if (kind === 'minted') return [token, '--secret', minted!.secret, '--alg', 'HS256'];
-  if (kind === 'key') return [token, '--key', await input({ message: 'The key file:', required: true, theme: promptTheme }, io)];
-  return [token, '--secret', await password({ message: 'The HMAC secret it was signed with:', mask: '*', theme: promptTheme }, io)];
+  // The token last, after --: a pasted text that starts with "-" is still the token, not an option.
+  if (kind === 'minted') return ['--secret', minted!.secret, '--alg', 'HS256', '--', token];
+  if (kind === 'key') return ['--key', await input({ message: 'The key file:', required: true, theme: promptTheme }, io), '--', token];
+  return ['--secret', await password({ message: 'The HMAC secret it was signed with:', mask: '*', theme: promptTheme }, io), '--', token];
 }
 
 /** `stream` as it is (a terminal stays a terminal), with every write also handed to `record`. */
