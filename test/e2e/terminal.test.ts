@@ -39,6 +39,9 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.type(`Bearer ${RFC7515_HS256_TOKEN}`, true);
     const screen = await session.waitFor('Decoding is not verifying.');
     expect(screen).toContain('Issuer: who made and signed this token');
+    // The menu comes back after an action (test/e2e/menu.test.ts): q quits it.
+    await session.waitFor('Press Enter to go back to the menu, q to quit.');
+    session.type('q');
     expect(await session.exitCode()).toBe(0);
   });
 

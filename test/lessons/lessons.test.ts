@@ -25,8 +25,8 @@ const runScreens = (lesson: Lesson) => lesson.screens.filter((screen): screen is
 const squeezed = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Parses `jwt-vs-oauth …` against the real commands without running them; returns the problems. */
-function parseAgainstCli(line: string): string[] {
-  const program = buildProgram(createContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} }, () => ({}), () => 0));
+async function parseAgainstCli(line: string): Promise<string[]> {
+  const program = await buildProgram(createContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} }, () => ({}), () => 0));
   const [name, ...args] = commandWords(line).slice(1);
   const command = program.commands.find((candidate: Command) => candidate.name() === name || candidate.aliases().includes(name!));
   if (!command) return [`unknown command ${name}`];
@@ -52,19 +52,19 @@ describe('the tutorial lessons', () => {
     expect(lesson.screens.some((screen) => screen.type === 'question')).toBe(true);
   });
 
-  test('every command a lesson shows parses against the real CLI', () => {
+  test('every command a lesson shows parses against the real CLI', async () => {
     const commands = tutorial.flatMap((lesson) => lesson.screens.flatMap((screen) => [
       ...(screen.type === 'run' && screen.command ? [screen.command] : []),
       ...('body' in screen ? screen.body.flatMap((paragraph) => [...paragraph.matchAll(/jwt-vs-oauth [a-z]+(?: [^.,;:)]*)?/g)].map((match) => match[0])) : []),
     ]));
     expect(commands.length).toBeGreaterThan(10);
-    const problems = commands.map((command) => ({ command, problems: parseAgainstCli(command.replace(/<name>/, 'csrf')) })).filter((entry) => entry.problems.length);
+    const problems = (await Promise.all(commands.map(async (command) => ({ command, problems: await parseAgainstCli(command.replace(/<name>/, 'csrf')) })))).filter((entry) => entry.problems.length);
     expect(problems).toEqual([]);
   });
 
-  test('the checker itself catches a bad command', () => {
-    expect(parseAgainstCli('jwt-vs-oauth mint --frobnicate')).toEqual(['unknown option --frobnicate']);
-    expect(parseAgainstCli('jwt-vs-oauth teleport')).toEqual(['unknown command teleport']);
+  test('the checker itself catches a bad command', async () => {
+    expect(await parseAgainstCli('jwt-vs-oauth mint --frobnicate')).toEqual(['unknown option --frobnicate']);
+    expect(await parseAgainstCli('jwt-vs-oauth teleport')).toEqual(['unknown command teleport']);
   });
 
   test.each(tutorial.map((lesson) => [lesson.number] as const))('--plain lesson %i: every hands-on step runs, answers at the end', async (number) => {
