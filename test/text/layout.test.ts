@@ -3,7 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BREAK_MARK, breakLongWord, displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, outputWidth, shellWords, wrapParagraph } from '../../src/text/layout.js';
+import stringWidth from 'string-width';
+import { BREAK_MARK, NARROW_ONLY_PATTERN, breakLongWord, displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, outputWidth, shellWords, wrapParagraph } from '../../src/text/layout.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhc2hhIiwiaWF0IjoxNzk1OTM3MDE3LCJleHAiOjE3OTU5Mzc5MTd9.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const widest = (lines: string[]) => Math.max(...lines.map(displayWidth));
@@ -106,6 +107,17 @@ describe('layoutTable', () => {
     expect(lines.filter((line) => line.trim() === '')).toEqual([]);
     expect(lines.at(-1)).toContain('a second line of meaning');
   });
+});
+
+test('every character measured without string-width is one column to string-width too', () => {
+  const disagree: string[] = [];
+  for (let code = 0x20; code < 0x10000; code++) {
+    const character = String.fromCharCode(code);
+    if (NARROW_ONLY_PATTERN.test(character) && stringWidth(character) !== 1) disagree.push(code.toString(16));
+  }
+  expect(disagree).toEqual([]);
+  expect(displayWidth('\x1b[31m→ ✓ naïve Ωμέγα\x1b[39m')).toBe(15);
+  expect(displayWidth('山田 🍜')).toBe(7);
 });
 
 describe('outputWidth', () => {
