@@ -2,14 +2,24 @@
 // questions, progress saved after every screen.
 
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { examples, helpText, helpWidth } from '../help.js';
 import { MARK, printJson, warnAll, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
+// What the first screen needs is imported here, so it loads with this command, in one round:
+// main loads this file only when the tutorial runs. The rest (progress, prompts, hands-on code)
+// loads when it is first used, after that screen is up.
+import { languageFrom, loadLessonNumbered, loadLessons } from '../../lessons/loader.js';
+import { homeFolder, lessonsFolder, packageRoot } from '../../lessons/paths.js';
+import { runLesson, type LessonUI } from '../../lessons/runner.js';
+import { displayWidth, layoutLine, layoutText, outputWidth, wrapParagraph } from '../../text/layout.js';
+import * as view from '../lesson-view.js';
 import type { Progress } from '../../lessons/progress.js';
+import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
 
 type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openProgress>;
-import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
 
 interface TutorialFlags {
   list?: boolean;
@@ -41,31 +51,20 @@ export function tutorialCommand(context: CommandContext): Command {
       '',
     ].join('\n'), helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
-      // Only what the first screen needs loads before it: one lesson's file, not every lesson's
-      // (they are read and checked once that screen is up), and no prompts or hands-on code.
-      // What it does need loads at once, in one round: on a terminal the screen's view and the
-      // lesson engine, and progress when it decides which screen comes first (a resume). A lesson
-      // asked for by name starts at its first screen: its progress is opened once that is up.
+      // Only what the first screen needs runs before it: one lesson's file is read, not every
+      // lesson's (they are read and checked once that screen is up). Progress decides which screen
+      // comes first when resuming, so it loads now then; a lesson asked for by name starts at its
+      // first screen, and its progress is opened once that is up.
       const { stdin, stdout } = context.streams as { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } };
-      const screenModules = !flags.plain && !flags.list && flags.reset === undefined && stdin.isTTY && stdout.isTTY
-        ? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')])
-        : undefined;
-      const progressModule = flags.plain || (screenModules && lessonArgument !== undefined) ? undefined : import('../../lessons/progress.js');
-      // Unused when the lesson asked for does not exist: a failed load must not be an unhandled rejection then.
-      screenModules?.catch(() => undefined);
-      const [loader, paths, { outputWidth }] = await Promise.all([
-        import('../../lessons/loader.js'),
-        import('../../lessons/paths.js'),
-        import('../../text/layout.js'),
-      ]);
-      const { join } = await import('node:path');
-      const folder = join(paths.lessonsFolder(), 'tutorial');
-      const language = loader.languageFrom(context.streams.env);
+      const onTerminal = !flags.plain && !flags.list && flags.reset === undefined && stdin.isTTY && stdout.isTTY;
+      const progressModule = flags.plain || (onTerminal && lessonArgument !== undefined) ? undefined : import('../../lessons/progress.js');
+      const folder = join(lessonsFolder(), 'tutorial');
+      const language = languageFrom(context.streams.env);
       let all: Lesson[] | undefined;
       /** Every lesson, each file read and checked (once). */
-      const lessons = (): Lesson[] => (all ??= loader.loadLessons(folder, language));
+      const lessons = (): Lesson[] => (all ??= loadLessons(folder, language));
       /** Lesson `number`: from its own file while the others are not needed yet. */
-      const lessonNumbered = (number: number): Lesson | undefined => (all === undefined ? loader.loadLessonNumbered(folder, number, language) : undefined) ?? lessons().find((lesson) => lesson.number === number);
+      const lessonNumbered = (number: number): Lesson | undefined => (all === undefined ? loadLessonNumbered(folder, number, language) : undefined) ?? lessons().find((lesson) => lesson.number === number);
       const output = context.output();
       // A pipe or file with no COLUMNS keeps each paragraph on one line (Infinity), as the other
       // views do, for the reader to wrap.
@@ -89,7 +88,7 @@ export function tutorialCommand(context: CommandContext): Command {
       const openStore = async (): Promise<ProgressStore> => {
         if (!opened) {
           const { openProgress } = await (progressModule ?? import('../../lessons/progress.js'));
-          opened = openProgress(paths.homeFolder(context.streams.env));
+          opened = openProgress(homeFolder(context.streams.env));
           warn(opened.notices);
         }
         return opened;
@@ -118,7 +117,6 @@ export function tutorialCommand(context: CommandContext): Command {
         const progress = (await openStore()).progress.tutorial;
         const rows = lessons().map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
         if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
-        const { displayWidth, wrapParagraph } = await import('../../text/layout.js');
         for (const row of rows) {
           const here = progress.position?.lesson === row.number ? output.colour.dim(`← continue at screen ${progress.position.screen + 1}`) : '';
           const lead = `${row.done ? output.colour.green(MARK.ok) : ' '} ${String(row.number).padStart(2)}. `;
@@ -135,9 +133,6 @@ export function tutorialCommand(context: CommandContext): Command {
       if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
         // No terminal: nothing could answer, so never wait.
         // In a clone (`npm start`), jwt-vs-oauth is not on PATH yet: name the command that works there too.
-        const { existsSync } = await import('node:fs');
-        const { join } = await import('node:path');
-        const { packageRoot } = await import('../../lessons/paths.js');
         const inClone = existsSync(join(packageRoot(), 'src', 'cli'));
         output.result(`The tutorial is interactive and needs a terminal. To read it instead: jwt-vs-oauth tutorial --plain (or tutorial 3 --plain for one lesson)${inClone ? '; from this clone: node dist/bin.js tutorial --plain' : ''}.`);
         return;
@@ -150,8 +145,7 @@ export function tutorialCommand(context: CommandContext): Command {
         ?? lessons()[0]!;
       let start = progress?.position?.lesson === current.number ? progress.position.screen : 0;
       if (start >= current.screens.length) start = 0;
-      const [view, { runLesson }] = await (screenModules ?? Promise.all([import('../lesson-view.js'), import('../../lessons/runner.js')]));
-      const ui = await createTerminalUI(context, output, widths, view);
+      const ui = createTerminalUI(context, output, widths);
       for (;;) {
         let resumeAt = start;
         const result = await runLesson(current, start, ui, async (screen) => {
@@ -197,7 +191,7 @@ interface Widths {
 class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, widths: Widths): Promise<void> {
-  const [{ printPlainLesson }, { runHandsOn, valueFromReference }, { layoutText }] = await Promise.all([import('../lesson-view.js'), import('../hands-on.js'), import('../../text/layout.js')]);
+  const { runHandsOn, valueFromReference } = await import('../hands-on.js');
   const handsOnContext = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), printed: new Set<string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
     const handsOn = async (screen: RunScreen) => {
@@ -206,15 +200,13 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
       if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
       return layoutText(text, widths.screen);
     };
-    await printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
+    await view.printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
   }
 }
 
-async function createTerminalUI(context: CommandContext, output: Output, widths: Widths, view: typeof import('../lesson-view.js')): Promise<import('../../lessons/runner.js').LessonUI> {
+function createTerminalUI(context: CommandContext, output: Output, widths: Widths): LessonUI {
   const width = widths.text;
-  // Only what the first screen needs is loaded now; the prompts (inquirer) and the hands-on code
-  // load when first used, after the screen is up.
-  const { layoutLine, layoutText } = await import('../../text/layout.js');
+  // The prompts (inquirer) and the hands-on code load when first used, after the screen is up.
   const handsOn = () => import('../hands-on.js');
   let promptsModule: Promise<typeof import('../navigation-prompt.js')> | undefined;
   const prompts = () => (promptsModule ??= import('../navigation-prompt.js'));
