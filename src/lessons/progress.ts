@@ -4,7 +4,6 @@
 // aside with a message, never a crash; a symlink, FIFO, folder or device in its place is refused;
 // an unwritable folder gives a clear warning and the lesson still runs (progress then in memory only).
 
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -12,6 +11,12 @@ import { InputError } from '../errors.js';
 import { readAtMost, writeAtomically } from './safe-files.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../jwt/untrusted-json.js';
 import { hasControlCharacters, terminalSafe } from '../text/terminal-safe.js';
+
+/**
+ * `bytes` random bytes as hex, from the Web Crypto global: node:crypto is not loaded for it, which
+ * costs a few milliseconds of start-up before the tutorial's first screen.
+ */
+const randomHex = (bytes: number): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 
 export interface Progress {
   version: 1;
@@ -46,7 +51,7 @@ function idMap<Value>(): Record<string, Value> {
   return Object.create(null) as Record<string, Value>;
 }
 
-function emptyProgress(seed = randomBytes(8).toString('hex')): Progress {
+function emptyProgress(seed = randomHex(8)): Progress {
   return { version: 1, tutorial: { completed: [] }, exercises: { passed: idMap(), hintsShown: idMap(), attempts: idMap() }, seed };
 }
 
@@ -343,7 +348,7 @@ export function validateProgress(json: unknown): Progress {
     if (!isHttpUrl(provider.issuer) || typeof provider.exercise !== 'string' || !/^[a-z0-9-]+$/.test(provider.exercise)) throw new ShapeError('exercises.provider is not {issuer: an http URL, exercise: an exercise id}');
     exercises.provider = provider;
   }
-  return { ...top, version: 1, seed: (top.seed as string | undefined) ?? randomBytes(8).toString('hex'), tutorial, exercises } as unknown as Progress;
+  return { ...top, version: 1, seed: (top.seed as string | undefined) ?? randomHex(8), tutorial, exercises } as unknown as Progress;
 }
 
 /**
@@ -384,7 +389,7 @@ function sleep(milliseconds: number): void {
 /** Runs `critical` holding the lock; what was cleared from the lock's place on the way is said in `notes`. */
 function withLock<Value>(target: string, timings: LockTimings, now: () => Date, notes: string[], critical: () => Value): LockOutcome<Value> {
   const lockPath = `${target}.lock`;
-  const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const token = `${process.pid}-${randomHex(6)}`;
   const started = Date.now();
   const waitedTooLong = () => Date.now() - started > timings.waitUpToMs;
   let delay = 2;
@@ -551,7 +556,7 @@ function clearEntry(path: string, seen: Stats, now: () => Date, notes: string[])
   }
   // A name no folder has yet: renaming onto an empty folder would silently replace it.
   let aside = `${path}.stale-${timeForAName(now)}`;
-  if (readLock(aside)) aside = `${aside}-${randomBytes(4).toString('hex')}`;
+  if (readLock(aside)) aside = `${aside}-${randomHex(4)}`;
   renameSync(path, aside);
   notes.push(`A folder was in the place of the progress lock ${terminalSafe(path)} (this tool makes only plain lock files); it was moved aside to ${terminalSafe(aside)}, with everything in it.`);
 }
