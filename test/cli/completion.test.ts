@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, runBin } from '../helpers/cli.js';
@@ -156,19 +156,8 @@ describe('completion zsh and fish', () => {
   });
 });
 
-test('the completion script is made by a module loaded only by the completion command', () => {
-  // The bundle files the bin loads through static imports, and the sources they hold.
-  const seen = new Set<string>();
-  const load = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const match of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gms)) load(resolve(dirname(file), match[1]!));
-  };
-  load(BIN);
-  const sources = [...seen].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ (src\/\S+)$/gm)].map((match) => match[1]!));
-  expect(sources).toContain('src/cli/main.ts');
-  expect(sources).not.toContain('src/cli/completion.ts');
-});
+// That the completion script's module loads only for the completion command is checked with the
+// other start-up imports, in test/e2e/startup-imports.test.ts.
 
 const hasTmux = tmuxAvailable();
 if (!hasTmux) console.warn('Skipping the real-terminal completion tests: tmux is not installed (.ci/run installs it).');

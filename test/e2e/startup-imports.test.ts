@@ -5,31 +5,35 @@
 // tutorial or the OAuth demo. Heavier parts (the provider, the lessons, prompts, colours, jose's
 // signing and verifying) load lazily, when a command asks for them. The start-up benchmark
 // measures the time; this test says which import broke it. It reads the built bundle's
-// `// <source path>` markers.
+// `/*! <source path> */` markers.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 
-/** The files the bundle loads through static imports, starting at one file. */
+/**
+ * The files the bundle loads as soon as one file loads, starting at `entry`: the chunks are
+ * CommonJS, a static import is a top-level `require("./…")` statement, and an import() became a
+ * require() inside a function, which runs only when the code asking for it does.
+ */
 function staticallyLoaded(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen;
   seen.add(entry);
-  for (const match of readFileSync(entry, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gms)) {
+  for (const match of readFileSync(entry, 'utf8').matchAll(/^(?:var \w+ = )?require\("(\.[^"]+)"\);$/gm)) {
     staticallyLoaded(resolve(dirname(entry), match[1]!), seen);
   }
   return seen;
 }
 
 function sourcesOf(files: Set<string>): string[] {
-  return [...files].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((match) => match[1]!));
+  return [...files].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\*! ((?:src|node_modules)\/\S+) \*\/$/gm)].map((match) => match[1]!));
 }
 
 /** The built chunk that holds a source file (each source is in exactly one). */
 function chunkOf(source: string): string {
   const folder = join(dirname(BIN), 'chunks');
-  const holders = readdirSync(folder).filter((name) => name.endsWith('.js') && readFileSync(join(folder, name), 'utf8').includes(`\n// ${source}\n`));
+  const holders = readdirSync(folder).filter((name) => name.endsWith('.js') && readFileSync(join(folder, name), 'utf8').includes(`\n/*! ${source} */\n`));
   expect(holders, source).toHaveLength(1);
   return join(folder, holders[0]!);
 }
@@ -51,6 +55,7 @@ test('the bin loads at start-up no command module, and nothing heavy', () => {
   expect(sources).toContain('src/cli/main.ts');
   expect(sources).toContain('node_modules/commander/lib/command.js');
   expect(sources.filter((source) => source.startsWith('src/cli/commands/'))).toEqual([]);
+  expect(sources).not.toContain('src/cli/completion.ts');
   expect(sources.filter(isHeavy)).toEqual([]);
 });
 

@@ -5,7 +5,8 @@ import type { CommandContext } from '../context.js';
 import { examples, helpText, helpWidth } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
-import type { DecodedToken, ExplainedField } from '../../jwt/decode.js';
+// Static: this module itself loads only when decode runs (main.ts's command table).
+import { decodeToken, type DecodedToken, type ExplainedField } from '../../jwt/decode.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
@@ -14,7 +15,7 @@ export function decodeCommand(context: CommandContext): Command {
     .description('Show what a token says: header, claims with their meanings, times in words, and warnings. Decoding is not verifying.')
     .argument('[token]', 'the token, "-" for stdin; also accepts "Bearer …", an Authorization line, a URL holding id_token= / access_token= / token=, or a token wrapped across lines')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhc2hhIn0.c2ln', 'decode the argument'],
       ['pbpaste | jwt-vs-oauth decode', 'decode what is piped in'],
       ['fold -w60 t.txt | jwt-vs-oauth decode', 'wrapped lines are joined'],
@@ -23,7 +24,6 @@ export function decodeCommand(context: CommandContext): Command {
     ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 decoded (even when expired), 2 not a token (an authorization code or two tokens at once are refused too).\n--json prints {type, header, payload, signature, warnings, …}.\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (tokenArgument: string | undefined, flags: { json?: boolean }) => {
       const pasted = await readTokenInput(tokenArgument, context);
-      const { decodeToken } = await import('../../jwt/decode.js');
       const decoded = decodeToken(pasted, context.now());
       const output = context.output();
       if (flags.json) printJson(output, decodedAsJson(decoded));

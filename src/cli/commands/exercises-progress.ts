@@ -15,7 +15,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
     new Command('progress')
       .description('Your progress: counts, per topic, first and last activity; --export saves it as a file for your teacher')
-      .addHelpText('after', examples([
+      .addHelpText('after', () => examples([
         ['jwt-vs-oauth exercises progress', 'counts per topic'],
         ['jwt-vs-oauth exercises progress --name "Asha Rao" --export', 'for your teacher: writes progress-asha-rao.json here'],
         ['jwt-vs-oauth exercises progress --export ~/Desktop', 'the same file, in that folder (the name is remembered)'],
@@ -87,7 +87,7 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
       .argument('[id]', 'the exercise')
       .option('--all', 'every exercise')
       .option('--yes', 'do not ask (needed without a terminal for --all)')
-      .addHelpText('after', examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
+      .addHelpText('after', () => examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
       .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
         const { exercises, output, change, pick } = await setUp(context, command);
         if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
@@ -126,7 +126,7 @@ function reportCommand(context: CommandContext): Command {
     .option('--json', 'as JSON: {exercises, learners: [{name, seed, file, passed, total, topics, attempts, hintsShown, revealed, firstActivity, lastActivity, exercises: {<id>: {passed, passedAt, attempts, hints, revealed, revealedAt}}}], mostFailed, skipped, warnings}; with --exercise, {exercise, learners}')
     .option('--csv', 'as CSV, one row per learner (for a spreadsheet)')
     .option('--sort <order>', 'name (A to Z), passed (fewest first) or last (longest inactive first)', 'name')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises report class/', 'every file in the folder class/'],
       ['jwt-vs-oauth exercises report progress-*.json --sort passed', 'who needs help first'],
       ['jwt-vs-oauth exercises report class/ --exercise pkce-challenge', 'who is stuck on pkce-challenge, who saw its answer'],
@@ -363,7 +363,7 @@ function worksheetCommand(context: CommandContext): Command {
     .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
     .option('--paper', 'for printing: long values (tokens, challenges) in blocks broken into lines of 64 characters, with a note (without it, each is one code span to copy, as an LMS page wants)')
     .option('--json', 'as JSON: {seed, pack, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --paper > sheet.md', 'for printing: long tokens broken into short lines'],

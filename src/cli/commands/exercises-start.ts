@@ -25,7 +25,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--port <port>', 'where Mock Google listens, 0 to 65535 (default: a free port)')
     .option('--replace', 'start even if Mock Google for this exercise is running in another terminal: check then uses this one')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C, logging each request'],
       ['jwt-vs-oauth exercises start oauth-access-token --port 9400', 'at http://127.0.0.1:9400, an address a class can share'],
       ['jwt-vs-oauth exercises start oauth-access-token --replace', 'in place of one left running in another terminal'],

@@ -23,7 +23,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Classroom exercises that check themselves: read, make and break tokens, and OAuth by hand. With hints, solutions after a pass, and progress.')
     .option('--pack <dir>', 'add a teacher\'s exercises from this folder (or set JWT_VS_OAUTH_PACK)')
     .option('--seed <seed>', 'generate tokens from this seed instead of your own (each learner has one): 1 to 256 characters, no control characters')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises', 'on a terminal: pick an exercise from a menu'],
       ['jwt-vs-oauth exercises list', 'all exercises, with ✓ for done'],
       ['jwt-vs-oauth exercises show read-subject', 'the task'],
@@ -47,7 +47,7 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('list')
     .description('List the exercises: id, title, topic, done')
     .option('--json', 'as JSON: {exercises: [{id, title, topic, done}]}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises list', 'with ✓ for done'], ['jwt-vs-oauth ex --pack ./class list --json', 'with a pack, as JSON']]))
+    .addHelpText('after', () => examples([['jwt-vs-oauth exercises list', 'with ✓ for done'], ['jwt-vs-oauth ex --pack ./class list --json', 'with a pack, as JSON']]))
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { exercises, store, output } = await setUp(context, command);
       const rows = exercises.map((exercise) => ({ id: exercise.id, title: exercise.title, topic: exercise.topic, done: Boolean(store.progress.exercises.passed[exercise.id]) }));
@@ -68,7 +68,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--material <name>', 'print only this value from the task, as it is (to save in a file): such as token or issuerKey')
     .option('--json', 'as JSON: {id, title, topic, task, choices, needs}; with --material, {id, name, value}')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises show read-expiry', 'the task, with your token'],
       ['jwt-vs-oauth exercises show flaw-two --material issuerKey > issuer.pem', 'save the issuer\'s public key for verify --key'],
     ]))
@@ -101,7 +101,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .argument('[answer...]', 'your answer, "-" to read it from stdin (some exercises take two: a token, then a secret)')
     .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}; expected is the rule, never the answer')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises check read-subject asha', 'an answer'],
       ['jwt-vs-oauth exercises check choose-own-api b', 'a choice: b, B, 2, (b), b) or the choice\'s text'],
       ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token (also "Bearer …", a URL or a JSON token response)'],
@@ -153,7 +153,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--reveal', 'show the answer: after a number of failed attempts (3 unless the exercise or pack says otherwise), or after a pass')
     .option('--json', 'as JSON: {id, hints: [shown so far], total, reveal: {after, failedAttempts, open}}; with --reveal, {id, revealed, commands, answers} or {id, revealed: false, reason}')
-    .addHelpText('after', examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
+    .addHelpText('after', () => examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
     .action(async (id: string, flags: { json?: boolean; reveal?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
@@ -200,7 +200,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--teacher', 'show it anyway, for teachers: asks for the passphrase (or reads JWT_VS_OAUTH_TEACHER_KEY) when the pack sets a teacherKey')
     .option('--json', 'as JSON: {id, explain, commands, answers}; before a pass, {id, locked: true, reason, answerOpen, next}')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises solution read-subject', 'after it passes'],
       ['jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'for a teacher: asks for the passphrase'],
       ['JWT_VS_OAUTH_TEACHER_KEY=… jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'the same, without a terminal'],
@@ -230,7 +230,7 @@ export function exercisesCommand(context: CommandContext): Command {
   parent.addCommand(new Command('teacher-key')
     .description('For teachers: make the teacherKey for a pack\'s pack.json (a salted scrypt hash of a passphrase you keep); prints the pack.json to stdout, or with --write merges it into the pack\'s')
     .option('--write', 'write it into the pack.json of --pack (or JWT_VS_OAUTH_PACK), keeping its other settings, atomically')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'on a terminal: asks for the passphrase twice; keeps revealAfter and any other setting'],
       ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key', 'print the pack.json it would write: the pack\'s settings with the new key'],
@@ -273,7 +273,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('For teachers: run each exercise\'s reference solution (it must pass) and an empty answer (it must fail)')
     .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
     .option('--json', 'as JSON: {ok, seed, exercises: [{id, title, ok, solutionPasses, emptyAnswerFails, problem?}]}')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth exercises --pack ./class-pack selftest', 'check a pack before the class'],
       ['jwt-vs-oauth exercises selftest read-subject make-practice-token', 'some built-in exercises'],
     ]) + '\nExit codes: 0 every exercise checks out, 1 one does not, 2 bad usage or a pack file that does not fit.\n')

@@ -51,7 +51,7 @@ export function mintCommand(context: CommandContext): Command {
     .option('--typ <typ>', 'typ header (default JWT; at+jwt for an OAuth access token)')
     .option('--header <key=value>', 'any other header parameter (repeatable)', collect)
     .option('--json', 'print {token, header, payload} (and the public JWK of a generated key) as JSON')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth mint --sub asha --aud food-api', 'HS256 with a generated secret'],
       ['jwt-vs-oauth mint --secret "$(openssl rand -base64 32)" --sub asha', 'HS256 with your own random secret'],
       ['jwt-vs-oauth mint --alg ES256 --save-key me.json --iss https://auth.example', 'a key pair, saved for verify'],

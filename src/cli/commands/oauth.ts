@@ -39,7 +39,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto)')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth oauth', 'in your browser, narrated here'],
       ['jwt-vs-oauth oauth --no-browser', 'all in the terminal'],
       ['jwt-vs-oauth oauth --auto --transcript flow.jsonl', 'no pauses; keep the HTTP'],

@@ -34,7 +34,7 @@ export function providerCommand(context: CommandContext): Command {
     .option('--access-token-ttl <duration>', 'access token lifetime, 10s to 24h: 30s, 15m, 1h', '15m')
     .option('--access-token-alg <alg>', 'how access tokens are signed: ES256 or RS256 (ID tokens are always RS256, with a key of their own)', 'ES256')
     .option('--json', 'log as JSON lines: a "started" line, then one line per request')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth provider', 'start on http://127.0.0.1:9400'],
       ['jwt-vs-oauth provider --port 0 --auto-approve', 'a free port, no pages: for scripts'],
       ['jwt-vs-oauth provider --users class.json --clients apps.json', 'your own users and apps'],

@@ -36,7 +36,7 @@ export function tutorialCommand(context: CommandContext): Command {
     .option('--reset [lesson]', 'forget progress: of one lesson, or of all')
     .option('--plain', 'print the lesson (or all) as plain text, with no prompts and the answers at the end')
     .option('--json', 'with --list: print the lessons as JSON')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth tutorial', 'continue where you stopped'],
       ['jwt-vs-oauth tutorial 5', 'start lesson 5 (OAuth)'],
       ['jwt-vs-oauth tutorial --list', 'the lessons, ✓ for done'],

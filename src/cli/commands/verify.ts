@@ -48,7 +48,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--at <time>', 'judge the time claims as of this instant (ISO 8601 or unix seconds)')
     .option('--timeout <duration>', 'how long --jwks / --discover may take in all, headers and body (1ms to 60s)', '5s')
     .option('--json', 'print {valid, verdict, checked, notPinned, checks, header, payload, warnings} as JSON')
-    .addHelpText('after', examples([
+    .addHelpText('after', () => examples([
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET" --alg HS256', 'an HS256 token, its algorithm pinned'],
       ['jwt-vs-oauth verify "$TOKEN" --key me.pub.json --aud food-api', 'a public JWK, pinning the audience'],
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400', 'keys from an OpenID provider'],
