@@ -3,7 +3,6 @@
 // read), for every file a pack, a lesson folder or a collected progress file can name. Writing:
 // atomically, so a reader or a crash never sees half a file (progress, exports, pack.json).
 
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -48,7 +47,7 @@ export function readPlainFileAtMost(path: string, cap: number): string | undefin
  * place is still empty.
  */
 export function writeAtomically(target: string, text: string, options: { mode?: number; noClobber?: boolean } = {}): void {
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString('hex')}.tmp`);
   try {
     const descriptor = openSync(temporary, 'wx', options.mode ?? 0o600);
     try {

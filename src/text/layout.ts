@@ -194,7 +194,7 @@ function trimEnd(line: string): string {
 }
 
 // A list item's marker: a bullet, a check mark, "1.", "(a)", "a)", "Q1:" and the spaces after it.
-const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
+const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→←]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
 
 /**
  * Text of several lines laid out: each line is a paragraph, a list item (its later lines under its
@@ -242,7 +242,7 @@ function visibleSplit(text: string, characters: number): { head: string; rest: s
 /**
  * A shell command laid out: broken only between arguments, each line but the last ending in " \"
  * so it pastes back as one command; an argument wider than a line is broken with BREAK_MARK
- * (backslash-newline, which a shell removes outside single quotes).
+ * (backslash-newline, which a shell removes outside single quotes), its later pieces at column 0.
  */
 export function layoutCommand(command: string, width: number, options: { lead?: string; hang?: string } = {}): string[] {
   const lead = options.lead ?? '';
@@ -271,11 +271,13 @@ export function layoutCommand(command: string, width: number, options: { lead?: 
       empty = false;
       continue;
     }
-    const pieces = breakLongWord(word, limit - displayWidth(line), limit - displayWidth(hang));
+    // The rest of a broken argument starts at column 0: a shell removes backslash-newline but
+    // would keep an indent, splitting the argument in two.
+    const pieces = breakLongWord(word, limit - displayWidth(line), limit);
     pieces.forEach((piece, index) => {
       if (index > 0) {
         lines.push(line);
-        line = hang;
+        line = '';
       }
       line += piece;
     });

@@ -152,9 +152,10 @@ describe('lessons 8 and 9 when Mock Google is too slow for verify --discover', (
     stdout.on('data', (chunk) => (screen += chunk));
     const done = run(['tutorial'], { stdin, stdout, stderr: stdout, env: { JWT_VS_OAUTH_HOME: home, NO_COLOR: '1' } });
     const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    // Lines are laid out to the terminal's width: text is looked for with its line breaks taken out.
     const waitFor = async (text: string) => {
       const deadline = Date.now() + 15_000;
-      while (!plain().includes(text)) {
+      while (!plain().replace(/\s+/g, ' ').includes(text)) {
         if (Date.now() > deadline) throw new Error(`Timed out waiting for ${text}. Screen:\n${plain().slice(-1500)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

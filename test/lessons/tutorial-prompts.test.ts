@@ -40,9 +40,16 @@ function startTutorial(home: string, argv: string[] = ['tutorial']) {
   return {
     done,
     plain,
+    /** Waits for `text`; for a screen's "(screen i of n)", also for its prompt's keys drawn after it. */
     async waitFor(text: string) {
       const deadline = Date.now() + 10_000;
-      while (!plain().includes(text)) {
+      const shown = () => {
+        const at = plain().lastIndexOf(text);
+        if (at < 0) return false;
+        // The prompt module loads after the first screen is drawn: keys before its footer are lost.
+        return !text.startsWith('(screen ') || /\[(?:Enter|↑↓)\]/.test(plain().slice(at));
+      };
+      while (!shown()) {
         if (Date.now() > deadline) throw new Error(`Timed out waiting for ${text}. Screen:\n${plain().slice(-1500)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

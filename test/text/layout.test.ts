@@ -64,10 +64,13 @@ describe('layoutCommand', () => {
     expect(words).toEqual(shellWords('jwt-vs-oauth verify "$ACCESS_TOKEN" --discover http://127.0.0.1:4000 --typ at+jwt --aud food-api'));
   });
 
-  test('an argument wider than a line is broken with the mark, so a shell joins it back', () => {
-    const lines = layoutCommand(`jwt-vs-oauth decode ${TOKEN}`, 50);
+  test('an argument wider than a line is broken with the mark, its pieces at column 0, so a shell joins it back', () => {
+    const lines = layoutCommand(`jwt-vs-oauth decode ${TOKEN} --json`, 50, { lead: '  $ ' });
     expect(widest(lines)).toBeLessThanOrEqual(50);
-    expect(joinBrokenLines(lines.join('\n')).replace(/ \\\n\s*/g, ' ')).toBe(`jwt-vs-oauth decode ${TOKEN}`);
+    expect(joinBrokenLines(lines.join('\n')).replace(/ \\\n\s*/g, ' ')).toBe(`  $ jwt-vs-oauth decode ${TOKEN} --json`);
+    // What a shell does with it: backslash-newline removed, nothing else.
+    const pasted = lines.join('\n').slice(4).replace(/\\\n/g, '');
+    expect(pasted.split(/\s+/)).toEqual(['jwt-vs-oauth', 'decode', TOKEN, '--json']);
   });
 
   test('shellWords keeps quotes and escaped spaces inside one argument', () => {
