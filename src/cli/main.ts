@@ -6,6 +6,7 @@ import { createContext, type CommandContext } from './context.js';
 import { loadColours, type Streams } from './output.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples, helpText, helpWidth, suggestSimilar } from './help.js';
+import { layoutText } from '../text/layout.js';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -210,9 +211,15 @@ function suggestUnknownSubcommands(command: Command): void {
 function routeCommanderOutput(command: Command, streams: Streams): void {
   command.exitOverride();
   command.configureOutput({
-    writeOut: (text) => streams.stdout.write(text),
+    // Help and its notes, every command's, laid out to the help's width (lines that fit are kept as they are).
+    writeOut: (text) => streams.stdout.write(layoutText(text, helpWidth(streams.stdout, streams.env))),
     writeErr: (text) => streams.stderr.write(terminalSafeLines(text)),
+    // commander's own part of --help (usage, options, commands) at the width our examples use.
+    getOutHelpWidth: () => helpWidth(streams.stdout, streams.env),
+    getErrHelpWidth: () => helpWidth(streams.stderr, streams.env),
   });
+  // Wrap descriptions even when their column is narrow (commander's default leaves them whole below 40).
+  command.configureHelp({ ...command.configureHelp(), minWidthToWrap: 24 });
   for (const subcommand of command.commands) routeCommanderOutput(subcommand, streams);
 }
 
