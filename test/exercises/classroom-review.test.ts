@@ -240,7 +240,8 @@ describe('hint --reveal is recorded for the teacher\'s report', () => {
 
 describe('small things', () => {
   test('check --help says answers are compared exactly, and what exit 2 covers', async () => {
-    const help = (await runCli(['ex', 'check', '--help'])).stdout;
+    // Help is laid out to 80 columns: read with its line breaks taken out.
+    const help = (await runCli(['ex', 'check', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toContain('Answers are compared exactly, as a verifier compares them: asha is not Asha, HS256 is not hs256 (RFC 7519 §2, RFC 7515 §4.1.1).');
     expect(help).toContain('2 bad usage (a missing answer, something that is not one of the choices or flaw names, Mock Google not running for oauth-access-token): not counted as an attempt.');
   });

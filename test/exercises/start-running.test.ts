@@ -128,6 +128,6 @@ describe('exercises start while Mock Google for the exercise already runs', () =
     const help = await runCaptured(['exercises', 'start', '--help']);
     expect(help.stdout).toContain('--replace');
     expect(help.stdout).toContain('jwt-vs-oauth exercises start oauth-access-token --replace');
-    expect(help.stdout).toContain('while one answers, another start says where it is and stops (exit 2), unless --replace');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('while one answers, another start says where it is and stops (exit 2), unless --replace');
   });
 });
