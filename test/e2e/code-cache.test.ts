@@ -27,7 +27,7 @@ test('a first run writes each file\'s compiled code (0600 in a 0700 folder); the
   expect(first.code).toBe(0);
   const folder = versionFolder(home);
   const files = readdirSync(folder);
-  expect(files.length).toBeGreaterThan(3);
+  expect(files.length).toBeGreaterThan(0); // main's file at least (the bin itself is compiled before the cache is on)
   expect(files.every((name) => name.endsWith('.v8'))).toBe(true);
   expect(statSync(folder).mode & 0o777).toBe(0o700);
   for (const name of files) expect(statSync(join(folder, name)).mode & 0o777).toBe(0o600);

@@ -8,47 +8,76 @@
 // `/*! <source path> */` markers.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 
+const DIST = dirname(BIN);
+const DEFINE = /^__jwtVsOauthRegistry\.define\("([^"]+)", function \(exports, require, module, __filename, __dirname\) \{$/gm;
+
 /**
- * The files the bundle loads as soon as one file loads, starting at `entry`: the chunks are
- * CommonJS, a static import is a top-level `require("./…")` statement, and an import() became a
- * require() inside a function, which runs only when the code asking for it does.
+ * Every module of the build by its dist-relative name, with its code: each file of dist/ is a set
+ * of factories (scripts/link-chunks.mjs), and each chunk also has a file that defines it alone.
  */
-function staticallyLoaded(entry: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(entry)) return seen;
-  seen.add(entry);
-  for (const match of readFileSync(entry, 'utf8').matchAll(/^(?:var \w+ = )?require\("(\.[^"]+)"\);$/gm)) {
-    staticallyLoaded(resolve(dirname(entry), match[1]!), seen);
+function modules(): Map<string, string> {
+  const found = new Map<string, string>();
+  const files = ['bin.js', 'provider.js', ...readdirSync(join(DIST, 'chunks')).filter((name) => name.endsWith('.js')).map((name) => `chunks/${name}`)];
+  for (const file of files) {
+    const text = readFileSync(join(DIST, file), 'utf8');
+    const starts = [...text.matchAll(DEFINE)];
+    starts.forEach((match, index) => {
+      if (!found.has(match[1]!)) found.set(match[1]!, text.slice(match.index!, starts[index + 1]?.index ?? text.length));
+    });
   }
+  return found;
+}
+const MODULES = modules();
+
+/**
+ * The modules that load as soon as `key` loads: a static import is a top-level
+ * `__jwtVsOauthRegistry.load("…")` statement; an import() became a load inside a function, which
+ * runs only when the code asking for it does.
+ */
+function staticallyLoaded(key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen;
+  seen.add(key);
+  for (const match of (MODULES.get(key) ?? '').matchAll(/^(?:var \w+ = )?__jwtVsOauthRegistry\.load\("([^"]+)"\);$/gm)) staticallyLoaded(match[1]!, seen);
   return seen;
 }
 
-function sourcesOf(files: Set<string>): string[] {
-  return [...files].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\*! ((?:src|node_modules)\/\S+) \*\/$/gm)].map((match) => match[1]!));
+function sourcesOf(keys: Set<string>): string[] {
+  return [...keys].flatMap((key) => [...(MODULES.get(key) ?? '').matchAll(/^\/\*! ((?:src|node_modules)\/\S+) \*\/$/gm)].map((match) => match[1]!));
 }
 
-/** The built chunk that holds a source file (each source is in exactly one). */
+/** The module that holds a source file (each source is in exactly one). */
 function chunkOf(source: string): string {
-  const folder = join(dirname(BIN), 'chunks');
-  const holders = readdirSync(folder).filter((name) => name.endsWith('.js') && readFileSync(join(folder, name), 'utf8').includes(`\n/*! ${source} */\n`));
+  const holders = [...MODULES].filter(([, code]) => code.includes(`\n/*! ${source} */\n`)).map(([key]) => key);
   expect(holders, source).toHaveLength(1);
-  return join(folder, holders[0]!);
+  return holders[0]!;
 }
 
 /** What every run loads: the bin (which turns the code cache on) and, at once, main's chunk. */
 function startUpFiles(): Set<string> {
-  return staticallyLoaded(chunkOf('src/cli/main.ts'), staticallyLoaded(BIN));
+  return staticallyLoaded(chunkOf('src/cli/main.ts'), staticallyLoaded('bin.js'));
 }
 
-/** What a command loads before its action runs: the start-up files and its own module's. */
+/** What a command loads before its action runs: the start-up modules and its own module's. */
 function sourcesForCommand(file: string): string[] {
-  const files = startUpFiles();
-  staticallyLoaded(chunkOf(`src/cli/commands/${file}`), files);
-  return sourcesOf(files);
+  const keys = startUpFiles();
+  staticallyLoaded(chunkOf(`src/cli/commands/${file}`), keys);
+  return sourcesOf(keys);
 }
+
+test('decode reads three files: the bin, main\'s file, and decode\'s file, which brings all it loads at once', () => {
+  const decode = chunkOf('src/cli/commands/decode.ts');
+  const before = startUpFiles();
+  const own = [...staticallyLoaded(decode)].filter((key) => !before.has(key));
+  const decodeFile = readFileSync(join(DIST, decode), 'utf8');
+  for (const key of own) expect(decodeFile, key).toContain(`__jwtVsOauthRegistry.define(${JSON.stringify(key)},`);
+  const mainFile = readFileSync(join(DIST, chunkOf('src/cli/main.ts')), 'utf8');
+  const bin = staticallyLoaded('bin.js');
+  for (const key of [...before].filter((key) => !bin.has(key))) expect(mainFile, key).toContain(`__jwtVsOauthRegistry.define(${JSON.stringify(key)},`);
+});
 
 const isHeavy = (source: string) =>
   /^src\/(provider|oauth|lessons|library)\//.test(source)
