@@ -3,7 +3,7 @@
 // when the wait ends, so what follows prints as if it had never been there. Only on a terminal:
 // in a pipe, a log or --json it writes nothing at all. Plain ASCII frames, no colour.
 
-import { displayWidth } from '../text/layout.js';
+import { displayWidth, truncateToWidth } from '../text/layout.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 
 /** Where the spinner draws: stderr, which must be a terminal for it to show. */
@@ -33,7 +33,7 @@ const ERASE_LINE = '\r\x1b[2K';
 export async function withSpinner<T>(label: string, stream: SpinnerStream, promise: Promise<T>, options: SpinnerOptions = {}): Promise<T> {
   if (options.enabled === false || !stream.isTTY) return promise;
   const width = Math.max(10, (stream.columns || 80) - 1);
-  const shown = fitToWidth(`${terminalSafe(label)} `, width - 2);
+  const shown = truncateToWidth(`${terminalSafe(label)} `, width - 2);
   let frame = 0;
   let drawn = false;
   const draw = () => {
@@ -54,13 +54,3 @@ export async function withSpinner<T>(label: string, stream: SpinnerStream, promi
   }
 }
 
-/** `text` cut to `width` terminal columns, ending in "…" when cut. */
-function fitToWidth(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  let kept = '';
-  for (const character of text) {
-    if (displayWidth(kept + character) > width - 1) break;
-    kept += character;
-  }
-  return `${kept}…`;
-}

@@ -365,6 +365,17 @@ export function layoutTable(rows: readonly (readonly string[])[], width: number,
   ]);
 }
 
+/** `text` cut to at most `columns` terminal columns, ending in "…" when cut (wide characters count two). */
+export function truncateToWidth(text: string, columns: number): string {
+  if (displayWidth(text) <= columns) return text;
+  let kept = '';
+  for (const character of text) {
+    if (displayWidth(kept + character) > columns - 1) break;
+    kept += character;
+  }
+  return `${kept}…`;
+}
+
 /** `text` padded with spaces to `columns` visible columns. */
 export function padEndVisible(text: string, columns: number): string {
   return text + ' '.repeat(Math.max(0, columns - displayWidth(text)));

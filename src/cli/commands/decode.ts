@@ -8,7 +8,7 @@ import { readTokenInput } from '../token-input.js';
 // Static: this module itself loads only when decode runs (main.ts's command table).
 import { decodeToken, type DecodedToken, type ExplainedField } from '../../jwt/decode.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
-import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
+import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, padEndVisible, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 
 export function decodeCommand(context: CommandContext): Command {
   return new Command('decode')
@@ -78,7 +78,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   }
   // Each part named in words beside it, so the colour is never the only way to tell them apart.
   const segmentRoom = Math.min(60, Math.max(16, width - 21));
-  lines.push(...layoutTable(decoded.segments.map((segment, index) => [partColours[index]!(partNames[index]!), abbreviate(segment, segmentRoom) || c.dim('(empty)')]), width, { indent: '  ', gap: 2, minLastColumn: 16 }));
+  lines.push(...layoutTable(decoded.segments.map((segment, index) => [partColours[index]!(partNames[index]!), truncateToWidth(segment, segmentRoom) || c.dim('(empty)')]), width, { indent: '  ', gap: 2, minLastColumn: 16 }));
 
   lines.push('', ...heading('Header', decoded.type === 'JWE' ? 'how the content key is managed and the content encrypted' : 'how the token was signed'));
   lines.push(...renderFields(decoded.headerFields, output, width));
@@ -89,7 +89,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
     lines.push(...wrapParagraph('The claims are encrypted for the recipient; only the holder of its private key (or the shared key) can read them.', width, { lead: '  ' }));
   } else if (typeof decoded.payload === 'string') {
     lines.push('', ...heading('Payload', 'text, not a JSON object, so this is a JWS but not a JWT'));
-    lines.push(...wrapParagraph(terminalSafe(JSON.stringify(abbreviate(decoded.payload, 400))), width, { lead: '  ' }));
+    lines.push(...wrapParagraph(terminalSafe(JSON.stringify(truncateToWidth(decoded.payload, 400))), width, { lead: '  ' }));
   } else {
     lines.push('', ...heading('Payload', 'the claims: anyone holding the token can read them'));
     lines.push(...(decoded.payloadFields.length ? renderFields(decoded.payloadFields, output, width) : [c.dim('  (no claims)')]));
@@ -98,7 +98,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   if (decoded.type !== 'JWE') {
     lines.push('', c.bold('Signature'));
     lines.push(...wrapParagraph(decoded.signature
-      ? `${abbreviate(decoded.signature, Math.min(60, Math.max(16, width - 15)))}  ${c.dim(`(${decoded.signatureBytes} bytes)`)}`
+      ? `${truncateToWidth(decoded.signature, Math.min(60, Math.max(16, width - 15)))}  ${c.dim(`(${decoded.signatureBytes} bytes)`)}`
       : `${c.red('(empty)')}  no signature at all`, width, { lead: '  ' }));
   }
 
@@ -149,7 +149,7 @@ function renderFields(fields: ExplainedField[], output: Output, width: number): 
   // JSON.stringify escapes C0 controls but not C1 controls or bidi overrides: terminalSafe does.
   const shown = fields.map((field) => ({
     name: terminalSafe(field.name),
-    value: abbreviate(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), 34),
+    value: truncateToWidth(terminalSafe(JSON.stringify(field.value) ?? 'undefined'), 34),
     meaning: field.meaning ?? c.dim('(not a registered claim)'),
     time: field.time ? `${field.time.iso} (${field.time.relative})` : undefined,
   }));
@@ -189,13 +189,3 @@ function verifyHint(decoded: DecodedToken): { text: string; command: boolean; no
   return command(`jwt-vs-oauth verify ${token} --key <public key file>`);
 }
 
-/** `text` cut to at most `max` terminal columns, ending in "…" when cut (wide characters count two). */
-function abbreviate(text: string, max: number): string {
-  if (displayWidth(text) <= max) return text;
-  let kept = '';
-  for (const character of text) {
-    if (displayWidth(kept + character) > max - 1) break;
-    kept += character;
-  }
-  return `${kept}…`;
-}

@@ -9,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { hasControlCharacters, terminalSafe } from '../../text/terminal-safe.js';
 import { confirmTeacher, packFolder, setUp, type ParentFlags } from './exercises-setup.js';
 import { viewWidths, wrapProse } from './exercises-layout.js';
-import { displayWidth, layoutTable, padEndVisible, wrapParagraph } from '../../text/layout.js';
+import { displayWidth, layoutTable, padEndVisible, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 
 export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
@@ -180,7 +180,7 @@ type LearnerData = Pick<ReportData['learners'][number], 'name' | 'seed'>;
 function learnerCells(learners: LearnerData[], lookAlikeKey: (name: string) => string): (row: LearnerData) => string {
   const namesSeen = new Map<string, number>();
   for (const row of learners) if (row.name) namesSeen.set(lookAlikeKey(row.name), (namesSeen.get(lookAlikeKey(row.name)) ?? 0) + 1);
-  return (row) => terminalSafe(row.name === null ? `(seed ${shortened(row.seed, 12)})` : (namesSeen.get(lookAlikeKey(row.name)) ?? 0) > 1 ? `${row.name} (${shortened(row.seed, 8)})` : row.name);
+  return (row) => terminalSafe(row.name === null ? `(seed ${truncateToWidth(row.seed, 12)})` : (namesSeen.get(lookAlikeKey(row.name)) ?? 0) > 1 ? `${row.name} (${truncateToWidth(row.seed, 8)})` : row.name);
 }
 
 const timeCell = (value: string | null, none: string) => (value === null ? none : `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')}`);
@@ -197,7 +197,7 @@ function alignedTable(headings: string[], rows: string[][], left: Set<number>, w
   let shown = rows;
   if (natural > width) {
     const nameWidth = Math.max(10, widths[0]! - (total() - width));
-    shown = rows.map(([name, ...rest]) => [shortened(name!, nameWidth), ...rest]);
+    shown = rows.map(([name, ...rest]) => [truncateToWidth(name!, nameWidth), ...rest]);
     widths = measure(shown);
   }
   const line = (cells: string[]) => cells.map((cell, index) => (left.has(index) ? padEndVisible(cell, widths[index]!) : padStartVisible(cell, widths[index]!))).join('  ').trimEnd();
@@ -341,15 +341,6 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function shortened(text: string, length: number): string {
-  if (displayWidth(text) <= length) return text;
-  let kept = '';
-  for (const character of text) {
-    if (displayWidth(kept + character) > length - 1) break;
-    kept += character;
-  }
-  return `${kept}…`;
-}
 
 function padStartVisible(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
