@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Adds "$schema": "../schema/<kind>.schema.json" as the first key of every lesson and exercise
-// file under lessons/, so an editor offers completion and checks a file as it is typed. It only
-// inserts that one line: the rest of each file stays byte for byte as it was (indentation, inline
-// arrays, line endings), and a file that has the line already is left alone, so running it twice
-// changes nothing. pack.json is skipped: a pack's settings file refuses keys it does not know.
+// file under lessons/, and of a pack's pack.json (pack.schema.json), so an editor offers completion
+// and checks a file as it is typed. It only inserts that one line: the rest of each file stays byte
+// for byte as it was (indentation, inline arrays, line endings), and a file that has the line
+// already is left alone, so running it twice changes nothing.
 //
 //   node scripts/add-schema-lines.mjs                 add the line where it is missing
 //   node scripts/add-schema-lines.mjs --check         change nothing; exit 1 if a file lacks it
@@ -20,7 +20,8 @@ const FOLDERS = [
   ['exercises', 'exercise.schema.json'],
   ['example-pack', 'exercise.schema.json'],
 ];
-const SKIPPED = new Set(['pack.json']);
+/** A pack's settings file, beside its exercises: it follows pack.schema.json. */
+const PACK_SETTINGS_FILE = 'pack.json';
 
 function parseArguments(argv) {
   const options = { root: join(dirname(fileURLToPath(import.meta.url)), '..'), check: false };
@@ -63,8 +64,8 @@ function main() {
   const differing = [];
   let already = 0;
   for (const [folder, schemaFile] of FOLDERS) {
-    const schemaPath = `../schema/${schemaFile}`;
-    for (const name of readdirSync(join(lessons, folder)).filter((each) => each.endsWith('.json') && !SKIPPED.has(each)).sort()) {
+    for (const name of readdirSync(join(lessons, folder)).filter((each) => each.endsWith('.json')).sort()) {
+      const schemaPath = `../schema/${name === PACK_SETTINGS_FILE ? 'pack.schema.json' : schemaFile}`;
       const file = join(lessons, folder, name);
       const shown = relative(options.root, file);
       const text = readFileSync(file, 'utf8');
@@ -88,7 +89,7 @@ function main() {
   for (const line of differing) console.error(line);
   if (options.check) {
     for (const file of missing) console.error(`${file}: no "$schema" line`);
-    console.error(missing.length ? `${files(missing.length)} lack the "$schema" line: run node scripts/add-schema-lines.mjs` : `Every lesson and exercise file has its "$schema" line (${already}).`);
+    console.error(missing.length ? `${files(missing.length)} lack the "$schema" line: run node scripts/add-schema-lines.mjs` : `Every lesson, exercise and pack.json file has its "$schema" line (${already}).`);
     process.exitCode = missing.length || differing.length ? 1 : 0;
     return;
   }

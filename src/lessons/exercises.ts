@@ -43,6 +43,8 @@ export function loadExercises(builtInFolder: string, packFolder?: string): Exerc
 
 /** What a pack's pack.json may set, for every exercise while the pack is in use. */
 export interface PackSettings {
+  /** Where pack.schema.json is, for a teacher's editor; kept so `teacher-key --write` keeps the line. */
+  $schema?: string;
   /** A salted scrypt hash (teacher-key.ts): --teacher then asks for its passphrase. */
   teacherKey?: string;
   /** Failed attempts before `hint --reveal` shows the answer, for exercises that do not set their own; 0 = never. */
@@ -50,6 +52,8 @@ export interface PackSettings {
 }
 
 const PACK_SETTING_NAMES = ['teacherKey', 'revealAfter'];
+/** Keys pack.json may hold besides its settings: "$schema" points an editor at pack.schema.json. */
+const PACK_EDITOR_KEYS = ['$schema'];
 
 /**
  * The pack's pack.json, or no settings when there is no pack or no such file. Read like an
@@ -70,14 +74,15 @@ export function loadPackSettings(packFolder?: string): PackSettings {
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the file', 'must hold one JSON object');
   const settings = json as Record<string, unknown>;
-  const unknown = Object.keys(settings).find((name) => !PACK_SETTING_NAMES.includes(name));
+  const unknown = Object.keys(settings).find((name) => !PACK_SETTING_NAMES.includes(name) && !PACK_EDITOR_KEYS.includes(name));
   if (unknown !== undefined) fail(`"${terminalSafe(unknown)}"`, 'is not a pack setting');
+  if (settings.$schema !== undefined && typeof settings.$schema !== 'string') fail('"$schema"', 'must be a string: where pack.schema.json is, such as "../schema/pack.schema.json"');
   if (settings.revealAfter !== undefined && !isRevealAfter(settings.revealAfter)) fail('"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
   if (settings.teacherKey !== undefined) {
     const problem = typeof settings.teacherKey === 'string' ? parseTeacherKey(settings.teacherKey) : 'is not a teacher key: make one with jwt-vs-oauth exercises teacher-key';
     if (typeof problem === 'string') fail('"teacherKey"', problem);
   }
-  return { ...(settings.teacherKey !== undefined && { teacherKey: settings.teacherKey as string }), ...(settings.revealAfter !== undefined && { revealAfter: settings.revealAfter as number }) };
+  return { ...(settings.$schema !== undefined && { $schema: settings.$schema as string }), ...(settings.teacherKey !== undefined && { teacherKey: settings.teacherKey as string }), ...(settings.revealAfter !== undefined && { revealAfter: settings.revealAfter as number }) };
 }
 
 /** After how many failed attempts the learner may see this exercise's answer; 0 = never. */

@@ -277,11 +277,12 @@ export function packJsonSchema(): Schema {
   return {
     $schema: DRAFT,
     title: 'jwt-vs-oauth pack settings (pack.json)',
-    description: 'A teacher pack\'s pack.json, beside its exercise files: what src/lessons/exercises.ts accepts, with its sentences as the messages. Any other key is refused ("is not a pack setting"), "$schema" too: point an editor at this file with its settings instead (README: For teachers). Not expressed here: a teacherKey\'s scrypt costs must be ones jwt-vs-oauth accepts (ln at least 14, p 1 to 4, N below 2^(16·r), at most 256 MiB and twice the work of a new key).',
+    description: 'A teacher pack\'s pack.json, beside its exercise files: what src/lessons/exercises.ts accepts, with its sentences as the messages. Any other key is refused ("is not a pack setting"). Not expressed here: a teacherKey\'s scrypt costs must be ones jwt-vs-oauth accepts (ln at least 14, p 1 to 4, N below 2^(16·r), at most 256 MiB and twice the work of a new key).',
     type: 'object',
     errorMessage: 'the file: must hold one JSON object',
     additionalProperties: { not: {}, errorMessage: 'is not a pack setting: pack.json may set teacherKey and revealAfter' },
     properties: {
+      $schema: { ...schemaKey('pack'), type: 'string', errorMessage: '"$schema": must be a string: where pack.schema.json is, such as "../schema/pack.schema.json"' },
       revealAfter: { type: 'integer', minimum: 0, maximum: MAX_REVEAL_AFTER, description: 'Failed attempts before `hint --reveal` shows the answer, for every exercise of the pack that does not set its own; 0 = never; default 3.', errorMessage: `"revealAfter": must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}` },
       teacherKey: { type: 'string', pattern: '^\\$scrypt\\$ln=(\\d{1,2}),r=(\\d{1,2}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{22})\\$([A-Za-z0-9+/]{43})$', description: 'Locks `solution --teacher` and `worksheet --answers` with a passphrase: make it with `jwt-vs-oauth exercises --pack <folder> teacher-key --write`.', errorMessage: '"teacherKey": is not a teacher key: make one with jwt-vs-oauth exercises teacher-key, and paste the whole line it prints' },
     },

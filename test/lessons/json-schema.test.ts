@@ -15,6 +15,7 @@ import { validateExercise } from '../../src/lessons/exercise-schema.js';
 import { loadPackSettings } from '../../src/lessons/exercises.js';
 import { exerciseJsonSchema, lessonJsonSchema, packJsonSchema } from '../../src/lessons/json-schemas.js';
 import { readJsonFile } from '../../src/lessons/loader.js';
+import { runCli } from '../helpers/cli.js';
 import { validateLesson } from '../../src/lessons/schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -66,6 +67,8 @@ const realFiles = FOLDERS.flatMap(([folder, kind]) =>
     .filter((name) => name.endsWith('.json') && name !== 'pack.json')
     .map((name) => ({ file: `lessons/${folder}/${name}`, kind, json: readJsonFile(join(ROOT, 'lessons', folder, name), 'ERR_TEST') as Json })),
 );
+/** The example pack's settings file, which follows pack.schema.json. */
+const PACK_SETTINGS = 'lessons/example-pack/pack.json';
 const schemaPathFor = (kind: Kind) => `../schema/${kind}.schema.json`;
 /** The file with "$schema" as its first key, as scripts/add-schema-lines.mjs writes it. */
 const withSchemaKey = (kind: Kind, json: Json): Json => ({ $schema: schemaPathFor(kind), ...json });
@@ -201,7 +204,7 @@ const BAD: Record<Kind, Record<string, string>> = {
   pack: {
     'not-an-object': 'the file: must hold one JSON object',
     'unknown-setting': '"reveal": is not a pack setting',
-    'schema-line': '"$schema": is not a pack setting',
+    'schema-not-a-string': '"$schema": must be a string',
     'reveal-after-negative': '"revealAfter": must be a whole number of failed attempts from 0',
     'reveal-after-string': '"revealAfter": must be a whole number of failed attempts from 0',
     'teacher-key-garbage': '"teacherKey": is not a teacher key',
@@ -332,20 +335,20 @@ describe('scripts/add-schema-lines.mjs', () => {
     return { status: result.status, stderr: result.stderr };
   };
 
-  it('adds "$schema" as the first key of every lesson and exercise file of a copy, one line each, and a second run changes nothing', () => {
+  it('adds "$schema" as the first key of every lesson, exercise and pack.json file of a copy, one line each, and a second run changes nothing', () => {
     const root = mkdtempSync(join(tmpdir(), 'schema-lines-'));
     cpSync(join(ROOT, 'lessons'), join(root, 'lessons'), { recursive: true });
     // The copy as it was before the script ran, whether or not lessons/ has the lines by now.
-    for (const { file } of realFiles) writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8').replace(/^\{\n {2}"\$schema": "[^"]*",\n/, '{\n'));
+    for (const file of [...realFiles.map((entry) => entry.file), PACK_SETTINGS]) writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8').replace(/^\{\n {2}"\$schema": "[^"]*",\n/, '{\n'));
     // A one-line file and an empty object keep their style too.
     writeFileSync(join(root, 'lessons', 'example-pack', '03-one-line.json'), '{"id": "one-line", "title": "T"}\n');
     const before = new Map(realFiles.map(({ file }) => [file, readFileSync(join(root, file), 'utf8')]));
-    const packSettings = readFileSync(join(root, 'lessons', 'example-pack', 'pack.json'), 'utf8');
+    const packSettings = readFileSync(join(root, PACK_SETTINGS), 'utf8');
 
     const check = run(['--root', root, '--check']);
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain('31 files lack the "$schema" line: run node scripts/add-schema-lines.mjs');
-    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 31 files; 0 had it already.\n' });
+    expect(check.stderr).toContain('32 files lack the "$schema" line: run node scripts/add-schema-lines.mjs');
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 32 files; 0 had it already.\n' });
 
     for (const { file, kind } of realFiles) {
       const after = readFileSync(join(root, file), 'utf8');
@@ -358,14 +361,34 @@ describe('scripts/add-schema-lines.mjs', () => {
       expect(bySchema(kind, json).ok).toBe(true);
     }
     expect(readFileSync(join(root, 'lessons', 'example-pack', '03-one-line.json'), 'utf8')).toBe('{"$schema": "../schema/exercise.schema.json", "id": "one-line", "title": "T"}\n');
-    expect(readFileSync(join(root, 'lessons', 'example-pack', 'pack.json'), 'utf8')).toBe(packSettings);
+    // pack.json gets the pack's schema, one line, and still loads.
+    const packLines = readFileSync(join(root, PACK_SETTINGS), 'utf8').split('\n');
+    expect(packLines[1]).toBe('  "$schema": "../schema/pack.schema.json",');
+    expect([packLines[0], ...packLines.slice(2)].join('\n')).toBe(packSettings);
+    expect(loadPackSettings(join(root, 'lessons', 'example-pack'))).toEqual({ $schema: '../schema/pack.schema.json', revealAfter: 2 });
+    expect(bySchema('pack', JSON.parse(packLines.join('\n'))).ok).toBe(true);
 
     const once = new Map(readdirSync(join(root, 'lessons', 'tutorial')).map((name) => [name, readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')]));
-    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 0 files; 31 had it already.\n' });
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 0 files; 32 had it already.\n' });
     for (const [name, text] of once) expect(readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')).toBe(text);
     expect(run(['--root', root, '--check']).status).toBe(0);
   });
 });
+
+it('a pack.json with its "$schema" line loads, and teacher-key --write keeps the line first', async () => {
+  const pack = mkdtempSync(join(tmpdir(), 'pack-schema-line-'));
+  cpSync(join(ROOT, 'lessons', 'example-pack'), pack, { recursive: true });
+  writeFileSync(join(pack, 'pack.json'), '{\n  "$schema": "../schema/pack.schema.json",\n  "revealAfter": 2\n}\n');
+  const listed = await runCli(['ex', '--pack', pack, 'list', '--json'], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'pack-schema-home-')) } });
+  expect(listed.stderr).toBe('');
+  expect(listed.code).toBe(0);
+  const written = await runCli(['ex', '--pack', pack, 'teacher-key', '--write'], { stdin: 'correct horse battery staple' });
+  expect(written.code).toBe(0);
+  expect(written.stdout).toBe(`Wrote ${join(pack, 'pack.json')}: teacherKey added; kept $schema, revealAfter.\n`);
+  const settings = JSON.parse(readFileSync(join(pack, 'pack.json'), 'utf8')) as Json;
+  expect(Object.keys(settings)).toEqual(['$schema', 'revealAfter', 'teacherKey']);
+  expect(settings.$schema).toBe('../schema/pack.schema.json');
+}, 20_000);
 
 it('the package ships the schemas, where a teacher\'s "$schema" line or editor setting points', () => {
   const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
@@ -375,7 +398,8 @@ it('the package ships the schemas, where a teacher\'s "$schema" line or editor s
 });
 
 // Fails until `node scripts/add-schema-lines.mjs` has been run on lessons/ (issue #14, Authoring).
-it('every shipped lesson and exercise file starts with its "$schema" line', () => {
-  const lacking = realFiles.filter(({ kind, json }) => Object.keys(json)[0] !== '$schema' || json.$schema !== schemaPathFor(kind)).map(({ file }) => file);
+it('every shipped lesson, exercise and pack.json file starts with its "$schema" line', () => {
+  const packSettings = { file: PACK_SETTINGS, kind: 'pack' as const, json: readJsonFile(join(ROOT, PACK_SETTINGS), 'ERR_TEST') as Json };
+  const lacking = [...realFiles, packSettings].filter(({ kind, json }) => Object.keys(json)[0] !== '$schema' || json.$schema !== schemaPathFor(kind)).map(({ file }) => file);
   expect(lacking, 'run: node scripts/add-schema-lines.mjs').toEqual([]);
 });
