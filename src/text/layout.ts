@@ -1,7 +1,8 @@
 // The one text layout every view uses: paragraphs, list items, commands and tables laid out to a
 // width. A word is never split; a word wider than the line (a token, a URL, a long argument) is
-// broken at its own separators where it has them, and every such break ends in "\" so the pieces
-// can be copied back: a shell joins backslash-newline, and `decode` joins it too. Widths count
+// broken at its own separators where it has them, and every such break ends in "\" with the rest
+// at column 0, so the pieces can be copied back: a shell joins backslash-newline, and `decode`
+// joins it too. Widths count
 // terminal columns (string-width: wide and emoji characters are two, colour codes none), and a
 // colour that runs across a break is closed at the line's end and opened again on the next.
 
@@ -85,9 +86,16 @@ export function wrapParagraph(text: string, width: number, options: WrapOptions 
     const room = width - used - (empty ? 0 : 1);
     if (!empty && room < Math.min(12, width / 3)) newLine();
     const firstRoom = width - used - (empty ? 0 : 1);
-    const pieces = breakLongWord(word, firstRoom, width - displayWidth(hang));
+    // The rest of a broken word starts at column 0, under no indent: pasted into a shell, a line
+    // ending in "\" joins the next one with its leading spaces, which would split the word.
+    const pieces = breakLongWord(word, firstRoom, width);
     pieces.forEach((piece, index) => {
-      if (index > 0) newLine();
+      if (index > 0) {
+        lines.push(line);
+        line = '';
+        used = 0;
+        empty = true;
+      }
       line += (empty ? '' : ' ') + piece;
       used += (empty ? 0 : 1) + displayWidth(piece);
       empty = false;
@@ -128,12 +136,22 @@ export function breakLongWord(word: string, firstRoom: number, room: number): st
       taken += units[end]!.width;
       end++;
       const unit = units[end - 1]!;
-      if (unit.width > 0 && SEPARATORS.has(unit.text)) {
+      // Never inside "://": a line ending in "http:" or "http:/" hides that a URL goes on.
+      const next = units[end]?.text;
+      const insideScheme = (unit.text === ':' && next === '/') || (unit.text === '/' && (next === '/' || units[end - 2]?.text === ':'));
+      if (unit.width > 0 && SEPARATORS.has(unit.text) && !insideScheme) {
         separatorEnd = end;
         separatorTaken = taken;
       }
     }
     if (separatorEnd > start && separatorTaken * 2 >= available) end = separatorEnd;
+    else {
+      // A break where the line ends: not inside "://" either; back up to before the scheme's ":".
+      const inScheme = (at: number) => (units[at - 1]?.text === ':' && units[at]?.text === '/') || (units[at - 1]?.text === '/' && units[at - 2]?.text === ':');
+      let backed = end;
+      while (backed > start + 1 && inScheme(backed)) backed--;
+      if (backed > start + 1) end = backed;
+    }
     if (end === start) end = start + 1; // a character wider than the room: give it a line anyway
     // Escape sequences right after the break belong to the next piece.
     const text = units.slice(start, end).map((unit) => unit.text).join('');

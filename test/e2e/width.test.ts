@@ -78,7 +78,9 @@ function layoutProblems(narrow: string, wide: string, width: number): string[] {
     const start = lines.findIndex((line) => line.startsWith(wideLine.slice(0, Math.min(wideLine.length, width - 4))) || wideLine.startsWith(line.trimEnd()) && line.trim().length > marker[1]!.length + 8);
     if (start < 0) continue;
     const next = lines[start + 1];
-    if (next && next.trim() && wideLine.includes(next.trim().replace(/\\$/, '')) && !next.startsWith(' '.repeat(displayWidth(marker[1]!)))) {
+    // The rest of a word broken with "\" starts at column 0 (so a shell paste joins it): not an indent.
+    const brokenWord = /[^ ]\\$/.test(lines[start]!);
+    if (next && !brokenWord && next.trim() && wideLine.includes(next.trim().replace(/\\$/, '')) && !next.startsWith(' '.repeat(displayWidth(marker[1]!)))) {
       problems.push(`a list item's next line is not under its text:\n${lines[start]}\n${next}`);
     }
   }

@@ -30,6 +30,20 @@ describe('wrapParagraph', () => {
     expect(wrapParagraph('two  spaces kept', 40, { lead: '  ' })).toEqual(['  two  spaces kept']);
   });
 
+  test('a broken token\'s later pieces start at column 0, so a shell paste joins them whole', () => {
+    const lines = wrapParagraph(TOKEN, 40, { lead: '  ' });
+    expect(lines[0]!.startsWith('  eyJ')).toBe(true);
+    for (const line of lines.slice(1)) expect(line[0]).not.toBe(' ');
+    expect(lines.join('\n').trimStart().replace(/\\\n/g, '')).toBe(TOKEN);
+  });
+
+  test('a URL is never broken inside "://"', () => {
+    for (let room = 5; room < 30; room++) {
+      const pieces = breakLongWord('https://accounts.example.com/o/oauth2/v2/auth?client_id=abc&redirect_uri=http://127.0.0.1/cb', room, room);
+      for (const piece of pieces) expect(piece, `room ${room}`).not.toMatch(/:\\$|:\/\\$/);
+    }
+  });
+
   test('a hanging indent: later lines start under the text, not under the marker', () => {
     expect(layoutText('  • a list item that is rather long and needs to wrap under its own text', 30).split('\n')).toEqual([
       '  • a list item that is rather',
