@@ -12,7 +12,7 @@ import { MARK, type Output } from './output.js';
 import { decodeToken } from '../jwt/decode.js';
 import { runTerminalFlow } from '../oauth/flow.js';
 import type { Narrator } from '../oauth/steps.js';
-import { startDemoWorld, type DemoWorld } from '../oauth/world.js';
+import { issuedTokens, startDemoWorld, type DemoWorld } from '../oauth/world.js';
 import { PRACTICE_API, startPracticeApi } from '../lessons/practice-api.js';
 import type { RunScreen } from '../lessons/schema.js';
 import { COMMAND_ACTIONS } from '../lessons/action-names.js';
@@ -212,9 +212,7 @@ interface SignInTokens {
 }
 
 function tokensFrom(world: DemoWorld): SignInTokens {
-  const exchange = [...world.appEvents].reverse().find((event) => event.kind === 'token-exchange');
-  if (exchange?.kind !== 'token-exchange') throw new Error('The demo sign-in ended without a token exchange.');
-  const tokens = JSON.parse(exchange.exchange.response.body) as { access_token: string; id_token: string };
+  const tokens = issuedTokens(world);
   return { accessToken: tokens.access_token, idToken: tokens.id_token };
 }
 

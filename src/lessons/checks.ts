@@ -4,7 +4,7 @@
 // subject", "BASE64URL(SHA-256(ASCII(code_verifier)))"), or a value the task itself states (a
 // token's required aud), so one wrong try does not solve the exercise.
 
-import { createHash, createHmac, verify as verifySignature } from 'node:crypto';
+import { createHmac, verify as verifySignature } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
@@ -15,7 +15,7 @@ import { assessSecret, MIN_SECRET_BITS, type SecretAssessment } from '../jwt/sec
 import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { isoFromSeconds } from '../jwt/time.js';
-import { s256Challenge } from '../provider/pkce.js';
+import { codeVerifierHash, s256Challenge } from '../protocol/pkce.js';
 import { readPlainFileAtMost } from './safe-files.js';
 import { CLASSROOM_SECRETS, fillTemplate, type Material } from './material.js';
 import { PRACTICE_API } from './practice-api.js';
@@ -95,7 +95,7 @@ export function choiceIndex(choices: string[], given: string): number | undefine
 /** Why a code_challenge is not the verifier's, in words, from the usual slips; never the right value. */
 function pkceMistake(verifier: string, sent: string): string {
   if (sent === '') return 'no code_challenge was given';
-  const hash = createHash('sha256').update(verifier, 'ascii').digest();
+  const hash = codeVerifierHash(verifier);
   if (sent === verifier) return 'that is the verifier itself (the plain method); S256 sends the verifier\'s SHA-256 hash, base64url-encoded';
   if (sent.toLowerCase() === hash.toString('hex')) return 'that is the hash in hex: base64url-encode the 32 bytes of the hash instead (openssl dgst -sha256 -binary gives the bytes)';
   if (sent === hash.toString('base64')) return 'that is base64, not base64url: write - for +, _ for /, and drop the = padding (RFC 7636 Appendix A)';

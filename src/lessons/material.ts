@@ -7,7 +7,7 @@
 // and a state must be new for every request, so it is fresh each time it is shown.
 
 import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { s256Challenge } from '../provider/pkce.js';
+import { s256Challenge } from '../protocol/pkce.js';
 import { isoFromSeconds } from '../jwt/time.js';
 
 /**

@@ -3,8 +3,9 @@
 // solution's answers are made the way a learner would make them: its commands are run through
 // the CLI, and an access token comes from Mock Google by the by-hand flow.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine, type PatternStall } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
@@ -36,13 +37,11 @@ export interface SelftestOutcome {
 
 /** The by-hand OAuth flow a learner does with a browser and curl: PKCE, sign in, allow, redeem. */
 export async function accessTokenByHand(provider: SelftestProvider, scope: string): Promise<string> {
-  const { signInAtProvider, UserAgent } = await import('../oauth/user-agent.js');
+  const [{ signInAtProvider, UserAgent }, { authorizationUrl }] = await Promise.all([import('../oauth/user-agent.js'), import('../oauth/client-protocol.js')]);
   const redirectUri = 'http://127.0.0.1/callback';
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${provider.issuer}/authorize`);
-  const parameters = { response_type: 'code', client_id: 'demo-app', redirect_uri: redirectUri, scope, state: randomBytes(8).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
-  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
-  const signedIn = await signInAtProvider(new UserAgent(), url.href, { ...provider.user, allow: true });
+  const verifier = newCodeVerifier();
+  const url = authorizationUrl(`${provider.issuer}/authorize`, { clientId: 'demo-app', redirectUri, scope, state: randomBytes(8).toString('hex'), codeChallenge: s256Challenge(verifier) });
+  const signedIn = await signInAtProvider(new UserAgent(), url, { ...provider.user, allow: true });
   if (!signedIn.callbackUrl) throw new Error(`Mock Google did not send the browser back (status ${signedIn.errorPage?.status}).`);
   const code = new URL(signedIn.callbackUrl).searchParams.get('code') ?? '';
   const response = await fetch(`${provider.issuer}/token`, {

@@ -3,11 +3,13 @@
 // (CSRF: state, and PKCE behind it), a response from another issuer (mix-up), and an
 // attacker-supplied redirect_uri.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DEFAULT_USERS } from '../provider/directory.js';
+import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
+import { authorizationUrl } from './client-protocol.js';
 import type { Narrator, Outcome, Step } from './steps.js';
 import { signInAtProvider, UserAgent, type RecordedExchange } from './user-agent.js';
-import { DEMO_CLIENT, lastEvent, type DemoWorld } from './world.js';
+import { DEMO_CLIENT, issuedTokens, lastEvent, type DemoWorld } from './world.js';
 
 export const ATTACKS = {
   'stolen-code': 'a code replayed by someone who copied it from a log or browser history',
@@ -73,7 +75,7 @@ async function stolenCode(world: DemoWorld, narrator: Narrator): Promise<Outcome
     exchanges: [{ who: 'the attacker', exchange: replay }],
   }));
   await narrator.pause();
-  const accessToken = (JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { access_token: string }).access_token;
+  const accessToken = issuedTokens(world).access_token;
   const after = await world.agent('app').request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
   narrator.show(attackStep(3, 3, 'The tokens from that code are dead too', {
     text: ['Even the access token the app got from the first use is refused now: the replay gains the attacker nothing and costs the user one more sign-in.'],
@@ -187,16 +189,13 @@ async function mixUp(world: DemoWorld, narrator: Narrator): Promise<Outcome> {
 /** A real authorization link for the app, with the attacker's address as redirect_uri. */
 async function attackerRedirectUri(world: DemoWorld, narrator: Narrator): Promise<Outcome> {
   const victim = world.agent('browser');
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${world.provider.issuer}/authorize`);
-  const parameters = { response_type: 'code', client_id: DEMO_CLIENT.id, redirect_uri: 'https://evil.example/steal', scope: 'openid email', state: randomBytes(16).toString('base64url'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
-  for (const [key, value] of Object.entries(parameters)) url.searchParams.set(key, value);
+  const url = authorizationUrl(`${world.provider.issuer}/authorize`, { clientId: DEMO_CLIENT.id, redirectUri: 'https://evil.example/steal', scope: 'openid email', state: randomBytes(16).toString('base64url'), codeChallenge: s256Challenge(newCodeVerifier()) });
   narrator.show(attackStep(1, 2, 'A link that would send the code to the attacker', {
     text: ['The attacker mails Asha a real-looking "Login with Google" link for Swaad, but with redirect_uri=https://evil.example/steal: an attacker-supplied redirect_uri (RFC 9700 §4.1). If the provider followed it, the code (or an error page full of details) would go to the attacker.'],
     arrows: [{ from: 'browser', to: 'provider', label: 'GET /authorize?redirect_uri=https://evil.example/steal' }],
   }));
   await narrator.pause();
-  const response = await victim.request('GET', url.href);
+  const response = await victim.request('GET', url);
   narrator.show(attackStep(2, 2, 'The provider shows an error page and redirects nowhere', {
     text: [
       'redirect_uri is compared exactly with the addresses registered for demo-app (RFC 9700 §2.1). It does not match, so the provider cannot trust any redirect, not even one carrying an error: it shows an error page itself (RFC 6749 §4.1.2.1).',

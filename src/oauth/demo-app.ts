@@ -8,7 +8,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { verifyToken, type VerifyResult } from '../jwt/verify.js';
-import { escapeHtml } from '../provider/pages.js';
+import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
+import { escapeHtml } from '../text/html.js';
+import { authorizationUrl, tokensIn } from './client-protocol.js';
 import { UserAgent, type RecordedExchange } from './user-agent.js';
 
 /** The app registered no other algorithm, so it accepts ID tokens signed RS256 and nothing else. */
@@ -99,17 +101,15 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     if (url.pathname === '/login') {
       // Step 1: a fresh one-time state (ties the answer to this sign-in), nonce (ties the ID token to
       // it) and PKCE pair (binds the code to it), kept here on the server, in a session the cookie names.
-      const session: Session = { state: random(), nonce: random(), codeVerifier: random() };
+      const session: Session = { state: random(), nonce: random(), codeVerifier: newCodeVerifier() };
       const sessionId = random();
       sessions.set(sessionId, session);
       // The oldest unfinished sign-in makes room; its browser gets "not ours" and can start again.
       if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      const codeChallenge = createHash('sha256').update(session.codeVerifier).digest('base64url');
-      const authorizationUrl = new URL(metadata.authorization_endpoint!);
-      const parameters = { response_type: 'code', client_id: options.clientId, redirect_uri: redirectUri, scope: 'openid profile email', state: session.state, nonce: session.nonce, code_challenge: codeChallenge, code_challenge_method: 'S256' };
-      for (const [name, value] of Object.entries(parameters)) authorizationUrl.searchParams.set(name, value);
-      emit({ kind: 'login-started', login: { state: session.state, nonce: session.nonce, codeVerifier: session.codeVerifier, codeChallenge, authorizationUrl: authorizationUrl.href } });
-      response.writeHead(302, { location: authorizationUrl.href, 'set-cookie': `swaad_session=${sessionId}; Path=/; HttpOnly; SameSite=Lax`, 'cache-control': 'no-store' });
+      const codeChallenge = s256Challenge(session.codeVerifier);
+      const location = authorizationUrl(metadata.authorization_endpoint!, { clientId: options.clientId, redirectUri, scope: 'openid profile email', state: session.state, nonce: session.nonce, codeChallenge });
+      emit({ kind: 'login-started', login: { state: session.state, nonce: session.nonce, codeVerifier: session.codeVerifier, codeChallenge, authorizationUrl: location } });
+      response.writeHead(302, { location, 'set-cookie': `swaad_session=${sessionId}; Path=/; HttpOnly; SameSite=Lax`, 'cache-control': 'no-store' });
       return void response.end();
     }
     if (url.pathname === '/callback') return callback(request, response, url);
@@ -166,7 +166,7 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     if (tokenExchange.response.status !== 200) {
       return reject(response, `The token endpoint refused the code: ${tokenExchange.response.body}`, 'the provider checks the code, the client, the redirect_uri and PKCE', 'RFC 6749 §4.1.3, RFC 7636 §4.6');
     }
-    const tokens = JSON.parse(tokenExchange.response.body) as { id_token: string; access_token: string };
+    const tokens = tokensIn(tokenExchange);
     // Step 6: the ID token is checked like any JWT (signature with the provider's keys, iss, aud, exp), plus the nonce.
     // The algorithm is pinned to RS256, the one an app expects unless it registered another (OIDC Core §3.1.3.7),
     // and typ to the JWT that Mock Google's ID tokens carry, so an access token (at+jwt) never passes for one.

@@ -9,7 +9,7 @@ import { idTokenAtTheApi } from './cross-use.js';
 import type { CheckTable, Narrator, Outcome, ShownExchange, Step } from './steps.js';
 import { formOf, type RecordedExchange } from './user-agent.js';
 import type { AppEvent } from './demo-app.js';
-import { lastEvent, WaitTimedOut, type DemoWorld } from './world.js';
+import { issuedTokens, lastEvent, WaitTimedOut, type DemoWorld } from './world.js';
 
 export const TOTAL_STEPS = 8;
 
@@ -114,11 +114,6 @@ export function stepFive(world: DemoWorld): Step {
     ],
     exchanges: [backChannel(tokenExchange)],
   });
-}
-
-/** The tokens the app got in step 5. */
-function issuedTokens(world: DemoWorld): { id_token: string; access_token: string } {
-  return JSON.parse(lastEvent(world, 'token-exchange')!.exchange.response.body) as { id_token: string; access_token: string };
 }
 
 /** Step 6's demonstration: the ID token offered to the API, checked by APIs careless and careful. */

@@ -3,6 +3,7 @@
 
 import { startProvider, type RequestEvent, type RunningProvider } from '../provider/server.js';
 import { startDemoApp, type AppEvent, type DemoApp } from './demo-app.js';
+import { tokensIn, type TokenResponse } from './client-protocol.js';
 import { UserAgent, type RecordedExchange } from './user-agent.js';
 
 export interface DemoWorld {
@@ -84,4 +85,11 @@ export class WaitTimedOut extends Error {}
 
 export function lastEvent<Kind extends AppEvent['kind']>(world: DemoWorld, kind: Kind): Extract<AppEvent, { kind: Kind }> | undefined {
   return [...world.appEvents].reverse().find((event) => event.kind === kind) as Extract<AppEvent, { kind: Kind }> | undefined;
+}
+
+/** The tokens the app got at its last token exchange (step 5); throws when the sign-in never got that far. */
+export function issuedTokens(world: DemoWorld): TokenResponse {
+  const tokenExchange = lastEvent(world, 'token-exchange');
+  if (!tokenExchange) throw new Error('The demo sign-in ended without a token exchange.');
+  return tokensIn(tokenExchange.exchange);
 }

@@ -4,14 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { SCOPE_DESCRIPTIONS, type Client, type User } from './directory.js';
-
-export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
-    // Control and bidirectional-override characters are shown, not obeyed: U+202E would make a
-    // page read a client_id or an address backwards (the terminal rule, kept in HTML too).
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-}
+import { escapeHtml } from '../text/html.js';
 
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f0f4f9;color:#1f1f1f}

@@ -1,15 +1,4 @@
-// PKCE (RFC 7636): the app proves at the token endpoint that it started the flow.
+// PKCE (RFC 7636) as the provider checks it: /authorize the challenge's form, /token the verifier
+// against it. The computation is shared with the client, so it lives in src/protocol/pkce.ts.
 
-import { createHash } from 'node:crypto';
-
-/** code_verifier and code_challenge: 43 to 128 unreserved characters (RFC 7636 §4.1, §4.2). */
-const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-export function isWellFormedPkceValue(value: string): boolean {
-  return PKCE_VALUE.test(value);
-}
-
-/** BASE64URL(SHA256(ASCII(code_verifier))), RFC 7636 §4.2. */
-export function s256Challenge(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
-}
+export { isWellFormedPkceValue, s256Challenge } from '../protocol/pkce.js';
