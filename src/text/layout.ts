@@ -119,11 +119,11 @@ export function breakLongWord(word: string, firstRoom: number, room: number): st
   let start = 0;
   let available = Math.max(2, firstRoom);
   let carried = '';
+  // Columns from each unit to the end, worked out once: a long token is not summed again per piece.
+  const widthFrom = new Array<number>(units.length + 1).fill(0);
+  for (let index = units.length - 1; index >= 0; index--) widthFrom[index] = widthFrom[index + 1]! + units[index]!.width;
   while (start < units.length) {
-    // How many visible columns remain from `start`.
-    let restWidth = 0;
-    for (let index = start; index < units.length; index++) restWidth += units[index]!.width;
-    if (restWidth <= available) {
+    if (widthFrom[start]! <= available) {
       pieces.push(carried + units.slice(start).map((unit) => unit.text).join(''));
       break;
     }

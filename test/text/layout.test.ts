@@ -37,6 +37,14 @@ describe('wrapParagraph', () => {
     expect(lines.join('\n').trimStart().replace(/\\\n/g, '')).toBe(TOKEN);
   });
 
+  test('a token of a megabyte is broken in linear time, coloured or not', () => {
+    const huge = `\x1b[35m${'y'.repeat(1_000_000)}\x1b[39m`;
+    // Summing the rest again for every piece took minutes here (past the test's time limit).
+    const pieces = breakLongWord(huge, 20, 20);
+    expect(pieces.length).toBe(Math.ceil(1_000_000 / 19));
+    expect(pieces.every((piece) => piece.startsWith('\x1b[35m'))).toBe(true);
+  });
+
   test('a URL is never broken inside "://"', () => {
     for (let room = 5; room < 30; room++) {
       const pieces = breakLongWord('https://accounts.example.com/o/oauth2/v2/auth?client_id=abc&redirect_uri=http://127.0.0.1/cb', room, room);
