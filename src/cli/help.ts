@@ -40,8 +40,9 @@ export function helpText(text: string, width = helpWidth()): string {
 
 /**
  * "\n(Did you mean decode?)" for the candidate nearest to `word`, as commander words it, or "".
- * Near means an edit distance (a swap of two neighbours counts one) of at most 3 and more than
- * 40 % of the longer word kept: `decdoe` finds decode, `xyz` finds nothing.
+ * Near means an edit distance (a swap of two neighbours counts one) within the shorter word's
+ * allowance (1 up to 5 letters, 2 up to 8, else 3) and more than 40 % of the longer word kept:
+ * `decdoe` finds decode, `mnt` mint, while `nosuch` (3 edits from oauth) and `xyz` find nothing.
  */
 export function suggestSimilar(word: string, candidates: string[]): string {
   const options = word.startsWith('--');
@@ -53,12 +54,18 @@ export function suggestSimilar(word: string, candidates: string[]): string {
     const distance = editDistance(bare(word), bare(candidate));
     const length = Math.max(bare(word).length, bare(candidate).length);
     if ((length - distance) / length <= 0.4) continue;
+    if (distance > allowedEdits(Math.min(bare(word).length, bare(candidate).length))) continue;
     if (distance < best) [best, nearest] = [distance, [candidate]];
     else if (distance === best) nearest.push(candidate);
   }
   nearest.sort((a, b) => a.localeCompare(b));
   if (nearest.length > 1) return `\n(Did you mean one of ${nearest.join(', ')}?)`;
   return nearest.length === 1 ? `\n(Did you mean ${nearest[0]}?)` : '';
+}
+
+/** Edits a typo of a word this long may hold: a short word two edits away is another word. */
+function allowedEdits(length: number): number {
+  return length <= 5 ? 1 : length <= 8 ? 2 : 3;
 }
 
 /** Damerau–Levenshtein distance (optimal string alignment). */

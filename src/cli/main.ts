@@ -6,7 +6,7 @@ import { createContext, type CommandContext } from './context.js';
 import { loadColours, type Streams } from './output.js';
 import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
 import { examples, helpText, helpWidth, suggestSimilar } from './help.js';
-import { layoutText } from '../text/layout.js';
+import { displayWidth, layoutCommand, layoutText, outputWidth, wrapParagraph } from '../text/layout.js';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -71,6 +71,14 @@ export interface CommandEntry {
  * reads them), the command `help` names, or all of them for `completion`.
  */
 export function commandsNeeded(argv: readonly string[]): 'all' | string[] {
+  const [first, second] = firstOperands(argv);
+  if (first === 'completion') return 'all';
+  const names = first === 'help' && second !== undefined ? [second] : first !== undefined ? [first] : [];
+  return COMMANDS.filter((entry) => names.some((name) => entry.name === name || entry.aliases.includes(name))).map((entry) => entry.name);
+}
+
+/** The first two words of argv that are not options (program options take no value). */
+function firstOperands(argv: readonly string[]): string[] {
   const operands: string[] = [];
   for (let index = 0; index < argv.length && operands.length < 2; index++) {
     const arg = argv[index]!;
@@ -80,10 +88,21 @@ export function commandsNeeded(argv: readonly string[]): 'all' | string[] {
     }
     if (!(arg.startsWith('-') && arg.length > 1)) operands.push(arg);
   }
-  const [first, second] = operands;
-  if (first === 'completion') return 'all';
-  const names = first === 'help' && second !== undefined ? [second] : first !== undefined ? [first] : [];
-  return COMMANDS.filter((entry) => names.some((name) => entry.name === name || entry.aliases.includes(name))).map((entry) => entry.name);
+  return operands;
+}
+
+/**
+ * `decdoe --help`: commander would show the program's help for a word it does not know (the
+ * program has an action), exit 0, and the typo would go unsaid. It is the unknown command it
+ * is without --help: the nearest name, exit 2.
+ */
+function refuseHelpForUnknownCommand(program: Command, argv: readonly string[]): void {
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  if (!options.includes('--help') && !options.includes('-h')) return;
+  const [first] = firstOperands(argv);
+  if (first === undefined || program.commands.some((command) => command.name() === first || command.aliases().includes(first))) return;
+  unknownCommand(program, first);
 }
 
 /** The command tree: the commands `needed` in full, the others as a name, aliases and a description for --help. */
@@ -213,7 +232,7 @@ function routeCommanderOutput(command: Command, streams: Streams): void {
   command.configureOutput({
     // Help and its notes, every command's, laid out to the help's width (lines that fit are kept as they are).
     writeOut: (text) => streams.stdout.write(layoutText(text, helpWidth(streams.stdout, streams.env))),
-    writeErr: (text) => streams.stderr.write(terminalSafeLines(text)),
+    writeErr: (text) => streams.stderr.write(layoutText(terminalSafeLines(text), outputWidth(streams.stderr, streams.env))),
     // commander's own part of --help (usage, options, commands) at the width our examples use.
     getOutHelpWidth: () => helpWidth(streams.stdout, streams.env),
     getErrHelpWidth: () => helpWidth(streams.stderr, streams.env),
@@ -253,6 +272,7 @@ async function runOnce(argv: string[], streams: Streams, now: () => number): Pro
   const context = createContext(streams, () => program?.opts() ?? {}, now, () => colours);
   try {
     program = await buildProgram(context, commandsNeeded(argv));
+    refuseHelpForUnknownCommand(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return { code: context.exitCode, cancelled: false };
   } catch (error) {
@@ -275,8 +295,10 @@ export async function runCaptured(argv: string[], options: { stdin?: string; env
 }
 
 function reportError(error: unknown, context: CommandContext): number {
-  // Messages may quote a token, a file or a server's answer: shown terminal-safe, one line each.
-  const talk = (text: string) => context.streams.stderr.write(`${terminalSafe(text)}\n`);
+  // Messages may quote a token, a file or a server's answer: shown terminal-safe, each laid out to
+  // stderr's width (a URL broken at its separators, never mid-word by the terminal).
+  const width = outputWidth(context.streams.stderr, context.streams.env);
+  const talk = (text: string) => context.streams.stderr.write(`${layoutMessage(terminalSafe(text), width)}\n`);
   const talkLines = (text: string) => context.streams.stderr.write(`${terminalSafeLines(text)}\n`);
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version are successes.
@@ -297,6 +319,23 @@ function reportError(error: unknown, context: CommandContext): number {
   if (context.debug) talkLines(String((error as Error)?.stack));
   else talk('This is a bug in jwt-vs-oauth; run again with --debug to see the details.');
   return EXIT.checkFailed;
+}
+
+// A hint that ends in a command to run: "…, for example: openssl genpkey …".
+const ENDS_IN_COMMAND = /^(.*: )((?:jwt-vs-oauth|openssl|curl|echo|export) .+)$/;
+
+/**
+ * An error or hint laid out to `width` (Infinity keeps it whole): prose wraps between words; a
+ * command it ends in, when the line does not fit, goes on lines of its own broken between its
+ * arguments with " \\", so it still pastes into a shell as one command.
+ */
+export function layoutMessage(text: string, width: number): string {
+  if (!Number.isFinite(width) || displayWidth(text) <= width) return text;
+  const command = ENDS_IN_COMMAND.exec(text);
+  const prose = layoutText(text, width);
+  // A command that lands whole on the last line stays in the prose.
+  if (!command || prose.split('\n').at(-1)!.endsWith(command[2]!)) return prose;
+  return [...wrapParagraph(command[1]!.trimEnd(), width), ...layoutCommand(command[2]!, width, { lead: '  ' })].join('\n');
 }
 
 function isPromptExit(error: unknown): boolean {

@@ -36,7 +36,7 @@ export function verifyCommand(context: CommandContext): Command {
     .option('--secret <text>', 'the HMAC shared secret (HS256/384/512); a short, human-made or famous one is warned about')
     .option('--key <file>', 'a PEM public key or certificate, a private key (its public half is used), a JWK, or a JWK Set (picked by kid)')
     .option('--jwks <url>', 'fetch the JWK Set from this URL (https, or http on loopback only)')
-    .option('--discover <issuer-url>', 'read <issuer>/.well-known/openid-configuration, then its jwks_uri; also pins iss')
+    .option('--discover <issuer-url>', 'read the issuer\'s discovery document, then the keys at its jwks_uri; also pins iss')
     .option('--alg <list>', 'allowed algorithms, comma-separated (default: those that fit the key, or the one a JWK names; "none" never); pin one: one key, one algorithm (RFC 8725 §3.1)')
     .option('--iss <issuer>', 'require this exact iss')
     .option('--aud <audience>', 'require this aud (repeatable: any one of them)', collect)
@@ -54,7 +54,7 @@ export function verifyCommand(context: CommandContext): Command {
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400', 'keys from an OpenID provider'],
       ['jwt-vs-oauth verify "$TOKEN" --discover http://127.0.0.1:9400 --typ at+jwt', 'an access token: typ stops an ID token passing for one'],
       ['jwt-vs-oauth verify "$TOKEN" --secret "$S" --at 2030-01-01T00:00:00Z', 'would it still pass in 2030?'],
-    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nThe verdict names what was checked and what was not pinned (iss, aud, typ). Warnings about your own key (weak-secret, famous-secret, short-secret, alg-not-pinned) go to stderr; --json lists them in warnings.\n' +
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nThe discovery document --discover reads is <issuer>/.well-known/openid-configuration.\nThe verdict names what was checked and what was not pinned (iss, aud, typ). Warnings about your own key (weak-secret, famous-secret, short-secret, alg-not-pinned) go to stderr; --json lists them in warnings.\n' +
       'Exit codes: 0 valid, 1 invalid (the verdict says why), 2 bad input or an unusable key.\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (tokenArgument: string | undefined, flags: VerifyFlags) => {
       const sources = [flags.secret, flags.key, flags.jwks, flags.discover].filter((value) => value !== undefined);
