@@ -71,7 +71,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
             codeTtl: LONGEST_CODE_TTL,
             // The command's clock (tests move it on instead of waiting).
             nowMs: () => context.now() * 1000,
-            onRequest: labelled(requestLogger(output)),
+            onRequest: labelled(requestLogger(output, { width })),
           });
         } catch (error) {
           throw listenError(error, host, port, { advice: 'stop the program using it, or leave out --port to get a free one.' });

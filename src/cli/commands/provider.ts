@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { safeJsonText, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
+import { displayWidth, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
 
@@ -29,7 +30,7 @@ export function providerCommand(context: CommandContext): Command {
     .option('--host <host>', 'address to bind; anything but loopback is for a classroom network only', '127.0.0.1')
     .option('--issuer <url>', 'issuer: an http(s) URL, a path allowed (default http://<host>:<port>)')
     .option('--users <file>', 'users as JSON: {"users": [{"sub", "email", "password", "name", …}]}')
-    .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "client_secret"?, "redirect_uris": […], "post_logout_redirect_uris"?, "client_name"?, "scopes"?: […] for client_credentials}]}')
+    .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "redirect_uris": […], …}]}; optional: client_secret, client_name, post_logout_redirect_uris, scopes (for client_credentials)')
     .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once (login_hint, else the first user)')
     .option('--access-token-ttl <duration>', 'access token lifetime, 10s to 24h: 30s, 15m, 1h', '15m')
     .option('--access-token-alg <alg>', 'how access tokens are signed: ES256 or RS256 (ID tokens are always RS256, with a key of their own)', 'ES256')
@@ -61,7 +62,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
     import('../../provider/config-files.js'),
-    import('../../protocol/loopback.js'),
+    import('../../jwt/remote-keys.js'),
     import('../../provider/signing.js'),
   ]);
   const port = parsePort(flags.port);
@@ -87,7 +88,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       autoApprove: flags.autoApprove,
       accessTokenTtl: accessTokenTtlFrom(parseDuration(flags.accessTokenTtl, '--access-token-ttl')),
       accessTokenAlgorithm,
-      onRequest: requestLogger(output, { json: flags.json }),
+      onRequest: requestLogger(output, { json: flags.json, width: outputWidth(context.streams.stdout, context.streams.env) }),
     });
   } catch (error) {
     throw listenError(error, flags.host, port, { hint: 'Stop the other program, or pick another port: --port 0 chooses a free one.' });
@@ -105,24 +106,37 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
     }));
   } else {
+    const width = outputWidth(context.streams.stdout, context.streams.env);
+    // A pipe keeps the note's lines as written; a terminal (or COLUMNS) gets them laid out.
+    const note = (lines: string[]) => (Number.isFinite(width) ? wrapParagraph(lines.join(' '), width, { lead: '  ' }) : lines.map((line) => `  ${line}`)).map((line) => c.dim(line));
     const lines = [
-      c.bold('Mock Google is running') + ' (a local simulation of an OpenID Connect provider, not Google)',
+      ...wrapParagraph(`${c.bold('Mock Google is running')} (a local simulation of an OpenID Connect provider, not Google)`, width),
       '',
-      `  issuer     ${c.cyan(provider.issuer)}`,
-      `  discovery  ${c.cyan(provider.discoveryUrl)}`,
-      `  mode       ${config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'}`,
-      `  keys       ${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`,
+      // URLs wrap in their column, broken only at their own separators.
+      ...layoutTable([
+        ['issuer', c.cyan(provider.issuer)],
+        ['discovery', c.cyan(provider.discoveryUrl)],
+        ['mode', config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'],
+        ['keys', `${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`],
+      ], width, { indent: '  ', minLastColumn: 20 }),
       '',
       c.bold('Clients'),
-      ...config.clients.map((client) => terminalSafe(`  ${client.client_id.padEnd(12)} ${client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'}  `) + c.dim(terminalSafe(client.redirect_uris.join(' ')))
-        + (client.scopes?.length ? `\n  ${' '.repeat(12)} ${c.dim('client_credentials scopes:')} ${terminalSafe(client.scopes.join(' '))}` : '')),
-      c.dim('  A loopback redirect URI (127.0.0.1, [::1], localhost) accepts any port here, a local-demo'),
-      c.dim('  convenience: RFC 8252 §7.3 allows it for native apps only; a web app registers its exact URI.'),
+      // Too narrow for the columns, each client is stacked: its id, then its kind and URIs under it.
+      ...layoutTable(config.clients.flatMap((client) => [
+        [
+          // At least 11 columns, so the ids line up with the values above them.
+          padEndVisible(terminalSafe(client.client_id), 11),
+          terminalSafe(client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'),
+          c.dim(terminalSafe(client.redirect_uris.join(' '))),
+        ],
+        ...(client.scopes?.length ? [['', '', `${c.dim('client_credentials scopes:')} ${terminalSafe(client.scopes.join(' '))}`]] : []),
+      ]), width, { indent: '  ' }),
+      ...note(LOOPBACK_NOTE),
       '',
-      c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'),
-      ...config.users.map((user) => terminalSafe(`  ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.name}`)),
+      ...wrapParagraph(c.bold('Users') + c.dim(' (demo passwords, shown because this is a simulation)'), width),
+      ...layoutTable(config.users.map((user) => [terminalSafe(user.email), terminalSafe(user.password), terminalSafe(user.name)]), width, { indent: '  ' }),
       '',
-      c.dim('Press Ctrl-C to stop. Each request is logged below.'),
+      ...wrapParagraph(c.dim('Press Ctrl-C to stop. Each request is logged below.'), width),
       '',
     ];
     output.result(lines.join('\n'));
@@ -133,6 +147,11 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   if (!flags.json) output.talk('Stopped.');
   context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
 }
+
+const LOOPBACK_NOTE = [
+  'A loopback redirect URI (127.0.0.1, [::1], localhost) accepts any port here, a local-demo',
+  'convenience: RFC 8252 §7.3 allows it for native apps only; a web app registers its exact URI.',
+];
 
 /** A --port value: a whole number from 0 (any free port) to 65535; anything else is ERR_BAD_PORT (exit 2). */
 export function parsePort(text: string): number {
@@ -160,15 +179,29 @@ export function listenError(error: unknown, host: string, port: number, portInUs
  * what happened in words), or a JSON line each. Method, path and message carry request text:
  * escaped for the terminal, exact in JSON. In the lines, a sign-in's 43-character interaction id
  * is cut to its first 6 characters, so its paths fit the column; JSON keeps the path exact.
+ * A line wider than `width` wraps its words under the path (a hanging indent after the time and
+ * method), a long path broken at its own separators.
  */
-export function requestLogger(output: Output, { json = false }: { json?: boolean } = {}): (event: RequestEvent) => void {
+export function requestLogger(output: Output, { json = false, width = Infinity }: { json?: boolean; width?: number } = {}): (event: RequestEvent) => void {
   const c = output.colour;
   return (event) => {
     if (json) return output.result(safeJsonText({ event: 'request', ...event }));
     // Status 0: the client went away before it was answered; a dash, not a green success.
     const status = event.status === 0 ? c.yellow('—  ') : event.status >= 400 ? c.red(String(event.status)) : c.green(String(event.status));
     const path = event.path.replace(/(\/interaction\/)([\w-]{6})[\w-]{4,}/, '$1$2…');
-    output.result(`${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} ${terminalSafe(path).padEnd(28)} ${status}  ${terminalSafe(event.message)}`);
+    const lead = `${c.dim(event.time.slice(11, 19))} ${terminalSafe(event.method).padEnd(4)} `;
+    const head = `${lead}${terminalSafe(path).padEnd(28)} ${status}  `;
+    const message = terminalSafe(event.message);
+    const hang = ' '.repeat(displayWidth(lead));
+    if (displayWidth(head + message) <= width) return output.result(head + message);
+    // The message starts beside the status when its first word fits there (wrapParagraph would
+    // break a first word that does not), else on the lines under the path.
+    const firstWord = message.split(' ')[0]!;
+    const pathLines = displayWidth(head) <= width ? [head.trimEnd()] : wrapParagraph(`${terminalSafe(path)} ${status}`, width, { lead, hang });
+    const lines = displayWidth(head + firstWord) <= width
+      ? wrapParagraph(message, width, { lead: head, hang })
+      : [...pathLines, ...wrapParagraph(message, width, { lead: hang })];
+    output.result(lines.join('\n'));
   };
 }
 
