@@ -109,8 +109,10 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
     lines.push('', `${c.green(MARK.ok)} No warnings.`);
   }
 
-  lines.push('', ...wrapParagraph(c.bold('Decoding is not verifying.'), width));
-  lines.push(...wrapParagraph('Anyone can decode a token and read its payload: signed is not encrypted. Nothing above is trustworthy until the signature and the claims are checked:', width, { lead: '  ' }));
+  // A JWE's claims were never shown: what holds for a signed token's payload does not hold for them.
+  const closing = decoded.type === 'JWE' ? JWE_CLOSING : JWS_CLOSING;
+  lines.push('', ...wrapParagraph(c.bold(closing.title), width));
+  for (const paragraph of closing.text) lines.push(...wrapParagraph(paragraph, width, { lead: '  ' }));
   const hint = verifyHint(decoded);
   const hintLines = hint.command ? layoutPlaceholderCommand(hint.text, width, '  ') : wrapParagraph(hint.text, width, { lead: '  ' });
   lines.push(...hintLines.map((line) => `  ${c.cyan(line.slice(2))}`));
@@ -122,6 +124,22 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   }
   return lines.join('\n');
 }
+
+/** The view's last words for a signed token (JWS or JWT). */
+const JWS_CLOSING = {
+  title: 'Decoding is not verifying.',
+  text: ['Anyone can decode a token and read its payload: signed is not encrypted. Nothing above is trustworthy until the signature and the claims are checked:'],
+};
+
+/** The view's last words for a JWE (RFC 7516): its header is readable, its claims are not. */
+const JWE_CLOSING = {
+  title: 'Decoding a JWE reads only its header.',
+  text: [
+    'The protected header above is only base64url: anyone can read it. The claims are encrypted: they cannot be read without the recipient\'s key.',
+    'The recipient decrypts the token, and that checks it too: decryption fails if the header or the ciphertext was changed (the authentication tag, RFC 7516 §5.2). Until then nothing above is trustworthy.',
+    'Encrypted is not signed: with a public-key alg (RSA-OAEP, ECDH-ES) anyone holding the recipient\'s public key can make one; a JWE that must prove who made it carries a signed JWT inside (a nested JWT, RFC 7519 §5.2).',
+  ],
+};
 
 /**
  * layoutCommand, with a placeholder such as "<the shared secret>" kept whole as one argument
@@ -175,7 +193,7 @@ function renderFields(fields: ExplainedField[], output: Output, width: number): 
 function verifyHint(decoded: DecodedToken): { text: string; command: boolean; note?: string } {
   const command = (text: string) => ({ text, command: true });
   const token = '"$TOKEN"';
-  if (decoded.type === 'JWE') return { text: 'jwt-vs-oauth verify checks signed tokens; a JWE must be decrypted by its recipient', command: false };
+  if (decoded.type === 'JWE') return { text: 'jwt-vs-oauth verify checks signed tokens (JWS); a JWE is decrypted, and so checked, by its recipient with its key.', command: false };
   const alg = typeof decoded.header.alg === 'string' && /^[A-Za-z0-9]{1,16}$/.test(decoded.header.alg) ? decoded.header.alg : undefined;
   const pinAlg = alg ? ` --alg ${alg}` : '';
   if (decoded.algorithm.family === 'secret') return command(`jwt-vs-oauth verify ${token} --secret <the shared secret>${pinAlg}`);
