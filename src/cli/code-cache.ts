@@ -186,6 +186,15 @@ export function useCodeCache(bundleFolder: string, folder: string | undefined): 
       if (lstatSync(existing).uid !== process.getuid!() || !onlyOursOnTheWay(existing)) return;
       mkdirSync(folder, { recursive: true, mode: 0o700 });
       if (!isTrustedFolder(folder)) return;
+      // Caches of files this build no longer has (each chunk's name holds its content hash) go.
+      const current = new Set([bundleFolder, join(bundleFolder, 'chunks')].flatMap((dir) => {
+        try {
+          return readdirSync(dir).map((name) => `${name}.v8`);
+        } catch {
+          return [];
+        }
+      }));
+      for (const name of readdirSync(folder)) if (name.endsWith('.v8') && !current.has(name)) rmSync(join(folder, name), { force: true });
       for (const { script, file, source } of toSave) {
         // Written whole or not at all: a run reading it meanwhile sees the old file or none.
         const temporary = `${file}.${process.pid}.tmp`;

@@ -46,6 +46,16 @@ test('a first run writes each file\'s compiled code (0600 in a 0700 folder); the
   expect(readdirSync(folder).filter((name) => !name.endsWith('.v8'))).toEqual([]);
 });
 
+test('caches of files the build no longer has are removed when new ones are written', () => {
+  const home = temporaryFolder();
+  run(home);
+  const folder = versionFolder(home);
+  writeFileSync(join(folder, 'chunk-GONE1234.js.v8'), 'old', { mode: 0o600 });
+  rmSync(join(folder, cacheFiles(home).find((name) => name !== 'chunk-GONE1234.js.v8')!));
+  run(home);
+  expect(cacheFiles(home)).not.toContain('chunk-GONE1234.js.v8');
+});
+
 test('a cache made from other source of the same length is not used: a one-character fix shows at once', () => {
   const home = temporaryFolder();
   const dist = join(temporaryFolder(), 'dist');
