@@ -2,6 +2,7 @@
 // checker chosen from a small set of typed check kinds. This file validates one, naming the file
 // and the field.
 
+import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
@@ -140,6 +141,45 @@ export function validateExercise(json: unknown, file: string): Exercise {
   validateCheck(entry.check, file, entry.choices as string[] | undefined);
   validateTemplates(entry as unknown as Exercise, file);
   return { ...(entry as unknown as Exercise), file, answerNames: answerNamesOf(entry.check as Check) };
+}
+
+/** The words a learner reads, which a translation may change; everything else stays as in the original. */
+export const TRANSLATED_FIELDS = ['title', 'task', 'hints', 'choices', 'choiceWhy', 'check.expectedInWords', 'check.mistakes[].why', 'solution.explain', 'solution.answers'] as const;
+/** The check's fields that decide what passes: a translation keeps them. */
+const CHECK_VALUES = ['kind', 'expected', 'pattern', 'answer', 'alg', 'secret', 'iss', 'aud', 'maxLifetime', 'claims', 'minSecretBytes', 'requireRandomSecret', 'scope', 'verifier'] as const;
+
+/**
+ * What a translation must keep as its original has it, by field: the id (progress is kept by it),
+ * the topic, the material a seed makes, what passes (the check, the solution's commands), the
+ * reveal policy, and how many choices and answers there are. Only the words may differ.
+ */
+function fixedParts(exercise: Exercise): Array<[string, unknown]> {
+  const check = exercise.check as Record<string, unknown>;
+  return [
+    ['"id"', exercise.id],
+    ['"topic"', exercise.topic],
+    ['"material.kind"', exercise.material?.kind],
+    ['"material.pool"', exercise.material?.pool],
+    ['"needs"', exercise.needs],
+    ['"revealAfter"', exercise.revealAfter],
+    ['the number of "choices"', exercise.choices?.length],
+    ...CHECK_VALUES.map((name): [string, unknown] => [`"check.${name}"`, check[name]]),
+    ['"check.mistakes[…].pattern"', (check.mistakes as Mistake[] | undefined)?.map((mistake) => mistake.pattern)],
+    ['"solution.commands"', exercise.solution.commands],
+    ['the number of "solution.answers"', exercise.solution.answers.length],
+  ];
+}
+
+/**
+ * Refuses a translation (already validated as an exercise) that differs from its original in
+ * anything but the words, naming the field: a learner in any language gets the same exercise.
+ */
+export function validateTranslation(translation: Exercise, original: Exercise): void {
+  const expected = new Map(fixedParts(original));
+  for (const [field, value] of fixedParts(translation)) {
+    if (isDeepStrictEqual(value, expected.get(field))) continue;
+    fail(translation.file, field, `differs from ${original.file}, which it translates; a translation changes only the words (${TRANSLATED_FIELDS.join(', ')}) and keeps everything else as the original has it`);
+  }
 }
 
 /**

@@ -5,16 +5,16 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { DEFAULT_REVEAL_AFTER, isRevealAfter, MAX_REVEAL_AFTER, TOPICS, validateExercise, type Exercise } from './exercise-schema.js';
+import { DEFAULT_REVEAL_AFTER, isRevealAfter, MAX_REVEAL_AFTER, TOPICS, validateExercise, validateTranslation, type Exercise } from './exercise-schema.js';
 import { fillTemplate, generateMaterial, type Material } from './material.js';
-import { readJsonFile } from './loader.js';
+import { fileInLanguage, languageFrom, originalOf, readJsonFile, TRANSLATION } from './loader.js';
 import type { Progress } from './progress.js';
 import { parseTeacherKey } from './teacher-key.js';
 
 /** A pack's own settings file, beside its exercise files; not an exercise. */
 export const PACK_SETTINGS_FILE = 'pack.json';
 
-function readFolder(folder: string, label: string): Exercise[] {
+function readFolder(folder: string, label: string, lang: string): Exercise[] {
   let names: string[];
   try {
     names = readdirSync(folder).filter((name) => name.endsWith('.json') && name !== PACK_SETTINGS_FILE).sort();
@@ -24,15 +24,35 @@ function readFolder(folder: string, label: string): Exercise[] {
   }
   // A pack with nothing in it is a mistake (a wrong folder, files in a subfolder), not a pack that passes.
   if (names.length === 0) throw new InputError('ERR_PACK_FOLDER', `${label} ${folder}: no exercise files (*.json) in this folder.`, 'A pack is a folder of exercise files (*.json), like lessons/example-pack/.');
-  return names.map((name) => {
+  const read = (name: string) => {
     const file = join(folder, name);
     return validateExercise(readJsonFile(file, 'ERR_EXERCISE_FILE'), file);
+  };
+  const translations = names.filter((name) => TRANSLATION.test(name));
+  for (const name of translations) {
+    if (!names.includes(originalOf(name))) throw new InputError('ERR_EXERCISE_FILE', `${terminalSafe(join(folder, name))}: a translation of ${terminalSafe(originalOf(name))}, which is not in this folder.`, 'A translation NN-name.<lang>.json sits beside the English exercise file NN-name.json it translates.');
+  }
+  return names.filter((name) => !TRANSLATION.test(name)).map((name) => {
+    const original = read(name);
+    const chosen = fileInLanguage(names, name, lang);
+    let shown = original;
+    // Every translation is checked, whatever the language: a pack works the same for every learner.
+    for (const each of translations.filter((translation) => originalOf(translation) === name)) {
+      const translation = read(each);
+      validateTranslation(translation, original);
+      if (each === chosen) shown = translation;
+    }
+    return shown;
   });
 }
 
-/** The built-in exercises, then the pack's; an id used twice is refused, naming both files. */
-export function loadExercises(builtInFolder: string, packFolder?: string): Exercise[] {
-  const exercises = [...readFolder(builtInFolder, 'exercises'), ...(packFolder ? readFolder(packFolder, '--pack') : [])];
+/**
+ * The built-in exercises, then the pack's, each in the learner's language where it has a
+ * translation (NN-name.<lang>.json beside NN-name.json), else in English; an id used twice is
+ * refused, naming both files.
+ */
+export function loadExercises(builtInFolder: string, packFolder?: string, lang = languageFrom(process.env)): Exercise[] {
+  const exercises = [...readFolder(builtInFolder, 'exercises', lang), ...(packFolder ? readFolder(packFolder, '--pack', lang) : [])];
   const seen = new Map<string, string>();
   for (const exercise of exercises) {
     if (seen.has(exercise.id)) throw new InputError('ERR_EXERCISE_FILE', `${exercise.file}: "id": "${exercise.id}" is already used by ${seen.get(exercise.id)}.`);

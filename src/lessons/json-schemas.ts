@@ -6,7 +6,7 @@
 // CLI imports this file, so it stays out of the bundle.
 
 import { ACTION_NAMES, COMMAND_ACTIONS } from './action-names.js';
-import { FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS } from './exercise-schema.js';
+import { FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
@@ -144,11 +144,12 @@ export function exerciseJsonSchema(): Schema {
     $schema: DRAFT,
     title: 'jwt-vs-oauth exercise',
     description: [
-      'One exercise (lessons/exercises/*.json, or a teacher pack\'s *.json beside its pack.json): what src/lessons/exercise-schema.ts accepts, with its sentences as the messages.',
+      'One exercise (lessons/exercises/*.json, or a teacher pack\'s *.json beside its pack.json), or its translation NN-name.<lang>.json beside NN-name.json: what src/lessons/exercise-schema.ts accepts, with its sentences as the messages.',
       'Not expressed here, checked only when jwt-vs-oauth loads the file: "choiceWhy" has one entry for each choice; a choice check\'s "answer" is below the number of "choices";',
       'a pattern is a valid regular expression of at most 512 UTF-16 code units (here counted in characters);',
       'each solution command keeps to the allowlist of subcommands and options in src/lessons/solution-commands.ts (README: Teacher packs are data);',
       '{{output.N}} names a solution command before the one using it (in "solution.answers", one of the commands);',
+      `a translation changes only the words (${TRANSLATED_FIELDS.join(', ')}) and keeps everything else as its original has it;`,
       'no two exercises share an id (built-in and pack together); the file is a plain file of at most 256 KiB, nested at most 64 levels, with no control character in any text.',
       'Keys not listed here are ignored by jwt-vs-oauth, so they are allowed here too. Run `jwt-vs-oauth exercises --pack <folder> selftest` to try a pack for real.',
     ].join(' '),

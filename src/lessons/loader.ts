@@ -10,7 +10,19 @@ import { describeInvalidJson } from '../text/json-error-position.js';
 import { readAtMost } from './safe-files.js';
 import { validateLesson, type Lesson } from './schema.js';
 
-const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
+/** A translation's file name: NN-name.<lang>.json (or <lang>-<REGION>), beside its English NN-name.json. */
+export const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
+
+/** The English file a translation's name translates ("05-x.hi.json" → "05-x.json"). */
+export function originalOf(translation: string): string {
+  return translation.replace(TRANSLATION, '.json');
+}
+
+/** Which of `names` to read for the English file `name` in `lang`: its translation where there is one, else itself. */
+export function fileInLanguage(names: readonly string[], name: string, lang: string): string {
+  const translated = name.replace(/\.json$/, `.${lang}.json`);
+  return lang !== 'en' && names.includes(translated) ? translated : name;
+}
 
 function lessonFileNames(folder: string): string[] {
   try {
@@ -22,9 +34,7 @@ function lessonFileNames(folder: string): string[] {
 
 /** One lesson file read and checked: its translation into `lang` where there is one. */
 function loadLessonFile(folder: string, names: string[], name: string, lang: string): Lesson {
-  const translated = name.replace(/\.json$/, `.${lang}.json`);
-  const chosen = lang !== 'en' && names.includes(translated) ? translated : name;
-  const file = join(folder, chosen);
+  const file = join(folder, fileInLanguage(names, name, lang));
   return validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
 }
 
