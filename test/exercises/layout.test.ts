@@ -61,9 +61,14 @@ function layoutProblems(narrow: string, wide: string, width: number): string[] {
       problems.push(`a list item's first line is not found: ${wideLine.slice(0, 60)}`);
       continue;
     }
-    const next = lines[start + 1] ?? '';
+    // A word broken at the line's end ("…\\", no space before it) goes on at column 0, where a
+    // shell pasting it keeps it whole: the first line that starts a word is under the text.
+    let after = start + 1;
+    while (/[^ ]\\$/.test(lines[after - 1]!) && after < lines.length - 1) after++;
+    const next = lines[after] ?? '';
     const indent = marker[1]!.startsWith('Hint') ? 2 : displayWidth(marker[1]!);
-    if (!next.startsWith(' '.repeat(indent)) || next.trim() === '') problems.push(`a list item's next line is not under its text:\n${lines[start]}\n${next}`);
+    if (after === start + 1 && (!next.startsWith(' '.repeat(indent)) || next.trim() === '')) problems.push(`a list item's next line is not under its text:\n${lines[start]}\n${next}`);
+    if (after > start + 1 && !/^\S/.test(lines[start + 1]!)) problems.push(`a broken word goes on under an indent, which a shell would keep:\n${lines[start]}\n${lines[start + 1]}`);
   }
   return problems;
 }

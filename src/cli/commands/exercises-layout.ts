@@ -4,12 +4,19 @@
 // arguments and with " \" at the end of each broken line, so it pastes into a shell whole.
 
 import type { CommandContext } from '../context.js';
+import { examples, helpWidth } from '../help.js';
 import { breakLongWord, displayWidth, layoutLine, outputWidth, padEndVisible, wrapParagraph, type WrapOptions } from '../../text/layout.js';
+import { reflowPem } from '../../text/pem-layout.js';
 
 /** The widths the exercises views lay out to: stdout's for results, stderr's for talk. */
 export function viewWidths(context: CommandContext): { width: number; talkWidth: number } {
   const env = context.streams.env;
   return { width: outputWidth(context.streams.stdout, env), talkWidth: outputWidth(context.streams.stderr, env) };
+}
+
+/** An "Examples:" block for --help, laid out to the width of this run's help (COLUMNS on a pipe). */
+export function helpExamples(context: CommandContext, lines: Array<[command: string, what: string]>): string {
+  return examples(lines, helpWidth(context.streams.stdout, context.streams.env));
 }
 
 // A command the learner may copy starts after a colon ("with: jwt-vs-oauth …"), at a paragraph's
@@ -18,6 +25,8 @@ const COMMAND_AFTER_COLON = /^(?:jwt-vs-oauth|curl|openssl|printf|echo)$/;
 const COMMAND_AT_START = /^(?:curl|openssl|printf)$/;
 const ASSIGNED_FROM_COMMAND = /^[A-Z_]+=\$\(/;
 const ANSI = /\x1b\[[0-9;]*m/g;
+// A PEM block's first or last line: kept whole, whatever the width, or the block is no longer PEM.
+const PEM_ARMOUR = /^ *-----(?:BEGIN|END) [A-Z0-9 ]+-----$/;
 
 /**
  * For each word, whether it and the next word belong to one command: a line broken between
@@ -99,9 +108,16 @@ export function wrapProse(text: string, width: number, options: WrapOptions = {}
     // Wider than a whole line (a token, a URL): broken at its own separators, each piece ending in "\".
     if (!empty && width - used - 1 < Math.min(12, width / 3)) newLine(continued);
     const firstRoom = width - used - (empty ? 0 : 1) - tail;
-    const pieces = breakLongWord(word, firstRoom, width - displayWidth(hang) - tail);
+    const pieces = breakLongWord(word, firstRoom, width - tail);
     pieces.forEach((piece, pieceIndex) => {
-      if (pieceIndex > 0) newLine(false);
+      // The rest of a broken word starts at column 0: pasted into a shell, backslash-newline is
+      // removed but an indent would stay, splitting the argument in two.
+      if (pieceIndex > 0) {
+        lines.push(line);
+        line = '';
+        used = 0;
+        empty = true;
+      }
       line += (empty ? '' : ' ') + piece;
       used += (empty ? 0 : 1) + displayWidth(piece);
       empty = false;
@@ -116,14 +132,24 @@ export function wrapProse(text: string, width: number, options: WrapOptions = {}
  * as wrapProse lays it out, each later line under its own indent (a "$ " line as a command).
  */
 export function layoutProse(text: string, width: number, options: WrapOptions = {}): string[] {
-  const [first = '', ...rest] = text.split('\n');
+  // A PEM key's base64 flowed to the width with no marks, its BEGIN and END lines whole: copied, it is a key file.
+  const [first = '', ...rest] = reflowPem(text, width).split('\n');
   return [
-    ...wrapProse(first, width, options),
+    ...(PEM_ARMOUR.test(first) ? [(options.lead ?? '') + first] : wrapProse(first, width, options)),
     ...rest.flatMap((line) => {
       const indent = /^ */.exec(line)![0];
+      if (PEM_ARMOUR.test(line)) return [line];
       return /^ *\$ /.test(line) || displayWidth(line) <= width ? layoutLine(line, width) : wrapProse(line.slice(indent.length), width, { lead: indent });
     }),
   ];
+}
+
+/**
+ * A value shown on its own (show --material on a terminal): a PEM key flowed to the width with
+ * no marks, so what is copied from the screen reads as a key; any other line as layoutText lays it out.
+ */
+export function layoutValue(text: string, width: number): string {
+  return reflowPem(text, width).split('\n').flatMap((line) => (PEM_ARMOUR.test(line) ? [line] : layoutLine(line, width))).join('\n');
 }
 
 /**

@@ -3,25 +3,24 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { examples } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { InputError } from '../../errors.js';
 import { hasControlCharacters, terminalSafe } from '../../text/terminal-safe.js';
 import { confirmTeacher, packFolder, setUp, type ParentFlags } from './exercises-setup.js';
-import { viewWidths, wrapProse } from './exercises-layout.js';
+import { helpExamples, viewWidths, wrapProse } from './exercises-layout.js';
 import { displayWidth, layoutTable, padEndVisible, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 
 export function exercisesProgressCommands(context: CommandContext): Command[] {
   return [
     new Command('progress')
       .description('Your progress: counts, per topic, first and last activity; --export saves it as a file for your teacher')
-      .addHelpText('after', () => examples([
+      .addHelpText('after', () => helpExamples(context, [
         ['jwt-vs-oauth exercises progress', 'counts per topic'],
         ['jwt-vs-oauth exercises progress --name "Asha Rao" --export', 'for your teacher: writes progress-asha-rao.json here'],
         ['jwt-vs-oauth exercises progress --export ~/Desktop', 'the same file, in that folder (the name is remembered)'],
         ['jwt-vs-oauth exercises progress --export - | pbcopy', 'the export on stdout, to paste where your teacher collects it'],
         ['jwt-vs-oauth exercises progress --json', 'as JSON'],
-      ]) + '\nAn export holds your name, your seed and your progress, nothing else; others can read it (0644), as it is\nmade to be handed over. It replaces your own earlier export (your seed, and your name or all its progress\nin yours now), also one under an earlier name in the same folder; any other file in its place only with\n--force, and your progress file itself never. --export - writes it to stdout (./- is a file named -).\n')
+      ]) + '\nAn export holds your name, your seed and your progress, nothing else; others can read it (0644), as it is made to be handed over. It replaces your own earlier export (your seed, and your name or all its progress in yours now), also one under an earlier name in the same folder; any other file in its place only with --force, and your progress file itself never. --export - writes it to stdout; for a file named -, give ./- instead.\n')
       .option('--name <name>', 'your name as your teacher knows you (remembered; at most 64 characters)')
       .option('--export [file]', 'save your progress for your teacher as progress-<name>.json (in this folder, or the folder or file given; - for stdout)')
       .option('--force', 'with --export: replace a file that is not your earlier export')
@@ -87,15 +86,15 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
       .argument('[id]', 'the exercise')
       .option('--all', 'every exercise')
       .option('--yes', 'do not ask (needed without a terminal for --all)')
-      .addHelpText('after', () => examples([['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
+      .addHelpText('after', () => helpExamples(context, [['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
       .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
         const { exercises, output, change, pick } = await setUp(context, command);
         if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
         const targets = flags.all ? exercises.map((exercise) => exercise.id) : [pick(id!).exercise.id];
         if (!flags.yes) {
           if (output.stdinIsTerminal && output.stderrIsTerminal) {
-            const { confirm } = await import('@inquirer/prompts');
-            const sure = await confirm({ message: flags.all ? `Forget your progress on all ${targets.length} exercises?` : `Forget your progress on ${targets[0]}?`, default: false }, { input: context.streams.stdin, output: context.streams.stderr });
+            const [{ confirm }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
+            const sure = await confirm({ message: flags.all ? `Forget your progress on all ${targets.length} exercises?` : `Forget your progress on ${targets[0]}?`, default: false, theme: promptTheme }, { input: context.streams.stdin, output: context.streams.stderr });
             if (!sure) return output.talk('Nothing was reset.');
           } else if (flags.all) {
             throw new InputError('ERR_CONFIRM', 'reset --all forgets every exercise; without a terminal to ask, add --yes.');
@@ -121,19 +120,19 @@ const MOST_FAILED_SHOWN = 5;
 function reportCommand(context: CommandContext): Command {
   return new Command('report')
     .description('For teachers: one row per learner from their progress files, and the exercises most failed')
-    .argument('<files-or-folders...>', 'progress files (exports, or progress.json), or folders of them')
+    .argument('<files...>', 'progress files (exports, or progress.json), or folders of them')
     .option('--exercise <id>', 'one exercise: a row per learner with passed, attempts, hints and whether they saw the answer')
     .option('--json', 'as JSON: {exercises, learners: [{name, seed, file, passed, total, topics, attempts, hintsShown, revealed, firstActivity, lastActivity, exercises: {<id>: {passed, passedAt, attempts, hints, revealed, revealedAt}}}], mostFailed, skipped, warnings}; with --exercise, {exercise, learners}')
     .option('--csv', 'as CSV, one row per learner (for a spreadsheet)')
     .option('--sort <order>', 'name (A to Z), passed (fewest first) or last (longest inactive first)', 'name')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises report class/', 'every file in the folder class/'],
       ['jwt-vs-oauth exercises report progress-*.json --sort passed', 'who needs help first'],
       ['jwt-vs-oauth exercises report class/ --exercise pkce-challenge', 'who is stuck on pkce-challenge, who saw its answer'],
       ['jwt-vs-oauth exercises report class/ --csv > class.csv', 'for a spreadsheet'],
       ['jwt-vs-oauth ex --pack ./class-pack report class/', 'counting the pack\'s exercises too'],
-    ]) + '\nLearners make their file with: jwt-vs-oauth exercises progress --name "Their Name" --export\n'
-      + 'Files that are not progress files (and links, folders inside a folder, names starting with a dot) are\nskipped, one line each on stderr. Two files with one seed: one learner who changed name when the later\nholds all of the earlier\'s progress (counted once), else a copied file (both counted, with a warning).\n'
+    ]) + '\nLearners make their file with:\n  $ jwt-vs-oauth exercises progress --name "Their Name" --export\n'
+      + 'Files that are not progress files (and links, folders inside a folder, names starting with a dot) are skipped, one line each on stderr. Two files with one seed: one learner who changed name when the later holds all of the earlier\'s progress (counted once), else a copied file (both counted, with a warning).\n'
       + 'Progress is self-reported: it is kept on each learner\'s own machine.\nExit codes: 0 a report, 2 no progress file among those given, or an unknown --exercise.\n')
     .action(async (paths: string[], flags: { json?: boolean; csv?: boolean; sort: string; exercise?: string }, command: Command) => {
       if (flags.json && flags.csv) throw new InputError('ERR_USAGE', 'Choose one of --json and --csv.');
@@ -354,13 +353,13 @@ function worksheetCommand(context: CommandContext): Command {
     .option('--title <text>', 'the sheet\'s heading', 'JWT and OAuth exercises')
     .option('--paper', 'for printing: long values (tokens, challenges) in blocks broken into lines of 64 characters, with a note (without it, each is one code span to copy, as an LMS page wants)')
     .option('--json', 'as JSON: {seed, pack, exercises: [{id, title, topic, task, choices, answerNames, key?}]}')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises --seed asha-rao worksheet > sheet.md', 'the tasks made for the seed "asha-rao"'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --answers > key.md', 'the same tasks with their answers'],
       ['jwt-vs-oauth exercises --seed asha-rao worksheet --paper > sheet.md', 'for printing: long tokens broken into short lines'],
       ['jwt-vs-oauth ex --pack ./class-pack --seed 7 worksheet', 'a pack\'s exercises'],
       ['jwt-vs-oauth exercises worksheet read-subject flaw-one', 'some exercises, with your own seed'],
-    ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks\nanswers on a computer with the same seed (and pack): jwt-vs-oauth exercises [--pack <dir>] --seed <seed> check <id> <answer>\n')
+    ]) + '\nWithout --seed, the sheet uses your own seed (the one stored with your progress). A learner checks answers on a computer with the same seed (and pack):\n  $ jwt-vs-oauth exercises [--pack <dir>] --seed <seed> check <id> <answer>\n')
     .action(async (ids: string[], flags: { answers?: boolean; title: string; json?: boolean; paper?: boolean }, command: Command) => {
       if (flags.title.trim() === '' || flags.title.length > 200 || hasControlCharacters(flags.title)) throw new InputError('ERR_USAGE', '--title takes one line of text, at most 200 characters.', 'Example: --title "Week 3: reading tokens"');
       const parentFlags = command.optsWithGlobals() as ParentFlags;

@@ -130,8 +130,8 @@ export async function confirmTeacher(context: CommandContext, output: Output, se
     if (!(output.stdinIsTerminal && output.stderrIsTerminal)) {
       throw new InputError('ERR_TEACHER_KEY', 'This pack sets a teacher key: --teacher needs its passphrase.', `Set ${TEACHER_KEY_VARIABLE}, or run the command on a terminal to be asked.`);
     }
-    const { password } = await import('@inquirer/prompts');
-    passphrase = await password({ message: 'Teacher passphrase', mask: true }, { input: context.streams.stdin, output: context.streams.stderr });
+    const [{ password }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
+    passphrase = await password({ message: 'Teacher passphrase', mask: true, theme: promptTheme }, { input: context.streams.stdin, output: context.streams.stderr });
   }
   const { passphraseMatches } = await import('../../lessons/teacher-key.js');
   if (!(await passphraseMatches(passphrase, settings.teacherKey))) {

@@ -3,10 +3,9 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { examples } from '../help.js';
 import { EXIT, InputError } from '../../errors.js';
 import { renderTask, setUp } from './exercises-setup.js';
-import { viewWidths } from './exercises-layout.js';
+import { helpExamples, viewWidths } from './exercises-layout.js';
 import { layoutTable, wrapParagraph } from '../../text/layout.js';
 import { listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
@@ -25,7 +24,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--port <port>', 'where Mock Google listens, 0 to 65535 (default: a free port)')
     .option('--replace', 'start even if Mock Google for this exercise is running in another terminal: check then uses this one')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises start oauth-access-token', 'runs Mock Google until Ctrl-C, logging each request'],
       ['jwt-vs-oauth exercises start oauth-access-token --port 9400', 'at http://127.0.0.1:9400, an address a class can share'],
       ['jwt-vs-oauth exercises start oauth-access-token --replace', 'in place of one left running in another terminal'],

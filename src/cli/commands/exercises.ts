@@ -1,9 +1,8 @@
 // `jwt-vs-oauth exercises` (alias `ex`): classroom exercises that check themselves, with hints,
 // solutions after a pass, progress, and teacher packs.
 
-import { Command } from 'commander';
+import { Command, type Argument } from 'commander';
 import type { CommandContext } from '../context.js';
-import { examples } from '../help.js';
 import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
@@ -14,8 +13,8 @@ import type { PackSettings } from '../../lessons/exercises.js';
 import type { Material } from '../../lessons/material.js';
 import type { Progress } from '../../lessons/progress.js';
 import { exercisesStartCommand } from './exercises-start.js';
-import { labelledLines, layoutProse, viewWidths, wrapProse } from './exercises-layout.js';
-import { displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, padEndVisible, wrapParagraph } from '../../text/layout.js';
+import { helpExamples, labelledLines, layoutProse, layoutValue, viewWidths, wrapProse } from './exercises-layout.js';
+import { displayWidth, joinBrokenLines, layoutCommand, layoutTable, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
 export function exercisesCommand(context: CommandContext): Command {
   const parent = new Command('exercises')
@@ -23,7 +22,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('Classroom exercises that check themselves: read, make and break tokens, and OAuth by hand. With hints, solutions after a pass, and progress.')
     .option('--pack <dir>', 'add a teacher\'s exercises from this folder (or set JWT_VS_OAUTH_PACK)')
     .option('--seed <seed>', 'generate tokens from this seed instead of your own (each learner has one): 1 to 256 characters, no control characters')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises', 'on a terminal: pick an exercise from a menu'],
       ['jwt-vs-oauth exercises list', 'all exercises, with ✓ for done'],
       ['jwt-vs-oauth exercises show read-subject', 'the task'],
@@ -34,20 +33,24 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth ex --pack ./class-pack list', 'with a teacher\'s pack'],
       ['jwt-vs-oauth ex --pack ./class-pack selftest', 'for teachers: every reference solution passes'],
       ['jwt-vs-oauth ex --pack ./class-pack teacher-key --write', 'for teachers: a passphrase for --teacher, into the pack\'s pack.json'],
-    ]) + '\nExit codes: check and selftest exit 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
+    ]) + '\nEach command has options of its own:\n  $ jwt-vs-oauth exercises <command> --help\nExit codes: check and selftest exit 0 on a pass, 1 on a fail; 2 for bad usage or an unknown exercise.\n')
+    // Commands listed with their arguments only ("check <id> [answer...]"): without "[options]"
+    // on each, the terms leave the descriptions a column of their own at 60 columns.
+    .configureHelp({ subcommandTerm: (subcommand) => [subcommand.name(), ...subcommand.registeredArguments.map(argumentTerm)].join(' ') })
     .action(async (_flags: ParentFlags, command: Command) => {
       const output = context.output();
       if (!(output.stdinIsTerminal && output.stdoutIsTerminal)) {
         context.streams.stdout.write(command.helpInformation());
         return;
       }
+      const { runExerciseMenu } = await import('./exercises-menu.js');
       await runExerciseMenu(context, command);
     });
 
   parent.addCommand(new Command('list')
     .description('List the exercises: id, title, topic, done')
     .option('--json', 'as JSON: {exercises: [{id, title, topic, done}]}')
-    .addHelpText('after', () => examples([['jwt-vs-oauth exercises list', 'with ✓ for done'], ['jwt-vs-oauth ex --pack ./class list --json', 'with a pack, as JSON']]))
+    .addHelpText('after', () => helpExamples(context, [['jwt-vs-oauth exercises list', 'with ✓ for done'], ['jwt-vs-oauth ex --pack ./class list --json', 'with a pack, as JSON']]))
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { exercises, store, output } = await setUp(context, command);
       const rows = exercises.map((exercise) => ({ id: exercise.id, title: exercise.title, topic: exercise.topic, done: Boolean(store.progress.exercises.passed[exercise.id]) }));
@@ -68,7 +71,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--material <name>', 'print only this value from the task, as it is (to save in a file): such as token or issuerKey')
     .option('--json', 'as JSON: {id, title, topic, task, choices, needs}; with --material, {id, name, value}')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises show read-expiry', 'the task, with your token'],
       ['jwt-vs-oauth exercises show flaw-two --material issuerKey > issuer.pem', 'save the issuer\'s public key for verify --key'],
     ]))
@@ -85,7 +88,7 @@ export function exercisesCommand(context: CommandContext): Command {
         const value = material[flags.material]!;
         if (flags.json) return printJson(output, { id, name: flags.material, value });
         // To a file or a pipe, the value exactly (it is saved as it is); on a terminal, laid out to fit.
-        const printed = output.stdoutIsTerminal ? layoutText(value.replace(/\n$/, ''), viewWidths(context).width) : value;
+        const printed = output.stdoutIsTerminal ? layoutValue(value.replace(/\n$/, ''), viewWidths(context).width) : value;
         context.streams.stdout.write(printed.endsWith('\n') ? printed : `${printed}\n`);
         return;
       }
@@ -101,7 +104,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .argument('[answer...]', 'your answer, "-" to read it from stdin (some exercises take two: a token, then a secret)')
     .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}; expected is the rule, never the answer')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises check read-subject asha', 'an answer'],
       ['jwt-vs-oauth exercises check choose-own-api b', 'a choice: b, B, 2, (b), b) or the choice\'s text'],
       ['jwt-vs-oauth exercises check make-practice-token "$TOKEN"', 'a token (also "Bearer …", a URL or a JSON token response)'],
@@ -153,7 +156,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--reveal', 'show the answer: after a number of failed attempts (3 unless the exercise or pack says otherwise), or after a pass')
     .option('--json', 'as JSON: {id, hints: [shown so far], total, reveal: {after, failedAttempts, open}}; with --reveal, {id, revealed, commands, answers} or {id, revealed: false, reason}')
-    .addHelpText('after', () => examples([['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
+    .addHelpText('after', () => helpExamples(context, [['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
     .action(async (id: string, flags: { json?: boolean; reveal?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick } = await setUp(context, command);
       const { fillTemplate } = await import('../../lessons/material.js');
@@ -200,7 +203,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .option('--teacher', 'show it anyway, for teachers: asks for the passphrase (or reads JWT_VS_OAUTH_TEACHER_KEY) when the pack sets a teacherKey')
     .option('--json', 'as JSON: {id, explain, commands, answers}; before a pass, {id, locked: true, reason, answerOpen, next}')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises solution read-subject', 'after it passes'],
       ['jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'for a teacher: asks for the passphrase'],
       ['JWT_VS_OAUTH_TEACHER_KEY=… jwt-vs-oauth exercises --pack ./class-pack solution read-subject --teacher', 'the same, without a terminal'],
@@ -228,9 +231,9 @@ export function exercisesCommand(context: CommandContext): Command {
     }));
 
   parent.addCommand(new Command('teacher-key')
-    .description('For teachers: make the teacherKey for a pack\'s pack.json (a salted scrypt hash of a passphrase you keep); prints the pack.json to stdout, or with --write merges it into the pack\'s')
+    .description('For teachers: make a pack\'s teacherKey (a salted scrypt hash of a passphrase you keep), which --teacher asks for; prints the pack.json with it, or --write saves it into the pack\'s pack.json')
     .option('--write', 'write it into the pack.json of --pack (or JWT_VS_OAUTH_PACK), keeping its other settings, atomically')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'on a terminal: asks for the passphrase twice; keeps revealAfter and any other setting'],
       ['printf %s "$PASSPHRASE" | jwt-vs-oauth exercises --pack ./class-pack teacher-key --write', 'the passphrase from stdin (or set JWT_VS_OAUTH_TEACHER_KEY)'],
       ['jwt-vs-oauth exercises --pack ./class-pack teacher-key', 'print the pack.json it would write: the pack\'s settings with the new key'],
@@ -273,7 +276,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .description('For teachers: run each exercise\'s reference solution (it must pass) and an empty answer (it must fail)')
     .argument('[id...]', 'only these exercises (default: the pack\'s, when --pack is given; else the built-in ones)')
     .option('--json', 'as JSON: {ok, seed, exercises: [{id, title, ok, solutionPasses, emptyAnswerFails, problem?}]}')
-    .addHelpText('after', () => examples([
+    .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises --pack ./class-pack selftest', 'check a pack before the class'],
       ['jwt-vs-oauth exercises selftest read-subject make-practice-token', 'some built-in exercises'],
     ]) + '\nExit codes: 0 every exercise checks out, 1 one does not, 2 bad usage or a pack file that does not fit.\n')
@@ -330,32 +333,10 @@ export function exercisesCommand(context: CommandContext): Command {
   return parent;
 }
 
-async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
-  const { select, input } = await import('@inquirer/prompts');
-  const [{ taskText }, { promptTheme }] = await Promise.all([import('../../lessons/exercises.js'), import('../prompt-theme.js')]);
-  const io = { input: context.streams.stdin, output: context.streams.stderr };
-  for (;;) {
-    // Read afresh each round: the check or hint just run has saved new progress.
-    const { exercises, store, output, pick } = await setUp(context, command);
-    const id = await select({
-      message: 'Pick an exercise',
-      pageSize: 12,
-      theme: promptTheme,
-      choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
-    }, io);
-    if (!id) return;
-    const { exercise, material } = pick(id);
-    output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id]), viewWidths(context).width));
-    const next = await select({ message: 'Now?', theme: promptTheme, choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }] }, io);
-    const program = command.parent!;
-    if (next === 'check') {
-      const answer = await input({ message: 'Your answer', required: true, theme: promptTheme }, io);
-      // After "--": an answer that starts with "-" is an answer, not an option.
-      await program.parseAsync(['exercises', 'check', id, '--', answer], { from: 'user' });
-    } else if (next === 'hint') {
-      await program.parseAsync(['exercises', 'hint', id], { from: 'user' });
-    }
-  }
+/** An argument as --help names it: <id>, [answer...]. */
+function argumentTerm(argument: Argument): string {
+  const name = `${argument.name()}${argument.variadic ? '...' : ''}`;
+  return argument.required ? `<${name}>` : `[${name}]`;
 }
 
 /** The answer as `hint --reveal` and `solution` show it: the commands that make it, and what to send. */
@@ -425,10 +406,11 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
     const what = gathered.missing.length === names.length ? `No answer given for ${id}: it takes ${takes}.` : `${id} takes ${takes}; the ${gathered.missing.join(' and the ')} ${gathered.missing.length === 1 ? 'is' : 'are'} missing.`;
     throw new InputError(gathered.missing.length === names.length ? 'ERR_NO_ANSWER' : 'ERR_MISSING_ANSWER', what, example);
   }
-  const { input } = await import('@inquirer/prompts');
+  const [{ input }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
   const answers = names.map((_name, index) => words[index] ?? '');
   for (const [index, name] of names.entries()) {
-    if (answers[index]!.trim() === '') answers[index] = await input({ message: `Your ${name}`, required: true }, { input: context.streams.stdin, output: context.streams.stderr });
+    // Our theme: an answered prompt shows "›", not inquirer's green ✔ above a "✗ Not yet.".
+    if (answers[index]!.trim() === '') answers[index] = await input({ message: `Your ${name}`, required: true, theme: promptTheme }, { input: context.streams.stdin, output: context.streams.stderr });
   }
   return answers;
 }
@@ -476,10 +458,10 @@ async function newPassphrase(context: CommandContext, output: Output): Promise<s
   const fromEnv = context.streams.env[TEACHER_KEY_VARIABLE];
   if (fromEnv) return typeablePassphrase(fromEnv);
   if (output.stdinIsTerminal && output.stderrIsTerminal) {
-    const { password } = await import('@inquirer/prompts');
+    const [{ password }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
     const io = { input: context.streams.stdin, output: context.streams.stderr };
-    const first = await password({ message: 'New teacher passphrase', mask: true }, io);
-    const again = await password({ message: 'The same again', mask: true }, io);
+    const first = await password({ message: 'New teacher passphrase', mask: true, theme: promptTheme }, io);
+    const again = await password({ message: 'The same again', mask: true, theme: promptTheme }, io);
     if (first !== again) throw new InputError('ERR_CONFIRM', 'The two passphrases differ; no key was made.', 'Run it again and type the same passphrase twice.');
     return first;
   }

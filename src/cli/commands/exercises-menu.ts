@@ -1,0 +1,107 @@
+// `jwt-vs-oauth exercises` on a terminal: pick an exercise from a list, read its task, then answer
+// it or see a hint, and the list again, until Quit (or q, Esc: exit 0). Each check or hint runs as
+// its own command line, so its mistakes (an answer that is not one of the flaw names) are shown as
+// the command shows them and the list comes back; its exit code is the command's, not the menu's.
+
+import type { Command } from 'commander';
+import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePagination, useState } from '@inquirer/core';
+import type { CommandContext } from '../context.js';
+import { MARK } from '../output.js';
+import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
+import { EXIT } from '../../errors.js';
+import { renderTask, setUp, type ParentFlags } from './exercises-setup.js';
+import { viewWidths } from './exercises-layout.js';
+
+interface Entry {
+  name: string;
+  value: string;
+}
+
+const HIDE_CURSOR = '\u001b[?25l';
+const isLeaveKey = (name: string | undefined) => name === 'q' || name === 'escape';
+
+/**
+ * A list to pick from with ↑/↓ and Enter; q or Esc picks `leave` (Quit, Back). As many entries
+ * are shown as the terminal has rows for, so the last one (Quit) is on screen when they all fit.
+ */
+const listPrompt = createPrompt<string, { message: string; choices: readonly Entry[]; leave: string; keys: string; rows?: number; start?: number }>((config, done) => {
+  const theme = makeTheme(promptTheme);
+  const [active, setActive] = useState(config.start ?? 0);
+  const [chosen, setChosen] = useState<Entry | undefined>(undefined);
+  const count = config.choices.length;
+  const choose = (entry: Entry) => {
+    setChosen(entry);
+    done(entry.value);
+  };
+  useKeypress((key) => {
+    if (key.ctrl || chosen) return;
+    if (isEnterKey(key)) return choose(config.choices[active]!);
+    if (isLeaveKey(key.name)) return choose(config.choices.find((entry) => entry.value === config.leave)!);
+    if (isUpKey(key)) return setActive((active - 1 + count) % count);
+    if (isDownKey(key)) return setActive((active + 1) % count);
+  });
+  // The message, the list and the keys line: the rest of the screen is for the list.
+  const pageSize = Math.max(5, Math.min(count, (config.rows ?? 24) - 3));
+  const page = usePagination({
+    items: config.choices,
+    active,
+    pageSize,
+    loop: false,
+    renderItem: ({ item, isActive }) => (isActive ? theme.style.highlight(`❯ ${item.name}`) : `  ${item.name}`),
+  });
+  const message = theme.style.message(config.message, chosen ? 'done' : 'idle');
+  if (chosen) return `${ANSWERED_MARK} ${message} ${theme.style.answer(chosen.name)}`;
+  const prefix = typeof theme.prefix === 'string' ? theme.prefix : theme.prefix.idle;
+  return [`${prefix} ${message}\n${page}${HIDE_CURSOR}`, theme.style.help(config.keys)];
+});
+
+/** The exercises menu, until Quit, q or Esc (exit 0); Ctrl-C at a prompt exits 130, as everywhere. */
+export async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
+  const [{ input }, { taskText }, { run }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/exercises.js'), import('../main.js')]);
+  const io = { input: context.streams.stdin, output: context.streams.stderr };
+  const rows = () => (context.streams.stderr as { rows?: number }).rows;
+  // The flags this menu was started with, for each command it runs: the same pack, seed and colours.
+  const flags = command.optsWithGlobals() as ParentFlags & { color?: boolean; debug?: boolean };
+  const global = [...(flags.color === false ? ['--no-color'] : []), ...(flags.debug ? ['--debug'] : [])];
+  const parent = ['exercises', ...(flags.pack !== undefined ? ['--pack', flags.pack] : []), ...(flags.seed !== undefined ? ['--seed', flags.seed] : [])];
+  let last = 0;
+  for (;;) {
+    // Read afresh each round: the check or hint just run has saved new progress.
+    const { exercises, store, output, pick } = await setUp(context, command);
+    const id = await listPrompt({
+      message: 'Pick an exercise',
+      choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
+      leave: '',
+      keys: '[↑↓] choose  [Enter] open  [q/Esc] quit',
+      rows: rows(),
+      // Back on the exercise just tried, to try it again or go on to the next.
+      start: last,
+    }, io);
+    if (!id) return;
+    last = exercises.findIndex((exercise) => exercise.id === id);
+    const { exercise, material } = pick(id);
+    output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id]), viewWidths(context).width));
+    const next = await listPrompt({
+      message: 'Now?',
+      choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }],
+      leave: 'back',
+      keys: '[↑↓] choose  [Enter] go  [q/Esc] back to the list',
+      rows: rows(),
+    }, io);
+    let argv: string[] | undefined;
+    if (next === 'check') {
+      const answer = await input({ message: 'Your answer', required: true, theme: promptTheme }, io);
+      // After "--": an answer that starts with "-" is an answer, not an option.
+      argv = [...global, ...parent, 'check', id, '--', answer];
+    } else if (next === 'hint') {
+      argv = [...global, ...parent, 'hint', id];
+    }
+    if (!argv) continue;
+    // A fresh command tree, which shows the command's own error (exit 2) and returns; the menu goes on.
+    const code = await run(argv, context.streams, context.now);
+    if (code === EXIT.cancelled) {
+      context.exitCode = EXIT.cancelled;
+      return;
+    }
+  }
+}
