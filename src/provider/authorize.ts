@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
 import { HttpError, readForm, redirect, secretsEqual, sendHtml, uniqueParameters } from './http.js';
 import { consentPage, errorPage, loginPage, pagePolicy } from './pages.js';
-import { isWellFormedPkceValue } from './pkce.js';
+import { isWellFormedPkceValue } from '../protocol/pkce.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
 import { SUPPORTED_SCOPES, type User } from './directory.js';
 import { oversizeMessage, oversizeParameter, randomToken, type CodeRecord, type Interaction, type ProviderState } from './state.js';

@@ -4,7 +4,7 @@
 import type { Exchange } from './exchange.js';
 import { authenticateClient, HttpError, readForm, sendJson } from './http.js';
 import { isConfidential, SUPPORTED_SCOPES } from './directory.js';
-import { isWellFormedPkceValue, s256Challenge } from './pkce.js';
+import { isWellFormedPkceValue, s256Challenge } from '../protocol/pkce.js';
 import { oversizeMessage, oversizeParameter, type CodeRecord, type ProviderState } from './state.js';
 
 const TOKEN_HEADERS = { pragma: 'no-cache' };

@@ -13,7 +13,7 @@ import { fillTemplate } from '../../src/lessons/material.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { referenceAnswers } from '../../src/lessons/selftest.js';
 import { makeTeacherKey, passphraseMatches } from '../../src/lessons/teacher-key.js';
-import { s256Challenge } from '../../src/provider/pkce.js';
+import { s256Challenge } from '../../src/protocol/pkce.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
 import { GOOD, packOf } from './pack-fixtures.js';
