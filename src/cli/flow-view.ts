@@ -26,10 +26,25 @@ export interface DrawnArrow extends Arrow {
 }
 
 /**
+ * A label's words, with what must not be split held together by HELD_SPACE: a request's method
+ * and its path ("GET /authorize?…"), and a <placeholder> of several words.
+ */
+function heldLabel(label: string): string {
+  return label
+    .replace(/\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?=\S)/g, `$1${HELD_SPACE}`)
+    .replace(/<[^<>]*>/g, (placeholder) => placeholder.replaceAll(' ', HELD_SPACE));
+}
+
+/** Holds words together while a label wraps (labels are made terminal-safe first, so have none of their own). */
+const HELD_SPACE = '\u00a0';
+
+/**
  * The sequence diagram so far, `width` columns at most (Infinity: as roomy as it gets). The
  * lifelines move closer on a narrow screen; a label too long for its arrow is written on the
- * line above the arrow (wrapped, never cut), and the current step's arrows are marked with ▶.
- * Too narrow for four lifelines, the arrows are listed in words instead.
+ * line above the arrow (wrapped at most over two lines between its words, never cut, a request's
+ * method kept with its path, and the rightmost lifeline kept), and the current step's arrows are
+ * marked with ▶. When a label cannot be written so (or four lifelines do not fit), the arrows are
+ * listed in words instead.
  */
 export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity): string[] {
   const c = output.colour;
@@ -41,13 +56,15 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     const number = `${isCurrent ? '▶' : ' '}${String(arrow.step).padStart(2)}`;
     return rows.map((row, index) => (index === 0 ? number : '   ') + row.slice(3)).map((row) => (isCurrent ? c.cyan.bold(row) : c.dim(row)));
   };
-  if (gap < NARROWEST_GAP) {
-    // No room for lifelines: one numbered line per arrow, its later lines under its words.
-    return history.flatMap((arrow) => {
-      const said = arrow.from === arrow.to ? `${PARTY_NAMES[arrow.from]}: ⟲ ${terminalSafe(arrow.label)}` : `${PARTY_NAMES[arrow.from]} → ${PARTY_NAMES[arrow.to]}: ${terminalSafe(arrow.label)}`;
-      return paint(arrow, wrapParagraph(said, width, { lead: '    ' }));
-    });
-  }
+  /** One numbered line per arrow, its later lines under its words. */
+  const listed = () => history.flatMap((arrow) => {
+    const label = terminalSafe(arrow.label);
+    const said = arrow.from === arrow.to ? `${PARTY_NAMES[arrow.from]}: ⟲ ${label}` : `${PARTY_NAMES[arrow.from]} → ${PARTY_NAMES[arrow.to]}: ${label}`;
+    // A request is kept with its method when it fits a line that way.
+    const held = displayWidth(said) <= width - 4 || displayWidth(heldLabel(label).split(' ').reduce((widest, word) => (displayWidth(word) > displayWidth(widest) ? word : widest), '')) <= width - 4 ? heldLabel(said) : said;
+    return paint(arrow, wrapParagraph(held, width, { lead: '    ' }).map((line) => line.replaceAll(HELD_SPACE, ' ')));
+  });
+  if (gap < NARROWEST_GAP) return listed();
   const columns = parties.map((_, index) => FIRST_LIFELINE + index * gap);
   const column = (party: Party) => columns[parties.indexOf(party)]!;
   const end = columns.at(-1)! + 1;
@@ -55,15 +72,26 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
   const lifelines = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, index) => (columns.includes(from + index) ? '│' : ' ')).join('');
   /** A row of lifelines with `text` written over them from column `start`, a space kept after it. */
   const over = (start: number, text: string) => `${lifelines(0, start)}${text} ${lifelines(start + displayWidth(text) + 1, end)}`.trimEnd();
+  const lastLifeline = columns.at(-1)!;
+  let unwritable = false;
   /**
-   * `text` written from column `start`, wrapped to the width; when that takes more than two lines
-   * it starts after a lifeline further left instead (the nearest where two lines do).
+   * `text` written from column `start`, wrapped between its words to end before the rightmost
+   * lifeline (or the width, right of it); when that takes more than two lines, or a word does
+   * not fit, it starts after a lifeline further left instead (the nearest where it is written
+   * whole). Where none is, the diagram gives way to the list in words.
    */
   const caption = (start: number, text: string, options: WrapOptions = {}) => {
     const starts = [start, ...columns.map((lifeline) => lifeline + 2).filter((column) => column < start).reverse()];
-    const laidOut = starts.map((from) => ({ from, lines: wrapParagraph(text, width - from, options) }));
-    const chosen = laidOut.find((candidate) => candidate.lines.length <= 2) ?? laidOut.at(-1)!;
-    return chosen.lines.map((line) => over(chosen.from, line));
+    const held = heldLabel(text);
+    const words = held.split(' ');
+    for (const from of starts) {
+      const room = (from < lastLifeline ? lastLifeline - 1 : width) - from;
+      if (words.some((word) => displayWidth(options.lead ?? '') + displayWidth(word) > room)) continue;
+      const lines = wrapParagraph(held, room, options);
+      if (lines.length <= 2) return lines.map((line) => over(from, line.replaceAll(HELD_SPACE, ' ')));
+    }
+    unwritable = true;
+    return [];
   };
 
   const header = parties.reduce((line, party) => {
@@ -96,7 +124,7 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     rows.push(`${lifelines(0, left + 1)}${body}${lifelines(right, end)}`.trimEnd());
     lines.push(...paint(arrow, rows));
   }
-  return lines;
+  return unwritable ? listed() : lines;
 }
 
 /**
@@ -256,7 +284,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   const lines = ['', ...wrapParagraph(`Step ${step.number} of ${step.total}: ${terminalSafe(step.title)}`, width, { hang: '  ' }).map((line) => c.bold.underline(line)), ''];
   lines.push(...layoutStepText(step.text.map(terminalSafe), width));
   if (step.facts?.length) {
-    lines.push(...glossTable(step.facts.map((fact) => [terminalSafe(fact.name), terminalSafe(fact.value), terminalSafe(fact.meaning)]), width, ' ', output), '');
+    lines.push(...glossTable(step.facts.map((fact) => [terminalSafe(fact.name), terminalSafe(fact.value), terminalSafe(fact.meaning)]), width, '  ', output), '');
   }
   if (history.length) lines.push(...renderDiagram(history, step.number, output, width), '');
   for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose, width), '');

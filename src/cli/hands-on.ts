@@ -17,9 +17,10 @@ import { PRACTICE_API, startPracticeApi } from '../lessons/practice-api.js';
 import type { RunScreen } from '../lessons/schema.js';
 import { COMMAND_ACTIONS } from '../lessons/action-names.js';
 import { lessonCommandWords } from '../lessons/solution-commands.js';
+import { savedNameOf, variableOf } from '../lessons/step-tokens.js';
 import { InputError } from '../errors.js';
 import { terminalSafeLines } from '../text/terminal-safe.js';
-import { displayWidth, layoutCommand, layoutTable, layoutText, wrapParagraph } from '../text/layout.js';
+import { displayWidth, layoutCommand, layoutTable, layoutText, shellWords, wrapParagraph } from '../text/layout.js';
 
 export interface HandsOnContext {
   output: Output;
@@ -44,10 +45,7 @@ type Action = (args: Record<string, unknown>, context: HandsOnContext, command: 
 class NotReady extends Error {}
 
 /** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
-export const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-
-/** The other way: "foodToken" → "FOOD_TOKEN". */
-const variableOf = (savedName: string) => savedName.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+export { savedNameOf } from '../lessons/step-tokens.js';
 
 interface CommandResult {
   code: number;
@@ -104,7 +102,7 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
   if (!command) throw new Error('This hands-on step runs the command it shows, and the lesson gives none.');
   const fill = (variable: string): string => {
     const value = values[variable] ?? (variable === 'ISSUER' ? undefined : context.saved.get(savedNameOf(variable)));
-    if (value === undefined) throw new NotReady(`This step uses $${variable}, which an earlier step of this lesson makes, and that step has not run since you started: press b to go back to it, then come here again.`);
+    if (value === undefined) throw new NotReady(`This step uses $${variable}, which an earlier step of this lesson makes, and that step has not run since you started: go back to it (b goes back a screen at a time), then come here again.`);
     return value;
   };
   let argv: string[];
@@ -138,8 +136,9 @@ function withSetUp(command: string | undefined, context: HandsOnContext, shown: 
     const token = context.saved.get(name);
     if (token === undefined || context.printed?.has(name) || !/^[\w.-]+$/.test(token)) continue;
     context.printed?.add(name);
-    const assignment = layoutCommand(`${variable}=${token}`, context.width, { lead: '$ ', hang: '' });
-    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: paste this into your shell as it is (where a line ends in "\\", the next goes on).`, context.width), ...assignment, '');
+    // No "$ " prompt before it: what is shown is exactly what to paste.
+    const assignment = layoutCommand(`${variable}=${token}`, context.width, { lead: '', hang: '' });
+    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: paste the assignment below into your shell exactly as shown (where a line ends in "\\", the next goes on).`, context.width), ...assignment, '');
   }
   return setUp.length ? `${setUp.join('\n')}\n${shown}` : shown;
 }
@@ -160,14 +159,43 @@ async function call(url: string, method: string, options: { token?: string; json
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** A request (→) and its answer (←), each wrapped under its own text. */
+/**
+ * A request (→) and its answer (←), the request wrapped under its own text. The answer's JSON body
+ * goes on the arrow's line when it fits there, else pretty-printed, a member a line (a long string
+ * wrapped at its spaces, under its member): JSON is never broken with a "\\" mid-body.
+ */
 function line(context: HandsOnContext, method: string, path: string, note: string, status: number, body: unknown): string {
   const c = context.output.colour;
-  const shownBody = JSON.stringify(body).replace(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+/g, (token) => `${token.slice(0, 16)}…`);
+  const shorten = (json: string) => json.replace(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+/g, (token) => `${token.slice(0, 16)}…`);
+  const answer = `  ${c.bold('←')} ${status >= 400 ? c.red(String(status)) : c.green(String(status))} `;
+  const compact = shorten(JSON.stringify(body));
+  const pretty = shorten(JSON.stringify(body, null, 2)).split('\n');
+  const members = pretty.slice(1, -1).flatMap((member) => {
+    const indent = `    ${/^ */.exec(member)![0]}`;
+    return wrapParagraph(member.trimStart(), context.width, { lead: indent, hang: `${indent}  ` });
+  });
   return [
     ...hanging(`  ${c.bold('→')} `, `${method} ${path}${note ? c.dim(`  (${note})`) : ''}`, context.width),
-    ...hanging(`  ${c.bold('←')} `, `${status >= 400 ? c.red(String(status)) : c.green(String(status))} ${shownBody}`, context.width),
+    ...(displayWidth(answer + compact) <= context.width || pretty.length < 3 ? hanging(answer, compact, context.width) : [`${answer}${pretty[0]}`, ...members, `    ${pretty.at(-1)}`]),
   ].join('\n');
+}
+
+/**
+ * A line of code laid out: broken only at spaces outside its quotes (a string stays whole), later
+ * lines four columns deeper. A piece wider than the line is left whole: code is read, not pasted.
+ */
+function layoutCode(code: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let current = indent;
+  for (const word of shellWords(code)) {
+    const fresh = current.trim() === '';
+    if (!fresh && displayWidth(`${current} ${word}`) > width) {
+      lines.push(current);
+      current = `${indent}    `;
+    }
+    current += current.trim() === '' ? word : ` ${word}`;
+  }
+  return [...lines, current];
 }
 
 /** `lead` and `text` on one line when they fit, else wrapped with the later lines under the text. */
@@ -318,7 +346,7 @@ export const ACTIONS: Record<string, Action> = {
   async tamper(args, context) {
     const name = string(args.token, 'token');
     const token = context.saved.get(name);
-    if (token === undefined) throw new NotReady(`This step changes the token an earlier step of this lesson mints, and that step has not run since you started: press b to go back to it, then come here again.`);
+    if (token === undefined) throw new NotReady(`This step changes the token an earlier step of this lesson mints, and that step has not run since you started: go back to it (b goes back a screen at a time), then come here again.`);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     claims[string(args.claim, 'sub')] = args.value;
@@ -437,9 +465,13 @@ export const ACTIONS: Record<string, Action> = {
   },
 
   async 'storage-page'(_args, context) {
+    // Short lines, so the script reads whole on a narrow terminal too.
     const page = `<!doctype html><title>Where is the token?</title><script>
 localStorage.setItem('access_token', 'eyJhbGciOi…');
-document.body.textContent = 'localStorage: ' + localStorage.getItem('access_token') + ' | document.cookie: ' + JSON.stringify(document.cookie);
+const token = localStorage.getItem('access_token');
+const cookies = JSON.stringify(document.cookie);
+document.body.textContent = 'localStorage: ' + token
+  + ' | document.cookie: ' + cookies;
 </script>`;
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'session=opaque-session-id; HttpOnly; SameSite=Lax; Path=/' });
@@ -454,7 +486,7 @@ document.body.textContent = 'localStorage: ' + localStorage.getItem('access_toke
         `GET ${url}`,
         `  set-cookie: ${response.headers.get('set-cookie')}`,
         '  the page\'s script:',
-        ...body.split('\n').slice(1, 3).map((text) => `    ${text}`),
+        ...body.split('\n').slice(1, -1).flatMap((text) => layoutCode(text.trimStart(), context.width, `    ${/^ */.exec(text)![0]}`)),
         '',
         'In a browser this page shows: localStorage: eyJhbGciOi… | document.cookie: ""',
         'Any script on the page (including one an attacker injected through an XSS bug) can read localStorage and send the token away. The HttpOnly cookie is sent with requests but is invisible to scripts. (XSS can still make requests with it, and a cookie needs CSRF protection: SameSite helps.)',
@@ -486,6 +518,17 @@ export async function runHandsOn(step: HandsOnStep, context: HandsOnContext): Pr
     if (error instanceof CommandFailed) return { text: error.shown, commandFailed: true };
     throw error;
   }
+}
+
+/**
+ * Runs a hands-on step again on a resume, for the tokens it makes: its output as a step shows it,
+ * except the demo flow, which signs in again without its pauses and says only that.
+ */
+export async function remakeTokens(step: HandsOnStep, context: HandsOnContext): Promise<string> {
+  if (step.action !== 'oauth-flow') return (await runHandsOn(step, context)).text;
+  context.saved.delete('accessToken');
+  await quietOAuthTokens(context);
+  return '  Signed in at Mock Google again, as Asha, with no pauses: a new access token and ID token.';
 }
 
 /** Reads a value a question asks about: "token:accessToken.payload.scope". */

@@ -5,6 +5,7 @@
 // only between its arguments.
 
 import { displayWidth, layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
+import { commandLinks, wrapProse } from './commands/exercises-layout.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 
@@ -33,9 +34,46 @@ export function layoutBody(body: readonly string[], width: number): string[] {
     }
     // A single row that looked like a table is just an indented line.
     if (rows.length === 1) index--;
-    lines.push(...layoutLine(body[index]!, width), '');
+    lines.push(...layoutProseLine(body[index]!, width), '');
   }
   return lines;
+}
+
+// A list item's marker and the spaces after it (the layout module's, which it does not export).
+const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→←]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
+const COLOUR = /\x1b\[[0-9;]*m/;
+
+/**
+ * One line of prose laid out as layoutLine does (a list item under its text, an indented line
+ * under its indent, a "$ " line as a command), except that a command inside the prose ("…, with:
+ * openssl rand -base64 32") stays whole or is broken between its arguments with " \\".
+ */
+export function layoutProseLine(line: string, width: number): string[] {
+  if (!Number.isFinite(width) || displayWidth(line) <= width || COLOUR.test(line) || /^ *\$ /.test(line)) return layoutLine(line, width);
+  const head = ITEM_MARKER.exec(line)?.[0] ?? /^ */.exec(line)![0];
+  const words = line.slice(head.length).split(' ').filter((word) => word !== '');
+  const links = commandLinks(words);
+  if (!links.includes(true)) return layoutLine(line, width);
+  // A command that fits on a line of its own is kept whole (its spaces held together while the
+  // paragraph is wrapped); a longer one is broken between its arguments, with " \\".
+  const room = width - displayWidth(head);
+  const held: string[] = [];
+  for (let start = 0; start < words.length;) {
+    let end = start;
+    while (links[end]) end++;
+    const command = words.slice(start, end + 1).join(' ');
+    held.push(end > start && displayWidth(command) <= room ? command.replaceAll(' ', HELD_SPACE) : command);
+    start = end + 1;
+  }
+  return wrapProse(held.join(' '), width, { lead: head }).map((laidOut) => laidOut.replaceAll(HELD_SPACE, ' '));
+}
+
+/** Holds a short command's words together while its paragraph wraps (lessons use no other no-break space). */
+const HELD_SPACE = '\u00a0';
+
+/** Text of several lines, each laid out by layoutProseLine. */
+export function layoutProseText(text: string, width: number): string {
+  return text.split('\n').flatMap((line) => layoutProseLine(line, width)).join('\n');
 }
 
 /** `command` after `lead`, broken between its arguments (each line but the last ends in " \"), coloured by `paint`. */

@@ -45,8 +45,11 @@ function pressHint(canGoBack: boolean): string {
   return canGoBack ? 'Press Enter, b or q.' : 'Press Enter or q.';
 }
 
-/** `width`: the columns the screen is laid out for (the footer's key groups wrap whole). */
-export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string; firstScreen?: boolean; width?: number }>((config, done) => {
+/**
+ * `width`: the columns the screen is laid out for (the footer's key groups wrap whole); `keys`:
+ * the footer's key groups, where what Enter and q do is not the tutorial's continue and quit.
+ */
+export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: boolean; message?: string; firstScreen?: boolean; width?: number; keys?: readonly string[] }>((config, done) => {
   const [hint, setHint] = useState('');
   useKeypress((key) => {
     if (isControl(key)) return;
@@ -56,7 +59,7 @@ export const navigationPrompt = createPrompt<NavigationChoice, { canGoBack: bool
     const noBack = key.name === 'b' && (config.firstScreen ?? true) ? 'This is the first screen. ' : key.name === 'b' ? 'There is no going back here. ' : '';
     setHint(`${noBack}${pressHint(config.canGoBack)}`);
   });
-  const keys = layoutKeys([`${config.message ?? ''}[Enter] continue`, ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
+  const keys = layoutKeys(config.keys ?? [`${config.message ?? ''}[Enter] continue`, ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
   return hint ? `${keys}\n${hintLines(hint, config.width)}` : keys;
 });
 

@@ -3,6 +3,7 @@
 // terminals: a LessonUI shows screens, runs hands-on steps and reads the learner's keys.
 
 import type { ChoiceQuestion, Lesson, RunScreen, Screen, ValueQuestion } from './schema.js';
+import { screenMaking, screensToRerun } from './step-tokens.js';
 
 export type Navigation = 'next' | 'back' | 'quit';
 
@@ -26,6 +27,13 @@ export interface LessonUI {
   /** A question already answered in this run, seen again (after b): what was answered and whether it was right, not asked again. */
   recall(question: ChoiceQuestion | ValueQuestion, answer: number | string, correct: boolean, expected: string): void;
   navigate(canGoBack: boolean): Promise<Navigation>;
+  /**
+   * On a resume: runs again the earlier hands-on steps (`screens`, indexes in order) that make the
+   * tokens the screens from here on read, which were kept only in memory, and says so.
+   */
+  rerun?(lesson: Lesson, screens: number[]): Promise<void>;
+  /** A value question whose token is still missing: says which screen makes it (no verdict: nothing was answered). */
+  unavailable?(question: ValueQuestion, madeOn: number | undefined): void;
 }
 
 export const ATTEMPTS_PER_QUESTION = 2;
@@ -109,12 +117,18 @@ export function isCorrect(question: ChoiceQuestion | ValueQuestion, answer: numb
  */
 export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onPosition: (screen: number) => void | Promise<void>): Promise<'completed' | 'quit'> {
   let index = Math.min(Math.max(0, start), lesson.screens.length - 1);
+  const first = index;
   const answered = new Map<number, { answer: number | string; correct: boolean }>();
   while (index < lesson.screens.length) {
     const screen = lesson.screens[index]!;
     // Shown before the position is saved: the first screen waits for nothing it does not need.
     ui.show(lesson, index, screen);
     await onPosition(index);
+    if (index === first && first > 0) {
+      // Resumed here: what earlier steps made is gone with the run that made it.
+      const rerun = screensToRerun(lesson, first);
+      if (rerun.length) await ui.rerun?.(lesson, rerun);
+    }
     if (screen.type === 'run') await ui.run(screen);
     let move: Navigation | undefined;
     if (screen.type === 'question') {
@@ -122,8 +136,9 @@ export async function runLesson(lesson: Lesson, start: number, ui: LessonUI, onP
       const earlier = answered.get(index);
       // A value question reads what an earlier hands-on step made; after a resume that step may not have run.
       const answerable = expected !== undefined;
-      if (!answerable) ui.feedback(false, screen, 'not available yet: press b to go back and run the hands-on step first', true);
-      else if (earlier) ui.recall(screen, earlier.answer, earlier.correct, expected);
+      if (!answerable) {
+        if (screen.kind === 'value') ui.unavailable?.(screen, screenMaking(lesson, index));
+      } else if (earlier) ui.recall(screen, earlier.answer, earlier.correct, expected);
       for (let attempt = 1; answerable && !earlier && attempt <= ATTEMPTS_PER_QUESTION; attempt++) {
         const answer = await ui.ask(screen, attempt, index > 0);
         if (typeof answer === 'object') {

@@ -1,7 +1,7 @@
 // The OAuth demo fits the screen (issue #13): `oauth --auto`, `--verbose`, `--deny` and every
 // `--attack`, told 60, 80 or 120 columns by COLUMNS, print no line wider than that (stdout and
 // stderr), split no word (a long URL or token is broken only with the "\" mark, which joins back),
-// and keep a list item's later lines under its text. Each narrow run is compared with a run that
+// and keep a list item's later lines under its text (a broken word's later pieces at column 0). Each narrow run is compared with a run that
 // is not laid out at all (no COLUMNS, not a terminal: a pipe), which keeps every line whole.
 
 import { describe, expect, test } from 'vitest';
@@ -69,13 +69,13 @@ function layoutProblems(narrow: string, wide: string, width: number): string[] {
     const under = (line: string) => {
       if (!line.startsWith(' '.repeat(displayWidth(marker[1]!)))) problems.push(`a list item's later line is not under its text:\n${groups[start]![0]}\n${line}`);
     };
-    groups[start]!.slice(1).forEach(under);
-    // Its later lines: those that go on with its text.
+    // Its later lines: those that go on with its text. The later pieces of a word broken with "\\"
+    // start at column 0 (so a pasted token joins whole): only a group's first line is checked.
     let said = squeeze(maskedGroups[start]!);
     for (let next = start + 1; next < groups.length && said.length < whole.length; next++) {
       const more = squeeze(`${said} ${maskedGroups[next]!}`);
       if (!whole.startsWith(more)) break;
-      groups[next]!.forEach(under);
+      under(groups[next]![0]!);
       said = more;
     }
   }

@@ -20,16 +20,18 @@ describe('lesson 8: the decode step can be run from what it shows', () => {
     const result = runBin(['tutorial', '8', '--plain'], { env: { JWT_VS_OAUTH_HOME: home(), COLUMNS: String(width) } });
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.split('\n');
-    const start = lines.findIndex((line) => line.startsWith('$ ACCESS_TOKEN=eyJ'));
+    // No "$ " prompt before it: the lines are pasted exactly as shown.
+    const start = lines.findIndex((line) => line.startsWith('ACCESS_TOKEN=eyJ'));
     expect(start, result.stdout.slice(0, 3000)).toBeGreaterThan(0);
     const pasted: string[] = [];
     for (let index = start; !pasted.length || pasted.at(-1)!.endsWith('\\'); index++) pasted.push(lines[index]!);
     // A token is wider than 60 columns: broken with "\", each piece at the start of its line.
     if (width === 60) expect(pasted.length).toBeGreaterThan(3);
     expect(pasted.every((line) => displayWidth(line) <= width)).toBe(true);
-    expect(lines[start - 1]).toMatch(/next goes on\)\.$/);
-    const script = `${pasted.join('\n').replace(/^\$ /, '')}\n"${process.execPath}" "${BIN}" decode "$ACCESS_TOKEN"\n`;
-    const shell = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, JWT_VS_OAUTH_HOME: home() } });
+    expect(lines.slice(start - 3, start).join(' ')).toContain('paste the assignment below into your shell exactly as shown');
+    const script = `${pasted.join('\n')}\n"${process.execPath}" "${BIN}" decode "$ACCESS_TOKEN"\n`;
+    // HOME empty of start-up files: only the pasted lines run.
+    const shell = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home(), JWT_VS_OAUTH_HOME: home() } });
     expect(shell.stderr).toBe('');
     expect(shell.status).toBe(0);
     expect(shell.stdout).toMatch(/^A signed JWT/);

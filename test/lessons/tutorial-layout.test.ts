@@ -34,6 +34,10 @@ function wordsOf(text: string): string[] {
     .split('\n')
     .filter((line) => !/[│─▶◀]/.test(line))
     .join('\n')
+    // A JSON body on one line, or pretty-printed a member a line where it does not fit: the same words.
+    .replace(/[{}]/g, ' $& ')
+    .replace(/":(?! )/g, '": ')
+    .replace(/,"/g, ', "')
     .split(/\s+/)
     .map((word) => (/…|[A-Za-z0-9_~+/=.-]{16,}/.test(word) ? '#' : word.replace(/\d+/g, '0')))
     .filter(Boolean);

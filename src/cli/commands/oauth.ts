@@ -45,7 +45,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --auto --transcript flow.jsonl', 'no pauses; keep the HTTP'],
       ['jwt-vs-oauth oauth --attack stolen-code', 'replay an attack and see the defence'],
       ['jwt-vs-oauth oauth --attack csrf', 'the attacker\'s callback in your browser: state, then PKCE'],
-    ]) + '\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped), 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
+    ]) + '\nBetween steps: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
     .action(async (flags: OAuthFlags) => {
       const [{ startDemoWorld }, flow, attacks, view] = await Promise.all([
         import('../../oauth/world.js'),
@@ -81,8 +81,10 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         },
         async pause() {
           if (!interactive) return;
-          prompts ??= await import('@inquirer/prompts');
-          await prompts.input({ message: 'Press Enter for the next step', theme: { prefix: '⏎' } }, io);
+          // The tutorial's keys: Enter goes on, q or Esc stops the demo (Ctrl-C still exits 130).
+          const { navigationPrompt } = await import('../navigation-prompt.js');
+          const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, width: talkWidth, keys: ['[q/Esc] stop the demo', '⏎ Press Enter for the next step'] }, io);
+          if (choice === 'quit') throw new StopDemo();
         },
         async credentials(loginHint, users) {
           if (!interactive) return { email: users[0]!.email, password: users[0]!.password };
@@ -105,41 +107,46 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       };
 
       const world = await startDemoWorld();
-      let outcome;
+      let outcome: Awaited<ReturnType<typeof flow.runTerminalFlow>> | undefined;
       try {
-        if (!flags.json) {
-          talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
-        }
-        if (attack) {
+        try {
           if (!flags.json) {
-            if (attack !== flags.attack) talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
-            result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
+            talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
           }
-          outcome = await attacks.runAttack(attack, world, narrator);
-        } else {
-          const browserWanted = flags.browser && interactive;
-          const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
-          let openFailed: string | undefined;
-          if (browserWanted && !reason) {
-            try {
-              outcome = await flow.runBrowserFlow(world, narrator, async (url) => {
-                try {
-                  await openBrowser(url);
-                } catch (error) {
-                  throw new OpenFailed((error as Error).message);
-                }
-                talk(`Opened ${url} in your browser.`);
-              });
-            } catch (error) {
-              // Only a browser that could not be opened falls back; anything later is a real failure.
-              if (!(error instanceof OpenFailed)) throw error;
-              openFailed = error.message;
+          if (attack) {
+            if (!flags.json) {
+              if (attack !== flags.attack) talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
+              result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
+            }
+            outcome = await attacks.runAttack(attack, world, narrator);
+          } else {
+            const browserWanted = flags.browser && interactive;
+            const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
+            let openFailed: string | undefined;
+            if (browserWanted && !reason) {
+              try {
+                outcome = await flow.runBrowserFlow(world, narrator, async (url) => {
+                  try {
+                    await openBrowser(url);
+                  } catch (error) {
+                    throw new OpenFailed((error as Error).message);
+                  }
+                  talk(`Opened ${url} in your browser.`);
+                });
+              } catch (error) {
+                // Only a browser that could not be opened falls back; anything later is a real failure.
+                if (!(error instanceof OpenFailed)) throw error;
+                openFailed = error.message;
+              }
+            }
+            if (!outcome) {
+              if (browserWanted) talk(`No browser: ${reason ?? `opening one failed (${openFailed})`}. The terminal plays the browser instead (--no-browser).`);
+              outcome = await flow.runTerminalFlow(world, narrator, { deny: Boolean(flags.deny) });
             }
           }
-          if (!outcome) {
-            if (browserWanted) talk(`No browser: ${reason ?? `opening one failed (${openFailed})`}. The terminal plays the browser instead (--no-browser).`);
-            outcome = await flow.runTerminalFlow(world, narrator, { deny: Boolean(flags.deny) });
-          }
+        } catch (error) {
+          // q or Esc at a pause: the learner stopped here on purpose.
+          if (!(error instanceof StopDemo)) throw error;
         }
         if (flags.transcript) {
           const { writeFileAtomically } = await import('../files.js');
@@ -155,6 +162,13 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       } finally {
         await world.close();
       }
+      if (!outcome) {
+        // Stopped with q or Esc: a choice, not a failure (exit 0); what was not shown is not judged.
+        const last = steps.at(-1);
+        talk(`Stopped${last ? ` after step ${last.number} of ${last.total}` : ''}.`);
+        context.exitCode = EXIT.ok;
+        return;
+      }
       if (flags.json) {
         printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
       } else {
@@ -167,6 +181,9 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
 }
 
 class OpenFailed extends Error {}
+
+/** q or Esc pressed at a pause between steps. */
+class StopDemo extends Error {}
 
 async function openInSystemBrowser(url: string): Promise<void> {
   const { default: open } = await import('open');

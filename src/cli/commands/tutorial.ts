@@ -18,6 +18,7 @@ import { displayWidth, layoutLine, layoutText, outputWidth, wrapParagraph } from
 import * as view from '../lesson-view.js';
 import type { Progress } from '../../lessons/progress.js';
 import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
+import { tokensMadeBy, variableOf } from '../../lessons/step-tokens.js';
 
 type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openProgress>;
 
@@ -65,7 +66,9 @@ export function tutorialCommand(context: CommandContext): Command {
       const lessons = (): Lesson[] => (all ??= loadLessons(folder, language));
       /** Lesson `number`: from its own file while the others are not needed yet. */
       const lessonNumbered = (number: number): Lesson | undefined => (all === undefined ? loadLessonNumbered(folder, number, language) : undefined) ?? lessons().find((lesson) => lesson.number === number);
-      const output = context.output();
+      // Talk (stderr) laid out to stderr's own width, a command in it kept whole.
+      const talkWidth = outputWidth(context.streams.stderr, context.streams.env);
+      const output = laidOutTalk(context.output(), talkWidth);
       // A pipe or file with no COLUMNS keeps each paragraph on one line (Infinity), as the other
       // views do, for the reader to wrap.
       const screen = outputWidth(context.streams.stdout, context.streams.env);
@@ -160,7 +163,7 @@ export function tutorialCommand(context: CommandContext): Command {
           throw error;
         });
         if (result === 'quit') {
-          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. Run jwt-vs-oauth tutorial to continue.`);
+          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. To continue, run: jwt-vs-oauth tutorial`);
           return;
         }
         const next = lessons().find((lesson) => lesson.number > current.number);
@@ -185,6 +188,17 @@ const READING_WIDTH = 100;
 interface Widths {
   text: number;
   screen: number;
+}
+
+/** `output` whose talk is laid out to `width` (stderr's), each line as a lesson's prose is. */
+function laidOutTalk(output: Output, width: number): Output {
+  return {
+    ...output,
+    get stdinIsTerminal() {
+      return output.stdinIsTerminal;
+    },
+    talk: (text) => output.talk(view.layoutProseText(text, width)),
+  };
 }
 
 /** q pressed inside a hands-on step: leave the lesson the way q does between screens. */
@@ -260,5 +274,20 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
       output.result(say(`You answered: ${given}. ${verdict} ${question.explanation}`));
     },
     navigate: async (canGoBack) => (await prompts()).navigationPrompt({ canGoBack, width }, io),
+    rerun: async (lesson, screens) => {
+      const module = await handsOn();
+      valueFromReference = module.valueFromReference;
+      const named = screens.map((index) => {
+        const screen = lesson.screens[index]!;
+        return `screen ${index + 1}${screen.type !== 'question' && screen.title ? ` (${screen.title})` : ''}`;
+      });
+      const made = [...new Set(screens.flatMap((index) => tokensMadeBy(lesson.screens[index]!)))].map((name) => `$${variableOf(name)}`);
+      output.result(say(`${c.dim(`${MARK.warn} Tokens are kept only while the tutorial runs, so ${named.join(' and ')} ${screens.length > 1 ? 'were' : 'was'} run again${made.length ? ` to make ${made.join(' and ')} anew` : ''}:`)}`));
+      for (const index of screens) output.result(layoutText(await module.remakeTokens(lesson.screens[index] as RunScreen, handsOnContext), widths.screen));
+    },
+    unavailable: (_question, madeOn) => {
+      const where = madeOn === undefined ? 'an earlier hands-on step' : `screen ${madeOn + 1}`;
+      output.result(say(`${MARK.warn} This question reads the token ${where} makes, and it could not be made again here: go back to ${where} (b goes back a screen at a time) and run it, then come here again.`));
+    },
   };
 }
