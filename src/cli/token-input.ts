@@ -4,16 +4,71 @@
 import type { CommandContext } from './context.js';
 import { InputError } from '../errors.js';
 import { MAX_TOKEN_BYTES } from '../jwt/pasted-input.js';
+import { promptTheme } from './prompt-theme.js';
+import { joinBrokenLines, truncateToWidth } from '../text/layout.js';
 
+/** The token from the argument, stdin, or (on a terminal) a paste prompt; see the top of this file. */
 export async function readTokenInput(argument: string | undefined, context: CommandContext): Promise<string> {
   if (argument !== undefined && argument !== '-') return argument;
   const { stdin } = context.streams;
   if (argument === '-' || !stdin.isTTY) return readAll(stdin);
-  const { input } = await import('@inquirer/prompts');
-  return input(
-    { message: 'Paste a token (a JWT, a "Bearer …" header, or a URL holding one):', required: true },
-    { input: stdin, output: context.streams.stderr },
-  );
+  return promptForToken({ input: stdin, output: context.streams.stderr });
+}
+
+/** What the paste prompt asks, saying that a token our views broke over lines may be pasted whole. */
+export const PASTE_MESSAGE = 'Paste a token (a JWT, a "Bearer …" header, or a URL holding one; one broken over lines with "\\" pastes whole):';
+
+/**
+ * Asks for a token on a terminal. Our views break a long token over lines, each ending in "\\";
+ * a line that ends in "\\" does not answer the prompt: the next line is read too (a paste
+ * arrives all at once, so one prompt reads every line of it), and the lines are joined as a
+ * shell joins them. Answered, it shows our neutral "›" (promptTheme), never inquirer's ✔.
+ */
+export async function promptForToken(io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal?: AbortSignal }, message = PASTE_MESSAGE): Promise<string> {
+  const { createPrompt, isEnterKey, makeTheme, useKeypress, usePrefix, useRef, useState } = await import('@inquirer/core');
+  const prompt = createPrompt<string, { message: string }>((config, done) => {
+    const theme = makeTheme(promptTheme);
+    const [status, setStatus] = useState<'idle' | 'done'>('idle');
+    // Refs, not state, for what the keys build: a paste's keys all come in one go.
+    const lines = useRef<string[]>([]);
+    const typed = useRef('');
+    const answer = useRef('');
+    const [current, setCurrent] = useState('');
+    const [shown, setShown] = useState<string[]>([]);
+    const [error, setError] = useState<string | undefined>(undefined);
+    const prefix = usePrefix({ status, theme });
+    useKeypress((key, rl) => {
+      if (answer.current) return;
+      if (!isEnterKey(key)) {
+        typed.current = rl.line;
+        setCurrent(rl.line);
+        setError(undefined);
+        return;
+      }
+      const line = typed.current;
+      typed.current = '';
+      setCurrent('');
+      if (/\\\s*$/.test(line)) {
+        lines.current.push(line.trimEnd());
+        setShown([...lines.current]);
+        return;
+      }
+      const text = joinBrokenLines([...lines.current, line].join('\n'));
+      if (text.trim() === '') return setError('Paste a token, or press Ctrl-C to stop.');
+      answer.current = text;
+      setStatus('done');
+      done(text);
+    });
+    const title = theme.style.message(config.message, status);
+    if (status === 'done') {
+      // The answer cut short: a whole token is wider than the screen and would wrap mid-word.
+      const joined = lines.current.length ? theme.style.help(` (${lines.current.length + 1} lines joined)`) : '';
+      return `${prefix} ${title} ${theme.style.answer(truncateToWidth(answer.current.trim(), 24))}${joined}`;
+    }
+    if (!shown.length) return [`${prefix} ${title} ${current}`, error ? theme.style.error(error) : ''];
+    return [`${prefix} ${title}\n${shown.join('\n')}\n${current}`, theme.style.help('… (the token continues: its next line, or Enter to end)')];
+  });
+  return prompt({ message }, io);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, RFC7515_HS256_TOKEN, runBin } from '../helpers/cli.js';
 import { TerminalSession, tmuxAvailable } from '../helpers/terminal.js';
+import { joinBrokenLines } from '../../src/text/layout.js';
 
 const hasTmux = tmuxAvailable();
 if (!hasTmux) console.warn('Skipping the menu tests: tmux is not installed (.ci/run installs it).');
@@ -44,7 +45,9 @@ function pick(session: TerminalSession, name: string): void {
 }
 
 /** The secret and token the menu's Mint showed, read from the screen. */
-function mintedFrom(screen: string): { secret: string; token: string } {
+function mintedFrom(laidOut: string): { secret: string; token: string } {
+  // The verify command is laid out to the pane: broken with "\\" between arguments and in the token.
+  const screen = joinBrokenLines(laidOut);
   const secret = /keep it private\):\n {2}(\S+)/.exec(screen)?.[1];
   const token = /jwt-vs-oauth verify (\S+) --secret/.exec(screen)?.[1];
   expect(secret, screen).toMatch(/^[\w-]{43}$/);
@@ -109,7 +112,7 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     const screen = await session.waitFor('A file name, or Enter to skip:');
     const { secret, token } = mintedFrom(screen);
     // The command shown, run as shown.
-    const shown = /jwt-vs-oauth verify (\S+ --secret \S+ --alg HS256)/.exec(screen)![1]!.split(' ');
+    const shown = /jwt-vs-oauth verify (\S+ --secret \S+ --alg HS256)/.exec(joinBrokenLines(screen))![1]!.split(' ');
     const verified = runBin(['verify', ...shown]);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('✓ VALID signature (HS256)');
@@ -145,7 +148,7 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     session.type('minted-secret.json', true);
     const saved = await session.waitFor(BACK);
     expect(saved).toContain('Saved to minted-secret.json (mode 0600).');
-    expect(saved).toContain(`jwt-vs-oauth verify ${token} --key minted-secret.json`);
+    expect(joinBrokenLines(saved)).toContain(`jwt-vs-oauth verify ${token} --key minted-secret.json`);
     const path = join(folder, 'minted-secret.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const result = runBin(['verify', token, '--key', path]);
@@ -158,7 +161,7 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     pick(session, 'Verify a token');
     await session.waitFor('Which token?');
     session.press('Down', 'Enter');
-    await session.waitFor('Paste the token:');
+    await session.waitFor('Paste the token');
     session.type(token, true);
     await session.waitFor('Check its signature with');
     session.press('Down', 'Enter');

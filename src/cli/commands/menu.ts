@@ -10,7 +10,8 @@ import type { CommandContext } from '../context.js';
 import { warnAll, type Streams } from '../output.js';
 import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
 import { EXIT } from '../../errors.js';
-import { outputWidth, wrapParagraph } from '../../text/layout.js';
+import { layoutCommand, outputWidth, wrapParagraph } from '../../text/layout.js';
+import { promptForToken } from '../token-input.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 
 /** Runs one command line on a fresh command tree; says whether the user cancelled it (Ctrl-C). */
@@ -125,6 +126,8 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
       }
     } else if (choice === 'verify') {
       const argv = await verifyArguments(minted, { input, password, select }, io);
+      // Esc at one of its questions: back to the menu, nothing run.
+      if (!argv) continue;
       result = await runAction(['verify', ...argv]);
     } else {
       result = await runAction([choice]);
@@ -144,8 +147,7 @@ function showSecret(context: CommandContext, minted: Minted): void {
   prose('The secret that signed it (HS256, a shared secret: whoever holds it can mint tokens too, so keep it private):', c.bold);
   output.talk(`  ${minted.secret}`);
   prose('Check the token with it:', c.bold);
-  // One line, however long: the terminal wraps it and it copies back whole, where a line broken with "\" would not paste into a shell.
-  output.talk(`  ${verifyCommandLine(minted.token, ['--secret', minted.secret, '--alg', 'HS256'])}`);
+  talkCommand(context, verifyCommandLine(minted.token, ['--secret', minted.secret, '--alg', 'HS256']));
   prose('Or pick "Verify a token" in this menu: it offers this token and its secret.', c.dim);
 }
 
@@ -156,6 +158,16 @@ function talkProse(context: CommandContext): (text: string, style?: (line: strin
   return (text, style = (line) => line) => {
     for (const line of wrapParagraph(text, width)) output.talk(style(line));
   };
+}
+
+/**
+ * A command on stderr laid out to its width: broken between arguments with " \\", the token
+ * broken at its dots with "\\" and its later pieces at column 0, so the lines pasted into a
+ * shell are the one command (and `decode` or the paste prompts join them too).
+ */
+function talkCommand(context: CommandContext, command: string): void {
+  const width = outputWidth(context.streams.stderr, context.streams.env);
+  for (const line of layoutCommand(command, width, { lead: '  ', hang: '    ' })) context.output().talk(line);
 }
 
 /** `jwt-vs-oauth verify <token> …`, ready to copy: each word that is not plain is single-quoted. */
@@ -182,7 +194,7 @@ async function offerToSave(context: CommandContext, minted: Minted, input: Input
     const problem = await createFileAtomically(path, `${JSON.stringify(jwk, null, 2)}\n`);
     if (!problem) {
       talkProse(context)(`Saved to ${terminalSafe(path)} (mode 0600). Check the token with it:`);
-      output.talk(`  ${verifyCommandLine(minted.token, ['--key', path])}`);
+      talkCommand(context, verifyCommandLine(minted.token, ['--key', path]));
       return;
     }
     talkProse(context)(`! ${terminalSafe(problem)}`, output.talkColour.yellow);
@@ -217,17 +229,47 @@ export async function createFileAtomically(path: string, content: string): Promi
   }
 }
 
-/** The token and key for "Verify a token": the one minted here with its secret, or a pasted one with a secret or key file. */
+/** Said under the verify questions' choices: the keys inquirer lists, and Esc. */
+const escapeTheme = {
+  ...promptTheme,
+  style: { keysHelpTip: (keys: [string, string][]) => [...keys, ['Esc', 'back to the menu']].map(([key, action]) => `${key} ${action}`).join(' • ') },
+};
+
+/**
+ * The token and key for "Verify a token": the one minted here with its secret, or a pasted one
+ * with a secret or key file. Esc at any of its questions goes back to the menu (undefined).
+ */
 async function verifyArguments(
   minted: Minted | undefined,
   prompts: Pick<typeof import('@inquirer/prompts'), 'input' | 'password' | 'select'>,
   io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+): Promise<string[] | undefined> {
+  const escape = new AbortController();
+  // The prompts' readline reports each key on the input stream: Esc aborts whichever prompt is open.
+  const onKey = (_text: unknown, key: { name?: string } | undefined) => {
+    if (key?.name === 'escape') escape.abort();
+  };
+  io.input.on('keypress', onKey);
+  try {
+    return await askVerifyArguments(minted, prompts, { ...io, signal: escape.signal });
+  } catch (error) {
+    if (escape.signal.aborted && (error as Error)?.name === 'AbortPromptError') return undefined;
+    throw error;
+  } finally {
+    io.input.off('keypress', onKey);
+  }
+}
+
+async function askVerifyArguments(
+  minted: Minted | undefined,
+  prompts: Pick<typeof import('@inquirer/prompts'), 'input' | 'password' | 'select'>,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal: AbortSignal },
 ): Promise<string[]> {
   const { input, password, select } = prompts;
   if (minted) {
     const which = await select({
       message: 'Which token?',
-      theme: promptTheme,
+      theme: escapeTheme,
       choices: [
         { name: `The token minted just now (sub ${terminalSafe(minted.subject)}), with its secret`, value: 'minted' },
         { name: 'Paste a token', value: 'paste' },
@@ -235,13 +277,14 @@ async function verifyArguments(
     }, io);
     if (which === 'minted') return ['--secret', minted.secret, '--alg', 'HS256', '--', minted.token];
   }
-  const token = await input({ message: 'Paste the token:', required: true, theme: promptTheme }, io);
+  // A token shown broken over lines (each ending in "\\") is asked for line by line and joined.
+  const token = await promptForToken(io, 'Paste the token (one broken over lines with "\\" pastes whole; Esc goes back):');
   const keyKinds = [
     { name: 'An HMAC secret (HS256, HS384, HS512)', value: 'secret' },
     { name: 'A key file: a PEM or JWK public key, or a saved secret JWK', value: 'key' },
     ...(minted ? [{ name: 'The secret of the token minted just now', value: 'minted' }] : []),
   ];
-  const kind = await select({ message: 'Check its signature with', theme: promptTheme, choices: keyKinds }, io);
+  const kind = await select({ message: 'Check its signature with', theme: escapeTheme, choices: keyKinds }, io);
   // The token last, after --: a pasted text that starts with "-" is still the token, not an option.
   if (kind === 'minted') return ['--secret', minted!.secret, '--alg', 'HS256', '--', token];
   if (kind === 'key') return ['--key', await input({ message: 'The key file:', required: true, theme: promptTheme }, io), '--', token];

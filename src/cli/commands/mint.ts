@@ -162,10 +162,15 @@ export function mintCommand(context: CommandContext): Command {
             // The colours name the parts only together with these words: meaning is never in colour alone.
             output.talk(t.dim('Parts: ') + `${t.red('header')}${t.dim('.')}${t.magenta('payload')}${t.dim('.')}${t.cyan('signature')}`);
           }
-          talk(t.dim(`Minted a ${shown(String(result.header.alg))} JWT with claims ${Object.keys(result.payload).map(shown).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
+          talk(t.dim(`Minted ${withArticle(shown(String(result.header.alg)))} JWT with claims ${Object.keys(result.payload).map(shown).join(', ')}${typeof result.payload.exp === 'number' ? `, expiring in ${Math.round((result.payload.exp - context.now()) / 60)} min` : ''}. See inside: jwt-vs-oauth decode "$TOKEN"`));
         }
       }
     });
+}
+
+/** An algorithm's name after "a" or "an" as it is read aloud, letter by letter: an HS256 ("aitch"), an RS256, an ES256, an EdDSA, but a PS256. */
+export function withArticle(alg: string): string {
+  return `${/^[AEFHILMNORSX]/.test(alg) ? 'an' : 'a'} ${alg}`;
 }
 
 /**
