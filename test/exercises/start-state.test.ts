@@ -26,6 +26,6 @@ test('the hint shows a fresh state each time: 128 bits in hex, different on ever
 
 test('the hint says the state is for one request, and how to make the next', async () => {
   const hint = await firstHint('asha-seed');
-  expect(hint).toContain('Use it for this one request only: a state must be new for every request, never a fixed word (RFC 9700 §4.7.1), so make the next with openssl rand -hex 16');
+  expect(hint).toContain('Use it for this one request only: a state must be new for every request, never a fixed word (RFC 9700 §4.7.1), so make the next with `openssl rand -hex 16`');
   expect(hint).not.toContain('{{state}}');
 });
