@@ -18,9 +18,6 @@ const MIN_FETCH_TIMEOUT_MS = 1;
 const MAX_FETCH_TIMEOUT_MS = 60_000;
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** Still exported here until exercises-start.ts imports it from src/protocol/loopback.ts, its home. */
-export { isLoopbackHost };
-
 export function checkedUrl(text: string, flag: string): URL {
   let url: URL;
   try {

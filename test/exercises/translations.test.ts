@@ -120,3 +120,13 @@ describe('what a translation may change', () => {
     expect(() => load(GOOD, { ...GOOD, hints: ['{{flaw}}'] })).toThrow(/\/01-x\.hi\.json: "hints\[0\]": "\{\{flaw\}\}" is not a name this exercise fills/);
   });
 });
+
+test('in-process, the language comes from the run\'s own environment, not the process\'s', async () => {
+  const { runCli } = await import('../helpers/cli.js');
+  const env = learner({ LANG: 'hi_IN.UTF-8' });
+  const hindi = await runCli(['exercises', '--seed', 'translations', '--pack', TRANSLATED, 'show', 'class-read-issuer'], { env });
+  expect(hindi.code, hindi.stderr).toBe(0);
+  expect(hindi.stdout).toContain(HINDI_TITLE);
+  const english = await runCli(['exercises', '--seed', 'translations', '--pack', TRANSLATED, 'show', 'class-read-issuer'], { env: { ...env, LANG: 'en_GB.UTF-8' } });
+  expect(english.stdout).toContain(ENGLISH_TITLE);
+});

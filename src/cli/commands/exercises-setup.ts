@@ -59,14 +59,16 @@ export async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
   // Before anything is read or written: a seed that is refused leaves no trace.
   const seedFlag = checkedSeed(flags.seed);
-  const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgress }, { join }] = await Promise.all([
+  const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgress }, { join }, { languageFrom }] = await Promise.all([
     import('../../lessons/exercises.js'),
     import('../../lessons/paths.js'),
     import('../../lessons/progress.js'),
     import('node:path'),
+    import('../../lessons/loader.js'),
   ]);
   const pack = packFolder(flags.pack, context.streams.env);
-  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack);
+  // The learner's language from this run's environment (LANG, JWT_VS_OAUTH_LANG), not the process's.
+  const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack, languageFrom(context.streams.env));
   const settings = loadPackSettings(pack);
   const store = openProgress(paths.homeFolder(context.streams.env));
   const output = context.output();

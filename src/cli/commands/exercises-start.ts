@@ -116,7 +116,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
  * or another program on that port means it is gone, and this start takes its place.
  */
 async function stillAnswers(issuer: string): Promise<boolean> {
-  const { isLoopbackHost } = await import('../../jwt/remote-keys.js');
+  const { isLoopbackHost } = await import('../../protocol/loopback.js');
   const url = new URL(issuer);
   if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return false;
   try {
