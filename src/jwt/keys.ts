@@ -115,6 +115,18 @@ function keyFromPem(pem: string, source: string): LoadedKey {
       `Decrypt a copy (openssl asks for the passphrase): openssl pkey -in ${source} -out key-plain.pem`,
     );
   }
+  // A key copied from a narrow screen may keep a "\" break mark or an indent: say which line.
+  const body = /-----BEGIN [A-Z ]+-----\r?\n([\s\S]*?)-----END [A-Z ]+-----/.exec(pem)?.[1];
+  const badLine = body?.split(/\r?\n/).findIndex((line) => line !== '' && !/^[A-Za-z0-9+/]*=*$/.test(line) && !/^[A-Za-z-]+: /.test(line));
+  if (body !== undefined && badLine !== undefined && badLine >= 0) {
+    const line = body.split(/\r?\n/)[badLine]!;
+    const what = line.endsWith('\\') ? 'a "\\" at its end' : /\s/.test(line) ? 'a space' : 'a character that is not base64';
+    throw new KeyError(
+      'ERR_KEY_PARSE',
+      `${source}: line ${badLine + 2} of the PEM key holds ${what} (only base64 belongs between its BEGIN and END lines), so it cannot be read.`,
+      'A "\\" or a space there is left from copying a broken line: remove it, or save the key again with the command that printed it (for an exercise: jwt-vs-oauth exercises show <id> --material issuerKey > issuer.pem).',
+    );
+  }
   try {
     if (pem.includes('-----BEGIN CERTIFICATE-----')) return fromKeyObject(new X509Certificate(pem).publicKey, source);
     if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) return fromKeyObject(createPrivateKey(pem), source);
