@@ -46,20 +46,22 @@ function layoutProblems(wide: string, narrow: string, width: number): string[] {
 function continuationIndents(lines: string[], isRow: (line: string) => boolean, stop: (line: string) => boolean): Array<{ line: string; column: number }> {
   const found: Array<{ line: string; column: number }> = [];
   let column = -1;
-  for (const line of lines) {
+  lines.forEach((line, index) => {
     if (stop(line)) {
       column = -1;
-      continue;
+      return;
     }
     if (isRow(line)) {
       column = -1;
       // The last column starts after the last run of two spaces that follows visible text.
       const match = /^(.*\S {2,})\S/.exec(line);
       if (match) column = match[1]!.length;
-      continue;
+      return;
     }
-    if (column >= 0 && line.trim() !== '') found.push({ line, column });
-  }
+    // A broken word's later pieces start at column 0 on purpose (a shell or decode joins them back).
+    const continuesBrokenWord = index > 0 && lines[index - 1]!.endsWith('\\');
+    if (column >= 0 && line.trim() !== '' && !continuesBrokenWord) found.push({ line, column });
+  });
   return found;
 }
 
