@@ -49,6 +49,15 @@ const COLOUR = /\x1b\[[0-9;]*m/;
  * openssl rand -base64 32") stays whole or is broken between its arguments with " \\".
  */
 export function layoutProseLine(line: string, width: number): string[] {
+  return layoutHeld(line, width).map((laidOut) => laidOut.replaceAll(HELD_SPACE, ' '));
+}
+
+/** `words` kept on one line by layoutProseLine (a command named in a sentence, not after a colon). */
+export function heldTogether(words: string): string {
+  return words.replaceAll(' ', HELD_SPACE);
+}
+
+function layoutHeld(line: string, width: number): string[] {
   if (!Number.isFinite(width) || displayWidth(line) <= width || COLOUR.test(line) || /^ *\$ /.test(line)) return layoutLine(line, width);
   const head = ITEM_MARKER.exec(line)?.[0] ?? /^ */.exec(line)![0];
   const words = line.slice(head.length).split(' ').filter((word) => word !== '');
@@ -65,10 +74,10 @@ export function layoutProseLine(line: string, width: number): string[] {
     held.push(end > start && displayWidth(command) <= room ? command.replaceAll(' ', HELD_SPACE) : command);
     start = end + 1;
   }
-  return wrapProse(held.join(' '), width, { lead: head }).map((laidOut) => laidOut.replaceAll(HELD_SPACE, ' '));
+  return wrapProse(held.join(' '), width, { lead: head });
 }
 
-/** Holds a short command's words together while its paragraph wraps (lessons use no other no-break space). */
+/** Holds a short command's words together while its paragraph wraps (lessons and talk use no other no-break space). */
 const HELD_SPACE = '\u00a0';
 
 /** Text of several lines, each laid out by layoutProseLine. */

@@ -163,7 +163,7 @@ export function tutorialCommand(context: CommandContext): Command {
           throw error;
         });
         if (result === 'quit') {
-          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. To continue, run: jwt-vs-oauth tutorial`);
+          output.talk(`Progress saved: lesson ${current.number}, screen ${Math.min(resumeAt, current.screens.length - 1) + 1}. Run ${view.heldTogether('jwt-vs-oauth tutorial')} to continue.`);
           return;
         }
         const next = lessons().find((lesson) => lesson.number > current.number);
