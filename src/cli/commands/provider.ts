@@ -62,7 +62,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
     import('../../provider/config-files.js'),
-    import('../../jwt/remote-keys.js'),
+    import('../../protocol/loopback.js'),
     import('../../provider/signing.js'),
   ]);
   const port = parsePort(flags.port);
