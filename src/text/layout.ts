@@ -75,7 +75,8 @@ export function wrapParagraph(text: string, width: number, options: WrapOptions 
       empty = false;
       continue;
     }
-    if (!empty && displayWidth(hang) + wordWidth <= width) {
+    // It fits on a line of its own (after a lead wider than the hang, too): move it, never break it.
+    if ((!empty || used > displayWidth(hang)) && displayWidth(hang) + wordWidth <= width) {
       newLine();
       line += word;
       used += wordWidth;

@@ -52,6 +52,10 @@ describe('wrapParagraph', () => {
     }
   });
 
+  test('a word that does not fit after a wide lead but fits after the hang moves down whole', () => {
+    expect(wrapParagraph('/.well-known/openid-configuration', 40, { lead: '09:00:00 200 GET ', hang: '  ' })).toEqual(['09:00:00 200 GET', '  /.well-known/openid-configuration']);
+  });
+
   test('a hanging indent: later lines start under the text, not under the marker', () => {
     expect(layoutText('  • a list item that is rather long and needs to wrap under its own text', 30).split('\n')).toEqual([
       '  • a list item that is rather',
