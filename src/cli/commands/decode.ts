@@ -115,7 +115,8 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   for (const paragraph of closing.text) lines.push(...wrapParagraph(paragraph, width, { lead: '  ' }));
   const hint = verifyHint(decoded);
   const hintLines = hint.command ? layoutPlaceholderCommand(hint.text, width, '  ') : wrapParagraph(hint.text, width, { lead: '  ' });
-  lines.push(...hintLines.map((line) => `  ${c.cyan(line.slice(2))}`));
+  // Coloured after its indent; a line that is the rest of a broken argument starts at column 0 and keeps every character.
+  lines.push(...hintLines.map((line) => (line.startsWith('  ') ? `  ${c.cyan(line.slice(2))}` : c.cyan(line))));
   // A note on the command goes beside it when it fits, else on a line of its own: never inside the command.
   if (hint.note) {
     const last = lines.length - 1;
