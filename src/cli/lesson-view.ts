@@ -4,7 +4,7 @@
 // their hanging indents, a lesson's small tables stay aligned (or stack), and a command is broken
 // only between its arguments.
 
-import { displayWidth, layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
+import { displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
 import { commandLinks, wrapProse } from './commands/exercises-layout.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
@@ -39,8 +39,6 @@ export function layoutBody(body: readonly string[], width: number): string[] {
   return lines;
 }
 
-// A list item's marker and the spaces after it (the layout module's, which it does not export).
-const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→←]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
 const COLOUR = /\x1b\[[0-9;]*m/;
 
 /**
@@ -89,7 +87,8 @@ export function layoutProseText(text: string, width: number): string {
 export function layoutShownCommand(lead: string, command: string, width: number, paint: (text: string) => string = (text) => text, hang = '    '): string[] {
   return layoutCommand(command, width, { lead, hang }).map((line, index) => {
     const prefix = index === 0 ? lead : hang;
-    return prefix + paint(line.slice(prefix.length));
+    // The rest of a broken argument starts at column 0 (so a shell paste joins it): keep every character.
+    return line.startsWith(prefix) ? prefix + paint(line.slice(prefix.length)) : paint(line);
   });
 }
 

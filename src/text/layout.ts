@@ -213,7 +213,7 @@ function trimEnd(line: string): string {
 }
 
 // A list item's marker: a bullet, a check mark, "1.", "(a)", "a)", "Q1:" and the spaces after it.
-const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→←]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
+export const ITEM_MARKER = /^( *)((?:[•·\-*✓✗–!→←]|\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[a-z]\)|Step \d+:|Q\d+:) +)/;
 
 /**
  * Text of several lines laid out: each line is a paragraph, a list item (its later lines under its

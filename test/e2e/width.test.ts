@@ -50,6 +50,10 @@ function wordsOf(text: string): string[] {
     .replace(/\b\d+\s+(?:second|minute|hour|day|week|month|year)s?\b/g, 'N time')
     // The sequence diagram's lines and arrows are drawn to the width; values cut with "…" differ per run.
     .replace(/[│─▶◀]/g, ' ')
+    // A JSON body on one line, or pretty-printed a member a line where it does not fit: the same words.
+    .replace(/[{}]/g, ' $& ')
+    .replace(/":(?! )/g, '": ')
+    .replace(/,"/g, ', "')
     .replace(/[A-Za-z0-9_-]*…[A-Za-z0-9_-]*/g, '#')
     .replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#')
     .replace(/\d+/g, '0')
