@@ -4,8 +4,7 @@
 // their hanging indents, a lesson's small tables stay aligned (or stack), and a command is broken
 // only between its arguments.
 
-import { displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable } from '../text/layout.js';
-import { commandLinks, wrapProse } from './commands/exercises-layout.js';
+import { commandLinks, displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable, wrapProse } from '../text/layout.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 

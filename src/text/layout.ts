@@ -50,48 +50,56 @@ export interface WrapOptions {
   hang?: string;
 }
 
-/** One paragraph (spaces between words, no newlines) as lines of at most `width` columns. */
-export function wrapParagraph(text: string, width: number, options: WrapOptions = {}): string[] {
+/**
+ * One paragraph (spaces between words, no newlines) as lines of at most `width` columns. With
+ * `commands`, a command in the prose (see commandLinks) is broken only between its arguments,
+ * each line broken inside it ending in " \", so it pastes into a shell whole.
+ */
+export function wrapParagraph(text: string, width: number, options: WrapOptions & { commands?: boolean } = {}): string[] {
   const lead = options.lead ?? '';
   const hang = options.hang ?? ' '.repeat(displayWidth(lead));
   // Text that fits is left exactly as written (double spaces included).
-  if (displayWidth(lead) + displayWidth(text) <= width) return [trimEnd(lead + text)];
+  if (!Number.isFinite(width) || displayWidth(lead) + displayWidth(text) <= width) return [trimEnd(lead + text)];
   const words = text.split(' ').filter((word) => word !== '');
+  const links = options.commands ? commandLinks(words) : words.map(() => false);
   const lines: string[] = [];
   let line = lead;
   let used = displayWidth(lead);
   let empty = true;
-  const newLine = () => {
-    lines.push(line);
+  const newLine = (continued: boolean) => {
+    lines.push(`${trimEnd(line)}${continued ? ' \\' : ''}`);
     line = hang;
     used = displayWidth(hang);
     empty = true;
   };
-  for (const word of words) {
+  words.forEach((word, index) => {
     const wordWidth = displayWidth(word);
-    if (used + (empty ? 0 : 1) + wordWidth <= width) {
+    // Room for " \" when the line may break after this word, inside a command.
+    const tail = links[index] ? 2 : 0;
+    const continued = index > 0 && links[index - 1]!;
+    if (used + (empty ? 0 : 1) + wordWidth + tail <= width) {
       line += (empty ? '' : ' ') + word;
       used += (empty ? 0 : 1) + wordWidth;
       empty = false;
-      continue;
+      return;
     }
     // It fits on a line of its own (after a lead wider than the hang, too): move it, never break it.
-    if ((!empty || used > displayWidth(hang)) && displayWidth(hang) + wordWidth <= width) {
-      newLine();
+    if ((!empty || used > displayWidth(hang)) && displayWidth(hang) + wordWidth + tail <= width) {
+      newLine(continued && !empty);
       line += word;
       used += wordWidth;
       empty = false;
-      continue;
+      return;
     }
     // Wider than a whole line: start it here when a fair part fits, else on a fresh line.
     const room = width - used - (empty ? 0 : 1);
-    if (!empty && room < Math.min(12, width / 3)) newLine();
-    const firstRoom = width - used - (empty ? 0 : 1);
+    if (!empty && room < Math.min(12, width / 3)) newLine(continued);
+    const firstRoom = width - used - (empty ? 0 : 1) - tail;
     // The rest of a broken word starts at column 0, under no indent: pasted into a shell, a line
     // ending in "\" joins the next one with its leading spaces, which would split the word.
-    const pieces = breakLongWord(word, firstRoom, width);
-    pieces.forEach((piece, index) => {
-      if (index > 0) {
+    const pieces = breakLongWord(word, firstRoom, width - tail);
+    pieces.forEach((piece, pieceIndex) => {
+      if (pieceIndex > 0) {
         lines.push(line);
         line = '';
         used = 0;
@@ -101,9 +109,57 @@ export function wrapParagraph(text: string, width: number, options: WrapOptions 
       used += (empty ? 0 : 1) + displayWidth(piece);
       empty = false;
     });
-  }
+  });
   lines.push(line);
   return lines.map(trimEnd);
+}
+
+/** A paragraph of prose that may hold a command to copy: wrapParagraph with `commands`. */
+export function wrapProse(text: string, width: number, options: WrapOptions = {}): string[] {
+  return wrapParagraph(text, width, { ...options, commands: true });
+}
+
+// A command the learner may copy starts after a colon ("with: jwt-vs-oauth …"), at a paragraph's
+// start (curl, printf, openssl), as an assignment from a command (TOKEN=$(…)), or in backticks.
+const COMMAND_AFTER_COLON = /^(?:jwt-vs-oauth|curl|openssl|printf|echo)$/;
+const COMMAND_AT_START = /^(?:curl|openssl|printf)$/;
+const ASSIGNED_FROM_COMMAND = /^[A-Z_]+=\$\(/;
+
+/**
+ * For each word, whether it and the next word belong to one command: a line broken between
+ * them ends in " \". A command ends with a word that ends a sentence or a clause (. , ;), before
+ * a word that opens a remark in parentheses, at a ")" closing a parenthesis opened before it,
+ * and an assignment from a command ($(…)) at its closing parenthesis.
+ */
+export function commandLinks(words: readonly string[]): boolean[] {
+  const links = words.map(() => false);
+  let index = 0;
+  while (index < words.length) {
+    const word = words[index]!.replace(SGR, '');
+    const previous = index > 0 ? words[index - 1]!.replace(SGR, '') : '';
+    const backticked = word.startsWith('`');
+    const assigned = ASSIGNED_FROM_COMMAND.test(word);
+    const starts = backticked || assigned || (previous.endsWith(':') && COMMAND_AFTER_COLON.test(word)) || (index === 0 && COMMAND_AT_START.test(word));
+    if (!starts) {
+      index++;
+      continue;
+    }
+    let depth = 0;
+    let end = index;
+    for (; end < words.length; end++) {
+      const current = words[end]!.replace(SGR, '');
+      if (end > index && /^\((?!\$)/.test(current) && !backticked) {
+        end--;
+        break;
+      }
+      depth += (current.match(/\(/g) ?? []).length - (current.match(/\)/g) ?? []).length;
+      if (backticked ? (end > index || /`.*`/.test(current)) && /`[^\w`]*$/.test(current) : assigned ? depth <= 0 : depth < 0 || /[.,;]$/.test(current)) break;
+    }
+    const last = Math.min(end, words.length - 1);
+    for (let link = index; link < last; link++) links[link] = true;
+    index = last + 1;
+  }
+  return links;
 }
 
 // Where a token, URL or argument may break: after these, which it has of its own.

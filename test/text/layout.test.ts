@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import stringWidth from 'string-width';
-import { BREAK_MARK, NARROW_ONLY_PATTERN, breakLongWord, displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, outputWidth, shellWords, wrapParagraph } from '../../src/text/layout.js';
+import { BREAK_MARK, NARROW_ONLY_PATTERN, wrapProse, breakLongWord, displayWidth, joinBrokenLines, layoutCommand, layoutTable, layoutText, outputWidth, shellWords, wrapParagraph } from '../../src/text/layout.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhc2hhIiwiaWF0IjoxNzk1OTM3MDE3LCJleHAiOjE3OTU5Mzc5MTd9.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const widest = (lines: string[]) => Math.max(...lines.map(displayWidth));
@@ -78,6 +78,23 @@ describe('wrapParagraph', () => {
     expect(pieces[0]).toBe(`\x1b[31m${'a'.repeat(19)}\x1b[0m\\`);
     expect(pieces[1]!.startsWith('\x1b[31m')).toBe(true);
     expect(widest(pieces)).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('wrapProse', () => {
+  test('a command in prose breaks only between its arguments, with " \\", and pastes back whole', () => {
+    const text = 'Save the issuer\'s key with: jwt-vs-oauth exercises show flaw-two --material issuerKey --seed abc > issuer.pem; then verify the token.';
+    const lines = wrapProse(text, 40, { lead: '  ' });
+    expect(widest(lines)).toBeLessThanOrEqual(40);
+    const joined = lines.join('\n').replace(/ \\\n\s*/g, ' ');
+    expect(joined.replace(/\s+/g, ' ').trim()).toBe(text);
+    const inCommand = lines.filter((line) => line.endsWith(' \\'));
+    expect(inCommand.length).toBeGreaterThan(0);
+  });
+
+  test('prose with no command is laid out as wrapParagraph lays it out', () => {
+    const text = 'A signed JWT is three base64url strings joined by dots: header, payload and signature.';
+    expect(wrapProse(text, 30)).toEqual(wrapParagraph(text, 30));
   });
 });
 

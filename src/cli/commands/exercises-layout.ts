@@ -5,7 +5,7 @@
 
 import type { CommandContext } from '../context.js';
 import { examples, helpWidth } from '../help.js';
-import { breakLongWord, displayWidth, layoutLine, outputWidth, padEndVisible, wrapParagraph, type WrapOptions } from '../../text/layout.js';
+import { commandLinks, displayWidth, layoutLine, outputWidth, padEndVisible, wrapProse, type WrapOptions } from '../../text/layout.js';
 import { reflowPem } from '../../text/pem-layout.js';
 
 /** The widths the exercises views lay out to: stdout's for results, stderr's for talk. */
@@ -19,113 +19,11 @@ export function helpExamples(context: CommandContext, lines: Array<[command: str
   return examples(lines, helpWidth(context.streams.stdout, context.streams.env));
 }
 
-// A command the learner may copy starts after a colon ("with: jwt-vs-oauth …"), at a paragraph's
-// start (curl, printf, openssl), as an assignment from a command (TOKEN=$(…)), or in backticks.
-const COMMAND_AFTER_COLON = /^(?:jwt-vs-oauth|curl|openssl|printf|echo)$/;
-const COMMAND_AT_START = /^(?:curl|openssl|printf)$/;
-const ASSIGNED_FROM_COMMAND = /^[A-Z_]+=\$\(/;
-const ANSI = /\x1b\[[0-9;]*m/g;
 // A PEM block's first or last line: kept whole, whatever the width, or the block is no longer PEM.
 const PEM_ARMOUR = /^ *-----(?:BEGIN|END) [A-Z0-9 ]+-----$/;
 
-/**
- * For each word, whether it and the next word belong to one command: a line broken between
- * them ends in " \". A command ends with a word that ends a sentence or a clause (. , ;), before
- * a word that opens a remark in parentheses, at a ")" closing a parenthesis opened before it,
- * and an assignment from a command ($(…)) at its closing parenthesis.
- */
-export function commandLinks(words: readonly string[]): boolean[] {
-  const links = words.map(() => false);
-  let index = 0;
-  while (index < words.length) {
-    const word = words[index]!.replace(ANSI, '');
-    const previous = index > 0 ? words[index - 1]!.replace(ANSI, '') : '';
-    const backticked = word.startsWith('`');
-    const assigned = ASSIGNED_FROM_COMMAND.test(word);
-    const starts = backticked || assigned || (previous.endsWith(':') && COMMAND_AFTER_COLON.test(word)) || (index === 0 && COMMAND_AT_START.test(word));
-    if (!starts) {
-      index++;
-      continue;
-    }
-    let depth = 0;
-    let end = index;
-    for (; end < words.length; end++) {
-      const current = words[end]!.replace(ANSI, '');
-      if (end > index && /^\((?!\$)/.test(current) && !backticked) {
-        end--;
-        break;
-      }
-      depth += (current.match(/\(/g) ?? []).length - (current.match(/\)/g) ?? []).length;
-      if (backticked ? (end > index || /`.*`/.test(current)) && /`[^\w`]*$/.test(current) : assigned ? depth <= 0 : depth < 0 || /[.,;]$/.test(current)) break;
-    }
-    const last = Math.min(end, words.length - 1);
-    for (let link = index; link < last; link++) links[link] = true;
-    index = last + 1;
-  }
-  return links;
-}
-
-/**
- * One paragraph as lines of at most `width` columns, as wrapParagraph lays it out, except that a
- * command in it is broken only between its arguments, each broken line ending in " \". Text that
- * fits is returned exactly as it is (its spacing kept).
- */
-export function wrapProse(text: string, width: number, options: WrapOptions = {}): string[] {
-  const lead = options.lead ?? '';
-  if (!Number.isFinite(width) || displayWidth(lead + text) <= width) return [lead + text];
-  const words = text.split(' ').filter((word) => word !== '');
-  const links = commandLinks(words);
-  if (!links.includes(true)) return wrapParagraph(text, width, options);
-  const hang = options.hang ?? ' '.repeat(displayWidth(lead));
-  const lines: string[] = [];
-  let line = lead;
-  let used = displayWidth(lead);
-  let empty = true;
-  const newLine = (continued: boolean) => {
-    lines.push(`${line.replace(/ +$/, '')}${continued ? ' \\' : ''}`);
-    line = hang;
-    used = displayWidth(hang);
-    empty = true;
-  };
-  words.forEach((word, index) => {
-    const wordWidth = displayWidth(word);
-    // Room for " \" when the line may break after this word, inside a command.
-    const tail = links[index] ? 2 : 0;
-    const continued = index > 0 && links[index - 1]!;
-    if (used + (empty ? 0 : 1) + wordWidth + tail <= width) {
-      line += (empty ? '' : ' ') + word;
-      used += (empty ? 0 : 1) + wordWidth;
-      empty = false;
-      return;
-    }
-    if (!empty && displayWidth(hang) + wordWidth + tail <= width) {
-      newLine(continued);
-      line += word;
-      used += wordWidth;
-      empty = false;
-      return;
-    }
-    // Wider than a whole line (a token, a URL): broken at its own separators, each piece ending in "\".
-    if (!empty && width - used - 1 < Math.min(12, width / 3)) newLine(continued);
-    const firstRoom = width - used - (empty ? 0 : 1) - tail;
-    const pieces = breakLongWord(word, firstRoom, width - tail);
-    pieces.forEach((piece, pieceIndex) => {
-      // The rest of a broken word starts at column 0: pasted into a shell, backslash-newline is
-      // removed but an indent would stay, splitting the argument in two.
-      if (pieceIndex > 0) {
-        lines.push(line);
-        line = '';
-        used = 0;
-        empty = true;
-      }
-      line += (empty ? '' : ' ') + piece;
-      used += (empty ? 0 : 1) + displayWidth(piece);
-      empty = false;
-    });
-  });
-  lines.push(line.replace(/ +$/, ''));
-  return lines;
-}
+// Prose that holds a command to copy is laid out by the one layout (wrapProse, commandLinks).
+export { commandLinks, wrapProse };
 
 /**
  * Text of several lines (a task paragraph with a PEM key in it): its first line after `lead`
