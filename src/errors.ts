@@ -34,5 +34,7 @@ export const EXIT = {
   ok: 0,
   checkFailed: 1,
   usage: 2,
+  /** An unexpected error: a bug in jwt-vs-oauth, not an answer about the token (EX_SOFTWARE in sysexits.h). */
+  internal: 70,
   cancelled: 130,
 } as const;

@@ -112,7 +112,7 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
     if (!(error instanceof InputError)) throw error;
     throw new CommandFailed([context.output.colour.red(`${MARK.fail} This step's command was not run: ${error.message}`), whatNext(context)].join('\n'));
   }
-  const { runCaptured } = await import('./main.js');
+  const { runCaptured } = await import('./run.js');
   const level = context.output.colour.level;
   // The command lays itself out for the lesson's width, less the indent the step shows it under.
   const columns = Number.isFinite(context.width) ? { COLUMNS: String(Math.max(20, context.width - indent)) } : {};

@@ -1,16 +1,21 @@
-// The story of a run: parse the command line, run the command, turn errors into one or two
-// plain lines and an exit code. This is the only place that ends the process's run.
+// The command tree and the process entry: which commands there are, how they are built (each
+// lazily), and main(), the only place that ends the process's run. Running a command line and
+// reporting its errors is run.ts's, which commands that run commands import instead of this file.
 
-import { Argument, Command, CommanderError, Help } from 'commander';
-import { createContext, type CommandContext } from './context.js';
-import { loadColours, type Streams } from './output.js';
-import { CancelledError, EXIT, JwtVsOauthError } from '../errors.js';
+import { Argument, Command, Help } from 'commander';
+import type { CommandContext } from './context.js';
+import type { Streams } from './output.js';
+import { EXIT } from '../errors.js';
 import { examples, helpText, helpWidth, suggestSimilar } from './help.js';
-import { displayWidth, layoutCommand, layoutText, outputWidth, wrapParagraph } from '../text/layout.js';
-import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.js';
+import { layoutText, outputWidth } from '../text/layout.js';
+import { terminalSafeLines } from '../text/terminal-safe.js';
+import { run, runOnce, useProgram } from './run.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
+
+// What tests and the bin use from here; commands import them from run.ts.
+export { layoutMessage, processStreams, run, runCaptured, type RunResult } from './run.js';
 
 /**
  * The top-level commands, in --help's order. Only what --help, typo suggestions and the menu
@@ -124,7 +129,7 @@ export async function buildProgram(context: CommandContext, needed: 'all' | read
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET" --alg HS256', 'check a token, one check per line'],
       ['jwt-vs-oauth oauth', 'step through "Login with Google", every request shown'],
       ['jwt-vs-oauth provider', 'run Mock Google, a local OpenID Connect provider'],
-    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled (Ctrl-C).\n', helpWidth(context.streams.stdout, context.streams.env)))
+    ], helpWidth(context.streams.stdout, context.streams.env)) + helpText('\nExit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 70 a bug in jwt-vs-oauth, 130 cancelled (Ctrl-C).\n', helpWidth(context.streams.stdout, context.streams.env)))
     .action(async () => {
       const output = context.output();
       if (output.stdinIsTerminal && output.stdoutIsTerminal) {
@@ -227,6 +232,14 @@ function suggestUnknownSubcommands(command: Command): void {
  * our streams. Commander's errors quote the user's argv (an unknown option, a stray argument), so
  * what it writes to stderr is shown terminal-safe, line by line.
  */
+/** The command tree for one command line: only the commands it names in full; `decdoe --help` refused. */
+async function programFor(context: CommandContext, argv: readonly string[]): Promise<Command> {
+  const program = await buildProgram(context, commandsNeeded(argv));
+  refuseHelpForUnknownCommand(program, argv);
+  return program;
+}
+useProgram(programFor);
+
 function routeCommanderOutput(command: Command, streams: Streams): void {
   command.exitOverride();
   command.configureOutput({
@@ -240,107 +253,6 @@ function routeCommanderOutput(command: Command, streams: Streams): void {
   // Wrap descriptions even when their column is narrow (commander's default leaves them whole below 40).
   command.configureHelp({ ...command.configureHelp(), minWidthToWrap: 24 });
   for (const subcommand of command.commands) routeCommanderOutput(subcommand, streams);
-}
-
-export function processStreams(): Streams {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // process.stdin builds a stream (and loads net or readline) on first touch: only when a command reads it.
-    get stdin() {
-      return process.stdin;
-    },
-    env: process.env,
-  };
-}
-
-/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function run(argv: string[], streams: Streams = processStreams(), now = () => Math.floor(Date.now() / 1000)): Promise<number> {
-  return (await runOnce(argv, streams, now)).code;
-}
-
-/** One run: its exit code, and whether it ended because the user cancelled it (Ctrl-C at a prompt). */
-export interface RunResult {
-  code: number;
-  cancelled: boolean;
-}
-
-async function runOnce(argv: string[], streams: Streams, now: () => number): Promise<RunResult> {
-  let program: Command | undefined;
-  // --no-color may stand anywhere (it is also accepted after a command), so it is read from argv here.
-  const colours = await loadColours(streams, argv.includes('--no-color'));
-  const context = createContext(streams, () => program?.opts() ?? {}, now, () => colours);
-  try {
-    program = await buildProgram(context, commandsNeeded(argv));
-    refuseHelpForUnknownCommand(program, argv);
-    await program.parseAsync(argv, { from: 'user' });
-    return { code: context.exitCode, cancelled: false };
-  } catch (error) {
-    return { code: reportError(error, context), cancelled: isPromptExit(error) || error instanceof CancelledError };
-  }
-}
-
-/** Runs the CLI in-process with its output captured and no terminal: for tests, and for commands that run commands. */
-export async function runCaptured(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; now?: () => number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { PassThrough, Readable } = await import('node:stream');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const stdin = Readable.from(options.stdin !== undefined ? [options.stdin] : []);
-  const code = await run(argv, { stdout, stderr, stdin, env: options.env ?? {} }, options.now);
-  return { code, stdout: out, stderr: err };
-}
-
-function reportError(error: unknown, context: CommandContext): number {
-  // Messages may quote a token, a file or a server's answer: shown terminal-safe, each laid out to
-  // stderr's width (a URL broken at its separators, never mid-word by the terminal).
-  const width = outputWidth(context.streams.stderr, context.streams.env);
-  const talk = (text: string) => context.streams.stderr.write(`${layoutMessage(terminalSafe(text), width)}\n`);
-  const talkLines = (text: string) => context.streams.stderr.write(`${terminalSafeLines(text)}\n`);
-  if (error instanceof CommanderError) {
-    // Commander has already printed its message; help and version are successes.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-    return EXIT.usage;
-  }
-  if (isPromptExit(error) || error instanceof CancelledError) {
-    talk('Cancelled.');
-    return EXIT.cancelled;
-  }
-  if (error instanceof JwtVsOauthError) {
-    talk(`error: ${error.message}${context.debug ? ` [${error.code}]` : ''}`);
-    if (error.hint) talk(error.hint);
-    if (context.debug && error.stack) talkLines(error.stack);
-    return EXIT.usage;
-  }
-  talk(`error: something unexpected went wrong: ${(error as Error)?.message ?? String(error)}`);
-  if (context.debug) talkLines(String((error as Error)?.stack));
-  else talk('This is a bug in jwt-vs-oauth; run again with --debug to see the details.');
-  return EXIT.checkFailed;
-}
-
-// A hint that ends in a command to run: "…, for example: openssl genpkey …".
-const ENDS_IN_COMMAND = /^(.*: )((?:jwt-vs-oauth|openssl|curl|echo|export) .+)$/;
-
-/**
- * An error or hint laid out to `width` (Infinity keeps it whole): prose wraps between words; a
- * command it ends in, when the line does not fit, goes on lines of its own broken between its
- * arguments with " \\", so it still pastes into a shell as one command.
- */
-export function layoutMessage(text: string, width: number): string {
-  if (!Number.isFinite(width) || displayWidth(text) <= width) return text;
-  const command = ENDS_IN_COMMAND.exec(text);
-  const prose = layoutText(text, width);
-  // A command that lands whole on the last line stays in the prose.
-  if (!command || prose.split('\n').at(-1)!.endsWith(command[2]!)) return prose;
-  return [...wrapParagraph(command[1]!.trimEnd(), width), ...layoutCommand(command[2]!, width, { lead: '  ' })].join('\n');
-}
-
-function isPromptExit(error: unknown): boolean {
-  // @inquirer/prompts throws ExitPromptError when the user presses Ctrl-C.
-  return (error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError';
 }
 
 /** The process entry: runs and sets the exit code, letting pending output flush. */

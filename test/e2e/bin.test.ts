@@ -19,7 +19,7 @@ describe('the built bin', () => {
     for (const command of ['decode', 'mint|sign', 'verify']) expect(result.stdout).toContain(command);
     expect(result.stdout).toContain('Examples:');
     // Laid out to 80 columns off a terminal: the sentence may span two lines.
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain('Exit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 130 cancelled');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('Exit codes: 0 ok, 1 the token or check is not OK, 2 bad usage or input, 70 a bug in jwt-vs-oauth, 130 cancelled');
   });
 
   test.each(['decode', 'mint', 'verify'])('%s --help has examples', (command) => {

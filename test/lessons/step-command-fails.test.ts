@@ -20,8 +20,8 @@ import { startRecordingServer, type RecordingServer } from './recording-server.j
 /** Where the lesson's `verify --discover` is sent instead of its Mock Google, when set: a server that never answers. */
 const slow = vi.hoisted(() => ({ issuer: '' }));
 
-vi.mock('../../src/cli/main.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/cli/main.js')>();
+vi.mock('../../src/cli/run.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/cli/run.js')>();
   return {
     ...original,
     // Mock Google too slow to answer, as on a loaded machine: the real verify runs, and times out.

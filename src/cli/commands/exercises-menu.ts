@@ -57,7 +57,7 @@ const listPrompt = createPrompt<string, { message: string; choices: readonly Ent
 
 /** The exercises menu, until Quit, q or Esc (exit 0); Ctrl-C at a prompt exits 130, as everywhere. */
 export async function runExerciseMenu(context: CommandContext, command: Command): Promise<void> {
-  const [{ input }, { taskText }, { run }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/exercises.js'), import('../main.js')]);
+  const [{ input }, { taskText }, { run }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/exercises.js'), import('../run.js')]);
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   const rows = () => (context.streams.stderr as { rows?: number }).rows;
   // The flags this menu was started with, for each command it runs: the same pack, seed and colours.

@@ -288,7 +288,7 @@ export function exercisesCommand(context: CommandContext): Command {
         import('../../lessons/paths.js'),
         import('../../lessons/selftest.js'),
         import('node:path'),
-        import('../main.js'),
+        import('../run.js'),
       ]);
       const builtInFolder = join(paths.lessonsFolder(), 'exercises');
       const pack = packFolder(parentFlags.pack, context.streams.env);
