@@ -3,12 +3,13 @@
 
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { EXIT, InputError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { renderTask, setUp } from './exercises-setup.js';
 import { helpExamples, viewWidths } from './exercises-layout.js';
 import { layoutTable, wrapParagraph } from '../../text/layout.js';
 import { listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
+import { exitCodeForStop, untilStopped } from '../until-stopped.js';
 
 interface StartFlags {
   port?: string;
@@ -53,11 +54,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
       if (exercise.needs !== 'provider') return output.result(task());
 
       // Listen for Ctrl-C before anything is printed, so a stop right after the banner is clean.
-      let stop: (signal: NodeJS.Signals) => void = () => undefined;
-      const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
+      await untilStopped(async (stopped) => {
         const [{ startProvider, LONGEST_CODE_TTL }, { spanInWords }] = await Promise.all([import('../../provider/server.js'), import('../../jwt/time.js')]);
         const host = '127.0.0.1';
         let provider: Awaited<ReturnType<typeof startProvider>>;
@@ -93,7 +90,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
         ].join('\n'));
         try {
           const signal = await stopped;
-          context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+          context.exitCode = exitCodeForStop(signal);
         } finally {
           await provider.close();
           output.talk('Stopped.');
@@ -102,10 +99,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
             if (progress.exercises.provider?.issuer === running.issuer) delete progress.exercises.provider;
           });
         }
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      });
     });
 }
 

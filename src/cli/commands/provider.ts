@@ -5,9 +5,10 @@ import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { safeJsonText, type Output } from '../output.js';
-import { EXIT, InputError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { displayWidth, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
+import { exitCodeForStop, untilStopped } from '../until-stopped.js';
 import type { RequestEvent, RunningProvider } from '../../provider/server.js';
 
 interface ProviderFlags {
@@ -44,16 +45,7 @@ export function providerCommand(context: CommandContext): Command {
     ]) + '\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad flags, files, or a port in use.\n')
     .action(async (flags: ProviderFlags) => {
       // Listen for Ctrl-C before anything is printed, so a stop right after the banner is clean.
-      let stop: (signal: NodeJS.Signals) => void = () => undefined;
-      const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        await serve(flags, context, stopSignal);
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      await untilStopped((stopped) => serve(flags, context, stopped));
     });
 }
 
@@ -145,7 +137,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
   const signal = await stopSignal;
   await provider.close();
   if (!flags.json) output.talk('Stopped.');
-  context.exitCode = signal === 'SIGINT' ? EXIT.cancelled : EXIT.ok;
+  context.exitCode = exitCodeForStop(signal);
 }
 
 const LOOPBACK_NOTE = [
