@@ -7,11 +7,12 @@ import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, useState } from '@inquirer/core';
 import type { CommandContext } from '../context.js';
-import { warnAll, type Streams } from '../output.js';
+import type { Streams } from '../output.js';
 import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
 import { EXIT } from '../../errors.js';
 import { layoutCommand, outputWidth, wrapParagraph } from '../../text/layout.js';
 import { promptForToken } from '../token-input.js';
+import { openProgressSayingNotices } from '../progress-open.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 
 /** Runs one command line on a fresh command tree; says whether the user cancelled it (Ctrl-C). */
@@ -85,15 +86,14 @@ const backPrompt = createPrompt<'menu' | 'quit', Record<string, never>>((_config
 
 /** Shows the menu until Quit; returns the exit code (130 when an action was cancelled with Ctrl-C). */
 export async function runMenu(context: CommandContext, runAction: RunAction): Promise<number> {
-  const [{ input, password, select }, paths, { openProgress }] = await Promise.all([import('@inquirer/prompts'), import('../../lessons/paths.js'), import('../../lessons/progress.js')]);
+  const { input, password, select } = await import('@inquirer/prompts');
   const output = context.output();
   const io = { input: context.streams.stdin, output: context.streams.stderr };
   let minted: Minted | undefined;
   for (;;) {
     // Read again each time round: a lesson finished in the tutorial changes "continue lesson N".
-    const store = openProgress(paths.homeFolder(context.streams.env));
     // A progress file moved aside is said here, where it happened, not silently.
-    warnAll(output, store.notices);
+    const store = await openProgressSayingNotices(context);
     const resume = store.progress.tutorial.position;
     const choice = await menuPrompt({
       message: 'What would you like to do?',
