@@ -59,10 +59,10 @@ export async function setUp(context: CommandContext, command: Command) {
   const flags = command.optsWithGlobals() as ParentFlags;
   // Before anything is read or written: a seed that is refused leaves no trace.
   const seedFlag = checkedSeed(flags.seed);
-  const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgress }, { join }, { languageFrom }] = await Promise.all([
+  const [{ loadExercises, loadPackSettings, findExercise, materialFor }, paths, { openProgressSayingNotices }, { join }, { languageFrom }] = await Promise.all([
     import('../../lessons/exercises.js'),
     import('../../lessons/paths.js'),
-    import('../../lessons/progress.js'),
+    import('../progress-open.js'),
     import('node:path'),
     import('../../lessons/loader.js'),
   ]);
@@ -70,10 +70,9 @@ export async function setUp(context: CommandContext, command: Command) {
   // The learner's language from this run's environment (LANG, JWT_VS_OAUTH_LANG), not the process's.
   const exercises = loadExercises(join(paths.lessonsFolder(), 'exercises'), pack, languageFrom(context.streams.env));
   const settings = loadPackSettings(pack);
-  const store = openProgress(paths.homeFolder(context.streams.env));
+  const store = await openProgressSayingNotices(context);
   const output = context.output();
   const warn = (messages: string[]) => warnAll(output, messages);
-  warn(store.notices);
   /** Applies one change to the progress on disk now, under its lock: never writes back an old copy. */
   const change = (apply: (progress: Progress) => void) => warn(store.update(apply));
   // The learner's seed must survive between commands: a new one is saved at once (or the one
