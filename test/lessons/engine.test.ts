@@ -55,7 +55,7 @@ describe('the lesson engine', () => {
   test('a right answer, then to the end', async () => {
     const positions: number[] = [];
     const { ui, log } = scriptedUI([1], []);
-    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('completed');
+    expect(await runLesson(lesson, 0, ui, (screen) => void positions.push(screen))).toBe('completed');
     expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'next', 'show 2', 'next']);
     expect(positions.at(-1)).toBe(3);
   });
@@ -69,7 +69,7 @@ describe('the lesson engine', () => {
   test('b goes back to an answered question, which shows the answer and is not asked again; q quits with the screen on view kept', async () => {
     const positions: number[] = [];
     const { ui, log } = scriptedUI([1], ['next', 'next', 'back', 'quit']);
-    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(await runLesson(lesson, 0, ui, (screen) => void positions.push(screen))).toBe('quit');
     expect(log).toEqual(['show 0', 'next', 'show 1', 'answer 1', 'right', 'next', 'show 2', 'back', 'show 1', 'recall 1 right', 'quit']);
     expect(positions.at(-1)).toBe(1);
     const resumed = scriptedUI([], []);
@@ -80,20 +80,20 @@ describe('the lesson engine', () => {
   test('q on a text screen keeps that screen: resume shows it again, not the next one', async () => {
     const positions: number[] = [];
     const { ui } = scriptedUI([], ['quit']);
-    expect(await runLesson(lesson, 0, ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(await runLesson(lesson, 0, ui, (screen) => void positions.push(screen))).toBe('quit');
     expect(positions).toEqual([0]);
   });
 
   test('b and q on a question screen: back to the screen before, or quit there with that screen kept', async () => {
     const back = scriptedUI([{ move: 'back' }], ['quit']);
     const positions: number[] = [];
-    expect(await runLesson(lesson, 1, back.ui, (screen) => positions.push(screen))).toBe('quit');
+    expect(await runLesson(lesson, 1, back.ui, (screen) => void positions.push(screen))).toBe('quit');
     expect(back.log).toEqual(['show 1', 'back at the question', 'show 0', 'quit']);
     expect(positions).toEqual([1, 0]);
 
     const quit = scriptedUI([0, { move: 'quit' }], []);
     const kept: number[] = [];
-    expect(await runLesson(lesson, 1, quit.ui, (screen) => kept.push(screen))).toBe('quit');
+    expect(await runLesson(lesson, 1, quit.ui, (screen) => void kept.push(screen))).toBe('quit');
     expect(quit.log).toEqual(['show 1', 'answer 0', 'wrong', 'quit at the question']);
     expect(kept).toEqual([1]);
 
