@@ -90,7 +90,7 @@ describe('flaw-two: an RS256 issuer whose public key the task gives', () => {
     const env = home();
     const seed = seedWith('key-confusion');
     const hint = (await runCli(['ex', '--seed', seed, 'hint', 'flaw-two'], { env })).stdout;
-    const command = /jwt-vs-oauth (verify \S+ --key issuer\.pem --aud food-api --at \S+)/.exec(hint)![1]!;
+    const command = /jwt-vs-oauth (verify \S+ --key issuer\.pem --alg RS256 --aud food-api --at \S+)/.exec(hint)![1]!;
     const keyFile = await saveIssuerKey(seed, env);
     const result = await runCli(command.replace('issuer.pem', keyFile).split(' '));
     expect(result.code).toBe(1);

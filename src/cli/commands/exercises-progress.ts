@@ -82,14 +82,14 @@ export function exercisesProgressCommands(context: CommandContext): Command[] {
     reportCommand(context),
     worksheetCommand(context),
     new Command('reset')
-      .description('Forget one exercise\'s progress, or all of it (asks first on a terminal)')
+      .description('Forget one exercise\'s progress (reset <id>), or every exercise\'s (reset --all, which asks first on a terminal)')
       .argument('[id]', 'the exercise')
       .option('--all', 'every exercise')
       .option('--yes', 'do not ask (needed without a terminal for --all)')
       .addHelpText('after', () => helpExamples(context, [['jwt-vs-oauth exercises reset read-subject', 'one exercise'], ['jwt-vs-oauth exercises reset --all', 'everything (asks first)']]) + '\nPasses, attempts and hints are forgotten; that you had an answer shown (hint --reveal) stays on record.\n')
       .action(async (id: string | undefined, flags: { all?: boolean; yes?: boolean }, command: Command) => {
         const { exercises, output, change, pick } = await setUp(context, command);
-        if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name an exercise to reset, or use --all.');
+        if (!id && !flags.all) throw new InputError('ERR_USAGE', 'Name the exercise to reset, or add --all to reset every exercise.', 'Example: jwt-vs-oauth exercises reset read-subject, or: jwt-vs-oauth exercises reset --all');
         const targets = flags.all ? exercises.map((exercise) => exercise.id) : [pick(id!).exercise.id];
         if (!flags.yes) {
           if (output.stdinIsTerminal && output.stderrIsTerminal) {
