@@ -41,10 +41,10 @@ const HELD_SPACE = '\u00a0';
 /**
  * The sequence diagram so far, `width` columns at most (Infinity: as roomy as it gets). The
  * lifelines move closer on a narrow screen; a label too long for its arrow is written on the
- * line above the arrow (wrapped at most over two lines between its words, never cut, a request's
- * method kept with its path, and the rightmost lifeline kept), and the current step's arrows are
- * marked with ▶. When a label cannot be written so (or four lifelines do not fit), the arrows are
- * listed in words instead.
+ * line above the arrow, inside its own lane (between the arrow's two lifelines, never over
+ * another), wrapped at most over two lines between its words, never cut, a request's method kept
+ * with its path; the current step's arrows are marked with ▶. When a label cannot be written so
+ * (or four lifelines do not fit), the arrows are listed in words instead.
  */
 export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity): string[] {
   const c = output.colour;
@@ -72,26 +72,23 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
   const lifelines = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, index) => (columns.includes(from + index) ? '│' : ' ')).join('');
   /** A row of lifelines with `text` written over them from column `start`, a space kept after it. */
   const over = (start: number, text: string) => `${lifelines(0, start)}${text} ${lifelines(start + displayWidth(text) + 1, end)}`.trimEnd();
-  const lastLifeline = columns.at(-1)!;
   let unwritable = false;
   /**
-   * `text` written from column `start`, wrapped between its words to end before the rightmost
-   * lifeline (or the width, right of it); when that takes more than two lines, or a word does
-   * not fit, it starts after a lifeline further left instead (the nearest where it is written
-   * whole). Where none is, the diagram gives way to the list in words.
+   * `text` written in its own lane, between the lifelines `left` and `right` (a space kept from
+   * each), wrapped between its words over at most two lines: written anywhere else it would run
+   * over another party's lifeline and read as that party's. Where it does not fit, the diagram
+   * gives way to the list in words.
    */
-  const caption = (start: number, text: string, options: WrapOptions = {}) => {
-    const starts = [start, ...columns.map((lifeline) => lifeline + 2).filter((column) => column < start).reverse()];
+  const caption = (left: number, right: number, text: string, options: WrapOptions = {}) => {
+    const from = left + 2;
+    const room = right - 1 - from;
     const held = heldLabel(text);
-    const words = held.split(' ');
-    for (const from of starts) {
-      const room = (from < lastLifeline ? lastLifeline - 1 : width) - from;
-      if (words.some((word) => displayWidth(options.lead ?? '') + displayWidth(word) > room)) continue;
-      const lines = wrapParagraph(held, room, options);
-      if (lines.length <= 2) return lines.map((line) => over(from, line.replaceAll(HELD_SPACE, ' ')));
+    const lines = room > 0 && !held.split(' ').some((word) => displayWidth(options.lead ?? '') + displayWidth(word) > room) ? wrapParagraph(held, room, options) : [];
+    if (lines.length === 0 || lines.length > 2) {
+      unwritable = true;
+      return [];
     }
-    unwritable = true;
-    return [];
+    return lines.map((line) => over(from, line.replaceAll(HELD_SPACE, ' ')));
   };
 
   const header = parties.reduce((line, party) => {
@@ -104,7 +101,9 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     const from = column(arrow.from);
     const to = column(arrow.to);
     if (from === to) {
-      lines.push(...paint(arrow, caption(from + 2, label, { lead: '⟲ ' })));
+      // A note to itself is written to the lifeline's right: up to the next lifeline, or the width.
+      const next = columns.find((lifeline) => lifeline > from) ?? width + 1;
+      lines.push(...paint(arrow, caption(from, next, label, { lead: '⟲ ' })));
       continue;
     }
     const [left, right] = from < to ? [from, to] : [to, from];
@@ -118,7 +117,7 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
       const after = span - labelWidth - 3 - before;
       body = from < to ? `${'─'.repeat(before)} ${label} ${'─'.repeat(after)}▶` : `◀${'─'.repeat(after)} ${label} ${'─'.repeat(before)}`;
     } else {
-      rows.push(...caption(left + 2, label));
+      rows.push(...caption(left, right, label));
       body = from < to ? `${'─'.repeat(span - 1)}▶` : `◀${'─'.repeat(span - 1)}`;
     }
     rows.push(`${lifelines(0, left + 1)}${body}${lifelines(right, end)}`.trimEnd());
