@@ -38,7 +38,10 @@ function prelude(key) {
   const define = (key, factory) => {
     if (!factories.has(key)) factories.set(key, factory);
   };
-  return (globalThis[slot] = { load, define });
+  // Fixed once made: nothing else in the process can replace it.
+  const registry = Object.freeze({ load, define });
+  Object.defineProperty(globalThis, slot, { value: registry, writable: false, enumerable: false, configurable: false });
+  return registry;
 })();
 `;
 }

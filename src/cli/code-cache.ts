@@ -124,7 +124,7 @@ const RUNNING = '.running-';
 function recoverFromCrash(folder: string): boolean {
   let crashed = false;
   for (const name of readdirSync(folder)) {
-    if (!name.startsWith(RUNNING)) continue;
+    if (!name.startsWith(RUNNING) || !lstatSync(join(folder, name)).isFile()) continue;
     const pid = Number(name.slice(RUNNING.length));
     try {
       process.kill(pid, 0);
@@ -134,7 +134,15 @@ function recoverFromCrash(folder: string): boolean {
     }
     crashed = true;
   }
-  if (crashed) for (const name of readdirSync(folder)) rmSync(join(folder, name), { force: true });
+  if (crashed) {
+    for (const name of readdirSync(folder)) {
+      try {
+        rmSync(join(folder, name), { force: true, recursive: true });
+      } catch {
+        // One that cannot go does not keep the others.
+      }
+    }
+  }
   return crashed;
 }
 
@@ -147,7 +155,10 @@ export function useCodeCache(bundleFolder: string, folder: string | undefined): 
   if (!folder || typeof moduleClass.prototype._compile !== 'function') return;
   let usable = false;
   try {
-    usable = isTrustedFolder(folder) && !recoverFromCrash(folder);
+    usable = isTrustedFolder(folder);
+    // From here on, the folder's real path: a link on the way, repointed later, changes nothing.
+    if (usable) folder = realpathSync(folder);
+    usable = usable && !recoverFromCrash(folder);
   } catch {
     usable = false;
   }

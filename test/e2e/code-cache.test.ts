@@ -4,7 +4,7 @@
 // the folders on the way to it, or when no absolute home is known; thrown away after a run that
 // died while using it; never written into a folder that is not this user's; and off when asked.
 
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,6 +103,19 @@ test('a run that died while using the cache leaves a mark, and the next run thro
   // Written anew by the run that threw the old ones away.
   expect(cacheFiles(home).sort()).toEqual(before.sort());
   for (const name of before) expect(statSync(join(folder, name)).mtimeMs, name).toBeGreaterThan(written[name]!);
+});
+
+test('a crash mark that is a folder does not turn the cache off for good', () => {
+  const home = temporaryFolder();
+  run(home);
+  const folder = versionFolder(home);
+  mkdirSync(join(folder, '.running-999999999'));
+  run(home);
+  run(home);
+  expect(existsSync(join(folder, '.running-999999999'))).toBe(true);
+  const written = Object.fromEntries(cacheFiles(home).map((name) => [name, statSync(join(folder, name)).mtimeMs]));
+  run(home);
+  for (const name of Object.keys(written)) expect(statSync(join(folder, name)).mtimeMs, name).toBe(written[name]);
 });
 
 test('a folder on the way that others can write to (not sticky) is neither read nor written', () => {
