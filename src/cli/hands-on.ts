@@ -32,8 +32,8 @@ export interface HandsOnContext {
   pause(): Promise<void>;
   /** On a terminal, with keys to go on, back or quit; false for --plain. */
   interactive: boolean;
-  /** The saved tokens this run has printed in full, so a learner could copy them; a step shows the others before using them. */
-  printed?: Set<string>;
+  /** The shell variables this lesson has shown an assignment for (name → value): a command's others are shown before it runs. Cleared when a lesson starts. */
+  given?: Map<string, string>;
 }
 
 /** What a hands-on step is given: its arguments, and the command it shows (and runs, for mint, verify and decode). */
@@ -123,24 +123,29 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
 }
 
 /**
- * A command that uses a saved token this run has not printed in full (lesson 8's access token,
- * from a sign-in that showed it only shortened) cannot be copied and run as it is: its output
- * comes after the line that sets the name, the token whole, broken at the width with "\" (a
- * shell joins a line ending in "\" to the next; the pieces start at the line's start so no space
- * gets in). Unquoted: a token's characters need no quotes, and a shell keeps the "\" in quotes.
+ * The learner's shell has none of the names a shown command uses ("$TOKEN", "$ISSUER"), so before
+ * the output of the first command in a lesson that uses one (or a new value of it, after a step ran
+ * again), the lines that set it: NAME=value, no "$ " prompt (what is shown is exactly what to
+ * paste), a long value broken with "\" and its rest at column 0 (a shell joins a line ending in
+ * "\" to the next, and no space gets in), any note on a "# " line after it. Unquoted when its
+ * characters need no quotes (a shell keeps a "\" inside quotes); else in single quotes.
  */
-function withSetUp(command: string | undefined, context: HandsOnContext, shown: string): string {
+function withSetUp(command: string | undefined, context: HandsOnContext, shown: string, made: Record<string, string> = {}, notes: Record<string, string> = {}): string {
   const setUp: string[] = [];
+  const seen = new Set<string>();
   for (const [, variable] of (command ?? '').matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)) {
-    const name = savedNameOf(variable!);
-    const token = context.saved.get(name);
-    if (token === undefined || context.printed?.has(name) || !/^[\w.-]+$/.test(token)) continue;
-    context.printed?.add(name);
-    // No "$ " prompt before it: what is shown is exactly what to paste.
-    const assignment = layoutCommand(`${variable}=${token}`, context.width, { lead: '', hang: '' });
-    setUp.push(...wrapParagraph(`To run the command yourself, set $${variable} first: paste the assignment below into your shell exactly as shown (where a line ends in "\\", the next goes on).`, context.width), ...assignment, '');
+    if (seen.has(variable!)) continue;
+    seen.add(variable!);
+    const value = made[variable!] ?? context.saved.get(savedNameOf(variable!));
+    if (value === undefined || context.given?.get(variable!) === value) continue;
+    context.given?.set(variable!, value);
+    const quoted = /^[\w.:/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+    setUp.push(...layoutCommand(`${variable}=${quoted}`, context.width, { lead: '', hang: '' }));
+    if (notes[variable!]) setUp.push(...wrapParagraph(notes[variable!]!, context.width, { lead: '# ', hang: '# ' }));
   }
-  return setUp.length ? `${setUp.join('\n')}\n${shown}` : shown;
+  if (!setUp.length) return shown;
+  const intro = wrapParagraph('To run the command above yourself, first paste these lines into your shell exactly as shown (where a line ends in "\\", the next goes on):', context.width);
+  return [...intro, ...setUp, '', shown].join('\n');
 }
 
 /** A command's output as a step shows it: what it printed, then what it said on stderr (warnings). */
@@ -262,15 +267,15 @@ async function withFreshSignIn<T>(use: (tokens: SignInTokens, world: DemoWorld) 
 
 /**
  * The names a command checked against the running Mock Google may use: its issuer, the audience
- * its API (userinfo) answers to, and this sign-in's tokens. The lesson's output lists the first two,
- * since the ports change with every run.
+ * its API (userinfo) answers to, and this sign-in's tokens, with a note for the two whose values
+ * change with every run (the ports).
  */
-function providerValues(tokens: SignInTokens, world: DemoWorld, now: number): { values: Record<string, string>; shown: string } {
+function providerValues(tokens: SignInTokens, world: DemoWorld, now: number): { values: Record<string, string>; notes: Record<string, string> } {
   const audience = (decodeToken(tokens.accessToken, now).payload as Record<string, unknown>).aud;
   const api = Array.isArray(audience) ? String(audience[0]) : String(audience);
   return {
     values: { ISSUER: world.provider.issuer, API: api, ACCESS_TOKEN: tokens.accessToken, ID_TOKEN: tokens.idToken },
-    shown: `  ISSUER=${world.provider.issuer}   (Mock Google, on a port of its own for this run)\n  API=${api}   (the audience its API, userinfo, answers to)`,
+    notes: { ISSUER: 'Mock Google, on a port of its own for this run (it answers only while this step runs)', API: 'the audience its API, userinfo, answers to' },
   };
 }
 
@@ -295,7 +300,6 @@ export const ACTIONS: Record<string, Action> = {
     return withPracticeApi(context, async (url) => {
       const { login, token } = await loginAsAsha(url);
       context.saved.set(string(args.save, 'loginToken'), token);
-      context.printed?.add(string(args.save, 'loginToken'));
       const withToken = await call(`${url}/profile`, 'GET', { token });
       const without = await call(`${url}/profile`, 'GET');
       return [
@@ -328,9 +332,9 @@ export const ACTIONS: Record<string, Action> = {
 
   async mint(args, context, command) {
     const name = string(args.save, 'token');
-    const result = await runShownCommand(command, context, {}, name);
+    // Laid out once, for the width left after the two columns it is shown under: never wrapped again.
+    const result = await runShownCommand(command, context, {}, name, 2);
     context.saved.set(name, result.stdout.trim());
-    context.printed?.add(name);
     return `${shownOutput(result, '  ')}\n  ${context.output.colour.dim(`(saved as $${variableOf(name)} for the steps that follow)`)}`;
   },
 
@@ -352,7 +356,6 @@ export const ACTIONS: Record<string, Action> = {
     claims[string(args.claim, 'sub')] = args.value;
     const changed = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     context.saved.set(string(args.save, 'tampered'), changed);
-    context.printed?.add(string(args.save, 'tampered'));
     return [`Changed ${string(args.claim, 'sub')} to ${JSON.stringify(args.value)} in the payload and kept the old signature:`, `  ${changed}`].join('\n');
   },
 
@@ -430,8 +433,8 @@ export const ACTIONS: Record<string, Action> = {
 
   async 'verify-with-mock-google'(_args, context, command) {
     return withFreshSignIn(async (tokens, world) => {
-      const { values, shown } = providerValues(tokens, world, context.now());
-      const before = ['A fresh sign-in at Mock Google (its keys live only while it runs); the names in the command stand for:', shown, ''];
+      const { values, notes } = providerValues(tokens, world, context.now());
+      const before = [withSetUp(command, context, 'A fresh sign-in at Mock Google (its keys live only while it runs).', values, notes), ''];
       return [
         ...before,
         shownOutput(await runShownCommand(command, context, values).catch(showingFirst(before))),
@@ -446,13 +449,12 @@ export const ACTIONS: Record<string, Action> = {
       const userinfo = `${world.provider.issuer}/userinfo`;
       const withId = await call(userinfo, 'GET', { token: tokens.idToken });
       const withAccess = await call(userinfo, 'GET', { token: tokens.accessToken });
-      const { values, shown } = providerValues(tokens, world, context.now());
+      const { values, notes } = providerValues(tokens, world, context.now());
       const before = [
         line(context, 'GET', '/userinfo', 'Bearer <the ID token>', withId.status, withId.body),
         line(context, 'GET', '/userinfo', 'Bearer <the access token>', withAccess.status, withAccess.body),
         '',
-        'Now the ID token through verify, as an API would check it; the names in the command stand for:',
-        shown,
+        withSetUp(command, context, 'Now the ID token through verify, as an API would check it.', values, notes),
         '',
       ];
       return [

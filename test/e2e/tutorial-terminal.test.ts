@@ -28,7 +28,7 @@ describe('lesson 8: the decode step can be run from what it shows', () => {
     // A token is wider than 60 columns: broken with "\", each piece at the start of its line.
     if (width === 60) expect(pasted.length).toBeGreaterThan(3);
     expect(pasted.every((line) => displayWidth(line) <= width)).toBe(true);
-    expect(lines.slice(start - 3, start).join(' ')).toContain('paste the assignment below into your shell exactly as shown');
+    expect(lines.slice(start - 3, start).join(' ')).toContain('first paste these lines into your shell exactly as shown');
     const script = `${pasted.join('\n')}\n"${process.execPath}" "${BIN}" decode "$ACCESS_TOKEN"\n`;
     // HOME empty of start-up files: only the pasted lines run.
     const shell = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home(), JWT_VS_OAUTH_HOME: home() } });

@@ -466,7 +466,7 @@ describe('the progress file', () => {
     expect(human.stdout).toContain('← continue at screen 2');
     expect((await runCli(['tutorial', '--reset', '2'], { env: { JWT_VS_OAUTH_HOME: home } })).stderr).toBe('Lesson 2 reset.\n');
     expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial.completed).toEqual([1]);
-    await runCli(['tutorial', '--reset'], { env: { JWT_VS_OAUTH_HOME: home } });
+    await runCli(['tutorial', '--reset', '--yes'], { env: { JWT_VS_OAUTH_HOME: home } });
     expect(JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')).tutorial).toEqual({ completed: [] });
     expect((await runCli(['tutorial', '42'], { env: { JWT_VS_OAUTH_HOME: home } })).code).toBe(2);
   });

@@ -31,7 +31,7 @@ describe('lesson 5: the demo on a terminal', () => {
       now: () => Math.floor(Date.now() / 1000),
       width: 100,
       saved: new Map(),
-      printed: new Set(),
+      given: new Map(),
       interactive: true,
       pause: async () => {
         await new Promise((resolve) => setImmediate(resolve));

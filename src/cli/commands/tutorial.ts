@@ -25,6 +25,7 @@ type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openP
 interface TutorialFlags {
   list?: boolean;
   reset?: string | true;
+  yes?: boolean;
   plain?: boolean;
   json?: boolean;
 }
@@ -34,7 +35,8 @@ export function tutorialCommand(context: CommandContext): Command {
     .description('Learn JWT, then OAuth 2.0 and OpenID Connect, in ten short hands-on lessons. Progress is saved after every screen.')
     .argument('[lesson]', 'start this lesson (a number, or "all" with --plain)')
     .option('--list', 'list the lessons, with ✓ for the ones you finished')
-    .option('--reset [lesson]', 'forget progress: of one lesson, or of all')
+    .option('--reset [lesson]', 'forget progress: of one lesson, or of all (asks first)')
+    .option('--yes', 'with --reset of all: do not ask (needed without a terminal)')
     .option('--plain', 'print the lesson (or all) as plain text, with no prompts and the answers at the end')
     .option('--json', 'with --list: print the lessons as JSON')
     .addHelpText('after', () => examples([
@@ -42,13 +44,13 @@ export function tutorialCommand(context: CommandContext): Command {
       ['jwt-vs-oauth tutorial 5', 'start lesson 5 (OAuth)'],
       ['jwt-vs-oauth tutorial --list', 'the lessons, ✓ for done'],
       ['jwt-vs-oauth tutorial 3 --plain > lesson3.txt', 'as text, answers at the end'],
-      ['jwt-vs-oauth tutorial --reset', 'start over'],
+      ['jwt-vs-oauth tutorial --reset', 'start over (asks first; --yes without a terminal)'],
     ], helpWidth(context.streams.stdout, context.streams.env)) + helpText([
       '',
       'Keys, on every screen: Enter continues, b goes back, q or Esc quits (progress is kept: you resume on the screen you were on), Ctrl-C exits. In a question that asks for a value, q or b typed alone (then Enter) quits or goes back.',
       'Lessons are laid out to the terminal\'s width (COLUMNS for a file or a pipe; with neither, --plain keeps each paragraph on one line), prose at most 100 columns. A command too wide is broken between its arguments with " \\" and a token with "\\", so either pastes back into a shell.',
       'Progress lives in $JWT_VS_OAUTH_HOME, else $XDG_CONFIG_HOME/jwt-vs-oauth, else ~/.config/jwt-vs-oauth. Tokens the lessons make are kept in memory while the tutorial runs, never written there.',
-      'Exit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson or a lesson file that does not fit, 130 Ctrl-C.',
+      'Exit codes: 0 ok (a step whose command fails is shown in the lesson, which goes on), 2 no such lesson, a lesson file that does not fit, or --reset of all without a terminal and without --yes; 130 Ctrl-C.',
       '',
     ].join('\n'), helpWidth(context.streams.stdout, context.streams.env)))
     .action(async (lessonArgument: string | undefined, flags: TutorialFlags) => {
@@ -75,7 +77,7 @@ export function tutorialCommand(context: CommandContext): Command {
       const widths: Widths = { screen, text: Number.isFinite(screen) ? Math.min(screen, READING_WIDTH) : screen };
       const pick = (text: string): Lesson => {
         const lesson = (/^[1-9]\d*$/.test(text) ? lessonNumbered(Number(text)) : undefined) ?? lessons().find((candidate) => String(candidate.number) === text || candidate.id === text);
-        if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons().map((candidate) => candidate.number).join(', ')} (jwt-vs-oauth tutorial --list).`);
+        if (!lesson) throw new InputError('ERR_NO_SUCH_LESSON', `There is no lesson "${text}".`, `Lessons: ${lessons().map((candidate) => candidate.number).join(', ')}; list them with: jwt-vs-oauth tutorial --list`);
         return lesson;
       };
 
@@ -101,6 +103,14 @@ export function tutorialCommand(context: CommandContext): Command {
 
       if (flags.reset !== undefined) {
         if (flags.reset === true) {
+          // The progress file is opened first: one that cannot be used is said before any question.
+          await openStore();
+          if (!flags.yes) {
+            if (!(output.stdinIsTerminal && output.stderrIsTerminal)) throw new InputError('ERR_CONFIRM', 'tutorial --reset forgets your progress in every lesson; without a terminal to ask, add --yes.');
+            const [{ confirm }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
+            const sure = await confirm({ message: `Forget your progress in all ${lessons().length} lessons?`, default: false, theme: promptTheme }, { input: context.streams.stdin, output: context.streams.stderr });
+            if (!sure) return output.talk('Nothing was reset.');
+          }
           await change((tutorial) => {
             tutorial.completed = [];
             delete tutorial.position;
@@ -206,8 +216,10 @@ class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, widths: Widths): Promise<void> {
   const { runHandsOn, valueFromReference } = await import('../hands-on.js');
-  const handsOnContext = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), printed: new Set<string>(), pause: async () => undefined, interactive: false };
+  const handsOnContext = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), given: new Map<string, string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
+    // A lesson read on its own gives the shell its names afresh.
+    handsOnContext.given.clear();
     const handsOn = async (screen: RunScreen) => {
       const { text, commandFailed } = await runHandsOn(screen, handsOnContext);
       // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
@@ -230,7 +242,7 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
     now: context.now,
     width: widths.screen,
     saved: new Map<string, string>(),
-    printed: new Set<string>(),
+    given: new Map<string, string>(),
     interactive: true,
     pause: async () => {
       const choice = await (await prompts()).navigationPrompt({ canGoBack: false, firstScreen: false, message: 'Next step of the demo: ', width }, io);
@@ -241,8 +253,12 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
   /** One paragraph of feedback: its later lines under its text, after the ✓ or ✗. */
   const say = (text: string) => layoutLine(text, width).join('\n');
   let valueFromReference: ((reference: string, context: typeof handsOnContext) => string | undefined) | undefined;
+  let lessonShown: number | undefined;
   return {
     show: (lesson, index, screen) => {
+      // Each lesson gives the shell its names afresh (once each, not on every screen).
+      if (lesson.number !== lessonShown) handsOnContext.given.clear();
+      lessonShown = lesson.number;
       output.result(view.renderScreen(lesson, index, screen, output, widths));
       // The screen is up: the prompt under it starts loading now.
       void prompts().catch(() => undefined);
