@@ -4,13 +4,13 @@
 // of a step is made terminal-safe here, before it is padded or coloured; --json keeps exact values.
 
 import { MARK, type Output } from './output.js';
-import { renderVerification } from './verification-view.js';
+import { displayTable, renderVerification } from './verification-view.js';
 import { meaningOfClaim, TIME_CLAIMS } from '../jwt/claims.js';
 import { isoFromSeconds } from '../jwt/time.js';
 import type { Arrow, Party, Step } from '../oauth/steps.js';
 import type { RecordedExchange } from '../oauth/user-agent.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { displayWidth, layoutLine, layoutTable, layoutText, padEndVisible, wrapParagraph, type WrapOptions } from '../text/layout.js';
+import { displayWidth, layoutLine, layoutText, padEndVisible, wrapParagraph, type WrapOptions } from '../text/layout.js';
 
 const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker' };
 /** The widest a step is laid out, even on a wider terminal: longer lines of prose are hard to read. */
@@ -222,7 +222,8 @@ export function renderExchange(who: string, exchange: RecordedExchange, output: 
 /**
  * Rows of name, value and what it means: three aligned columns ("name  value  — meaning", the
  * meaning wrapping under itself) when the meaning keeps room enough, else the value and its
- * meaning wrap together after the name.
+ * meaning wrap together after the name; a value too wide for its column is shortened in its
+ * middle, never broken out of the column.
  */
 function glossTable(rows: Array<[name: string, value: string, meaning: string]>, width: number, indent: string, output: Output): string[] {
   const c = output.colour;
@@ -230,9 +231,9 @@ function glossTable(rows: Array<[name: string, value: string, meaning: string]>,
   // Padded here, with one space between columns, so the dash sits one space before the meaning.
   const threeColumns = displayWidth(indent) + widest(0) + widest(1) + 6 + Math.min(widest(2), 32) <= width;
   if (threeColumns) {
-    return layoutTable(rows.map(([name, value, meaning]) => [c.bold(padEndVisible(name, widest(0) + 1)), `${padEndVisible(value, widest(1))}  ${c.dim('—')}`, c.dim(meaning)]), width, { indent, gap: 1 });
+    return displayTable(rows.map(([name, value, meaning]) => [c.bold(padEndVisible(name, widest(0) + 1)), `${padEndVisible(value, widest(1))}  ${c.dim('—')}`, c.dim(meaning)]), width, { indent, gap: 1 });
   }
-  return layoutTable(rows.map(([name, value, meaning]) => [c.bold(name), `${value} ${c.dim(`— ${meaning}`)}`]), width, { indent });
+  return displayTable(rows.map(([name, value, meaning]) => [c.bold(name), `${value} ${c.dim(`— ${meaning}`)}`]), width, { indent });
 }
 
 // A row of a two-column list in a step's text: '  1 "User clicks Login with Google"  → step 1 (…)'.
@@ -244,7 +245,7 @@ const ARROW_ROW = /^( +)(\S.*?) {2,}(→ .*)$/;
  */
 function arrowTable(rows: string[][], width: number, indent: string): string[] {
   const left = Math.max(...rows.map((row) => displayWidth(row[0]!)));
-  if (displayWidth(indent) + left + 2 + 24 <= width) return layoutTable(rows, width, { indent });
+  if (displayWidth(indent) + left + 2 + 24 <= width) return displayTable(rows, width, { indent });
   return rows.flatMap(([what = '', where = '']) => [
     ...wrapParagraph(what, width, { lead: indent, hang: `${indent}  ` }),
     ...wrapParagraph(where.replace(/^→ /, ''), width, { lead: `${indent}  → ` }),
@@ -306,7 +307,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   }
   for (const table of step.checks ?? []) {
     lines.push(...wrapParagraph(terminalSafe(table.heading), width).map((line) => c.bold(line)));
-    lines.push(...layoutTable(table.rows.map((row) => [`${row.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(row.result)}`, terminalSafe(row.detail)]), width, { indent: '    ' }), '');
+    lines.push(...displayTable(table.rows.map((row) => [`${row.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ${terminalSafe(row.result)}`, terminalSafe(row.detail)]), width, { indent: '    ' }), '');
   }
   return lines.join('\n');
 }

@@ -75,6 +75,19 @@ export function describeJweAlgorithm(alg: unknown, enc: unknown): { family: stri
   return { family: 'key-management', description: `${keyManagement}; ${encryption}` };
 }
 
+/**
+ * Which key decrypts a JWE, by its alg's family (RFC 7518 §4): the recipient's private key for
+ * RSA and ECDH, a key both sides share for dir and AES key wrap, a shared password for PBES2.
+ */
+export function keyThatDecrypts(alg: unknown): string {
+  if (typeof alg === 'string') {
+    if (alg === 'RSA1_5' || /^RSA-OAEP(-256|-384|-512)?$/.test(alg) || /^ECDH-ES(\+A(128|192|256)KW)?$/.test(alg)) return `the recipient's private key (alg ${alg})`;
+    if (alg === 'dir' || /^A(128|192|256)(GCM)?KW$/.test(alg)) return `the shared key (alg ${alg}: a symmetric key the sender and the recipient both hold)`;
+    if (/^PBES2-HS(256|384|512)\+A(128|192|256)KW$/.test(alg)) return `the shared password (alg ${alg}: the key is derived from it)`;
+  }
+  return "the recipient's private key (or the shared key)";
+}
+
 function describeKeyManagement(alg: string): string | undefined {
   if (alg === 'dir') return 'dir: a shared symmetric key is used directly as the content key, nothing is wrapped (RFC 7518 §4.5)';
   if (alg === 'RSA1_5' || /^RSA-OAEP(-256|-384|-512)?$/.test(alg)) return `${alg}: the content key is encrypted to the recipient's RSA public key (RFC 7518 §4.2, §4.3)`;

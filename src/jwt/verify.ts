@@ -6,6 +6,7 @@ import { compactVerify } from 'jose/jws/compact/verify';
 import { jwtVerify } from 'jose/jwt/verify';
 import { algorithmsForFamily, describeAlgorithm } from './algorithms.js';
 import { parseCompact } from './compact.js';
+import { keyThatDecrypts } from './decode.js';
 import { keyLabel, publicHalf, type LoadedKey } from './keys.js';
 import { isoFromSeconds, relativeTime, spanInWords } from './time.js';
 import { secretWarnings } from './secret-strength.js';
@@ -63,7 +64,7 @@ export interface VerifyResult {
 export async function verifyToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
   const parsed = parseCompact(token);
   if (parsed.type === 'JWE') {
-    throw new InputError('ERR_TOKEN_IS_JWE', 'This is an encrypted JWE (5 parts); verify checks signed tokens (3 parts).', 'Decrypting needs the recipient\'s private key; decode shows its header.');
+    throw new InputError('ERR_TOKEN_IS_JWE', 'This is an encrypted JWE (5 parts); verify checks signed tokens (3 parts).', `Decrypting needs ${keyThatDecrypts(parsed.header.alg)}; decode shows its header.`);
   }
   if (options.keys.length === 0) throw new InputError('ERR_NO_KEY', 'No key was given.', 'Use --secret, --key, --jwks or --discover.');
 
