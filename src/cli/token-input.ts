@@ -18,13 +18,24 @@ export async function readTokenInput(argument: string | undefined, context: Comm
 /** What the paste prompt asks, saying that a token our views broke over lines may be pasted whole. */
 export const PASTE_MESSAGE = 'Paste a token (a JWT, a "Bearer …" header, or a URL holding one; one broken over lines with "\\" pastes whole):';
 
+/** What a paste prompt says when Enter is pressed on nothing, and while a broken paste continues. */
+export interface PasteWording {
+  empty: string;
+  continues: string;
+}
+
+const TOKEN_WORDING: PasteWording = {
+  empty: 'Paste a token, or press Ctrl-C to stop.',
+  continues: '… (the token continues: its next line, or Enter to end)',
+};
+
 /**
- * Asks for a token on a terminal. Our views break a long token over lines, each ending in "\\";
+ * Asks for a token on a terminal (or, with other `wording`, any answer that may be a token). Our views break a long token over lines, each ending in "\\";
  * a line that ends in "\\" does not answer the prompt: the next line is read too (a paste
  * arrives all at once, so one prompt reads every line of it), and the lines are joined as a
  * shell joins them. Answered, it shows our neutral "›" (promptTheme), never inquirer's ✔.
  */
-export async function promptForToken(io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal?: AbortSignal }, message = PASTE_MESSAGE): Promise<string> {
+export async function promptForToken(io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal?: AbortSignal }, message = PASTE_MESSAGE, wording: PasteWording = TOKEN_WORDING): Promise<string> {
   const { createPrompt, isEnterKey, makeTheme, useKeypress, usePrefix, useRef, useState } = await import('@inquirer/core');
   const prompt = createPrompt<string, { message: string }>((config, done) => {
     const theme = makeTheme(promptTheme);
@@ -54,7 +65,7 @@ export async function promptForToken(io: { input: NodeJS.ReadableStream; output:
         return;
       }
       const text = joinBrokenLines([...lines.current, line].join('\n'));
-      if (text.trim() === '') return setError('Paste a token, or press Ctrl-C to stop.');
+      if (text.trim() === '') return setError(wording.empty);
       answer.current = text;
       setStatus('done');
       done(text);
@@ -66,7 +77,7 @@ export async function promptForToken(io: { input: NodeJS.ReadableStream; output:
       return `${prefix} ${title} ${theme.style.answer(truncateToWidth(answer.current.trim(), 24))}${joined}`;
     }
     if (!shown.length) return [`${prefix} ${title} ${current}`, error ? theme.style.error(error) : ''];
-    return [`${prefix} ${title}\n${shown.join('\n')}\n${current}`, theme.style.help('… (the token continues: its next line, or Enter to end)')];
+    return [`${prefix} ${title}\n${shown.join('\n')}\n${current}`, theme.style.help(wording.continues)];
   });
   return prompt({ message }, io);
 }

@@ -1,5 +1,6 @@
 // Issue #13's review, B: `jwt-vs-oauth exercises` on a terminal (tmux). An answer the check
-// refuses (not one of the flaw names) shows the check's error and the list comes back, where the
+// refuses (not one of the flaw names) shows the check's error and the exercise's actions come
+// back (re-review G3; Esc on them, the list), where the
 // whole menu used to end with exit 2; q and Esc quit (exit 0), and Esc on "Now?" goes back to the
 // list; Quit is on screen on a 24-row terminal; and the menu exits 0 on Quit after a failed check.
 
@@ -47,11 +48,14 @@ describe.skipIf(!hasTmux)('the exercises menu on a terminal', () => {
   let session: TerminalSession | undefined;
   afterEach(() => session?.close());
 
-  test('flaw-two answered "wrong": the check\'s error, then the list again on flaw-two; q quits with exit 0', async () => {
+  test('flaw-two answered "wrong": the check\'s error, then flaw-two\'s actions again; back to the list on flaw-two; q quits with exit 0', async () => {
     session = openMenu();
     await session.waitFor(LIST);
     await answer(session, 7, 'wrong');
     await session.waitFor('error: "wrong" is not one of the flaw names of flaw-two; this try was not counted.');
+    // The same exercise's actions, to answer again.
+    await waitForCount(session, 'Now?', 2);
+    session.press('Escape');
     const screen = await waitForCount(session, 'Pick an exercise', 2);
     // Back on the exercise just tried.
     expect(screen.slice(screen.lastIndexOf(LIST))).toMatch(/❯ +Find the flaw: a signature that lies/);
@@ -86,6 +90,8 @@ describe.skipIf(!hasTmux)('the exercises menu on a terminal', () => {
     await session.waitFor(LIST);
     await answer(session, 0, 'bob');
     await session.waitFor('✗ Not yet.');
+    await waitForCount(session, 'Now?', 2);
+    session.press('Escape');
     await waitForCount(session, 'Pick an exercise', 2);
     // Up from the first entry goes round to the last: Quit.
     session.press('Up');

@@ -95,8 +95,12 @@ export async function setUp(context: CommandContext, command: Command) {
   return { exercises, settings, store, seed, output, change, touch, pick, pack, publishedIn };
 }
 
-/** The task as `show` and `start` print it, laid out to `width` (Infinity: each paragraph on one line). */
-export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean, width: number): string {
+/**
+ * The task as `show` and `start` print it, laid out to `width` (Infinity: each paragraph on one
+ * line). In the exercises menu (`inMenu`) it ends without the commands to answer or get a hint:
+ * the menu's own items for them are right below.
+ */
+export function renderTask(exercise: Exercise, task: string[], output: Output, done: boolean, width: number, inMenu = false): string {
   const c = output.colour;
   const tag = `[${exercise.id} · ${exercise.topic}]${done ? ` ${MARK.ok} done` : ''}`;
   const lines = [...wrapProse(`${c.bold(exercise.title)}  ${c.dim(tag)}`, width), ''];
@@ -104,6 +108,7 @@ export function renderTask(exercise: Exercise, task: string[], output: Output, d
   lines.push('');
   exercise.choices?.forEach((choice, index) => lines.push(...wrapProse(choice, width, { lead: `  (${LETTERS[index]}) ` })));
   if (exercise.choices) lines.push('');
+  if (inMenu) return lines.slice(0, -1).join('\n');
   const answerCommand = `jwt-vs-oauth exercises check ${exercise.id} ${exercise.answerNames.map((name) => `<${name.replace(' ', '-')}>`).join(' ')}`;
   const hintCommand = `jwt-vs-oauth exercises hint ${exercise.id}`;
   const together = `Answer with: ${answerCommand}   ·   a hint: ${hintCommand}`;

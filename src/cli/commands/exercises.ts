@@ -1,7 +1,7 @@
 // `jwt-vs-oauth exercises` (alias `ex`): classroom exercises that check themselves, with hints,
 // solutions after a pass, progress, and teacher packs.
 
-import { Command, type Argument } from 'commander';
+import { Command, Option, type Argument } from 'commander';
 import type { CommandContext } from '../context.js';
 import { MARK, printJson, shortenMiddle, type Output } from '../output.js';
 import { EXIT, InputError } from '../../errors.js';
@@ -104,6 +104,8 @@ export function exercisesCommand(context: CommandContext): Command {
     .argument('<id>', 'the exercise')
     .argument('[answer...]', 'your answer, "-" to read it from stdin (some exercises take two: a token, then a secret)')
     .option('--json', 'as JSON: {id, passed, input, checks: [{label, expected, got, ok, why?}]}; expected is the rule, never the answer')
+    // Set by the exercises menu, which runs this command: its feedback names the menu's items, not commands.
+    .addOption(new Option('--in-menu').hideHelp())
     .addHelpText('after', () => helpExamples(context, [
       ['jwt-vs-oauth exercises check read-subject asha', 'an answer'],
       ['jwt-vs-oauth exercises check choose-own-api b', 'a choice: b, B, 2, (b), b) or the choice\'s text'],
@@ -111,7 +113,7 @@ export function exercisesCommand(context: CommandContext): Command {
       ['jwt-vs-oauth mint … | jwt-vs-oauth exercises check make-practice-token -', 'the answer from stdin'],
       ['jwt-vs-oauth exercises check fix-short-secret "$TOKEN" "$SECRET"', 'two answers'],
     ]) + '\nAnswers are compared exactly, as a verifier compares them: asha is not Asha, HS256 is not hs256 (RFC 7519 §2, RFC 7515 §4.1.1).\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices or flaw names, Mock Google not running for oauth-access-token): not counted as an attempt.\n')
-    .action(async (id: string, words: string[], flags: { json?: boolean }, command: Command) => {
+    .action(async (id: string, words: string[], flags: { json?: boolean; inMenu?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick, publishedIn } = await setUp(context, command);
       const [{ runCheck, choiceIndex, choiceForms, flawName, takesFlawName }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
       const { exercise, material } = pick(id);
@@ -146,9 +148,14 @@ export function exercisesCommand(context: CommandContext): Command {
         print(labelledLines([['expected:', terminalSafe(line.expected)], ['got:', terminalSafe(line.got)], ...(line.why ? [['why:', terminalSafe(line.why)] as const] : [])], width, '      '));
       }
       const revealAfter = revealAfterFor(exercise, settings);
+      const reveal = revealAfter > 0 && attempts >= revealAfter ? `jwt-vs-oauth exercises hint ${id} --reveal` : undefined;
+      // In the menu, its own "A hint" item; the answer has no item there, so its command is named.
+      const next = flags.inMenu
+        ? ` For a hint, choose A hint.${reveal ? ` The answer: ${reveal}` : ''}`
+        : ` A hint: jwt-vs-oauth exercises hint ${id}${reveal ? `; the answer: ${reveal}` : ''}`;
       print(wrapProse(result.passed
         ? c.green(`${MARK.ok} Passed.`) + ` See the worked solution: jwt-vs-oauth exercises solution ${id}`
-        : c.red(`${MARK.fail} Not yet.`) + ` A hint: jwt-vs-oauth exercises hint ${id}${revealAfter > 0 && attempts >= revealAfter ? `; the answer: jwt-vs-oauth exercises hint ${id} --reveal` : ''}`, width, { hang: '  ' }));
+        : c.red(`${MARK.fail} Not yet.`) + next, width, { hang: '  ' }));
     }));
 
   parent.addCommand(new Command('hint')
@@ -406,11 +413,17 @@ async function answersFor(context: CommandContext, output: Output, exercise: Exe
     const what = gathered.missing.length === names.length ? `No answer given for ${id}: it takes ${takes}.` : `${id} takes ${takes}; the ${gathered.missing.join(' and the ')} ${gathered.missing.length === 1 ? 'is' : 'are'} missing.`;
     throw new InputError(gathered.missing.length === names.length ? 'ERR_NO_ANSWER' : 'ERR_MISSING_ANSWER', what, example);
   }
-  const [{ input }, { promptTheme }] = await Promise.all([import('@inquirer/prompts'), import('../prompt-theme.js')]);
+  const { promptForToken } = await import('../token-input.js');
   const answers = names.map((_name, index) => words[index] ?? '');
   for (const [index, name] of names.entries()) {
-    // Our theme: an answered prompt shows "›", not inquirer's green ✔ above a "✗ Not yet.".
-    if (answers[index]!.trim() === '') answers[index] = await input({ message: `Your ${name}`, required: true, theme: promptTheme }, { input: context.streams.stdin, output: context.streams.stderr });
+    // An answered prompt shows "›", not inquirer's green ✔ above a "✗ Not yet."; a token pasted
+    // broken over lines (each ending in "\\") is read whole and joined.
+    if (answers[index]!.trim() === '') {
+      answers[index] = await promptForToken({ input: context.streams.stdin, output: context.streams.stderr }, `Your ${name}`, {
+        empty: `Type or paste your ${name}, or press Ctrl-C to stop.`,
+        continues: `… (the ${name} continues: its next line, or Enter to end)`,
+      });
+    }
   }
   return answers;
 }
