@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderStep, type DrawnArrow } from './flow-view.js';
+import { shellSetUp } from './lesson-view.js';
 import { MARK, type Output } from './output.js';
 import { decodeToken } from '../jwt/decode.js';
 import { runTerminalFlow } from '../oauth/flow.js';
@@ -122,30 +123,9 @@ async function runShownCommand(command: string | undefined, context: HandsOnCont
   return result;
 }
 
-/**
- * The learner's shell has none of the names a shown command uses ("$TOKEN", "$ISSUER"), so before
- * the output of the first command in a lesson that uses one (or a new value of it, after a step ran
- * again), the lines that set it: NAME=value, no "$ " prompt (what is shown is exactly what to
- * paste), a long value broken with "\" and its rest at column 0 (a shell joins a line ending in
- * "\" to the next, and no space gets in), any note on a "# " line after it. Unquoted when its
- * characters need no quotes (a shell keeps a "\" inside quotes); else in single quotes.
- */
+/** `shown` after the lines that set the names `command` uses which the lesson has not set before it (see shellSetUp). */
 function withSetUp(command: string | undefined, context: HandsOnContext, shown: string, made: Record<string, string> = {}, notes: Record<string, string> = {}): string {
-  const setUp: string[] = [];
-  const seen = new Set<string>();
-  for (const [, variable] of (command ?? '').matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)) {
-    if (seen.has(variable!)) continue;
-    seen.add(variable!);
-    const value = made[variable!] ?? context.saved.get(savedNameOf(variable!));
-    if (value === undefined || context.given?.get(variable!) === value) continue;
-    context.given?.set(variable!, value);
-    const quoted = /^[\w.:/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
-    setUp.push(...layoutCommand(`${variable}=${quoted}`, context.width, { lead: '', hang: '' }));
-    if (notes[variable!]) setUp.push(...wrapParagraph(notes[variable!]!, context.width, { lead: '# ', hang: '# ' }));
-  }
-  if (!setUp.length) return shown;
-  const intro = wrapParagraph('To run the command above yourself, first paste these lines into your shell exactly as shown (where a line ends in "\\", the next goes on):', context.width);
-  return [...intro, ...setUp, '', shown].join('\n');
+  return [...shellSetUp(command, context, context.width, 'above', made, notes), shown].join('\n');
 }
 
 /** A command's output as a step shows it: what it printed, then what it said on stderr (warnings). */

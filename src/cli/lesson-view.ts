@@ -4,7 +4,8 @@
 // their hanging indents, a lesson's small tables stay aligned (or stack), and a command is broken
 // only between its arguments.
 
-import { commandLinks, displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable, wrapProse } from '../text/layout.js';
+import { commandLinks, displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable, wrapParagraph, wrapProse } from '../text/layout.js';
+import { savedNameOf } from '../lessons/step-tokens.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 
@@ -91,6 +92,40 @@ export function layoutShownCommand(lead: string, command: string, width: number,
   });
 }
 
+/** What a learner's shell has been given this lesson, and the values a command's names stand for. */
+export interface ShellNames {
+  /** Tokens earlier steps saved, by saved name ("$FOOD_TOKEN" → "foodToken"). */
+  saved: Map<string, string>;
+  /** Names whose assignment this lesson has shown (name → value). */
+  given?: Map<string, string>;
+}
+
+/**
+ * The learner's shell has none of the names a shown command uses ("$TOKEN", "$ISSUER"), so the
+ * first command in a lesson that uses one (or a new value of it, after a step ran again) comes
+ * with the lines that set it: NAME=value, no "$ " prompt (what is shown is exactly what to paste),
+ * a long value broken with "\" and its rest at column 0 (a shell joins a line ending in "\" to
+ * the next, and no space gets in), any note on a "# " line after it. A value this step makes
+ * (`made`) wins over a saved one; a name with no value yet is left for the step to set. Unquoted
+ * when its characters need no quotes (a shell keeps a "\" inside quotes); else in single quotes.
+ */
+export function shellSetUp(command: string | undefined, names: ShellNames, width: number, where: 'above' | 'below', made: Record<string, string> = {}, notes: Record<string, string> = {}): string[] {
+  const setUp: string[] = [];
+  const seen = new Set<string>();
+  for (const [, variable] of (command ?? '').matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)) {
+    if (seen.has(variable!)) continue;
+    seen.add(variable!);
+    const value = made[variable!] ?? names.saved.get(savedNameOf(variable!));
+    if (value === undefined || names.given?.get(variable!) === value) continue;
+    names.given?.set(variable!, value);
+    const quoted = /^[\w.:/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+    setUp.push(...layoutCommand(`${variable}=${quoted}`, width, { lead: '', hang: '' }));
+    if (notes[variable!]) setUp.push(...wrapParagraph(notes[variable!]!, width, { lead: '# ', hang: '# ' }));
+  }
+  if (!setUp.length) return [];
+  return [...wrapParagraph(`To run the command ${where} yourself, first paste these lines into your shell exactly as shown (where a line ends in "\\", the next goes on):`, width), ...setUp, ''];
+}
+
 /** The columns for prose (`text`), and for a command, which is kept whole when the screen fits it (`screen`). */
 export interface LessonWidths {
   text: number;
@@ -106,7 +141,8 @@ function headerLines(title: string, place: string, width: number): string[] {
   return lines;
 }
 
-export function renderScreen(lesson: Lesson, index: number, screen: Screen, output: Output, widths: LessonWidths): string {
+/** A screen on a terminal; `setUp` (shellSetUp's lines) goes just before its hands-on command. */
+export function renderScreen(lesson: Lesson, index: number, screen: Screen, output: Output, widths: LessonWidths, setUp: readonly string[] = []): string {
   const c = output.colour;
   const width = widths.text;
   const lines = ['', ...headerLines(c.bold(`Lesson ${lesson.number} · ${lesson.title}`), c.dim(`(screen ${index + 1} of ${lesson.screens.length})`), width)];
@@ -118,7 +154,7 @@ export function renderScreen(lesson: Lesson, index: number, screen: Screen, outp
   }
   lines.push(...layoutBody(screen.body, width));
   if (screen.type === 'run') {
-    if (screen.command) lines.push(...layoutShownCommand('Hands-on: the same as ', screen.command, widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
+    if (screen.command) lines.push(...setUp, ...layoutShownCommand('Hands-on: the same as ', screen.command, widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
     else lines.push(`${c.bold('Hands-on:')} running the real code now…`);
   }
   return lines.join('\n').trimEnd();
@@ -135,7 +171,7 @@ export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expecte
  * output comes from `handsOn` and follows its heading (a step may print while it runs, as the
  * demo flow does, so what comes before it is printed first).
  */
-export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void): Promise<void> {
+export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void, setUp: (screen: Extract<Screen, { type: 'run' }>) => string[] = () => []): Promise<void> {
   const width = widths.text;
   const heading = `Lesson ${lesson.number}: ${lesson.title}`;
   let lines = [...layoutLine(heading, width), '='.repeat(Math.min(width, heading.length)), '', ...layoutLine(lesson.summary, width), ''];
@@ -159,7 +195,7 @@ export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, han
     if (screen.title) lines.push(...layoutLine(screen.title, width), '-'.repeat(Math.min(width, screen.title.length)));
     lines.push(...layoutBody(screen.body, width));
     if (screen.type === 'run') {
-      if (screen.command) lines.push(...layoutShownCommand('Try it: ', screen.command, widths.screen), '');
+      if (screen.command) lines.push(...setUp(screen), ...layoutShownCommand('Try it: ', screen.command, widths.screen), '');
       flush();
       lines.push(await handsOn(screen), '');
     }

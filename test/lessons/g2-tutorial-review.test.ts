@@ -45,17 +45,24 @@ describe('lesson 9 at 60 columns: the mint step\'s warning is laid out once, at 
 });
 
 describe('every "$NAME" a shown command uses is set by lines the learner can paste, once per lesson', () => {
+  // A token an earlier step saved is set just before the command ("below"); a value the step
+  // itself makes (a fresh sign-in at Mock Google) is set in its output, before the command's ("above").
   test.each([
-    [3, ['TOKEN', 'TAMPERED']],
-    [9, ['ID_TOKEN', 'ISSUER', 'API', 'FOREVER']],
-    [10, ['FOOD_TOKEN']],
-  ])('lesson %i at 60 columns sets %j, each once, before the output of the step that first uses it', (lesson, names) => {
+    [3, { TOKEN: 'below', TAMPERED: 'below' }],
+    [9, { ID_TOKEN: 'above', ISSUER: 'above', API: 'above', FOREVER: 'below' }],
+    [10, { FOOD_TOKEN: 'below' }],
+  ])('lesson %i at 60 columns sets %j, each once, at the step that first uses it', (lesson, names) => {
     const lines = lessonAt(lesson, 60);
-    for (const name of names) {
+    for (const [name, where] of Object.entries(names)) {
       const tryIt = lines.findIndex((line, index) => line.startsWith('Try it:') && lines.slice(index, index + 4).join(' ').includes(`"$${name}"`));
       const { start, pasted } = assignment(lines, name);
       expect(tryIt, name).toBeGreaterThan(0);
-      expect(start, `${name}:\n${lines.join('\n')}`).toBeGreaterThan(tryIt);
+      expect(start, `${name}:\n${lines.join('\n')}`).toBeGreaterThan(0);
+      const intro = lines.slice(0, start).findLastIndex((line) => line.startsWith('To run the command '));
+      expect(lines[intro], name).toMatch(new RegExp(`^To run the command ${where} yourself, first paste these lines`));
+      if (where === 'below') expect(tryIt - (start + pasted.length), name).toBeLessThanOrEqual(12);
+      else expect(start - tryIt, name).toBeGreaterThan(0);
+      if (where === 'above') expect(start - tryIt, name).toBeLessThan(60);
       expect(lines.filter((line) => line.startsWith(`${name}=`)), name).toHaveLength(1);
       expect(pasted.every((line) => displayWidth(line) <= 60)).toBe(true);
     }
@@ -147,7 +154,7 @@ describe.skipIf(!tmuxAvailable())('lesson 3 on a real terminal (tmux), 60 column
   let session: TerminalSession | undefined;
   afterEach(() => session?.close());
 
-  test('$TOKEN is set once, before the decode step\'s output, and not again when the step runs again', async () => {
+  test('$TOKEN is set once, just before the decode step\'s command, and not again when the step runs again', async () => {
     session = new TerminalSession(`node ${BIN} tutorial 3`, { width: 60, height: 50, historyLimit: 5000, env: { JWT_VS_OAUTH_HOME: home(), NO_COLOR: '1' }, unset: ['COLUMNS', 'CI'] });
     await session.waitFor(/screen 1 of \d+\)[\s\S]*\[Enter\] continue/);
     session.press('Enter');
@@ -156,7 +163,9 @@ describe.skipIf(!tmuxAvailable())('lesson 3 on a real terminal (tmux), 60 column
     await session.waitFor(/screen 3 of \d+\)[\s\S]*A signed JWT[\s\S]*\[Enter\] continue/);
     const lines = session.screen().split('\n');
     const { start, pasted } = assignment(lines, 'TOKEN');
-    expect(start).toBeGreaterThan(lines.findIndex((line) => line.startsWith('Hands-on: the same as jwt-vs-oauth decode')));
+    const command = lines.findIndex((line) => line.startsWith('Hands-on: the same as jwt-vs-oauth decode'));
+    expect(start).toBeGreaterThan(0);
+    expect(command - (start + pasted.length)).toBe(1);
     expect(pasted.every((line) => displayWidth(line) <= 60)).toBe(true);
     // Back to screen 3 from screen 4 (a question: b alone, then Enter): the same token, so it is not set again.
     session.press('Enter');

@@ -191,6 +191,9 @@ export function tutorialCommand(context: CommandContext): Command {
     });
 }
 
+/** The steps whose command's names are filled from tokens earlier steps saved (the others make their own values as they run, and set them then). */
+const FILLED_FROM_SAVED = new Set(['mint', 'decode', 'verify']);
+
 /** Lines of prose longer than this are hard to read, so on a wide terminal paragraphs stop here. */
 const READING_WIDTH = 100;
 
@@ -226,7 +229,9 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
       if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
       return layoutText(text, widths.screen);
     };
-    await view.printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text));
+    // A name the learner's shell needs is set just before the command, when an earlier step made it.
+    const setUp = (screen: RunScreen) => (FILLED_FROM_SAVED.has(screen.action) ? view.shellSetUp(screen.command, handsOnContext, widths.screen, 'below') : []);
+    await view.printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text), setUp);
   }
 }
 
@@ -259,7 +264,9 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
       // Each lesson gives the shell its names afresh (once each, not on every screen).
       if (lesson.number !== lessonShown) handsOnContext.given.clear();
       lessonShown = lesson.number;
-      output.result(view.renderScreen(lesson, index, screen, output, widths));
+      // A name the learner's shell needs is set just before the command, when an earlier step made it.
+      const setUp = screen.type === 'run' && FILLED_FROM_SAVED.has(screen.action) ? view.shellSetUp(screen.command, handsOnContext, widths.screen, 'below') : [];
+      output.result(view.renderScreen(lesson, index, screen, output, widths, setUp));
       // The screen is up: the prompt under it starts loading now.
       void prompts().catch(() => undefined);
     },
