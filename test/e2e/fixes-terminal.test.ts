@@ -116,7 +116,7 @@ describe.skipIf(!hasTmux)('the menu', () => {
     await terminal.waitFor('Paste the token');
     terminal.type(BROKEN.join('\r'), true);
     await terminal.waitFor('Check its signature with');
-    expect(terminal.screen()).toContain('Esc back to the menu');
+    expect(terminal.screen()).toContain('[Esc] back to the menu');
     terminal.press('Escape');
     const screen = await terminal.waitFor(new RegExp(`Check its signature with[\\s\\S]*${MENU}`));
     expect(screen).not.toContain(BACK);

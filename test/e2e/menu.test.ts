@@ -123,7 +123,8 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     session.press('Enter');
     await waitForCount(session, MENU, 2);
     pick(session, 'Verify a token');
-    await session.waitFor('The token minted just now (sub ravi), with its secret');
+    await session.waitFor('The one minted just now (sub ravi)');
+    expect(session.screen()).toContain('Checked with the secret that signed it');
     session.press('Enter');
     const verdict = await session.waitFor(/✓ VALID signature \(HS256\)[\s\S]*Press Enter to go back/);
     expect(verdict).toContain('✓ key        an HMAC shared secret from --secret');

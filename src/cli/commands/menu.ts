@@ -10,7 +10,7 @@ import type { CommandContext } from '../context.js';
 import type { Streams } from '../output.js';
 import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
 import { EXIT } from '../../errors.js';
-import { layoutCommand, outputWidth, wrapParagraph } from '../../text/layout.js';
+import { layoutCommand, outputWidth, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 import { promptForToken } from '../token-input.js';
 import { openProgressSayingNotices } from '../progress-open.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
@@ -116,11 +116,26 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
       // The menu makes the secret, so it can show it: a token whose secret is lost can never be verified.
       const secret = randomBytes(32).toString('base64url');
       let printed = '';
-      result = await runAction(['mint', '--sub', subject, '--secret', secret], { stdout: recordingStream(context.streams.stdout, (text) => (printed += text)) });
-      // On a terminal mint colours the token's parts: the token is what is left without the colour codes.
-      const token = /[\w-]+\.[\w-]+\.[\w-]+/.exec(printed.replace(/\u001b\[[0-9;]*m/g, ''))?.[0];
+      let assigned = false;
+      // Mint ends with "See inside: jwt-vs-oauth decode "$TOKEN"", but nothing set $TOKEN in the
+      // user's shell: the line that sets it is shown first, just before that paragraph.
+      const showAssignmentOnce = () => {
+        const token = tokenIn(printed);
+        if (assigned || !token) return;
+        assigned = true;
+        showAssignment(context, token);
+      };
+      result = await runAction(['mint', '--sub', subject, '--secret', secret], {
+        stdout: recordingStream(context.streams.stdout, (text) => (printed += text)),
+        stderr: recordingStream(context.streams.stderr, (text) => {
+          if (/^(?:\u001b\[[0-9;]*m)*Minted /.test(text)) showAssignmentOnce();
+        }),
+      });
+      const token = tokenIn(printed);
       if (result.code === 0 && token) {
         minted = { token, secret, subject };
+        // Mint said nothing of "$TOKEN" (its wording changed, or stderr is not a terminal): shown here.
+        showAssignmentOnce();
         showSecret(context, minted);
         await offerToSave(context, minted, input);
       }
@@ -136,6 +151,22 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
     if (result.cancelled) return EXIT.cancelled;
     if (RESULT_COMMANDS.has(choice) && (await backPrompt({}, io)) === 'quit') return EXIT.ok;
   }
+}
+
+/** The token in mint's stdout: on a terminal mint colours its parts, so it is what is left without the colour codes. */
+function tokenIn(printed: string): string | undefined {
+  return /[\w-]+\.[\w-]+\.[\w-]+/.exec(printed.replace(/\u001b\[[0-9;]*m/g, ''))?.[0];
+}
+
+/**
+ * The line that keeps the token in the user's shell as $TOKEN, on stderr: no "$ " prompt to
+ * copy by mistake, and a token wider than the screen broken with "\\", its later pieces at
+ * column 0, so pasted it is still one assignment.
+ */
+function showAssignment(context: CommandContext, token: string): void {
+  const width = outputWidth(context.streams.stderr, context.streams.env);
+  talkProse(context)('To use "$TOKEN" in the commands below, paste this line into your shell first:', context.output().talkColour.bold);
+  for (const line of layoutCommand(`TOKEN=${token}`, width, { lead: '', hang: '' })) context.output().talk(line);
 }
 
 /** The secret of a token minted here, on stderr (the token alone is on stdout), and the command that verifies it. */
@@ -229,10 +260,10 @@ export async function createFileAtomically(path: string, content: string): Promi
   }
 }
 
-/** Said under the verify questions' choices: the keys inquirer lists, and Esc. */
+/** Said under the verify questions' choices: the keys, in the words and look of the menu's own lists. */
 const escapeTheme = {
   ...promptTheme,
-  style: { keysHelpTip: (keys: [string, string][]) => [...keys, ['Esc', 'back to the menu']].map(([key, action]) => `${key} ${action}`).join(' • ') },
+  style: { keysHelpTip: () => makeTheme(promptTheme).style.help('[↑↓] choose  [Enter] go  [Esc] back to the menu') },
 };
 
 /**
@@ -271,7 +302,8 @@ async function askVerifyArguments(
       message: 'Which token?',
       theme: escapeTheme,
       choices: [
-        { name: `The token minted just now (sub ${terminalSafe(minted.subject)}), with its secret`, value: 'minted' },
+        // Short enough for a 60-column line with its "❯ ": a long subject is cut short.
+        { name: `The one minted just now (sub ${truncateToWidth(terminalSafe(minted.subject), 24)})`, value: 'minted', description: 'Checked with the secret that signed it' },
         { name: 'Paste a token', value: 'paste' },
       ],
     }, io);
