@@ -43,8 +43,9 @@ const HELD_SPACE = '\u00a0';
  * lifelines move closer on a narrow screen; a label too long for its arrow is written on the
  * line above the arrow, inside its own lane (between the arrow's two lifelines, never over
  * another), wrapped at most over two lines between its words, never cut, a request's method kept
- * with its path; the current step's arrows are marked with ▶. When a label cannot be written so
- * (or four lifelines do not fit), the arrows are listed in words instead.
+ * with its path; the current step's arrows are marked with ▶. When equal lanes leave a label no
+ * room, the lanes are shared out unevenly; when no sharing works (or four lifelines do not fit),
+ * the arrows are listed in words instead.
  */
 export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity): string[] {
   const c = output.colour;
@@ -65,65 +66,95 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     return paint(arrow, wrapParagraph(held, width, { lead: '    ' }).map((line) => line.replaceAll(HELD_SPACE, ' ')));
   });
   if (gap < NARROWEST_GAP) return listed();
-  const columns = parties.map((_, index) => FIRST_LIFELINE + index * gap);
-  const column = (party: Party) => columns[parties.indexOf(party)]!;
-  const end = columns.at(-1)! + 1;
-  /** Lifelines (and spaces between them) from column `from` up to, not including, `to`. */
-  const lifelines = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, index) => (columns.includes(from + index) ? '│' : ' ')).join('');
-  /** A row of lifelines with `text` written over them from column `start`, a space kept after it. */
-  const over = (start: number, text: string) => `${lifelines(0, start)}${text} ${lifelines(start + displayWidth(text) + 1, end)}`.trimEnd();
-  let unwritable = false;
-  /**
-   * `text` written in its own lane, between the lifelines `left` and `right` (a space kept from
-   * each), wrapped between its words over at most two lines: written anywhere else it would run
-   * over another party's lifeline and read as that party's. Where it does not fit, the diagram
-   * gives way to the list in words.
-   */
-  const caption = (left: number, right: number, text: string, options: WrapOptions = {}) => {
-    const from = left + 2;
-    const room = right - 1 - from;
-    const held = heldLabel(text);
-    const lines = room > 0 && !held.split(' ').some((word) => displayWidth(options.lead ?? '') + displayWidth(word) > room) ? wrapParagraph(held, room, options) : [];
-    if (lines.length === 0 || lines.length > 2) {
-      unwritable = true;
-      return [];
-    }
-    return lines.map((line) => over(from, line.replaceAll(HELD_SPACE, ' ')));
-  };
-
-  const header = parties.reduce((line, party) => {
-    const name = PARTY_NAMES[party];
-    return line.padEnd(column(party) - Math.floor(displayWidth(name) / 2)) + name;
-  }, '');
-  const lines = [c.bold(header), lifelines(0, end)];
-  for (const arrow of history) {
-    const label = terminalSafe(arrow.label);
-    const from = column(arrow.from);
-    const to = column(arrow.to);
-    if (from === to) {
-      // A note to itself is written to the lifeline's right: up to the next lifeline, or the width.
-      const next = columns.find((lifeline) => lifeline > from) ?? width + 1;
-      lines.push(...paint(arrow, caption(from, next, label, { lead: '⟲ ' })));
-      continue;
-    }
-    const [left, right] = from < to ? [from, to] : [to, from];
-    const span = right - left - 1;
-    const labelWidth = displayWidth(label);
-    let body: string;
-    const rows: string[] = [];
-    if (labelWidth <= span - 5) {
-      // On the arrow: a dash, the label between spaces, dashes, the head.
-      const before = Math.max(1, Math.floor((span - labelWidth - 3) / 2));
-      const after = span - labelWidth - 3 - before;
-      body = from < to ? `${'─'.repeat(before)} ${label} ${'─'.repeat(after)}▶` : `◀${'─'.repeat(after)} ${label} ${'─'.repeat(before)}`;
-    } else {
-      rows.push(...caption(left, right, label));
-      body = from < to ? `${'─'.repeat(span - 1)}▶` : `◀${'─'.repeat(span - 1)}`;
-    }
-    rows.push(`${lifelines(0, left + 1)}${body}${lifelines(right, end)}`.trimEnd());
-    lines.push(...paint(arrow, rows));
+  // Equal lanes first; where a label does not fit its lane, lanes of other widths (the same room
+  // shared out differently, the most even first) before giving up the drawing.
+  for (const gaps of laneWidths(parties.length - 1, gap, Math.min((parties.length - 1) * WIDEST_GAP, width - FIRST_LIFELINE - lastHalf))) {
+    const drawn = drawDiagram(gaps.reduce((columns, laneWidth) => [...columns, columns.at(-1)! + laneWidth], [FIRST_LIFELINE]));
+    if (drawn) return drawn;
   }
-  return unwritable ? listed() : lines;
+  return listed();
+
+  /** The diagram with lifelines at `columns`, or undefined when a label does not fit its lane. */
+  function drawDiagram(columns: number[]): string[] | undefined {
+    const column = (party: Party) => columns[parties.indexOf(party)]!;
+    const end = columns.at(-1)! + 1;
+    /** Lifelines (and spaces between them) from column `from` up to, not including, `to`. */
+    const lifelines = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, index) => (columns.includes(from + index) ? '│' : ' ')).join('');
+    /** A row of lifelines with `text` written over them from column `start`, a space kept after it. */
+    const over = (start: number, text: string) => `${lifelines(0, start)}${text} ${lifelines(start + displayWidth(text) + 1, end)}`.trimEnd();
+    let unwritable = false;
+    /**
+     * `text` written in its own lane, between the lifelines `left` and `right` (a space kept from
+     * each), wrapped between its words over at most two lines: written anywhere else it would run
+     * over another party's lifeline and read as that party's. Where it does not fit, the diagram
+     * gives way to the list in words.
+     */
+    const caption = (left: number, right: number, text: string, options: WrapOptions = {}) => {
+      const from = left + 2;
+      const room = right - 1 - from;
+      const held = heldLabel(text);
+      const lines = room > 0 && !held.split(' ').some((word) => displayWidth(options.lead ?? '') + displayWidth(word) > room) ? wrapParagraph(held, room, options) : [];
+      if (lines.length === 0 || lines.length > 2) {
+        unwritable = true;
+        return [];
+      }
+      return lines.map((line) => over(from, line.replaceAll(HELD_SPACE, ' ')));
+    };
+
+    const header = parties.reduce((line, party) => {
+      const name = PARTY_NAMES[party];
+      return line.padEnd(column(party) - Math.floor(displayWidth(name) / 2)) + name;
+    }, '');
+    const lines = [c.bold(header), lifelines(0, end)];
+    for (const arrow of history) {
+      const label = terminalSafe(arrow.label);
+      const from = column(arrow.from);
+      const to = column(arrow.to);
+      if (from === to) {
+        // A note to itself is written to the lifeline's right: up to the next lifeline, or the width.
+        const next = columns.find((lifeline) => lifeline > from) ?? width + 1;
+        lines.push(...paint(arrow, caption(from, next, label, { lead: '⟲ ' })));
+        continue;
+      }
+      const [left, right] = from < to ? [from, to] : [to, from];
+      const span = right - left - 1;
+      const labelWidth = displayWidth(label);
+      let body: string;
+      const rows: string[] = [];
+      if (labelWidth <= span - 5) {
+        // On the arrow: a dash, the label between spaces, dashes, the head.
+        const before = Math.max(1, Math.floor((span - labelWidth - 3) / 2));
+        const after = span - labelWidth - 3 - before;
+        body = from < to ? `${'─'.repeat(before)} ${label} ${'─'.repeat(after)}▶` : `◀${'─'.repeat(after)} ${label} ${'─'.repeat(before)}`;
+      } else {
+        rows.push(...caption(left, right, label));
+        body = from < to ? `${'─'.repeat(span - 1)}▶` : `◀${'─'.repeat(span - 1)}`;
+      }
+      rows.push(`${lifelines(0, left + 1)}${body}${lifelines(right, end)}`.trimEnd());
+      lines.push(...paint(arrow, rows));
+    }
+    return unwritable ? undefined : lines;
+  }
+}
+
+/**
+ * Widths for `lanes` lanes: all `equal` first, then every other split of at most `total` columns
+ * with each lane from NARROWEST_GAP to WIDEST_GAP, the most even (smallest spread) first.
+ */
+function laneWidths(lanes: number, equal: number, total: number): number[][] {
+  const splits: number[][] = [];
+  const extend = (chosen: number[]) => {
+    const used = chosen.reduce((sum, laneWidth) => sum + laneWidth, 0);
+    if (chosen.length === lanes - 1) {
+      const last = Math.min(WIDEST_GAP, total - used);
+      if (last >= NARROWEST_GAP) splits.push([...chosen, last]);
+      return;
+    }
+    for (let laneWidth = NARROWEST_GAP; laneWidth <= WIDEST_GAP && used + laneWidth <= total; laneWidth++) extend([...chosen, laneWidth]);
+  };
+  extend([]);
+  const spread = (split: number[]) => Math.max(...split) - Math.min(...split);
+  return [Array.from({ length: lanes }, () => equal), ...splits.sort((a, b) => spread(a) - spread(b))];
 }
 
 /**
