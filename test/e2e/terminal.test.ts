@@ -203,7 +203,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.press('Down');
     session.press('Enter');
     await session.waitFor('Hint 1 of 2: Decoding needs no key');
-    const menu = await session.waitFor(/Hint 1 of 2[\s\S]*Pick an exercise/);
+    const menu = await session.waitFor(/Hint 1 of 2[\s\S]*\? Now\?/);
     expect(menu).toContain('› Now? A hint');
     expect(menu).toMatch(/› Pick an exercise +Who is this token about\?/);
     expect(menu).not.toContain('✔');
