@@ -45,7 +45,9 @@ export async function promptForToken(io: { input: NodeJS.ReadableStream; output:
     const typed = useRef('');
     const answer = useRef('');
     const [current, setCurrent] = useState('');
-    const [shown, setShown] = useState<string[]>([]);
+    // How many lines so far (the lines themselves stay in the ref: a long paste is not copied per line).
+    const [shownCount, setShownCount] = useState(0);
+    const size = useRef(0);
     const [error, setError] = useState<string | undefined>(undefined);
     const prefix = usePrefix({ status, theme });
     useKeypress((key, rl) => {
@@ -60,8 +62,16 @@ export async function promptForToken(io: { input: NodeJS.ReadableStream; output:
       typed.current = '';
       setCurrent('');
       if (/\\\s*$/.test(line)) {
+        size.current += line.length + 1;
+        // Bounded like piped input: a paste of a log or a file by mistake is refused, not kept.
+        if (size.current > MAX_TOKEN_BYTES) {
+          lines.current = [];
+          size.current = 0;
+          setShownCount(0);
+          return setError('The paste is larger than 1 MB; no real token is that big. Paste the token again.');
+        }
         lines.current.push(line.trimEnd());
-        setShown([...lines.current]);
+        setShownCount(lines.current.length);
         return;
       }
       const text = joinBrokenLines([...lines.current, line].join('\n'));
@@ -76,8 +86,10 @@ export async function promptForToken(io: { input: NodeJS.ReadableStream; output:
       const joined = lines.current.length ? theme.style.help(` (${lines.current.length + 1} lines joined)`) : '';
       return `${prefix} ${title} ${theme.style.answer(truncateToWidth(answer.current.trim(), 24))}${joined}`;
     }
-    if (!shown.length) return [`${prefix} ${title} ${current}`, error ? theme.style.error(error) : ''];
-    return [`${prefix} ${title}\n${shown.join('\n')}\n${current}`, theme.style.help(wording.continues)];
+    if (!shownCount) return [`${prefix} ${title} ${current}`, error ? theme.style.error(error) : ''];
+    // Only the last lines are drawn again on each key, with a count of the others.
+    const earlier = shownCount > 3 ? [theme.style.help(`… ${shownCount - 3} earlier lines`)] : [];
+    return [`${prefix} ${title}\n${[...earlier, ...lines.current.slice(-3)].join('\n')}\n${current}`, theme.style.help(wording.continues)];
   });
   return prompt({ message }, io);
 }
