@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const types = join(root, 'dist', 'types');
 rmSync(types, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'scripts', 'tsconfig.types.json')], { stdio: 'inherit' });
 
 const JOSE_PAYLOAD = "import type { JWTPayload } from 'jose';";
 const OWN_PAYLOAD = '/** The claims of a verified JWT (the shape of jose\'s JWTPayload). */\ntype JWTPayload = { iss?: string; sub?: string; aud?: string | string[]; jti?: string; nbf?: number; exp?: number; iat?: number; [claim: string]: unknown };';
