@@ -127,7 +127,7 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     expect(session.screen()).toContain('Checked with the secret that signed it');
     session.press('Enter');
     const verdict = await session.waitFor(/✓ VALID signature \(HS256\)[\s\S]*Press Enter to go back/);
-    expect(verdict).toContain('✓ key        an HMAC shared secret from --secret');
+    expect(verdict).toContain('✓ key        an HMAC shared secret from the menu (the secret minted just now)');
     session.type('q');
     expect(await session.exitCode()).toBe(0);
   });

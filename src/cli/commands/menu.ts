@@ -307,7 +307,7 @@ async function askVerifyArguments(
         { name: 'Paste a token', value: 'paste' },
       ],
     }, io);
-    if (which === 'minted') return ['--secret', minted.secret, '--alg', 'HS256', '--', minted.token];
+    if (which === 'minted') return ['--secret', minted.secret, '--secret-from', 'the menu (the secret minted just now)', '--alg', 'HS256', '--', minted.token];
   }
   // A token shown broken over lines (each ending in "\\") is asked for line by line and joined.
   const token = await promptForToken(io, 'Paste the token (one broken over lines with "\\" pastes whole; Esc goes back):');
@@ -318,9 +318,9 @@ async function askVerifyArguments(
   ];
   const kind = await select({ message: 'Check its signature with', theme: escapeTheme, choices: keyKinds }, io);
   // The token last, after --: a pasted text that starts with "-" is still the token, not an option.
-  if (kind === 'minted') return ['--secret', minted!.secret, '--alg', 'HS256', '--', token];
+  if (kind === 'minted') return ['--secret', minted!.secret, '--secret-from', 'the menu (the secret minted just now)', '--alg', 'HS256', '--', token];
   if (kind === 'key') return ['--key', await input({ message: 'The key file:', required: true, theme: promptTheme }, io), '--', token];
-  return ['--secret', await password({ message: 'The HMAC secret it was signed with:', mask: '*', theme: promptTheme }, io), '--', token];
+  return ['--secret', await password({ message: 'The HMAC secret it was signed with:', mask: '*', theme: promptTheme }, io), '--secret-from', 'the menu (the secret you typed)', '--', token];
 }
 
 /** `stream` as it is (a terminal stays a terminal), with every write also handed to `record`. */

@@ -1,6 +1,6 @@
 // `jwt-vs-oauth verify [token]`: check a token the way a careful server does, one line per check.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { assertTypNamesAType, collect } from '../flags.js';
 import { examples, helpText, helpWidth } from '../help.js';
@@ -13,6 +13,7 @@ import { outputWidth } from '../../text/layout.js';
 
 interface VerifyFlags {
   secret?: string;
+  secretFrom?: string;
   key?: string;
   jwks?: string;
   discover?: string;
@@ -34,6 +35,8 @@ export function verifyCommand(context: CommandContext): Command {
     .description('Verify a token: algorithm, key, signature, typ, then exp, nbf, iat, iss, aud, sub. Says which check failed and what that means.')
     .argument('[token]', 'the token, "-" for stdin (pasted forms as for decode)')
     .option('--secret <text>', 'the HMAC shared secret (HS256/384/512); a short, human-made or famous one is warned about')
+    // Where the secret came from, in words, when it was not typed as --secret (the menu passes it).
+    .addOption(new Option('--secret-from <words>').hideHelp())
     .option('--key <file>', 'a PEM public key or certificate, a private key (its public half is used), a JWK, or a JWK Set (picked by kid)')
     .option('--jwks <url>', 'fetch the JWK Set from this URL (https, or http on loopback only)')
     .option('--discover <issuer-url>', 'read the issuer\'s discovery document, then the keys at its jwks_uri; also pins iss')
@@ -111,7 +114,7 @@ export function verifyCommand(context: CommandContext): Command {
 
 async function loadKeys(flags: VerifyFlags, timeoutMs: number, context: CommandContext): Promise<{ keys: LoadedKey[]; issuer?: string }> {
   const keysModule = await import('../../jwt/keys.js');
-  if (flags.secret !== undefined) return { keys: [keysModule.secretKey(flags.secret)] };
+  if (flags.secret !== undefined) return { keys: [keysModule.secretKey(flags.secret, flags.secretFrom ?? '--secret')] };
   if (flags.key !== undefined) return { keys: await keysModule.readKeyFile(flags.key) };
   const [remote, { withSpinner }] = await Promise.all([import('../../jwt/remote-keys.js'), import('../spinner.js')]);
   // A slow host would leave a terminal silent: a spinner on stderr says what is awaited (never in --json or a pipe).
