@@ -9,7 +9,7 @@ import { savedNameOf } from '../lessons/step-tokens.js';
 import type { Output } from './output.js';
 import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
 
-const LETTERS = 'abcdefghij';
+import { LETTERS } from '../lessons/choices.js';
 
 /** A lesson's preformatted table row: two spaces, a first cell, two or more spaces, the rest. */
 const TABLE_ROW = /^ {2}(\S(?:[^ ]| (?! ))*?) {2,}(\S.*)$/;

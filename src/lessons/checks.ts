@@ -17,7 +17,9 @@ import { extractToken } from '../jwt/pasted-input.js';
 import { isoFromSeconds } from '../jwt/time.js';
 import { codeVerifierHash, s256Challenge } from '../protocol/pkce.js';
 import { readPlainFileAtMost } from './safe-files.js';
-import { CLASSROOM_SECRETS, fillTemplate, type Material } from './material.js';
+import { CLASSROOM_SECRETS, type Material } from './material.js';
+import { fillTemplate } from './template.js';
+import { LETTERS, choiceForms, choiceIndex } from './choices.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
 import type { Check, Exercise } from './exercise-schema.js';
@@ -59,37 +61,6 @@ export interface CheckContext {
    * nature), only the code's demo secrets count as printed.
    */
   publishedIn?: string[];
-}
-
-export const LETTERS = 'abcdefghij';
-
-function normalise(text: string): string {
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** How a choice may be given, for messages: "a letter (a to c), its number (1 to 3), or the choice's text". */
-export function choiceForms(choices: string[]): string {
-  return `a letter (a to ${LETTERS[choices.length - 1]}), its number (1 to ${choices.length}), or the choice's text`;
-}
-
-/**
- * The choice a learner means, or undefined: a letter or number as the task lists them, bare or
- * marked (b, B, 2, (b), b), b.), the choice's text, or the whole line as shown ("(b) The text").
- */
-export function choiceIndex(choices: string[], given: string): number | undefined {
-  const text = normalise(given).replace(/^["'](.*)["']$/, '$1');
-  const position = (marker: string) => {
-    const index = /^\d+$/.test(marker) ? Number(marker) - 1 : LETTERS.indexOf(marker);
-    return index >= 0 && index < choices.length ? index : undefined;
-  };
-  const marker = /^\(?([a-j]|\d{1,2})\)?\.?$/.exec(text);
-  if (marker) return position(marker[1]!);
-  const byText = choices.findIndex((choice) => normalise(choice) === text);
-  if (byText >= 0) return byText;
-  // "(b) An HttpOnly… cookie", copied from the task: the letter and the text must agree.
-  const line = /^\(?([a-j]|\d{1,2})[).]\s*(.+)$/.exec(text);
-  const index = line ? position(line[1]!) : undefined;
-  return index !== undefined && normalise(choices[index]!) === line![2] ? index : undefined;
 }
 
 /** Why a code_challenge is not the verifier's, in words, from the usual slips; never the right value. */

@@ -318,11 +318,3 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
   const common = { token, flaw, now: String(now), nowIso: isoFromSeconds(now) };
   return issuer.alg === 'RS256' ? { ...common, issuerKey: issuer.publicKeyPem } : { ...common, secret: CLASSROOM_SECRETS.HS256 };
 }
-
-/**
- * Replaces {{name}} with the value of that name; unknown names stay visible so mistakes show.
- * Only the values' own names count: {{constructor}} or {{__proto__}} never reach Object.prototype.
- */
-export function fillTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{([\w.]+)\}\}/g, (match, name: string) => (Object.hasOwn(values, name) ? values[name]! : match));
-}

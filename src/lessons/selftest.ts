@@ -10,7 +10,7 @@ import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine, type PatternStall } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
-import { fillTemplate } from './material.js';
+import { fillTemplate } from './template.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, slowPatternProbes, type PatternBudget } from './pattern-match.js';
 import { solutionCommandWords } from './solution-commands.js';
 

@@ -10,7 +10,9 @@
 
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
-import { fillTemplate, type Material } from './material.js';
+import { type Material } from './material.js';
+import { fillTemplate } from './template.js';
+import { LETTERS } from './choices.js';
 import { breakLongWord, displayWidth, layoutCommand } from '../text/layout.js';
 
 export interface WorksheetEntry {
@@ -25,7 +27,6 @@ export interface WorksheetEntry {
   key?: { answers: string[]; commands: string[]; explain: string[] };
 }
 
-const LETTERS = 'abcdefghij';
 
 /** The answers as the solution gives them: `{{output.1}}` is the token the first command prints. */
 function keyAnswers(exercise: Exercise, material: Material): string[] {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Exercise } from '../../src/lessons/exercise-schema.js';
 import { loadExercises, materialFor } from '../../src/lessons/exercises.js';
-import { fillTemplate } from '../../src/lessons/material.js';
+import { fillTemplate } from '../../src/lessons/template.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { referenceAnswers } from '../../src/lessons/selftest.js';
 import { makeTeacherKey, passphraseMatches } from '../../src/lessons/teacher-key.js';
@@ -23,7 +23,7 @@ const builtIn = join(lessonsFolder(), 'exercises');
 const examplePack = join(lessonsFolder(), 'example-pack');
 const exercises = loadExercises(builtIn, examplePack);
 const SEED = 'feedback-seed';
-const LETTERS = 'abcdefghij';
+import { LETTERS } from '../../src/lessons/choices.js';
 let provider: RunningProvider;
 
 beforeAll(async () => {

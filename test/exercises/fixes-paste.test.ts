@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadExercises, materialFor } from '../../src/lessons/exercises.js';
-import { fillTemplate } from '../../src/lessons/material.js';
+import { fillTemplate } from '../../src/lessons/template.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { commandLinks } from '../../src/cli/commands/exercises-layout.js';
 import { runCli } from '../helpers/cli.js';

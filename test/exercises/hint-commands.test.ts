@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadExercises, materialFor } from '../../src/lessons/exercises.js';
-import { fillTemplate } from '../../src/lessons/material.js';
+import { fillTemplate } from '../../src/lessons/template.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { fillTemplate } from '../../src/lessons/material.js';
+import { fillTemplate } from '../../src/lessons/template.js';
 import { solutionCommandWords } from '../../src/lessons/solution-commands.js';
 import { runBin, runCli } from '../helpers/cli.js';
 

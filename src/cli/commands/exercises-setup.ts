@@ -16,7 +16,7 @@ export interface ParentFlags {
   seed?: string;
 }
 
-export const LETTERS = 'abcdefghij';
+import { LETTERS } from '../../lessons/choices.js';
 
 /** The pack folder from --pack, else JWT_VS_OAUTH_PACK (empty there means unset); an empty --pack is a mistake, not "no pack". */
 export function packFolder(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

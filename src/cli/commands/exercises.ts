@@ -115,7 +115,7 @@ export function exercisesCommand(context: CommandContext): Command {
     ]) + '\nAnswers are compared exactly, as a verifier compares them: asha is not Asha, HS256 is not hs256 (RFC 7519 §2, RFC 7515 §4.1.1).\nExit codes: 0 passed, 1 not yet, 2 bad usage (a missing answer, something that is not one of the choices or flaw names, Mock Google not running for oauth-access-token): not counted as an attempt.\n')
     .action(async (id: string, words: string[], flags: { json?: boolean; inMenu?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick, publishedIn } = await setUp(context, command);
-      const [{ runCheck, choiceIndex, choiceForms, flawName, takesFlawName }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/exercises.js')]);
+      const [{ runCheck, flawName, takesFlawName }, { choiceIndex, choiceForms }, { revealAfterFor }] = await Promise.all([import('../../lessons/checks.js'), import('../../lessons/choices.js'), import('../../lessons/exercises.js')]);
       const { exercise, material } = pick(id);
       const answers = await answersFor(context, output, exercise, words);
       const quoted = () => `"${terminalSafe(shortenMiddle(answers[0]!.trim(), 40))}"`;
@@ -166,7 +166,7 @@ export function exercisesCommand(context: CommandContext): Command {
     .addHelpText('after', () => helpExamples(context, [['jwt-vs-oauth exercises hint read-subject', 'run again for the next one'], ['jwt-vs-oauth exercises hint read-subject --reveal', 'the answer, after 3 failed attempts']]) + '\nExit codes: 0 shown, 1 the answer is not open yet (--reveal), 2 bad usage.\n')
     .action(async (id: string, flags: { json?: boolean; reveal?: boolean }, command: Command) => {
       const { store, settings, output, change, touch, pick } = await setUp(context, command);
-      const { fillTemplate } = await import('../../lessons/material.js');
+      const { fillTemplate } = await import('../../lessons/template.js');
       const { exercise, material } = pick(id);
       const gate = await revealGate(exercise, store.progress, settings);
       if (flags.reveal) {
@@ -217,7 +217,7 @@ export function exercisesCommand(context: CommandContext): Command {
     ]) + '\nExit codes: 0 shown, 1 not open yet, 2 bad usage or a wrong teacher passphrase.\n')
     .action(async (id: string, flags: { teacher?: boolean; json?: boolean }, command: Command) => {
       const { store, settings, output, pick } = await setUp(context, command);
-      const { fillTemplate } = await import('../../lessons/material.js');
+      const { fillTemplate } = await import('../../lessons/template.js');
       const { exercise, material } = pick(id);
       if (flags.teacher) await confirmTeacher(context, output, settings);
       else if (!store.progress.exercises.passed[id]) {
@@ -348,7 +348,7 @@ function argumentTerm(argument: Argument): string {
 
 /** The answer as `hint --reveal` and `solution` show it: the commands that make it, and what to send. */
 async function answerOf(exercise: Exercise, material: Material): Promise<{ commands: string[]; answers: string[] }> {
-  const { fillTemplate } = await import('../../lessons/material.js');
+  const { fillTemplate } = await import('../../lessons/template.js');
   const commands = (exercise.solution.commands ?? []).map((commandLine) => fillTemplate(commandLine, material));
   const answers = exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/, (_match, index: string) => `(the token printed by command ${index})`));
   return { commands, answers };

@@ -1,0 +1,35 @@
+// Choices as every view letters them and as a learner may name one: (a), 2, b., or the choice's text.
+
+/** The letters choices are listed under, everywhere: tutorial questions, exercises, worksheets. */
+export const LETTERS = 'abcdefghij';
+
+/** An answer as it is compared: spaces trimmed and collapsed, case folded. */
+export function normaliseAnswer(text: string): string {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** How a choice may be given, for messages: "a letter (a to c), its number (1 to 3), or the choice's text". */
+export function choiceForms(choices: string[]): string {
+  return `a letter (a to ${LETTERS[choices.length - 1]}), its number (1 to ${choices.length}), or the choice's text`;
+}
+
+/**
+ * The choice a learner means, or undefined: a letter or number as the task lists them, bare or
+ * marked (b, B, 2, (b), b), b.), the choice's text, or the whole line as shown ("(b) The text").
+ */
+export function choiceIndex(choices: string[], given: string): number | undefined {
+  const text = normaliseAnswer(given).replace(/^["'](.*)["']$/, '$1');
+  const position = (marker: string) => {
+    const index = /^\d+$/.test(marker) ? Number(marker) - 1 : LETTERS.indexOf(marker);
+    return index >= 0 && index < choices.length ? index : undefined;
+  };
+  const marker = /^\(?([a-j]|\d{1,2})\)?\.?$/.exec(text);
+  if (marker) return position(marker[1]!);
+  const byText = choices.findIndex((choice) => normaliseAnswer(choice) === text);
+  if (byText >= 0) return byText;
+  // "(b) An HttpOnly… cookie", copied from the task: the letter and the text must agree.
+  const line = /^\(?([a-j]|\d{1,2})[).]\s*(.+)$/.exec(text);
+  const index = line ? position(line[1]!) : undefined;
+  return index !== undefined && normaliseAnswer(choices[index]!) === line![2] ? index : undefined;
+}
+
