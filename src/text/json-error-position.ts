@@ -35,6 +35,9 @@ function scanNumber(text: string, start: number): { end: number } | { error: num
 
 type Expect = 'value' | 'value-or-end' | 'key' | 'key-or-end' | 'colon' | 'comma-or-end' | 'nothing';
 
+/** Where a closing bracket may come: after a member, or right after the opening one. */
+const MAY_CLOSE: ReadonlySet<Expect> = new Set(['comma-or-end', 'key-or-end', 'value-or-end']);
+
 /** The offset of the first character that breaks JSON (text.length when it ends too soon); undefined when the text is valid. */
 export function jsonErrorOffset(text: string): number | undefined {
   const open: Array<'[' | '{'> = [];
@@ -68,6 +71,14 @@ export function jsonErrorOffset(text: string): number | undefined {
       index++;
       continue;
     }
+    // The bracket that closes the innermost array or object, wherever one may come: after a
+    // member, or at once ("[]", "{}").
+    if (MAY_CLOSE.has(expect) && character === (open.at(-1) === '{' ? '}' : ']')) {
+      open.pop();
+      expect = afterValue();
+      index++;
+      continue;
+    }
     switch (expect) {
       case 'nothing':
         return index;
@@ -76,24 +87,13 @@ export function jsonErrorOffset(text: string): number | undefined {
         expect = 'value';
         index++;
         continue;
-      case 'comma-or-end': {
-        const inObject = open.at(-1) === '{';
-        if (character === ',') expect = inObject ? 'key' : 'value';
-        else if (character === (inObject ? '}' : ']')) {
-          open.pop();
-          expect = afterValue();
-        } else return index;
+      case 'comma-or-end':
+        if (character !== ',') return index;
+        expect = open.at(-1) === '{' ? 'key' : 'value';
         index++;
         continue;
-      }
       case 'key':
       case 'key-or-end': {
-        if (character === '}' && expect === 'key-or-end') {
-          open.pop();
-          expect = afterValue();
-          index++;
-          continue;
-        }
         if (character !== '"') return index;
         const key = scanString(index);
         if ('error' in key) return key.error;
@@ -103,12 +103,6 @@ export function jsonErrorOffset(text: string): number | undefined {
       }
       case 'value':
       case 'value-or-end': {
-        if (character === ']' && expect === 'value-or-end') {
-          open.pop();
-          expect = afterValue();
-          index++;
-          continue;
-        }
         if (character === '[' || character === '{') {
           open.push(character);
           expect = character === '[' ? 'value-or-end' : 'key-or-end';
