@@ -1,0 +1,152 @@
+// DPoP (RFC 9449), the pieces both sides compute: a client makes a proof (a JWT signed with the
+// key it holds, the public half in the header); a provider or an API checks one, rule by rule
+// (§4.3), and binds or matches an access token to the key's thumbprint (`cnf.jkt`, §6.1).
+
+import { createHash, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, SignJWT, type CryptoKey, type JWK, type KeyObject } from 'jose';
+
+/** The proof's media type (RFC 9449 §4.2). */
+export const DPOP_TYPE = 'dpop+jwt';
+
+/** The asymmetric algorithms a proof may use here; never `none`, never an HMAC (§4.3 point 5). */
+export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'] as const;
+
+/** Members that only a private (or symmetric) JWK has: a proof's `jwk` must have none (§4.3 point 7). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** How old a proof may be, and how far ahead of our clock, in seconds (§4.3 point 11, §11.1). */
+export const DPOP_MAX_AGE_SECONDS = 300;
+export const DPOP_MAX_FUTURE_SECONDS = 60;
+
+/** `ath`: BASE64URL(SHA-256(ASCII(access token))) (§4.2). */
+export function accessTokenHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+}
+
+/** The key's RFC 7638 SHA-256 thumbprint, what `cnf.jkt` holds (§6.1). */
+export function jwkThumbprint(jwk: JWK): Promise<string> {
+  return calculateJwkThumbprint(jwk, 'sha256');
+}
+
+/** `htu` as it is compared: the URI without its query and fragment (§4.2, §4.3 point 9). */
+export function htuOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+export interface ProofRequest {
+  /** The private key that signs, and its public JWK (put in the header). */
+  privateKey: CryptoKey | KeyObject;
+  publicJwk: JWK;
+  alg: string;
+  htm: string;
+  htu: string;
+  /** The access token the proof goes with, at a resource server (adds `ath`). */
+  accessToken?: string;
+  nonce?: string;
+  /** Seconds since 1970; now if left out. */
+  iat?: number;
+  jti?: string;
+}
+
+/** A DPoP proof for one request: header typ/alg/jwk, claims jti, htm, htu, iat (and ath, nonce). It does not send anything. */
+export function createDpopProof(request: ProofRequest): Promise<string> {
+  const { kty, crv, x, y, n, e } = request.publicJwk;
+  // Only the public members, whatever the caller passed: a proof must never carry the private key.
+  const jwk = Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, value]) => value !== undefined)) as JWK;
+  return new SignJWT({
+    htm: request.htm,
+    htu: htuOf(request.htu),
+    ...(request.accessToken !== undefined && { ath: accessTokenHash(request.accessToken) }),
+    ...(request.nonce !== undefined && { nonce: request.nonce }),
+  })
+    .setProtectedHeader({ typ: DPOP_TYPE, alg: request.alg, jwk })
+    .setJti(request.jti ?? randomUUID())
+    .setIssuedAt(request.iat ?? Math.floor(Date.now() / 1000))
+    .sign(request.privateKey);
+}
+
+export interface ProofExpectations {
+  /** The request's method and full URI. */
+  htm: string;
+  htu: string;
+  /** Seconds since 1970. */
+  now: number;
+  /** At a resource server: the access token sent with the proof (its hash must be the proof's `ath`). */
+  accessToken?: string;
+  /** A token bound with `cnf.jkt`: the proof's key must be that key. */
+  boundTo?: string;
+  /** The nonce the server gave, if it gives one. */
+  nonce?: string;
+  /** Records a jti and says whether it was seen before (a replay); the caller keeps the store. */
+  isReplay: (jti: string, iat: number) => boolean;
+}
+
+export type ProofCheck =
+  | { ok: true; jkt: string; jti: string; jwk: JWK }
+  | { ok: false; error: 'invalid_dpop_proof' | 'use_dpop_nonce'; reason: string };
+
+const refuse = (reason: string, error: 'invalid_dpop_proof' | 'use_dpop_nonce' = 'invalid_dpop_proof'): ProofCheck => ({ ok: false, error, reason });
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks a DPoP proof the way RFC 9449 §4.3 lists the steps, stopping at the first that fails and
+ * saying which (each reason names its rule). Returns the key's thumbprint for binding. The jti is
+ * recorded (through `isReplay`) only once everything else has passed, so a bad proof uses no room.
+ */
+export async function checkDpopProof(proof: string | undefined, expected: ProofExpectations): Promise<ProofCheck> {
+  // 1-2: one header holding one well-formed JWT.
+  if (proof === undefined || proof === '') return refuse('the request has no DPoP header (RFC 9449 §4.3 point 1)');
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(proof)) return refuse('the DPoP header is not one JWT in compact form (§4.3 point 2)');
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(proof) as Record<string, unknown>;
+  } catch {
+    return refuse('the DPoP proof\'s header is not base64url-encoded JSON (§4.3 point 2)');
+  }
+  // 4: typ; 5: an asymmetric algorithm; 7: a public key.
+  if (header.typ !== DPOP_TYPE) return refuse(`the proof's typ is ${JSON.stringify(header.typ ?? null)}, not "${DPOP_TYPE}" (§4.3 point 4)`);
+  if (typeof header.alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(header.alg)) return refuse(`the proof's alg ${JSON.stringify(header.alg ?? null)} is not an asymmetric algorithm this server accepts (${DPOP_ALGORITHMS.join(', ')}; §4.3 point 5)`);
+  if (!isObject(header.jwk)) return refuse('the proof\'s header has no jwk, the public key it is signed with (§4.3 point 3)');
+  const jwk = header.jwk as JWK;
+  if (jwk.kty === 'oct' || PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return refuse('the proof\'s jwk holds a private or symmetric key: it must be the public key only (§4.3 point 7)');
+  // 6: the signature, with the key in the header.
+  let claims: Record<string, unknown>;
+  try {
+    const key = await importJWK(jwk, header.alg);
+    const { payload } = await compactVerify(proof, key, { algorithms: [header.alg] });
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+  } catch {
+    return refuse('the proof\'s signature does not verify with the jwk in its header (§4.3 point 6)');
+  }
+  if (!isObject(claims)) return refuse('the proof\'s payload is not a JSON object (§4.3 point 2)');
+  // 3: the claims every proof has.
+  for (const name of ['jti', 'htm', 'htu'] as const) if (typeof claims[name] !== 'string' || claims[name] === '') return refuse(`the proof has no ${name} claim (§4.3 point 3)`);
+  if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return refuse('the proof has no iat claim (§4.3 point 3)');
+  // 8-9: made for this request.
+  if (claims.htm !== expected.htm) return refuse(`the proof's htm is ${JSON.stringify(claims.htm)}, but the request is ${expected.htm} (§4.3 point 8)`);
+  let htu: string;
+  try {
+    htu = htuOf(claims.htu as string);
+  } catch {
+    return refuse('the proof\'s htu is not a URI (§4.3 point 9)');
+  }
+  if (htu !== htuOf(expected.htu)) return refuse(`the proof's htu is ${JSON.stringify(claims.htu)}, but the request went to ${htuOf(expected.htu)} (§4.3 point 9)`);
+  // 10: the server's nonce, when it gives one.
+  if (expected.nonce !== undefined && claims.nonce !== expected.nonce) return refuse('the proof does not carry the nonce this server gave (§4.3 point 10, §8)', 'use_dpop_nonce');
+  // 11: recent.
+  const age = expected.now - claims.iat;
+  if (age > DPOP_MAX_AGE_SECONDS) return refuse(`the proof was made ${Math.round(age)} s ago; this server accepts proofs up to ${DPOP_MAX_AGE_SECONDS} s old (§4.3 point 11)`);
+  if (-age > DPOP_MAX_FUTURE_SECONDS) return refuse(`the proof's iat is ${Math.round(-age)} s in the future (§4.3 point 11)`);
+  // 12: with an access token, at a resource server: its hash, and the key it is bound to.
+  if (expected.accessToken !== undefined) {
+    if (typeof claims.ath !== 'string') return refuse('the proof has no ath, the hash of the access token it goes with (§4.3 point 12)');
+    if (claims.ath !== accessTokenHash(expected.accessToken)) return refuse('the proof\'s ath is the hash of another access token (§4.3 point 12)');
+  }
+  const jkt = await jwkThumbprint(jwk);
+  if (expected.boundTo !== undefined && jkt !== expected.boundTo) return refuse('the proof is signed with another key than the one the access token is bound to (cnf.jkt; §4.3 point 12, §6.1)');
+  // Last: a jti seen before is a replay (§11.1).
+  if (expected.isReplay(claims.jti as string, claims.iat)) return refuse('the proof\'s jti was used before: a proof is good for one request (§11.1)');
+  return { ok: true, jkt, jti: claims.jti as string, jwk };
+}
