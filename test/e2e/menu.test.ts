@@ -82,6 +82,21 @@ describe.skipIf(!hasTmux)('the main menu on a real terminal', () => {
     expect(await session.exitCode()).toBe(0);
   });
 
+  test('the menu lists every entry, the active one marked, with its description and the keys line under the list', async () => {
+    ({ session } = openMenu());
+    let screen = await session.waitFor('[q/Esc] quit');
+    expect(screen).toContain(`${MENU}\n❯ Tutorial\n  Decode a token\n  Mint a token\n  Verify a token\n  OAuth demo\n  Exercises\n  Start the provider\n  Quit\nTen short hands-on lessons: JWT first, then OAuth\n[↑↓] choose  [Enter] open  [q/Esc] quit`);
+    session.press('Down');
+    screen = await session.waitFor('Paste a JWT and see what each part means');
+    expect(screen).toContain('❯ Decode a token\n');
+    // The last entry has no description: the keys line follows the list at once.
+    session.type('8');
+    screen = await session.waitFor('❯ Quit\n[↑↓] choose');
+    expect(screen).not.toContain('Paste a JWT');
+    session.press('Enter');
+    expect(await session.exitCode()).toBe(0);
+  });
+
   test('an action\'s error is shown and the menu comes back; q and Esc quit with exit 0', async () => {
     ({ session } = openMenu());
     await session.waitFor(MENU);

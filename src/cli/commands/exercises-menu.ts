@@ -5,56 +5,12 @@
 // exercise's actions come back; its exit code is the command's, not the menu's.
 
 import type { Command } from 'commander';
-import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePagination, useState } from '@inquirer/core';
 import type { CommandContext } from '../context.js';
 import { MARK } from '../output.js';
-import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
+import { selectPrompt } from '../select-prompt.js';
 import { EXIT } from '../../errors.js';
 import { renderTask, setUp, type ParentFlags } from './exercises-setup.js';
 import { viewWidths } from './exercises-layout.js';
-
-interface Entry {
-  name: string;
-  value: string;
-}
-
-const HIDE_CURSOR = '\u001b[?25l';
-const isLeaveKey = (name: string | undefined) => name === 'q' || name === 'escape';
-
-/**
- * A list to pick from with ↑/↓ and Enter; q or Esc picks `leave` (Quit, Back). As many entries
- * are shown as the terminal has rows for, so the last one (Quit) is on screen when they all fit.
- */
-const listPrompt = createPrompt<string, { message: string; choices: readonly Entry[]; leave: string; keys: string; rows?: number; start?: number }>((config, done) => {
-  const theme = makeTheme(promptTheme);
-  const [active, setActive] = useState(config.start ?? 0);
-  const [chosen, setChosen] = useState<Entry | undefined>(undefined);
-  const count = config.choices.length;
-  const choose = (entry: Entry) => {
-    setChosen(entry);
-    done(entry.value);
-  };
-  useKeypress((key) => {
-    if (key.ctrl || chosen) return;
-    if (isEnterKey(key)) return choose(config.choices[active]!);
-    if (isLeaveKey(key.name)) return choose(config.choices.find((entry) => entry.value === config.leave)!);
-    if (isUpKey(key)) return setActive((active - 1 + count) % count);
-    if (isDownKey(key)) return setActive((active + 1) % count);
-  });
-  // The message, the list and the keys line: the rest of the screen is for the list.
-  const pageSize = Math.max(5, Math.min(count, (config.rows ?? 24) - 3));
-  const page = usePagination({
-    items: config.choices,
-    active,
-    pageSize,
-    loop: false,
-    renderItem: ({ item, isActive }) => (isActive ? theme.style.highlight(`❯ ${item.name}`) : `  ${item.name}`),
-  });
-  const message = theme.style.message(config.message, chosen ? 'done' : 'idle');
-  if (chosen) return `${ANSWERED_MARK} ${message} ${theme.style.answer(chosen.name)}`;
-  const prefix = typeof theme.prefix === 'string' ? theme.prefix : theme.prefix.idle;
-  return [`${prefix} ${message}\n${page}${HIDE_CURSOR}`, theme.style.help(config.keys)];
-});
 
 /** What the answer prompt says: an answer may be a token, pasted broken over lines with "\\". */
 const ANSWER_WORDING = {
@@ -78,7 +34,7 @@ export async function runExerciseMenu(context: CommandContext, command: Command)
     // Read afresh each round: the check or hint just run has saved new progress.
     const { exercises, store, output, pick } = await setUp(context, command);
     if (open === undefined) {
-      const id = await listPrompt({
+      const id = await selectPrompt({
         message: 'Pick an exercise',
         choices: [...exercises.map((exercise) => ({ name: `${store.progress.exercises.passed[exercise.id] ? MARK.ok : ' '} ${exercise.title} (${exercise.topic})`, value: exercise.id })), { name: 'Quit', value: '' }],
         leave: '',
@@ -94,7 +50,7 @@ export async function runExerciseMenu(context: CommandContext, command: Command)
       output.result(renderTask(exercise, taskText(exercise, material), output, Boolean(store.progress.exercises.passed[id]), viewWidths(context).width, true));
     }
     const id = open;
-    const next = await listPrompt({
+    const next = await selectPrompt({
       message: 'Now?',
       choices: [{ name: 'Answer it', value: 'check' }, { name: 'A hint', value: 'hint' }, { name: 'Back to the list', value: 'back' }],
       leave: 'back',

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, useState } from '@inquirer/core';
+import { createPrompt, isEnterKey, makeTheme, useKeypress, useState } from '@inquirer/core';
 import type { CommandContext } from '../context.js';
 import type { Streams } from '../output.js';
-import { ANSWERED_MARK, promptTheme } from '../prompt-theme.js';
+import { promptTheme } from '../prompt-theme.js';
+import { isLeaveKey, selectPrompt } from '../select-prompt.js';
 import { EXIT } from '../../errors.js';
 import { layoutCommand, outputWidth, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 import { promptForToken } from '../token-input.js';
@@ -19,12 +20,6 @@ import { terminalSafe } from '../../text/terminal-safe.js';
 export type RunAction = (argv: string[], streams?: Partial<Streams>) => Promise<{ code: number; cancelled: boolean }>;
 
 type Choice = 'tutorial' | 'decode' | 'mint' | 'verify' | 'oauth' | 'exercises' | 'provider' | 'quit';
-
-interface MenuEntry {
-  name: string;
-  value: Choice;
-  description?: string;
-}
 
 /** A token minted in this menu, with the secret that signed it. */
 interface Minted {
@@ -40,43 +35,13 @@ interface Minted {
  */
 const RESULT_COMMANDS: ReadonlySet<Choice> = new Set(['decode', 'mint', 'verify']);
 
-const HIDE_CURSOR = '\u001b[?25l';
-const isQuitKey = (name: string | undefined) => name === 'q' || name === 'escape';
-
-/** The menu itself: ↑/↓ (or a number) and Enter; q or Esc picks Quit. */
-const menuPrompt = createPrompt<Choice, { message: string; choices: readonly MenuEntry[] }>((config, done) => {
-  const theme = makeTheme(promptTheme);
-  const [active, setActive] = useState(0);
-  const [chosen, setChosen] = useState<MenuEntry | undefined>(undefined);
-  const count = config.choices.length;
-  const choose = (entry: MenuEntry) => {
-    setChosen(entry);
-    done(entry.value);
-  };
-  useKeypress((key) => {
-    if (key.ctrl || chosen) return;
-    if (isEnterKey(key)) return choose(config.choices[active]!);
-    if (isQuitKey(key.name)) return choose(config.choices.find((entry) => entry.value === 'quit')!);
-    if (isUpKey(key)) return setActive((active - 1 + count) % count);
-    if (isDownKey(key)) return setActive((active + 1) % count);
-    if (/^[1-9]$/.test(key.name ?? '') && Number(key.name) <= count) setActive(Number(key.name) - 1);
-  });
-  const message = theme.style.message(config.message, chosen ? 'done' : 'idle');
-  if (chosen) return `${ANSWERED_MARK} ${message} ${theme.style.answer(chosen.name)}`;
-  const prefix = typeof theme.prefix === 'string' ? theme.prefix : theme.prefix.idle;
-  const lines = config.choices.map((entry, index) => (index === active ? theme.style.highlight(`❯ ${entry.name}`) : `  ${entry.name}`));
-  const description = config.choices[active]!.description;
-  const footer = theme.style.help('[↑↓] choose  [Enter] open  [q/Esc] quit');
-  return [`${prefix} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, description ? `${theme.style.help(description)}\n${footer}` : footer];
-});
-
 /** After a result: Enter goes back to the menu, q or Esc quits. */
 const backPrompt = createPrompt<'menu' | 'quit', Record<string, never>>((_config, done) => {
   const theme = makeTheme(promptTheme);
   const [answered, setAnswered] = useState(false);
   useKeypress((key) => {
     if (key.ctrl || answered) return;
-    if (isEnterKey(key) || isQuitKey(key.name)) {
+    if (isEnterKey(key) || isLeaveKey(key.name)) {
       setAnswered(true);
       done(isEnterKey(key) ? 'menu' : 'quit');
     }
@@ -95,7 +60,8 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
     // A progress file moved aside is said here, where it happened, not silently.
     const store = await openProgressSayingNotices(context);
     const resume = store.progress.tutorial.position;
-    const choice = await menuPrompt({
+    // ↑/↓ or a number, and Enter; q or Esc picks Quit.
+    const choice = await selectPrompt<Choice>({
       message: 'What would you like to do?',
       choices: [
         { name: resume ? `Tutorial (continue lesson ${resume.lesson})` : 'Tutorial', value: 'tutorial', description: 'Ten short hands-on lessons: JWT first, then OAuth' },
@@ -107,6 +73,9 @@ export async function runMenu(context: CommandContext, runAction: RunAction): Pr
         { name: 'Start the provider', value: 'provider', description: 'Run Mock Google, a local OpenID Connect provider (Ctrl-C stops it and comes back here)' },
         { name: 'Quit', value: 'quit' },
       ],
+      leave: 'quit',
+      keys: '[↑↓] choose  [Enter] open  [q/Esc] quit',
+      numberKeys: true,
     }, io);
     if (choice === 'quit') return EXIT.ok;
 
