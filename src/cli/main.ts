@@ -227,11 +227,6 @@ function suggestUnknownSubcommands(command: Command): void {
   });
 }
 
-/**
- * Every command, nested ones included, ends through run() instead of process.exit and writes to
- * our streams. Commander's errors quote the user's argv (an unknown option, a stray argument), so
- * what it writes to stderr is shown terminal-safe, line by line.
- */
 /** The command tree for one command line: only the commands it names in full; `decdoe --help` refused. */
 async function programFor(context: CommandContext, argv: readonly string[]): Promise<Command> {
   const program = await buildProgram(context, commandsNeeded(argv));
@@ -240,6 +235,12 @@ async function programFor(context: CommandContext, argv: readonly string[]): Pro
 }
 useProgram(programFor);
 
+/**
+ * Commander is configured here once, for the whole tree: every command, nested ones included,
+ * ends through run() instead of process.exit and writes to our streams. Commander's errors quote
+ * the user's argv (an unknown option, a stray argument), so what it writes to stderr is shown
+ * terminal-safe, line by line. test/cli/commander-everywhere.test.ts checks every command.
+ */
 function routeCommanderOutput(command: Command, streams: Streams): void {
   command.exitOverride();
   command.configureOutput({
