@@ -1,11 +1,12 @@
 // The endpoints around the flow: discovery (OIDC Discovery 1.0, RFC 8414), the key set
 // (RFC 7517), userinfo (OIDC Core §5.3, RFC 6750), revocation (RFC 7009), introspection
-// (RFC 7662), and RP-initiated logout.
+// (RFC 7662), and RP-initiated logout. The device flow's endpoints are in device.ts.
 
 import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import type { JWTPayload } from 'jose';
 import type { Exchange } from './exchange.js';
 import { authenticateClient, headerParameterText, HttpError, readForm, redirect, sendHtml, sendJson, uniqueParameters } from './http.js';
+import { DEVICE_CODE_GRANT_TYPE } from './device.js';
 import { claimsForScopes, SUPPORTED_SCOPES, SCOPE_CLAIMS } from './directory.js';
 import { errorPage, pagePolicy, signedOutPage } from './pages.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
@@ -23,10 +24,11 @@ export function metadata(state: ProviderState): Record<string, unknown> {
     revocation_endpoint: `${issuer}/revoke`,
     introspection_endpoint: `${issuer}/introspect`,
     end_session_endpoint: `${issuer}/logout`,
+    device_authorization_endpoint: `${issuer}/device_authorization`,
     scopes_supported: SUPPORTED_SCOPES,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

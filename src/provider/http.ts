@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConfidential, type Client } from './directory.js';
+import { oversizeMessage, oversizeParameter } from './state.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -253,6 +254,17 @@ export function authenticateClient(
   if (isConfidential(client)) throw new HttpError(401, 'invalid_client', `${client.client_id} is a confidential client: it must authenticate with its secret.`, INVALID_CLIENT_HEADERS);
   if (!allowPublic) throw new HttpError(401, 'invalid_client', 'This endpoint needs an authenticated (confidential) client.', INVALID_CLIENT_HEADERS);
   return { client, method: 'none' };
+}
+
+/**
+ * The start of a request to the token or device authorization endpoint: the form, every
+ * parameter it reads within its size limit, and the client it authenticates (public ones too).
+ */
+export async function readClientForm(request: IncomingMessage, clients: Map<string, Client>, parameters: readonly string[]): Promise<AuthenticatedClient & { form: Map<string, string> }> {
+  const form = await readForm(request);
+  const oversize = oversizeParameter(form, parameters);
+  if (oversize) throw new HttpError(400, 'invalid_request', oversizeMessage(oversize));
+  return { form, ...authenticateClient(request, form, clients, true) };
 }
 
 function checkSecret(client: Client | undefined, secret: string): Client {

@@ -13,13 +13,15 @@ main{max-width:460px;margin:40px auto;background:#fff;border-radius:28px;padding
 .brand{font-size:22px;font-weight:600;letter-spacing:.2px}.brand small{font-size:12px;font-weight:700;color:#8a5a00;background:#fff4d6;border-radius:6px;padding:2px 6px;margin-left:6px;vertical-align:middle}
 h1{font-size:28px;font-weight:400;margin:16px 0 4px}p.sub{margin:0 0 24px;color:#444}
 label{display:block;font-size:14px;font-weight:600;margin:16px 0 4px}
-input[type=email],input[type=password]{width:100%;padding:13px 15px;font-size:16px;border:1px solid #747775;border-radius:4px}
+input[type=email],input[type=password],input[type=text]{width:100%;padding:13px 15px;font-size:16px;border:1px solid #747775;border-radius:4px}
 input:focus{outline:2px solid #0b57d0;border-color:#0b57d0}
 .actions{display:flex;justify-content:flex-end;gap:12px;margin-top:28px}
 button{font:inherit;font-weight:600;border-radius:20px;padding:9px 24px;border:1px solid transparent;cursor:pointer}
 button.primary{background:#0b57d0;color:#fff}button.secondary{background:#fff;color:#0b57d0;border-color:#747775}
 .error{background:#fce8e6;color:#8c1d18;border-radius:8px;padding:10px 14px;margin:12px 0}
 .note{font-size:14px;color:#444;margin-top:24px}
+.warning{background:#fef7e0;border-left:4px solid #b06000;border-radius:4px;padding:10px 14px;margin:16px 0}
+input.user-code{font:600 24px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;text-transform:uppercase}
 ul.scopes{padding-left:20px}ul.scopes li{margin:6px 0}
 details{margin-top:24px;font-size:14px}table{border-collapse:collapse;margin-top:8px}td,th{text-align:left;padding:4px 10px 4px 0}code{font-size:13px}
 `;
@@ -50,7 +52,7 @@ export function clientLabel(client: Client): string {
   return client.client_name ?? client.client_id;
 }
 
-export function loginPage(options: { action: string; client: Client; users: User[]; loginHint?: string; error?: string }): string {
+export function loginPage(options: { action: string; client: Client; users: User[]; loginHint?: string; error?: string; note?: string }): string {
   const { client } = options;
   const demoAccounts = options.users
     .map((user) => `<tr><td><code>${escapeHtml(user.email)}</code></td><td><code>${escapeHtml(user.password)}</code></td><td>${escapeHtml(user.name)}</td></tr>`)
@@ -66,22 +68,57 @@ ${options.error ? `<div class="error" role="alert">${escapeHtml(options.error)}<
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <div class="actions"><button class="primary" type="submit">Next</button></div>
 </form>
-<p class="note">You type your password here, at the provider. ${escapeHtml(clientLabel(client))} never sees it: it only gets a short-lived code, then tokens.</p>
+<p class="note">${escapeHtml(options.note ?? `You type your password here, at the provider. ${clientLabel(client)} never sees it: it only gets a short-lived code, then tokens.`)}</p>
 <details open><summary>Demo accounts (this is a simulation, so the passwords are shown)</summary>
 <table><thead><tr><th>Email</th><th>Password</th><th>Name</th></tr></thead><tbody>${demoAccounts}</tbody></table></details>`);
 }
 
-export function consentPage(options: { action: string; client: Client; user: User; scopes: string[] }): string {
+/**
+ * The consent page. For a device (RFC 8628) it shows the user code and warns against a code
+ * someone else sent: the remote phishing the device flow is open to (RFC 8628 §5.4).
+ */
+export function consentPage(options: { action: string; client: Client; user: User; scopes: string[]; deviceUserCode?: string }): string {
   const items = options.scopes.map((scope) => `<li>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`).join('');
+  const name = escapeHtml(clientLabel(options.client));
+  const device = options.deviceUserCode;
+  const warning = device === undefined ? '' : `
+<div class="warning" role="alert"><strong>Only allow this if you started it yourself</strong>, on a device in front of you that shows the code <code>${escapeHtml(device)}</code>. If someone sent you this code or this link (by message, email or phone), choose Deny: whoever holds the device would get into your account (RFC 8628 §5.4).</div>`;
   return layout('Allow access?', `
-<h1>${escapeHtml(clientLabel(options.client))} wants to access your Mock Google account</h1>
-<p class="sub">Signed in as <strong>${escapeHtml(options.user.email)}</strong></p>
+<h1>${name} wants to access your Mock Google account${device === undefined ? '' : ' from a device'}</h1>
+<p class="sub">Signed in as <strong>${escapeHtml(options.user.email)}</strong></p>${warning}
 <p>This will allow it to:</p>
 <ul class="scopes">${items}</ul>
 <form method="post" action="${escapeHtml(options.action)}">
 <div class="actions"><button class="secondary" type="submit" name="decision" value="deny">Deny</button><button class="primary" type="submit" name="decision" value="allow">Allow</button></div>
 </form>
-<p class="note">Allowing sends the app back a one-time authorization code, not your password.</p>`);
+<p class="note">${device === undefined ? 'Allowing sends the app back a one-time authorization code, not your password.' : `Allowing lets the device waiting with code ${escapeHtml(device)} collect its tokens from Mock Google; it never sees your password.`}</p>`);
+}
+
+/**
+ * Step one of the device flow (RFC 8628 §3.3): the code the device shows. A code from
+ * verification_uri_complete arrives filled in, and the user still confirms it (§3.3.1).
+ */
+export function deviceCodePage(options: { action: string; formToken: string; userCode?: string; error?: string }): string {
+  const prefilled = options.userCode !== undefined && options.error === undefined;
+  return layout('Connect a device', `
+<h1>Connect a device</h1>
+<p class="sub">${prefilled ? 'Check that this is the code your device shows, then continue.' : 'Type the code your TV, console or command-line tool shows.'}</p>
+${options.error ? `<div class="error" role="alert">${escapeHtml(options.error)}</div>` : ''}
+<form method="post" action="${escapeHtml(options.action)}">
+<input type="hidden" name="form_token" value="${escapeHtml(options.formToken)}">
+<label for="user_code">Code</label>
+<input id="user_code" name="user_code" type="text" class="user-code" required autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="BDWP-HQPK" value="${escapeHtml(options.userCode ?? '')}">
+<div class="actions"><button class="primary" type="submit">Continue</button></div>
+</form>
+<p class="note">Upper or lower case, with or without the dash. Only enter a code shown by a device you are setting up yourself; never one someone sent you.</p>`);
+}
+
+/** The last device page: the user may go back to the device (or was told nothing was sent). */
+export function deviceDonePage(client: Client, allowed: boolean): string {
+  const name = escapeHtml(clientLabel(client));
+  return allowed
+    ? layout('Device connected', `<h1>You are all set</h1><p class="sub">${name} is signed in on your device. You can close this tab and go back to the device.</p>`)
+    : layout('Device not connected', `<h1>Access denied</h1><p class="sub">${name} was not given access: the device is told access_denied. You can close this tab.</p>`);
 }
 
 /** Why an error page leaves the browser here: each page says what is true for its case. */
@@ -96,6 +133,8 @@ const ERROR_PAGE_NOTES = {
   'form-field': 'Nothing was sent to the app. Go back and try again with a shorter value.',
   /** RP-initiated logout that cannot go back. */
   logout: 'After signing out, Mock Google sends you back only to an address registered for the app, named by client_id or by a valid id_token_hint.',
+  /** A device page: wrong, expired or used codes, too many guesses. */
+  device: 'Nothing was sent to the device. Start again from the code the device shows; if it has expired, the device can ask for a new one.',
   /** Any other refused request to a page. */
   other: 'Mock Google shows this page instead of sending you anywhere.',
 } as const;

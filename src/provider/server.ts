@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { handleAuthorize, handleConsent, handleLogin } from './authorize.js';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, type Client, type User } from './directory.js';
+import { handleDeviceAuthorization, handleDeviceConsent, handleDeviceLogin, handleDevicePage, USER_CODE_ALPHABET } from './device.js';
 import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevoke, handleUserinfo } from './endpoints.js';
 import type { Exchange, Handler } from './exchange.js';
 import { BodyBudget, closeAfterAnswer, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
@@ -106,6 +107,10 @@ const ROUTES: Route[] = [
   { path: /^\/interaction\/([\w-]{43})\/login$/, methods: ['POST'], handler: (exchange, match) => handleLogin(exchange, match[1]!) },
   { path: /^\/interaction\/([\w-]{43})\/consent$/, methods: ['POST'], handler: (exchange, match) => handleConsent(exchange, match[1]!) },
   { path: /^\/token$/, methods: ['POST'], cors: true, handler: handleToken },
+  { path: /^\/device_authorization$/, methods: ['POST'], cors: true, handler: handleDeviceAuthorization },
+  { path: /^\/device$/, methods: ['GET', 'POST'], handler: handleDevicePage },
+  { path: new RegExp(`^/device/([${USER_CODE_ALPHABET}]{8})/login$`), methods: ['POST'], handler: (exchange, match) => handleDeviceLogin(exchange, match[1]!) },
+  { path: new RegExp(`^/device/([${USER_CODE_ALPHABET}]{8})/consent$`), methods: ['POST'], handler: (exchange, match) => handleDeviceConsent(exchange, match[1]!) },
   { path: /^\/userinfo$/, methods: ['GET', 'POST'], cors: true, handler: handleUserinfo },
   { path: /^\/revoke$/, methods: ['POST'], cors: true, handler: handleRevoke },
   { path: /^\/introspect$/, methods: ['POST'], handler: handleIntrospect },
@@ -146,7 +151,7 @@ export const MAX_BODY_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 // answers. One more, and the connection is closed (RFC 9112 §9.3.2: such a client retries).
 export const MAX_UNANSWERED_PER_CONNECTION = 16;
 
-const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('/interaction/') || path === '/logout';
+const isHtmlRoute = (path: string) => path === '/authorize' || path.startsWith('/interaction/') || path === '/logout' || path === '/device' || path.startsWith('/device/');
 
 /**
  * Checks an issuer given by the user and returns it in the form tokens carry: an http(s) URL

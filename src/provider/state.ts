@@ -31,7 +31,7 @@ export function oversizeMessage(oversize: { name: string; limit: number }): stri
   return `${oversize.name} is longer than ${oversize.limit} bytes (${oversize.limit / 1024} KiB), the most Mock Google accepts for it.`;
 }
 
-export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens';
+export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens' | 'deviceCodes' | 'userCodes' | 'userCodeGuesses';
 
 /**
  * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
@@ -42,8 +42,8 @@ export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 
  */
 export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   // Sign-ins waiting at the pages (10 minutes; a full store forgets the oldest): 10 000, or about
-  // 2 400 of 6.9 KB (state, nonce, login_hint at 1 KiB).
-  interactions: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 },
+  // 2 000 of 6.9 KB (state, nonce, login_hint at 1 KiB).
+  interactions: { maxEntries: 10_000, maxBytes: 13.5 * 1024 * 1024 },
   // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 400 of 2.8 KB (nonce at 1 KiB).
   codes: { maxEntries: 45_000, maxBytes: 20 * 1024 * 1024 },
   // Sign-ins with live tokens (the access-token lifetime, 15 minutes by default, after their last
@@ -58,6 +58,13 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   retiredRefreshTokens: { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 },
   // Access tokens revoked one by one, until they expire (15 minutes by default): 256 bytes each.
   revokedAccessTokens: { maxEntries: 30_000, maxBytes: 8 * 1024 * 1024 },
+  // Device authorizations (RFC 8628; 10 minutes, kept 10 more to answer expired_token; a full
+  // store forgets the oldest, like waiting sign-ins): 2 000 of 756 bytes at most.
+  deviceCodes: { maxEntries: 2_000, maxBytes: 1.5 * 1024 * 1024 },
+  // The user codes typed at /device, each naming its device code (10 minutes): 208 bytes each.
+  userCodes: { maxEntries: 2_000, maxBytes: 0.5 * 1024 * 1024 },
+  // Wrong user codes per client address, for a minute (RFC 8628 §5.1): at most 332 bytes each.
+  userCodeGuesses: { maxEntries: 1_000, maxBytes: 0.5 * 1024 * 1024 },
 };
 
 export interface ProviderConfig {
@@ -127,6 +134,35 @@ export interface ActiveGrant {
   refreshToken?: string;
 }
 
+/**
+ * A device authorization (RFC 8628 §3.2): pending until its user decides at /device, then
+ * redeemed once at the token endpoint.
+ */
+export interface DeviceRecord {
+  clientId: string;
+  scopes: string[];
+  /** Eight letters of the RFC 8628 §6.1 alphabet, without the dash. */
+  userCode: string;
+  /** When the codes stop working; the entry is kept longer, to answer expired_token. */
+  expiresAtMs: number;
+  /** Seconds the device must wait between polls; each slow_down adds 5 (RFC 8628 §3.5). */
+  interval: number;
+  lastPollMs: number;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  /** The browser going through the pages for this code (its cookie), and who signed in there. */
+  browser?: { id: string; sub?: string; authTime?: number };
+  /** Once approved: the user and the sign-in the tokens will belong to. */
+  sub?: string;
+  authTime?: number;
+  grantId?: string;
+}
+
+/** Wrong user codes typed from one address in the current minute, which ends at `untilMs`. */
+export interface UserCodeGuesses {
+  wrong: number;
+  untilMs: number;
+}
+
 export interface IssuedTokens {
   access_token: string;
   token_type: 'Bearer';
@@ -141,6 +177,9 @@ const FIELD_BYTES = 8;
 /** Scope lists hold the shared strings of SUPPORTED_SCOPES; only the array is counted. */
 const scopeListBytes = (scopes: string[]) => OBJECT_BYTES + FIELD_BYTES * scopes.length;
 
+/** A browser id (43 characters, as randomToken makes them) and a grant id (a 36-character UUID). */
+const BROWSER_AND_GRANT_ID_BYTES = stringBytes('b'.repeat(43)) + stringBytes('g'.repeat(36));
+
 /** The estimated bytes of each store's values, counted high; the strings kept are own copies. */
 const VALUE_BYTES = {
   interactions: (interaction: Interaction) =>
@@ -151,6 +190,11 @@ const VALUE_BYTES = {
   refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 5 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + 16,
   retiredRefreshTokens: (retired: RetiredRefreshToken) => OBJECT_BYTES + 2 * FIELD_BYTES + stringBytes(retired.grantId),
   revokedAccessTokens: () => 0,
+  // Counted with the browser's id and the grant id present: both are added in place later.
+  deviceCodes: (record: DeviceRecord) => 2 * OBJECT_BYTES + 14 * FIELD_BYTES + scopeListBytes(record.scopes) + stringBytes(record.userCode) + BROWSER_AND_GRANT_ID_BYTES,
+  // The value is the device code string, the same one the deviceCodes store holds as its key.
+  userCodes: () => FIELD_BYTES,
+  userCodeGuesses: () => OBJECT_BYTES + 2 * FIELD_BYTES,
 } satisfies Record<StoreName, (value: never) => number>;
 
 export class ProviderState {
@@ -166,6 +210,10 @@ export class ProviderState {
   readonly refreshTokens: ExpiringStore<RefreshRecord>;
   readonly retiredRefreshTokens: ExpiringStore<RetiredRefreshToken>;
   readonly revokedAccessTokens: ExpiringStore<true>;
+  /** Device authorizations by device code; user codes (normalised) to their device code; wrong guesses by address. */
+  readonly deviceCodes: ExpiringStore<DeviceRecord>;
+  readonly userCodes: ExpiringStore<string>;
+  readonly userCodeGuesses: ExpiringStore<UserCodeGuesses>;
 
   constructor(
     readonly config: ProviderConfig,
@@ -188,6 +236,9 @@ export class ProviderState {
     this.refreshTokens = new ExpiringStore(nowMs, limitsOf('refreshTokens'), VALUE_BYTES.refreshTokens);
     this.retiredRefreshTokens = new ExpiringStore(nowMs, limitsOf('retiredRefreshTokens'), VALUE_BYTES.retiredRefreshTokens);
     this.revokedAccessTokens = new ExpiringStore(nowMs, limitsOf('revokedAccessTokens'), VALUE_BYTES.revokedAccessTokens);
+    this.deviceCodes = new ExpiringStore(nowMs, limitsOf('deviceCodes'), VALUE_BYTES.deviceCodes);
+    this.userCodes = new ExpiringStore(nowMs, limitsOf('userCodes'), VALUE_BYTES.userCodes);
+    this.userCodeGuesses = new ExpiringStore(nowMs, limitsOf('userCodeGuesses'), VALUE_BYTES.userCodeGuesses);
   }
 
   nowSeconds(): number {
@@ -383,6 +434,9 @@ export class ProviderState {
       refreshTokens: this.refreshTokens,
       retiredRefreshTokens: this.retiredRefreshTokens,
       revokedAccessTokens: this.revokedAccessTokens,
+      deviceCodes: this.deviceCodes,
+      userCodes: this.userCodes,
+      userCodeGuesses: this.userCodeGuesses,
     } as Record<StoreName, ExpiringStore<unknown>>;
   }
 

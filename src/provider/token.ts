@@ -1,16 +1,17 @@
-// The token endpoint (RFC 6749 §3.2, §4.1.3, §6, §4.4): codes, refresh tokens and client
-// credentials, each with the checks current practice requires.
+// The token endpoint (RFC 6749 §3.2, §4.1.3, §6, §4.4; RFC 8628 §3.4): codes, refresh tokens,
+// client credentials and device codes, each with the checks current practice requires.
 
 import type { Exchange } from './exchange.js';
-import { authenticateClient, HttpError, readForm, sendJson } from './http.js';
-import { isConfidential, SUPPORTED_SCOPES } from './directory.js';
+import { HttpError, readClientForm, sendJson } from './http.js';
+import { isConfidential, SUPPORTED_SCOPES, type Client } from './directory.js';
 import { isWellFormedPkceValue, s256Challenge } from '../protocol/pkce.js';
-import { oversizeMessage, oversizeParameter, type CodeRecord, type ProviderState } from './state.js';
+import { type CodeRecord, type IssuedTokens, type ProviderState } from './state.js';
+import { checkDevicePoll, DEVICE_CODE_GRANT_TYPE, spentDeviceCode } from './device.js';
 
 const TOKEN_HEADERS = { pragma: 'no-cache' };
 
 /** Every parameter /token reads; each has a size limit (state.ts). */
-const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret'] as const;
+const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'device_code'] as const;
 
 function invalidGrant(description: string): HttpError {
   return new HttpError(400, 'invalid_grant', description);
@@ -38,10 +39,7 @@ function scopeList(value: string, whenAbsent: string): string[] {
 
 export async function handleToken(exchange: Exchange): Promise<void> {
   const { request, response, state } = exchange;
-  const form = await readForm(request);
-  const oversize = oversizeParameter(form, TOKEN_PARAMETERS);
-  if (oversize) throw new HttpError(400, 'invalid_request', oversizeMessage(oversize));
-  const { client, method } = authenticateClient(request, form, state.clients, true);
+  const { form, client, method } = await readClientForm(request, state.clients, TOKEN_PARAMETERS);
   const grantType = form.get('grant_type');
 
   if (grantType === 'authorization_code') {
@@ -49,13 +47,8 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (!code) throw new HttpError(400, 'invalid_request', 'code is missing.');
     const record = state.codes.get(code);
     checkCode(state, record, client.client_id, form, exchange);
-    const { sub, scopes, authTime, grantId } = record!;
-    const refresh = scopes.includes('offline_access') ? { clientId: client.client_id, sub, scopes, authTime, grantId } : undefined;
-    // Recorded, and the code marked, at once, before any await; a used code keeps only what replay detection needs.
-    const { retryAfter, refreshToken } = state.startGrant(grantId, refresh);
-    if (retryAfter > 0) throw revokedGrantsFull(state, retryAfter);
-    state.codes.replace(code, spentCode(record!));
-    const tokens = await state.issueTokens({ client, sub, scopes, authTime, grantId, nonce: record!.nonce, refreshToken, withIdToken: scopes.includes('openid') });
+    // A used code keeps only what replay detection needs.
+    const tokens = await tokensForSignIn(state, client, record!, () => state.codes.replace(code, spentCode(record!)));
     exchange.say(`tokens issued to ${client.client_id} for ${state.userBySub(record!.sub)?.email ?? record!.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
@@ -103,11 +96,36 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
 
+  if (grantType === DEVICE_CODE_GRANT_TYPE) {
+    const deviceCode = form.get('device_code');
+    if (!deviceCode) throw new HttpError(400, 'invalid_request', 'device_code is missing.');
+    const record = checkDevicePoll(state, state.deviceCodes.get(deviceCode), client.client_id, exchange);
+    const signIn = { sub: record.sub!, scopes: record.scopes, authTime: record.authTime!, grantId: record.grantId! };
+    // Single use: marked before any await, so two polls at once cannot both get tokens.
+    const tokens = await tokensForSignIn(state, client, signIn, () => state.deviceCodes.replace(deviceCode, spentDeviceCode(record)));
+    exchange.say(`tokens issued to ${client.client_id}'s device for ${state.userBySub(signIn.sub)?.email ?? signIn.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}); the device code is now used`);
+    return sendJson(response, 200, tokens, TOKEN_HEADERS);
+  }
+
   if (grantType === undefined) throw new HttpError(400, 'invalid_request', 'grant_type is missing.');
   if (grantType === 'password') {
     throw new HttpError(400, 'unsupported_grant_type', 'The password grant must not be used: the app would see the password (RFC 9700 §2.4).');
   }
   throw new HttpError(400, 'unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported here.`);
+}
+
+/**
+ * The tokens of a user's sign-in, from a code or a device code: the grant is recorded (with a
+ * refresh token only for offline_access) and `markUsed` called at once, before any await; then
+ * the tokens are signed. Nothing is marked when revoked grants fill the room (503).
+ */
+async function tokensForSignIn(state: ProviderState, client: Client, signIn: { sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string }, markUsed: () => void): Promise<IssuedTokens> {
+  const { sub, scopes, authTime, grantId, nonce } = signIn;
+  const refresh = scopes.includes('offline_access') ? { clientId: client.client_id, sub, scopes, authTime, grantId } : undefined;
+  const { retryAfter, refreshToken } = state.startGrant(grantId, refresh);
+  if (retryAfter > 0) throw revokedGrantsFull(state, retryAfter);
+  markUsed();
+  return state.issueTokens({ client, sub, scopes, authTime, grantId, nonce, refreshToken, withIdToken: scopes.includes('openid') });
 }
 
 /** 60 → "60 seconds", 600 → "10 minutes": the code lifetime as the error description says it. */

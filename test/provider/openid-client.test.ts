@@ -99,3 +99,70 @@ describe('openid-client v6 against Mock Google', () => {
     expect((failure as Error & { cause: Error }).cause.message).toBe('unexpected ID Token "nonce" claim value');
   });
 });
+
+// The device flow's tests, added below the others (ES imports are hoisted, so this one works here).
+import type { RecordedExchange } from '../../src/oauth/user-agent.js';
+import { enterCode, submit } from './device-helpers.js';
+
+describe('openid-client v6: the device authorization grant (RFC 8628)', () => {
+  // The provider's clock moves 5 s on after each request of the device, so every poll is on time;
+  // the client is told to wait 20 ms instead of 5 s. Nothing sleeps for a real interval.
+  let clock = Date.now();
+  let devices: RunningProvider;
+  let onPending: (() => void) | undefined;
+  beforeAll(async () => {
+    devices = await startTestProvider({
+      nowMs: () => clock,
+      onRequest: (event) => {
+        if (event.path === '/token' || event.path === '/device_authorization') clock += 5_000;
+        if (event.message.includes('authorization_pending')) onPending?.();
+      },
+    });
+  });
+  afterAll(() => devices.close());
+
+  async function discoverDevices(clientId: string, secret?: string): Promise<client.Configuration> {
+    const config = await client.discovery(new URL(devices.issuer), clientId, secret, secret ? client.ClientSecretBasic(secret) : client.None(), { execute: [client.allowInsecureRequests] });
+    client.enableNonRepudiationChecks(config);
+    return config;
+  }
+
+  /** A simulated user who opens verification_uri_complete once the device is waiting, confirms the code, signs in, and decides. */
+  function userAtDevicePage(authorization: client.DeviceAuthorizationResponse, allow: boolean): Promise<RecordedExchange> {
+    return new Promise<void>((resolve) => (onPending = resolve)).then(async () => {
+      onPending = undefined;
+      const agent = new UserAgent();
+      // The code arrives filled in; the user still confirms it (RFC 8628 §3.3.1).
+      const signIn = await enterCode(agent, authorization.verification_uri_complete!, authorization.user_code);
+      const consent = await submit(agent, signIn, { email: 'asha@example.com', password: 'mango-lassi-42' });
+      return submit(agent, consent, { decision: allow ? 'allow' : 'deny' });
+    });
+  }
+
+  test('initiateDeviceAuthorization, the user at /device, pollDeviceAuthorizationGrant: tokens that verify', async () => {
+    const config = await discoverDevices('demo-app', 'demo-secret');
+    expect(config.serverMetadata().device_authorization_endpoint).toBe(`${devices.issuer}/device_authorization`);
+    const authorization = await client.initiateDeviceAuthorization(config, { scope: 'openid email offline_access' });
+    expect(authorization).toMatchObject({ user_code: expect.stringMatching(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/), verification_uri: `${devices.issuer}/device`, expires_in: 600, interval: 5 });
+
+    const user = userAtDevicePage(authorization, true);
+    const tokens = await client.pollDeviceAuthorizationGrant(config, { ...authorization, interval: 0.02 });
+    expect((await user).response.body).toContain('You are all set');
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ iss: devices.issuer, aud: 'demo-app', sub: '104392857361829475620', email: 'asha@example.com' });
+    expect(tokens.refresh_token).toBeDefined();
+    expect(await client.fetchUserInfo(config, tokens.access_token, claims.sub)).toMatchObject({ sub: claims.sub, email: 'asha@example.com' });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.claims()?.sub).toBe(claims.sub);
+    // The device code worked once.
+    await expect(client.pollDeviceAuthorizationGrant(config, { ...authorization, interval: 0 })).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  test('a public client, and a user who denies: the client stops with access_denied', async () => {
+    const config = await discoverDevices('demo-spa');
+    const authorization = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
+    const user = userAtDevicePage(authorization, false);
+    await expect(client.pollDeviceAuthorizationGrant(config, { ...authorization, interval: 0.02 })).rejects.toMatchObject({ error: 'access_denied' });
+    expect((await user).response.body).toContain('Access denied');
+  });
+});
