@@ -1,6 +1,9 @@
 // Drives the device flow (RFC 8628) against Mock Google for the device-*.test.ts files: the
 // device's requests, and a simulated user at /device over HTTP with cookies.
 
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { decodeEntities, formOf, UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { basic, postForm } from '../helpers/provider.js';
@@ -66,4 +69,13 @@ export async function approveAtDevicePage(provider: RunningProvider, userCode: s
 /** The claims of a JWT, unverified (the tests check what was issued, not the signature). */
 export function payloadOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
+}
+
+/** A loopback port nobody listens on now: for a provider whose issuer must name its port up front. */
+export async function unusedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
 }

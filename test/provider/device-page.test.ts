@@ -9,7 +9,8 @@ import { MAX_WRONG_USER_CODES, newUserCode, normalizeUserCode } from '../../src/
 import type { RequestEvent, RunningProvider } from '../../src/provider/server.js';
 import { DEFAULT_LIMITS, randomToken } from '../../src/provider/state.js';
 import { startTestProvider } from '../helpers/provider.js';
-import { approveAtDevicePage, deviceAuthorization, enterCode, formTokenOf, poll, submit } from './device-helpers.js';
+import { startProvider } from '../../src/provider/server.js';
+import { approveAtDevicePage, deviceAuthorization, enterCode, formTokenOf, payloadOf, poll, submit, unusedPort } from './device-helpers.js';
 
 const START = Date.UTC(2026, 0, 1);
 let clock = START;
@@ -118,6 +119,29 @@ describe('sign-in and consent', () => {
   });
 });
 
+describe('the request log', () => {
+  test('tells each step of the flow in words', async () => {
+    const from = log.length;
+    const device = await deviceAuthorization(provider, { client_id: 'demo-spa', scope: 'openid' }, {});
+    later(5);
+    await poll(provider, device.device_code, {}, { client_id: 'demo-spa' });
+    await new UserAgent().request('GET', device.verification_uri_complete);
+    await approveAtDevicePage(provider, device.user_code);
+    later(5);
+    await poll(provider, device.device_code, {}, { client_id: 'demo-spa' });
+    expect(log.slice(from).map((event) => `${event.method} ${event.path} ${event.status}: ${event.message}`)).toEqual([
+      `POST /device_authorization 200: device code issued to demo-spa (scope openid; user code ${device.user_code}; client auth none)`,
+      `POST /token 400: device code polled by demo-spa: authorization_pending (user code ${device.user_code})`,
+      `GET /device 200: device page shown with code ${device.user_code} filled in, to be confirmed`,
+      'GET /device 200: device page shown',
+      `POST /device 200: user code ${device.user_code} entered; sign-in page shown for demo-spa's device`,
+      `POST /device/${device.user_code.replace('-', '')}/login 200: asha@example.com signed in at /device; consent page shown for demo-spa's device (user code ${device.user_code})`,
+      `POST /device/${device.user_code.replace('-', '')}/consent 200: asha@example.com allowed demo-spa's device: its next poll gets the tokens`,
+      'POST /token 200: tokens issued to demo-spa\'s device for asha@example.com (scope openid; client auth none); the device code is now used',
+    ]);
+  });
+});
+
 describe('forms another site cannot post', () => {
   test('the code form needs its cookie and token: a cross-site post is refused', async () => {
     const device = await deviceAuthorization(provider);
@@ -206,6 +230,28 @@ describe('guessing user codes is limited (RFC 8628 §5.1)', () => {
       expect(formOf(allowed.response.body, allowed.request.url)!.fields).toEqual(['email', 'password']);
     } finally {
       await guarded.close();
+    }
+  });
+});
+
+describe('under an issuer with a path', () => {
+  test('the endpoints, the pages and their cookies are all under it, and the flow completes', async () => {
+    const port = await unusedPort();
+    let ownClock = START;
+    const based = await startProvider({ port, issuer: `http://127.0.0.1:${port}/tenant`, nowMs: () => ownClock });
+    try {
+      const metadata = (await (await fetch(based.discoveryUrl)).json()) as Record<string, string>;
+      expect(metadata.device_authorization_endpoint).toBe(`http://127.0.0.1:${port}/tenant/device_authorization`);
+      const device = await deviceAuthorization(based);
+      expect(device.verification_uri).toBe(`http://127.0.0.1:${port}/tenant/device`);
+      const { codePage, done } = await approveAtDevicePage(based, device.user_code);
+      expect(codePage.response.headers['set-cookie']).toContain(`Path=/tenant/device/${device.user_code.replace('-', '')};`);
+      expect(formOf(codePage.response.body, codePage.request.url)!.action).toBe(`http://127.0.0.1:${port}/tenant/device/${device.user_code.replace('-', '')}/login`);
+      expect(done.response.body).toContain('You are all set');
+      ownClock += 5_000;
+      expect(payloadOf((await poll(based, device.device_code)).body.id_token).iss).toBe(`http://127.0.0.1:${port}/tenant`);
+    } finally {
+      await based.close();
     }
   });
 });
