@@ -21,7 +21,7 @@ button.primary{background:#0b57d0;color:#fff}button.secondary{background:#fff;co
 .error{background:#fce8e6;color:#8c1d18;border-radius:8px;padding:10px 14px;margin:12px 0}
 .note{font-size:14px;color:#444;margin-top:24px}
 .warning{background:#fef7e0;border-left:4px solid #b06000;border-radius:4px;padding:10px 14px;margin:16px 0}
-input.user-code{font:600 24px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;text-transform:uppercase}
+code.keep{white-space:nowrap}input.user-code{font:600 24px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;text-transform:uppercase}
 ul.scopes{padding-left:20px}ul.scopes li{margin:6px 0}
 details{margin-top:24px;font-size:14px}table{border-collapse:collapse;margin-top:8px}td,th{text-align:left;padding:4px 10px 4px 0}code{font-size:13px}
 `;
@@ -82,7 +82,7 @@ export function consentPage(options: { action: string; client: Client; user: Use
   const name = escapeHtml(clientLabel(options.client));
   const device = options.deviceUserCode;
   const warning = device === undefined ? '' : `
-<div class="warning" role="alert"><strong>Only allow this if you started it yourself</strong>, on a device in front of you that shows the code <code>${escapeHtml(device)}</code>. If someone sent you this code or this link (by message, email or phone), choose Deny: whoever holds the device would get into your account (RFC 8628 §5.4).</div>`;
+<div class="warning" role="alert"><strong>Only allow this if you started it yourself</strong>, on a device in front of you that shows the code <code class="keep">${escapeHtml(device)}</code>. If someone sent you this code or this link (by message, email or phone), choose Deny: whoever holds the device would get into your account (RFC 8628 §5.4).</div>`;
   return layout('Allow access?', `
 <h1>${name} wants to access your Mock Google account${device === undefined ? '' : ' from a device'}</h1>
 <p class="sub">Signed in as <strong>${escapeHtml(options.user.email)}</strong></p>${warning}
@@ -91,7 +91,7 @@ export function consentPage(options: { action: string; client: Client; user: Use
 <form method="post" action="${escapeHtml(options.action)}">
 <div class="actions"><button class="secondary" type="submit" name="decision" value="deny">Deny</button><button class="primary" type="submit" name="decision" value="allow">Allow</button></div>
 </form>
-<p class="note">${device === undefined ? 'Allowing sends the app back a one-time authorization code, not your password.' : `Allowing lets the device waiting with code ${escapeHtml(device)} collect its tokens from Mock Google; it never sees your password.`}</p>`);
+<p class="note">${device === undefined ? 'Allowing sends the app back a one-time authorization code, not your password.' : `Allowing lets the device waiting with code <code class="keep">${escapeHtml(device)}</code> collect its tokens from Mock Google; it never sees your password.`}</p>`);
 }
 
 /**
