@@ -6,7 +6,8 @@
 
 import { describe, expect, test } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { displayWidth, joinBrokenLines } from '../../src/text/layout.js';
+import { displayWidth } from '../../src/text/layout.js';
+import { ANSI, layoutProblems, maskRunToRun } from '../helpers/layout-checks.js';
 
 const WIDTHS = [60, 80, 120] as const;
 const RUNS: Array<{ name: string; args: string[] }> = [
@@ -16,71 +17,12 @@ const RUNS: Array<{ name: string; args: string[] }> = [
   ...['stolen-code', 'no-pkce', 'csrf', 'mix-up', 'attacker-redirect-uri'].map((attack) => ({ name: `oauth --auto --attack ${attack}`, args: ['oauth', '--auto', '--attack', attack] })),
 ];
 
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-/** Text with what differs from run to run masked: ports, times, random values (whole or shortened with …). */
-function masked(text: string): string {
-  return text
-    .replace(/expires\s+in\s+[^,]+,\s+at/g, 'expires in #, at')
-    .replace(/issued\s+(?:now|\d+\s+\w+\s+ago)/g, 'issued #')
-    .replace(/[A-Za-z0-9_-]*…[A-Za-z0-9_-]*/g, '#')
-    .replace(/[A-Za-z0-9_-]{16,}/g, '#')
-    .replace(/\d+/g, '0');
-}
-
-/** The words of a run: colour removed, broken words and commands joined, the diagram's lines and arrows left out. */
-function wordsOf(text: string): string[] {
-  const joined = joinBrokenLines(text.replace(ANSI, '').replace(/ \\\r?\n\s*/g, ' '));
-  // A trailing colon goes: the list form of a narrow diagram labels its parties ("Browser:").
-  return masked(joined.replace(/[│─▶◀]/g, ' ')).split(/\s+/).map((word) => word.replace(/:$/, '')).filter(Boolean);
-}
-
-// A list item's marker, as the layout knows them, with its indent and the spaces after it.
-const ITEM = /^( *(?:[•✓✗–!→]|\d{1,2}[.)]) +)\S/;
-const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** What is wrong with `narrow`, laid out at `width`, compared with `wide`, the same run not laid out. */
-function layoutProblems(narrow: string, wide: string, width: number): string[] {
-  const problems: string[] = [];
-  const lines = narrow.replace(ANSI, '').split('\n');
-  lines.forEach((line, index) => {
-    if (displayWidth(line) > width) problems.push(`line ${index + 1} is ${displayWidth(line)} columns: ${line}`);
-  });
-  const known = new Set(wordsOf(wide));
-  const unknown = [...new Set(wordsOf(narrow))].filter((word) => !known.has(word));
-  if (unknown.length) problems.push(`words not in the run that is not laid out (split or changed): ${unknown.slice(0, 12).join(' | ')}`);
-  // Each list item too wide for the line: its later lines start at least under its text, the
-  // pieces of a word broken with "\\" too. A broken word's lines count as one for finding the item.
-  const groups: string[][] = [];
-  for (const line of lines) {
-    if (groups.at(-1)?.at(-1)?.endsWith('\\')) groups.at(-1)!.push(line);
-    else groups.push([line]);
-  }
-  const maskedGroups = groups.map((group) => masked(joinBrokenLines(group.join('\n'))));
-  for (const item of wide.replace(ANSI, '').split('\n')) {
-    const marker = ITEM.exec(item);
-    if (!marker || displayWidth(item) <= width) continue;
-    const whole = squeeze(masked(item));
-    const start = maskedGroups.findIndex((line) => line.trim() && whole.startsWith(squeeze(line)) && line.startsWith(masked(marker[1]!)));
-    if (start < 0) {
-      problems.push(`a list item is not found as it starts: ${item.slice(0, 60)}`);
-      continue;
-    }
-    const under = (line: string) => {
-      if (!line.startsWith(' '.repeat(displayWidth(marker[1]!)))) problems.push(`a list item's later line is not under its text:\n${groups[start]![0]}\n${line}`);
-    };
-    // Its later lines: those that go on with its text. The later pieces of a word broken with "\\"
-    // start at column 0 (so a pasted token joins whole): only a group's first line is checked.
-    let said = squeeze(maskedGroups[start]!);
-    for (let next = start + 1; next < groups.length && said.length < whole.length; next++) {
-      const more = squeeze(`${said} ${maskedGroups[next]!}`);
-      if (!whole.startsWith(more)) break;
-      under(groups[next]![0]!);
-      said = more;
-    }
-  }
-  return problems;
-}
+const CHECK = {
+  /** What differs from run to run: ports, times, random values (whole or shortened with …); a label's colon (the narrow diagram's "Browser:"). */
+  mask: (text: string) => maskRunToRun(text.replace(/expires\s+in\s+[^,]+,\s+at/g, 'expires in #, at').replace(/issued\s+(?:now|\d+\s+\w+\s+ago)/g, 'issued #')).replace(/:(?=\s|$)/g, ''),
+  // A list item's marker, as the layout knows them, with its indent and the spaces after it.
+  item: /^( *(?:[•✓✗–!→]|\d{1,2}[.)]) +)\S/,
+};
 
 const wideRuns = new Map<string, Promise<CliResult>>();
 /** The same run with no COLUMNS and no terminal: nothing is laid out. */
@@ -95,8 +37,8 @@ describe.each(RUNS)('$name', ({ args }) => {
     const [narrow, wide] = await Promise.all([runCli(args, { env: { COLUMNS: String(width) } }), wideRun(args)]);
     expect(narrow.code, narrow.stderr).toBe(0);
     expect(wide.code, wide.stderr).toBe(0);
-    expect(layoutProblems(narrow.stdout, wide.stdout, width)).toEqual([]);
-    expect(layoutProblems(narrow.stderr, wide.stderr, width)).toEqual([]);
+    expect(layoutProblems(narrow.stdout, wide.stdout, width, CHECK)).toEqual([]);
+    expect(layoutProblems(narrow.stderr, wide.stderr, width, CHECK)).toEqual([]);
   }, 30_000);
 });
 
@@ -105,7 +47,7 @@ describe('oauth --auto laid out', () => {
     const [narrow, wide] = await Promise.all([runCli(['oauth', '--auto'], { env: { COLUMNS: '60', FORCE_COLOR: '1' } }), wideRun(['oauth', '--auto'])]);
     expect(narrow.code).toBe(0);
     expect(narrow.stdout).toMatch(ANSI);
-    expect(layoutProblems(narrow.stdout, wide.stdout, 60)).toEqual([]);
+    expect(layoutProblems(narrow.stdout, wide.stdout, 60, CHECK)).toEqual([]);
   }, 30_000);
 
   test('at 100 columns the sequence diagram is a diagram: four lifelines with an attacker, labels never cut (at 60 the replay\'s label does not fit its lane, so it is listed in words)', async () => {
@@ -128,7 +70,7 @@ describe('oauth --auto laid out', () => {
   test('narrower than a diagram can be drawn, the arrows are listed in words, and every line still fits', async () => {
     const [narrow, wide] = await Promise.all([runCli(['oauth', '--auto', '--attack', 'csrf'], { env: { COLUMNS: '40' } }), wideRun(['oauth', '--auto', '--attack', 'csrf'])]);
     expect(narrow.code).toBe(0);
-    expect(layoutProblems(narrow.stdout, wide.stdout, 40)).toEqual([]);
+    expect(layoutProblems(narrow.stdout, wide.stdout, 40, CHECK)).toEqual([]);
     expect(narrow.stdout).not.toContain('│');
     expect(narrow.stdout.replace(/\n {4}/g, ' ')).toContain("▶ 2 Browser → App (Swaad): GET /callback?code=ravi's&state=ravi's");
     const verbose = await runCli(['oauth', '--auto', '--verbose'], { env: { COLUMNS: '24' } });
