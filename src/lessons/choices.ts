@@ -1,12 +1,10 @@
 // Choices as every view letters them and as a learner may name one: (a), 2, b., or the choice's text.
 
+import { normaliseAnswer } from './answers.js';
+
 /** The letters choices are listed under, everywhere: tutorial questions, exercises, worksheets. */
 export const LETTERS = 'abcdefghij';
 
-/** An answer as it is compared: spaces trimmed and collapsed, case folded. */
-export function normaliseAnswer(text: string): string {
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
 
 /** How a choice may be given, for messages: "a letter (a to c), its number (1 to 3), or the choice's text". */
 export function choiceForms(choices: string[]): string {
@@ -18,6 +16,7 @@ export function choiceForms(choices: string[]): string {
  * marked (b, B, 2, (b), b), b.), the choice's text, or the whole line as shown ("(b) The text").
  */
 export function choiceIndex(choices: string[], given: string): number | undefined {
+  // normaliseAnswer drops decode's JSON quotes; a choice's text may come in single quotes too.
   const text = normaliseAnswer(given).replace(/^["'](.*)["']$/, '$1');
   const position = (marker: string) => {
     const index = /^\d+$/.test(marker) ? Number(marker) - 1 : LETTERS.indexOf(marker);

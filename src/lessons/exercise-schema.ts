@@ -3,10 +3,10 @@
 // and the field.
 
 import { isDeepStrictEqual } from 'node:util';
-import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
+import { failFor, isObject, isText, isTextList, type Fail } from './validation.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
 export const MATERIAL_KINDS = ['token', 'token-any-alg', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier', 'oauth-state', 'random-secret'] as const;
@@ -76,15 +76,12 @@ export interface Exercise {
   answerNames: string[];
 }
 
-/** What the learner sends first, for each check kind. */
-const FIRST_ANSWER: Record<Check['kind'], string> = { answer: 'answer', choice: 'choice', 'token-rules': 'token', 'provider-token': 'access token', 'pkce-pair': 'code_challenge' };
-
 /**
  * The answers a check takes, by name and in order: one, or as many as its {{answer.N}} ask for
  * ("token", then "secret" for a token-rules check whose secret is {{answer.2}}).
  */
 function answerNamesOf(check: Check): string[] {
-  const names = [FIRST_ANSWER[check.kind]];
+  const names = [CHECK_KINDS[check.kind].firstAnswer];
   for (const [field, text] of Object.entries(check)) {
     if (typeof text !== 'string') continue;
     for (const [, number] of text.matchAll(/\{\{answer\.(\d)\}\}/g)) {
@@ -95,50 +92,44 @@ function answerNamesOf(check: Check): string[] {
   return Array.from({ length: names.length }, (_unused, index) => names[index] ?? `answer ${index + 1}`);
 }
 
-function fail(file: string, field: string, problem: string): never {
-  throw new InputError('ERR_EXERCISE_FILE', `${file}: ${field}: ${problem}`);
-}
-
-const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-const isTextList = (value: unknown, minimum = 1): value is string[] => Array.isArray(value) && value.length >= minimum && value.every(isText);
-
 export function validateExercise(json: unknown, file: string): Exercise {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(file, 'the file', 'must hold one JSON object');
+  const fail: Fail = failFor('ERR_EXERCISE_FILE', file);
+  if (!isObject(json)) fail('the file', 'must hold one JSON object');
   const entry = json as Record<string, unknown>;
-  if (typeof entry.id !== 'string' || !/^[a-z0-9-]+$/.test(entry.id)) fail(file, '"id"', 'must be lower-case letters, digits and dashes');
-  if (!isText(entry.title)) fail(file, '"title"', 'must be a non-empty string');
-  if (!TOPICS.includes(entry.topic as never)) fail(file, '"topic"', `must be one of ${TOPICS.join(', ')}`);
-  if (!isTextList(entry.task)) fail(file, '"task"', 'must be a non-empty list of paragraphs');
-  if (!isTextList(entry.hints)) fail(file, '"hints"', 'must list at least one hint');
-  if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail(file, '"choices"', 'must list at least two choices');
+  if (typeof entry.id !== 'string' || !/^[a-z0-9-]+$/.test(entry.id)) fail('"id"', 'must be lower-case letters, digits and dashes');
+  if (!isText(entry.title)) fail('"title"', 'must be a non-empty string');
+  if (!TOPICS.includes(entry.topic as never)) fail('"topic"', `must be one of ${TOPICS.join(', ')}`);
+  if (!isTextList(entry.task)) fail('"task"', 'must be a non-empty list of paragraphs');
+  if (!isTextList(entry.hints)) fail('"hints"', 'must list at least one hint');
+  if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail('"choices"', 'must list at least two choices');
   if (entry.choiceWhy !== undefined) {
-    if (entry.choices === undefined) fail(file, '"choiceWhy"', 'explains the choices, so it needs "choices"');
-    if (!isTextList(entry.choiceWhy) || entry.choiceWhy.length !== (entry.choices as string[]).length) fail(file, '"choiceWhy"', `must give one non-empty explanation for each choice, in their order (${(entry.choices as string[]).length})`);
+    if (entry.choices === undefined) fail('"choiceWhy"', 'explains the choices, so it needs "choices"');
+    if (!isTextList(entry.choiceWhy) || entry.choiceWhy.length !== (entry.choices as string[]).length) fail('"choiceWhy"', `must give one non-empty explanation for each choice, in their order (${(entry.choices as string[]).length})`);
   }
-  if (entry.needs !== undefined && entry.needs !== 'provider') fail(file, '"needs"', 'can only be "provider"');
-  if (entry.revealAfter !== undefined && !isRevealAfter(entry.revealAfter)) fail(file, '"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
+  if (entry.needs !== undefined && entry.needs !== 'provider') fail('"needs"', 'can only be "provider"');
+  if (entry.revealAfter !== undefined && !isRevealAfter(entry.revealAfter)) fail('"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);
   if (entry.material !== undefined) {
     const material = entry.material as Record<string, unknown>;
-    if (!MATERIAL_KINDS.includes(material?.kind as never)) fail(file, '"material.kind"', `must be one of ${MATERIAL_KINDS.join(', ')}`);
-    if (material.pool !== undefined && (!isTextList(material.pool) || !(material.pool as string[]).every((flaw) => FLAWS.includes(flaw as never)))) fail(file, '"material.pool"', `must list flaws from ${FLAWS.join(', ')}`);
+    if (!MATERIAL_KINDS.includes(material?.kind as never)) fail('"material.kind"', `must be one of ${MATERIAL_KINDS.join(', ')}`);
+    if (material.pool !== undefined && (!isTextList(material.pool) || !(material.pool as string[]).every((flaw) => FLAWS.includes(flaw as never)))) fail('"material.pool"', `must list flaws from ${FLAWS.join(', ')}`);
     for (const flaw of (material.pool as string[] | undefined) ?? []) {
       const why = FLAWS_THAT_DO_NOT_FIT.get(material.kind as string)?.get(flaw);
-      if (why) fail(file, '"material.pool"', `${flaw} does not fit: ${why}`);
+      if (why) fail('"material.pool"', `${flaw} does not fit: ${why}`);
     }
   }
   const solution = entry.solution as Record<string, unknown> | undefined;
-  if (typeof solution !== 'object' || solution === null) fail(file, '"solution"', 'must be an object with "explain" and "answers"');
-  if (!isTextList(solution.explain)) fail(file, '"solution.explain"', 'must say how to solve it');
-  if (!Array.isArray(solution.answers) || !solution.answers.every((answer) => typeof answer === 'string')) fail(file, '"solution.answers"', 'must list the answers to submit (strings)');
+  if (typeof solution !== 'object' || solution === null) fail('"solution"', 'must be an object with "explain" and "answers"');
+  if (!isTextList(solution.explain)) fail('"solution.explain"', 'must say how to solve it');
+  if (!Array.isArray(solution.answers) || !solution.answers.every((answer) => typeof answer === 'string')) fail('"solution.answers"', 'must list the answers to submit (strings)');
   if (solution.commands !== undefined) {
     // Solution commands are run by `exercises selftest`: each must keep to the allowlist (solution-commands.ts).
-    if (!isTextList(solution.commands)) fail(file, '"solution.commands"', 'must list jwt-vs-oauth commands');
+    if (!isTextList(solution.commands)) fail('"solution.commands"', 'must list jwt-vs-oauth commands');
     solution.commands.forEach((command, index) => {
       const problem = solutionCommandProblem(command);
       if (problem !== undefined) throw solutionCommandError(file, entry.id as string, index + 1, command, problem);
     });
   }
-  validateCheck(entry.check, file, entry.choices as string[] | undefined);
+  validateCheck(entry.check, fail, entry.choices as string[] | undefined);
   validateTemplates(entry as unknown as Exercise, file);
   return { ...(entry as unknown as Exercise), file, answerNames: answerNamesOf(entry.check as Check) };
 }
@@ -178,7 +169,7 @@ export function validateTranslation(translation: Exercise, original: Exercise): 
   const expected = new Map(fixedParts(original));
   for (const [field, value] of fixedParts(translation)) {
     if (isDeepStrictEqual(value, expected.get(field))) continue;
-    fail(translation.file, field, `differs from ${original.file}, which it translates; a translation changes only the words (${TRANSLATED_FIELDS.join(', ')}) and keeps everything else as the original has it`);
+    failFor('ERR_EXERCISE_FILE', translation.file)(field, `differs from ${original.file}, which it translates; a translation changes only the words (${TRANSLATED_FIELDS.join(', ')}) and keeps everything else as the original has it`);
   }
 }
 
@@ -188,6 +179,7 @@ export function validateTranslation(translation: Exercise, original: Exercise): 
  * name like {{constructor}}, is refused when the file loads instead of showing or expanding oddly.
  */
 function validateTemplates(exercise: Exercise, file: string): void {
+  const fail: Fail = failFor('ERR_EXERCISE_FILE', file);
   const material = exercise.material ? MATERIAL_NAMES.get(exercise.material.kind) ?? [] : [];
   const commands = exercise.solution.commands ?? [];
   const outputsBefore = (count: number) => Array.from({ length: count }, (_unused, index) => `output.${index + 1}`);
@@ -214,64 +206,94 @@ function validateTemplates(exercise: Exercise, file: string): void {
       if (known.includes(name!)) continue;
       const shownAsWritten = field === '"title"' || field.startsWith('"choices[') || field.startsWith('"choiceWhy[');
       const offer = field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : field.startsWith('"choiceWhy[') ? 'choiceWhy is shown as written, like the choices, without {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
-      fail(file, field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
+      fail(field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
     }
   }
 }
 
-function validatePattern(pattern: string, file: string, field: string): void {
-  if (pattern.length > MAX_PATTERN_LENGTH) fail(file, field, `is ${pattern.length} characters long; a pattern may have at most ${MAX_PATTERN_LENGTH}`);
+function validatePattern(pattern: string, fail: Fail, field: string): void {
+  if (pattern.length > MAX_PATTERN_LENGTH) fail(field, `is ${pattern.length} characters long; a pattern may have at most ${MAX_PATTERN_LENGTH}`);
   try {
     new RegExp(pattern);
   } catch {
-    fail(file, field, 'is not a valid regular expression');
+    fail(field, 'is not a valid regular expression');
   }
 }
 
-function validateCheck(value: unknown, file: string, choices: string[] | undefined): void {
+/** An answer check: "expected" or "pattern", its words for what is expected, its known mistakes. */
+function validateAnswerCheck(check: Record<string, unknown>, fail: Fail): void {
+  if (!isText(check.expected) && !isText(check.pattern)) fail('"check"', 'an answer check needs "expected" or "pattern"');
+  if (check.pattern !== undefined && !isText(check.pattern)) fail('"check.pattern"', 'must be a non-empty string');
+  if (isText(check.pattern)) validatePattern(check.pattern, fail, '"check.pattern"');
+  if (check.expectedInWords !== undefined && !isText(check.expectedInWords)) fail('"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"');
+  if (check.mistakes === undefined) return;
+  if (!Array.isArray(check.mistakes) || check.mistakes.length === 0) fail('"check.mistakes"', 'must list known wrong answers: [{"pattern": …, "why": …}]');
+  // Each pattern may take up to its time limit: a bound on their number keeps a check's patterns few.
+  if (check.mistakes.length > MAX_MISTAKES) fail('"check.mistakes"', `lists ${check.mistakes.length} known wrong answers; a check may list at most ${MAX_MISTAKES}`);
+  check.mistakes.forEach((entry: unknown, index) => {
+    const field = (name = '') => `"check.mistakes[${index}]${name}"`;
+    if (!isObject(entry)) fail(field(), 'must be an object with "pattern" and "why"');
+    if (!isText(entry.pattern)) fail(field('.pattern'), 'must be a non-empty string');
+    validatePattern(entry.pattern, fail, field('.pattern'));
+    if (!isText(entry.why)) fail(field('.why'), 'must say in words why such an answer is wrong');
+  });
+}
+
+/** A token-rules check: the algorithm and secret, and the claims rules it may add. */
+function validateTokenRulesCheck(check: Record<string, unknown>, fail: Fail): void {
+  if (!isText(check.alg)) fail('"check.alg"', 'must name the algorithm');
+  if (!isText(check.secret)) fail('"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)');
+  for (const name of ['iss', 'aud'] as const) if (check[name] !== undefined && !isText(check[name])) fail(`"check.${name}"`, 'must be a non-empty string');
+  for (const name of ['maxLifetime', 'minSecretBytes'] as const) if (check[name] !== undefined && !(Number.isInteger(check[name]) && (check[name] as number) > 0)) fail(`"check.${name}"`, 'must be a whole number above 0');
+  if (check.requireRandomSecret !== undefined && typeof check.requireRandomSecret !== 'boolean') fail('"check.requireRandomSecret"', 'must be true or false');
+  if (check.claims !== undefined && !isObject(check.claims)) fail('"check.claims"', 'must be an object of claim names and values');
+}
+
+/** One check kind of the format: what the learner sends first, and the validator of its fields. */
+interface CheckKindFormat {
+  firstAnswer: string;
+  validate: (check: Record<string, unknown>, fail: Fail, choices: string[] | undefined) => void;
+}
+
+/**
+ * Every check kind an exercise may use, in the order messages list them: a kind missing here does
+ * not compile (checks.ts's CHECK_RUNNERS is typed the same way, so the two tables hold the same kinds).
+ */
+export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } = {
+  answer: { firstAnswer: 'answer', validate: validateAnswerCheck },
+  choice: {
+    firstAnswer: 'choice',
+    validate: (check, fail, choices) => {
+      if (!choices) return fail('"choices"', 'a choice check needs the choices');
+      if (!Number.isInteger(check.answer) || (check.answer as number) < 0 || (check.answer as number) >= choices.length) fail('"check.answer"', 'must be the index of one of the choices (from 0)');
+    },
+  },
+  'token-rules': { firstAnswer: 'token', validate: validateTokenRulesCheck },
+  'provider-token': {
+    firstAnswer: 'access token',
+    validate: (check, fail) => {
+      if (!isText(check.scope)) fail('"check.scope"', 'must name the scope the token must carry');
+    },
+  },
+  'pkce-pair': {
+    firstAnswer: 'code_challenge',
+    validate: (check, fail) => {
+      if (!isText(check.verifier)) fail('"check.verifier"', 'must give the verifier');
+    },
+  },
+};
+
+/** The check kinds' names, in CHECK_KINDS's order. */
+export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as Array<Check['kind']>;
+
+/** Whether a value names a check kind (an own key of CHECK_KINDS: "constructor" is not one). */
+const isCheckKind = (kind: unknown): kind is Check['kind'] => typeof kind === 'string' && Object.hasOwn(CHECK_KINDS, kind);
+
+function validateCheck(value: unknown, fail: Fail, choices: string[] | undefined): void {
   const check = value as Record<string, unknown> | undefined;
-  if (typeof check !== 'object' || check === null) fail(file, '"check"', 'must be an object with a "kind"');
+  if (typeof check !== 'object' || check === null) fail('"check"', 'must be an object with a "kind"');
+  if (!isCheckKind(check.kind)) return fail('"check.kind"', `must be one of ${CHECK_KIND_NAMES.join(', ')}`);
   // Known mistakes are wrong answers matched by pattern: only an answer check has such an answer.
-  if (check.kind !== 'answer' && Object.hasOwn(FIRST_ANSWER, String(check.kind)) && Object.hasOwn(check, 'mistakes')) fail(file, '"check.mistakes"', `only an answer check lists known mistakes; a ${check.kind} check has none (remove the field)`);
-  switch (check.kind) {
-    case 'answer':
-      if (!isText(check.expected) && !isText(check.pattern)) fail(file, '"check"', 'an answer check needs "expected" or "pattern"');
-      if (check.pattern !== undefined && !isText(check.pattern)) fail(file, '"check.pattern"', 'must be a non-empty string');
-      if (isText(check.pattern)) validatePattern(check.pattern, file, '"check.pattern"');
-      if (check.expectedInWords !== undefined && !isText(check.expectedInWords)) fail(file, '"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"');
-      if (check.mistakes !== undefined) {
-        if (!Array.isArray(check.mistakes) || check.mistakes.length === 0) fail(file, '"check.mistakes"', 'must list known wrong answers: [{"pattern": …, "why": …}]');
-        // Each pattern may take up to its time limit: a bound on their number keeps a check's patterns few.
-        if (check.mistakes.length > MAX_MISTAKES) fail(file, '"check.mistakes"', `lists ${check.mistakes.length} known wrong answers; a check may list at most ${MAX_MISTAKES}`);
-        check.mistakes.forEach((mistake: unknown, index) => {
-          const entry = mistake as Record<string, unknown> | null;
-          const field = (name = '') => `"check.mistakes[${index}]${name}"`;
-          if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(file, field(), 'must be an object with "pattern" and "why"');
-          if (!isText(entry.pattern)) fail(file, field('.pattern'), 'must be a non-empty string');
-          validatePattern(entry.pattern, file, field('.pattern'));
-          if (!isText(entry.why)) fail(file, field('.why'), 'must say in words why such an answer is wrong');
-        });
-      }
-      return;
-    case 'choice':
-      if (!choices) fail(file, '"choices"', 'a choice check needs the choices');
-      if (!Number.isInteger(check.answer) || (check.answer as number) < 0 || (check.answer as number) >= choices.length) fail(file, '"check.answer"', 'must be the index of one of the choices (from 0)');
-      return;
-    case 'token-rules':
-      if (!isText(check.alg)) fail(file, '"check.alg"', 'must name the algorithm');
-      if (!isText(check.secret)) fail(file, '"check.secret"', 'must give the secret (or "{{answer.2}}" for one the learner sends)');
-      for (const name of ['iss', 'aud'] as const) if (check[name] !== undefined && !isText(check[name])) fail(file, `"check.${name}"`, 'must be a non-empty string');
-      for (const name of ['maxLifetime', 'minSecretBytes'] as const) if (check[name] !== undefined && !(Number.isInteger(check[name]) && (check[name] as number) > 0)) fail(file, `"check.${name}"`, 'must be a whole number above 0');
-      if (check.requireRandomSecret !== undefined && typeof check.requireRandomSecret !== 'boolean') fail(file, '"check.requireRandomSecret"', 'must be true or false');
-      if (check.claims !== undefined && (typeof check.claims !== 'object' || check.claims === null || Array.isArray(check.claims))) fail(file, '"check.claims"', 'must be an object of claim names and values');
-      return;
-    case 'provider-token':
-      if (!isText(check.scope)) fail(file, '"check.scope"', 'must name the scope the token must carry');
-      return;
-    case 'pkce-pair':
-      if (!isText(check.verifier)) fail(file, '"check.verifier"', 'must give the verifier');
-      return;
-    default:
-      fail(file, '"check.kind"', 'must be one of answer, choice, token-rules, provider-token, pkce-pair');
-  }
+  if (check.kind !== 'answer' && Object.hasOwn(check, 'mistakes')) fail('"check.mistakes"', `only an answer check lists known mistakes; a ${check.kind} check has none (remove the field)`);
+  CHECK_KINDS[check.kind].validate(check, fail, choices);
 }

@@ -11,6 +11,7 @@ import { fillTemplate } from './template.js';
 import { fileInLanguage, languageFrom, originalOf, readJsonFile, TRANSLATION } from './loader.js';
 import type { Progress } from './progress.js';
 import { parseTeacherKey } from './teacher-key.js';
+import { failFor, isObject, unknownKey } from './validation.js';
 
 /** A pack's own settings file, beside its exercise files; not an exercise. */
 export const PACK_SETTINGS_FILE = 'pack.json';
@@ -90,12 +91,11 @@ export function loadPackSettings(packFolder?: string): PackSettings {
     return {};
   }
   const json = readJsonFile(file, 'ERR_PACK_SETTINGS');
-  const fail = (field: string, problem: string): never => {
-    throw new InputError('ERR_PACK_SETTINGS', `${file}: ${field}: ${problem}.`, `pack.json may set ${PACK_SETTING_NAMES.join(' and ')}, such as {"revealAfter": 3}.`);
-  };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the file', 'must hold one JSON object');
-  const settings = json as Record<string, unknown>;
-  const unknown = Object.keys(settings).find((name) => !PACK_SETTING_NAMES.includes(name) && !PACK_EDITOR_KEYS.includes(name));
+  const refuse = failFor('ERR_PACK_SETTINGS', file);
+  const fail = (field: string, problem: string): never => refuse(field, `${problem}.`, `pack.json may set ${PACK_SETTING_NAMES.join(' and ')}, such as {"revealAfter": 3}.`);
+  if (!isObject(json)) return fail('the file', 'must hold one JSON object');
+  const settings = json;
+  const unknown = unknownKey(settings, [...PACK_SETTING_NAMES, ...PACK_EDITOR_KEYS]);
   if (unknown !== undefined) fail(`"${terminalSafe(unknown)}"`, 'is not a pack setting');
   if (settings.$schema !== undefined && typeof settings.$schema !== 'string') fail('"$schema"', 'must be a string: where pack.schema.json is, such as "../schema/pack.schema.json"');
   if (settings.revealAfter !== undefined && !isRevealAfter(settings.revealAfter)) fail('"revealAfter"', `must be a whole number of failed attempts from 0 (never reveal the answer) to ${MAX_REVEAL_AFTER}`);

@@ -4,6 +4,10 @@
 
 import type { ChoiceQuestion, Lesson, RunScreen, Screen, ValueQuestion } from './schema.js';
 import { screenMaking, screensToRerun } from './step-tokens.js';
+import { compareValue, type ValueVerdict } from './answers.js';
+
+// Kept only for test/lessons/tutorial-details.test.ts, which imports it from here: the lead moves that import to answers.js.
+export { compareValue } from './answers.js';
 
 export type Navigation = 'next' | 'back' | 'quit';
 
@@ -38,71 +42,7 @@ export interface LessonUI {
 
 export const ATTEMPTS_PER_QUESTION = 2;
 
-/** Whether a typed value is the token's, and if not, why in words when the slip is a known one (never the value). */
-export type ValueVerdict = { ok: true; note?: string } | { ok: false; why?: string };
-
-export const CASE_ONLY_WHY = 'right letters, wrong case: JWT values are compared exactly';
-export const SPACING_ONLY_WHY = 'right words, spaced differently: JWT values are compared exactly';
-export const NO_TIME_ZONE_WHY = 'give the time zone: a time without Z or an offset is ambiguous';
-
-/**
- * A right answer typed as a date-time: the lessons teach exact comparison, so the note says what
- * was compared (the number) and where case did not matter (a time's T and Z, RFC 3339 §5.6).
- */
-export function isoAcceptedNote(typed: string, expected: string): string {
-  const lowerCase = /\d[t]\d|z$/.test(typed) ? ' Writing t and z in lower case is allowed in a date-time (RFC 3339 §5.6), the one place case did not matter here.' : '';
-  return `you typed the time; the token holds the number ${expected} (seconds since 1970), and that number, compared exactly, is what a verifier checks.${lowerCase}`;
-}
-
-/** An ISO 8601 date-time as a learner types it: date, T (or a space), time, and maybe a zone. */
-const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?$/;
-
-/**
- * The value a learner typed, less surrounding whitespace and the quotes decode prints around a
- * JSON string ("vikram" is vikram: the quotes are decode's JSON, not part of the value).
- */
-export function typedValue(answer: string): string {
-  const given = answer.trim();
-  if (given.length >= 2 && given.startsWith('"') && given.endsWith('"')) {
-    try {
-      const parsed: unknown = JSON.parse(given);
-      if (typeof parsed === 'string') return parsed;
-    } catch {
-      // Not a JSON string ("a" "b"): the text as typed.
-    }
-  }
-  return given;
-}
-
-/** Seconds since 1970 of an ISO date-time with a zone; 'no zone' for one without; undefined for anything else. */
-export function isoSeconds(text: string): number | 'no zone' | undefined {
-  const match = ISO_DATE_TIME.exec(text);
-  if (!match) return undefined;
-  if (match[3] === undefined) return 'no zone';
-  const zone = match[3].toUpperCase() === 'Z' ? 'Z' : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
-  const milliseconds = Date.parse(`${match[1]}T${match[2]}${zone}`);
-  return Number.isNaN(milliseconds) ? undefined : Math.floor(milliseconds / 1000);
-}
-
-/**
- * Compares a typed value with the token's exactly, as a verifier does (JWT values and alg names
- * are case-sensitive: RFC 7515 §4.1.1, RFC 7519 §2 and §4.1), after trimming. A NumericDate may also
- * be typed as an ISO date-time with its zone. A case-only or spacing-only miss, or a time without
- * a zone, fails with why.
- */
-export function compareValue(answer: string, expected: string): ValueVerdict {
-  const given = typedValue(answer);
-  if (given === expected) return { ok: true };
-  if (/^\d+$/.test(expected)) {
-    const seconds = isoSeconds(given);
-    if (seconds === 'no zone') return { ok: false, why: NO_TIME_ZONE_WHY };
-    if (seconds !== undefined) return seconds === Number(expected) ? { ok: true, note: isoAcceptedNote(given, expected) } : { ok: false };
-  }
-  const spaced = (text: string) => text.replace(/\s+/g, ' ');
-  if (spaced(given).toLowerCase() === spaced(expected).toLowerCase()) return { ok: false, why: spaced(given) === spaced(expected) ? SPACING_ONLY_WHY : CASE_ONLY_WHY };
-  return { ok: false };
-}
-
+/** Whether an answer to a question is right: the choice's index, or a value as compareValue judges it. */
 export function isCorrect(question: ChoiceQuestion | ValueQuestion, answer: number | string, expected: string | undefined): boolean {
   if (question.kind === 'choice') return answer === question.answer;
   if (expected === undefined) return false;
