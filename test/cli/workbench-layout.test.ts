@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { base64url, rawToken, RFC7515_HS256_TOKEN, RFC_EXAMPLE_NOW, runCli } from '../helpers/cli.js';
 import { displayWidth } from '../../src/text/layout.js';
+import { continuationIndents, layoutProblems, misindentedRows } from '../helpers/layout-checks.js';
 
 const NOW = 1_800_000_000;
 const LONG_ISSUER = 'https://login.example-identity-provider.com/tenants/3f2a9c1e-very-long-tenant-name/oauth2/v2.0/authorize?prompt=consent&client_id=abc';
@@ -27,51 +28,13 @@ const TOKENS: Record<string, string> = {
 
 const WIDTHS = [60, 80, 120];
 
-/** The words of `text`, a word broken with "\" at a line's end joined to the rest on the next line. */
-function wordsOf(text: string): string[] {
-  return text.replace(/\\\n\s*/g, '').split(/\s+/).filter((word) => word !== '' && word !== '\\');
-}
-
-/** Lines wider than `width`, and words of `narrow` that are not words of the unbroken `wide` output (cut values with "…" aside). */
-function layoutProblems(wide: string, narrow: string, width: number): string[] {
-  const problems = narrow.split('\n').filter((line) => displayWidth(line) > width).map((line) => `too wide (${displayWidth(line)}): ${line}`);
-  const known = new Set(wordsOf(wide));
-  for (const word of wordsOf(narrow)) {
-    if (!word.includes('…') && !known.has(word)) problems.push(`split or changed word: ${word}`);
-  }
-  return problems;
-}
-
-/** Each row of a table whose later lines must start at `column`: the lines after a row start, up to the next row. */
-function continuationIndents(lines: string[], isRow: (line: string) => boolean, stop: (line: string) => boolean): Array<{ line: string; column: number }> {
-  const found: Array<{ line: string; column: number }> = [];
-  let column = -1;
-  lines.forEach((line, index) => {
-    if (stop(line)) {
-      column = -1;
-      return;
-    }
-    if (isRow(line)) {
-      column = -1;
-      // The last column starts after the last run of two spaces that follows visible text.
-      const match = /^(.*\S {2,})\S/.exec(line);
-      if (match) column = match[1]!.length;
-      return;
-    }
-    // A broken word's later pieces start at column 0 on purpose (a shell or decode joins them back).
-    const continuesBrokenWord = index > 0 && lines[index - 1]!.endsWith('\\');
-    if (column >= 0 && line.trim() !== '' && !continuesBrokenWord) found.push({ line, column });
-  });
-  return found;
-}
-
 describe('decode: every line fits the width, no word split', () => {
   for (const [name, token] of Object.entries(TOKENS)) {
     test.each(WIDTHS)(`${name} at COLUMNS=%i`, async (width) => {
       const wide = await runCli(['decode', token], { now: NOW });
       const narrow = await runCli(['decode', token], { now: NOW, env: { COLUMNS: String(width) } });
       expect(narrow.code).toBe(wide.code);
-      expect(layoutProblems(wide.stdout, narrow.stdout, width)).toEqual([]);
+      expect(layoutProblems(narrow.stdout, wide.stdout, width)).toEqual([]);
       // The claims and the parts stay indented under their section.
       const lines = narrow.stdout.split('\n');
       const payloadAt = lines.findIndex((line) => line.startsWith('Payload') || line.startsWith('Content'));
@@ -92,7 +55,7 @@ describe('decode: every line fits the width, no word split', () => {
     expect(lines[iatAt + 1]!.indexOf('20')).toBe(meaningColumn);
     const rows = continuationIndents(lines.slice(lines.findIndex((line) => line.startsWith('Payload'))), (line) => /^ {2}\S/.test(line), (line) => /^\S/.test(line));
     expect(rows.length).toBeGreaterThan(0);
-    for (const { line, column } of rows) expect(line.length - line.trimStart().length, line).toBe(column);
+    expect(misindentedRows(rows)).toEqual([]);
   });
 
   test('warnings keep a hanging indent after their code', async () => {
@@ -104,7 +67,7 @@ describe('decode: every line fits the width, no word split', () => {
     expect(warningLines.length).toBeGreaterThan(2);
     const rows = continuationIndents(warningLines, (line) => /^ {2}! /.test(line), () => false);
     expect(rows.length).toBeGreaterThan(0);
-    for (const { line, column } of rows) expect(line.length - line.trimStart().length, line).toBe(column);
+    expect(misindentedRows(rows)).toEqual([]);
   });
 
   test('the verify hint is laid out as a command: its lines end in " \\" and a placeholder stays whole', async () => {
@@ -129,13 +92,13 @@ describe('verify: the checklist, verdict and warnings fit the width', () => {
     const wide = await runCli(argv, { now: NOW });
     const narrow = await runCli(argv, { now: NOW, env: { COLUMNS: String(width) } });
     expect(narrow.code).toBe(wide.code);
-    expect(layoutProblems(wide.stdout, narrow.stdout, width)).toEqual([]);
+    expect(layoutProblems(narrow.stdout, wide.stdout, width)).toEqual([]);
     // stderr (the key's warnings) is laid out to stderr's width.
-    expect(layoutProblems(wide.stderr, narrow.stderr, width)).toEqual([]);
+    expect(layoutProblems(narrow.stderr, wide.stderr, width)).toEqual([]);
     const lines = narrow.stdout.split('\n');
     const rows = continuationIndents(lines, (line) => /^ {2}[✓✗–] /.test(line), (line) => line === '');
     if (width < 120) expect(rows.length).toBeGreaterThan(0);
-    for (const { line, column } of rows) expect(line.length - line.trimStart().length, line).toBe(column);
+    expect(misindentedRows(rows)).toEqual([]);
   });
 
   test('a wrong secret at 60: the verdict wraps under its words', async () => {
@@ -157,7 +120,7 @@ describe('mint: what it says on stderr fits stderr', () => {
     const wide = await runCli(['mint', '--secret', 'short', '--sub', 'asha'], { now: NOW });
     const narrow = await runCli(['mint', '--secret', 'short', '--sub', 'asha'], { now: NOW, env: { COLUMNS: String(width) } });
     expect(narrow.code).toBe(0);
-    expect(layoutProblems(wide.stderr, narrow.stderr, width)).toEqual([]);
+    expect(layoutProblems(narrow.stderr, wide.stderr, width)).toEqual([]);
     expect(narrow.stderr.split('\n').filter((line) => line.trim()).length).toBeGreaterThan(1);
     // stdout is the token alone, never broken off a terminal, whatever COLUMNS says.
     expect(narrow.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
