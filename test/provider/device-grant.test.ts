@@ -76,6 +76,17 @@ describe('POST /device_authorization (RFC 8628 §3.1, §3.2)', () => {
     expect(answer.body).toEqual({ error, error_description: description });
   });
 
+  test('answers CORS like /token (any origin, never with credentials); the /device page does not', async () => {
+    const preflight = await fetch(`${provider.issuer}/device_authorization`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    expect((await startDevice(provider)).headers.get('access-control-allow-origin')).toBe('*');
+    const page = await fetch(`${provider.issuer}/device`, { method: 'OPTIONS' });
+    expect(page.status).toBe(405);
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   test('user codes differ and device codes differ', async () => {
     const codes = await Promise.all(Array.from({ length: 20 }, () => deviceAuthorization(provider)));
     expect(new Set(codes.map((code) => code.user_code)).size).toBe(20);
