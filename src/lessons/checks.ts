@@ -456,7 +456,7 @@ async function providerTokenCheck(check: Extract<Check, { kind: 'provider-token'
 }
 
 /** Every check kind and the function that checks it: a kind without one does not compile. */
-export const CHECK_KINDS: { readonly [Kind in Check['kind']]: KindRunner<Kind> } = {
+export const CHECK_RUNNERS: { readonly [Kind in Check['kind']]: KindRunner<Kind> } = {
   // All the check's patterns share one budget, so many patterns each under the limit cannot add up to seconds.
   answer: async (check, { exercise, first, values }) => checkInTwoRounds((budget) => answerCheck(exercise, check, first, values, budget), (outcome) => outcome.stall !== undefined),
   choice: choiceCheck,
@@ -471,7 +471,7 @@ export async function runCheck(exercise: Exercise, answers: string[], context: C
   answers.forEach((answer, index) => (values[`answer.${index + 1}`] = answer));
   const first = answers[0]?.trim() ?? '';
   // The table's type ties each kind to its runner; indexing by a union loses that tie, hence the cast.
-  const run = CHECK_KINDS[exercise.check.kind] as KindRunner<Check['kind']>;
+  const run = CHECK_RUNNERS[exercise.check.kind] as KindRunner<Check['kind']>;
   const { lines, stall } = await run(exercise.check, { exercise, first, values, context });
   return { passed: lines.length > 0 && lines.every((line) => line.ok), input: answers, lines, ...(stall && { checkTooSlow: stall }) };
 }
