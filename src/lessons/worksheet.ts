@@ -12,7 +12,7 @@ import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { type Material } from './material.js';
 import { fillTemplate } from './template.js';
-import { LETTERS } from './choices.js';
+import { LETTERS, choiceIndex } from './choices.js';
 import { breakLongWord, displayWidth, layoutCommand } from '../text/layout.js';
 
 export interface WorksheetEntry {
@@ -35,8 +35,9 @@ function keyAnswers(exercise: Exercise, material: Material): string[] {
 
 /** An answer in Markdown: a choice with its text, a description in italics, a value as code. */
 function answerMarkdown(exercise: Exercise, answer: string): string {
-  const letter = answer.length === 1 ? LETTERS.indexOf(answer.toLowerCase()) : -1;
-  if (exercise.choices && letter >= 0 && letter < exercise.choices.length) return `(${LETTERS[letter]}) ${markdownText(exercise.choices[letter]!, false)}`;
+  // The choice the answer names as the check reads it: b, 2, (b) or the choice's text.
+  const index = exercise.check.kind === 'choice' && exercise.choices ? choiceIndex(exercise.choices, answer) : undefined;
+  if (index !== undefined) return `(${LETTERS[index]}) ${markdownText(exercise.choices![index]!, false)}`;
   return /^\(.*\)$/.test(answer) ? `*${escapeMarkdown(answer, false)}*` : code(answer);
 }
 

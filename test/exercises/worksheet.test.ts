@@ -167,6 +167,14 @@ describe('exercises worksheet', () => {
     const open = await runCli(['ex', '--seed', 's', 'worksheet', 'read-subject', '--answers'], { env: env() });
   });
 
+  test.each(['b', 'B', '2', '(b)', 'An HttpOnly, Secure, SameSite cookie'])('the key names a choice answered as %j the way the check reads it: its letter and text', async (answer) => {
+    const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-choice-'));
+    const example = JSON.parse(readFileSync(join(lessonsFolder(), 'example-pack', '02-pack-choose-storage.json'), 'utf8'));
+    writeFileSync(join(pack, '02-choice.json'), JSON.stringify({ ...example, solution: { ...example.solution, answers: [answer] } }));
+    const key = await sheet(['--pack', pack, '--seed', 's', 'worksheet', '--answers']);
+    expect(key).toContain('**Answer:** (b) An HttpOnly, Secure, SameSite cookie\n');
+  });
+
   test('a pack\'s sheet gives the check command with --pack, shell-quoted, and that command finds the exercise', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-sheet-pack-'));
     const pack = join(parent, "Week 3's pack");
