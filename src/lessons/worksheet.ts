@@ -30,7 +30,8 @@ export interface WorksheetEntry {
 
 /** The answers as the solution gives them: `{{output.1}}` is the token the first command prints. */
 function keyAnswers(exercise: Exercise, material: Material): string[] {
-  return exercise.solution.answers.map((answer) => fillTemplate(answer, material).replace(/\{\{output\.(\d)\}\}/g, (_match, index: string) => `(the token printed by command ${index})`));
+  const outputs = Object.fromEntries((exercise.solution.commands ?? []).map((_command, index) => [`output.${index + 1}`, `(the token printed by command ${index + 1})`]));
+  return exercise.solution.answers.map((answer) => fillTemplate(answer, { ...material, ...outputs }));
 }
 
 /** An answer in Markdown: a choice with its text, a description in italics, a value as code. */
