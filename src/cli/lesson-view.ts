@@ -5,9 +5,9 @@
 // only between its arguments.
 
 import { commandLinks, displayWidth, ITEM_MARKER, layoutCommand, layoutLine, layoutTable, wrapParagraph, wrapProse } from '../text/layout.js';
-import { savedNameOf } from '../lessons/step-tokens.js';
+import { savedNameOf, shownCommand } from '../lessons/step-tokens.js';
 import type { Output } from './output.js';
-import type { ChoiceQuestion, Lesson, Screen, ValueQuestion } from '../lessons/schema.js';
+import { isCommandScreen, type ChoiceQuestion, type Lesson, type RunScreen, type Screen, type ValueQuestion } from '../lessons/schema.js';
 
 import { LETTERS } from '../lessons/choices.js';
 
@@ -154,7 +154,7 @@ export function renderScreen(lesson: Lesson, index: number, screen: Screen, outp
   }
   lines.push(...layoutBody(screen.body, width));
   if (screen.type === 'run') {
-    if (screen.command) lines.push(...setUp, ...layoutShownCommand('Hands-on: the same as ', screen.command, widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
+    if (isCommandScreen(screen)) lines.push(...setUp, ...layoutShownCommand('Hands-on: the same as ', shownCommand(screen.command), widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
     else lines.push(`${c.bold('Hands-on:')} running the real code now…`);
   }
   return lines.join('\n').trimEnd();
@@ -171,7 +171,7 @@ export function describeAnswer(question: ChoiceQuestion | ValueQuestion, expecte
  * output comes from `handsOn` and follows its heading (a step may print while it runs, as the
  * demo flow does, so what comes before it is printed first).
  */
-export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, handsOn: (screen: Extract<Screen, { type: 'run' }>) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void, setUp: (screen: Extract<Screen, { type: 'run' }>) => string[] = () => []): Promise<void> {
+export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, handsOn: (screen: RunScreen) => Promise<string>, expectedValue: (question: ValueQuestion) => string | undefined, print: (text: string) => void, setUp: (screen: RunScreen) => string[] = () => []): Promise<void> {
   const width = widths.text;
   const heading = `Lesson ${lesson.number}: ${lesson.title}`;
   let lines = [...layoutLine(heading, width), '='.repeat(Math.min(width, heading.length)), '', ...layoutLine(lesson.summary, width), ''];
@@ -195,7 +195,7 @@ export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, han
     if (screen.title) lines.push(...layoutLine(screen.title, width), '-'.repeat(Math.min(width, screen.title.length)));
     lines.push(...layoutBody(screen.body, width));
     if (screen.type === 'run') {
-      if (screen.command) lines.push(...setUp(screen), ...layoutShownCommand('Try it: ', screen.command, widths.screen), '');
+      if (isCommandScreen(screen)) lines.push(...setUp(screen), ...layoutShownCommand('Try it: ', shownCommand(screen.command), widths.screen), '');
       flush();
       lines.push(await handsOn(screen), '');
     }

@@ -5,7 +5,7 @@
 // schema agrees with its validator (schema.ts, exercise-schema.ts, exercises.ts). Nothing in the
 // CLI imports this file, so it stays out of the bundle.
 
-import { ACTION_NAMES, COMMAND_ACTIONS } from './action-names.js';
+import { DEMOS, DEMO_NAMES } from './demo-names.js';
 import { FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 
@@ -24,7 +24,7 @@ export function lessonJsonSchema(): Schema {
     description: [
       'One lesson of the tutorial (lessons/tutorial/NN-name.json, or a translation NN-name.<lang>.json): what src/lessons/schema.ts accepts, with its sentences as the messages.',
       'Not expressed here, checked only when jwt-vs-oauth loads the file: a choice question\'s "answer" must be below the number of "choices";',
-      'the command of a mint, decode or verify step (and of verify-with-mock-google and id-token-to-api, which run verify) must run that subcommand and keep to the allowlist of options in src/lessons/solution-commands.ts, each "$NAME" word a token an earlier step saved;',
+      'a command step\'s "command" must keep to the allowlist of subcommands and options in src/lessons/solution-commands.ts, and each {{name}} in it must be a word of its own that an earlier screen of the lesson saves or its "with" provides;',
       'no two lessons share an id or a number; the file is a plain file of at most 256 KiB, nested at most 64 levels, with no control character in any text.',
       'Keys not listed here are ignored by jwt-vs-oauth, so they are allowed here too.',
     ].join(' '),
@@ -55,7 +55,8 @@ export function lessonJsonSchema(): Schema {
         ],
         defaultSnippets: [
           { label: 'text screen', body: { type: 'text', title: '$1', body: ['$2'] } },
-          { label: 'run screen (a hands-on step)', body: { type: 'run', title: '$1', body: ['$2'], action: '$3', command: 'jwt-vs-oauth $4' } },
+          { label: 'command step (runs the command it shows)', body: { type: 'run', title: '$1', body: ['$2'], command: 'jwt-vs-oauth $3' } },
+          { label: 'demo step (a named demo)', body: { type: 'run', title: '$1', body: ['$2'], demo: '$3' } },
           { label: 'choice question', body: { type: 'question', kind: 'choice', prompt: '$1', choices: ['$2', '$3'], answer: 0, explanation: '$4' } },
           { label: 'value question', body: { type: 'question', kind: 'value', prompt: '$1', answerFrom: 'token:${2:token}.payload.${3:sub}', explanation: '$4' } },
         ],
@@ -65,17 +66,40 @@ export function lessonJsonSchema(): Schema {
         properties: { body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs, in order; each is wrapped to the terminal\'s width.') },
       },
       runScreen: {
-        required: ['body', 'action'],
+        required: ['body'],
         properties: {
+          type: {},
+          title: {},
           body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs shown before the step runs.'),
-          action: { enum: ACTION_NAMES, description: 'The hands-on step to run (src/cli/hands-on.ts). mint, decode, verify, verify-with-mock-google and id-token-to-api run the "command" the screen shows.', errorMessage: `screens[…].action: must be one of ${ACTION_NAMES.join(', ')}` },
-          args: { type: 'object', description: 'The step\'s arguments, such as {"save": "token"} to keep the token it makes as "$TOKEN" for later steps.', errorMessage: 'screens[…].args: must be an object' },
-          command: { type: 'string', pattern: '^jwt-vs-oauth ', description: 'The command a learner can type, shown with the output. A mint, decode or verify step runs it, each "$NAME" word filled with a token an earlier step saved; it may use only the allowlisted options (README: Teacher packs are data).', errorMessage: 'screens[…].command: must be a "jwt-vs-oauth …" command' },
+          after: paragraphs('screens[…].after', 'must be a non-empty list of paragraphs', 'Paragraphs shown after the step\'s output (optional).'),
+          command: { type: 'string', pattern: '^jwt-vs-oauth ', description: 'A command step: the jwt-vs-oauth command it runs and shows, such as "jwt-vs-oauth decode {{token}}". Each {{name}} is a word of its own, filled with what an earlier step of the lesson saved (shown as "$NAME", with the shell line that sets it); only the allowlisted options (README: Teacher packs are data).', errorMessage: 'screens[…].command: must be a "jwt-vs-oauth …" command' },
+          save: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$', description: 'A command step: keep the command\'s trimmed output under this name, for {{name}} in later commands (such as "token").', errorMessage: 'screens[…].save: must be a name such as "token" or "foodToken" (a letter, then letters and digits)' },
+          with: { enum: ['mock-google', 'sign-in'], enumDescriptions: ['Start Mock Google for this step and sign Asha in there: the command may use {{issuer}} (as --discover {{issuer}}), {{api}} (the audience its userinfo API answers to), {{accessToken}} and {{idToken}}.', 'Make sure a sign-in\'s {{accessToken}} and {{idToken}} exist (the demo flow\'s, or a quiet sign-in\'s).'], description: 'A command step: what it needs running around it.', errorMessage: 'screens[…].with: must be "mock-google" or "sign-in"' },
+          demo: { enum: DEMO_NAMES, enumDescriptions: DEMO_NAMES.map((name) => DEMOS[name].description), description: 'A demo step: the named demo it runs (src/lessons/demo-names.ts), for a step that is not a jwt-vs-oauth command.', errorMessage: `screens[…].demo: must be one of ${DEMO_NAMES.join(', ')}` },
+          args: { type: 'object', description: 'A demo step: the demo\'s arguments, each a string.', errorMessage: 'screens[…].args: must be an object' },
         },
-        allOf: [...COMMAND_ACTIONS].map(([action, runs]) => ({
-          if: { required: ['action'], properties: { action: { const: action } } },
-          then: { required: ['command'], properties: { command: { errorMessage: `screens[…].command: the ${action} step runs the command it shows: give a "jwt-vs-oauth ${runs.join(' or ')} …" command` } } },
-        })),
+        additionalProperties: false,
+        oneOf: [
+          { required: ['command'], not: { anyOf: [{ required: ['demo'] }, { required: ['args'] }] } },
+          { required: ['demo'], not: { anyOf: [{ required: ['command'] }, { required: ['save'] }, { required: ['with'] }] } },
+        ],
+        errorMessage: 'screens[…]: a run screen gives either "command" (a jwt-vs-oauth command it runs) or "demo" (a named demo), exactly one of the two, and no fields but its kind\'s',
+        allOf: DEMO_NAMES.map((name) => {
+          const args = Object.entries(DEMOS[name].args as Record<string, { required: boolean; description: string }>);
+          const required = args.filter(([, arg]) => arg.required).map(([arg]) => arg);
+          return {
+            if: { required: ['demo'], properties: { demo: { const: name } } },
+            then: {
+              ...(required.length ? { required: ['args'] } : {}),
+              properties: { args: {
+                properties: Object.fromEntries(args.map(([arg, { description }]) => [arg, { type: 'string', pattern: '\\S', description, errorMessage: `screens[…].args.${arg}: must be a non-empty string` }])),
+                additionalProperties: false,
+                ...(required.length ? { required } : {}),
+                errorMessage: `screens[…].args: the ${name} demo takes ${args.length ? args.map(([arg]) => arg).join(', ') : 'no arguments'}${required.length ? ` and needs ${required.join(', ')}` : ''}`,
+              } },
+            },
+          };
+        }),
       },
       questionScreen: {
         required: ['prompt', 'explanation', 'kind'],

@@ -1,17 +1,17 @@
 // What a command written in someone else's data may run. `exercises selftest` runs every
-// exercise's solution commands, and the tutorial runs what a lesson's mint, verify or decode step
-// shows; a teacher's pack or a lessons folder is data, so each command is split here (one
-// splitter) and checked against one allowlist of subcommands and options: nothing in it may read
-// a file, write a file or read stdin, and only a lesson step that runs Mock Google may reach the
-// network, and then only that Mock Google ("$ISSUER"). The same rules hold for the built-in
-// exercises and lessons.
+// exercise's solution commands, and the tutorial runs the command each lesson command step shows;
+// a teacher's pack or a lessons folder is data, so each command is split here (one splitter) and
+// checked against one allowlist of subcommands and options: nothing in it may read a file, write a
+// file or read stdin, and only a lesson step that runs Mock Google may reach the network, and then
+// only that Mock Google ({{issuer}}). The same rules hold for the built-in exercises and lessons.
 
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import { fillTemplate } from './template.js';
 
 /**
  * How an allowed option is written: with a value, with an optional value, or alone; "issuer" is
- * --discover in a lesson, whose value must be the word "$ISSUER" (the Mock Google its step runs).
+ * --discover in a lesson, whose value must be the word {{issuer}} (the Mock Google its step runs).
  */
 type OptionShape = 'value' | 'optional-value' | 'flag' | 'issuer';
 
@@ -47,7 +47,7 @@ const RULES: ReadonlyMap<string, SubcommandRule> = new Map([
 ]);
 
 /**
- * A lesson command: the same list, and verify may also use --discover "$ISSUER" in a step that
+ * A lesson command: the same list, and verify may also use --discover {{issuer}} in a step that
  * runs Mock Google (lessons 8 and 9 check real tokens against its keys).
  */
 const LESSON_RULES: ReadonlyMap<string, SubcommandRule> = new Map([
@@ -71,23 +71,23 @@ interface Profile {
   noun: string;
   /** How this kind of command writes a token it does not know yet. */
   tokenExample: string;
-  /** A lesson's "$NAME" words are filled from saved tokens; a solution's are not (it uses {{names}}). */
-  variables: boolean;
-  /** Whether --discover "$ISSUER" may be used (a lesson step that runs Mock Google). */
+  /** A lesson's {{name}} is a word of its own, filled from what earlier steps saved; a solution's may sit inside a word. */
+  references: boolean;
+  /** Whether --discover {{issuer}} may be used (a lesson step that runs Mock Google). */
   issuer: boolean;
   /** How such a command is written, for a line a shell would read differently. */
   plainWords: string;
 }
 
-const SOLUTION: Profile = { rules: RULES, noun: 'a solution command', tokenExample: '{{token}}', variables: false, issuer: false, plainWords: `a solution command is plain words, "double" or 'single' quoted` };
-const lessonProfile = (mockGoogle: boolean): Profile => ({ rules: LESSON_RULES, noun: 'a lesson command', tokenExample: '"$TOKEN"', variables: true, issuer: mockGoogle, plainWords: `a lesson command is plain words, "double" or 'single' quoted, and a "$NAME" is a word of its own` });
+const SOLUTION: Profile = { rules: RULES, noun: 'a solution command', tokenExample: '{{token}}', references: false, issuer: false, plainWords: `a solution command is plain words, "double" or 'single' quoted` };
+const lessonProfile = (mockGoogle: boolean): Profile => ({ rules: LESSON_RULES, noun: 'a lesson command', tokenExample: '{{token}}', references: true, issuer: mockGoogle, plainWords: `a lesson command is plain words, "double" or 'single' quoted, and a {{name}} is a word of its own` });
 
 /** The allowlist in words, for error hints and the README. */
 function allowedCommands(profile: Profile): string {
   const list = (name: string) => [...RULES.get(name)!.options.keys()].join(' ');
-  const start = profile.variables ? 'jwt-vs-oauth mint' : 'jwt-vs-oauth mint (or sign)';
-  const discover = profile.variables ? ' (and --discover "$ISSUER" in a step that runs Mock Google)' : '';
-  const names = profile.variables ? ' A "$NAME" word, in double quotes, stands for a token an earlier step saved, as the token or an option\'s value.' : '';
+  const start = profile.references ? 'jwt-vs-oauth mint' : 'jwt-vs-oauth mint (or sign)';
+  const discover = profile.references ? ' (and --discover {{issuer}} in a step that runs Mock Google)' : '';
+  const names = profile.references ? ' A {{name}} word stands for what an earlier step saved, as the token or an option\'s value (shown as "$NAME").' : '';
   return `${start} with ${list('mint')} (--payload as inline JSON, never @file); jwt-vs-oauth verify <token> with ${list('verify')}${discover}; jwt-vs-oauth decode <token> with ${list('decode')}.${names}`;
 }
 
@@ -100,8 +100,8 @@ const quoted = (text: string) => `"${terminalSafe(text)}"`;
 interface Word {
   /** What runs: quotes removed (and, once filled, the value a "$NAME" stands for). */
   text: string;
-  /** NAME, when the word is written exactly "$NAME" (double quotes, a capital letter first). */
-  variable?: string;
+  /** name, when the word is written exactly {{name}} (a lesson's reference to a saved value). */
+  reference?: string;
   /** The first thing in the word that a shell would read differently. */
   shellProblem?: string;
 }
@@ -111,7 +111,7 @@ interface Word {
  * 'single' quotes group, as in a POSIX shell. It also notes, per word, the first thing a shell
  * would read differently (a backslash, $, `, ;, |, &, <, >, parentheses, a control character),
  * because a learner types the line that is shown and must get the same words. A word written
- * "$NAME" is marked, for lessons, whose "$NAMES" stand for saved tokens.
+ * {{name}} is marked, for lessons, whose {{names}} stand for saved values.
  */
 function splitCommandLine(line: string, plainWords: string): Word[] {
   const words: Word[] = [];
@@ -141,13 +141,13 @@ function splitCommandLine(line: string, plainWords: string): Word[] {
         position++;
       }
     }
-    const variable = /^"\$([A-Z][A-Z0-9_]*)"$/.exec(line.slice(start, position))?.[1];
-    words.push({ text, ...(variable === undefined ? {} : { variable }), ...(shellProblem === undefined ? {} : { shellProblem }) });
+    const reference = /^\{\{([a-z][A-Za-z0-9]*)\}\}$/.exec(line.slice(start, position))?.[1];
+    words.push({ text, ...(reference === undefined ? {} : { reference }), ...(shellProblem === undefined ? {} : { shellProblem }) });
   }
   return words;
 }
 
-/** A command line's words as they run, "$NAME" words unfilled (for tests, and to read a lesson's subcommand). */
+/** A command line's words as a shell reads them, quotes removed (nothing filled). */
 export function commandLineWords(line: string): string[] {
   return splitCommandLine(line, '').map((word) => word.text);
 }
@@ -156,19 +156,19 @@ const TEMPLATE = /\{\{[^}]*\}\}/;
 
 /**
  * Why these words (after the program name) may not run, or undefined when they may. Before
- * templates or "$NAMES" are filled, one may stand for a value or the token, never for an option
+ * templates are filled, one may stand for a value or the token, never for an option
  * name; after filling, the same check runs again on what will really run.
  */
 function problemWith(words: Word[], profile: Profile): string | undefined {
   const [subcommandWord, ...rest] = words;
   const subcommand = subcommandWord?.text;
-  const rule = subcommand === undefined || subcommandWord?.variable !== undefined ? undefined : profile.rules.get(subcommand);
+  const rule = subcommand === undefined || subcommandWord?.reference !== undefined ? undefined : profile.rules.get(subcommand);
   if (!rule) return 'is not a jwt-vs-oauth decode, mint or verify command';
   let tokens = 0;
   for (let index = 0; index < rest.length; index++) {
     const word = rest[index]!.text;
-    if (profile.variables && rest[index]!.variable !== undefined && (word === '' || word.startsWith('-'))) {
-      return `would fill "$${rest[index]!.variable}" with ${word === '' ? 'nothing' : 'a word that starts with "-"'}, which is not a token or a value`;
+    if (profile.references && rest[index]!.reference !== undefined && (word === '' || word.startsWith('-'))) {
+      return `would fill {{${rest[index]!.reference}}} with ${word === '' ? 'nothing' : 'a word that starts with "-"'}, which is not a token or a value`;
     }
     if (word === '--') return `uses a "--" separator, which ${profile.noun} does not need`;
     if (word === '-') return `reads the token from stdin ("-"); give the token itself, such as ${profile.tokenExample}`;
@@ -184,15 +184,15 @@ function problemWith(words: Word[], profile: Profile): string | undefined {
     const shape = rule.options.get(name);
     if (shape === undefined || (shape === 'issuer' && !profile.issuer)) {
       const reason = REFUSED_BECAUSE.get(name);
-      if (name === '--discover' && profile.variables) return `uses --discover, which ${reason}; only a step that runs Mock Google may use it, as --discover "$ISSUER"`;
+      if (name === '--discover' && profile.references) return `uses --discover, which ${reason}; only a step that runs Mock Google ("with": "mock-google") may use it, as --discover {{issuer}}`;
       return reason ? `uses ${name}, which ${reason}` : `uses ${terminalSafe(name)}, which is not an option ${profile.noun} may use with ${subcommand}`;
     }
     if (shape === 'issuer') {
       // The address of the Mock Google the step runs, filled in at run time: never a written URL, which could be anywhere.
-      const only = 'a lesson may use only --discover "$ISSUER", the Mock Google its step runs (a written address could reach any server)';
+      const only = 'a lesson may use only --discover {{issuer}}, the Mock Google its step runs (a written address could reach any server)';
       if (equals >= 0) return `uses ${quoted(word)}; ${only}, as two words`;
       const value = rest[++index];
-      if (value?.variable !== 'ISSUER') return `uses ${name} with ${value === undefined ? 'no value' : quoted(value.text)}; ${only}`;
+      if (value?.reference !== 'issuer') return `uses ${name} with ${value === undefined ? 'no value' : quoted(value.text)}; ${only}`;
       continue;
     }
     let value: string | undefined;
@@ -220,16 +220,20 @@ function wordsAfterProgram(line: string, profile: Profile): Word[] | string {
   } catch (error) {
     return `cannot be read: ${(error as Error).message}`;
   }
-  if (words[0]?.text !== 'jwt-vs-oauth' || words[0].variable !== undefined) return 'is not a jwt-vs-oauth decode, mint or verify command';
+  if (words[0]?.text !== 'jwt-vs-oauth' || words[0].reference !== undefined) return 'is not a jwt-vs-oauth decode, mint or verify command';
   return words.slice(1);
 }
 
 /**
  * What the words would run into first: a refused option or argument, else something a shell
- * reads differently (in a lesson, a "$NAME" word is not that: a shell fills it as the tutorial does).
+ * reads differently; in a lesson, a {{name}} inside a longer word (it is shown as "$NAME", which
+ * must be a word of its own to paste as one).
  */
 function problemOfWords(words: Word[], profile: Profile): string | undefined {
-  return problemWith(words, profile) ?? words.find((word) => word.shellProblem !== undefined && !(profile.variables && word.variable !== undefined))?.shellProblem;
+  const embedded = profile.references ? words.find((word) => word.reference === undefined && TEMPLATE.test(word.text)) : undefined;
+  return problemWith(words, profile)
+    ?? (embedded && `puts a {{name}} inside a longer word (${quoted(embedded.text)}); a {{name}} must be a word of its own, such as --aud {{api}}`)
+    ?? words.find((word) => word.shellProblem !== undefined)?.shellProblem;
 }
 
 /**
@@ -266,9 +270,9 @@ export function solutionCommandError(file: string, exerciseId: string, commandNu
 export const LESSON_COMMAND_HINT = `A lesson command may use only: ${allowedCommands(lessonProfile(true))}`;
 
 /**
- * Checks the command a lesson's mint, verify or decode step shows, and runs, as written in the
- * lesson file; returns what is wrong, in words, or undefined. `mockGoogle`: the step runs Mock
- * Google and fills "$ISSUER" with its address, so --discover "$ISSUER" may be used.
+ * Checks the command a lesson's command step runs, as written in the lesson file; returns what is
+ * wrong, in words, or undefined. `mockGoogle`: the step runs Mock Google ("with": "mock-google")
+ * and fills {{issuer}} with its address, so --discover {{issuer}} may be used.
  */
 export function lessonCommandProblem(line: string, options: { mockGoogle: boolean }): string | undefined {
   const profile = lessonProfile(options.mockGoogle);
@@ -276,21 +280,26 @@ export function lessonCommandProblem(line: string, options: { mockGoogle: boolea
   return typeof words === 'string' ? words : problemOfWords(words, profile);
 }
 
+/** The {{names}} a lesson command uses, in order, each once (none when it cannot be read). */
+export function lessonCommandReferences(line: string): string[] {
+  const words = wordsAfterProgram(line, lessonProfile(true));
+  return typeof words === 'string' ? [] : [...new Set(words.flatMap((word) => (word.reference === undefined ? [] : [word.reference])))];
+}
+
 /**
  * The words to run for a lesson's command (without the program name): checked as the lesson file
- * was, then each "$NAME" word filled with `fill(NAME)` (a saved token, or what the step made), so
- * a filled value stays one word; then checked again. Throws InputError (ERR_LESSON_FILE) saying
- * what is wrong; `fill` may throw too (a token an earlier step has not made yet).
+ * was, then each word filled (fillTemplate: a {{name}} from `values`), so a filled value stays one
+ * word; then checked again. Throws InputError (ERR_LESSON_FILE) saying what is wrong.
  */
-export function lessonCommandWords(line: string, fill: (name: string) => string, options: { mockGoogle: boolean }): string[] {
+export function lessonCommandWords(line: string, values: Record<string, string>, options: { mockGoogle: boolean }): string[] {
   const profile = lessonProfile(options.mockGoogle);
   const refuse = (problem: string) => new InputError('ERR_LESSON_FILE', `the lesson's command ${quoted(line)}${problem.startsWith(',') ? '' : ' '}${problem}.`, LESSON_COMMAND_HINT);
   const words = wordsAfterProgram(line, profile);
   if (typeof words === 'string') throw refuse(words);
   const before = problemOfWords(words, profile);
   if (before !== undefined) throw refuse(before);
-  const filled = words.map((word) => (word.variable === undefined ? word : { ...word, text: fill(word.variable) }));
+  const filled = words.map((word) => ({ ...word, text: fillTemplate(word.text, values) }));
   const after = problemWith(filled, profile);
-  if (after !== undefined) throw refuse(`, once its "$NAMES" are filled, ${after}`);
+  if (after !== undefined) throw refuse(`, once its {{names}} are filled, ${after}`);
   return filled.map((word) => word.text);
 }

@@ -2,7 +2,9 @@
 // a learner who resumes on a later screen has none of them: this says which earlier hands-on steps
 // to run again so that the screens from there on have what they read.
 
-import type { Lesson, Screen } from './schema.js';
+import { demoSpec } from './demo-names.js';
+import { isCommandScreen, NAMES_PROVIDED, type Lesson, type Screen } from './schema.js';
+import { lessonCommandReferences } from './solution-commands.js';
 
 /** "$ACCESS_TOKEN" → the token saved as "accessToken"; "$TOKEN" → "token". */
 export const savedNameOf = (variable: string) => variable.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
@@ -10,24 +12,18 @@ export const savedNameOf = (variable: string) => variable.toLowerCase().replace(
 /** The other way: "foodToken" → "FOOD_TOKEN". */
 export const variableOf = (savedName: string) => savedName.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
 
-const SIGN_IN_TOKENS = ['accessToken', 'idToken'];
-const argument = (screen: Screen, name: string, fallback: string): string => {
-  const value = screen.type === 'run' ? screen.args?.[name] : undefined;
-  return typeof value === 'string' ? value : fallback;
-};
+/**
+ * A lesson command as the learner sees it: each {{name}} word shown as the shell variable "$NAME"
+ * (set by the assignment lines shown above it), so pasting the line runs the same words.
+ */
+export const shownCommand = (command: string) => command.replace(/\{\{([a-z][A-Za-z0-9]*)\}\}/g, (_match, name: string) => `"$${variableOf(name)}"`);
 
 /** The saved tokens a screen makes (by saved name). */
 export function tokensMadeBy(screen: Screen): string[] {
   if (screen.type !== 'run') return [];
-  switch (screen.action) {
-    case 'mint': return [argument(screen, 'save', 'token')];
-    case 'practice-login': return [argument(screen, 'save', 'loginToken')];
-    case 'tamper': return [argument(screen, 'save', 'tampered')];
-    case 'oauth-flow':
-    case 'compare-tokens': return SIGN_IN_TOKENS;
-    case 'decode': return screen.args?.ensure === 'oauth-flow' ? SIGN_IN_TOKENS : [];
-    default: return [];
-  }
+  if (!isCommandScreen(screen)) return demoSpec(screen.demo).makes(screen.args ?? {});
+  // "sign-in" keeps the sign-in's tokens; "mock-google" uses its own for this step only.
+  return [...(screen.save ? [screen.save] : []), ...(screen.with === 'sign-in' ? NAMES_PROVIDED['sign-in'] : [])];
 }
 
 /** The saved tokens a screen reads, which an earlier screen must have made. */
@@ -37,11 +33,9 @@ export function tokensReadBy(screen: Screen): string[] {
     return match ? [match[1]!] : [];
   }
   if (screen.type !== 'run') return [];
-  if (screen.action === 'tamper') return [argument(screen, 'token', 'token')];
-  // Only these fill a command's "$NAMES" from saved tokens; the steps that sign in fill their own.
-  if (!['mint', 'decode', 'verify'].includes(screen.action)) return [];
-  const made = tokensMadeBy(screen);
-  return [...(screen.command ?? '').matchAll(/\$([A-Z][A-Z0-9_]*)/g)].map((match) => savedNameOf(match[1]!)).filter((name) => !made.includes(name));
+  if (!isCommandScreen(screen)) return demoSpec(screen.demo).reads(screen.args ?? {});
+  const provided = screen.with ? NAMES_PROVIDED[screen.with] : [];
+  return lessonCommandReferences(screen.command).filter((name) => !provided.includes(name));
 }
 
 /**

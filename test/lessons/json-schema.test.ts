@@ -83,7 +83,7 @@ describe('lessons/schema/ holds the schemas src/lessons/json-schemas.ts builds f
     const lesson = schemaOf('lesson') as any;
     const exercise = schemaOf('exercise') as any;
     const named = (kind: Kind, name: string) => byValidator(kind, fixture(kind, 'bad', name)).message.replace(/.*must (be one of|list flaws from) /, '').split(', ');
-    expect(lesson.$defs.runScreen.properties.action.enum).toEqual(named('lesson', 'run-action-unknown'));
+    expect(lesson.$defs.runScreen.properties.demo.enum).toEqual(named('lesson', 'run-demo-unknown'));
     expect(exercise.properties.topic.enum).toEqual(named('exercise', 'topic-unknown'));
     expect(exercise.properties.material.properties.kind.enum).toEqual(named('exercise', 'material-kind-unknown'));
     expect(exercise.properties.material.properties.pool.items.enum).toEqual(named('exercise', 'material-pool-unknown-flaw'));
@@ -126,9 +126,17 @@ const BAD: Record<Kind, Record<string, string>> = {
     'text-body-missing': 'screens[0].body: must be a non-empty list of paragraphs',
     'text-body-string': 'screens[0].body: must be a non-empty list of paragraphs',
     'text-body-blank-paragraph': 'screens[0].body: must be a non-empty list of paragraphs',
-    'run-action-unknown': 'screens[1].action: must be one of practice-requests,',
-    'run-mint-without-command': 'screens[1].command: the mint step runs the command it shows',
-    'run-command-not-ours': 'screens[3].command: must be a "jwt-vs-oauth …" command',
+    'run-demo-unknown': 'screens[3].demo: must be one of practice-requests,',
+    'run-neither-command-nor-demo': 'screens[1]: a run screen gives either "command" (a jwt-vs-oauth command it runs) or "demo" (a named demo), exactly one of the two',
+    'run-both-command-and-demo': 'screens[3]: a run screen gives either "command" (a jwt-vs-oauth command it runs) or "demo" (a named demo), exactly one of the two',
+    'run-command-not-ours': 'screens[2].command: must be a "jwt-vs-oauth …" command',
+    'run-unknown-field': 'screens[2].action: is not a field of a command step (it has type, title, body, after, command, save, with)',
+    'run-demo-with-save': 'screens[3].save: is not a field of a demo step (it has type, title, body, after, demo, args)',
+    'run-demo-arg-unknown': 'screens[3].args.extra: is not an argument of the tamper demo (it takes token, claim, value, save)',
+    'run-demo-arg-not-string': 'screens[3].args.value: must be a non-empty string',
+    'run-demo-arg-missing': 'screens[3].args.save: the tamper demo needs it',
+    'run-with-unknown': 'screens[2].with: must be "mock-google" or "sign-in"',
+    'run-save-not-a-name': 'screens[1].save: must be a name such as "token" or "foodToken"',
     'run-args-array': 'screens[3].args: must be an object',
     'run-body-missing': 'screens[3].body: must be a non-empty list of paragraphs',
     'question-kind-unknown': 'screens[4].kind: must be "choice" or "value"',
@@ -244,7 +252,11 @@ const GAP: Record<Kind, Record<string, string>> = {
   lesson: {
     'choice-answer-past-the-choices': 'screens[4].answer: must be the index of one of the choices (from 0)',
     'command-option-not-allowed': 'screens[2].command: uses --verbose, which is not an option a lesson command may use with decode',
-    'command-of-another-subcommand': 'screens[2].command: the decode step runs the command it shows: give a "jwt-vs-oauth decode …" command',
+    'command-subcommand-not-allowed': 'screens[2].command: is not a jwt-vs-oauth decode, mint or verify command',
+    'command-unknown-name': 'screens[2].command: {{tokn}} is made by no earlier screen of this lesson (made so far: token)',
+    'command-name-made-later': 'screens[1].command: {{token}} is made by no earlier screen of this lesson (made so far: nothing)',
+    'command-name-inside-a-word': 'screens[2].command: puts a {{name}} inside a longer word ("x{{token}}"); a {{name}} must be a word of its own',
+    'command-discover-without-mock-google': 'screens[2].command: uses --discover, which reaches the network; only a step that runs Mock Google ("with": "mock-google") may use it, as --discover {{issuer}}',
   },
   exercise: {
     'choice-answer-past-the-choices': '"check.answer": must be the index of one of the choices (from 0)',
@@ -262,7 +274,6 @@ const GAP: Record<Kind, Record<string, string>> = {
 const GAP_MESSAGES: RegExp[] = [
   /must be the index of one of the choices \(from 0\)/,
   /must give one non-empty explanation for each choice/,
-  /\.command: the [\w-]+ step runs the command it shows/,
   /\.command: (?!must be a "jwt-vs-oauth …" command)/,
   /solution command \d+ \(/,
   /"\{\{output\.\d+\}\}" is not a name this exercise fills/,

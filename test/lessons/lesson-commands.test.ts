@@ -1,8 +1,8 @@
 // Lesson files are data (README, "Teacher packs are data": "The same applies to the lessons
-// folder"): the command a mint, verify or decode step shows is what runs, so when the file loads it
+// folder"): the command a lesson's command step shows is what runs, so when the file loads it
 // is checked against the same allowlist as a pack's solution commands. A translation chosen with
 // JWT_VS_OAUTH_LANG, or any lesson file, cannot read or write the learner's files or reach the
-// network; --discover is allowed only as --discover "$ISSUER", the Mock Google its step runs.
+// network; --discover is allowed only as --discover {{issuer}}, the Mock Google its step runs.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { BIN } from '../helpers/cli.js';
 import { startRecordingServer, type RecordingServer } from './recording-server.js';
 
 const TUTORIAL = join(lessonsFolder(), 'tutorial');
-const HINT = /^A lesson command may use only: jwt-vs-oauth mint with --alg --secret .* jwt-vs-oauth verify <token> with .*--typ.* \(and --discover "\$ISSUER" in a step that runs Mock Google\); jwt-vs-oauth decode <token> with --json\./;
+const HINT = /^A lesson command may use only: jwt-vs-oauth mint with --alg --secret .* jwt-vs-oauth verify <token> with .*--typ.* \(and --discover \{\{issuer\}\} in a step that runs Mock Google\); jwt-vs-oauth decode <token> with --json\./;
 
 /** A lessons folder holding lesson 3 or 9 in English, and a German translation with one step's command changed. */
 function withTranslatedCommand(lessonFile: string, screen: number, command: string): string {
@@ -52,20 +52,21 @@ describe('a lesson command that could read or write a file, or reach the network
     [MINT, 'jwt-vs-oauth mint --payload=@/etc/passwd', 'uses --payload with @file, which reads a file'],
     [MINT, 'jwt-vs-oauth mint --alg ES256 --save-key /tmp/x.json', 'uses --save-key, which writes files'],
     [MINT, 'jwt-vs-oauth mint --alg ES256 --key /any/file', 'uses --key, which reads a file'],
-    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --key /any/file', 'uses --key, which reads a file'],
-    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --jwks https://example.com/jwks.json', 'uses --jwks, which reaches the network'],
-    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --discover http://127.0.0.1:9400', 'uses --discover, which reaches the network; only a step that runs Mock Google may use it, as --discover "$ISSUER"'],
-    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --discover "$ISSUER"', 'uses --discover, which reaches the network; only a step that runs Mock Google may use it'],
-    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --secret s --timeout 1s', 'uses --timeout, which only matters for --jwks and --discover'],
-    [MOCK_GOOGLE, 'jwt-vs-oauth verify "$ID_TOKEN" --discover https://accounts.google.com', 'uses --discover with "https://accounts.google.com"; a lesson may use only --discover "$ISSUER", the Mock Google its step runs'],
-    [MOCK_GOOGLE, 'jwt-vs-oauth verify "$ID_TOKEN" --discover="$ISSUER"', 'uses "--discover=$ISSUER"; a lesson may use only --discover "$ISSUER", the Mock Google its step runs (a written address could reach any server), as two words'],
-    [MOCK_GOOGLE, 'jwt-vs-oauth verify "$ID_TOKEN" --aud="$API" --discover "$ISSUER"', 'holds "$" inside quotes, which a shell reads differently; a lesson command is plain words, "double" or \'single\' quoted, and a "$NAME" is a word of its own'],
-    [MOCK_GOOGLE, 'jwt-vs-oauth verify "$ID_TOKEN" --discover "$API"', 'uses --discover with "$API"; a lesson may use only --discover "$ISSUER"'],
-    [MOCK_GOOGLE, 'jwt-vs-oauth verify "$ID_TOKEN" --jwks "$ISSUER"', 'uses --jwks, which reaches the network'],
-    [DECODE, 'jwt-vs-oauth decode -', 'reads the token from stdin ("-"); give the token itself, such as "$TOKEN"'],
+    [VERIFY, 'jwt-vs-oauth verify {{tampered}} --key /any/file', 'uses --key, which reads a file'],
+    [VERIFY, 'jwt-vs-oauth verify {{tampered}} --jwks https://example.com/jwks.json', 'uses --jwks, which reaches the network'],
+    [VERIFY, 'jwt-vs-oauth verify {{tampered}} --discover http://127.0.0.1:9400', 'uses --discover, which reaches the network; only a step that runs Mock Google ("with": "mock-google") may use it, as --discover {{issuer}}'],
+    [VERIFY, 'jwt-vs-oauth verify {{tampered}} --discover {{issuer}}', 'uses --discover, which reaches the network; only a step that runs Mock Google ("with": "mock-google") may use it'],
+    [VERIFY, 'jwt-vs-oauth verify {{tampered}} --secret s --timeout 1s', 'uses --timeout, which only matters for --jwks and --discover'],
+    [VERIFY, 'jwt-vs-oauth verify "$TAMPERED" --secret s', 'holds "$" inside quotes, which a shell reads differently; a lesson command is plain words, "double" or \'single\' quoted, and a {{name}} is a word of its own'],
+    [MOCK_GOOGLE, 'jwt-vs-oauth verify {{idToken}} --discover https://accounts.google.com', 'uses --discover with "https://accounts.google.com"; a lesson may use only --discover {{issuer}}, the Mock Google its step runs'],
+    [MOCK_GOOGLE, 'jwt-vs-oauth verify {{idToken}} --discover={{issuer}}', 'uses "--discover={{issuer}}"; a lesson may use only --discover {{issuer}}, the Mock Google its step runs (a written address could reach any server), as two words'],
+    [MOCK_GOOGLE, 'jwt-vs-oauth verify {{idToken}} --aud={{api}} --discover {{issuer}}', 'puts a {{name}} inside a longer word ("--aud={{api}}"); a {{name}} must be a word of its own, such as --aud {{api}}'],
+    [MOCK_GOOGLE, 'jwt-vs-oauth verify {{idToken}} --discover {{api}}', 'uses --discover with "{{api}}"; a lesson may use only --discover {{issuer}}'],
+    [MOCK_GOOGLE, 'jwt-vs-oauth verify {{idToken}} --jwks {{issuer}}', 'uses --jwks, which reaches the network'],
+    [DECODE, 'jwt-vs-oauth decode -', 'reads the token from stdin ("-"); give the token itself, such as {{token}}'],
     [DECODE, 'jwt-vs-oauth decode --json', 'gives decode no token, so it would read stdin'],
-    [DECODE, 'jwt-vs-oauth decode "$TOKEN" --help', 'uses --help, which is not an option a lesson command may use with decode'],
-    [MINT, 'jwt-vs-oauth mint "$TOKEN"', 'gives mint an argument ("$TOKEN"), which it does not take'],
+    [DECODE, 'jwt-vs-oauth decode {{token}} --help', 'uses --help, which is not an option a lesson command may use with decode'],
+    [MINT, 'jwt-vs-oauth mint {{token}}', 'gives mint an argument ("{{token}}"), which it does not take'],
     [MINT, 'jwt-vs-oauth mint --sub "$(whoami)"', 'holds "$" inside quotes, which a shell reads differently; a lesson command is plain words'],
     [MINT, 'jwt-vs-oauth mint --sub asha;id', 'holds ";", which a shell reads differently'],
     [MINT, 'jwt-vs-oauth mint -h', 'uses "-h": short options are not allowed'],
@@ -128,13 +129,13 @@ describe('through the built bin, a translation chosen with JWT_VS_OAUTH_LANG=de'
   });
 
   test('verify --discover to a local server, and --jwks: refused, and no request is made', () => {
-    const discover = runCopy(packageWith(...VERIFY, `jwt-vs-oauth verify "$TAMPERED" --discover ${server.url}`), ['tutorial', '3', '--plain']);
+    const discover = runCopy(packageWith(...VERIFY, `jwt-vs-oauth verify {{tampered}} --discover ${server.url}`), ['tutorial', '3', '--plain']);
     expect(discover.code).toBe(2);
     expect(discover.stderr).toContain('screens[5].command: uses --discover, which reaches the network');
-    const mockGoogle = runCopy(packageWith(...MOCK_GOOGLE, `jwt-vs-oauth verify "$ID_TOKEN" --discover ${server.url}`), ['tutorial', '9', '--plain']);
+    const mockGoogle = runCopy(packageWith(...MOCK_GOOGLE, `jwt-vs-oauth verify {{idToken}} --discover ${server.url}`), ['tutorial', '9', '--plain']);
     expect(mockGoogle.code).toBe(2);
-    expect(mockGoogle.stderr).toContain(`screens[1].command: uses --discover with "${server.url}"; a lesson may use only --discover "$ISSUER"`);
-    const jwks = runCopy(packageWith(...VERIFY, `jwt-vs-oauth verify "$TAMPERED" --jwks ${server.url}/jwks`), ['tutorial', '3', '--plain']);
+    expect(mockGoogle.stderr).toContain(`screens[1].command: uses --discover with "${server.url}"; a lesson may use only --discover {{issuer}}`);
+    const jwks = runCopy(packageWith(...VERIFY, `jwt-vs-oauth verify {{tampered}} --jwks ${server.url}/jwks`), ['tutorial', '3', '--plain']);
     expect(jwks.code).toBe(2);
     expect(jwks.stderr).toContain('screens[5].command: uses --jwks, which reaches the network');
     expect(server.requests).toEqual([]);

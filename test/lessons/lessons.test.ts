@@ -10,17 +10,19 @@ import type { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { createContext } from '../../src/cli/context.js';
-import { savedNameOf } from '../../src/cli/hands-on.js';
 import { commandLineWords as commandWords } from '../../src/lessons/solution-commands.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
-import type { Lesson, RunScreen } from '../../src/lessons/schema.js';
+import { isCommandScreen, type CommandScreen, type Lesson, type RunScreen } from '../../src/lessons/schema.js';
 import { assessSecret } from '../../src/jwt/secret-strength.js';
 import { runCli } from '../helpers/cli.js';
 
 const tutorial = loadLessons(join(lessonsFolder(), 'tutorial'));
 const lessonNumbered = (number: number): Lesson => tutorial.find((lesson) => lesson.number === number)!;
 const runScreens = (lesson: Lesson) => lesson.screens.filter((screen): screen is RunScreen => screen.type === 'run');
+const commandScreens = (lesson: Lesson) => runScreens(lesson).filter(isCommandScreen);
+/** A command step's subcommand: "mint", "verify", "decode". */
+const subcommandOf = (screen: CommandScreen) => commandWords(screen.command)[1];
 /** Whitespace-insensitive, since --plain wraps long lines to its width. */
 const squeezed = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -54,7 +56,7 @@ describe('the tutorial lessons', () => {
 
   test('every command a lesson shows parses against the real CLI', async () => {
     const commands = tutorial.flatMap((lesson) => lesson.screens.flatMap((screen) => [
-      ...(screen.type === 'run' && screen.command ? [screen.command] : []),
+      ...(screen.type === 'run' && isCommandScreen(screen) ? [screen.command] : []),
       ...('body' in screen ? screen.body.flatMap((paragraph) => [...paragraph.matchAll(/jwt-vs-oauth [a-z]+(?: [^.,;:)]*)?/g)].map((match) => match[0])) : []),
     ]));
     expect(commands.length).toBeGreaterThan(10);
@@ -88,19 +90,20 @@ describe('the tutorial lessons', () => {
     // The tokens the lesson made, read off its output, under the names its commands use.
     const saved = new Map<string, string>();
     for (const screen of runScreens(lesson)) {
-      if (screen.action !== 'mint' && screen.action !== 'tamper') continue;
-      const marker = screen.action === 'mint' ? `Try it: ${screen.command}` : 'kept the old signature:';
+      const mints = isCommandScreen(screen) && subcommandOf(screen) === 'mint';
+      if (!mints && !(!isCommandScreen(screen) && screen.demo === 'tamper')) continue;
+      const marker = mints ? `Try it: ${screen.command}` : 'kept the old signature:';
       const at = lines.findIndex((text) => text.includes(marker));
       const token = lines.slice(at + 1).find((text) => text.trim() !== '')!.trim();
-      saved.set(String(screen.args?.save), token);
+      saved.set(String(isCommandScreen(screen) ? screen.save : screen.args?.save), token);
     }
-    const checked = runScreens(lesson).filter((screen) => screen.action === 'verify' || screen.action === 'decode');
+    const checked = commandScreens(lesson).filter((screen) => !screen.with && (subcommandOf(screen) === 'verify' || subcommandOf(screen) === 'decode'));
     expect(checked.length).toBeGreaterThan(0);
     for (const screen of checked) {
-      const argv = commandWords(screen.command!).slice(1).map((word) => {
-        const variable = /^\$([A-Z_]+)$/.exec(word)?.[1];
-        if (!variable) return word;
-        const token = saved.get(savedNameOf(variable));
+      const argv = commandWords(screen.command).slice(1).map((word) => {
+        const name = /^\{\{(\w+)\}\}$/.exec(word)?.[1];
+        if (!name) return word;
+        const token = saved.get(name);
         expect(token, `${screen.command}: ${word} is a token an earlier step saved`).toBeDefined();
         return token!;
       });
@@ -112,7 +115,7 @@ describe('the tutorial lessons', () => {
   });
 
   test('lesson 9 shows the year it verifies in and the audience it pins, and that is what ran', async () => {
-    const step = runScreens(lessonNumbered(9)).find((screen) => screen.action === 'verify')!;
+    const step = commandScreens(lessonNumbered(9)).find((screen) => subcommandOf(screen) === 'verify' && !screen.with)!;
     expect(step.command).toContain('--at 2099-01-01T00:00:00Z');
     expect(step.command).toContain('--aud practice-api');
     const plain = (await runCli(['tutorial', '9', '--plain'], { now: NOW })).stdout;
@@ -121,7 +124,7 @@ describe('the tutorial lessons', () => {
   });
 
   test('lessons 8 and 9 check tokens with verify --typ at+jwt: the access token passes, the ID token is refused by typ and aud', async () => {
-    for (const number of [8, 9]) expect(runScreens(lessonNumbered(number)).some((screen) => /^jwt-vs-oauth verify .*--typ at\+jwt/.test(screen.command ?? ''))).toBe(true);
+    for (const number of [8, 9]) expect(commandScreens(lessonNumbered(number)).some((screen) => /^jwt-vs-oauth verify .*--typ at\+jwt/.test(screen.command))).toBe(true);
     const eight = (await runCli(['tutorial', '8', '--plain'])).stdout;
     expect(eight).toContain('✓ typ        "at+jwt" as expected');
     expect(eight).toMatch(/✓ VALID /);
@@ -131,25 +134,27 @@ describe('the tutorial lessons', () => {
     expect(nine).toMatch(/✗ aud {8}"demo-app", expected "http:\/\/127\.0\.0\.1:\d+\/userinfo"/);
   });
 
-  test('--plain lesson 5: the demo flow prints under its heading, after the lesson\'s opening', async () => {
+  test('--plain lesson 5: the demo flow prints under its heading, after the lesson\'s opening; the command that runs the same flow is named as prose, never as "Try it"', async () => {
     const { stdout } = await runCli(['tutorial', '5', '--plain']);
     const heading = stdout.indexOf('The flow, for real\n---');
+    const named = stdout.indexOf('Outside the tutorial, jwt-vs-oauth oauth --no-browser runs the same flow');
     expect(stdout.indexOf('Lesson 5: OAuth')).toBe(0);
     expect(heading).toBeGreaterThan(0);
-    expect(stdout.indexOf('Try it: jwt-vs-oauth oauth --no-browser')).toBeGreaterThan(heading);
-    expect(stdout.indexOf('Step 1 of 8')).toBeGreaterThan(stdout.indexOf('Try it: jwt-vs-oauth oauth --no-browser'));
+    expect(named).toBeGreaterThan(heading);
+    expect(stdout).not.toContain('Try it: jwt-vs-oauth oauth');
+    expect(stdout.indexOf('Step 1 of 8')).toBeGreaterThan(named);
     expect(stdout.indexOf('Question 1:')).toBeGreaterThan(stdout.indexOf('Step 8 of 8'));
   });
 
   test('every secret a lesson step uses is random, not human-made (RFC 8725 §3.5), and is called a demo secret', () => {
-    const secrets = tutorial.flatMap((lesson) => runScreens(lesson).flatMap((screen) => [...(screen.command ?? '').matchAll(/--secret (\S+)/g)].map((match) => ({ lesson: lesson.number, secret: match[1]! }))));
+    const secrets = tutorial.flatMap((lesson) => runScreens(lesson).flatMap((screen) => [...(isCommandScreen(screen) ? [screen.command] : screen.body).join(' ').matchAll(/--secret (\S+)/g)].map((match) => ({ lesson: lesson.number, secret: match[1]! }))));
     expect(secrets.length).toBeGreaterThan(4);
     expect(secrets.filter(({ secret }) => assessSecret(secret).weak)).toEqual([]);
     for (const number of [2, 3]) expect(runScreens(lessonNumbered(number)).some((screen) => screen.body.some((paragraph) => /demo secret/.test(paragraph) && /openssl rand -base64 32/.test(paragraph)))).toBe(true);
   });
 
   test('lesson 3 points at the weak-secret warning with a command that shows it', async () => {
-    const mintStep = runScreens(lessonNumbered(3)).find((screen) => screen.action === 'mint')!;
+    const mintStep = commandScreens(lessonNumbered(3)).find((screen) => subcommandOf(screen) === 'mint')!;
     const shown = mintStep.body.join(' ').match(/jwt-vs-oauth mint --secret \S+ --sub asha/)![0];
     const result = await runCli(commandWords(shown).slice(1));
     expect(result.code).toBe(0);
@@ -170,11 +175,22 @@ describe('lesson files that do not fit are refused, naming the file and the fiel
     ['not JSON', '{', /lesson\.json: not valid JSON/],
     ['a bad id', { ...good, id: 'Not OK' }, /lesson\.json: "id": must be lower-case letters, digits and dashes/],
     ['an unknown screen type', { ...good, screens: [{ type: 'video' }] }, /screens\[0\]\.type: must be "text", "run" or "question"/],
-    ['an unknown action', { ...good, screens: [{ type: 'run', body: ['b'], action: 'hack' }] }, /screens\[0\]\.action: must be one of/],
+    ['an unknown demo', { ...good, screens: [{ type: 'run', body: ['b'], demo: 'hack' }] }, /screens\[0\]\.demo: must be one of practice-requests, /],
+    ['a run screen with neither command nor demo', { ...good, screens: [{ type: 'run', body: ['b'], action: 'mint' }] }, /screens\[0\]: a run screen gives either "command" \(a jwt-vs-oauth command it runs\) or "demo" \(a named demo\), exactly one of the two/],
+    ['a run screen with both', { ...good, screens: [{ type: 'run', body: ['b'], demo: 'discovery', command: 'jwt-vs-oauth decode x' }] }, /screens\[0\]: a run screen gives either "command"/],
+    ['an old-style action beside a command', { ...good, screens: [{ type: 'run', body: ['b'], action: 'decode', command: 'jwt-vs-oauth decode x' }] }, /screens\[0\]\.action: is not a field of a command step \(it has type, title, body, after, command, save, with\)/],
+    ['a demo argument it does not take', { ...good, screens: [{ type: 'run', body: ['b'], demo: 'practice-login', args: { sav: 'token' } }] }, /screens\[0\]\.args\.sav: is not an argument of the practice-login demo \(it takes save\)/],
+    ['a demo argument that is not a string', { ...good, screens: [{ type: 'run', body: ['b'], demo: 'practice-login', args: { save: 3 } }] }, /screens\[0\]\.args\.save: must be a non-empty string/],
+    ['a demo without an argument it needs', { ...good, screens: [{ type: 'run', body: ['b'], demo: 'tamper', args: { token: 'token', claim: 'sub', value: 'admin' } }] }, /screens\[0\]\.args\.save: the tamper demo needs it/],
+    ['a {{name}} no earlier screen makes', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth mint --secret s --sub asha', save: 'token' }, { type: 'run', body: ['b'], command: 'jwt-vs-oauth decode {{tokn}}' }] }, /lesson\.json: screens\[1\]\.command: \{\{tokn\}\} is made by no earlier screen of this lesson \(made so far: token\)/],
+    ['a {{name}} a later screen makes', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth decode {{token}}' }, { type: 'run', body: ['b'], command: 'jwt-vs-oauth mint --secret s', save: 'token' }] }, /screens\[0\]\.command: \{\{token\}\} is made by no earlier screen of this lesson \(made so far: nothing\)/],
+    ['{{issuer}} without Mock Google', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth decode {{accessToken}}', with: 'sign-in' }, { type: 'run', body: ['b'], command: 'jwt-vs-oauth verify {{accessToken}} --discover {{issuer}}' }] }, /screens\[1\]\.command: uses --discover, which reaches the network; only a step that runs Mock Google \("with": "mock-google"\) may use it/],
+    ['a {{name}} inside a longer word', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth verify {{accessToken}} --aud={{api}}', with: 'mock-google' }] }, /screens\[0\]\.command: puts a \{\{name\}\} inside a longer word \("--aud=\{\{api\}\}"\)/],
+    ['an unknown with', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth decode {{accessToken}}', with: 'google' }] }, /screens\[0\]\.with: must be "mock-google" or "sign-in"/],
+    ['a save that is not a name', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth mint --secret s', save: 'my token' }] }, /screens\[0\]\.save: must be a name such as "token"/],
     ['an answer out of range', { ...good, screens: [{ type: 'question', kind: 'choice', prompt: 'p', choices: ['a', 'b'], answer: 2, explanation: 'e' }] }, /screens\[0\]\.answer: must be the index of one of the choices/],
     ['a question without an explanation', { ...good, screens: [{ type: 'question', kind: 'choice', prompt: 'p', choices: ['a', 'b'], answer: 0 }] }, /screens\[0\]\.explanation: must say why the answer is right/],
-    ['a verify step with no command to run', { ...good, screens: [{ type: 'run', body: ['b'], action: 'verify' }] }, /screens\[0\]\.command: the verify step runs the command it shows: give a "jwt-vs-oauth verify …" command/],
-    ['a mint step showing another command', { ...good, screens: [{ type: 'run', body: ['b'], action: 'mint', command: 'jwt-vs-oauth verify x' }] }, /screens\[0\]\.command: the mint step runs the command it shows/],
+    ['a command outside the allowlist', { ...good, screens: [{ type: 'run', body: ['b'], command: 'jwt-vs-oauth provider --port 0' }] }, /screens\[0\]\.command: is not a jwt-vs-oauth decode, mint or verify command/],
   ])('%s', (name, content, message) => {
     expect(() => loadLessons(write(name, content))).toThrow(message);
   });

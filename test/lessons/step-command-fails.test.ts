@@ -1,8 +1,8 @@
 // A hands-on step whose command fails (exit 2: bad input, a key it could not fetch) is not a bug
 // and does not end the tutorial: the step shows what the command said, says it failed and what to
 // do, and the lesson goes on. verify's exit 1 (INVALID) is an answer, not a failure. And what runs
-// is checked again once its "$NAMES" are filled: a filled value cannot become an option, and
-// "$ISSUER" is only ever the Mock Google the step runs.
+// is checked again once its {{names}} are filled: a filled value cannot become an option, and
+// {{issuer}} is only ever the Mock Google the step runs.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { runHandsOn, type HandsOnContext, type HandsOnStep } from '../../src/cli/hands-on.js';
+import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
+import type { CommandScreen } from '../../src/lessons/schema.js';
+import { validateLesson } from '../../src/lessons/schema.js';
 import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
 import { run } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
@@ -37,7 +39,7 @@ const SECRET = 'awXVDNBCj23Lg9BeZ8VYeDpgWgbLqykaAgbOV5h2xBo=';
 const OTHER_SECRET = 'PbvDNisJf9teQsO6HmR7vzM5gfyj4WkVfIKvXdDiQZI=';
 
 /** A hands-on context with captured output; `interactive` as on a terminal, else as in --plain. */
-function handsOnContext(interactive: boolean, saved: Record<string, string> = {}): HandsOnContext & { talked: () => string } {
+function handsOnContext(interactive: boolean, saved: Record<string, string> = {}): StepView & { talked: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let talked = '';
@@ -53,12 +55,14 @@ function handsOnContext(interactive: boolean, saved: Record<string, string> = {}
   };
 }
 
-const step = (action: string, command: string, args: Record<string, unknown> = {}): HandsOnStep => ({ action, command, args });
+/** A command step as a lesson file gives it (only the engine runs it here: no file, so no validator in the way). */
+const step = (command: string, fields: Partial<CommandScreen> = {}): CommandScreen => ({ type: 'run', body: ['b'], command, ...fields });
+const runHandsOn = runLessonStep;
 
 describe('a step whose command fails shows why, and the lesson goes on', () => {
   test('verify exits 2 (a bad --max-age): what it said, that it failed, and the keys to go on; never "a bug"', async () => {
     const context = handsOnContext(true, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' });
-    const { text, commandFailed } = await runHandsOn(step('verify', `jwt-vs-oauth verify "$TOKEN" --secret ${SECRET} --max-age soon`), context);
+    const { text, commandFailed } = await runHandsOn(step(`jwt-vs-oauth verify {{token}} --secret ${SECRET} --max-age soon`), context);
     expect(commandFailed).toBe(true);
     const lines = text.split('\n');
     expect(lines[0]).toBe('✗ This step\'s command failed (exit 2), so the step has no result.');
@@ -70,51 +74,51 @@ describe('a step whose command fails shows why, and the lesson goes on', () => {
   });
 
   test('in --plain it says the lesson goes on without it', async () => {
-    const { text } = await runHandsOn(step('verify', `jwt-vs-oauth verify "$TOKEN" --secret ${SECRET} --max-age soon`), handsOnContext(false, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }));
+    const { text } = await runHandsOn(step(`jwt-vs-oauth verify {{token}} --secret ${SECRET} --max-age soon`), handsOnContext(false, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }));
     expect(text.split('\n').at(-1)).toBe('  The lesson goes on without it.');
   });
 
   test('a mint that fails saves nothing, so the step that uses its token says to go back', async () => {
     const context = handsOnContext(true);
-    const minted = await runHandsOn(step('mint', `jwt-vs-oauth mint --secret ${SECRET} --exp forever`, { save: 'token' }), context);
+    const minted = await runHandsOn(step(`jwt-vs-oauth mint --secret ${SECRET} --exp forever`, { save: 'token' }), context);
     expect(minted.commandFailed).toBe(true);
     expect(minted.text.split('\n')[0]).toBe('✗ This step\'s command failed (exit 2), so the step has no result. Nothing was saved as $TOKEN.');
     expect(context.saved.has('token')).toBe(false);
-    const decoded = await runHandsOn(step('decode', 'jwt-vs-oauth decode "$TOKEN"'), context);
+    const decoded = await runHandsOn(step('jwt-vs-oauth decode {{token}}'), context);
     expect(decoded).toEqual({ text: expect.stringMatching(/^! This step uses \$TOKEN, which an earlier step of this lesson makes/), commandFailed: false });
   });
 
   test('verify exit 1 (INVALID) is an answer: the verdict is shown, nothing failed', async () => {
     const context = handsOnContext(true);
-    await runHandsOn(step('mint', `jwt-vs-oauth mint --secret ${SECRET} --sub asha`, { save: 'token' }), context);
-    const { text, commandFailed } = await runHandsOn(step('verify', `jwt-vs-oauth verify "$TOKEN" --secret ${OTHER_SECRET} --alg HS256`), context);
+    await runHandsOn(step(`jwt-vs-oauth mint --secret ${SECRET} --sub asha`, { save: 'token' }), context);
+    const { text, commandFailed } = await runHandsOn(step(`jwt-vs-oauth verify {{token}} --secret ${OTHER_SECRET} --alg HS256`), context);
     expect(commandFailed).toBe(false);
     expect(text).toMatch(/✗ signature/);
     expect(text).not.toContain('This step\'s command failed');
   });
 });
 
-describe('what runs is checked again once its "$NAMES" are filled', () => {
+describe('what runs is checked again once its {{names}} are filled', () => {
   let server: RecordingServer;
   beforeAll(async () => void (server = await startRecordingServer()));
   afterAll(() => server.close());
 
   test('a saved value that would be read as an option is not run', async () => {
-    const { text, commandFailed } = await runHandsOn(step('decode', 'jwt-vs-oauth decode "$TOKEN"'), handsOnContext(false, { token: '--help' }));
+    const { text, commandFailed } = await runHandsOn(step('jwt-vs-oauth decode {{token}}'), handsOnContext(false, { token: '--help' }));
     expect(commandFailed).toBe(true);
-    expect(text.split('\n')[0]).toBe('✗ This step\'s command was not run: the lesson\'s command "jwt-vs-oauth decode "$TOKEN"", once its "$NAMES" are filled, would fill "$TOKEN" with a word that starts with "-", which is not a token or a value.');
+    expect(text.split('\n')[0]).toBe('✗ This step\'s command was not run: the lesson\'s command "jwt-vs-oauth decode {{token}}", once its {{names}} are filled, would fill {{token}} with a word that starts with "-", which is not a token or a value.');
   });
 
-  test('"$ISSUER" never comes from a saved value: --discover outside a Mock Google step reaches nothing', async () => {
-    const { text, commandFailed } = await runHandsOn(step('verify', 'jwt-vs-oauth verify "$TOKEN" --discover "$ISSUER"'), handsOnContext(false, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln', issuer: server.url }));
+  test('{{issuer}} never comes from a saved value: --discover outside a Mock Google step reaches nothing', async () => {
+    const { text, commandFailed } = await runHandsOn(step('jwt-vs-oauth verify {{token}} --discover {{issuer}}'), handsOnContext(false, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln', issuer: server.url }));
     expect(commandFailed).toBe(true);
-    expect(text).toContain('This step\'s command was not run: the lesson\'s command "jwt-vs-oauth verify "$TOKEN" --discover "$ISSUER"" uses --discover, which reaches the network');
+    expect(text).toContain('This step\'s command was not run: the lesson\'s command "jwt-vs-oauth verify {{token}} --discover {{issuer}}" uses --discover, which reaches the network');
     expect(server.requests).toEqual([]);
   });
 
-  test('a command on a step that only shows it is never run', async () => {
-    const { text } = await runHandsOn(step('storage-page', `jwt-vs-oauth verify x --jwks ${server.url}/jwks`), handsOnContext(false));
-    expect(text).toContain('HttpOnly');
+  test('a demo step cannot carry a command too: the lesson file is refused, so nothing it names is run', () => {
+    const lesson = { id: 'x', number: 1, title: 'T', summary: 'S', screens: [{ type: 'run', body: ['b'], demo: 'storage-page', command: `jwt-vs-oauth verify x --jwks ${server.url}/jwks` }] };
+    expect(() => validateLesson(lesson, 'lesson.json')).toThrow('lesson.json: screens[0]: a run screen gives either "command" (a jwt-vs-oauth command it runs) or "demo" (a named demo), exactly one of the two');
     expect(server.requests).toEqual([]);
   });
 });
@@ -167,6 +171,9 @@ describe('lessons 8 and 9 when Mock Google is too slow for verify --discover', (
     expect(plain()).toContain('✗ This step\'s command failed (exit 2), so the step has no result.');
     stdin.emit('keypress', undefined, { name: 'enter', ctrl: false, meta: false, shift: false, sequence: '\r' });
     await waitFor('Lesson 8 done. Next: lesson 9');
+    // Lesson 9 opens with a demo step, which runs before its prompt: q is pressed at that prompt.
+    screen = '';
+    await waitFor('[Enter] continue');
     stdin.emit('keypress', 'q', { name: 'q', ctrl: false, meta: false, shift: false, sequence: 'q' });
     expect(await done).toBe(0);
     expect(plain()).not.toMatch(/bug in jwt-vs-oauth|something unexpected/);

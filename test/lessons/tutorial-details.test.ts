@@ -5,7 +5,7 @@
 
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { runHandsOn, type HandsOnContext } from '../../src/cli/hands-on.js';
+import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
 import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
 import { compareValue } from '../../src/lessons/runner.js';
 import { runCli } from '../helpers/cli.js';
@@ -26,7 +26,7 @@ describe('lesson 5: the demo on a terminal', () => {
     stdout.on('data', (chunk) => (shown += chunk));
     // What was shown before each Enter.
     const screens: string[] = [];
-    const context: HandsOnContext = {
+    const context: StepView = {
       output: createOutput({ stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {} }, NO_COLOURS),
       now: () => Math.floor(Date.now() / 1000),
       width: 100,
@@ -39,7 +39,7 @@ describe('lesson 5: the demo on a terminal', () => {
         shown = '';
       },
     };
-    const { text } = await runHandsOn({ action: 'oauth-flow' }, context);
+    const { text } = await runLessonStep({ type: 'run', body: ['b'], demo: 'oauth-flow' }, context);
     screens.push(shown);
     const stepsOn = (screen: string) => [...screen.matchAll(/^Step (\d) of 8/gm)].map((match) => Number(match[1]));
     expect(screens.map(stepsOn).flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

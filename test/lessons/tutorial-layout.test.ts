@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { displayWidth, joinBrokenLines } from '../../src/text/layout.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
+import { isCommandScreen } from '../../src/lessons/schema.js';
 
 const WIDTHS = [60, 80, 120] as const;
 // A frozen clock: times and expiries read the same in every run.
@@ -135,8 +136,8 @@ describe('tutorial --plain laid out to COLUMNS', () => {
 
   test('60 columns: a command too wide is broken between its arguments with " \\", and reads back as the lesson wrote it', () => {
     const lines = narrow.get(60)!.split('\n');
-    const mint = lessons[1]!.screens.find((screen) => screen.type === 'run' && screen.command?.includes(' mint '));
-    const command = mint?.type === 'run' ? mint.command ?? '' : '';
+    const mint = lessons[2]!.screens.find((screen) => screen.type === 'run' && isCommandScreen(screen) && screen.command.includes(' mint '));
+    const command = mint?.type === 'run' && isCommandScreen(mint) ? mint.command : '';
     expect(command).toMatch(/^jwt-vs-oauth mint /);
     const start = lines.findIndex((line) => line.startsWith('Try it: jwt-vs-oauth mint'));
     const laid: string[] = [];

@@ -19,6 +19,7 @@ import * as view from '../lesson-view.js';
 import type { Progress } from '../../lessons/progress.js';
 import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
 import { tokensMadeBy, variableOf } from '../../lessons/step-tokens.js';
+import type { StepView } from '../lesson-step-view.js';
 
 type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openProgress>;
 
@@ -191,9 +192,6 @@ export function tutorialCommand(context: CommandContext): Command {
     });
 }
 
-/** The steps whose command's names are filled from tokens earlier steps saved (the others make their own values as they run, and set them then). */
-const FILLED_FROM_SAVED = new Set(['mint', 'decode', 'verify']);
-
 /** Lines of prose longer than this are hard to read, so on a wide terminal paragraphs stop here. */
 const READING_WIDTH = 100;
 
@@ -218,19 +216,19 @@ function laidOutTalk(output: Output, width: number): Output {
 class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, widths: Widths): Promise<void> {
-  const { runHandsOn, valueFromReference } = await import('../hands-on.js');
-  const handsOnContext = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), given: new Map<string, string>(), pause: async () => undefined, interactive: false };
+  const [{ runLessonStep, commandSetUp, setUpBeforeRunning }, { valueFromReference }] = await Promise.all([import('../lesson-step-view.js'), import('../../lessons/lesson-steps.js')]);
+  const handsOnContext: StepView & { given: Map<string, string> } = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), given: new Map<string, string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
     // A lesson read on its own gives the shell its names afresh.
     handsOnContext.given.clear();
     const handsOn = async (screen: RunScreen) => {
-      const { text, commandFailed } = await runHandsOn(screen, handsOnContext);
+      const { text, commandFailed } = await runLessonStep(screen, handsOnContext);
       // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
       if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
       return layoutText(text, widths.screen);
     };
     // A name the learner's shell needs is set just before the command, when an earlier step made it.
-    const setUp = (screen: RunScreen) => (FILLED_FROM_SAVED.has(screen.action) ? view.shellSetUp(screen.command, handsOnContext, widths.screen, 'below') : []);
+    const setUp = (screen: RunScreen) => (setUpBeforeRunning(screen) ? commandSetUp(screen, handsOnContext, 'below') : []);
     await view.printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text), setUp);
   }
 }
@@ -238,11 +236,12 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
 function createTerminalUI(context: CommandContext, output: Output, widths: Widths): LessonUI {
   const width = widths.text;
   // The prompts (inquirer) and the hands-on code load when first used, after the screen is up.
-  const handsOn = () => import('../hands-on.js');
+  const handsOn = () => import('../lesson-step-view.js');
+  const steps = () => import('../../lessons/lesson-steps.js');
   let promptsModule: Promise<typeof import('../navigation-prompt.js')> | undefined;
   const prompts = () => (promptsModule ??= import('../navigation-prompt.js'));
   const io = { input: context.streams.stdin, output: context.streams.stdout };
-  const handsOnContext = {
+  const handsOnContext: StepView & { given: Map<string, string> } = {
     output,
     now: context.now,
     width: widths.screen,
@@ -257,7 +256,9 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
   const c = output.colour;
   /** One paragraph of feedback: its later lines under its text, after the ✓ or ✗. */
   const say = (text: string) => layoutLine(text, width).join('\n');
-  let valueFromReference: ((reference: string, context: typeof handsOnContext) => string | undefined) | undefined;
+  let valueFromReference: ((reference: string, context: StepView) => string | undefined) | undefined;
+  // The step view is already loaded when this runs: the hands-on step that made the token came first.
+  let stepView: typeof import('../lesson-step-view.js') | undefined;
   let lessonShown: number | undefined;
   return {
     show: (lesson, index, screen) => {
@@ -265,16 +266,17 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
       if (lesson.number !== lessonShown) handsOnContext.given.clear();
       lessonShown = lesson.number;
       // A name the learner's shell needs is set just before the command, when an earlier step made it.
-      const setUp = screen.type === 'run' && FILLED_FROM_SAVED.has(screen.action) ? view.shellSetUp(screen.command, handsOnContext, widths.screen, 'below') : [];
+      const setUp = screen.type === 'run' && stepView?.setUpBeforeRunning(screen) ? stepView.commandSetUp(screen, handsOnContext, 'below') : [];
       output.result(view.renderScreen(lesson, index, screen, output, widths, setUp));
       // The screen is up: the prompt under it starts loading now.
       void prompts().catch(() => undefined);
     },
     run: async (screen) => {
-      const module = await handsOn();
-      valueFromReference = module.valueFromReference;
+      const [module, engine] = await Promise.all([handsOn(), steps()]);
+      stepView = module;
+      valueFromReference = engine.valueFromReference;
       // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
-      output.result(layoutText((await module.runHandsOn(screen, handsOnContext)).text, widths.screen));
+      output.result(layoutText((await module.runLessonStep(screen, handsOnContext)).text, widths.screen));
     },
     ask: async (question, _attempt, canGoBack) => {
       const { choicePrompt, valuePrompt } = await prompts();
@@ -298,15 +300,16 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
     },
     navigate: async (canGoBack) => (await prompts()).navigationPrompt({ canGoBack, width }, io),
     rerun: async (lesson, screens) => {
-      const module = await handsOn();
-      valueFromReference = module.valueFromReference;
+      const [module, engine] = await Promise.all([handsOn(), steps()]);
+      stepView = module;
+      valueFromReference = engine.valueFromReference;
       const named = screens.map((index) => {
         const screen = lesson.screens[index]!;
         return `screen ${index + 1}${screen.type !== 'question' && screen.title ? ` (${screen.title})` : ''}`;
       });
       const made = [...new Set(screens.flatMap((index) => tokensMadeBy(lesson.screens[index]!)))].map((name) => `$${variableOf(name)}`);
       output.result(say(`${c.dim(`${MARK.warn} Tokens are kept only while the tutorial runs, so ${named.join(' and ')} ${screens.length > 1 ? 'were' : 'was'} run again${made.length ? ` to make ${made.join(' and ')} anew` : ''}:`)}`));
-      for (const index of screens) output.result(layoutText(await module.remakeTokens(lesson.screens[index] as RunScreen, handsOnContext), widths.screen));
+      for (const index of screens) output.result(layoutText(await module.rerunLessonStep(lesson.screens[index] as RunScreen, handsOnContext), widths.screen));
     },
     unavailable: (_question, madeOn) => {
       const where = madeOn === undefined ? 'an earlier hands-on step' : `screen ${madeOn + 1}`;

@@ -1,0 +1,99 @@
+// The named demos a lesson's run screen may give for a step that is not a CLI command (practice-API
+// requests, the OAuth flow, discovery…): each with the args it takes, what it does, and the saved
+// tokens it makes and reads. Light on purpose: the lesson loader imports it; demos.ts runs them.
+
+/** One argument a demo takes: a string (the only kind the demos need), required or not. */
+export interface DemoArg {
+  type: 'string';
+  required: boolean;
+  description: string;
+}
+
+export interface DemoSpec {
+  /** One line: what the demo does (also the JSON Schema's description). */
+  description: string;
+  args: Readonly<Record<string, DemoArg>>;
+  /** The saved names (such as "accessToken") the demo makes, given its args. */
+  makes(args: Readonly<Record<string, string>>): string[];
+  /** The saved names it reads, which an earlier step must have made. */
+  reads(args: Readonly<Record<string, string>>): string[];
+}
+
+const none = () => [];
+/** The tokens a sign-in at Mock Google makes. */
+export const SIGN_IN_NAMES = ['accessToken', 'idToken'];
+const signIn = () => SIGN_IN_NAMES;
+const saveArg = (what: string, fallback: string): DemoArg => ({ type: 'string', required: false, description: `The name to keep ${what} under for later steps (default "${fallback}"): {{${fallback}}} in a later command.` });
+
+export const DEMOS = {
+  'practice-requests': {
+    description: 'Starts the practice API and calls /profile without a token and with Asha\'s, then /admin with hers: 401, 200, 403.',
+    args: {},
+    makes: none,
+    reads: none,
+  },
+  'practice-login': {
+    description: 'Logs in to the practice API as Asha (POST /login), calls /profile with the JWT it answered and without it, and saves the JWT.',
+    args: { save: saveArg('the JWT', 'loginToken') },
+    makes: (args) => [args.save ?? 'loginToken'],
+    reads: none,
+  },
+  'practice-logout': {
+    description: 'Logs in to the practice API, logs out (the jti goes on a deny list), and shows the same token refused.',
+    args: {},
+    makes: none,
+    reads: none,
+  },
+  tamper: {
+    description: 'Changes one claim in the payload of a saved token and keeps its old signature; saves the changed token.',
+    args: {
+      token: { type: 'string', required: true, description: 'The saved token to change, such as "token".' },
+      claim: { type: 'string', required: true, description: 'The payload claim to change, such as "sub".' },
+      value: { type: 'string', required: true, description: 'Its new value, such as "admin".' },
+      save: { type: 'string', required: true, description: 'The name to keep the changed token under, such as "tampered": {{tampered}} in a later command.' },
+    },
+    makes: (args) => [args.save!],
+    reads: (args) => [args.token!],
+  },
+  'oauth-flow': {
+    description: 'Runs the whole "Login with Google" flow against Mock Google, a step per pause, and keeps its tokens as accessToken and idToken.',
+    args: {},
+    makes: signIn,
+    reads: none,
+  },
+  'compare-tokens': {
+    description: 'Compares the ID token and the access token of a sign-in (signing Asha in quietly when there are none yet): typ, aud, scope, nonce, email.',
+    args: {},
+    makes: signIn,
+    reads: none,
+  },
+  discovery: {
+    description: 'Starts Mock Google and shows the main fields of its discovery document (/.well-known/openid-configuration).',
+    args: {},
+    makes: none,
+    reads: none,
+  },
+  'userinfo-with-both-tokens': {
+    description: 'Signs Asha in at a fresh Mock Google and calls its userinfo API with the ID token, then with the access token: 401, then 200.',
+    args: {},
+    makes: none,
+    reads: none,
+  },
+  'storage-page': {
+    description: 'Serves a small page that keeps a token in localStorage and sets an HttpOnly cookie, and shows what its script can read.',
+    args: {},
+    makes: none,
+    reads: none,
+  },
+} as const satisfies Record<string, DemoSpec>;
+
+export type DemoName = keyof typeof DEMOS;
+
+/** The demos' names, in the order above. */
+export const DEMO_NAMES = Object.keys(DEMOS) as DemoName[];
+
+/** Whether `name` is a demo (own keys only). */
+export const isDemoName = (name: unknown): name is DemoName => typeof name === 'string' && Object.hasOwn(DEMOS, name);
+
+/** The spec of a demo, typed as the common shape. */
+export const demoSpec = (name: DemoName): DemoSpec => DEMOS[name];

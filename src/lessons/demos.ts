@@ -1,0 +1,308 @@
+// The lessons' named demos (listed in demo-names.ts): the hands-on steps that are not a CLI command.
+// Each runs the project's real code in-process (the practice API, Mock Google, the demo flow) and
+// returns data (HTTP exchanges, table rows, paragraphs, tokens to save); src/cli lays it out.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DemoName } from './demo-names.js';
+import { PRACTICE_API, startPracticeApi } from './practice-api.js';
+import { decodeToken } from '../jwt/decode.js';
+import type { Narrator, Step } from '../oauth/steps.js';
+import type { DemoWorld } from '../oauth/world.js';
+
+/** One HTTP request a demo made and the answer it got. */
+export interface Exchange {
+  method: string;
+  path: string;
+  /** What the request carried, in words ("no credentials"), or "". */
+  note: string;
+  status: number;
+  body: unknown;
+}
+
+/** A piece of what a demo shows, in order. */
+export type DemoPart =
+  | { kind: 'exchange'; exchange: Exchange }
+  /** A remark under an exchange, after a short lead ("1-4: "). */
+  | { kind: 'remark'; lead: string; text: string }
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'table'; rows: string[][]; headings?: string[] }
+  /** A label, then a value (a token) on a line of its own. */
+  | { kind: 'value'; label: string; value: string }
+  /** Lines shown as they are (a request line, a header). */
+  | { kind: 'lines'; lines: string[] }
+  /** Lines of code, each laid out between its words. */
+  | { kind: 'code'; heading: string; lines: string[] }
+  | { kind: 'blank' };
+
+export interface DemoResult {
+  parts: DemoPart[];
+  /** Tokens to keep for later steps, by saved name. */
+  saved: Record<string, string>;
+  /** For the flow: whether it did what it shows. */
+  ok?: boolean;
+}
+
+/** The demo flow's steps as they happen: the CLI draws each and waits between them. */
+export interface FlowCallbacks {
+  show(step: Step): void;
+  pause(): Promise<void>;
+}
+
+export interface DemoContext {
+  now(): number;
+  /** Tokens earlier steps saved (read only: what a demo makes it returns). */
+  saved: ReadonlyMap<string, string>;
+  args: Readonly<Record<string, string>>;
+  flow: FlowCallbacks;
+}
+
+/** The tokens of a sign-in at Mock Google. */
+export interface SignInTokens {
+  accessToken: string;
+  idToken: string;
+}
+
+async function call(url: string, method: string, options: { token?: string; json?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const exchange = (method: string, path: string, note: string, answer: { status: number; body: unknown }): DemoPart => ({ kind: 'exchange', exchange: { method, path, note, status: answer.status, body: answer.body } });
+const paragraph = (text: string): DemoPart => ({ kind: 'paragraph', text });
+const blank: DemoPart = { kind: 'blank' };
+
+async function withPracticeApi<T>(now: () => number, run: (url: string) => Promise<T>): Promise<T> {
+  const api = await startPracticeApi(now);
+  try {
+    return await run(api.url);
+  } finally {
+    await api.close();
+  }
+}
+
+const asha = PRACTICE_API.users[0]!;
+
+async function loginAsAsha(url: string): Promise<{ login: Awaited<ReturnType<typeof call>>; token: string }> {
+  const login = await call(`${url}/login`, 'POST', { json: { email: asha.email, password: asha.password } });
+  return { login, token: String(login.body.token) };
+}
+
+/** A narrator for the demo flow that answers for Asha (the first user, consent given). */
+function answeringNarrator(flow: FlowCallbacks): Narrator {
+  // The flow pauses after most steps, but signs in and consents (answered here, not asked) right
+  // after step 2: a step not yet paused after is paused after before the flow goes on, so each
+  // pause shows one step.
+  let unpaused = false;
+  const pause = async () => {
+    unpaused = false;
+    await flow.pause();
+  };
+  return {
+    show: (step) => {
+      flow.show(step);
+      unpaused = true;
+    },
+    pause,
+    credentials: async (_hint, users) => {
+      if (unpaused) await pause();
+      return { email: users[0]!.email, password: users[0]!.password };
+    },
+    consent: async () => {
+      if (unpaused) await pause();
+      return true;
+    },
+    note: () => undefined,
+  };
+}
+
+const QUIET: FlowCallbacks = { show: () => undefined, pause: async () => undefined };
+
+/** Starts Mock Google and Swaad, signs Asha in (quietly, or through `flow`), and runs `use` while the provider still answers. */
+export async function withSignIn<T>(use: (tokens: SignInTokens, world: DemoWorld, outcome: { ok: boolean; summary: string }) => Promise<T>, flow: FlowCallbacks = QUIET): Promise<T> {
+  const [{ startDemoWorld, issuedTokens }, { runTerminalFlow }] = await Promise.all([import('../oauth/world.js'), import('../oauth/flow.js')]);
+  const world = await startDemoWorld();
+  try {
+    const outcome = await runTerminalFlow(world, answeringNarrator(flow), { deny: false });
+    const tokens = issuedTokens(world);
+    return await use({ accessToken: tokens.access_token, idToken: tokens.id_token }, world, outcome);
+  } finally {
+    await world.close();
+  }
+}
+
+/** A sign-in's tokens: the saved ones, else a quiet sign-in's. */
+export async function signInTokens(saved: ReadonlyMap<string, string>): Promise<{ tokens: SignInTokens; fresh: boolean }> {
+  const accessToken = saved.get('accessToken');
+  const idToken = saved.get('idToken');
+  if (accessToken !== undefined && idToken !== undefined) return { tokens: { accessToken, idToken }, fresh: false };
+  return { tokens: await withSignIn(async (tokens) => tokens), fresh: true };
+}
+
+const signInSaved = (tokens: SignInTokens): Record<string, string> => ({ accessToken: tokens.accessToken, idToken: tokens.idToken });
+
+type Demo = (context: DemoContext) => Promise<DemoResult>;
+
+/** Every demo demo-names.ts lists, and no other: tsc refuses a missing or an extra one. */
+export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
+  'practice-requests': async (context) => withPracticeApi(context.now, async (url) => {
+    const anonymous = await call(`${url}/profile`, 'GET');
+    const { token } = await loginAsAsha(url);
+    const admin = await call(`${url}/admin`, 'GET', { token });
+    const profile = await call(`${url}/profile`, 'GET', { token });
+    return {
+      parts: [
+        exchange('GET', '/profile', 'no credentials', anonymous),
+        exchange('GET', '/profile', 'with Asha\'s token', profile),
+        exchange('GET', '/admin', 'with Asha\'s token', admin),
+        blank,
+        paragraph('401 means "who are you?": authentication failed or was missing. 403 means "we know who you are, and you may not": authorization said no.'),
+      ],
+      saved: {},
+    };
+  }),
+
+  'practice-login': async (context) => withPracticeApi(context.now, async (url) => {
+    const { login, token } = await loginAsAsha(url);
+    const withToken = await call(`${url}/profile`, 'GET', { token });
+    const without = await call(`${url}/profile`, 'GET');
+    return {
+      parts: [
+        exchange('POST', '/login', `{"email":"${asha.email}","password":"…"}`, login),
+        { kind: 'remark', lead: '1-4: ', text: 'the server checked the password, minted a JWT (HS256, 15 minutes) and sent it back.' },
+        exchange('GET', '/profile', 'Authorization: Bearer <the JWT>', withToken),
+        { kind: 'remark', lead: '5: ', text: 'the client sends the token with each request; the server checks it with its secret, no session lookup (it keeps only a deny list of logged-out tokens: lesson 4).' },
+        exchange('GET', '/profile', 'no Authorization header', without),
+        blank,
+        { kind: 'value', label: 'The token, saved for the next steps:', value: token },
+      ],
+      saved: { [context.args.save ?? 'loginToken']: token },
+    };
+  }),
+
+  'practice-logout': async (context) => withPracticeApi(context.now, async (url) => {
+    const { token } = await loginAsAsha(url);
+    const before = await call(`${url}/profile`, 'GET', { token });
+    const logout = await call(`${url}/logout`, 'POST', { token });
+    const after = await call(`${url}/profile`, 'GET', { token });
+    return {
+      parts: [
+        exchange('GET', '/profile', 'a fresh token', before),
+        exchange('POST', '/logout', 'the server writes the jti on a deny list', logout),
+        exchange('GET', '/profile', 'the same token again', after),
+        blank,
+        paragraph('Taking the token back needed the server to remember something (the deny list) and to look it up on every request: state again. Without that list, the token would have kept working for its remaining 15 minutes.'),
+      ],
+      saved: {},
+    };
+  }),
+
+  async tamper(context) {
+    const { token: name, claim, value, save } = context.args as Record<string, string>;
+    // The engine checks first that the token was made (demo-names.ts: tamper reads it).
+    const [header, payload, signature] = context.saved.get(name!)!.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    claims[claim!] = value;
+    const changed = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    return { parts: [{ kind: 'value', label: `Changed ${claim} to ${JSON.stringify(value)} in the payload and kept the old signature:`, value: changed }], saved: { [save!]: changed } };
+  },
+
+  'oauth-flow': async (context) => withSignIn(async (tokens, _world, outcome) => ({
+    // Kept in memory only: the lessons that follow in this run use them; a later run signs in again.
+    parts: [paragraph(`${outcome.ok ? '✓' : '✗'} ${outcome.summary} The tokens are kept for the next lessons while this tutorial runs (in memory only: if you quit, a later lesson that needs them signs in again).`)],
+    saved: signInSaved(tokens),
+    ok: outcome.ok,
+  }), context.flow),
+
+  async 'compare-tokens'(context) {
+    const { tokens, fresh } = await signInTokens(context.saved);
+    const now = context.now();
+    const id = decodeToken(tokens.idToken, now).payload as Record<string, unknown>;
+    const access = decodeToken(tokens.accessToken, now).payload as Record<string, unknown>;
+    const rows: Array<[string, unknown, unknown]> = [
+      ['typ (header)', decodeToken(tokens.idToken, now).header.typ, decodeToken(tokens.accessToken, now).header.typ],
+      ['aud', id.aud, access.aud],
+      ['scope', id.scope ?? '(none)', access.scope],
+      ['nonce', id.nonce ? 'yes' : '(none)', access.nonce ?? '(none)'],
+      ['email', id.email ?? '(none)', access.email ?? '(none)'],
+    ];
+    return {
+      parts: [
+        { kind: 'table', headings: ['', 'ID token', 'access token'], rows: rows.map(([name, left, right]) => [name, String(left), String(right)]) },
+        blank,
+        paragraph('The ID token is addressed to the app (aud = its client_id) and says who signed in. The access token is addressed to the API and says what the app may do (scope); its typ, at+jwt, is what an API requires (RFC 9068 §4), so an ID token sent in its place is refused.'),
+      ],
+      saved: fresh ? signInSaved(tokens) : {},
+    };
+  },
+
+  async discovery() {
+    const { startProvider } = await import('../provider/server.js');
+    const provider = await startProvider({ port: 0 });
+    try {
+      const metadata = (await (await fetch(provider.discoveryUrl)).json()) as Record<string, unknown>;
+      const shown = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'code_challenge_methods_supported', 'id_token_signing_alg_values_supported'];
+      return {
+        parts: [
+          { kind: 'lines', lines: [`GET ${provider.discoveryUrl}`] },
+          { kind: 'table', rows: shown.map((name) => [name, JSON.stringify(metadata[name])]) },
+          blank,
+          paragraph('Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.'),
+        ],
+        saved: {},
+      };
+    } finally {
+      await provider.close();
+    }
+  },
+
+  'userinfo-with-both-tokens': async () => withSignIn(async (tokens, world) => {
+    const userinfo = `${world.provider.issuer}/userinfo`;
+    const withId = await call(userinfo, 'GET', { token: tokens.idToken });
+    const withAccess = await call(userinfo, 'GET', { token: tokens.accessToken });
+    return {
+      parts: [
+        exchange('GET', '/userinfo', 'Bearer <the ID token>', withId),
+        exchange('GET', '/userinfo', 'Bearer <the access token>', withAccess),
+      ],
+      saved: {},
+    };
+  }),
+
+  async 'storage-page'() {
+    // Short lines, so the script reads whole on a narrow terminal too.
+    const page = `<!doctype html><title>Where is the token?</title><script>
+localStorage.setItem('access_token', 'eyJhbGciOi…');
+const token = localStorage.getItem('access_token');
+const cookies = JSON.stringify(document.cookie);
+document.body.textContent = 'localStorage: ' + token
+  + ' | document.cookie: ' + cookies;
+</script>`;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'session=opaque-session-id; HttpOnly; SameSite=Lax; Path=/' });
+      response.end(page);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const response = await fetch(url);
+      const body = await response.text();
+      return {
+        parts: [
+          { kind: 'lines', lines: [`GET ${url}`, `  set-cookie: ${response.headers.get('set-cookie')}`] },
+          { kind: 'code', heading: '  the page\'s script:', lines: body.split('\n').slice(1, -1) },
+          blank,
+          paragraph('In a browser this page shows: localStorage: eyJhbGciOi… | document.cookie: ""'),
+          paragraph('Any script on the page (including one an attacker injected through an XSS bug) can read localStorage and send the token away. The HttpOnly cookie is sent with requests but is invisible to scripts. (XSS can still make requests with it, and a cookie needs CSRF protection: SameSite helps.)'),
+        ],
+        saved: {},
+      };
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  },
+};
