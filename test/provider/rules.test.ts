@@ -463,7 +463,7 @@ describe('client authentication and errors (RFC 6749 §5.2)', () => {
 
   test.each([
     [{ grant_type: 'password', username: 'a', password: 'b' }, 'unsupported_grant_type'],
-    [{ grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }, 'unsupported_grant_type'],
+    [{ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }, 'unsupported_grant_type'],
     [{}, 'invalid_request'],
   ])('%j → %s', async (form, error) => {
     const response = await postForm(`${auto.issuer}/token`, form, { authorization: basic('demo-app', 'demo-secret') });
