@@ -81,8 +81,8 @@ export function stepContext(view: StepView, indent = 0): StepContext {
   };
 }
 
-/** A step's output is shown two columns in when it saves a token (the token block), else at the margin. */
-const indentOf = (screen: CommandScreen) => (screen.save ? 2 : 0);
+/** A step's output is shown two columns in when it saves a token (the token block), else at the margin; the command is laid out for the width less that. */
+export const indentOf = (screen: CommandScreen) => (screen.save ? 2 : 0);
 
 /** The command a step shows, with "$NAMES"; the assignment lines for the names it uses that this lesson has not set yet (see shellSetUp). */
 export function commandSetUp(screen: CommandScreen, view: StepView, where: 'above' | 'below', made: Record<string, string> = {}): string[] {
@@ -159,7 +159,7 @@ function notReady(name: string): string {
 }
 
 /** The text of a command step that ran, or could not: the lines before its output, its output, or why it has none. */
-function renderCommand(screen: CommandScreen, outcome: CommandOutcome, view: StepView): { text: string; commandFailed: boolean } {
+export function renderCommandStep(screen: CommandScreen, outcome: CommandOutcome, view: StepView): { text: string; commandFailed: boolean } {
   const c = view.output.colour;
   if (outcome.kind === 'not-ready') return { text: notReady(outcome.name), commandFailed: false };
   if (outcome.kind === 'refused') return { text: [c.red(`${MARK.fail} This step's command was not run: ${outcome.problem}`), whatNext(view)].join('\n'), commandFailed: true };
@@ -195,7 +195,7 @@ const afterwards = (screen: RunScreen): string[] => (screen.after ?? []).flatMap
  * `whileRunning`: see runCommandStep.
  */
 export async function runLessonStep(screen: RunScreen, view: StepView, whileRunning?: (outcome: CommandOutcome) => Promise<void>): Promise<{ text: string; commandFailed: boolean }> {
-  if (isCommandScreen(screen)) return renderCommand(screen, await runCommandStep(screen, stepContext(view, indentOf(screen)), whileRunning), view);
+  if (isCommandScreen(screen)) return renderCommandStep(screen, await runCommandStep(screen, stepContext(view, indentOf(screen)), whileRunning), view);
   const outcome = await runDemoStep(screen, stepContext(view));
   if (outcome.kind === 'not-ready') return { text: notReady(outcome.name), commandFailed: false };
   return { text: [renderDemo(outcome.result, view), ...afterwards(screen)].join('\n'), commandFailed: false };
