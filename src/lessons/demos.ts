@@ -74,6 +74,8 @@ async function call(url: string, method: string, options: { token?: string; json
 const exchange = (method: string, path: string, note: string, answer: { status: number; body: unknown }): DemoPart => ({ kind: 'exchange', exchange: { method, path, note, status: answer.status, body: answer.body } });
 const paragraph = (text: string): DemoPart => ({ kind: 'paragraph', text });
 const blank: DemoPart = { kind: 'blank' };
+/** What a demo shows, then its closing paragraph after a blank line; it saves nothing. */
+const showing = (parts: DemoPart[], closing: string): DemoResult => ({ parts: [...parts, blank, paragraph(closing)], saved: {} });
 
 async function withPracticeApi<T>(now: () => number, run: (url: string) => Promise<T>): Promise<T> {
   const api = await startPracticeApi(now);
@@ -153,16 +155,11 @@ export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
     const { token } = await loginAsAsha(url);
     const admin = await call(`${url}/admin`, 'GET', { token });
     const profile = await call(`${url}/profile`, 'GET', { token });
-    return {
-      parts: [
-        exchange('GET', '/profile', 'no credentials', anonymous),
-        exchange('GET', '/profile', 'with Asha\'s token', profile),
-        exchange('GET', '/admin', 'with Asha\'s token', admin),
-        blank,
-        paragraph('401 means "who are you?": authentication failed or was missing. 403 means "we know who you are, and you may not": authorization said no.'),
-      ],
-      saved: {},
-    };
+    return showing([
+      exchange('GET', '/profile', 'no credentials', anonymous),
+      exchange('GET', '/profile', 'with Asha\'s token', profile),
+      exchange('GET', '/admin', 'with Asha\'s token', admin),
+    ], '401 means "who are you?": authentication failed or was missing. 403 means "we know who you are, and you may not": authorization said no.');
   }),
 
   'practice-login': async (context) => withPracticeApi(context.now, async (url) => {
@@ -188,16 +185,11 @@ export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
     const before = await call(`${url}/profile`, 'GET', { token });
     const logout = await call(`${url}/logout`, 'POST', { token });
     const after = await call(`${url}/profile`, 'GET', { token });
-    return {
-      parts: [
-        exchange('GET', '/profile', 'a fresh token', before),
-        exchange('POST', '/logout', 'the server writes the jti on a deny list', logout),
-        exchange('GET', '/profile', 'the same token again', after),
-        blank,
-        paragraph('Taking the token back needed the server to remember something (the deny list) and to look it up on every request: state again. Without that list, the token would have kept working for its remaining 15 minutes.'),
-      ],
-      saved: {},
-    };
+    return showing([
+      exchange('GET', '/profile', 'a fresh token', before),
+      exchange('POST', '/logout', 'the server writes the jti on a deny list', logout),
+      exchange('GET', '/profile', 'the same token again', after),
+    ], 'Taking the token back needed the server to remember something (the deny list) and to look it up on every request: state again. Without that list, the token would have kept working for its remaining 15 minutes.');
   }),
 
   async tamper(context) {
@@ -245,15 +237,10 @@ export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
     try {
       const metadata = (await (await fetch(provider.discoveryUrl)).json()) as Record<string, unknown>;
       const shown = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'code_challenge_methods_supported', 'id_token_signing_alg_values_supported'];
-      return {
-        parts: [
-          { kind: 'lines', lines: [`GET ${provider.discoveryUrl}`] },
-          { kind: 'table', rows: shown.map((name) => [name, JSON.stringify(metadata[name])]) },
-          blank,
-          paragraph('Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.'),
-        ],
-        saved: {},
-      };
+      return showing([
+        { kind: 'lines', lines: [`GET ${provider.discoveryUrl}`] },
+        { kind: 'table', rows: shown.map((name) => [name, JSON.stringify(metadata[name])]) },
+      ], 'Integrating "Login with Google" means talking to all of these, with redirects, codes, PKCE and key rotation. In return the provider carries what a login you run yourself must carry on its own: password storage with a slow hash, account recovery, multi-factor sign-in, rate limits against guessing, and the care of signing keys.');
     } finally {
       await provider.close();
     }
