@@ -36,6 +36,17 @@ describe('screensToRerun', () => {
     expect(screensToRerun(lesson(1), 3)).toEqual([]);
   });
 
+  test('the new format: a command step makes what it saves (and a sign-in\'s tokens with "with": "sign-in"), a demo what demo-names.ts says; a Mock Google step reads none of the names it is given', () => {
+    expect(tokensMadeBy(lesson(10).screens[1]!)).toEqual(['foodToken']);
+    expect(tokensReadBy(lesson(10).screens[2]!)).toEqual(['foodToken']);
+    expect(tokensMadeBy(lesson(3).screens[4]!)).toEqual(['tampered']);
+    expect(tokensReadBy(lesson(3).screens[4]!)).toEqual(['token']);
+    expect(tokensMadeBy(lesson(8).screens[1]!)).toEqual(['accessToken', 'idToken']);
+    expect(tokensMadeBy(lesson(5).screens[1]!)).toEqual(['accessToken', 'idToken']);
+    expect(tokensReadBy(lesson(9).screens[1]!)).toEqual([]);
+    expect(screensToRerun(lesson(9), 1)).toEqual([]);
+  });
+
   test('what steps make and read, and which screen makes a question\'s token', () => {
     expect(tokensMadeBy(lesson(3).screens[1]!)).toEqual(['token']);
     expect(tokensReadBy(lesson(3).screens[5]!)).toEqual(['tampered']);
