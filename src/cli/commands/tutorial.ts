@@ -12,7 +12,7 @@ import { InputError } from '../../errors.js';
 // main loads this file only when the tutorial runs. The rest (progress, prompts, hands-on code)
 // loads when it is first used, after that screen is up.
 import { languageFrom, loadLessonNumbered, loadLessons } from '../../lessons/loader.js';
-import { homeFolder, lessonsFolder, packageRoot } from '../../lessons/paths.js';
+import { lessonsFolder, packageRoot } from '../../lessons/paths.js';
 import { runLesson, type LessonUI } from '../../lessons/runner.js';
 import { displayWidth, layoutLine, layoutText, outputWidth, wrapParagraph } from '../../text/layout.js';
 import * as view from '../lesson-view.js';
@@ -61,7 +61,8 @@ export function tutorialCommand(context: CommandContext): Command {
       // first screen, and its progress is opened once that is up.
       const { stdin, stdout } = context.streams as { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } };
       const onTerminal = !flags.plain && !flags.list && flags.reset === undefined && stdin.isTTY && stdout.isTTY;
-      const progressModule = flags.plain || (onTerminal && lessonArgument !== undefined) ? undefined : import('../../lessons/progress.js');
+      // The helper that opens it and the store it opens load together (its own import of the store then finds it loaded).
+      const progressOpener = flags.plain || (onTerminal && lessonArgument !== undefined) ? undefined : Promise.all([import('../progress-open.js'), import('../../lessons/progress.js')]).then(([opener]) => opener);
       const folder = join(lessonsFolder(), 'tutorial');
       const language = languageFrom(context.streams.env);
       let all: Lesson[] | undefined;
@@ -93,9 +94,9 @@ export function tutorialCommand(context: CommandContext): Command {
       /** The progress file, opened once; what it had to say about itself (a file moved aside) is said then. */
       const openStore = async (): Promise<ProgressStore> => {
         if (!opened) {
-          const { openProgress } = await (progressModule ?? import('../../lessons/progress.js'));
-          opened = openProgress(homeFolder(context.streams.env));
-          warn(opened.notices);
+          const { openProgressSayingNotices } = await (progressOpener ?? import('../progress-open.js'));
+          // Its notices go through this command's talk, laid out as a lesson's prose is.
+          opened = await openProgressSayingNotices({ ...context, output: () => output });
         }
         return opened;
       };
