@@ -16,7 +16,7 @@ import { oversizeMessage, oversizeParameter, randomToken, type CodeRecord, type 
 import { ownCopy } from './store.js';
 
 /** Every parameter /authorize reads; each has a size limit (state.ts), unknown ones are ignored (RFC 6749 §3.1). */
-const AUTHORIZATION_PARAMETERS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'login_hint', 'prompt'] as const;
+const AUTHORIZATION_PARAMETERS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'login_hint', 'prompt', 'dpop_jkt'] as const;
 
 /** An error for the app, sent back to its redirect_uri (RFC 6749 §4.1.2.1) with iss (RFC 9207). */
 class RedirectableError extends Error {
@@ -146,6 +146,12 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   if (state !== undefined) interaction.state = ownCopy(state);
   if (nonce !== undefined) interaction.nonce = ownCopy(nonce);
   if (loginHint !== undefined) interaction.loginHint = ownCopy(loginHint);
+  // RFC 9449 §10: the code will be redeemable only with a DPoP proof by this key.
+  const dpopJkt = parameters.get('dpop_jkt');
+  if (dpopJkt !== undefined) {
+    if (!/^[\w-]{43}$/.test(dpopJkt)) throw new RedirectableError('invalid_request', 'dpop_jkt must be a JWK SHA-256 thumbprint: 43 base64url characters (RFC 9449 §10, RFC 7638).');
+    interaction.dpopJkt = ownCopy(dpopJkt);
+  }
   return interaction;
 }
 
@@ -177,6 +183,7 @@ function issueCode(state: ProviderState, interaction: Interaction): string | num
     authTime: interaction.authTime!,
     nonce: interaction.nonce,
     codeChallenge: interaction.codeChallenge,
+    ...(interaction.dpopJkt !== undefined && { dpopJkt: interaction.dpopJkt }),
     grantId: randomUUID(),
     used: false,
   };

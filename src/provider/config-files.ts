@@ -1,6 +1,7 @@
 // Reads --users and --clients files. A file that does not parse or fit is refused with an error
 // that names the file, the entry and the field.
 
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
@@ -92,7 +93,36 @@ export async function loadUsers(path: string): Promise<User[]> {
   });
 }
 
-const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'scopes'];
+const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'scopes', 'jwks'];
+/** A client registers a few keys (one signing, one or two on their way in or out). */
+const MAX_CLIENT_KEYS = 10;
+/** Members only a private or symmetric JWK has: a registered key must be public. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The client's public keys for private_key_jwt: {"keys": [JWK, …]}, each an RSA, EC or OKP public key. */
+function requireJwks(entry: Record<string, unknown>, where: string): Client['jwks'] {
+  const value = entry.jwks;
+  if (value === undefined) return undefined;
+  const keys = (value as { keys?: unknown } | null)?.keys;
+  if (typeof value !== 'object' || value === null || !Array.isArray(keys) || keys.length === 0 || keys.length > MAX_CLIENT_KEYS) {
+    throw new InputError('ERR_CONFIG_FILE', `${where}: "jwks" must be {"keys": [ … ]} with 1 to ${MAX_CLIENT_KEYS} public keys (JWK, RFC 7517 §5), for private_key_jwt.`);
+  }
+  return {
+    keys: keys.map((key: unknown, index: number) => {
+      const at = `${where}: "jwks".keys[${index}]`;
+      if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InputError('ERR_CONFIG_FILE', `${at} must be a JWK object.`);
+      const jwk = key as Record<string, unknown>;
+      if (!['RSA', 'EC', 'OKP'].includes(jwk.kty as string)) throw new InputError('ERR_CONFIG_FILE', `${at} has kty ${JSON.stringify(jwk.kty ?? null)}; private_key_jwt needs an asymmetric key: RSA, EC or OKP.`);
+      if (PRIVATE_JWK_MEMBERS.some((member) => Object.hasOwn(jwk, member))) throw new InputError('ERR_CONFIG_FILE', `${at} holds private key material; register only the public key (the client keeps the private one).`);
+      try {
+        createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      } catch (error) {
+        throw new InputError('ERR_CONFIG_FILE', `${at} is not a usable public key (${(error as Error).message}).`);
+      }
+      return { ...jwk };
+    }),
+  };
+}
 
 export async function loadClients(path: string): Promise<Client[]> {
   const entries = listIn(await readJson(path, '--clients'), 'clients', path, '--clients');
@@ -110,9 +140,11 @@ export async function loadClients(path: string): Promise<Client[]> {
     if (entry.client_name !== undefined) client.client_name = requireString(entry, 'client_name', where);
     const logout = requireUrlList(entry, 'post_logout_redirect_uris', where, false);
     if (logout) client.post_logout_redirect_uris = logout;
+    const jwks = requireJwks(entry, where);
+    if (jwks) client.jwks = jwks;
     const scopes = requireScopeList(entry, where);
-    if (scopes && client.client_secret === undefined) {
-      throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" are for client_credentials, which only a confidential client (one with a client_secret) may use.`);
+    if (scopes && client.client_secret === undefined && !jwks) {
+      throw new InputError('ERR_CONFIG_FILE', `${where}: "scopes" are for client_credentials, which only a confidential client (one with a client_secret or a jwks) may use.`);
     }
     if (scopes) client.scopes = scopes;
     if (seen.has(client.client_id)) throw new InputError('ERR_CONFIG_FILE', `${where}: "client_id" ${JSON.stringify(client.client_id)} is used twice.`);

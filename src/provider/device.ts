@@ -24,7 +24,7 @@ const USER_CODE_LENGTH = 8;
 export const MAX_WRONG_USER_CODES = 5;
 const GUESS_WINDOW_SECONDS = 60;
 
-const DEVICE_AUTHORIZATION_PARAMETERS = ['client_id', 'client_secret', 'scope', 'login_hint'] as const;
+const DEVICE_AUTHORIZATION_PARAMETERS = ['client_id', 'client_secret', 'scope', 'login_hint', 'client_assertion_type', 'client_assertion'] as const;
 
 /** A fresh user code, eight letters of the §6.1 alphabet, without the dash. */
 export function newUserCode(): string {
@@ -46,7 +46,7 @@ export function normalizeUserCode(typed: string): string {
 /** POST /device_authorization (RFC 8628 §3.1, §3.2). */
 export async function handleDeviceAuthorization(exchange: Exchange): Promise<void> {
   const { request, response, state } = exchange;
-  const { form, client, method } = await readClientForm(request, state.clients, DEVICE_AUTHORIZATION_PARAMETERS);
+  const { form, client, method } = await readClientForm(exchange, DEVICE_AUTHORIZATION_PARAMETERS);
   const scopes = deviceScopes(form.get('scope'));
   // --auto-approve: the user named by login_hint (else the first) approves at once, as at /authorize.
   let approvedBy: User | undefined;

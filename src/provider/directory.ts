@@ -19,6 +19,8 @@ export interface Client {
   post_logout_redirect_uris?: string[];
   /** The scopes it may get for itself with client_credentials (API scopes, never a user's); none when absent. */
   scopes?: string[];
+  /** Its public keys, for private_key_jwt (RFC 7523 §2.2, OIDC Core §9): a client with keys is confidential. */
+  jwks?: { keys: Array<Record<string, unknown>> };
 }
 
 export const DEFAULT_USERS: User[] = [
@@ -100,6 +102,7 @@ export function claimsForScopes(user: User, scopes: string[]): Record<string, un
   return claims;
 }
 
+/** A client that can prove who it is: with a secret, or with keys for private_key_jwt. */
 export function isConfidential(client: Client): boolean {
-  return typeof client.client_secret === 'string';
+  return typeof client.client_secret === 'string' || client.jwks !== undefined;
 }

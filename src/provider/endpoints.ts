@@ -10,7 +10,9 @@ import { DEVICE_CODE_GRANT_TYPE } from './device.js';
 import { claimsForScopes, SUPPORTED_SCOPES, SCOPE_CLAIMS } from './directory.js';
 import { errorPage, pagePolicy, signedOutPage } from './pages.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
-import { ID_TOKEN_ALGORITHM, verifyOwnToken } from './signing.js';
+import { ID_TOKEN_ALGORITHM, publishedKeys, verificationKeys, verifyOwnToken } from './signing.js';
+import { CLIENT_ASSERTION_ALGORITHMS } from './client-assertion.js';
+import { BOTH_CHALLENGES, checkProofWithToken, dpopChallenge, DPOP_SIGNING_ALGORITHMS } from './dpop-binding.js';
 import type { ProviderState } from './state.js';
 
 export function metadata(state: ProviderState): Record<string, unknown> {
@@ -31,9 +33,13 @@ export function metadata(state: ProviderState): Record<string, unknown> {
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGORITHMS,
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGORITHMS,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGORITHMS,
+    dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'sid', 'at_hash', ...SCOPE_CLAIMS.profile!, ...SCOPE_CLAIMS.email!],
     authorization_response_iss_parameter_supported: true,
@@ -50,14 +56,16 @@ export async function handleDiscovery(exchange: Exchange): Promise<void> {
 
 export async function handleJwks(exchange: Exchange): Promise<void> {
   const { idToken, accessToken } = exchange.state.keys;
-  exchange.say(`public keys served: one for ID tokens (${idToken.alg}), one for access tokens (${accessToken.alg})`);
-  sendJson(exchange.response, 200, { keys: [idToken.publicJwk, accessToken.publicJwk] }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+  const keys = publishedKeys(exchange.state.keys, exchange.state.nowSeconds());
+  const older = keys.length - 2;
+  exchange.say(`public keys served: one for ID tokens (${idToken.alg}), one for access tokens (${accessToken.alg})${older ? `, and ${older} older one${older > 1 ? 's' : ''} kept until the tokens signed with ${older > 1 ? 'them' : 'it'} expire` : ''}`);
+  sendJson(exchange.response, 200, { keys: keys.map((key) => key.publicJwk) }, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
 }
 
 /** Checks one of our access tokens: signature, typ at+jwt, iss, aud, exp, and not revoked. */
 export async function verifyAccessToken(state: ProviderState, token: string): Promise<JWTPayload> {
   try {
-    const payload = await verifyOwnToken(state.keys.accessToken, token, { typ: 'at+jwt', issuer: state.config.issuer, audience: state.accessTokenAudience, nowSeconds: state.nowSeconds() });
+    const payload = await verifyOwnToken(verificationKeys(state.keys, 'accessToken', state.nowSeconds()), token, { typ: 'at+jwt', issuer: state.config.issuer, audience: state.accessTokenAudience, nowSeconds: state.nowSeconds() });
     if (state.revokedAccessTokens.get(String(payload.jti)) || state.isGrantRevoked(payload.sid)) throw new Error('the token was revoked');
     return payload;
   } catch (error) {
@@ -78,8 +86,9 @@ export async function verifyAccessToken(state: ProviderState, token: string): Pr
 
 export async function handleUserinfo(exchange: Exchange): Promise<void> {
   const { request, response, state } = exchange;
-  const authorization = request.headers.authorization;
-  let token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const authorization = request.headers.authorization ?? '';
+  const dpopToken = /^DPoP\s+(\S+)$/i.exec(authorization)?.[1];
+  let token = dpopToken ?? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     const bodyToken = (await readForm(request)).get('access_token');
     if (bodyToken !== undefined && token !== undefined) throw new HttpError(400, 'invalid_request', 'Send the access token once: in the Authorization header or the body, not both (RFC 6750 §2).');
@@ -87,23 +96,35 @@ export async function handleUserinfo(exchange: Exchange): Promise<void> {
   }
   if (!token) {
     exchange.say('userinfo without an access token: 401');
-    throw new HttpError(401, 'invalid_request', 'An access token is required: Authorization: Bearer <access token>.', { 'www-authenticate': 'Bearer realm="Mock Google"' });
+    throw new HttpError(401, 'invalid_request', 'An access token is required: Authorization: Bearer <access token>, or DPoP <access token> with a DPoP proof for a DPoP-bound one.', { 'www-authenticate': BOTH_CHALLENGES });
   }
-  const payload = await verifyAccessToken(state, token);
+  const payload = await verifyAccessToken(state, token).catch((error: unknown) => {
+    // Sent with the DPoP scheme, the challenge is DPoP's (RFC 9449 §7.1).
+    if (dpopToken !== undefined && error instanceof HttpError) throw dpopChallenge('invalid_token', error.description);
+    throw error;
+  });
+  const boundTo = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
+  const jkt = typeof boundTo === 'string' ? boundTo : undefined;
+  if (dpopToken !== undefined) await checkProofWithToken(exchange, token, jkt);
+  else if (jkt !== undefined) {
+    // RFC 9449 §7.1: a bound token is not a bearer token; whoever holds only the token gets nothing.
+    exchange.say('userinfo: a DPoP-bound access token sent as a Bearer token: 401');
+    throw dpopChallenge('invalid_token', 'This access token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof signed by that key (RFC 9449 §7.1).');
+  }
   const scopes = String(payload.scope ?? '').split(' ');
   if (!scopes.includes('openid')) {
-    throw new HttpError(403, 'insufficient_scope', 'userinfo needs an access token with the openid scope.', { 'www-authenticate': 'Bearer realm="Mock Google", error="insufficient_scope", scope="openid"' });
+    throw new HttpError(403, 'insufficient_scope', 'userinfo needs an access token with the openid scope.', { 'www-authenticate': jkt === undefined ? 'Bearer realm="Mock Google", error="insufficient_scope", scope="openid"' : `DPoP error="insufficient_scope", scope="openid", algs="${DPOP_SIGNING_ALGORITHMS.join(' ')}"` });
   }
   const user = state.userBySub(String(payload.sub));
   if (!user) throw new HttpError(401, 'invalid_token', 'The user of this token no longer exists.');
-  exchange.say(`userinfo for ${user.email} (scope ${scopes.join(' ')})`);
+  exchange.say(`userinfo for ${user.email} (scope ${scopes.join(' ')}${jkt === undefined ? '' : '; DPoP-bound token, proof by its key'})`);
   sendJson(response, 200, { sub: user.sub, ...claimsForScopes(user, scopes) });
 }
 
 /** The shared start of introspection and revocation: an authenticated client and the token it names. */
 async function tokenRequest(exchange: Exchange, allowPublicClients: boolean) {
   const form = await readForm(exchange.request);
-  const { client } = authenticateClient(exchange.request, form, exchange.state.clients, allowPublicClients);
+  const { client } = await authenticateClient(exchange.request, form, exchange.state, allowPublicClients);
   const token = form.get('token');
   if (!token) throw new HttpError(400, 'invalid_request', 'token is missing.');
   return { client, token };
@@ -127,8 +148,9 @@ export async function handleIntrospect(exchange: Exchange): Promise<void> {
       return sendJson(response, 200, { active: false });
     }
     exchange.say(`introspection by ${client.client_id}: access token is active`);
-    const { iss, sub, aud, exp, iat, jti, scope, client_id } = payload;
-    sendJson(response, 200, { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, scope, client_id, username: state.userBySub(String(sub))?.email });
+    const { iss, sub, aud, exp, iat, jti, scope, client_id, cnf } = payload;
+    // A bound token says so, and which key: what a resource server needs to check the proof (RFC 9449 §6.2).
+    sendJson(response, 200, { active: true, token_type: cnf === undefined ? 'Bearer' : 'DPoP', iss, sub, aud, exp, iat, jti, scope, client_id, username: state.userBySub(String(sub))?.email, ...(cnf !== undefined && { cnf }) });
   } catch {
     exchange.say(`introspection by ${client.client_id}: token is not active`);
     sendJson(response, 200, { active: false });
@@ -149,7 +171,7 @@ export async function handleRevoke(exchange: Exchange): Promise<void> {
     return sendJson(response, 200, {});
   }
   try {
-    const payload = await verifyOwnToken(state.keys.accessToken, token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+    const payload = await verifyOwnToken(verificationKeys(state.keys, 'accessToken', state.nowSeconds()), token, { typ: 'at+jwt', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
     if (payload.client_id !== client.client_id) throw new HttpError(400, 'unauthorized_client', 'This token was issued to another client.');
     const jti = String(payload.jti);
     const remaining = Number(payload.exp) - state.nowSeconds();
@@ -178,7 +200,7 @@ export async function handleLogout(exchange: Exchange): Promise<void> {
   const hint = parameters.get('id_token_hint');
   if (hint !== undefined) {
     try {
-      const payload = await verifyOwnToken(state.keys.idToken, hint, { typ: 'JWT', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
+      const payload = await verifyOwnToken(verificationKeys(state.keys, 'idToken', state.nowSeconds()), hint, { typ: 'JWT', issuer: state.config.issuer, nowSeconds: state.nowSeconds(), ignoreExpiry: true });
       const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
       if (clientId !== undefined && clientId !== audience) throw new Error('client_id does not match the id_token_hint');
       clientId = audience;

@@ -4,7 +4,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConfidential, type Client } from './directory.js';
-import { oversizeMessage, oversizeParameter } from './state.js';
+import { checkClientAssertion, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
+import { oversizeMessage, oversizeParameter, type ProviderState } from './state.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -206,30 +207,39 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-const INVALID_CLIENT_HEADERS = { 'www-authenticate': 'Basic realm="Mock Google", charset="UTF-8"' };
+export const INVALID_CLIENT_HEADERS = { 'www-authenticate': 'Basic realm="Mock Google", charset="UTF-8"' };
 
 export interface AuthenticatedClient {
   client: Client;
-  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 }
 
 /**
- * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3.1).
- * Confidential clients must authenticate; public clients identify themselves with client_id only,
- * and only where `allowPublic` is true.
+ * Client authentication at the token, device authorization, revocation and introspection
+ * endpoints: a secret (RFC 6749 §2.3.1) or a signed assertion (private_key_jwt, RFC 7523 §2.2,
+ * OIDC Core §9). Confidential clients must authenticate; public clients identify themselves with
+ * client_id only, and only where `allowPublic` is true.
  */
-export function authenticateClient(
+export async function authenticateClient(
   request: IncomingMessage,
   form: Map<string, string>,
-  clients: Map<string, Client>,
+  state: ProviderState,
   allowPublic: boolean,
-): AuthenticatedClient {
+): Promise<AuthenticatedClient> {
+  const clients = state.clients;
   const header = request.headers.authorization;
   const basic = header?.match(/^Basic\s+(.+)$/i);
   const bodyId = form.get('client_id');
   const bodySecret = form.get('client_secret');
-  if (basic && bodySecret !== undefined) {
-    throw new HttpError(400, 'invalid_request', 'Use one client authentication method, not both Basic and client_secret in the body.');
+  const assertionType = form.get('client_assertion_type');
+  const assertion = form.get('client_assertion');
+  if ([basic !== null && basic !== undefined, bodySecret !== undefined, assertionType !== undefined || assertion !== undefined].filter(Boolean).length > 1) {
+    throw new HttpError(400, 'invalid_request', 'Use one client authentication method: Basic, client_secret in the body, or client_assertion, not two (RFC 6749 §2.3).');
+  }
+  if (assertionType !== undefined || assertion !== undefined) {
+    if (assertionType !== CLIENT_ASSERTION_TYPE) throw new HttpError(401, 'invalid_client', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE} (RFC 7523 §2.2).`, INVALID_CLIENT_HEADERS);
+    if (!assertion) throw new HttpError(401, 'invalid_client', 'client_assertion is missing: a JWT signed with one of the client\'s registered keys (RFC 7523 §2.2).', INVALID_CLIENT_HEADERS);
+    return { client: await checkClientAssertion(state, assertion, bodyId), method: 'private_key_jwt' };
   }
   if (basic) {
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -251,7 +261,7 @@ export function authenticateClient(
   const client = clients.get(bodyId);
   if (bodySecret !== undefined) return { client: checkSecret(client, bodySecret), method: 'client_secret_post' };
   if (!client) throw new HttpError(401, 'invalid_client', 'Unknown client.', INVALID_CLIENT_HEADERS);
-  if (isConfidential(client)) throw new HttpError(401, 'invalid_client', `${client.client_id} is a confidential client: it must authenticate with its secret.`, INVALID_CLIENT_HEADERS);
+  if (isConfidential(client)) throw new HttpError(401, 'invalid_client', `${client.client_id} is a confidential client: it must authenticate with ${client.client_secret === undefined ? 'a client_assertion signed with its key (private_key_jwt)' : 'its secret'}.`, INVALID_CLIENT_HEADERS);
   if (!allowPublic) throw new HttpError(401, 'invalid_client', 'This endpoint needs an authenticated (confidential) client.', INVALID_CLIENT_HEADERS);
   return { client, method: 'none' };
 }
@@ -260,16 +270,16 @@ export function authenticateClient(
  * The start of a request to the token or device authorization endpoint: the form, every
  * parameter it reads within its size limit, and the client it authenticates (public ones too).
  */
-export async function readClientForm(request: IncomingMessage, clients: Map<string, Client>, parameters: readonly string[]): Promise<AuthenticatedClient & { form: Map<string, string> }> {
-  const form = await readForm(request);
+export async function readClientForm(exchange: { request: IncomingMessage; state: ProviderState }, parameters: readonly string[]): Promise<AuthenticatedClient & { form: Map<string, string> }> {
+  const form = await readForm(exchange.request);
   const oversize = oversizeParameter(form, parameters);
   if (oversize) throw new HttpError(400, 'invalid_request', oversizeMessage(oversize));
-  return { form, ...authenticateClient(request, form, clients, true) };
+  return { form, ...(await authenticateClient(exchange.request, form, exchange.state, true)) };
 }
 
 function checkSecret(client: Client | undefined, secret: string): Client {
   // Compare even for an unknown client, so timing does not reveal which client ids exist.
-  const ok = secretsEqual(secret, client?.client_secret ?? '\u0000no-secret') && client !== undefined && isConfidential(client);
+  const ok = secretsEqual(secret, client?.client_secret ?? '\u0000no-secret') && client?.client_secret !== undefined;
   if (!ok) throw new HttpError(401, 'invalid_client', 'Client authentication failed.', INVALID_CLIENT_HEADERS);
   return client!;
 }

@@ -14,7 +14,8 @@ import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevo
 import type { Exchange, Handler } from './exchange.js';
 import { BodyBudget, closeAfterAnswer, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
-import { createProviderKeys, type AccessTokenAlgorithm } from './signing.js';
+import { loadOrCreateKeys, saveKeysFile } from './keys-file.js';
+import { createProviderKeys, rotateProviderKeys, type AccessTokenAlgorithm, type ProviderKeys, type TokenKind } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
 import { handleToken } from './token.js';
 
@@ -68,6 +69,28 @@ export interface ProviderOptions {
   maxBodyBytesInFlight?: number;
   /** Called once per request, after the response is sent. */
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * Keep the signing keys in this file (made 0600 if missing), so tokens of one run verify after a
+   * restart. Without it, new keys each start. A link, a file others may read or write, or one
+   * that is not a keys file is refused (InputError ERR_KEYS_FILE) before the port is opened.
+   */
+  keysFile?: string;
+  /** Rotate the keys at start: new ones sign, the old ones stay in /jwks until their tokens expire (saved to keysFile). */
+  rotateKeys?: boolean;
+}
+
+/** Where the keys came from at start, for the banner. */
+export interface KeysReport {
+  /** The keys file, if one is used. */
+  file?: string;
+  /** new: made this start (and written to the file, if any); loaded: read from the file. */
+  origin: 'new' | 'loaded';
+  /** Rotated at start (rotateKeys, or the file's access-token key had another algorithm than asked). */
+  rotated: boolean;
+  /** kids: what signs now, and the retired ones still published. */
+  idTokenKid: string;
+  accessTokenKid: string;
+  retiredKids: string[];
 }
 
 export interface RequestEvent {
@@ -89,6 +112,13 @@ export interface RunningProvider {
   connectionLimits: { maxConnections: number; maxBodyBytesInFlight: number };
   /** Connections open now (for the benchmark). */
   openConnections(): Promise<number>;
+  /** Where the signing keys came from, and which sign now. */
+  keys: KeysReport;
+  /**
+   * Key rotation (OIDC Core §10.1.1): new keys sign from now on, the old ones stay in /jwks and
+   * verify until their tokens have expired; saved to keysFile if there is one. Returns the new report.
+   */
+  rotateKeys(): Promise<KeysReport>;
   close(): Promise<void>;
 }
 
@@ -175,12 +205,37 @@ export function normalizeIssuer(value: string, label = 'issuer'): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** ID tokens live an hour. */
+const ID_TOKEN_TTL = 3600;
+
+/**
+ * The keys to sign with: new ones, or those kept in options.keysFile (made there if missing);
+ * rotated when asked, or when the file's access-token key has another algorithm than asked for.
+ */
+async function startingKeys(options: ProviderOptions, lifetimes: Record<TokenKind, number>, nowSeconds: number): Promise<{ keys: ProviderKeys; origin: KeysReport['origin']; rotated: boolean }> {
+  if (options.keysFile === undefined) {
+    const keys = await createProviderKeys(options.accessTokenAlgorithm);
+    if (options.rotateKeys) await rotateProviderKeys(keys, nowSeconds, lifetimes);
+    return { keys, origin: 'new', rotated: options.rotateKeys === true };
+  }
+  const { keys, created } = await loadOrCreateKeys(options.keysFile, options.accessTokenAlgorithm, nowSeconds);
+  const otherAlgorithm = options.accessTokenAlgorithm !== undefined && options.accessTokenAlgorithm !== keys.accessToken.alg;
+  if (options.rotateKeys || otherAlgorithm) {
+    await rotateProviderKeys(keys, nowSeconds, lifetimes, options.rotateKeys ? ['idToken', 'accessToken'] : ['accessToken'], options.accessTokenAlgorithm);
+    saveKeysFile(options.keysFile, keys);
+  }
+  return { keys, origin: created ? 'new' : 'loaded', rotated: options.rotateKeys === true || otherAlgorithm };
+}
+
 export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
   const host = options.host ?? '127.0.0.1';
   const nowMs = options.nowMs ?? Date.now;
   // Checked before listening, so a bad issuer never leaves a port open.
   const givenIssuer = options.issuer === undefined ? undefined : normalizeIssuer(options.issuer);
-  const keys = await createProviderKeys(options.accessTokenAlgorithm);
+  const accessTokenTtl = options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL;
+  // How long a retired key stays: until the last token it signed has expired.
+  const lifetimes: Record<TokenKind, number> = { idToken: ID_TOKEN_TTL, accessToken: accessTokenTtl };
+  const { keys, origin, rotated } = await startingKeys(options, lifetimes, Math.floor(nowMs() / 1000));
   let state: ProviderState | undefined;
 
   const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
@@ -227,8 +282,8 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     users: options.users ?? DEFAULT_USERS,
     clients: options.clients ?? DEFAULT_CLIENTS,
     autoApprove: options.autoApprove ?? false,
-    accessTokenTtl: options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL,
-    idTokenTtl: 3600,
+    accessTokenTtl,
+    idTokenTtl: ID_TOKEN_TTL,
     codeTtl: options.codeTtl ?? DEFAULT_CODE_TTL,
     refreshTokenTtl: options.refreshTokenTtl ?? 86_400,
     interactionTtl: 600,
@@ -238,8 +293,22 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   state = new ProviderState(config, keys, nowMs);
   const sweeper = setInterval(() => state!.sweep(), 5_000);
   sweeper.unref();
+  const report = (wasRotated: boolean, from: KeysReport['origin']): KeysReport => ({
+    ...(options.keysFile !== undefined && { file: options.keysFile }),
+    origin: from,
+    rotated: wasRotated,
+    idTokenKid: keys.idToken.kid,
+    accessTokenKid: keys.accessToken.kid,
+    retiredKids: keys.retired.map((key) => key.kid),
+  });
 
   return {
+    keys: report(rotated, origin),
+    rotateKeys: async () => {
+      await rotateProviderKeys(keys, state!.nowSeconds(), lifetimes);
+      if (options.keysFile !== undefined) saveKeysFile(options.keysFile, keys);
+      return report(true, origin);
+    },
     issuer: config.issuer,
     port,
     host,

@@ -11,7 +11,8 @@
 // quarter of the size, and signing costs about a fifth of RS256 (measured in `npm run bench`).
 // RS256 stays available for them (RFC 9068 §2.1 asks servers to support it).
 
-import { generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose/jwt/sign';
 import type { JWTPayload } from 'jose';
@@ -31,10 +32,23 @@ export interface SigningKey {
   publicJwk: Record<string, unknown>;
 }
 
-/** One key for each kind of token the provider signs. */
+export type TokenKind = 'idToken' | 'accessToken';
+
+/** A key no longer signing, still published and trusted until the last token it signed expires. */
+export interface RetiredKey extends SigningKey {
+  kind: TokenKind;
+  /** Seconds since 1970 when it goes: the rotation time plus that kind's token lifetime. */
+  untilSeconds: number;
+}
+
+/**
+ * One key for each kind of token the provider signs, and the keys rotated out that still verify
+ * (OIDC Core §10.1.1: the old key stays published until its tokens have expired).
+ */
 export interface ProviderKeys {
   idToken: SigningKey;
   accessToken: SigningKey;
+  retired: RetiredKey[];
 }
 
 const generate = promisify(generateKeyPair);
@@ -47,21 +61,68 @@ export async function createSigningKey(alg: SigningKey['alg']): Promise<SigningK
   return { alg, privateKey, publicKey, kid: publicJwk.kid, publicJwk: { ...publicJwk } };
 }
 
+/** A signing key from its private JWK (as a keys file keeps it); the public half and kid follow from it. */
+export async function signingKeyFromJwk(alg: SigningKey['alg'], privateJwk: Record<string, unknown>): Promise<SigningKey> {
+  const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
+  const publicKey = createPublicKey(privateKey);
+  const publicJwk = await jwkWithThumbprint(publicKey, alg);
+  return { alg, privateKey, publicKey, kid: publicJwk.kid, publicJwk: { ...publicJwk } };
+}
+
 export async function createProviderKeys(accessTokenAlgorithm: AccessTokenAlgorithm = DEFAULT_ACCESS_TOKEN_ALGORITHM): Promise<ProviderKeys> {
   const [idToken, accessToken] = await Promise.all([createSigningKey(ID_TOKEN_ALGORITHM), createSigningKey(accessTokenAlgorithm)]);
-  return { idToken, accessToken };
+  return { idToken, accessToken, retired: [] };
+}
+
+/**
+ * Key rotation: new keys sign from now on; the old ones stay in the JWKS, and verify, until
+ * the tokens they signed have expired (`lifetimes`, seconds per kind). Changes `keys` in place.
+ */
+export async function rotateProviderKeys(keys: ProviderKeys, nowSeconds: number, lifetimes: Record<TokenKind, number>, kinds: TokenKind[] = ['idToken', 'accessToken'], accessTokenAlgorithm: AccessTokenAlgorithm = keys.accessToken.alg): Promise<void> {
+  const fresh = await Promise.all(kinds.map((kind) => createSigningKey(kind === 'idToken' ? ID_TOKEN_ALGORITHM : accessTokenAlgorithm)));
+  dropExpiredKeys(keys, nowSeconds);
+  kinds.forEach((kind, index) => {
+    keys.retired.push({ ...keys[kind], kind, untilSeconds: nowSeconds + lifetimes[kind] });
+    keys[kind] = fresh[index]!;
+  });
+}
+
+/** Forgets retired keys whose tokens have all expired. */
+export function dropExpiredKeys(keys: ProviderKeys, nowSeconds: number): void {
+  keys.retired = keys.retired.filter((key) => key.untilSeconds > nowSeconds);
+}
+
+/** The keys that verify tokens of one kind now: the current one first, then the retired ones still kept. */
+export function verificationKeys(keys: ProviderKeys, kind: TokenKind, nowSeconds: number): SigningKey[] {
+  return [keys[kind], ...keys.retired.filter((key) => key.kind === kind && key.untilSeconds > nowSeconds)];
+}
+
+/** What /jwks publishes: the two current keys, then the retired ones still kept. */
+export function publishedKeys(keys: ProviderKeys, nowSeconds: number): SigningKey[] {
+  return [keys.idToken, keys.accessToken, ...keys.retired.filter((key) => key.untilSeconds > nowSeconds)];
 }
 
 export async function signJwt(key: SigningKey, typ: 'JWT' | 'at+jwt', claims: Record<string, unknown>): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ, kid: key.kid }).sign(key.privateKey);
 }
 
-/** Checks one of our own tokens: signature with the key for its kind, pinned algorithm, typ, iss, and (optionally) exp. */
+/**
+ * Checks one of our own tokens: signature with the key for its kind named by its kid (the
+ * current key or one kept after a rotation), pinned algorithm, typ, iss, and (optionally) exp.
+ */
 export async function verifyOwnToken(
-  key: SigningKey,
+  keys: SigningKey[],
   token: string,
   expected: { typ: 'JWT' | 'at+jwt'; issuer: string; audience?: string; nowSeconds: number; ignoreExpiry?: boolean },
 ): Promise<JWTPayload> {
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw new Error('it is not a JWT');
+  }
+  // Without a kid (or an unknown one), the current key: its signature check says what is wrong.
+  const key = keys.find((candidate) => candidate.kid === kid) ?? keys[0]!;
   const { payload } = await jwtVerify(token, key.publicKey, {
     algorithms: [key.alg],
     typ: expected.typ,

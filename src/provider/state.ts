@@ -10,8 +10,11 @@ import { ExpiringStore, stringBytes, type StoreLimits } from './store.js';
 /** The longest value, in UTF-8 bytes, of a parameter the provider reads: 1 KiB; a redirect_uri 2 KiB. */
 export const MAX_PARAMETER_BYTES = 1024;
 export const MAX_REDIRECT_URI_BYTES = 2048;
+/** A client assertion is a signed JWT (an RS512 signature alone is 683 characters): 8 KiB. It is never kept. */
+export const MAX_CLIENT_ASSERTION_BYTES = 8192;
 
 function parameterLimit(name: string): number {
+  if (name === 'client_assertion') return MAX_CLIENT_ASSERTION_BYTES;
   return name === 'redirect_uri' || name === 'post_logout_redirect_uri' ? MAX_REDIRECT_URI_BYTES : MAX_PARAMETER_BYTES;
 }
 
@@ -31,11 +34,11 @@ export function oversizeMessage(oversize: { name: string; limit: number }): stri
   return `${oversize.name} is longer than ${oversize.limit} bytes (${oversize.limit / 1024} KiB), the most Mock Google accepts for it.`;
 }
 
-export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens' | 'deviceCodes' | 'userCodes' | 'userCodeGuesses';
+export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens' | 'deviceCodes' | 'userCodes' | 'userCodeGuesses' | 'dpopProofs' | 'clientAssertions';
 
 /**
  * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
- * character, 160 bytes of overhead an entry; see store.ts). Together 72 MiB of estimate; with the
+ * character, 160 bytes of overhead an entry; see store.ts). Together 82.5 MiB of estimate; with the
  * process itself (about 55 MB RSS) and the garbage collector's room, the provider stays under a
  * 256 MB RSS budget. `npm run bench` (bench/memory.mjs) fills every store and reports the peak.
  * Entry sizes below are the estimates with every parameter at its limit.
@@ -52,8 +55,9 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   // Revoked sign-ins, until their access tokens expire (15 minutes by default): 256 bytes each. Room
   // is kept here for every active grant: beyond 4 000 revoked, each one more shrinks the room for sign-ins.
   revokedGrants: { maxEntries: 24_000, maxBytes: 6 * 1024 * 1024 },
-  // Live refresh tokens (24 hours): at most one per active grant, so never full: 518 bytes each.
-  refreshTokens: { maxEntries: 20_000, maxBytes: 10 * 1024 * 1024 },
+  // Live refresh tokens (24 hours): at most one per active grant, so never full: 628 bytes each
+  // (with the DPoP key thumbprint a public client's refresh token is bound to).
+  refreshTokens: { maxEntries: 20_000, maxBytes: 12.5 * 1024 * 1024 },
   // Rotated refresh tokens and those of revoked grants (24 hours; a full store forgets the oldest): 414 bytes each.
   retiredRefreshTokens: { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 },
   // Access tokens revoked one by one, until they expire (15 minutes by default): 256 bytes each.
@@ -65,6 +69,12 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   userCodes: { maxEntries: 2_000, maxBytes: 0.5 * 1024 * 1024 },
   // Wrong user codes per client address, for a minute (RFC 8628 §5.1): at most 332 bytes each.
   userCodeGuesses: { maxEntries: 1_000, maxBytes: 0.5 * 1024 * 1024 },
+  // DPoP proofs seen (their jti, hashed), for as long as a proof is accepted (RFC 9449 §11.1: 5
+  // minutes old, 1 ahead); full, a new proof is refused with 503 rather than a replay let in: 270 bytes each.
+  dpopProofs: { maxEntries: 20_000, maxBytes: 5.5 * 1024 * 1024 },
+  // private_key_jwt assertions seen (client and jti, hashed), until they expire (at most 5 minutes,
+  // RFC 7523 §3 point 7); full, 503 as for proofs: 270 bytes each.
+  clientAssertions: { maxEntries: 9_000, maxBytes: 2.5 * 1024 * 1024 },
 };
 
 export interface ProviderConfig {
@@ -93,6 +103,8 @@ export interface Interaction {
   nonce?: string;
   codeChallenge: string;
   loginHint?: string;
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code must be redeemed with. */
+  dpopJkt?: string;
   sub?: string;
   authTime?: number;
 }
@@ -108,6 +120,8 @@ export interface CodeRecord {
   codeChallenge?: string;
   /** The sign-in this code belongs to; every token issued from it carries it as `sid`. */
   grantId: string;
+  /** RFC 9449 §10: the DPoP key (thumbprint) it must be redeemed with, from `dpop_jkt`. */
+  dpopJkt?: string;
   used: boolean;
 }
 
@@ -118,6 +132,8 @@ export interface RefreshRecord {
   scopes: string[];
   authTime: number;
   grantId: string;
+  /** A public client's refresh token is bound to the DPoP key it was issued with (RFC 9449 §5). */
+  jkt?: string;
 }
 
 /**
@@ -165,7 +181,8 @@ export interface UserCodeGuesses {
 
 export interface IssuedTokens {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to a key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   id_token?: string;
@@ -180,14 +197,18 @@ const scopeListBytes = (scopes: string[]) => OBJECT_BYTES + FIELD_BYTES * scopes
 /** A browser id (43 characters, as randomToken makes them) and a grant id (a 36-character UUID). */
 const BROWSER_AND_GRANT_ID_BYTES = stringBytes('b'.repeat(43)) + stringBytes('g'.repeat(36));
 
+/** A SHA-256 thumbprint, base64url (43 characters): `cnf.jkt`. */
+const JKT_BYTES = stringBytes('j'.repeat(43));
+
 /** The estimated bytes of each store's values, counted high; the strings kept are own copies. */
 const VALUE_BYTES = {
   interactions: (interaction: Interaction) =>
-    OBJECT_BYTES + 10 * FIELD_BYTES + scopeListBytes(interaction.scopes) + stringBytes(interaction.redirectUri) + stringBytes(interaction.state) + stringBytes(interaction.nonce) + stringBytes(interaction.codeChallenge) + stringBytes(interaction.loginHint) + 16,
-  codes: (code: CodeRecord) => OBJECT_BYTES + 9 * FIELD_BYTES + scopeListBytes(code.scopes) + stringBytes(code.redirectUri) + stringBytes(code.nonce) + stringBytes(code.codeChallenge) + stringBytes(code.grantId) + 16,
+    OBJECT_BYTES + 10 * FIELD_BYTES + scopeListBytes(interaction.scopes) + stringBytes(interaction.redirectUri) + stringBytes(interaction.state) + stringBytes(interaction.nonce) + stringBytes(interaction.codeChallenge) + stringBytes(interaction.loginHint) + stringBytes(interaction.dpopJkt) + 16,
+  codes: (code: CodeRecord) => OBJECT_BYTES + 9 * FIELD_BYTES + scopeListBytes(code.scopes) + stringBytes(code.redirectUri) + stringBytes(code.nonce) + stringBytes(code.codeChallenge) + stringBytes(code.grantId) + stringBytes(code.dpopJkt) + 16,
   grants: (grant: ActiveGrant) => OBJECT_BYTES + FIELD_BYTES + stringBytes(grant.refreshToken),
   revokedGrants: () => 0,
-  refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 5 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + 16,
+  // Counted with a key thumbprint (43 characters) always: a record is copied to its successor as it is.
+  refreshTokens: (refresh: RefreshRecord) => OBJECT_BYTES + 5 * FIELD_BYTES + scopeListBytes(refresh.scopes) + stringBytes(refresh.grantId) + JKT_BYTES + 16,
   retiredRefreshTokens: (retired: RetiredRefreshToken) => OBJECT_BYTES + 2 * FIELD_BYTES + stringBytes(retired.grantId),
   revokedAccessTokens: () => 0,
   // Counted with the browser's id and the grant id present: both are added in place later.
@@ -195,6 +216,9 @@ const VALUE_BYTES = {
   // The value is the device code string, the same one the deviceCodes store holds as its key.
   userCodes: () => FIELD_BYTES,
   userCodeGuesses: () => OBJECT_BYTES + 2 * FIELD_BYTES,
+  // Keys are SHA-256 hashes (43 characters), whatever the jti sent: the value is nothing.
+  dpopProofs: () => 0,
+  clientAssertions: () => 0,
 } satisfies Record<StoreName, (value: never) => number>;
 
 export class ProviderState {
@@ -214,6 +238,9 @@ export class ProviderState {
   readonly deviceCodes: ExpiringStore<DeviceRecord>;
   readonly userCodes: ExpiringStore<string>;
   readonly userCodeGuesses: ExpiringStore<UserCodeGuesses>;
+  /** DPoP proofs (RFC 9449 §11.1) and client assertions (RFC 7523 §3 point 7) seen, by hashed jti: each works once. */
+  readonly dpopProofs: ExpiringStore<true>;
+  readonly clientAssertions: ExpiringStore<true>;
 
   constructor(
     readonly config: ProviderConfig,
@@ -239,6 +266,8 @@ export class ProviderState {
     this.deviceCodes = new ExpiringStore(nowMs, limitsOf('deviceCodes'), VALUE_BYTES.deviceCodes);
     this.userCodes = new ExpiringStore(nowMs, limitsOf('userCodes'), VALUE_BYTES.userCodes);
     this.userCodeGuesses = new ExpiringStore(nowMs, limitsOf('userCodeGuesses'), VALUE_BYTES.userCodeGuesses);
+    this.dpopProofs = new ExpiringStore(nowMs, limitsOf('dpopProofs'), VALUE_BYTES.dpopProofs);
+    this.clientAssertions = new ExpiringStore(nowMs, limitsOf('clientAssertions'), VALUE_BYTES.clientAssertions);
   }
 
   nowSeconds(): number {
@@ -272,7 +301,7 @@ export class ProviderState {
    * Signs the tokens of a grant. A grant from a code must be recorded first, with its refresh
    * token, by `startGrant` or `rotateRefreshToken`: synchronously, before this awaits.
    */
-  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime?: number; grantId?: string; nonce?: string; refreshToken?: string; withIdToken: boolean }): Promise<IssuedTokens> {
+  async issueTokens(grant: { client: Client; sub: string; scopes: string[]; authTime?: number; grantId?: string; nonce?: string; refreshToken?: string; withIdToken: boolean; dpopJkt?: string }): Promise<IssuedTokens> {
     const now = this.nowSeconds();
     const scope = grant.scopes.join(' ');
     const accessToken = await signJwt(this.keys.accessToken, 'at+jwt', {
@@ -287,8 +316,10 @@ export class ProviderState {
       // A user's sign-in only: a client_credentials token has no user, so no auth_time and no sid (RFC 9068 §2.2).
       ...(grant.authTime !== undefined ? { auth_time: grant.authTime } : {}),
       ...(grant.grantId !== undefined ? { sid: grant.grantId } : {}),
+      // Bound to the client's DPoP key: useless without its private half (RFC 9449 §6.1).
+      ...(grant.dpopJkt !== undefined ? { cnf: { jkt: grant.dpopJkt } } : {}),
     });
-    const tokens: IssuedTokens = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
+    const tokens: IssuedTokens = { access_token: accessToken, token_type: grant.dpopJkt === undefined ? 'Bearer' : 'DPoP', expires_in: this.config.accessTokenTtl, scope };
     if (grant.withIdToken) {
       const user = this.userBySub(grant.sub);
       tokens.id_token = await signJwt(this.keys.idToken, 'JWT', {
@@ -437,6 +468,8 @@ export class ProviderState {
       deviceCodes: this.deviceCodes,
       userCodes: this.userCodes,
       userCodeGuesses: this.userCodeGuesses,
+      dpopProofs: this.dpopProofs,
+      clientAssertions: this.clientAssertions,
     } as Record<StoreName, ExpiringStore<unknown>>;
   }
 

@@ -7,11 +7,12 @@ import { isConfidential, SUPPORTED_SCOPES, type Client } from './directory.js';
 import { isWellFormedPkceValue, s256Challenge } from '../protocol/pkce.js';
 import { type CodeRecord, type IssuedTokens, type ProviderState } from './state.js';
 import { checkDevicePoll, DEVICE_CODE_GRANT_TYPE, spentDeviceCode } from './device.js';
+import { proofAtTokenEndpoint } from './dpop-binding.js';
 
 const TOKEN_HEADERS = { pragma: 'no-cache' };
 
 /** Every parameter /token reads; each has a size limit (state.ts). */
-const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'device_code'] as const;
+const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'device_code', 'client_assertion_type', 'client_assertion'] as const;
 
 function invalidGrant(description: string): HttpError {
   return new HttpError(400, 'invalid_grant', description);
@@ -39,17 +40,25 @@ function scopeList(value: string, whenAbsent: string): string[] {
 
 export async function handleToken(exchange: Exchange): Promise<void> {
   const { request, response, state } = exchange;
-  const { form, client, method } = await readClientForm(request, state.clients, TOKEN_PARAMETERS);
+  const { form, client, method } = await readClientForm(exchange, TOKEN_PARAMETERS);
   const grantType = form.get('grant_type');
+  // A DPoP proof binds the access token to the client's key (RFC 9449 §5); without one, Bearer.
+  const dpopJkt = await proofAtTokenEndpoint(exchange);
+  const bound = dpopJkt === undefined ? '' : ', DPoP-bound';
 
   if (grantType === 'authorization_code') {
     const code = form.get('code');
     if (!code) throw new HttpError(400, 'invalid_request', 'code is missing.');
     const record = state.codes.get(code);
     checkCode(state, record, client.client_id, form, exchange);
+    // RFC 9449 §10: a code asked for with dpop_jkt is redeemed only with a proof by that key.
+    if (record!.dpopJkt !== undefined && record!.dpopJkt !== dpopJkt) {
+      exchange.say(`code bound to a DPoP key (dpop_jkt) redeemed by ${client.client_id} ${dpopJkt === undefined ? 'without a proof' : 'with another key'}: refused`);
+      throw invalidGrant(`This code was asked for with dpop_jkt: redeem it with a DPoP proof signed by that key (RFC 9449 §10)${dpopJkt === undefined ? '; the request has no DPoP header' : '; this proof is signed by another key'}.`);
+    }
     // A used code keeps only what replay detection needs.
-    const tokens = await tokensForSignIn(state, client, record!, () => state.codes.replace(code, spentCode(record!)));
-    exchange.say(`tokens issued to ${client.client_id} for ${state.userBySub(record!.sub)?.email ?? record!.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method})`);
+    const tokens = await tokensForSignIn(state, client, { ...record!, dpopJkt }, () => state.codes.replace(code, spentCode(record!)));
+    exchange.say(`tokens issued to ${client.client_id} for ${state.userBySub(record!.sub)?.email ?? record!.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}${bound})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
 
@@ -69,12 +78,17 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw invalidGrant('This refresh token was already used (it rotates on every use); as a precaution every token of this sign-in is now revoked.');
     }
     const { record } = known;
+    // RFC 9449 §5: a public client's refresh token works only with a proof by the key it is bound to.
+    if (record.jkt !== undefined && record.jkt !== dpopJkt) {
+      exchange.say(`refresh token bound to a DPoP key used by ${client.client_id} ${dpopJkt === undefined ? 'without a proof' : 'with another key'}: refused`);
+      throw invalidGrant(`This refresh token is bound to a DPoP key (RFC 9449 §5): send a DPoP proof signed by that key${dpopJkt === undefined ? '; the request has no DPoP header' : '; this proof is signed by another key'}.`);
+    }
     const scopes = narrowScopes(form.get('scope'), record.scopes);
     // Rotated at once, before any await: the same token sent twice at once is a reuse. The new
     // refresh token keeps the scope of the grant, even when this access token was narrowed.
     const newRefreshToken = state.rotateRefreshToken(refreshToken, record);
-    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId, refreshToken: newRefreshToken, withIdToken: scopes.includes('openid') });
-    exchange.say(`refresh token rotated for ${client.client_id}; new access token (scope ${tokens.scope})`);
+    const tokens = await state.issueTokens({ client, sub: record.sub, scopes, authTime: record.authTime, grantId, refreshToken: newRefreshToken, withIdToken: scopes.includes('openid'), dpopJkt });
+    exchange.say(`refresh token rotated for ${client.client_id}; new access token (scope ${tokens.scope}${bound})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
 
@@ -91,8 +105,8 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
-    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false });
-    exchange.say(`access token issued to ${client.client_id} for itself (client_credentials)`);
+    const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false, dpopJkt });
+    exchange.say(`access token issued to ${client.client_id} for itself (client_credentials; client auth ${method}${bound})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
 
@@ -100,10 +114,10 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     const deviceCode = form.get('device_code');
     if (!deviceCode) throw new HttpError(400, 'invalid_request', 'device_code is missing.');
     const record = checkDevicePoll(state, state.deviceCodes.get(deviceCode), client.client_id, exchange);
-    const signIn = { sub: record.sub!, scopes: record.scopes, authTime: record.authTime!, grantId: record.grantId! };
+    const signIn = { sub: record.sub!, scopes: record.scopes, authTime: record.authTime!, grantId: record.grantId!, dpopJkt };
     // Single use: marked before any await, so two polls at once cannot both get tokens.
     const tokens = await tokensForSignIn(state, client, signIn, () => state.deviceCodes.replace(deviceCode, spentDeviceCode(record)));
-    exchange.say(`tokens issued to ${client.client_id}'s device for ${state.userBySub(signIn.sub)?.email ?? signIn.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}); the device code is now used`);
+    exchange.say(`tokens issued to ${client.client_id}'s device for ${state.userBySub(signIn.sub)?.email ?? signIn.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}${bound}); the device code is now used`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
   }
 
@@ -116,16 +130,19 @@ export async function handleToken(exchange: Exchange): Promise<void> {
 
 /**
  * The tokens of a user's sign-in, from a code or a device code: the grant is recorded (with a
- * refresh token only for offline_access) and `markUsed` called at once, before any await; then
- * the tokens are signed. Nothing is marked when revoked grants fill the room (503).
+ * refresh token only for offline_access, bound to the DPoP key for a public client) and
+ * `markUsed` called at once, before any await; then the tokens are signed. Nothing is marked
+ * when revoked grants fill the room (503).
  */
-async function tokensForSignIn(state: ProviderState, client: Client, signIn: { sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string }, markUsed: () => void): Promise<IssuedTokens> {
-  const { sub, scopes, authTime, grantId, nonce } = signIn;
-  const refresh = scopes.includes('offline_access') ? { clientId: client.client_id, sub, scopes, authTime, grantId } : undefined;
+async function tokensForSignIn(state: ProviderState, client: Client, signIn: { sub: string; scopes: string[]; authTime: number; grantId: string; nonce?: string; dpopJkt?: string }, markUsed: () => void): Promise<IssuedTokens> {
+  const { sub, scopes, authTime, grantId, nonce, dpopJkt } = signIn;
+  // RFC 9449 §5: a confidential client's refresh token is bound by its authentication instead.
+  const jkt = isConfidential(client) ? undefined : dpopJkt;
+  const refresh = scopes.includes('offline_access') ? { clientId: client.client_id, sub, scopes, authTime, grantId, ...(jkt !== undefined && { jkt }) } : undefined;
   const { retryAfter, refreshToken } = state.startGrant(grantId, refresh);
   if (retryAfter > 0) throw revokedGrantsFull(state, retryAfter);
   markUsed();
-  return state.issueTokens({ client, sub, scopes, authTime, grantId, nonce, refreshToken, withIdToken: scopes.includes('openid') });
+  return state.issueTokens({ client, sub, scopes, authTime, grantId, nonce, refreshToken, withIdToken: scopes.includes('openid'), dpopJkt });
 }
 
 /** 60 → "60 seconds", 600 → "10 minutes": the code lifetime as the error description says it. */

@@ -11,6 +11,7 @@ import { UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js'
 import type { RunningProvider } from '../../src/provider/server.js';
 import { DEFAULT_LIMITS, MAX_PARAMETER_BYTES, MAX_REDIRECT_URI_BYTES, randomToken } from '../../src/provider/state.js';
 import { ENTRY_OVERHEAD_BYTES, ExpiringStore, ownCopy, stringBytes } from '../../src/provider/store.js';
+import { hashedKey } from '../../src/provider/dpop-binding.js';
 import { authorizeAtOnce, authorizeUrl, basic, CALLBACK, pkcePair, postForm, startTestProvider } from '../helpers/provider.js';
 
 const DEMO_APP = basic('demo-app', 'demo-secret');
@@ -165,7 +166,7 @@ describe('ExpiringStore counts entries and estimated bytes', () => {
 
   test('the default caps add up to the budget the README states', () => {
     const total = Object.values(DEFAULT_LIMITS).reduce((sum, limits) => sum + limits.maxBytes, 0);
-    expect(total).toBe(72 * 1024 * 1024);
+    expect(total).toBe(82.5 * 1024 * 1024);
   });
 });
 
@@ -413,10 +414,14 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     const largest = {
       grants: state.grants.entryBytes(grantId, { refreshToken: randomToken() }),
       revokedGrants: state.revokedGrants.entryBytes(grantId, true),
-      refreshTokens: state.refreshTokens.entryBytes(randomToken(), { clientId: 'demo-app', sub: 'sub', scopes: ['openid', 'profile', 'email', 'offline_access'], authTime: 0, grantId }),
+      // A public client's, bound to a DPoP key (counted with the thumbprint whether or not it has one).
+      refreshTokens: state.refreshTokens.entryBytes(randomToken(), { clientId: 'demo-app', sub: 'sub', scopes: ['openid', 'profile', 'email', 'offline_access'], authTime: 0, grantId, jkt: randomToken() }),
       retiredRefreshTokens: state.retiredRefreshTokens.entryBytes(randomToken(), { clientId: 'demo-app', grantId }),
+      // Kept by the SHA-256 of the jti, whatever its length.
+      dpopProofs: state.dpopProofs.entryBytes(hashedKey('j'.repeat(8000)), true),
+      clientAssertions: state.clientAssertions.entryBytes(hashedKey('demo-app', 'j'.repeat(8000)), true),
     };
-    expect(largest).toEqual({ grants: 406, revokedGrants: 256, refreshTokens: 518, retiredRefreshTokens: 414 });
+    expect(largest).toEqual({ grants: 406, revokedGrants: 256, refreshTokens: 628, retiredRefreshTokens: 414, dpopProofs: 270, clientAssertions: 270 });
     for (const [name, bytes] of Object.entries(largest) as Array<[keyof typeof largest, number]>) {
       expect(DEFAULT_LIMITS[name].maxEntries * bytes).toBeLessThanOrEqual(DEFAULT_LIMITS[name].maxBytes);
     }

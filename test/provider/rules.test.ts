@@ -364,7 +364,8 @@ describe('tokens', () => {
     expect(posted.body).toEqual({ sub: '104392857361829475620' });
     const none = await fetch(`${auto.issuer}/userinfo`);
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="Mock Google"');
+    // Either scheme works here: both challenges, DPoP's with the algorithms it accepts (RFC 9449 §7.1).
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="Mock Google", DPoP algs="ES256 ES384 ES512 RS256 RS384 RS512 PS256 PS384 PS512 EdDSA Ed25519"');
   });
 
   test('a client_credentials token (no openid) gets 403 insufficient_scope at userinfo', async () => {
@@ -637,7 +638,7 @@ describe('the clients file: an optional "scopes" list for client_credentials', (
     await expect(load({ colour: 'blue' })).rejects.toThrow('"colour" is not a client field. A client has client_id, client_secret');
   });
 
-  test('a public client cannot have scopes: client_credentials needs a secret', async () => {
-    await expect(load({ client_secret: undefined, scopes: ['orders:read'] })).rejects.toThrow('"scopes" are for client_credentials, which only a confidential client (one with a client_secret) may use.');
+  test('a public client cannot have scopes: client_credentials needs a secret or keys', async () => {
+    await expect(load({ client_secret: undefined, scopes: ['orders:read'] })).rejects.toThrow('"scopes" are for client_credentials, which only a confidential client (one with a client_secret or a jwks) may use.');
   });
 });

@@ -1,0 +1,100 @@
+// DPoP (RFC 9449) in Mock Google: proofs checked at the token endpoint (the key the tokens are
+// bound to) and at /userinfo (the key a bound token must be used with). The rules themselves are
+// in src/protocol/dpop.ts; here are the replay store, the errors and the challenges.
+
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { checkDpopProof, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS } from '../protocol/dpop.js';
+import type { Exchange } from './exchange.js';
+import { headerParameterText, HttpError } from './http.js';
+import type { ProviderState } from './state.js';
+
+/** What discovery advertises as `dpop_signing_alg_values_supported` and /userinfo as `algs`. */
+export const DPOP_SIGNING_ALGORITHMS: readonly string[] = DPOP_ALGORITHMS;
+
+/** A proof's jti is remembered as long as the proof could be accepted: its age window and the clock skew ahead. */
+const PROOF_KEPT_SECONDS = DPOP_MAX_AGE_SECONDS + DPOP_MAX_FUTURE_SECONDS;
+
+/** The key a jti is stored under: its SHA-256, so a store entry has one size whatever was sent. */
+export function hashedKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('base64url');
+}
+
+/**
+ * Records a proof's jti in the replay store; true if it was there (a replay). A full store
+ * refuses the request (503) rather than forget a jti and let a replay through.
+ */
+function proofReplayCheck(state: ProviderState): (jti: string) => boolean {
+  return (jti) => {
+    const key = hashedKey(jti);
+    if (state.dpopProofs.get(key)) return true;
+    const wait = state.dpopProofs.secondsUntilRoom(state.dpopProofs.entryBytes(key, true));
+    if (wait > 0) {
+      const seconds = Number.isFinite(wait) ? wait : PROOF_KEPT_SECONDS;
+      throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many recent DPoP proofs as it may (${state.dpopProofs.limits.maxEntries}), to refuse a replayed one; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+    }
+    state.dpopProofs.set(key, true, PROOF_KEPT_SECONDS);
+    return false;
+  };
+}
+
+/** The one DPoP header of a request; two are an error (RFC 9449 §4.3 point 1). Undefined when absent. */
+function dpopHeader(request: IncomingMessage): string | undefined | { twice: true } {
+  const values = request.headersDistinct?.dpop;
+  const value = request.headers.dpop;
+  if ((values && values.length > 1) || Array.isArray(value)) return { twice: true };
+  return value;
+}
+
+/**
+ * At the token endpoint: the thumbprint of the key in a valid DPoP proof, undefined when the
+ * request has no DPoP header (a Bearer token then), or 400 invalid_dpop_proof (RFC 9449 §5).
+ */
+export async function proofAtTokenEndpoint(exchange: Exchange): Promise<string | undefined> {
+  const { request, state } = exchange;
+  const header = dpopHeader(request);
+  if (header === undefined) return undefined;
+  const refused = (reason: string) => {
+    exchange.say(`DPoP proof refused at the token endpoint: ${reason}`);
+    return new HttpError(400, 'invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
+  };
+  if (typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
+  const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: proofReplayCheck(state) });
+  if (!check.ok) throw refused(check.reason);
+  return check.jkt;
+}
+
+/** A 401 with the DPoP challenge of RFC 9449 §7.1: the error, what went wrong, and the algorithms accepted. */
+export function dpopChallenge(error: 'invalid_token' | 'invalid_dpop_proof', description: string): HttpError {
+  return new HttpError(401, error, description, {
+    'www-authenticate': `DPoP error="${error}", error_description="${headerParameterText(description)}", algs="${DPOP_SIGNING_ALGORITHMS.join(' ')}"`,
+  });
+}
+
+/** The challenge when no token was sent: either scheme works here (RFC 9449 §7.1, RFC 6750 §3). */
+export const BOTH_CHALLENGES = `Bearer realm="Mock Google", DPoP algs="${DPOP_SIGNING_ALGORITHMS.join(' ')}"`;
+
+/**
+ * At /userinfo: the token came as `Authorization: DPoP`; the proof must carry its hash (`ath`)
+ * and be signed with the key it is bound to (`cnf.jkt`), RFC 9449 §7.1 and §4.3 point 12.
+ */
+export async function checkProofWithToken(exchange: Exchange, token: string, boundTo: string | undefined): Promise<void> {
+  const { request, state } = exchange;
+  if (boundTo === undefined) {
+    exchange.say('userinfo: a Bearer token sent with the DPoP scheme: 401');
+    throw dpopChallenge('invalid_token', 'This access token is not bound to a DPoP key: send it as Authorization: Bearer.');
+  }
+  const header = dpopHeader(request);
+  const refused = (reason: string) => {
+    exchange.say(`userinfo: DPoP proof refused: ${reason}`);
+    return dpopChallenge('invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
+  };
+  if (header !== undefined && typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
+  const check = await checkDpopProof(header, { htm: request.method ?? 'GET', htu: `${state.config.issuer}/userinfo`, now: state.nowSeconds(), accessToken: token, isReplay: proofReplayCheck(state) });
+  if (!check.ok) throw refused(check.reason);
+  // A good proof, by another key: the token is not this client's to use (RFC 9449 §7.1's example).
+  if (check.jkt !== boundTo) {
+    exchange.say('userinfo: the DPoP proof is signed with another key than the token is bound to (cnf.jkt): 401');
+    throw dpopChallenge('invalid_token', 'Invalid DPoP key binding: the proof is signed with another key than the one this access token is bound to (cnf.jkt).');
+  }
+}

@@ -1,0 +1,139 @@
+// Keys that last: the provider's signing keys kept in a file (0600, written atomically), so the
+// tokens of one run still verify after a restart, and rotated keys stay published until their
+// tokens expire. A keys file holds private keys: one that others could read or change, a link,
+// or anything but the expected JSON is refused with a message saying why, never used.
+
+import { closeSync, constants, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { InputError } from '../errors.js';
+import { readAtMost, writeAtomically } from '../lessons/safe-files.js';
+import { describeInvalidJson } from '../text/json-error-position.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+import { ACCESS_TOKEN_ALGORITHMS, createProviderKeys, ID_TOKEN_ALGORITHM, signingKeyFromJwk, type AccessTokenAlgorithm, type ProviderKeys, type RetiredKey, type SigningKey, type TokenKind } from './signing.js';
+
+/** What a keys file says it is, so another JSON file given by mistake is named as such. */
+export const KEYS_FILE_FORMAT = 'jwt-vs-oauth provider keys';
+/** Two current keys and a few retired ones take some 10 KB: 256 KiB is room for any real file, and a ceiling. */
+export const MAX_KEYS_FILE_BYTES = 256 * 1024;
+/** Retired keys a file may hold (each rotation adds two, kept an hour at most by default). */
+const MAX_KEYS_IN_FILE = 64;
+
+interface StoredKey {
+  use: TokenKind;
+  alg: SigningKey['alg'];
+  privateJwk: Record<string, unknown>;
+  /** Retired keys only: seconds since 1970 when they go. */
+  retiredUntil?: number;
+}
+
+function keysFileError(path: string, problem: string, hint?: string): InputError {
+  return new InputError('ERR_KEYS_FILE', `The provider's keys file ${terminalSafe(path)} ${problem}`, hint);
+}
+
+/**
+ * The file's text, or undefined when there is none yet. Refused: a symbolic link (O_NOFOLLOW,
+ * so a link swapped in later is refused too), anything but a plain file, a file of another user,
+ * one that others may read or write, one over MAX_KEYS_FILE_BYTES.
+ */
+function readKeysFileText(path: string): string | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw keysFileError(path, 'is a symbolic link; a file of private keys must be the file itself, so nobody can point it elsewhere.', 'Remove the link; the provider then makes a new keys file there.');
+    throw keysFileError(path, `cannot be opened (${code ?? (error as Error).message}).`);
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw keysFileError(path, 'is not a plain file.');
+    if (process.platform !== 'win32') {
+      if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) throw keysFileError(path, 'belongs to another user; it holds private keys, so only its owner may use it.');
+      if ((stats.mode & 0o077) !== 0) {
+        throw keysFileError(path, `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}); it holds private keys, so it must be 0600.`, `chmod 600 ${path} if you trust its contents, or remove it to make new keys.`);
+      }
+    }
+    const text = readAtMost(descriptor, MAX_KEYS_FILE_BYTES);
+    if (text === undefined) throw keysFileError(path, `is larger than ${MAX_KEYS_FILE_BYTES / 1024} KiB; a keys file is a few kilobytes.`);
+    return text;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The stored keys, each checked for its shape (the keys themselves are checked when imported). */
+function parseKeysFile(path: string, text: string): StoredKey[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Only the place of the error: the file holds private keys.
+    throw keysFileError(path, `is not JSON: ${describeInvalidJson(text)}.`, 'Remove it to make new keys.');
+  }
+  if (!isObject(json) || json.format !== KEYS_FILE_FORMAT || json.version !== 1 || !Array.isArray(json.keys)) {
+    throw keysFileError(path, `is not a keys file: expected {"format": "${KEYS_FILE_FORMAT}", "version": 1, "keys": [ … ]}.`, 'Name another file, or remove this one to make new keys there.');
+  }
+  if (json.keys.length > MAX_KEYS_IN_FILE) throw keysFileError(path, `holds ${json.keys.length} keys; at most ${MAX_KEYS_IN_FILE} are expected.`);
+  return json.keys.map((entry: unknown, index: number) => {
+    const where = `keys[${index}]`;
+    if (!isObject(entry)) throw keysFileError(path, `has ${where} that is not an object.`);
+    const { use, alg, privateJwk, retiredUntil } = entry;
+    if (use !== 'idToken' && use !== 'accessToken') throw keysFileError(path, `has ${where} whose "use" is not "idToken" or "accessToken".`);
+    const algorithms: readonly string[] = use === 'idToken' ? [ID_TOKEN_ALGORITHM] : ACCESS_TOKEN_ALGORITHMS;
+    if (typeof alg !== 'string' || !algorithms.includes(alg)) throw keysFileError(path, `has ${where} whose "alg" is not ${algorithms.join(' or ')}.`);
+    if (!isObject(privateJwk) || typeof privateJwk.d !== 'string') throw keysFileError(path, `has ${where} whose "privateJwk" is not a private JWK.`);
+    if (retiredUntil !== undefined && (typeof retiredUntil !== 'number' || !Number.isSafeInteger(retiredUntil))) throw keysFileError(path, `has ${where} whose "retiredUntil" is not a time in seconds.`);
+    return { use, alg: alg as SigningKey['alg'], privateJwk, ...(retiredUntil !== undefined && { retiredUntil }) };
+  });
+}
+
+async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: number): Promise<ProviderKeys> {
+  const current: Partial<Record<TokenKind, SigningKey>> = {};
+  const retired: RetiredKey[] = [];
+  for (const [index, entry] of stored.entries()) {
+    // A retired key whose tokens have all expired is not even imported.
+    if (entry.retiredUntil !== undefined && entry.retiredUntil <= nowSeconds) continue;
+    let key: SigningKey;
+    try {
+      key = await signingKeyFromJwk(entry.alg, entry.privateJwk);
+    } catch (error) {
+      throw keysFileError(path, `has keys[${index}] that is not a usable ${entry.alg} private key (${(error as Error).message}).`, 'Remove the file to make new keys.');
+    }
+    const fits = entry.alg === 'RS256' ? key.privateKey.asymmetricKeyType === 'rsa' && (key.privateKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 : key.privateKey.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+    if (!fits) throw keysFileError(path, `has keys[${index}] that is not a${entry.alg === 'RS256' ? 'n RSA key of 2048 bits or more' : ' P-256 key'}, as ${entry.alg} needs.`);
+    if (entry.retiredUntil !== undefined) retired.push({ ...key, kind: entry.use, untilSeconds: entry.retiredUntil });
+    else if (current[entry.use]) throw keysFileError(path, `has two current ${entry.use} keys; one signs, the others must have "retiredUntil".`);
+    else current[entry.use] = key;
+  }
+  if (!current.idToken || !current.accessToken) throw keysFileError(path, `has no current ${current.idToken ? 'accessToken' : 'idToken'} key.`, 'Remove the file to make new keys.');
+  return { idToken: current.idToken, accessToken: current.accessToken, retired };
+}
+
+/** Writes the keys: atomically (a crash leaves the old file or the new one), mode 0600, its folder made 0700 if missing. */
+export function saveKeysFile(path: string, keys: ProviderKeys): void {
+  const entry = (key: SigningKey, use: TokenKind, retiredUntil?: number): StoredKey => ({ use, alg: key.alg, privateJwk: key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, ...(retiredUntil !== undefined && { retiredUntil }) });
+  const stored = [entry(keys.idToken, 'idToken'), entry(keys.accessToken, 'accessToken'), ...keys.retired.map((key) => entry(key, key.kind, key.untilSeconds))];
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeAtomically(path, `${JSON.stringify({ format: KEYS_FILE_FORMAT, version: 1, keys: stored }, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw keysFileError(path, `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+}
+
+/**
+ * The keys kept in `path`, or new ones written there when it does not exist yet. Says which:
+ * `created` is true for new keys.
+ */
+export async function loadOrCreateKeys(path: string, accessTokenAlgorithm: AccessTokenAlgorithm | undefined, nowSeconds: number): Promise<{ keys: ProviderKeys; created: boolean }> {
+  const text = readKeysFileText(path);
+  if (text === undefined) {
+    const keys = await createProviderKeys(accessTokenAlgorithm);
+    saveKeysFile(path, keys);
+    return { keys, created: true };
+  }
+  return { keys: await importStoredKeys(path, parseKeysFile(path, text), nowSeconds), created: false };
+}
