@@ -22,7 +22,7 @@ import { fillTemplate } from './template.js';
 import { LETTERS, choiceForms, choiceIndex } from './choices.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
-import type { Check, Exercise } from './exercise-schema.js';
+import { CHECK_KINDS, type Check, type Exercise } from './exercise-schema.js';
 import { compareValue, normaliseAnswer, typedSeconds, typedValue } from './answers.js';
 import { isObject } from './validation.js';
 
@@ -90,9 +90,9 @@ const TOKEN_PREFIX_WORDS = /^(?:authorization:\s*)?(?:bearer|dpop)?$/i;
  */
 export function gatherAnswers(exercise: Exercise, words: string[]): { answers: string[] } | { missing: string[] } | { tooMany: number } {
   const names = exercise.answerNames;
-  const kind = exercise.check.kind;
-  const answers = kind === 'choice' && names.length === 1 && words.length > 1 ? [words.join(' ')] : [...words];
-  if (kind === 'token-rules' || kind === 'provider-token') {
+  const mode = CHECK_KINDS[exercise.check.kind].words;
+  const answers = mode === 'joined' && names.length === 1 && words.length > 1 ? [words.join(' ')] : [...words];
+  if (mode === 'token') {
     while (answers.length > names.length && answers[0]!.trim() !== '' && TOKEN_PREFIX_WORDS.test(answers[0]!.trim())) answers.splice(0, 2, `${answers[0]} ${answers[1]}`);
   }
   if (answers.length > names.length) return { tooMany: answers.length };

@@ -249,9 +249,15 @@ function validateTokenRulesCheck(check: Record<string, unknown>, fail: Fail): vo
   if (check.claims !== undefined && !isObject(check.claims)) fail('"check.claims"', 'must be an object of claim names and values');
 }
 
-/** One check kind of the format: what the learner sends first, and the validator of its fields. */
+/** One check kind of the format: what the learner sends first, how their words make answers, and the validator of its fields. */
 interface CheckKindFormat {
   firstAnswer: string;
+  /**
+   * How the words on the command line make the answers: 'each' word one answer; 'joined', all the
+   * words one answer (a choice's text typed without quotes); 'token', each word one answer but a
+   * split-off "Bearer" or "Authorization: Bearer" joined to the token after it.
+   */
+  words: 'each' | 'joined' | 'token';
   validate: (check: Record<string, unknown>, fail: Fail, choices: string[] | undefined) => void;
 }
 
@@ -260,23 +266,26 @@ interface CheckKindFormat {
  * not compile (checks.ts's CHECK_RUNNERS is typed the same way, so the two tables hold the same kinds).
  */
 export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } = {
-  answer: { firstAnswer: 'answer', validate: validateAnswerCheck },
+  answer: { firstAnswer: 'answer', words: 'each', validate: validateAnswerCheck },
   choice: {
     firstAnswer: 'choice',
+    words: 'joined',
     validate: (check, fail, choices) => {
       if (!choices) return fail('"choices"', 'a choice check needs the choices');
       if (!Number.isInteger(check.answer) || (check.answer as number) < 0 || (check.answer as number) >= choices.length) fail('"check.answer"', 'must be the index of one of the choices (from 0)');
     },
   },
-  'token-rules': { firstAnswer: 'token', validate: validateTokenRulesCheck },
+  'token-rules': { firstAnswer: 'token', words: 'token', validate: validateTokenRulesCheck },
   'provider-token': {
     firstAnswer: 'access token',
+    words: 'token',
     validate: (check, fail) => {
       if (!isText(check.scope)) fail('"check.scope"', 'must name the scope the token must carry');
     },
   },
   'pkce-pair': {
     firstAnswer: 'code_challenge',
+    words: 'each',
     validate: (check, fail) => {
       if (!isText(check.verifier)) fail('"check.verifier"', 'must give the verifier');
     },
