@@ -1,7 +1,7 @@
 // DPoP (RFC 9449) against Mock Google for the dpop-*.test.ts files: a client's key pair, proofs
 // for the token endpoint and /userinfo, and a code flow whose tokens are bound to a key.
 
-import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
+import { generateKeyPair, exportJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createDpopProof, jwkThumbprint } from '../../src/protocol/dpop.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { authorizeAtOnce, basic, CALLBACK, pkcePair, postForm } from '../helpers/provider.js';

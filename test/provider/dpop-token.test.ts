@@ -73,7 +73,7 @@ describe('tokens bound to the client\'s key (RFC 9449 §5, §6.1)', () => {
   });
 
   test('discovery advertises the proof algorithms (RFC 9449 §5.1)', async () => {
-    const metadata = await (await fetch(provider.discoveryUrl)).json();
+    const metadata = (await (await fetch(provider.discoveryUrl)).json()) as Record<string, unknown>;
     expect(metadata.dpop_signing_alg_values_supported).toEqual(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']);
   });
 });
