@@ -16,14 +16,14 @@ export function linesTooWide(text: string, width: number): string[] {
 
 /**
  * Masks what differs from run to run, for words compared across two runs: a value shortened
- * with "…" or a long random one (a token, a code) becomes "#", every number 0, and the sequence
- * diagram's lines and arrows (drawn to the width) go.
+ * with "…" becomes "#…", a long random one (a token, a code: `longValue`) "#", every number 0,
+ * and the sequence diagram's lines and arrows (drawn to the width) go.
  */
-export function maskRunToRun(text: string): string {
+export function maskRunToRun(text: string, longValue = /[A-Za-z0-9_-]{16,}/g): string {
   return text
     .replace(/[│─▶◀]/g, ' ')
-    .replace(/[A-Za-z0-9_-]*…[A-Za-z0-9_-]*/g, '#')
-    .replace(/[A-Za-z0-9_-]{16,}/g, '#')
+    .replace(/[A-Za-z0-9_-]*…[A-Za-z0-9_-]*/g, '#…')
+    .replace(longValue, '#')
     .replace(/\d+/g, '0');
 }
 
@@ -82,7 +82,8 @@ export function listItemProblems(narrow: string, wide: string, width: number, it
     let said = squeeze(maskedGroups[start]!);
     for (let next = start + 1; next < groups.length && said.length < whole.length; next++) {
       const more = squeeze(`${said} ${maskedGroups[next]!}`);
-      if (!whole.startsWith(more)) break;
+      // A blank line, or one that does not go on with the item's words, ends it.
+      if (more === said || !whole.startsWith(more)) break;
       if (!groups[next]![0]!.startsWith(' '.repeat(displayWidth(marker[1]!)))) problems.push(`a list item's later line is not under its text:\n${groups[start]![0]}\n${groups[next]![0]}`);
       said = more;
     }
