@@ -18,7 +18,7 @@ import { isoFromSeconds } from '../jwt/time.js';
 import { codeVerifierHash, s256Challenge } from '../protocol/pkce.js';
 import { readPlainFileAtMost } from './safe-files.js';
 import { CLASSROOM_SECRETS, type Material } from './material.js';
-import { fillTemplate } from './template.js';
+import { fillTemplate, wholeReference } from './template.js';
 import { LETTERS, choiceForms, choiceIndex } from './choices.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
@@ -236,7 +236,7 @@ const CLAIM_OF_MATERIAL: Record<string, { part: 'header' | 'payload'; name: stri
  * right one. Undefined when the exercise does not ask for one of the token's claims.
  */
 function notThatClaim(given: string, expectedTemplate: string | undefined, material: Material): string | undefined {
-  const name = /^\{\{(\w+)\}\}$/.exec(expectedTemplate ?? '')?.[1];
+  const name = wholeReference(expectedTemplate ?? '');
   const target = name !== undefined && Object.hasOwn(CLAIM_OF_MATERIAL, name) ? CLAIM_OF_MATERIAL[name]! : undefined;
   const token = readParts(material.token);
   if (!target || !token) return undefined;

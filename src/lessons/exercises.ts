@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { DEFAULT_REVEAL_AFTER, isRevealAfter, MAX_REVEAL_AFTER, TOPICS, validateExercise, validateTranslation, type Exercise } from './exercise-schema.js';
 import { generateMaterial, type Material } from './material.js';
-import { fillTemplate } from './template.js';
+import { fillTemplate, templateNames } from './template.js';
 import { fileInLanguage, languageFrom, originalOf, readJsonFile, TRANSLATION } from './loader.js';
 import type { Progress } from './progress.js';
 import { parseTeacherKey } from './teacher-key.js';
@@ -124,7 +124,7 @@ export function materialFor(exercise: Exercise, seed: string): Material {
 /** The names of the material the task shows, in order: a learner may print these on their own. */
 export function taskMaterialNames(exercise: Exercise): string[] {
   if (!exercise.material) return [];
-  const names = exercise.task.flatMap((paragraph) => [...paragraph.matchAll(/\{\{([\w.]+)\}\}/g)].map((match) => match[1]!));
+  const names = exercise.task.flatMap((paragraph) => templateNames(paragraph));
   return [...new Set(names)];
 }
 

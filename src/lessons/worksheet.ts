@@ -11,7 +11,7 @@
 import type { Exercise } from './exercise-schema.js';
 import { materialFor } from './exercises.js';
 import { type Material } from './material.js';
-import { fillTemplate } from './template.js';
+import { fillTemplate, splitAtReferences, wholeReference } from './template.js';
 import { LETTERS, choiceIndex } from './choices.js';
 import { breakLongWord, displayWidth, layoutCommand } from '../text/layout.js';
 
@@ -271,8 +271,8 @@ function markdownWithMaterial(template: string, material: Material, paper: boole
       text += code(fillTemplate(segment.code, material));
       continue;
     }
-    for (const part of segment.text.split(/(\{\{[\w.]+\}\})/)) {
-      const name = /^\{\{([\w.]+)\}\}$/.exec(part)?.[1];
+    for (const part of splitAtReferences(segment.text)) {
+      const name = wholeReference(part);
       if (name === undefined || !Object.hasOwn(material, name)) {
         text += escapeMarkdown(part, text === '' || text.endsWith('\n'));
         continue;
