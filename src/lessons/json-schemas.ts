@@ -6,7 +6,7 @@
 // CLI imports this file, so it stays out of the bundle.
 
 import { DEMOS, DEMO_NAMES } from './demo-names.js';
-import { FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
+import { CHECK_KIND_NAMES, FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
@@ -123,7 +123,6 @@ export function lessonJsonSchema(): Schema {
 }
 
 /** The check kinds exercise-schema.ts knows, in its order. */
-const CHECK_KINDS = ['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair'];
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A {{name}} that is not one of `known` (names, or regular-expression pieces). */
 const unknownName = (pieces: string[]) => pieces.length ? `\\{\\{(?!(?:${pieces.join('|')})\\}\\})[^}]*\\}\\}` : '\\{\\{[^}]*\\}\\}';
@@ -234,7 +233,7 @@ export function exerciseJsonSchema(): Schema {
         errorMessage: '"check": must be an object with a "kind"',
         required: ['kind'],
         properties: {
-          kind: { enum: CHECK_KINDS, description: '"answer": text compared with "expected" or matched by "pattern"; "choice": one of "choices"; "token-rules": a token the learner made; "provider-token": an access token from Mock Google; "pkce-pair": a code_challenge for a verifier.', errorMessage: `"check.kind": must be one of ${CHECK_KINDS.join(', ')}` },
+          kind: { enum: CHECK_KIND_NAMES, description: '"answer": text compared with "expected" or matched by "pattern"; "choice": one of "choices"; "token-rules": a token the learner made; "provider-token": an access token from Mock Google; "pkce-pair": a code_challenge for a verifier.', errorMessage: `"check.kind": must be one of ${CHECK_KIND_NAMES.join(', ')}` },
           expectedInWords: { ...text('"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"', 'What the answer is, in words, shown on a failed check in place of the value: no {{names}}, they would give the answer away.'), ...noTemplate('"check.expectedInWords"', 'it says in words what is expected, without the value, so it takes no {{names}}'), errorMessage: '"check.expectedInWords": must say in words what the answer is, such as "the token\'s subject (its sub claim)", without {{names}}' },
         },
         allOf: [

@@ -6,9 +6,6 @@ import type { ChoiceQuestion, Lesson, RunScreen, Screen, ValueQuestion } from '.
 import { screenMaking, screensToRerun } from './step-tokens.js';
 import { compareValue, type ValueVerdict } from './answers.js';
 
-// Kept only for test/lessons/tutorial-details.test.ts, which imports it from here: the lead moves that import to answers.js.
-export { compareValue } from './answers.js';
-
 export type Navigation = 'next' | 'back' | 'quit';
 
 export interface LessonUI {

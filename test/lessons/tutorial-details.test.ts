@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
 import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
-import { compareValue } from '../../src/lessons/runner.js';
+import { compareValue } from '../../src/lessons/answers.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('lesson 5: the tokens', () => {
