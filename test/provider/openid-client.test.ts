@@ -166,3 +166,76 @@ describe('openid-client v6: the device authorization grant (RFC 8628)', () => {
     expect((await user).response.body).toContain('Access denied');
   });
 });
+
+// DPoP and private_key_jwt, added below the others (ES imports are hoisted, so these work here).
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { DEFAULT_CLIENTS } from '../../src/provider/directory.js';
+
+describe('openid-client v6: DPoP (RFC 9449) and private_key_jwt (RFC 7523)', () => {
+  let keyed: RunningProvider;
+  let clientKeys: { privateKey: CryptoKey; publicJwk: Record<string, unknown> };
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    clientKeys = { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid: 'backend-2026', alg: 'ES256', use: 'sig' } };
+    keyed = await startTestProvider({ clients: [...DEFAULT_CLIENTS, { client_id: 'orders-backend', client_name: 'Orders back office', redirect_uris: [CALLBACK], scopes: ['orders:read'], jwks: { keys: [clientKeys.publicJwk] } }] });
+  });
+  afterAll(() => keyed.close());
+
+  async function discoverKeyed(clientId: string, auth: client.ClientAuth): Promise<client.Configuration> {
+    const config = await client.discovery(new URL(keyed.issuer), clientId, undefined, auth, { execute: [client.allowInsecureRequests] });
+    client.enableNonRepudiationChecks(config);
+    return config;
+  }
+
+  /** The code flow in the browser, up to the callback. */
+  async function callbackFor(config: client.Configuration, extra: Record<string, string> = {}) {
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid email offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'dpop-state', ...extra });
+    const signedIn = await signInAtProvider(new UserAgent(), url.href, { email: 'asha@example.com', password: 'mango-lassi-42', allow: true });
+    return { callback: new URL(signedIn.callbackUrl!), checks: { pkceCodeVerifier: verifier, expectedState: 'dpop-state', idTokenExpected: true } };
+  }
+
+  test('getDPoPHandle on the code flow (with dpop_jkt), refresh and userinfo: bound tokens a stolen copy cannot use', async () => {
+    const config = await discoverKeyed('demo-spa', client.None());
+    expect(config.serverMetadata().dpop_signing_alg_values_supported).toContain('ES256');
+    const keyPair = await client.randomDPoPKeyPair('ES256');
+    const DPoP = client.getDPoPHandle(config, keyPair);
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    const { callback, checks } = await callbackFor(config, { dpop_jkt: jkt });
+    const tokens = await client.authorizationCodeGrant(config, callback, checks, undefined, { DPoP });
+    expect(tokens.token_type).toBe('dpop');
+    expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()).cnf).toEqual({ jkt });
+    const sub = tokens.claims()!.sub;
+
+    expect(await client.fetchUserInfo(config, tokens.access_token, sub, { DPoP })).toMatchObject({ sub, email: 'asha@example.com' });
+    // The same token without the key: as Bearer, refused.
+    await expect(client.fetchUserInfo(config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
+
+    // The refresh token of a public client is bound to the key too: another key gets nothing.
+    const otherHandle = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: otherHandle })).rejects.toMatchObject({ error: 'invalid_grant' });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
+    expect(refreshed.token_type).toBe('dpop');
+    expect(await client.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })).toMatchObject({ sub });
+  });
+
+  test('PrivateKeyJwt client authentication: client credentials, the code flow and introspection, with no secret anywhere', async () => {
+    const config = await discoverKeyed('orders-backend', client.PrivateKeyJwt({ key: clientKeys.privateKey, kid: 'backend-2026' }));
+    expect(config.serverMetadata().token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+    const machine = await client.clientCredentialsGrant(config, { scope: 'orders:read' });
+    expect(machine.scope).toBe('orders:read');
+    const { callback, checks } = await callbackFor(config);
+    const tokens = await client.authorizationCodeGrant(config, callback, checks);
+    expect(tokens.claims()).toMatchObject({ aud: 'orders-backend', email: 'asha@example.com' });
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, client_id: 'orders-backend' });
+  });
+
+  test('PrivateKeyJwt with a key the provider does not know: 401 invalid_client', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const config = await discoverKeyed('orders-backend', client.PrivateKeyJwt({ key: privateKey, kid: 'backend-2026' }));
+    // openid-client reports a 401 with a challenge as WWWAuthenticateChallengeError; the body says invalid_client.
+    const failure = (await client.clientCredentialsGrant(config, { scope: 'orders:read' }).catch((error: unknown) => error)) as { status: number; response: Response };
+    expect(failure.status).toBe(401);
+    expect(await failure.response.json()).toMatchObject({ error: 'invalid_client' });
+  });
+});
