@@ -4,8 +4,9 @@
 // or anything but the expected JSON is refused with a message saying why, never used.
 
 import { closeSync, constants, fstatSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { homeFolder } from '../lessons/paths.js';
 import { readAtMost, writeAtomically } from '../lessons/safe-files.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
 import { terminalSafe } from '../text/terminal-safe.js';
@@ -17,6 +18,11 @@ export const KEYS_FILE_FORMAT = 'jwt-vs-oauth provider keys';
 export const MAX_KEYS_FILE_BYTES = 256 * 1024;
 /** Retired keys a file may hold (each rotation adds two, kept an hour at most by default). */
 const MAX_KEYS_IN_FILE = 64;
+
+/** Where `jwt-vs-oauth provider` keeps its keys: provider-keys.json in the tool's home folder (beside the progress file). */
+export function defaultKeysFile(env: NodeJS.ProcessEnv): string {
+  return join(homeFolder(env), 'provider-keys.json');
+}
 
 interface StoredKey {
   use: TokenKind;
