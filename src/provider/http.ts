@@ -233,10 +233,11 @@ export async function authenticateClient(
   const bodySecret = form.get('client_secret');
   const assertionType = form.get('client_assertion_type');
   const assertion = form.get('client_assertion');
-  if ([basic !== null && basic !== undefined, bodySecret !== undefined, assertionType !== undefined || assertion !== undefined].filter(Boolean).length > 1) {
+  const usesAssertion = assertionType !== undefined || assertion !== undefined;
+  if ([Boolean(basic), bodySecret !== undefined, usesAssertion].filter(Boolean).length > 1) {
     throw new HttpError(400, 'invalid_request', 'Use one client authentication method: Basic, client_secret in the body, or client_assertion, not two (RFC 6749 §2.3).');
   }
-  if (assertionType !== undefined || assertion !== undefined) {
+  if (usesAssertion) {
     if (assertionType !== CLIENT_ASSERTION_TYPE) throw new HttpError(401, 'invalid_client', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE} (RFC 7523 §2.2).`, INVALID_CLIENT_HEADERS);
     if (!assertion) throw new HttpError(401, 'invalid_client', 'client_assertion is missing: a JWT signed with one of the client\'s registered keys (RFC 7523 §2.2).', INVALID_CLIENT_HEADERS);
     return { client: await checkClientAssertion(state, assertion, bodyId), method: 'private_key_jwt' };
