@@ -45,9 +45,9 @@ export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 
  */
 export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   // Sign-ins waiting at the pages (10 minutes; a full store forgets the oldest): 10 000, or about
-  // 2 000 of 6.9 KB (state, nonce, login_hint at 1 KiB).
+  // 2 000 of 7 KB (state, nonce, login_hint at 1 KiB, with dpop_jkt).
   interactions: { maxEntries: 10_000, maxBytes: 13.5 * 1024 * 1024 },
-  // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 400 of 2.8 KB (nonce at 1 KiB).
+  // Codes (60 seconds; kept once used, shrunk to 542 bytes, to catch a replay): 45 000, or about 7 200 of 2.9 KB (nonce at 1 KiB, with dpop_jkt).
   codes: { maxEntries: 45_000, maxBytes: 20 * 1024 * 1024 },
   // Sign-ins with live tokens (the access-token lifetime, 15 minutes by default, after their last
   // tokens; 24 hours with a refresh token; a full store forgets the oldest): 406 bytes each.
