@@ -40,6 +40,23 @@ describe('layoutProblems', () => {
     ]);
   });
 
+  test('a word broken with "\\" that goes on under an indent (a shell pasting it would keep the spaces)', () => {
+    const broken = GOOD.replace('  • short-lived tokens: a leaked bearer token works\n    for whoever', '  • short-lived tokens: a leaked bearer to\\\n    ken works for whoever');
+    expect(layoutProblems(broken, WIDE, 52, { item: ITEM })).toEqual(['a broken word goes on under an indent, which a shell would keep:\n  • short-lived tokens: a leaked bearer to\\\n    ken works for whoever holds it until it expires']);
+  });
+
+  test('a list item cut off after its first line by a blank line', () => {
+    const cut = GOOD.replace('    for whoever holds it until it expires', '\nfor whoever holds it until it expires');
+    expect(layoutProblems(cut, WIDE, 52, { item: ITEM })).toContain('a list item stops after its first line:\n  • short-lived tokens: a leaked bearer token works');
+  });
+
+  test('hang: a marker whose later lines start elsewhere than under its text', () => {
+    const hint = { item: /^(Hint \d+ of \d+: )\S/, hang: () => 2 };
+    const wide = 'Hint 1 of 2: Decoding needs no key at all, only the token';
+    expect(layoutProblems('Hint 1 of 2: Decoding needs no key\n  at all, only the token', wide, 40, hint)).toEqual([]);
+    expect(layoutProblems('Hint 1 of 2: Decoding needs no key\n at all, only the token', wide, 40, hint)).toEqual(['a list item\'s later line is not under its text:\nHint 1 of 2: Decoding needs no key\n at all, only the token']);
+  });
+
   test('a value shortened in the middle to fit a column is not a split word', () => {
     expect(layoutProblems(GOOD.replace('verifying.', 'veri…ng.'), WIDE, 52)).toEqual([]);
   });

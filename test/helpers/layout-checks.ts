@@ -38,6 +38,8 @@ export interface LayoutCheck {
   mask?: (text: string) => string;
   /** A list item's marker, with its indent and the spaces after it, as group 1 (default: no list items checked). */
   item?: RegExp;
+  /** How far a list item's later lines start at least (default: under its text, the marker's width). */
+  hang?: (marker: string) => number;
 }
 
 /**
@@ -51,17 +53,17 @@ export function layoutProblems(narrow: string, wide: string, width: number, chec
   return [
     ...linesTooWide(narrow, width),
     ...(changed.length ? [`words not in the run that is not laid out (split or changed): ${changed.slice(0, 12).join(' | ')}`] : []),
-    ...(check.item ? listItemProblems(narrow, wide, width, check.item, check.mask) : []),
+    ...(check.item ? listItemProblems(narrow, wide, width, { ...check, item: check.item }) : []),
   ];
 }
 
 /**
- * Each list item of `wide` too wide for `width` is found in `narrow` as it starts, and its later
- * lines start at least under its text. The later pieces of a word broken with "\" start at
- * column 0 (so a pasted token joins whole): a broken word's lines count as one, and only the
- * first of them is checked.
+ * Each list item of `wide` too wide for `width` is found in `narrow` as it starts, goes on to its
+ * last word, and its later lines start at least under its text. A word broken with "\" goes on at
+ * column 0 (so a pasted token joins whole): its lines count as one, the first of them checked.
  */
-export function listItemProblems(narrow: string, wide: string, width: number, item: RegExp, mask: (text: string) => string = (same) => same): string[] {
+export function listItemProblems(narrow: string, wide: string, width: number, check: LayoutCheck & { item: RegExp }): string[] {
+  const mask = check.mask ?? ((same: string) => same);
   const problems: string[] = [];
   const groups: string[][] = [];
   for (const line of narrow.replace(ANSI, '').split('\n')) {
@@ -70,23 +72,41 @@ export function listItemProblems(narrow: string, wide: string, width: number, it
   }
   const maskedGroups = groups.map((group) => mask(joinBrokenLines(group.join('\n'))));
   for (const wideLine of wide.replace(ANSI, '').split('\n')) {
-    const marker = item.exec(wideLine);
+    const marker = check.item.exec(wideLine);
     if (!marker || displayWidth(wideLine) <= width) continue;
     const whole = squeeze(mask(wideLine));
-    const start = maskedGroups.findIndex((line) => line.trim() && whole.startsWith(squeeze(line)) && line.startsWith(mask(marker[1]!)));
-    if (start < 0) {
+    const hang = check.hang?.(marker[1]!) ?? displayWidth(marker[1]!);
+    /** The item read from group `start` on: how much of its text was found, and what is wrong with its lines. */
+    const walk = (start: number) => {
+      const found: string[] = [];
+      const brokenUnderIndent = (group: string[]) => {
+        // A command's " \" breaks between arguments and goes on indented; a word's "\" (no space before it) at column 0.
+        group.slice(1).forEach((piece, index) => {
+          if (/[^ ]\\$/.test(group[index]!) && /^\s/.test(piece)) found.push(`a broken word goes on under an indent, which a shell would keep:\n${group[index]}\n${piece}`);
+        });
+      };
+      brokenUnderIndent(groups[start]!);
+      let said = squeeze(maskedGroups[start]!);
+      let next = start + 1;
+      // Its later lines: those that go on with its text.
+      for (; next < groups.length && said.length < whole.length; next++) {
+        const more = squeeze(`${said} ${maskedGroups[next]!}`);
+        if (more === said || !whole.startsWith(more)) break;
+        if (!groups[next]![0]!.startsWith(' '.repeat(hang))) found.push(`a list item's later line is not under its text:\n${groups[start]![0]}\n${groups[next]![0]}`);
+        brokenUnderIndent(groups[next]!);
+        said = more;
+      }
+      // Cut off by a blank line (a value shortened with "…" may end it early, but not at a blank).
+      if (said.length < whole.length && next === start + 1 && !groups[next]?.join('').trim()) found.push(`a list item stops after its first line:\n${groups[start]![0]}`);
+      return { said, found };
+    };
+    // Where it starts: a line that begins it (a shorter item can begin the same way: the one that goes on furthest).
+    const walks = maskedGroups.flatMap((line, index) => (line.trim() && whole.startsWith(squeeze(line)) && line.startsWith(mask(marker[1]!)) ? [walk(index)] : []));
+    if (walks.length === 0) {
       problems.push(`a list item is not found as it starts: ${wideLine.slice(0, 60)}`);
       continue;
     }
-    // Its later lines: those that go on with its text.
-    let said = squeeze(maskedGroups[start]!);
-    for (let next = start + 1; next < groups.length && said.length < whole.length; next++) {
-      const more = squeeze(`${said} ${maskedGroups[next]!}`);
-      // A blank line, or one that does not go on with the item's words, ends it.
-      if (more === said || !whole.startsWith(more)) break;
-      if (!groups[next]![0]!.startsWith(' '.repeat(displayWidth(marker[1]!)))) problems.push(`a list item's later line is not under its text:\n${groups[start]![0]}\n${groups[next]![0]}`);
-      said = more;
-    }
+    problems.push(...walks.reduce((best, each) => (each.said.length > best.said.length ? each : best)).found);
   }
   return problems;
 }
