@@ -2,8 +2,12 @@
 // key it holds, the public half in the header); a provider or an API checks one, rule by rule
 // (§4.3), and binds or matches an access token to the key's thumbprint (`cnf.jkt`, §6.1).
 
-import { createHash, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, SignJWT, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import { createHash, randomUUID, type JsonWebKey, type KeyObject, type webcrypto } from 'node:crypto';
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, SignJWT, type JWK as JoseJwk } from 'jose';
+
+// Node's own key types in what this module exports, not jose's: the provider's library entry
+// reaches this file, and its published declarations may name no package the tarball lacks.
+type JWK = JsonWebKey;
 
 /** The proof's media type (RFC 9449 §4.2). */
 export const DPOP_TYPE = 'dpop+jwt';
@@ -25,7 +29,7 @@ export function accessTokenHash(accessToken: string): string {
 
 /** The key's RFC 7638 SHA-256 thumbprint, what `cnf.jkt` holds (§6.1). */
 export function jwkThumbprint(jwk: JWK): Promise<string> {
-  return calculateJwkThumbprint(jwk, 'sha256');
+  return calculateJwkThumbprint(jwk as JoseJwk, 'sha256');
 }
 
 /** `htu` as it is compared: the URI without its query and fragment (§4.2, §4.3 point 9). */
@@ -36,7 +40,7 @@ export function htuOf(url: string): string {
 
 export interface ProofRequest {
   /** The private key that signs, and its public JWK (put in the header). */
-  privateKey: CryptoKey | KeyObject;
+  privateKey: webcrypto.CryptoKey | KeyObject;
   publicJwk: JWK;
   alg: string;
   htm: string;
@@ -60,7 +64,7 @@ export function createDpopProof(request: ProofRequest): Promise<string> {
     ...(request.accessToken !== undefined && { ath: accessTokenHash(request.accessToken) }),
     ...(request.nonce !== undefined && { nonce: request.nonce }),
   })
-    .setProtectedHeader({ typ: DPOP_TYPE, alg: request.alg, jwk })
+    .setProtectedHeader({ typ: DPOP_TYPE, alg: request.alg, jwk: jwk as JoseJwk })
     .setJti(request.jti ?? randomUUID())
     .setIssuedAt(request.iat ?? Math.floor(Date.now() / 1000))
     .sign(request.privateKey);
@@ -114,7 +118,7 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   // 6: the signature, with the key in the header.
   let claims: Record<string, unknown>;
   try {
-    const key = await importJWK(jwk, header.alg);
+    const key = await importJWK(jwk as JoseJwk, header.alg);
     const { payload } = await compactVerify(proof, key, { algorithms: [header.alg] });
     claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
   } catch {

@@ -3,11 +3,11 @@
 // tokens expire. A keys file holds private keys: one that others could read or change, a link,
 // or anything but the expected JSON is refused with a message saying why, never used.
 
-import { closeSync, constants, fstatSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { homeFolder } from '../lessons/paths.js';
-import { readAtMost, writeAtomically } from '../lessons/safe-files.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { ACCESS_TOKEN_ALGORITHMS, createProviderKeys, ID_TOKEN_ALGORITHM, signingKeyFromJwk, type AccessTokenAlgorithm, type ProviderKeys, type RetiredKey, type SigningKey, type TokenKind } from './signing.js';
@@ -18,11 +18,6 @@ export const KEYS_FILE_FORMAT = 'jwt-vs-oauth provider keys';
 export const MAX_KEYS_FILE_BYTES = 256 * 1024;
 /** Retired keys a file may hold (each rotation adds two, kept an hour at most by default). */
 const MAX_KEYS_IN_FILE = 64;
-
-/** Where `jwt-vs-oauth provider` keeps its keys: provider-keys.json in the tool's home folder (beside the progress file). */
-export function defaultKeysFile(env: NodeJS.ProcessEnv): string {
-  return join(homeFolder(env), 'provider-keys.json');
-}
 
 interface StoredKey {
   use: TokenKind;
@@ -41,10 +36,10 @@ function keysFileError(path: string, problem: string, hint?: string): InputError
  * so a link swapped in later is refused too), anything but a plain file, a file of another user,
  * one that others may read or write, one over MAX_KEYS_FILE_BYTES.
  */
-function readKeysFileText(path: string): string | undefined {
-  let descriptor: number;
+async function readKeysFileText(path: string): Promise<string | undefined> {
+  let handle: FileHandle;
   try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -52,7 +47,7 @@ function readKeysFileText(path: string): string | undefined {
     throw keysFileError(path, `cannot be opened (${code ?? (error as Error).message}).`);
   }
   try {
-    const stats = fstatSync(descriptor);
+    const stats = await handle.stat();
     if (!stats.isFile()) throw keysFileError(path, 'is not a plain file.');
     if (process.platform !== 'win32') {
       if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) throw keysFileError(path, 'belongs to another user; it holds private keys, so only its owner may use it.');
@@ -60,11 +55,18 @@ function readKeysFileText(path: string): string | undefined {
         throw keysFileError(path, `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}); it holds private keys, so it must be 0600.`, `chmod 600 ${path} if you trust its contents, or remove it to make new keys.`);
       }
     }
-    const text = readAtMost(descriptor, MAX_KEYS_FILE_BYTES);
-    if (text === undefined) throw keysFileError(path, `is larger than ${MAX_KEYS_FILE_BYTES / 1024} KiB; a keys file is a few kilobytes.`);
-    return text;
+    // Up to the cap and one byte more, whatever the size said: a file can grow after the stat.
+    const buffer = Buffer.alloc(MAX_KEYS_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      length += bytesRead;
+      if (bytesRead === 0 || length === buffer.length) break;
+    }
+    if (length > MAX_KEYS_FILE_BYTES) throw keysFileError(path, `is larger than ${MAX_KEYS_FILE_BYTES / 1024} KiB; a keys file is a few kilobytes.`);
+    return buffer.toString('utf8', 0, length);
   } finally {
-    closeSync(descriptor);
+    await handle.close();
   }
 }
 
@@ -118,14 +120,27 @@ async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: n
   return { idToken: current.idToken, accessToken: current.accessToken, retired };
 }
 
-/** Writes the keys: atomically (a crash leaves the old file or the new one), mode 0600, its folder made 0700 if missing. */
-export function saveKeysFile(path: string, keys: ProviderKeys): void {
+/**
+ * Writes the keys atomically: a new file (mode 0600, never one already there) beside the target,
+ * flushed, then renamed over it, so a crash leaves the old file or the new one. Its folder is
+ * made 0700 if missing.
+ */
+export async function saveKeysFile(path: string, keys: ProviderKeys): Promise<void> {
   const entry = (key: SigningKey, use: TokenKind, retiredUntil?: number): StoredKey => ({ use, alg: key.alg, privateJwk: key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, ...(retiredUntil !== undefined && { retiredUntil }) });
   const stored = [entry(keys.idToken, 'idToken'), entry(keys.accessToken, 'accessToken'), ...keys.retired.map((key) => entry(key, key.kind, key.untilSeconds))];
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeAtomically(path, `${JSON.stringify({ format: KEYS_FILE_FORMAT, version: 1, keys: stored }, null, 2)}\n`, { mode: 0o600 });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify({ format: KEYS_FILE_FORMAT, version: 1, keys: stored }, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
   } catch (error) {
+    await rm(temporary, { force: true });
     throw keysFileError(path, `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
 }
@@ -135,10 +150,10 @@ export function saveKeysFile(path: string, keys: ProviderKeys): void {
  * `created` is true for new keys.
  */
 export async function loadOrCreateKeys(path: string, accessTokenAlgorithm: AccessTokenAlgorithm | undefined, nowSeconds: number): Promise<{ keys: ProviderKeys; created: boolean }> {
-  const text = readKeysFileText(path);
+  const text = await readKeysFileText(path);
   if (text === undefined) {
     const keys = await createProviderKeys(accessTokenAlgorithm);
-    saveKeysFile(path, keys);
+    await saveKeysFile(path, keys);
     return { keys, created: true };
   }
   return { keys: await importStoredKeys(path, parseKeysFile(path, text), nowSeconds), created: false };

@@ -222,7 +222,7 @@ async function startingKeys(options: ProviderOptions, lifetimes: Record<TokenKin
   const otherAlgorithm = options.accessTokenAlgorithm !== undefined && options.accessTokenAlgorithm !== keys.accessToken.alg;
   if (options.rotateKeys || otherAlgorithm) {
     await rotateProviderKeys(keys, nowSeconds, lifetimes, options.rotateKeys ? ['idToken', 'accessToken'] : ['accessToken'], options.accessTokenAlgorithm);
-    saveKeysFile(options.keysFile, keys);
+    await saveKeysFile(options.keysFile, keys);
   }
   return { keys, origin: created ? 'new' : 'loaded', rotated: options.rotateKeys === true || otherAlgorithm };
 }
@@ -306,7 +306,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     keys: report(rotated, origin),
     rotateKeys: async () => {
       await rotateProviderKeys(keys, state!.nowSeconds(), lifetimes);
-      if (options.keysFile !== undefined) saveKeysFile(options.keysFile, keys);
+      if (options.keysFile !== undefined) await saveKeysFile(options.keysFile, keys);
       return report(true, origin);
     },
     issuer: config.issuer,

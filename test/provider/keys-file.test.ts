@@ -78,12 +78,6 @@ describe('keys kept in a file', () => {
     expect(await verifiesWith(token, await jwksOf(second), second)).toBe(false);
   });
 
-  test('the CLI\'s default place: provider-keys.json in the tool\'s home folder', async () => {
-    const { defaultKeysFile } = await import('../../src/provider/keys-file.js');
-    expect(defaultKeysFile({ JWT_VS_OAUTH_HOME: '/srv/class' })).toBe(join('/srv/class', 'provider-keys.json'));
-    expect(defaultKeysFile({ HOME: '/home/asha' })).toBe(join('/home/asha', '.config', 'jwt-vs-oauth', 'provider-keys.json'));
-  });
-
   test('the file holds what it says: two current private keys, named by use and alg', async () => {
     await start();
     const file = JSON.parse(readFileSync(keysFile, 'utf8'));
