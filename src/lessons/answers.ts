@@ -6,6 +6,7 @@ export type ValueVerdict = { ok: true; note?: string } | { ok: false; why?: stri
 
 export const CASE_ONLY_WHY = 'right letters, wrong case: JWT values are compared exactly';
 export const SPACING_ONLY_WHY = 'right words, spaced differently: JWT values are compared exactly';
+export const CASE_AND_SPACING_WHY = 'right letters, but the case and the spacing differ: JWT values are compared exactly';
 export const NO_TIME_ZONE_WHY = 'give the time zone: a time without Z or an offset is ambiguous';
 
 /**
@@ -50,14 +51,27 @@ export function normaliseAnswer(text: string): string {
   return folded(typedValue(text));
 }
 
-/** Seconds since 1970 of an ISO date-time with a zone; 'no zone' for one without; undefined for anything else. */
+/**
+ * Seconds since 1970 of an ISO date-time with a zone; 'no zone' for one without; undefined for
+ * anything else, a date or time that does not exist included (February 31st, hour 24, minute 60,
+ * an offset past 23:59), which Date.parse would roll over to another instant. A fraction is kept
+ * (…04.5Z is 0.5 s after …04Z), so only a whole second equals a NumericDate.
+ */
 export function isoSeconds(text: string): number | 'no zone' | undefined {
   const match = ISO_DATE_TIME.exec(text);
   if (!match) return undefined;
   if (match[3] === undefined) return 'no zone';
-  const zone = match[3].toUpperCase() === 'Z' ? 'Z' : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
-  const milliseconds = Date.parse(`${match[1]}T${match[2]}${zone}`);
-  return Number.isNaN(milliseconds) ? undefined : Math.floor(milliseconds / 1000);
+  const [year, month, day] = match[1]!.split('-').map(Number) as [number, number, number];
+  const [clock, fraction = ''] = match[2]!.split('.');
+  const [hour, minute, second = 0] = clock!.split(':').map(Number) as [number, number, number?];
+  const zone = match[3].toUpperCase() === 'Z' ? [0, 0] : [Number(match[3].slice(1, 3)), Number(match[3].slice(-2))];
+  // Every field as written must be the one the date holds: Date.UTC rolls 02-31 over to 03-03.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const dayExists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!dayExists || hour > 23 || minute > 59 || second > 59 || zone[0]! > 23 || zone[1]! > 59) return undefined;
+  const offset = match[3].toUpperCase() === 'Z' ? 0 : (match[3].startsWith('-') ? -1 : 1) * (zone[0]! * 3600 + zone[1]! * 60);
+  const whole = date.getTime() / 1000 + hour * 3600 + minute * 60 + second - offset;
+  return /^0*$/.test(fraction) ? whole : whole + Number(`0.${fraction}`);
 }
 
 /** A typed NumericDate in seconds: the number itself, or an ISO date-time with its zone; otherwise as isoSeconds says. */
@@ -79,6 +93,11 @@ export function compareValue(answer: string, expected: string): ValueVerdict {
     if (seconds === 'no zone') return { ok: false, why: NO_TIME_ZONE_WHY };
     if (seconds !== undefined) return seconds === Number(expected) ? { ok: true, note: isoAcceptedNote(given, expected) } : { ok: false };
   }
-  if (folded(given) === folded(expected)) return { ok: false, why: oneSpaced(given) === oneSpaced(expected) ? SPACING_ONLY_WHY : CASE_ONLY_WHY };
+  if (folded(given) === folded(expected)) {
+    // Spacing counts on both ends too: " asha" (a space inside decode's quotes) is spaced differently, not cased.
+    const sameCase = oneSpaced(given).trim() === oneSpaced(expected).trim();
+    const sameSpacing = given.toLowerCase() === expected.toLowerCase();
+    return { ok: false, why: sameCase ? SPACING_ONLY_WHY : sameSpacing ? CASE_ONLY_WHY : CASE_AND_SPACING_WHY };
+  }
   return { ok: false };
 }

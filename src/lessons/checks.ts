@@ -380,6 +380,32 @@ async function pkceCheck(check: Extract<Check, { kind: 'pkce-pair' }>, { first, 
   return { lines: [ok ? line : { ...line, why: pkceMistake(verifier, first) }] };
 }
 
+/** Why `verify` refuses a token for a rule the exercise has no line of its own for, in words a learner acts on. */
+const VERIFIER_RULE_WHY: Record<string, string> = {
+  nbf: 'the token is not valid yet: its nbf (not before) is later than now, so a verifier rejects it; leave nbf out or set it to the time of minting',
+  iat: 'the token says it was issued in the future: a verifier rejects an iat later than now; mint it with the clock as it is',
+  crit: 'the token\'s header lists critical extensions (crit) that a verifier must understand, and it understands none, so it must reject the token (RFC 7515 §4.1.11): leave crit out',
+  exp: 'the token has expired, or its exp is not a number of seconds: a verifier rejects it; mint a fresh one',
+  typ: 'a verifier rejects the token\'s typ',
+  jose: 'the jose library rejects the token as well: mint it with jwt-vs-oauth encode',
+};
+
+/**
+ * The rules `verify` checked and the token broke, beyond those the exercise has lines for (the
+ * algorithm, the key, the signature; exp when the exercise sets a lifetime): a token that verify
+ * refuses never passes. Each line says what verify found and why in words.
+ */
+function verifierRefusals(checks: Array<{ name: string; ok: boolean; skipped?: boolean; detail: string }>, expHasItsLine: boolean): CheckLine[] {
+  const covered = new Set(['algorithm', 'key', 'signature', ...(expHasItsLine ? ['exp'] : [])]);
+  return checks.filter((line) => !line.ok && !line.skipped && !covered.has(line.name)).map((line) => ({
+    label: line.name,
+    expected: 'a token jwt-vs-oauth verify accepts',
+    got: line.detail,
+    ok: false,
+    why: Object.hasOwn(VERIFIER_RULE_WHY, line.name) ? VERIFIER_RULE_WHY[line.name]! : `a verifier rejects the token: ${line.detail}`,
+  }));
+}
+
 /** A token the learner made: its alg, secret, signature and the claims the task asks for. */
 async function tokenRulesCheck(check: Extract<Check, { kind: 'token-rules' }>, { first, values, context }: CheckInput): Promise<KindOutcome> {
   const decoded = submittedToken(first, context.now, 'a token');
@@ -407,6 +433,7 @@ async function tokenRulesCheck(check: Extract<Check, { kind: 'token-rules' }>, {
   const signature = verified.checks.find((line) => line.name === 'signature');
   add({ label: 'signature', expected: `valid ${check.alg} with ${yours ? 'your secret' : 'the stated secret'}`, got: signature?.ok ? 'valid' : signature?.detail ?? 'not checked', ok: Boolean(signature?.ok) },
     yours ? 'the token does not verify with the secret you sent: sign it with exactly that secret, and send it unchanged' : 'the token does not verify with the secret the task states: sign it with exactly that secret (copy it whole), and send the token unchanged');
+  lines.push(...verifierRefusals(verified.checks, check.maxLifetime !== undefined));
   if (check.iss !== undefined) add({ label: 'iss', expected: check.iss, got: String(claims.iss ?? '(missing)'), ok: claims.iss === check.iss }, claims.iss === undefined ? 'the token has no iss claim' : 'the token\'s iss is not the issuer the task names (compared exactly)');
   if (check.aud !== undefined) {
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CASE_ONLY_WHY, isoAcceptedNote, NO_TIME_ZONE_WHY, SPACING_ONLY_WHY } from '../../src/lessons/answers.js';
+import { CASE_AND_SPACING_WHY, CASE_ONLY_WHY, isoAcceptedNote, NO_TIME_ZONE_WHY, SPACING_ONLY_WHY } from '../../src/lessons/answers.js';
 import { runCheck } from '../../src/lessons/checks.js';
 import { validateExercise } from '../../src/lessons/exercise-schema.js';
 import { findExercise, loadExercises, materialFor } from '../../src/lessons/exercises.js';
@@ -65,6 +65,7 @@ async function exerciseVerdict(typed: string, check: { expected: string } | { pa
 
 const EXP = '1795938424';
 const EXP_ISO = '2026-11-29T07:47:04Z';
+const MARCH_3 = '1772496000';
 
 describe('the tutorial and the exercises judge a typed value alike', () => {
   test.each<[string, string, string, Told]>([
@@ -79,6 +80,14 @@ describe('the tutorial and the exercises judge a typed value alike', () => {
     ['the NumericDate as an ISO time with an offset', '2026-11-29T13:17:04+05:30', EXP, { ok: true, words: isoAcceptedNote('2026-11-29T13:17:04+05:30', EXP) }],
     ['the NumericDate as an ISO time without a zone', '2026-11-29T07:47:04', EXP, { ok: false, words: NO_TIME_ZONE_WHY }],
     ['the NumericDate as another ISO time', '2026-11-29T07:47:05Z', EXP, { ok: false }],
+    // Issue #14: a day or an hour that does not exist is no time, and a fraction is not the whole second.
+    ['February 31st, which Date.parse rolls over to March 3rd', '2026-02-31T00:00:00Z', MARCH_3, { ok: false }],
+    ['hour 24 of March 2nd, which Date.parse reads as March 3rd 00:00', '2026-03-02T24:00:00Z', MARCH_3, { ok: false }],
+    ['minute 60', '2026-03-02T23:60:00Z', MARCH_3, { ok: false }],
+    ['the right second with a fraction', '2026-11-29T07:47:04.999Z', EXP, { ok: false }],
+    ['the right second with a zero fraction', '2026-11-29T07:47:04.000Z', EXP, { ok: true, words: isoAcceptedNote('2026-11-29T07:47:04.000Z', EXP) }],
+    ['a space inside decode\'s quotes', '" asha"', 'asha', { ok: false, words: SPACING_ONLY_WHY }],
+    ['a space inside decode\'s quotes and another case', '" Asha"', 'asha', { ok: false, words: CASE_AND_SPACING_WHY }],
   ])('%s', async (_case, typed, expected, told) => {
     const tutorial = await tutorialVerdict(typed, expected);
     expect(tutorial).toEqual(told);
