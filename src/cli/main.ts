@@ -45,6 +45,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async (context) => (await import('./commands/verify.js')).verifyCommand(context),
   },
   {
+    name: 'dpop', aliases: [], arguments: '[options]',
+    description: 'Make a DPoP proof (RFC 9449) for one request, signed with your key: the header that ties a token to that key.',
+    load: async (context) => (await import('./commands/dpop.js')).dpopCommand(context),
+  },
+  {
     name: 'oauth', aliases: ['demo'], arguments: '[options]',
     description: 'Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.',
     load: async (context) => (await import('./commands/oauth.js')).oauthCommand(context),

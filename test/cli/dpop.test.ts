@@ -1,0 +1,63 @@
+// `jwt-vs-oauth dpop`: a proof made with a saved key passes the RFC 9449 checks for the request
+// it names; bad input is one clear line and exit 2.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { accessTokenHash, checkDpopProof } from '../../src/protocol/dpop.js';
+
+const NOW = 1_800_000_000;
+const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-dpop-'));
+const keyFile = join(folder, 'dpop-key.json');
+const URL_TOKEN = 'http://127.0.0.1:4000/token';
+
+beforeAll(async () => {
+  const made = await runCli(['mint', '--alg', 'ES256', '--save-key', keyFile], { now: NOW });
+  expect(made.code).toBe(0);
+});
+
+describe('dpop makes a proof the checks accept', () => {
+  test('stdout is the proof alone; it passes for its request, and stderr names the thumbprint', async () => {
+    const result = await runCli(['dpop', '--key', keyFile, '--htm', 'POST', '--htu', `${URL_TOKEN}?x=1`], { now: NOW });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const checked = await checkDpopProof(result.stdout.trim(), { htm: 'POST', htu: URL_TOKEN, now: NOW, isReplay: () => false });
+    expect(checked.ok).toBe(true);
+    const publicJwk = JSON.parse(readFileSync(join(folder, 'dpop-key.pub.json'), 'utf8')) as JWK;
+    const jkt = await calculateJwkThumbprint(publicJwk, 'sha256');
+    expect(checked.ok && checked.jkt).toBe(jkt);
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain(`cnf.jkt = ${jkt}`);
+  });
+
+  test('--json: header typ dpop+jwt with the public key only, claims htm, htu (no query), iat, jti, ath', async () => {
+    const result = await runCli(['dpop', '--key', keyFile, '--htm', 'GET', '--htu', 'http://127.0.0.1:4000/userinfo?a=b#c', '--ath', 'the-token', '--jti', 'j-1', '--json'], { now: NOW });
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { header: Record<string, unknown> & { jwk: JWK }; payload: Record<string, unknown>; jkt: string; proof: string };
+    expect(json.header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
+    expect(json.header.jwk.d).toBeUndefined();
+    expect(json.payload).toEqual({ htm: 'GET', htu: 'http://127.0.0.1:4000/userinfo', ath: accessTokenHash('the-token'), jti: 'j-1', iat: NOW });
+  });
+});
+
+describe('bad input: one line, exit 2', () => {
+  const secretFile = join(folder, 'secret.json');
+  beforeAll(() => writeFileSync(secretFile, JSON.stringify({ kty: 'oct', k: 'AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow' })));
+  test.each([
+    ['no key', ['--htm', 'POST', '--htu', URL_TOKEN], 'dpop needs --key'],
+    ['a secret as key', ['--key', 'SECRET', '--htm', 'POST', '--htu', URL_TOKEN], 'never a shared secret'],
+    ['a public key', ['--key', 'PUBLIC', '--htm', 'POST', '--htu', URL_TOKEN], 'private asymmetric key'],
+    ['lower-case method', ['--key', 'KEY', '--htm', 'post', '--htu', URL_TOKEN], '--htm needs'],
+    ['no URL', ['--key', 'KEY', '--htm', 'POST'], '--htu needs'],
+    ['not http', ['--key', 'KEY', '--htm', 'POST', '--htu', 'file:///etc/passwd'], '--htu needs'],
+  ])('%s', async (_name, args, message) => {
+    const files: Record<string, string> = { KEY: keyFile, SECRET: secretFile, PUBLIC: join(folder, 'dpop-key.pub.json') };
+    const result = await runCli(['dpop', ...args.map((arg) => files[arg] ?? arg)], { now: NOW });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
