@@ -4,7 +4,16 @@ import { normaliseAnswer } from './answers.js';
 
 /** The letters choices are listed under, everywhere: tutorial questions, exercises, worksheets. */
 export const LETTERS = 'abcdefghij';
+/** The most choices a question or exercise may list: one letter each. */
+export const MAX_CHOICES = LETTERS.length;
 
+/** A choice's marker as a learner may type it: a letter a–j or a number, bare or with (), ) or a dot. */
+const MARKER = /^\(?([a-j]|\d+)\)?\.?$/;
+
+/** Whether a choice's own text reads as a marker ("2", "(b)", "c."): a learner typing it would pick by position instead. */
+export function looksLikeMarker(choice: string): boolean {
+  return MARKER.test(normaliseAnswer(choice));
+}
 
 /** How a choice may be given, for messages: "a letter (a to c), its number (1 to 3), or the choice's text". */
 export function choiceForms(choices: string[]): string {

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 import { solutionCommandError, solutionCommandProblem } from './solution-commands.js';
+import { LETTERS, looksLikeMarker, MAX_CHOICES } from './choices.js';
 import { failFor, isObject, isText, isTextList, type Fail } from './validation.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
@@ -92,6 +93,14 @@ function answerNamesOf(check: Check): string[] {
   return Array.from({ length: names.length }, (_unused, index) => names[index] ?? `answer ${index + 1}`);
 }
 
+/** At most one choice per letter, and none whose text reads as a marker: "2" typed by a learner means the second choice. */
+function validateChoiceTexts(choices: string[], fail: Fail): void {
+  if (choices.length > MAX_CHOICES) fail('"choices"', `lists ${choices.length} choices; at most ${MAX_CHOICES} (a to ${LETTERS[MAX_CHOICES - 1]}), one letter each`);
+  choices.forEach((choice, index) => {
+    if (looksLikeMarker(choice)) fail(`"choices[${index}]"`, `"${terminalSafe(choice)}" reads as a choice's letter or number, so a learner typing it picks by position, not this text: write the choice out in words`);
+  });
+}
+
 export function validateExercise(json: unknown, file: string): Exercise {
   const fail: Fail = failFor('ERR_EXERCISE_FILE', file);
   if (!isObject(json)) fail('the file', 'must hold one JSON object');
@@ -102,6 +111,7 @@ export function validateExercise(json: unknown, file: string): Exercise {
   if (!isTextList(entry.task)) fail('"task"', 'must be a non-empty list of paragraphs');
   if (!isTextList(entry.hints)) fail('"hints"', 'must list at least one hint');
   if (entry.choices !== undefined && !isTextList(entry.choices, 2)) fail('"choices"', 'must list at least two choices');
+  if (entry.choices !== undefined) validateChoiceTexts(entry.choices as string[], fail);
   if (entry.choiceWhy !== undefined) {
     if (entry.choices === undefined) fail('"choiceWhy"', 'explains the choices, so it needs "choices"');
     if (!isTextList(entry.choiceWhy) || entry.choiceWhy.length !== (entry.choices as string[]).length) fail('"choiceWhy"', `must give one non-empty explanation for each choice, in their order (${(entry.choices as string[]).length})`);
@@ -173,6 +183,28 @@ export function validateTranslation(translation: Exercise, original: Exercise): 
   }
 }
 
+/** The check's fields compared with what the learner sends exactly as written: no {{names}} are filled in them. */
+const COMPARED_AS_WRITTEN = ['pattern', 'iss', 'aud', 'scope'] as const;
+const isComparedAsWritten = (field: string) => /^"check\.(?:pattern|iss|aud|scope|mistakes\[\d+\]\.pattern|claims\b.*)"$/.test(field);
+
+/** Every string in a token-rules check's claims (names and values, however deep), with its path: ".role", ".roles[1]". */
+function claimTexts(claims: unknown): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  const pending: Array<[unknown, string]> = [[claims, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') found.push([path, value]);
+    else if (Array.isArray(value)) value.forEach((item, index) => pending.push([item, `${path}[${index}]`]));
+    else if (isObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        found.push([`${path}.${key} (the name)`, key]);
+        pending.push([item, `${path}.${key}`]);
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Every {{name}} must be one this exercise fills: its material's names everywhere; {{answer.N}}
  * in the check; {{output.N}} in the solution, for a command that runs before. So a typo, or a
@@ -199,13 +231,17 @@ function validateTemplates(exercise: Exercise, file: string): void {
     ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].why"`, mistake.why, material]),
     // Shown on a failed check in place of the expected value: a {{name}} there would give the answer away.
     ['"check.expectedInWords"', check.expectedInWords, []],
+    // Compared as written: nothing fills a {{name}} there, so "{{iss}}" would be looked for literally.
+    ...COMPARED_AS_WRITTEN.map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], []]),
+    ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].pattern"`, mistake.pattern, []]),
+    ...claimTexts(check.claims).map(([path, text]): [string, unknown, readonly string[]] => [`"check.claims${path}"`, text, []]),
   ];
   for (const [field, text, known] of fields) {
     if (typeof text !== 'string') continue;
     for (const [template, name] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
       if (known.includes(name!)) continue;
       const shownAsWritten = field === '"title"' || field.startsWith('"choices[') || field.startsWith('"choiceWhy[');
-      const offer = field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : field.startsWith('"choiceWhy[') ? 'choiceWhy is shown as written, like the choices, without {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
+      const offer = isComparedAsWritten(field) ? 'it is compared as written and nothing fills {{names}} there: write the value itself' : field === '"check.expectedInWords"' ? 'it says in words what is expected, without the value, so it takes no {{names}}' : field.startsWith('"choiceWhy[') ? 'choiceWhy is shown as written, like the choices, without {{names}}' : shownAsWritten ? 'the title and the choices are shown as written, without {{names}}' : known.length ? `it can use ${known.map((each) => `{{${each}}}`).join(', ')}` : 'it has no material, so no {{names}} at all';
       fail(field, `"${terminalSafe(template)}" is not a name this exercise fills; ${offer}`);
     }
   }
@@ -224,6 +260,8 @@ function validatePattern(pattern: string, fail: Fail, field: string): void {
 function validateAnswerCheck(check: Record<string, unknown>, fail: Fail): void {
   if (!isText(check.expected) && !isText(check.pattern)) fail('"check"', 'an answer check needs "expected" or "pattern"');
   if (check.pattern !== undefined && !isText(check.pattern)) fail('"check.pattern"', 'must be a non-empty string');
+  // 5 is not "5": the answer is compared as text, so a number here is a mistake to name, not to convert.
+  if (check.expected !== undefined && !isText(check.expected)) fail('"check.expected"', `must be a non-empty string (the value as the learner types it, such as "5"); it is ${check.expected === null ? 'null' : Array.isArray(check.expected) ? 'a list' : `a ${typeof check.expected}`}`);
   if (isText(check.pattern)) validatePattern(check.pattern, fail, '"check.pattern"');
   if (check.expectedInWords !== undefined && !isText(check.expectedInWords)) fail('"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"');
   if (check.mistakes === undefined) return;

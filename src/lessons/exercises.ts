@@ -8,13 +8,22 @@ import { terminalSafe } from '../text/terminal-safe.js';
 import { DEFAULT_REVEAL_AFTER, isRevealAfter, MAX_REVEAL_AFTER, TOPICS, validateExercise, validateTranslation, type Exercise } from './exercise-schema.js';
 import { generateMaterial, type Material } from './material.js';
 import { fillTemplate, templateNames } from './template.js';
-import { fileInLanguage, languageFrom, originalOf, readJsonFile, TRANSLATION } from './loader.js';
+import { originalOf, readJsonFile, TRANSLATION } from './loader.js';
+import { localeFrom, translatedFile } from './language-tags.js';
 import type { Progress } from './progress.js';
 import { parseTeacherKey } from './teacher-key.js';
 import { failFor, isObject, unknownKey } from './validation.js';
 
 /** A pack's own settings file, beside its exercise files; not an exercise. */
 export const PACK_SETTINGS_FILE = 'pack.json';
+
+/** Each loaded exercise's other languages (the English original, the other translations): kept aside so they never show in --json. */
+const OTHER_VERSIONS = new WeakMap<Exercise, Exercise[]>();
+
+/** The same exercise in the languages the learner is not shown (English, the other translations), for `exercises selftest`. */
+export function otherVersionsOf(exercise: Exercise): Exercise[] {
+  return OTHER_VERSIONS.get(exercise) ?? [];
+}
 
 function readFolder(folder: string, label: string, lang: string): Exercise[] {
   let names: string[];
@@ -36,24 +45,26 @@ function readFolder(folder: string, label: string, lang: string): Exercise[] {
   }
   return names.filter((name) => !TRANSLATION.test(name)).map((name) => {
     const original = read(name);
-    const chosen = fileInLanguage(names, name, lang);
-    let shown = original;
+    const chosen = translatedFile(names, name, lang);
+    const versions = [original];
     // Every translation is checked, whatever the language: a pack works the same for every learner.
     for (const each of translations.filter((translation) => originalOf(translation) === name)) {
       const translation = read(each);
       validateTranslation(translation, original);
-      if (each === chosen) shown = translation;
+      versions.push(translation);
     }
+    const shown = versions.find((version) => version.file === join(folder, chosen)) ?? original;
+    OTHER_VERSIONS.set(shown, versions.filter((version) => version !== shown));
     return shown;
   });
 }
 
 /**
  * The built-in exercises, then the pack's, each in the learner's language where it has a
- * translation (NN-name.<lang>.json beside NN-name.json), else in English; an id used twice is
+ * translation (NN-name.<lang>-<REGION>.json, else NN-name.<lang>.json, beside NN-name.json), else in English; an id used twice is
  * refused, naming both files.
  */
-export function loadExercises(builtInFolder: string, packFolder?: string, lang = languageFrom(process.env)): Exercise[] {
+export function loadExercises(builtInFolder: string, packFolder?: string, lang = localeFrom(process.env)): Exercise[] {
   const exercises = [...readFolder(builtInFolder, 'exercises', lang), ...(packFolder ? readFolder(packFolder, '--pack', lang) : [])];
   const seen = new Map<string, string>();
   for (const exercise of exercises) {

@@ -7,6 +7,7 @@
 
 import { DEMOS, DEMO_NAMES } from './demo-names.js';
 import { CHECK_KIND_NAMES, FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
+import { MAX_CHOICES } from './choices.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
@@ -185,7 +186,7 @@ export function exerciseJsonSchema(): Schema {
       title: { ...text('"title"', undefined, 'The title, shown in lists as written: no {{names}}.'), ...noTemplate('"title"', 'the title and the choices are shown as written, without {{names}}'), errorMessage: '"title": must be a non-empty string, shown as written, without {{names}}' },
       topic: { enum: TOPICS, description: 'The topic it counts under in progress and the class report.', errorMessage: `"topic": must be one of ${TOPICS.join(', ')}` },
       task: paragraphs('"task"', 'must be a non-empty list of paragraphs', 'The task, in paragraphs; {{name}} is replaced with the learner\'s material (see "material").'),
-      choices: { type: 'array', minItems: 2, items: { type: 'string', pattern: '\\S', ...noTemplate('"choices[…]"', 'the title and the choices are shown as written, without {{names}}') }, description: 'For a choice check: the options, shown as (a), (b), … and written as they are shown (no {{names}}).', errorMessage: '"choices": must list at least two choices' },
+      choices: { type: 'array', minItems: 2, maxItems: MAX_CHOICES, items: { type: 'string', pattern: '\\S', ...noTemplate('"choices[…]"', 'the title and the choices are shown as written, without {{names}}') }, description: 'For a choice check: the options, shown as (a), (b), … and written as they are shown (no {{names}}).', errorMessage: `"choices": must list from two to ${MAX_CHOICES} choices` },
       choiceWhy: { type: 'array', minItems: 1, items: { type: 'string', pattern: '\\S', ...noTemplate('"choiceWhy[…]"', 'choiceWhy is shown as written, like the choices, without {{names}}') }, description: 'For a choice check: why each choice fits or not, one for each choice in their order (no {{names}}); a wrong pick is told its own, never which choice fits.', errorMessage: '"choiceWhy": must give one non-empty explanation for each choice, in their order' },
       material: {
         type: 'object',

@@ -4,12 +4,13 @@
 // the CLI, and an access token comes from Mock Google by the by-hand flow.
 
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine, type PatternStall } from './checks.js';
 import type { Exercise } from './exercise-schema.js';
-import { materialFor } from './exercises.js';
+import { materialFor, otherVersionsOf } from './exercises.js';
 import { fillTemplate } from './template.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, slowPatternProbes, type PatternBudget } from './pattern-match.js';
 import { solutionCommandWords } from './solution-commands.js';
@@ -111,7 +112,31 @@ function patternStallsOn(exercise: Exercise, answers: string[]): (PatternStall &
 
 const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map((line) => `${line.label}: expected ${line.expected}, got ${line.got}`).join('; ');
 
-export async function selftestExercise(exercise: Exercise, options: { seed: string; now: number; runCommand: CommandRunner; provider?: SelftestProvider }): Promise<SelftestOutcome> {
+interface SelftestOptions {
+  seed: string;
+  now: number;
+  runCommand: CommandRunner;
+  provider?: SelftestProvider;
+}
+
+/**
+ * Self-tests an exercise in every language it has: a translation may change the solution's
+ * answers (and the choices' words), so each language's reference solution must pass its check and
+ * an empty answer fail it. A problem in a translation names its file.
+ */
+export async function selftestExercise(exercise: Exercise, options: SelftestOptions): Promise<SelftestOutcome> {
+  const others = otherVersionsOf(exercise);
+  const own = await selftestVersion(exercise, options);
+  const outcomes = [{ version: exercise, ...own }];
+  for (const version of others) outcomes.push({ version, ...(await selftestVersion(version, options)) });
+  const problems = outcomes.flatMap(({ version, problems: found }) => (others.length === 0 ? found : found.map((problem) => `${basename(version.file)}: ${problem}`)));
+  const solutionPasses = outcomes.every((outcome) => outcome.solutionPasses);
+  const emptyAnswerFails = outcomes.every((outcome) => outcome.emptyAnswerFails);
+  return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+}
+
+/** One language's version of an exercise: its reference solution passes, an empty answer fails, no pattern stalls. */
+async function selftestVersion(exercise: Exercise, options: SelftestOptions): Promise<{ solutionPasses: boolean; emptyAnswerFails: boolean; problems: string[] }> {
   const context = { material: materialFor(exercise, options.seed), providerIssuer: options.provider?.issuer, now: options.now };
   const problems: string[] = [];
   let solutionPasses = false;
@@ -137,5 +162,5 @@ export async function selftestExercise(exercise: Exercise, options: { seed: stri
   // A learner's answer, not only the solution's, must never stall the check: try the usual culprits.
   const slowProbe = stalled ? undefined : patternStallsOn(exercise, answers);
   if (slowProbe !== undefined) problems.push(tooSlow(exercise, slowProbe, `on an answer such as "${shortened(slowProbe.probe)}" (${slowProbe.probe.length} characters)`));
-  return { id: exercise.id, title: exercise.title, ok: problems.length === 0, solutionPasses, emptyAnswerFails, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+  return { solutionPasses, emptyAnswerFails, problems };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { hasControlCharacters, terminalSafe } from '../../src/text/terminal-safe.js';
+import { hasControlCharacters, hasInvisibleCharacters, pathOfControlCharacter, terminalSafe } from '../../src/text/terminal-safe.js';
 
 describe('terminalSafe', () => {
   test.each([
@@ -25,5 +25,18 @@ describe('terminalSafe', () => {
     let all = '';
     for (let code = 0; code < 0x3000; code++) all += String.fromCharCode(code);
     expect(hasControlCharacters(terminalSafe(all))).toBe(false);
+  });
+});
+
+describe('hasInvisibleCharacters and pathOfControlCharacter (issue #14: invisible characters in pack text)', () => {
+  test.each([['\u200b'], ['\u00ad'], ['\u{e0041}'], ['\u{e007f}'], ['\ufff9'], ['\ufffb'], ['\u115f'], ['\u1160'], ['\u3164'], ['\u2060']])('%j is invisible, and its path is found like a control character\'s', (character) => {
+    expect(hasInvisibleCharacters(`a${character}b`)).toBe(true);
+    expect(pathOfControlCharacter({ task: ['fine', `a${character}b`] })).toBe('task[1]');
+    expect(pathOfControlCharacter({ [`key${character}`]: 'fine' })).toBe(`key${character}`);
+  });
+
+  test.each([['an emoji ZWJ sequence', '👩‍💻'], ['a subdivision flag with tags', '🏴󠁧󠁢󠁥󠁮󠁧󠁿'], ['Hindi with ZWJ and ZWNJ', 'क्‍ष क्‌ष'], ['plain text', 'Āsha Rāo ✓ 日本語']])('%s is not', (_name, text) => {
+    expect(hasInvisibleCharacters(text)).toBe(false);
+    expect(pathOfControlCharacter({ task: [text] })).toBeUndefined();
   });
 });
