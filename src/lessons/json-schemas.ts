@@ -245,7 +245,7 @@ export function exerciseJsonSchema(): Schema {
             ],
             errorMessage: '"check": an answer check needs "expected" or "pattern"',
             properties: {
-              expected: { description: 'The right answer, compared exactly; {{names}} of the material and {{answer.N}} allowed.' },
+              expected: { type: 'string', pattern: '\\S', description: 'The right answer as text ("5", not 5), compared exactly; {{names}} of the material and {{answer.N}} allowed.', errorMessage: '"check.expected": must be a non-empty string (the value as the learner types it, such as "5")' },
               pattern: patternSchema('"check.pattern"', 'A regular expression (JavaScript) the answer must match, in place of "expected"; at most 512 characters, run on at most 1024 characters of the answer for at most 100 ms.'),
               mistakes: {
                 type: 'array', minItems: 1, maxItems: MAX_MISTAKES,

@@ -158,7 +158,7 @@ describe('teacher packs', () => {
     ['not JSON', '{', /bad\.json: not valid JSON/],
     ['a missing check', { id: 'x', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: ['a'] } }, /bad\.json: "check": must be an object with a "kind"/],
     ['an unknown topic', { id: 'x', title: 'T', topic: 'cooking', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: [] }, check: { kind: 'answer', expected: 'a' } }, /bad\.json: "topic": must be one of read-a-token/],
-    ['a choice out of range', { id: 'x', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], choices: ['a', 'b'], solution: { explain: ['e'], answers: [] }, check: { kind: 'choice', answer: 5 } }, /bad\.json: "check\.answer": must be the index of one of the choices/],
+    ['a choice out of range', { id: 'x', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], choices: ['one', 'two'], solution: { explain: ['e'], answers: [] }, check: { kind: 'choice', answer: 5 } }, /bad\.json: "check\.answer": must be the index of one of the choices/],
     ['an id the built-in exercises use', { id: 'read-subject', title: 'T', topic: 'choose', task: ['t'], hints: ['h'], solution: { explain: ['e'], answers: [] }, check: { kind: 'answer', expected: 'a' } }, /bad\.json: "id": "read-subject" is already used by .*01-read-subject\.json\./],
   ])('a bad pack file is refused, naming the file and the field: %s', async (_name, content, message) => {
     const pack = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-pack-'));
