@@ -181,7 +181,7 @@ export function renderCommandStep(screen: CommandScreen, outcome: CommandOutcome
     };
   }
   const shown = screen.save
-    ? `${shownOutput(outcome, '  ')}\n  ${c.dim(`(saved as $${variableOf(screen.save)} for the steps that follow)`)}`
+    ? `${shownOutput(outcome, '  ')}\n  ${outcome.unsaved ? c.red(`${MARK.fail} Nothing was saved as $${variableOf(screen.save)}: ${outcome.unsaved}.`) : c.dim(`(saved as $${variableOf(screen.save)} for the steps that follow)`)}`
     : shownOutput(outcome);
   return { text: [...before, shown, ...afterwards(screen)].join('\n'), commandFailed: false };
 }
@@ -198,6 +198,7 @@ export async function runLessonStep(screen: RunScreen, view: StepView, whileRunn
   if (isCommandScreen(screen)) return renderCommandStep(screen, await runCommandStep(screen, stepContext(view, indentOf(screen)), whileRunning), view);
   const outcome = await runDemoStep(screen, stepContext(view));
   if (outcome.kind === 'not-ready') return { text: notReady(outcome.name), commandFailed: false };
+  if (outcome.kind === 'not-a-token') return { text: [view.output.colour.red(`${MARK.fail} This step needs a token in $${variableOf(outcome.name)}, and what an earlier step saved there is not a token: ${outcome.problem}. The step did not run.`), whatNext(view)].join('\n'), commandFailed: true };
   return { text: [renderDemo(outcome.result, view), ...afterwards(screen)].join('\n'), commandFailed: false };
 }
 

@@ -17,6 +17,8 @@ export interface DemoSpec {
   makes(args: Readonly<Record<string, string>>): string[];
   /** The saved names it reads, which an earlier step must have made. */
   reads(args: Readonly<Record<string, string>>): string[];
+  /** Saved names it reads as tokens when they are there (a sign-in's), making them otherwise. */
+  readsIfSaved?: readonly string[];
 }
 
 const none = () => [];
@@ -66,6 +68,7 @@ export const DEMOS = {
     args: {},
     makes: signIn,
     reads: none,
+    readsIfSaved: SIGN_IN_NAMES,
   },
   discovery: {
     description: 'Starts Mock Google and shows the main fields of its discovery document (/.well-known/openid-configuration).',

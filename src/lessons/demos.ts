@@ -194,11 +194,12 @@ export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
 
   async tamper(context) {
     const { token: name, claim, value, save } = context.args as Record<string, string>;
-    // The engine checks first that the token was made (demo-names.ts: tamper reads it).
+    // The engine checks first that the token was made and is one (lesson-steps.ts: runDemoStep).
     const [header, payload, signature] = context.saved.get(name!)!.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    claims[claim!] = value;
-    const changed = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    // A computed key defines an own claim, even one named "__proto__" (the validator refuses such names).
+    const changedClaims = { ...claims, [claim!]: value };
+    const changed = `${header}.${Buffer.from(JSON.stringify(changedClaims)).toString('base64url')}.${signature}`;
     return { parts: [{ kind: 'value', label: `Changed ${claim} to ${JSON.stringify(value)} in the payload and kept the old signature:`, value: changed }], saved: { [save!]: changed } };
   },
 

@@ -6,6 +6,7 @@
 // CLI imports this file, so it stays out of the bundle.
 
 import { DEMOS, DEMO_NAMES } from './demo-names.js';
+import { ANSWER_FROM, CLAIM_NAME, ENGINE_NAMES, MAX_LESSON_NUMBER, OBJECT_NAMES, SAVED_NAME, SAVES_A_TOKEN } from './schema.js';
 import { CHECK_KIND_NAMES, FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
 import { MAX_CHOICES } from './choices.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
@@ -17,6 +18,17 @@ const text = (field: string, problem = 'must be a non-empty string', description
 const paragraphs = (field: string, problem: string, description?: string): Schema => ({ type: 'array', minItems: 1, items: { type: 'string', pattern: '\\S', errorMessage: `${field}: ${problem}` }, ...(description && { description }), errorMessage: `${field}: ${problem}` });
 const schemaKey = (what: string): Schema => ({ description: `Where this ${what} JSON Schema is, for an editor (completion, checks as you type), such as "../schema/${what}.schema.json"; jwt-vs-oauth ignores it.` });
 
+/** A name a step saves under: a camel-cased word, not an object's own name nor one the engine makes. */
+const saveName: Schema = { type: 'string', pattern: SAVED_NAME.source, not: { enum: [...OBJECT_NAMES, ...ENGINE_NAMES] }, errorMessage: 'screens[…].save: must be a name such as "token" or "foodToken" (a letter, then letters and digits), not one every JavaScript object has nor one jwt-vs-oauth makes' };
+/** What a demo's save, token and claim args must be, beyond a non-empty string. */
+const DEMO_ARG_RULES: Record<string, Schema> = {
+  save: saveName,
+  token: { pattern: SAVED_NAME.source, errorMessage: 'screens[…].args.token: must be a name such as "token" or "foodToken"' },
+  claim: { pattern: CLAIM_NAME.source, not: { enum: [...OBJECT_NAMES] }, errorMessage: 'screens[…].args.claim: must be a plain claim name such as "sub" or "role", not one every JavaScript object has' },
+};
+/** The fields every question has, named so that no other is allowed. */
+const QUESTION_COMMON: Schema = { type: {}, kind: {}, prompt: {}, explanation: {} };
+
 /** The schema of a tutorial lesson file (lessons/tutorial/NN-name.json), as schema.ts validates it. */
 export function lessonJsonSchema(): Schema {
   return {
@@ -26,16 +38,19 @@ export function lessonJsonSchema(): Schema {
       'One lesson of the tutorial (lessons/tutorial/NN-name.json, or a translation NN-name.<lang>.json): what src/lessons/schema.ts accepts, with its sentences as the messages.',
       'Not expressed here, checked only when jwt-vs-oauth loads the file: a choice question\'s "answer" must be below the number of "choices";',
       'a command step\'s "command" must keep to the allowlist of subcommands and options in src/lessons/solution-commands.ts, and each {{name}} in it must be a word of its own that an earlier screen of the lesson saves or its "with" provides;',
+      'a demo\'s "token" and a value question\'s "answerFrom" must name a token an earlier screen of the lesson saves (or a "sign-in" step made);',
+      'a translation NN-name.<lang>.json keeps all but the words as its original NN-name.json has it;',
       'no two lessons share an id or a number; the file is a plain file of at most 256 KiB, nested at most 64 levels, with no control character in any text.',
-      'Keys not listed here are ignored by jwt-vs-oauth, so they are allowed here too.',
+      'Any key not listed here is refused.',
     ].join(' '),
     type: 'object',
     errorMessage: 'the file: must hold one JSON object',
     required: ['id', 'number', 'title', 'summary', 'screens'],
+    additionalProperties: false,
     properties: {
       $schema: schemaKey('lesson'),
       id: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The lesson\'s id, unique among the lessons: lower-case letters, digits and dashes.', errorMessage: '"id": must be lower-case letters, digits and dashes' },
-      number: { type: 'integer', minimum: 1, description: 'Its place in the tutorial (`jwt-vs-oauth tutorial 3`), unique: a whole number from 1.', errorMessage: '"number": must be a whole number from 1' },
+      number: { type: 'integer', minimum: 1, maximum: MAX_LESSON_NUMBER, description: `Its place in the tutorial (\`jwt-vs-oauth tutorial 3\`), unique: a whole number from 1 to ${MAX_LESSON_NUMBER}.`, errorMessage: `"number": must be a whole number from 1 to ${MAX_LESSON_NUMBER}` },
       title: text('"title"', undefined, 'The lesson\'s title, shown in the list and at the top of each screen.'),
       summary: text('"summary"', undefined, 'One or two sentences: what the lesson shows.'),
       screens: { type: 'array', minItems: 1, items: { $ref: '#/$defs/screen' }, description: 'The screens, in order: "text", "run" (a hands-on step) and "question".', errorMessage: '"screens": must be a non-empty list' },
@@ -64,7 +79,9 @@ export function lessonJsonSchema(): Schema {
       },
       textScreen: {
         required: ['body'],
-        properties: { body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs, in order; each is wrapped to the terminal\'s width.') },
+        properties: { type: {}, title: {}, body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs, in order; each is wrapped to the terminal\'s width.') },
+        additionalProperties: false,
+        errorMessage: 'screens[…]: a text screen has type, title and body ("after" belongs to a run screen)',
       },
       runScreen: {
         required: ['body'],
@@ -74,7 +91,7 @@ export function lessonJsonSchema(): Schema {
           body: paragraphs('screens[…].body', 'must be a non-empty list of paragraphs', 'The paragraphs shown before the step runs.'),
           after: paragraphs('screens[…].after', 'must be a non-empty list of paragraphs', 'Paragraphs shown after the step\'s output (optional).'),
           command: { type: 'string', pattern: '^jwt-vs-oauth ', description: 'A command step: the jwt-vs-oauth command it runs and shows, such as "jwt-vs-oauth decode {{token}}". Each {{name}} is a word of its own, filled with what an earlier step of the lesson saved (shown as "$NAME", with the shell line that sets it); only the allowlisted options (README: Teacher packs are data).', errorMessage: 'screens[…].command: must be a "jwt-vs-oauth …" command' },
-          save: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$', description: 'A command step: keep the command\'s trimmed output under this name, for {{name}} in later commands (such as "token").', errorMessage: 'screens[…].save: must be a name such as "token" or "foodToken" (a letter, then letters and digits)' },
+          save: { ...saveName, description: `A command step whose command is a mint (or sign) without --json: keep the token it prints under this name, for {{name}} in later commands (such as "token"). Not a name every JavaScript object has, nor one jwt-vs-oauth makes (${ENGINE_NAMES.join(', ')}).` },
           with: { enum: ['mock-google', 'sign-in'], enumDescriptions: ['Start Mock Google for this step and sign Asha in there: the command may use {{issuer}} (as --discover {{issuer}}), {{api}} (the audience its userinfo API answers to), {{accessToken}} and {{idToken}}.', 'Make sure a sign-in\'s {{accessToken}} and {{idToken}} exist (the demo flow\'s, or a quiet sign-in\'s).'], description: 'A command step: what it needs running around it.', errorMessage: 'screens[…].with: must be "mock-google" or "sign-in"' },
           demo: { enum: DEMO_NAMES, enumDescriptions: DEMO_NAMES.map((name) => DEMOS[name].description), description: 'A demo step: the named demo it runs (src/lessons/demo-names.ts), for a step that is not a jwt-vs-oauth command.', errorMessage: `screens[…].demo: must be one of ${DEMO_NAMES.join(', ')}` },
           args: { type: 'object', description: 'A demo step: the demo\'s arguments, each a string.', errorMessage: 'screens[…].args: must be an object' },
@@ -85,7 +102,10 @@ export function lessonJsonSchema(): Schema {
           { required: ['demo'], not: { anyOf: [{ required: ['command'] }, { required: ['save'] }, { required: ['with'] }] } },
         ],
         errorMessage: 'screens[…]: a run screen gives either "command" (a jwt-vs-oauth command it runs) or "demo" (a named demo), exactly one of the two, and no fields but its kind\'s',
-        allOf: DEMO_NAMES.map((name) => {
+        allOf: [
+          // Only a token, one line, is saved: what mint (or sign) prints without --json.
+          { if: { required: ['save'] }, then: { properties: { command: { pattern: SAVES_A_TOKEN.source, errorMessage: 'screens[…].save: a step saves a token, one line: only a mint (or sign) command without --json prints one' } } } },
+          ...DEMO_NAMES.map((name) => {
           const args = Object.entries(DEMOS[name].args as Record<string, { required: boolean; description: string }>);
           const required = args.filter(([, arg]) => arg.required).map(([arg]) => arg);
           return {
@@ -93,7 +113,7 @@ export function lessonJsonSchema(): Schema {
             then: {
               ...(required.length ? { required: ['args'] } : {}),
               properties: { args: {
-                properties: Object.fromEntries(args.map(([arg, { description }]) => [arg, { type: 'string', pattern: '\\S', description, errorMessage: `screens[…].args.${arg}: must be a non-empty string` }])),
+                properties: Object.fromEntries(args.map(([arg, { description }]) => [arg, { type: 'string', pattern: '\\S', description, errorMessage: `screens[…].args.${arg}: must be a non-empty string`, ...(DEMO_ARG_RULES[arg] && { allOf: [DEMO_ARG_RULES[arg]] }) }])),
                 additionalProperties: false,
                 ...(required.length ? { required } : {}),
                 errorMessage: `screens[…].args: the ${name} demo takes ${args.length ? args.map(([arg]) => arg).join(', ') : 'no arguments'}${required.length ? ` and needs ${required.join(', ')}` : ''}`,
@@ -101,6 +121,7 @@ export function lessonJsonSchema(): Schema {
             },
           };
         }),
+        ],
       },
       questionScreen: {
         required: ['prompt', 'explanation', 'kind'],
@@ -110,12 +131,14 @@ export function lessonJsonSchema(): Schema {
           explanation: text('screens[…].explanation', 'must say why the answer is right', 'Why the answer is right, shown after any answer.'),
         },
         allOf: [
-          { if: { required: ['kind'], properties: { kind: { const: 'choice' } } }, then: { required: ['choices', 'answer'], properties: {
+          { if: { required: ['kind'], properties: { kind: { const: 'choice' } } }, then: { required: ['choices', 'answer'], additionalProperties: false, errorMessage: 'screens[…]: a choice question has type, kind, prompt, choices, answer and explanation', properties: {
+            ...QUESTION_COMMON,
             choices: { type: 'array', minItems: 2, items: { type: 'string', pattern: '\\S', errorMessage: 'screens[…].choices: must list at least two choices' }, description: 'The choices, shown as a menu.', errorMessage: 'screens[…].choices: must list at least two choices' },
             answer: { type: 'integer', minimum: 0, description: 'The index of the right choice, from 0.', errorMessage: 'screens[…].answer: must be the index of one of the choices (from 0)' },
           } } },
-          { if: { required: ['kind'], properties: { kind: { const: 'value' } } }, then: { required: ['answerFrom'], properties: {
-            answerFrom: { type: 'string', pattern: '^token:[A-Za-z]+\\.(payload|header)\\.[\\w.]+$', description: 'Where the right answer is: a claim of a token an earlier step saved, such as "token:token.payload.sub" or "token:oauthAccess.header.kid".', errorMessage: 'screens[…].answerFrom: must look like "token:<saved name>.payload.<claim>"' },
+          { if: { required: ['kind'], properties: { kind: { const: 'value' } } }, then: { required: ['answerFrom'], additionalProperties: false, errorMessage: 'screens[…]: a value question has type, kind, prompt, answerFrom and explanation', properties: {
+            ...QUESTION_COMMON,
+            answerFrom: { type: 'string', pattern: ANSWER_FROM.source, not: { pattern: `\\.(${OBJECT_NAMES.join('|')})$` }, description: 'Where the right answer is: a claim of a token an earlier step saved, such as "token:token.payload.sub" or "token:oauthAccess.header.kid".', errorMessage: 'screens[…].answerFrom: must look like "token:<saved name>.payload.<claim>"' },
           } } },
         ],
       },

@@ -5,7 +5,8 @@
 
 import { demoSpec } from './demo-names.js';
 import type { DemoResult, FlowCallbacks } from './demos.js';
-import { NAMES_PROVIDED, type CommandScreen, type DemoScreen } from './schema.js';
+import { ANSWER_FROM, NAMES_PROVIDED, type CommandScreen, type DemoScreen } from './schema.js';
+import { notATokenProblem, savedValueOf, unsavableProblem } from './saved-tokens.js';
 import type { CommandRunner } from './selftest.js';
 import { lessonCommandReferences, lessonCommandWords } from './solution-commands.js';
 import { decodeToken } from '../jwt/decode.js';
@@ -32,8 +33,10 @@ export type CommandOutcome =
     stderr: string;
     /** Exit 0, or verify's exit 1 with its verdict: an answer. Anything else is a failed step, shown as such. */
     answered: boolean;
-    /** What the step saved (its trimmed stdout), when it saves and answered. */
+    /** What the step saved (its trimmed stdout, colour codes out), when it saves and answered. */
     saved?: { name: string; value: string };
+    /** Why nothing was saved although the step saves and answered (its output was not one line). */
+    unsaved?: string;
     /** What each {{name}} of the command stood for. */
     values: Record<string, string>;
     /** The names this step's `with` made for it alone (Mock Google's issuer and its audience, a fresh sign-in's tokens). */
@@ -44,7 +47,11 @@ export type CommandOutcome =
   /** The filled command may not run (a saved value that would read as an option). */
   | { kind: 'refused'; problem: string };
 
-export type DemoOutcome = { kind: 'shown'; result: DemoResult } | { kind: 'not-ready'; name: string };
+export type DemoOutcome =
+  | { kind: 'shown'; result: DemoResult }
+  | { kind: 'not-ready'; name: string }
+  /** A saved value the demo reads as a token is not one: the demo did not run. */
+  | { kind: 'not-a-token'; name: string; problem: string };
 
 /** The values a Mock Google step provides, for its command: its issuer, its API's audience, a sign-in's tokens. */
 async function withMockGoogle<T>(now: () => number, use: (values: Record<string, string>) => Promise<T>): Promise<T> {
@@ -66,7 +73,8 @@ export async function runCommandStep(screen: CommandScreen, context: StepContext
   const run = async (provided: Record<string, string>): Promise<CommandOutcome> => {
     const values: Record<string, string> = {};
     for (const name of lessonCommandReferences(screen.command)) {
-      const value = provided[name] ?? context.saved.get(name);
+      // Own names only: a {{constructor}} is never filled from Object.prototype.
+      const value = Object.hasOwn(provided, name) ? provided[name] : context.saved.get(name);
       if (value === undefined) return { kind: 'not-ready', name };
       values[name] = value;
     }
@@ -79,9 +87,11 @@ export async function runCommandStep(screen: CommandScreen, context: StepContext
     }
     const result = await context.runCommand(words);
     const answered = result.code === 0 || (words[0] === 'verify' && result.code === 1 && result.stdout.trim() !== '');
-    const saved = answered && screen.save ? { name: screen.save, value: result.stdout.trim() } : undefined;
+    const value = savedValueOf(result.stdout);
+    const unsaved = answered && screen.save ? unsavableProblem(value) : undefined;
+    const saved = answered && screen.save && unsaved === undefined ? { name: screen.save, value } : undefined;
     if (saved) context.saved.set(saved.name, saved.value);
-    const outcome: CommandOutcome = { kind: 'ran', words, ...result, answered, ...(saved ? { saved } : {}), values, provided: Object.keys(provided).filter((name) => name in values) };
+    const outcome: CommandOutcome = { kind: 'ran', words, ...result, answered, ...(saved ? { saved } : {}), ...(unsaved ? { unsaved } : {}), values, provided: Object.keys(provided).filter((name) => Object.hasOwn(values, name)) };
     await whileRunning?.(outcome);
     return outcome;
   };
@@ -98,8 +108,15 @@ export async function runCommandStep(screen: CommandScreen, context: StepContext
 /** Runs a demo step; a demo that reads a token no step has made since the start says so. */
 export async function runDemoStep(screen: DemoScreen, context: StepContext): Promise<DemoOutcome> {
   const args = screen.args ?? {};
-  const missing = demoSpec(screen.demo).reads(args).find((name) => !context.saved.has(name));
+  const spec = demoSpec(screen.demo);
+  const missing = spec.reads(args).find((name) => !context.saved.has(name));
   if (missing !== undefined) return { kind: 'not-ready', name: missing };
+  // What it reads as a token must be one: a decode's output saved under a name is refused here, not mid-demo.
+  for (const name of [...spec.reads(args), ...(spec.readsIfSaved ?? [])]) {
+    const value = context.saved.get(name);
+    const problem = value === undefined ? undefined : notATokenProblem(value);
+    if (problem !== undefined) return { kind: 'not-a-token', name, problem };
+  }
   const { DEMOS_RUN } = await import('./demos.js');
   const result = await DEMOS_RUN[screen.demo]({ now: context.now, saved: context.saved, args, flow: context.flow ?? { show: () => undefined, pause: async () => undefined } });
   for (const [name, value] of Object.entries(result.saved)) context.saved.set(name, value);
@@ -117,14 +134,16 @@ export async function signInAgain(context: StepContext): Promise<void> {
   context.saved.set('idToken', tokens.idToken);
 }
 
-/** Reads a value a question asks about: "token:accessToken.payload.scope". */
+/** Reads a value a question asks about: "token:accessToken.payload.scope"; undefined when there is none (no such token, not a token, no such claim). */
 export function valueFromReference(reference: string, context: Pick<StepContext, 'saved' | 'now'>): string | undefined {
-  const match = /^token:([A-Za-z]+)\.(payload|header)\.([\w.]+)$/.exec(reference);
+  const match = ANSWER_FROM.exec(reference);
   if (!match) return undefined;
   const token = context.saved.get(match[1]!);
-  if (!token) return undefined;
+  // A saved value that is not a token has no claims: the question says its value cannot be read.
+  if (!token || notATokenProblem(token) !== undefined) return undefined;
   const decoded = decodeToken(token, context.now());
   const source = (match[2] === 'header' ? decoded.header : decoded.payload) as Record<string, unknown>;
-  const value = source?.[match[3]!];
+  // Own claims only: "constructor" is not a claim of every token.
+  const value = Object.hasOwn(source, match[3]!) ? source[match[3]!] : undefined;
   return value === undefined ? undefined : Array.isArray(value) ? value.join(' ') : String(value);
 }

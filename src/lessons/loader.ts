@@ -9,6 +9,7 @@ import { pathOfControlCharacter, terminalSafe } from '../text/terminal-safe.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
 import { readAtMost } from './safe-files.js';
 import { validateLesson, type Lesson } from './schema.js';
+import { validateLessonTranslation } from './lesson-translation.js';
 
 /** A translation's file name: NN-name.<lang>.json (or <lang>-<REGION>), beside its English NN-name.json. */
 export const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
@@ -32,10 +33,16 @@ function lessonFileNames(folder: string): string[] {
   }
 }
 
-/** One lesson file read and checked: its translation into `lang` where there is one. */
+/** One lesson file read and checked: its translation into `lang` where there is one, which must keep all but the words of the English file. */
 function loadLessonFile(folder: string, names: string[], name: string, lang: string): Lesson {
-  const file = join(folder, fileInLanguage(names, name, lang));
-  return validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
+  const chosen = fileInLanguage(names, name, lang);
+  const file = join(folder, chosen);
+  const lesson = validateLesson(readJsonFile(file, 'ERR_LESSON_FILE'), file);
+  if (chosen !== name) {
+    const englishFile = join(folder, name);
+    validateLessonTranslation(lesson, validateLesson(readJsonFile(englishFile, 'ERR_LESSON_FILE'), englishFile));
+  }
+  return lesson;
 }
 
 /**

@@ -88,6 +88,47 @@ export interface Lesson {
 /** A saved name: a camel-cased word, as {{name}} in a command and "$NAME" on screen. */
 export const SAVED_NAME = /^[a-z][A-Za-z0-9]*$/;
 
+/** A claim a lesson names (tamper's claim, a value question's): a letter, then letters, digits and _. */
+export const CLAIM_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** A value question's answerFrom: "token:<saved name>.<payload|header>.<claim>". */
+export const ANSWER_FROM = /^token:([a-z][A-Za-z0-9]*)\.(payload|header)\.([A-Za-z][A-Za-z0-9_]*)$/;
+
+/** Names every JavaScript object has ("constructor", "toString", "__proto__"): never a saved name or a claim a lesson names. */
+export const OBJECT_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype).sort();
+
+/** The names the engine makes itself (a sign-in's tokens, Mock Google's issuer and API): no step saves over them. */
+export const ENGINE_NAMES: readonly string[] = [...new Set(Object.values(NAMES_PROVIDED).flat())].sort();
+
+/** The highest lesson number: two digits, as the file names have them. */
+export const MAX_LESSON_NUMBER = 99;
+
+const SAVE_NAME_RULE = 'must be a name such as "token" or "foodToken" (a letter, then letters and digits)';
+
+/** Why `name` may not be a name a step saves under, or undefined when it may. */
+function saveNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !SAVED_NAME.test(name)) return SAVE_NAME_RULE;
+  if (OBJECT_NAMES.includes(name)) return `"${name}" is a name every JavaScript object has; choose another, such as "token" or "foodToken"`;
+  if (ENGINE_NAMES.includes(name)) return `"${name}" is a name jwt-vs-oauth makes itself (${ENGINE_NAMES.join(', ')}); a step may not save over it: choose another, such as "myToken"`;
+  return undefined;
+}
+
+/** Why `name` may not be a claim a lesson names, or undefined when it may. */
+function claimNameProblem(name: string): string | undefined {
+  if (!CLAIM_NAME.test(name)) return 'must be a plain claim name such as "sub" or "role" (a letter, then letters, digits and _)';
+  if (OBJECT_NAMES.includes(name)) return `"${name}" is a name every JavaScript object has, not a claim a lesson may name`;
+  return undefined;
+}
+
+/** A saved name read before any earlier screen of this lesson made it, said with what was made so far. */
+const notMadeYet = (name: string, made: readonly string[]) => `reads "${name}", which no earlier screen of this lesson saves (saved so far: ${made.length ? [...new Set(made)].join(', ') : 'nothing'})`;
+
+/** Only a token, one line, can be saved: what mint (or sign) prints without --json. */
+export const SAVES_A_TOKEN = /^jwt-vs-oauth (mint|sign)\b(?!.*\s--json\b)/;
+
+const TOP_FIELDS = ['$schema', 'id', 'number', 'title', 'summary', 'screens'];
+const TEXT_FIELDS = ['type', 'title', 'body'];
+const QUESTION_FIELDS = { choice: ['type', 'kind', 'prompt', 'choices', 'answer', 'explanation'], value: ['type', 'kind', 'prompt', 'answerFrom', 'explanation'] } as const;
 const RUN_FIELDS = ['type', 'title', 'body', 'after'];
 const COMMAND_FIELDS = [...RUN_FIELDS, 'command', 'save', 'with'];
 const DEMO_FIELDS = [...RUN_FIELDS, 'demo', 'args'];
@@ -96,8 +137,10 @@ export function validateLesson(json: unknown, file: string): Lesson {
   const fail: Fail = failFor('ERR_LESSON_FILE', file);
   if (!isObject(json)) fail('the file', 'must hold one JSON object');
   const lesson = json;
+  const extra = unknownKey(lesson, TOP_FIELDS);
+  if (extra !== undefined) fail(`"${extra}"`, `is not a field of a lesson (it has ${TOP_FIELDS.join(', ')})`);
   if (typeof lesson.id !== 'string' || !/^[a-z0-9-]+$/.test(lesson.id)) fail('"id"', 'must be lower-case letters, digits and dashes');
-  if (!Number.isInteger(lesson.number) || (lesson.number as number) < 1) fail('"number"', 'must be a whole number from 1');
+  if (!Number.isInteger(lesson.number) || (lesson.number as number) < 1 || (lesson.number as number) > MAX_LESSON_NUMBER) fail('"number"', `must be a whole number from 1 to ${MAX_LESSON_NUMBER}`);
   for (const field of ['title', 'summary']) {
     if (!isText(lesson[field])) fail(`"${field}"`, 'must be a non-empty string');
   }
@@ -118,7 +161,9 @@ function validateCommandScreen(screen: Record<string, unknown>, fail: Fail, wher
   if (extra !== undefined) fail(`${where}.${extra}`, `is not a field of a command step (it has ${COMMAND_FIELDS.join(', ')})`);
   if (typeof screen.command !== 'string' || !screen.command.startsWith('jwt-vs-oauth ')) fail(`${where}.command`, 'must be a "jwt-vs-oauth …" command');
   if (screen.with !== undefined && !Object.hasOwn(NAMES_PROVIDED, screen.with as string)) fail(`${where}.with`, 'must be "mock-google" or "sign-in"');
-  if (screen.save !== undefined && (typeof screen.save !== 'string' || !SAVED_NAME.test(screen.save))) fail(`${where}.save`, 'must be a name such as "token" or "foodToken" (a letter, then letters and digits)');
+  const saveProblem = screen.save === undefined ? undefined : saveNameProblem(screen.save);
+  if (saveProblem !== undefined) fail(`${where}.save`, saveProblem);
+  if (screen.save !== undefined && !SAVES_A_TOKEN.test(screen.command)) fail(`${where}.save`, 'a step saves a token, one line: only a mint (or sign) command without --json prints one (decode and verify print many lines)');
   const needs = screen.with as StepNeeds | undefined;
   const problem = lessonCommandProblem(screen.command, { mockGoogle: needs === 'mock-google' });
   if (problem !== undefined) fail(`${where}.command`, problem, LESSON_COMMAND_HINT);
@@ -127,6 +172,8 @@ function validateCommandScreen(screen: Record<string, unknown>, fail: Fail, wher
     if (!known.includes(name)) fail(`${where}.command`, `{{${name}}} is made by no earlier screen of this lesson (made so far: ${known.length ? [...new Set(known)].join(', ') : 'nothing'})`);
   }
   if (typeof screen.save === 'string') made.push(screen.save);
+  // A sign-in's tokens stay saved after a "sign-in" step (step-tokens.ts: tokensMadeBy).
+  if (needs === 'sign-in') made.push(...NAMES_PROVIDED['sign-in']);
   return screen as unknown as CommandScreen;
 }
 
@@ -148,8 +195,17 @@ function validateDemoScreen(screen: Record<string, unknown>, fail: Fail, where: 
     }
     if (!isText(args[name])) fail(`${where}.args.${name}`, 'must be a non-empty string');
   }
-  for (const name of ['save', 'token']) {
-    if (typeof args[name] === 'string' && !SAVED_NAME.test(args[name] as string)) fail(`${where}.args.${name}`, 'must be a name such as "token" or "foodToken" (a letter, then letters and digits)');
+  if (typeof args.save === 'string') {
+    const problem = saveNameProblem(args.save);
+    if (problem !== undefined) fail(`${where}.args.save`, problem);
+  }
+  if (typeof args.token === 'string') {
+    if (!SAVED_NAME.test(args.token)) fail(`${where}.args.token`, SAVE_NAME_RULE);
+    if (!made.includes(args.token)) fail(`${where}.args.token`, notMadeYet(args.token, made));
+  }
+  if (typeof args.claim === 'string') {
+    const problem = claimNameProblem(args.claim);
+    if (problem !== undefined) fail(`${where}.args.claim`, problem);
   }
   made.push(...spec.makes(args as Record<string, string>));
   return screen as unknown as DemoScreen;
@@ -168,12 +224,20 @@ function validateScreen(value: unknown, fail: Fail, where: string, made: string[
   const screen = value;
   if (screen.title !== undefined && typeof screen.title !== 'string') fail(`${where}.title`, 'must be a string');
   switch (screen.type) {
-    case 'text':
+    case 'text': {
+      const extra = unknownKey(screen, TEXT_FIELDS);
+      if (extra !== undefined) fail(`${where}.${extra}`, `is not a field of a text screen (it has ${TEXT_FIELDS.join(', ')}; "after" belongs to a run screen)`);
       if (!isTextList(screen.body)) fail(`${where}.body`, 'must be a non-empty list of paragraphs');
       return screen as unknown as TextScreen;
+    }
     case 'run':
       return validateRunScreen(screen, fail, where, made);
-    case 'question':
+    case 'question': {
+      if (screen.kind === 'choice' || screen.kind === 'value') {
+        const fields = QUESTION_FIELDS[screen.kind];
+        const extra = unknownKey(screen, fields);
+        if (extra !== undefined) fail(`${where}.${extra}`, `is not a field of a ${screen.kind} question (it has ${fields.join(', ')})`);
+      }
       if (!isText(screen.prompt)) fail(`${where}.prompt`, 'must be a non-empty string');
       if (!isText(screen.explanation)) fail(`${where}.explanation`, 'must say why the answer is right');
       if (screen.kind === 'choice') {
@@ -182,10 +246,15 @@ function validateScreen(value: unknown, fail: Fail, where: string, made: string[
         return screen as unknown as ChoiceQuestion;
       }
       if (screen.kind === 'value') {
-        if (typeof screen.answerFrom !== 'string' || !/^token:[A-Za-z]+\.(payload|header)\.[\w.]+$/.test(screen.answerFrom)) fail(`${where}.answerFrom`, 'must look like "token:<saved name>.payload.<claim>"');
+        const match = typeof screen.answerFrom === 'string' ? ANSWER_FROM.exec(screen.answerFrom) : null;
+        if (!match) return fail(`${where}.answerFrom`, 'must look like "token:<saved name>.payload.<claim>" (a saved name, then payload or header, then one plain claim name)');
+        const claimProblem = claimNameProblem(match[3]!);
+        if (claimProblem !== undefined) fail(`${where}.answerFrom`, claimProblem);
+        if (!made.includes(match[1]!)) fail(`${where}.answerFrom`, notMadeYet(match[1]!, made));
         return screen as unknown as ValueQuestion;
       }
       return fail(`${where}.kind`, 'must be "choice" or "value"');
+    }
     default:
       return fail(`${where}.type`, 'must be "text", "run" or "question"');
   }

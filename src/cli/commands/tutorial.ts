@@ -17,7 +17,7 @@ import { runLesson, type LessonUI } from '../../lessons/runner.js';
 import { displayWidth, layoutLine, layoutText, outputWidth, wrapParagraph } from '../../text/layout.js';
 import * as view from '../lesson-view.js';
 import type { Progress } from '../../lessons/progress.js';
-import type { Lesson, RunScreen, ValueQuestion } from '../../lessons/schema.js';
+import { isCommandScreen, type Lesson, type RunScreen, type ValueQuestion } from '../../lessons/schema.js';
 import { tokensMadeBy, variableOf } from '../../lessons/step-tokens.js';
 import type { StepView } from '../lesson-step-view.js';
 
@@ -225,7 +225,7 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
     const handsOn = async (screen: RunScreen) => {
       const { text, commandFailed } = await runLessonStep(screen, handsOnContext);
       // The text says what failed, on stdout with the lesson; stderr says it too, for whoever reads only the file.
-      if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: the step's command failed, and the lesson went on without its result (the step's output says why).`]);
+      if (commandFailed) warnAll(output, [`Lesson ${lesson.number}, screen ${lesson.screens.indexOf(screen) + 1}: ${isCommandScreen(screen) ? 'the step\'s command' : 'the step'} failed, and the lesson went on without its result (the step's output says why).`]);
       return layoutText(text, widths.screen);
     };
     // A name the learner's shell needs is set just before the command, when an earlier step made it.
