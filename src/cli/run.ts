@@ -57,8 +57,23 @@ export async function runOnce(argv: string[], streams: Streams, now: () => numbe
     await program.parseAsync(argv, { from: 'user' });
     return { code: context.exitCode, cancelled: false };
   } catch (error) {
-    return { code: reportError(error, context), cancelled: isPromptExit(error) || error instanceof CancelledError };
+    const code = reportError(error, context);
+    if (asksForJson(argv) && code !== EXIT.ok && code !== EXIT.cancelled) context.streams.stdout.write(`${JSON.stringify({ error: jsonError(error, code) })}\n`);
+    return { code, cancelled: isPromptExit(error) || error instanceof CancelledError };
   }
+}
+
+/** Whether the command line asks for --json (before any "--"): a script reading stdout then gets its error as JSON too. */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** What went wrong, for --json: the stable code, the message and hint the user read on stderr, and the exit code. */
+function jsonError(error: unknown, exitCode: number): { code: string; message: string; hint?: string; exitCode: number } {
+  if (error instanceof JwtVsOauthError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode };
+  if (error instanceof CommanderError) return { code: `ERR_USAGE`, message: error.message.replace(/^error: /, ''), exitCode };
+  return { code: 'ERR_INTERNAL', message: `something unexpected went wrong: ${(error as Error)?.message ?? String(error)}`, exitCode };
 }
 
 /** Runs the CLI in-process with its output captured and no terminal: for tests, and for commands that run commands. */

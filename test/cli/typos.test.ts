@@ -22,7 +22,7 @@ describe('unknown commands', () => {
   test('nothing near: the commands there are', async () => {
     const result = await runCli(['xyzzy']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("error: unknown command 'xyzzy'\n(Commands: tutorial, decode, mint, verify, oauth, exercises, provider, completion, help.)\n");
+    expect(result.stderr).toBe("error: unknown command 'xyzzy'\n(Commands: tutorial, decode, mint, verify, dpop, oauth, exercises, provider, completion, help.)\n");
   });
 
   test('a mistyped exercises subcommand names the nearest one', async () => {

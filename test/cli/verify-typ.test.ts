@@ -113,7 +113,8 @@ describe('mint --typ names a type too', () => {
   test.each([['application/'], [' '], ['APPLICATION/']])('mint --typ %j: exit 2, ERR_EMPTY_TYP, no token', async (typ) => {
     const result = await runCli(['mint', '--typ', typ, '--json']);
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // No token: with --json, only the error, as JSON.
+    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'ERR_EMPTY_TYP', exitCode: 2 }) });
     expect(result.stderr).toMatch(/^error: --typ (needs a value|"[^"]*" names no type)/);
   });
 });
