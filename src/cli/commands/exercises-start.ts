@@ -7,7 +7,7 @@ import { InputError } from '../../errors.js';
 import { renderTask, setUp } from './exercises-setup.js';
 import { helpExamples, viewWidths } from './exercises-layout.js';
 import { layoutTable, wrapParagraph } from '../../text/layout.js';
-import { listenError, parsePort, requestLogger } from './provider.js';
+import { defaultKeysFile, listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
 import { exitCodeForStop, untilStopped } from '../until-stopped.js';
 
@@ -65,6 +65,8 @@ export function exercisesStartCommand(context: CommandContext): Command {
             // Codes are copied from a browser's address bar into curl by a person: the longest
             // lifetime RFC 6749 §4.1.2 recommends, not the 60 s that suits software.
             codeTtl: LONGEST_CODE_TTL,
+            // The keys `provider` keeps too: a token got before a restart still verifies after it.
+            keysFile: await defaultKeysFile(context.streams.env),
             // The command's clock (tests move it on instead of waiting).
             nowMs: () => context.now() * 1000,
             onRequest: labelled(requestLogger(output, { width })),

@@ -9,7 +9,8 @@ import { InputError } from '../../errors.js';
 import { displayWidth, layoutTable, outputWidth, padEndVisible, wrapParagraph } from '../../text/layout.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { exitCodeForStop, untilStopped } from '../until-stopped.js';
-import type { RequestEvent, RunningProvider } from '../../provider/server.js';
+import type { KeysReport, RequestEvent, RunningProvider } from '../../provider/server.js';
+import type { Client } from '../../provider/directory.js';
 
 interface ProviderFlags {
   port: string;
@@ -21,6 +22,9 @@ interface ProviderFlags {
   accessTokenTtl: string;
   accessTokenAlg: string;
   json?: boolean;
+  /** A path, false for --no-keys-file, undefined for the default file in the home folder. */
+  keysFile?: string | false;
+  rotateKeys?: boolean;
 }
 
 export function providerCommand(context: CommandContext): Command {
@@ -31,16 +35,20 @@ export function providerCommand(context: CommandContext): Command {
     .option('--host <host>', 'address to bind; anything but loopback is for a classroom network only', '127.0.0.1')
     .option('--issuer <url>', 'issuer: an http(s) URL, a path allowed (default http://<host>:<port>)')
     .option('--users <file>', 'users as JSON: {"users": [{"sub", "email", "password", "name", …}]}')
-    .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "redirect_uris": […], …}]}; optional: client_secret, client_name, post_logout_redirect_uris, scopes (for client_credentials)')
-    .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once (login_hint, else the first user)')
+    .option('--clients <file>', 'clients as JSON: {"clients": [{"client_id", "redirect_uris": […], …}]}; optional: client_secret, client_name, post_logout_redirect_uris, scopes (for client_credentials), jwks (public keys, for private_key_jwt)')
+    .option('--auto-approve', 'skip the sign-in and consent pages: answer /authorize at once and approve each device code as it is issued (login_hint, else the first user)')
     .option('--access-token-ttl <duration>', 'access token lifetime, 10s to 24h: 30s, 15m, 1h', '15m')
     .option('--access-token-alg <alg>', 'how access tokens are signed: ES256 or RS256 (ID tokens are always RS256, with a key of their own)', 'ES256')
+    .option('--keys-file <file>', 'keep the signing keys in this file (0600), so tokens verify after a restart (default: provider-keys.json in the home folder)')
+    .option('--no-keys-file', 'new keys each start, kept nowhere')
+    .option('--rotate-keys', 'sign with new keys from now on; the old ones stay at /jwks until their tokens expire')
     .option('--json', 'log as JSON lines: a "started" line, then one line per request')
     .addHelpText('after', () => examples([
       ['jwt-vs-oauth provider', 'start on http://127.0.0.1:9400'],
       ['jwt-vs-oauth provider --port 0 --auto-approve', 'a free port, no pages: for scripts'],
       ['jwt-vs-oauth provider --users class.json --clients apps.json', 'your own users and apps'],
       ['jwt-vs-oauth provider --access-token-alg RS256', 'access tokens signed RS256, to compare'],
+      ['jwt-vs-oauth provider --rotate-keys', 'new signing keys; tokens already issued still verify'],
       ['curl http://127.0.0.1:9400/.well-known/openid-configuration', 'then, in another terminal'],
     ]) + '\nExit codes: 130 when stopped with Ctrl-C, 0 when stopped with SIGTERM, 2 bad flags, files, or a port in use.\n')
     .action(async (flags: ProviderFlags) => {
@@ -50,12 +58,14 @@ export function providerCommand(context: CommandContext): Command {
 }
 
 async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
-  const [{ parseDuration }, { startProvider, normalizeIssuer }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }] = await Promise.all([
+  const [{ parseDuration }, { startProvider, normalizeIssuer }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }, { isConfidential }, keysFile] = await Promise.all([
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
     import('../../provider/config-files.js'),
     import('../../protocol/loopback.js'),
     import('../../provider/signing.js'),
+    import('../../provider/directory.js'),
+    flags.keysFile === false ? undefined : flags.keysFile ?? defaultKeysFile(context.streams.env),
   ]);
   const port = parsePort(flags.port);
   const accessTokenAlgorithm = ACCESS_TOKEN_ALGORITHMS.find((alg) => alg === flags.accessTokenAlg.toUpperCase());
@@ -80,6 +90,8 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       autoApprove: flags.autoApprove,
       accessTokenTtl: accessTokenTtlFrom(parseDuration(flags.accessTokenTtl, '--access-token-ttl')),
       accessTokenAlgorithm,
+      keysFile,
+      rotateKeys: flags.rotateKeys,
       onRequest: requestLogger(output, { json: flags.json, width: outputWidth(context.streams.stdout, context.streams.env) }),
     });
   } catch (error) {
@@ -94,7 +106,18 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       discovery: provider.discoveryUrl,
       autoApprove: config.autoApprove,
       keys: keyList(provider),
-      clients: config.clients.map(({ client_id, client_secret, redirect_uris, scopes }) => ({ client_id, client_secret: client_secret ?? null, type: client_secret ? 'confidential' : 'public', redirect_uris, scopes: scopes ?? [] })),
+      keysFile: provider.keys.file ?? null,
+      keysOrigin: provider.keys.origin,
+      keysRotated: provider.keys.rotated,
+      retiredKids: provider.keys.retiredKids,
+      clients: config.clients.map((client) => ({
+        client_id: client.client_id,
+        client_secret: client.client_secret ?? null,
+        type: isConfidential(client) ? 'confidential' : 'public',
+        authentication: clientAuthentication(client),
+        redirect_uris: client.redirect_uris,
+        scopes: client.scopes ?? [],
+      })),
       users: config.users.map(({ sub, email, password, name }) => ({ sub, email, password, name })),
     }));
   } else {
@@ -108,8 +131,10 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
       ...layoutTable([
         ['issuer', c.cyan(provider.issuer)],
         ['discovery', c.cyan(provider.discoveryUrl)],
-        ['mode', config.autoApprove ? 'auto-approve: /authorize answers at once, no pages' : 'sign-in and consent pages in the browser'],
+        ['devices', `${c.cyan(`${provider.issuer}/device`)} ${c.dim("(where a user types a device's code)")}`],
+        ['mode', config.autoApprove ? 'auto-approve: /authorize answers at once, device codes are approved as issued; no pages' : 'sign-in and consent pages in the browser'],
         ['keys', `${keyList(provider).map((key) => `${key.signs} ${key.alg}`).join(', ')} ${c.dim('(a key for each, both at /jwks)')}`],
+        ...keysFileRows(provider.keys, c.dim),
       ], width, { indent: '  ', minLastColumn: 20 }),
       '',
       c.bold('Clients'),
@@ -118,7 +143,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
         [
           // At least 11 columns, so the ids line up with the values above them.
           padEndVisible(terminalSafe(client.client_id), 11),
-          terminalSafe(client.client_secret ? `confidential, secret ${client.client_secret}` : 'public (no secret; PKCE protects it)'),
+          terminalSafe(clientKind(client, isConfidential(client))),
           c.dim(terminalSafe(client.redirect_uris.join(' '))),
         ],
         ...(client.scopes?.length ? [['', '', `${c.dim('client_credentials scopes:')} ${terminalSafe(client.scopes.join(' '))}`]] : []),
@@ -204,6 +229,37 @@ function keyList(provider: RunningProvider): Array<{ signs: string; alg: string;
     { signs: 'ID tokens', alg: idToken.alg, kid: idToken.kid },
     { signs: 'access tokens', alg: accessToken.alg, kid: accessToken.kid },
   ];
+}
+
+/** Where the keys are kept unless --keys-file or --no-keys-file says otherwise: provider-keys.json in the home folder. */
+export async function defaultKeysFile(env: NodeJS.ProcessEnv): Promise<string> {
+  const [{ homeFolder }, { join }] = await Promise.all([import('../../lessons/paths.js'), import('node:path')]);
+  return join(homeFolder(env), 'provider-keys.json');
+}
+
+/** The banner's rows about the keys file: where it is and what happened to it, and the retired keys still published. */
+function keysFileRows(keys: KeysReport, dim: (text: string) => string): string[][] {
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  const file = keys.file === undefined
+    ? 'none: new keys each start'
+    : `${terminalSafe(keys.file)} ${dim(`(${keys.origin === 'new' ? 'made now' : 'loaded'}${keys.rotated ? ', rotated' : ''})`)}`;
+  return [
+    ['keys file', file],
+    ...(keys.retiredKids.length ? [['', dim(`${plural(keys.retiredKids.length, 'older key')} still at /jwks until their tokens expire`)]] : []),
+  ];
+}
+
+/** How a client proves who it is at /token, as the "started" line lists it: none for a public client. */
+function clientAuthentication(client: Client): Array<'client_secret' | 'private_key_jwt'> {
+  return [...(client.client_secret !== undefined ? ['client_secret' as const] : []), ...(client.jwks ? ['private_key_jwt' as const] : [])];
+}
+
+/** A client's kind in the banner: its secret (a demo, so shown), its private_key_jwt keys, or public. */
+function clientKind(client: Client, confidential: boolean): string {
+  if (!confidential) return 'public (no secret; PKCE protects it)';
+  const keys = client.jwks ? `private_key_jwt (${client.jwks.keys.length} key${client.jwks.keys.length === 1 ? '' : 's'})` : undefined;
+  if (client.client_secret === undefined) return `confidential, ${keys}`;
+  return `confidential, secret ${client.client_secret}${keys ? ` or ${keys}` : ''}`;
 }
 
 /** An access token lives at least 10 s (one that is dead when issued teaches nothing) and at most a day. */
