@@ -12,7 +12,7 @@ import type { RecordedExchange } from '../oauth/user-agent.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { displayWidth, layoutLine, layoutText, padEndVisible, wrapParagraph, type WrapOptions } from '../text/layout.js';
 
-const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker' };
+const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker', device: 'TV app', phone: 'Your phone', service: 'Backend service', orders: 'Orders API', api: 'API (userinfo)' };
 /** The widest a step is laid out, even on a wider terminal: longer lines of prose are hard to read. */
 const WIDEST_STEP = 120;
 /** Where the first lifeline is drawn: after the step's marker and number ("▶ 1"). */
@@ -45,11 +45,11 @@ const HELD_SPACE = '\u00a0';
  * another), wrapped at most over two lines between its words, never cut, a request's method kept
  * with its path; the current step's arrows are marked with ▶. When equal lanes leave a label no
  * room, the lanes are shared out unevenly; when no sharing works (or four lifelines do not fit),
- * the arrows are listed in words instead.
+ * the arrows are listed in words instead. `lanes`: the flow's own lifelines, left to right.
  */
-export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity): string[] {
+export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity, lanes?: Party[]): string[] {
   const c = output.colour;
-  const parties: Party[] = ['browser', 'app', 'provider', ...(history.some((arrow) => arrow.from === 'attacker' || arrow.to === 'attacker') ? ['attacker' as Party] : [])];
+  const parties: Party[] = lanes ?? ['browser', 'app', 'provider', ...(history.some((arrow) => arrow.from === 'attacker' || arrow.to === 'attacker') ? ['attacker' as Party] : [])];
   const lastHalf = Math.ceil(displayWidth(PARTY_NAMES[parties.at(-1)!]) / 2);
   const gap = Math.min(WIDEST_GAP, Math.floor((width - FIRST_LIFELINE - lastHalf) / (parties.length - 1)));
   const paint = (arrow: DrawnArrow, rows: string[]) => {
@@ -317,7 +317,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   if (step.facts?.length) {
     lines.push(...glossTable(step.facts.map((fact) => [terminalSafe(fact.name), terminalSafe(fact.value), terminalSafe(fact.meaning)]), width, '  ', output), '');
   }
-  if (history.length) lines.push(...renderDiagram(history, step.number, output, width), '');
+  if (history.length) lines.push(...renderDiagram(history, step.number, output, width, step.lanes), '');
   for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose, width), '');
   for (const token of step.tokens ?? []) {
     const about = `${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`;
@@ -334,7 +334,8 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
     // The checklist and verdict, indented two more: what follows the title and its blank line.
     const shown = renderVerification(step.verification.result, output, { now: Math.floor(Date.now() / 1000), clockTolerance: 0, at: false }, width - 2).split('\n');
     lines.push(...shown.slice(shown.indexOf('') + 1).filter((line) => line.trim()).map((line) => `  ${line}`));
-    lines.push(...layoutLine(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, width), '');
+    if (step.verification.nonceMatches !== undefined) lines.push(...layoutLine(`    ${step.verification.nonceMatches ? c.green(MARK.ok) : c.red(MARK.fail)} nonce matches the one the app sent in step 1`, width));
+    lines.push('');
   }
   for (const table of step.checks ?? []) {
     lines.push(...wrapParagraph(terminalSafe(table.heading), width).map((line) => c.bold(line)));

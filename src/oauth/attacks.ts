@@ -1,7 +1,7 @@
 // Attacks replayed against the demo, each stopped by a defence that a standard requires: a
 // replayed code, a code redeemed without PKCE, the attacker's callback in the victim's browser
-// (CSRF: state, and PKCE behind it), a response from another issuer (mix-up), and an
-// attacker-supplied redirect_uri.
+// (CSRF: state, and PKCE behind it), a response from another issuer (mix-up), an
+// attacker-supplied redirect_uri; and (attacks-beyond.ts) refresh-token reuse and device phishing.
 
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_USERS } from '../provider/directory.js';
@@ -10,6 +10,8 @@ import { authorizationUrl } from './client-protocol.js';
 import type { Narrator, Outcome, Step } from './steps.js';
 import { signInAtProvider, UserAgent, type RecordedExchange } from './user-agent.js';
 import { DEMO_CLIENT, issuedTokens, lastEvent, type DemoWorld } from './world.js';
+import type { Pacing } from './device-flow.js';
+import { devicePhishing, refreshReuse } from './attacks-beyond.js';
 
 export const ATTACKS = {
   'stolen-code': 'a code replayed by someone who copied it from a log or browser history',
@@ -17,6 +19,8 @@ export const ATTACKS = {
   csrf: 'the attacker\'s own callback opened in the victim\'s browser: login CSRF, or code injection',
   'mix-up': 'a response that claims to come from another issuer',
   'attacker-redirect-uri': 'an authorization request with an attacker-supplied redirect_uri',
+  'refresh-reuse': 'a stolen copy of a refresh token used after the app already rotated it',
+  'device-phishing': 'a device flow started by an attacker, its user code sent to the victim',
 } as const;
 
 export type AttackName = keyof typeof ATTACKS;
@@ -209,14 +213,17 @@ async function attackerRedirectUri(world: DemoWorld, narrator: Narrator): Promis
   return { ok: stopped, summary: stopped ? 'Stopped: exact redirect_uri matching, and an error page instead of a redirect (RFC 9700 §2.1, §4.1).' : 'NOT stopped: the provider redirected.' };
 }
 
-const RUNNERS: Record<AttackName, (world: DemoWorld, narrator: Narrator) => Promise<Outcome>> = {
+const RUNNERS: Record<AttackName, (world: DemoWorld, narrator: Narrator, pacing: Pacing) => Promise<Outcome>> = {
   'stolen-code': stolenCode,
   'no-pkce': noPkce,
   csrf,
   'mix-up': mixUp,
   'attacker-redirect-uri': attackerRedirectUri,
+  'refresh-reuse': refreshReuse,
+  'device-phishing': devicePhishing,
 };
 
-export function runAttack(name: AttackName, world: DemoWorld, narrator: Narrator): Promise<Outcome> {
-  return RUNNERS[name](world, narrator);
+/** Runs one attack's scene; `pacing` says whether a device's polling interval is really waited. */
+export function runAttack(name: AttackName, world: DemoWorld, narrator: Narrator, pacing: Pacing = { waitForReal: false }): Promise<Outcome> {
+  return RUNNERS[name](world, narrator, pacing);
 }

@@ -3,7 +3,12 @@
 import type { VerifyResult } from '../jwt/verify.js';
 import type { RecordedExchange } from './user-agent.js';
 
-export type Party = 'browser' | 'app' | 'provider' | 'attacker';
+/**
+ * Who takes part. The code flow's are browser, app and provider (and an attacker); the device
+ * flow has the device and the user's phone; client credentials a backend service and the orders
+ * API; `api` is the userinfo endpoint drawn as an API of its own.
+ */
+export type Party = 'browser' | 'app' | 'provider' | 'attacker' | 'device' | 'phone' | 'service' | 'orders' | 'api';
 
 export interface Arrow {
   from: Party;
@@ -25,8 +30,11 @@ export interface Step {
   /** Name/value lines, each with what it means. */
   facts?: Array<{ name: string; value: string; meaning: string }>;
   arrows: Arrow[];
+  /** The sequence diagram's lifelines, left to right; default browser, app, provider (and the attacker when one appears). */
+  lanes?: Party[];
   exchanges: ShownExchange[];
-  verification?: { result: VerifyResult; nonceMatches: boolean };
+  /** The ID token's verification; nonceMatches is absent where the flow sends no nonce (the device grant). */
+  verification?: { result: VerifyResult; nonceMatches?: boolean };
   /** Checks run for the step and shown as a table: each row passed (ok) or not, in words. */
   checks?: CheckTable[];
   tokens?: Array<{ label: string; token: string; claims: Record<string, unknown>; header: Record<string, unknown> }>;
@@ -53,4 +61,9 @@ export interface Narrator {
   credentials(loginHint: string, users: Array<{ email: string; password: string; name: string }>): Promise<{ email: string; password: string }>;
   consent(client: string, scopes: string[]): Promise<boolean>;
   note(text: string): void;
+}
+
+/** A maker of one flow's steps: each numbered out of `total`, drawn on `lanes`. */
+export function stepsOf(total: number, lanes?: Party[]): (number: number, title: string, parts: Partial<Step>) => Step {
+  return (number, title, parts) => ({ number, total, title, text: [], arrows: [], exchanges: [], ...(lanes && { lanes }), ...parts });
 }

@@ -1,6 +1,7 @@
 // The demo's world: Mock Google and the Swaad app, both on loopback ports, with every app event
 // collected so the narration can show what really happened.
 
+import { DEFAULT_CLIENTS, type Client } from '../provider/directory.js';
 import { startProvider, type RequestEvent, type RunningProvider } from '../provider/server.js';
 import { startDemoApp, type AppEvent, type DemoApp } from './demo-app.js';
 import { tokensIn, type TokenResponse } from './client-protocol.js';
@@ -17,12 +18,23 @@ export interface DemoWorld {
   agent(who: string): UserAgent;
   /** Calls `listener` with every app event from now on; the function it returns stops that. */
   watchAppEvents(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Mock Google's clock: the real time plus what `skip` added. `--auto` skips a device's polling
+   * interval instead of waiting it out; the provider sees the time pass all the same.
+   */
+  clock: { nowMs(): number; skip(seconds: number): void };
   /** Resolves with the next app event of one of these kinds. */
   nextAppEvent(kinds: AppEvent['kind'][], timeoutMs?: number): Promise<AppEvent>;
   close(): Promise<void>;
 }
 
 export const DEMO_CLIENT = { id: 'demo-app', secret: 'demo-secret' };
+
+/**
+ * Swaad's TV app, for the device flow: a public client (RFC 8628 §5.6 — software on a TV cannot
+ * keep a secret), with no redirect URI: the device grant never redirects.
+ */
+export const TV_CLIENT: Client = { client_id: 'swaad-tv', client_name: 'Swaad on your TV (swaad-tv, public)', redirect_uris: [] };
 
 /** Callbacks that are not ours can come by the thousand from anyone; only the first few are kept. */
 const NOT_OURS_KEPT = 20;
@@ -34,7 +46,9 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   const waiters: Array<{ kinds: AppEvent['kind'][]; resolve: (event: AppEvent) => void }> = [];
   const watchers = new Set<(event: AppEvent) => void>();
   let notOursSeen = 0;
-  const provider = await startProvider({ port: 0, onRequest: (event) => providerLog.push(event) });
+  let skippedMs = 0;
+  const nowMs = () => Date.now() + skippedMs;
+  const provider = await startProvider({ port: 0, clients: [...DEFAULT_CLIENTS, TV_CLIENT], nowMs, onRequest: (event) => providerLog.push(event) });
   let app: DemoApp;
   try {
     app = await startDemoApp({
@@ -63,6 +77,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
     providerLog,
     transcript,
     agent: (who) => new UserAgent((exchange) => transcript.push({ who, exchange })),
+    clock: { nowMs, skip: (seconds) => void (skippedMs += seconds * 1000) },
     watchAppEvents: (listener) => {
       watchers.add(listener);
       return () => void watchers.delete(listener);

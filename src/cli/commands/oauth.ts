@@ -11,7 +11,12 @@ import type { Narrator, Step } from '../../oauth/steps.js';
 import { promptTheme } from '../prompt-theme.js';
 import { layoutLine, layoutText, outputWidth } from '../../text/layout.js';
 
+/** The flows `--flow` runs; code is the article's "Login with Google". */
+export const FLOWS = ['code', 'device', 'client-credentials', 'refresh'] as const;
+type FlowName = (typeof FLOWS)[number];
+
 interface OAuthFlags {
+  flow?: string;
   browser: boolean;
   auto?: boolean;
   deny?: boolean;
@@ -32,10 +37,11 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
   return new Command('oauth')
     .alias('demo')
     .description('Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.')
-    .option('--no-browser', 'the terminal plays the browser: it asks for the email and password the sign-in page asks for')
+    .option('--flow <name>', `which flow: ${FLOWS.join(', ')} (default code, "Login with Google")`)
+    .option('--no-browser', 'the terminal plays the browser (for device: your phone): it asks for the email and password the sign-in page asks for')
     .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
     .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
-    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works)')
+    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing')
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto)')
@@ -45,6 +51,9 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --auto --transcript flow.jsonl', 'no pauses; keep the HTTP'],
       ['jwt-vs-oauth oauth --attack stolen-code', 'replay an attack and see the defence'],
       ['jwt-vs-oauth oauth --attack csrf', 'the attacker\'s callback in your browser: state, then PKCE'],
+      ['jwt-vs-oauth oauth --flow device', 'a TV signs in: you type its code on your phone'],
+      ['jwt-vs-oauth oauth --flow client-credentials', 'a backend service gets a token for itself'],
+      ['jwt-vs-oauth oauth --flow refresh', 'a refresh token rotates; --attack refresh-reuse'],
     ]) + '\nBetween steps: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
     .action(async (flags: OAuthFlags) => {
       const [{ startDemoWorld }, flow, attacks, view] = await Promise.all([
@@ -57,6 +66,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       if (flags.attack !== undefined && !attack) {
         throw new InputError('ERR_UNKNOWN_ATTACK', `Unknown attack "${flags.attack}".`, `Choose one of: ${Object.keys(attacks.ATTACKS).join(', ')}.`);
       }
+      const flowName = checkedFlow(flags);
       if (flags.transcript) {
         const { refuseToOverwrite } = await import('../files.js');
         refuseToOverwrite(flags.transcript, '--transcript');
@@ -113,12 +123,25 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
           if (!flags.json) {
             talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
           }
+          const pacing = { waitForReal: interactive };
           if (attack) {
             if (!flags.json) {
               if (attack !== flags.attack) talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
               result(output.colour.bold(`Attack: ${attack}`) + ` (${attacks.ATTACKS[attack]})`);
             }
-            outcome = await attacks.runAttack(attack, world, narrator);
+            outcome = await attacks.runAttack(attack, world, narrator, pacing);
+          } else if (flowName === 'client-credentials' || flowName === 'refresh') {
+            const tokenFlows = await import('../../oauth/token-flows.js');
+            outcome = await (flowName === 'refresh' ? tokenFlows.runRefreshFlow : tokenFlows.runClientCredentialsFlow)(world, narrator);
+          } else if (flowName === 'device') {
+            const deviceFlow = await import('../../oauth/device-flow.js');
+            const browserWanted = flags.browser && interactive;
+            const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
+            if (browserWanted && reason) talk(`No browser: ${reason}. The terminal plays your phone instead (--no-browser).`);
+            const user = browserWanted && !reason
+              ? { kind: 'browser' as const, open: async (url: string) => { await openBrowser(url); talk(`Opened ${url} in your browser: it plays your phone.`); } }
+              : { kind: 'terminal' as const, deny: Boolean(flags.deny) };
+            outcome = await deviceFlow.runDeviceFlow(world, narrator, user, pacing);
           } else {
             const browserWanted = flags.browser && interactive;
             const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
@@ -181,6 +204,15 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
 }
 
 class OpenFailed extends Error {}
+
+/** The flow --flow names (default code); one that does not exist, or a flag it has no use for, is a usage error. */
+function checkedFlow(flags: OAuthFlags): FlowName {
+  const name = flags.flow ?? 'code';
+  if (!(FLOWS as readonly string[]).includes(name)) throw new InputError('ERR_UNKNOWN_FLOW', `Unknown flow "${name}".`, `Choose one of: ${FLOWS.join(', ')}.`);
+  if (flags.flow !== undefined && flags.attack !== undefined) throw new InputError('ERR_FLOW_AND_ATTACK', '--attack runs a scene of its own, with its own flow: leave out --flow.');
+  if (flags.deny && (name === 'client-credentials' || name === 'refresh')) throw new InputError('ERR_NOTHING_TO_DENY', `--deny has no use with --flow ${name}: ${name === 'refresh' ? 'the sign-in before the refresh is given consent' : 'no user is asked'}.`);
+  return name as FlowName;
+}
 
 /** q or Esc pressed at a pause between steps. */
 class StopDemo extends Error {}

@@ -1,0 +1,266 @@
+// The device authorization grant (RFC 8628) step by step: the TV app asks for codes, polls, the
+// user types the code on a phone, signs in and consents there, and the TV collects its tokens.
+// The terminal can play the phone (UserAgent), or a real browser can while the TV polls.
+
+import { discoverIssuer } from '../jwt/remote-keys.js';
+import { verifyToken } from '../jwt/verify.js';
+import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
+import { shorten } from './flow.js';
+import { stepsOf, type Narrator, type Outcome, type Party, type ShownExchange, type Step } from './steps.js';
+import { approveDeviceAtProvider, type RecordedExchange, type UserAgent } from './user-agent.js';
+import { TV_CLIENT, type DemoWorld } from './world.js';
+
+export const DEVICE_STEPS = 7;
+export const DEVICE_LANES: Party[] = ['device', 'phone', 'provider'];
+export const DEVICE_SCOPES = ['openid', 'profile', 'email'];
+export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** What the device authorization endpoint answered (RFC 8628 §3.2). */
+export interface DeviceCodes {
+  exchange: RecordedExchange;
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete?: string;
+  expires_in: number;
+  interval: number;
+}
+
+/** How the device waits between polls: for real (someone is watching), or by moving Mock Google's clock on (--auto). */
+export interface Pacing {
+  waitForReal: boolean;
+}
+
+/** The device asks for a device code and a user code, as the public client swaad-tv. */
+export async function requestDeviceCodes(world: DemoWorld, device: UserAgent, scopes = DEVICE_SCOPES): Promise<DeviceCodes> {
+  const exchange = await device.request('POST', `${world.provider.issuer}/device_authorization`, { form: { client_id: TV_CLIENT.client_id, scope: scopes.join(' ') }, headers: { accept: 'application/json' } });
+  if (exchange.response.status !== 200) throw new Error(`The device authorization endpoint answered ${exchange.response.status}: ${exchange.response.body}`);
+  return { exchange, ...(JSON.parse(exchange.response.body) as Omit<DeviceCodes, 'exchange'>) };
+}
+
+/** One poll of the token endpoint with the device code (RFC 8628 §3.4). */
+export function pollToken(world: DemoWorld, device: UserAgent, deviceCode: string): Promise<RecordedExchange> {
+  return device.request('POST', `${world.provider.issuer}/token`, { form: { grant_type: DEVICE_GRANT_TYPE, device_code: deviceCode, client_id: TV_CLIENT.client_id }, headers: { accept: 'application/json' } });
+}
+
+/** The OAuth error code of a refused poll, or undefined for a 200. */
+export function pollError(exchange: RecordedExchange): string | undefined {
+  if (exchange.response.status === 200) return undefined;
+  try {
+    return String((JSON.parse(exchange.response.body) as { error?: unknown }).error);
+  } catch {
+    return `HTTP ${exchange.response.status}`;
+  }
+}
+
+/** Waits `seconds` before the next poll: really, or by moving Mock Google's clock on; returns what it did, in words. */
+export async function waitInterval(world: DemoWorld, seconds: number, pacing: Pacing): Promise<string> {
+  if (pacing.waitForReal) {
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return `The device waited ${seconds} seconds, the polling interval, before asking again (RFC 8628 §3.5).`;
+  }
+  world.clock.skip(seconds);
+  return `The device waits ${seconds} seconds, the polling interval, before each poll (RFC 8628 §3.5); without a person watching, the demo moves Mock Google's clock on ${seconds} seconds instead of waiting.`;
+}
+
+const step = stepsOf(DEVICE_STEPS, DEVICE_LANES);
+
+const tv = (exchange: RecordedExchange): ShownExchange => ({ who: 'the TV app', exchange });
+const phone = (exchange: RecordedExchange): ShownExchange => ({ who: 'your phone\'s browser', exchange });
+
+export function deviceStepOne(codes: DeviceCodes): Step {
+  return step(1, 'The TV app asks Mock Google for a code', {
+    text: [
+      'The Swaad app on your TV has no good way to take a password, and no browser to send you to a sign-in page. So it asks Mock Google\'s device authorization endpoint for a pair of codes (RFC 8628 §3.1, §3.2). Software on a TV cannot keep a secret, so it is a public client: it sends only its client_id.',
+    ],
+    facts: [
+      { name: 'device_code', value: shorten(codes.device_code), meaning: 'the TV\'s own handle on this sign-in: it never shows it, and only it polls with it' },
+      { name: 'user_code', value: codes.user_code, meaning: 'short, for a person to type: consonants only, no vowels or look-alikes (RFC 8628 §6.1)' },
+      { name: 'verification_uri', value: codes.verification_uri, meaning: 'where you go, on another device, to type the code' },
+      ...(codes.verification_uri_complete ? [{ name: 'verification_uri_complete', value: codes.verification_uri_complete, meaning: 'the same address with the code filled in, for a QR code (§3.3.1)' }] : []),
+      { name: 'expires_in', value: String(codes.expires_in), meaning: `seconds both codes work (${Math.round(codes.expires_in / 60)} minutes)` },
+      { name: 'interval', value: String(codes.interval), meaning: 'seconds the TV must wait between polls (§3.2)' },
+    ],
+    arrows: [
+      { from: 'device', to: 'provider', label: 'POST /device_authorization client_id, scope' },
+      { from: 'provider', to: 'device', label: '200 {device_code, user_code, …}' },
+    ],
+    exchanges: [tv(codes.exchange)],
+  });
+}
+
+export function deviceStepTwo(codes: DeviceCodes, poll: RecordedExchange, waited: string): Step {
+  return step(2, 'The TV shows the code and polls', {
+    text: [
+      `The TV shows: "On your phone, go to ${codes.verification_uri} and enter ${codes.user_code}". Meanwhile it polls the token endpoint with grant_type=${DEVICE_GRANT_TYPE} and its device_code (§3.4). ${waited}`,
+      'Until you have answered, the answer is authorization_pending (§3.5). A device that polls faster than the interval gets slow_down, and its interval grows by 5 seconds for good; access_denied means you said no, expired_token that the codes ran out.',
+    ],
+    arrows: [
+      { from: 'device', to: 'provider', label: 'POST /token device_code' },
+      { from: 'provider', to: 'device', label: `${poll.response.status} ${pollError(poll) ?? 'tokens'}` },
+    ],
+    exchanges: [tv(poll)],
+  });
+}
+
+export function deviceStepThree(codes: DeviceCodes, exchanges: RecordedExchange[]): Step {
+  return step(3, 'On your phone: the address and the code', {
+    text: [
+      `On another device with a real browser (your phone, a laptop), you open ${codes.verification_uri} and type the code (§3.3). Mock Google finds the sign-in that code belongs to. Codes are short, so wrong ones are limited: five a minute from one address (§5.1). Then it shows its sign-in page: your password is typed here, on the phone, at Mock Google. The TV never sees it.`,
+    ],
+    arrows: [
+      { from: 'phone', to: 'provider', label: 'GET /device, POST user_code' },
+      { from: 'provider', to: 'phone', label: '200 sign-in page' },
+    ],
+    exchanges: exchanges.map(phone),
+  });
+}
+
+export function deviceStepFour(exchanges: RecordedExchange[], allowed: boolean, scopes: string[]): Step {
+  return step(4, allowed ? 'Sign in and consent: you allow it' : 'Sign in and consent: you deny it', {
+    text: [
+      `Signed in, Mock Google asks whether ${TV_CLIENT.client_name} may have, from a device:`,
+      ...scopes.map((scope) => `  • ${SCOPE_DESCRIPTIONS[scope] ?? scope} (${scope})`),
+      'The page names the device\'s client and its code, and warns: allow this only if you started it yourself, on a device in front of you that shows this code. That warning is the defence against someone sending you their code (RFC 8628 §5.4; see --attack device-phishing).',
+      allowed ? 'You chose Allow.' : 'You chose Deny.',
+    ],
+    arrows: [
+      { from: 'phone', to: 'provider', label: 'POST email + password' },
+      { from: 'provider', to: 'phone', label: '200 consent page (device, code)' },
+      { from: 'phone', to: 'provider', label: `POST decision=${allowed ? 'allow' : 'deny'}` },
+    ],
+    exchanges: exchanges.map(phone),
+  });
+}
+
+export function deviceStepFive(poll: RecordedExchange, waited: string): Step {
+  const error = pollError(poll);
+  return step(5, error ? `The TV's next poll: ${error}` : 'The TV\'s next poll gets the tokens', {
+    text: error
+      ? [`${waited} This time Mock Google answers ${error}: you denied it, so the TV stops polling and stays signed out.`]
+      : [`${waited} This time Mock Google answers with tokens, the same kind of token response as the code flow's (§3.5). The device code is now used up: a second poll with it gets invalid_grant.`],
+    arrows: [
+      { from: 'device', to: 'provider', label: 'POST /token device_code' },
+      { from: 'provider', to: 'device', label: error ? `400 ${error}` : '200 {access_token, id_token}' },
+    ],
+    exchanges: [tv(poll)],
+  });
+}
+
+/** Step 6: the TV checks the ID token (no nonce: none was sent) and calls userinfo. */
+export async function deviceStepSix(world: DemoWorld, device: UserAgent, tokens: { access_token: string; id_token: string }): Promise<Step> {
+  const { keys } = await discoverIssuer(world.provider.issuer);
+  const result = await verifyToken(tokens.id_token, { keys, algorithms: ['RS256'], tokenType: 'JWT', issuer: world.provider.issuer, audience: [TV_CLIENT.client_id], clockTolerance: 0, now: Math.floor(world.clock.nowMs() / 1000) });
+  const userinfo = await device.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
+  return step(6, 'The TV checks the ID token and calls the API', {
+    text: [
+      'The TV verifies the ID token as any client does: its signature with the keys at /jwks, iss, aud (its own client_id, swaad-tv), exp. There is no nonce to check: the device grant sends no authorization request through a browser, so there is none to carry one. What ties these tokens to this TV is the device_code, which never left it.',
+      'Then it calls userinfo with the access token, as a Bearer token, and greets you by name.',
+    ],
+    verification: { result },
+    arrows: [
+      { from: 'device', to: 'provider', label: 'GET /userinfo Bearer <access token>' },
+      { from: 'provider', to: 'device', label: `${userinfo.response.status} {sub, name, email}` },
+    ],
+    exchanges: [tv(userinfo)],
+  });
+}
+
+export function deviceStepSeven(signedIn: boolean): Step {
+  return step(7, 'Recap', {
+    text: [
+      'What happened, and where:',
+      '  The TV asked for codes              → step 1 (POST /device_authorization)',
+      '  You typed the code on your phone    → steps 3 and 4 (sign-in and consent at Mock Google)',
+      '  The TV polled until you answered    → steps 2 and 5',
+      ...(signedIn ? ['  The TV used its tokens             → step 6'] : []),
+      'What each part is for:',
+      '  • The password is typed on the phone, at the provider: the TV never sees it.',
+      '  • Only the device that holds the device_code can collect the tokens, and only once.',
+      '  • User codes are short, so wrong guesses are limited (RFC 8628 §5.1) and codes expire (expires_in, §3.2).',
+      '  • What the protocol cannot stop: someone sending you their code (§5.4). Only reading the consent page does.',
+    ],
+  });
+}
+
+/** What the phone does: the terminal plays it, or a real browser does while the TV polls. */
+export type DeviceUser =
+  | { kind: 'terminal'; deny: boolean }
+  | { kind: 'browser'; open: (url: string) => Promise<void> };
+
+/** The whole device flow, narrated; the outcome says whether the TV signed in (or handled a denial). */
+export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: DeviceUser, pacing: Pacing): Promise<Outcome> {
+  const device = world.agent('the TV app');
+  const codes = await requestDeviceCodes(world, device);
+  narrator.show(deviceStepOne(codes));
+  await narrator.pause();
+  let interval = codes.interval;
+  let waited = await waitInterval(world, interval, pacing);
+  const firstPoll = await pollToken(world, device, codes.device_code);
+  narrator.show(deviceStepTwo(codes, firstPoll, waited));
+  await narrator.pause();
+
+  let allowed: boolean;
+  let lastPoll: RecordedExchange;
+  if (user.kind === 'terminal') {
+    narrator.note(`On your phone, you would open ${codes.verification_uri} and type ${codes.user_code}. This is a local demo, so the terminal plays your phone and answers what its pages ask.`);
+    const answered = await playThePhone(world, narrator, codes, user.deny);
+    if (!answered) return { ok: false, summary: 'Three wrong passwords: the sign-in on the phone stopped, and the TV is still waiting.' };
+    allowed = answered.allowed;
+    const login = answered.exchanges.findIndex((exchange) => /\/login$/.test(new URL(exchange.request.url).pathname));
+    narrator.show(deviceStepThree(codes, answered.exchanges.slice(0, login)));
+    await narrator.pause();
+    narrator.show(deviceStepFour(answered.exchanges.slice(login), allowed, DEVICE_SCOPES));
+    await narrator.pause();
+    waited = await waitInterval(world, interval, pacing);
+    lastPoll = await pollToken(world, device, codes.device_code);
+  } else {
+    const url = codes.verification_uri_complete ?? codes.verification_uri;
+    await user.open(url);
+    narrator.note(`Confirm the code ${codes.user_code} in your browser, sign in and answer the consent page; the TV polls every ${interval} seconds meanwhile.`);
+    // Poll until the answer is not "pending": slow_down adds 5 seconds for good (§3.5); expired_token ends it.
+    for (;;) {
+      waited = await waitInterval(world, interval, pacing);
+      lastPoll = await pollToken(world, device, codes.device_code);
+      const error = pollError(lastPoll);
+      if (error === 'slow_down') interval += 5;
+      if (error !== 'authorization_pending' && error !== 'slow_down') break;
+      narrator.note(`Poll: ${error}.`);
+    }
+    const error = pollError(lastPoll);
+    if (error === 'expired_token') return { ok: false, summary: `The codes expired before the browser answered (${Math.round(codes.expires_in / 60)} minutes). Run it again, or use --no-browser.` };
+    allowed = error === undefined;
+    narrator.show(deviceStepThree(codes, []));
+    narrator.show(deviceStepFour([], allowed, DEVICE_SCOPES));
+  }
+  narrator.show(deviceStepFive(lastPoll, waited));
+  await narrator.pause();
+  const error = pollError(lastPoll);
+  if (error !== undefined) {
+    narrator.show(deviceStepSeven(false));
+    const handled = error === 'access_denied' && !allowed;
+    return { ok: handled, summary: handled ? 'Denied: the TV got access_denied at its next poll and stays signed out.' : `The TV got ${error}.` };
+  }
+  const tokens = JSON.parse(lastPoll.response.body) as { access_token: string; id_token: string };
+  const sixth = await deviceStepSix(world, device, tokens);
+  narrator.show(sixth);
+  await narrator.pause();
+  narrator.show(deviceStepSeven(true));
+  const userinfo = sixth.exchanges[0]!.exchange;
+  const profile = (userinfo.response.status === 200 ? JSON.parse(userinfo.response.body) : {}) as { name?: string; email?: string };
+  const ok = sixth.verification!.result.valid && userinfo.response.status === 200;
+  return { ok, summary: ok ? `The TV is signed in to Swaad as ${profile.name} (${profile.email}); your password never reached it.` : 'The TV got tokens it could not use.' };
+}
+
+/** The terminal plays the phone: asks for the email and password and the decision, up to three tries. */
+async function playThePhone(world: DemoWorld, narrator: Narrator, codes: DeviceCodes, deny: boolean): Promise<{ allowed: boolean; exchanges: RecordedExchange[] } | undefined> {
+  const users = world.provider.state.config.users;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { email, password } = await narrator.credentials(users[0]!.email, users);
+    const allowed = deny ? false : await narrator.consent(TV_CLIENT.client_name!, DEVICE_SCOPES);
+    const exchanges = await approveDeviceAtProvider(world.agent('your phone\'s browser'), codes.verification_uri, codes.user_code, { email, password, allow: allowed });
+    if (!exchanges.some((exchange) => exchange.response.status === 401)) return { allowed, exchanges };
+    narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
+  }
+  return undefined;
+}
