@@ -4,7 +4,7 @@
 // demo flow's steps as they happen; a failed step says what it said and what to do.
 
 import { renderStep, type DrawnArrow } from './flow-view.js';
-import { shellSetUp } from './lesson-view.js';
+import { layoutProseLine, runsLines, shellSetUp } from './lesson-view.js';
 import { MARK, type Output } from './output.js';
 import type { DemoPart, DemoResult } from '../lessons/demos.js';
 import { runCommandStep, runDemoStep, signInAgain, type CommandOutcome, type StepContext } from '../lessons/lesson-steps.js';
@@ -25,17 +25,29 @@ export interface StepView {
   interactive: boolean;
   /** The shell variables this lesson has shown an assignment for (name → value): a command's others are shown before it runs. Cleared when a lesson starts. */
   given?: Map<string, string>;
+  /** The columns for prose (the text after a step's output, the set-up's intro); `width` when not given. */
+  textWidth?: number;
+  /** False when a step runs again only for its tokens (a resume): no assignment lines are shown, and none count as shown. */
+  showSetUp?: boolean;
 }
 
-/** What the names a Mock Google step makes for itself stand for, said under their assignment lines. */
+/**
+ * A Mock Google step's names stand for the Mock Google it started, which answered only while the
+ * step ran: they are shown as what the command ran with, not offered for pasting, and the intro
+ * says how to run the command later against the learner's own (`jwt-vs-oauth provider`, tried:
+ * its issuer, its userinfo audience, and an access token from its client_credentials grant).
+ */
+const MOCK_GOOGLE_INTRO = 'To run the command below yourself, start your own Mock Google in another terminal (jwt-vs-oauth provider) and set ISSUER to http://127.0.0.1:9400, API to http://127.0.0.1:9400/userinfo and the token to one it issued (README, "The whole flow with curl"). The lines below are what this step ran with: its Mock Google answered only while the step ran, so they fail in your shell now.';
+
+/** What the names a Mock Google step makes for itself stand for, said under their lines. */
 const PROVIDED_NOTES: Record<string, string> = {
-  ISSUER: 'Mock Google, on a port of its own for this run (it answers only while this step runs)',
+  ISSUER: 'this step\'s Mock Google, on a port of its own, closed now',
   API: 'the audience its API, userinfo, answers to',
 };
 
-/** Whether the lines that set a command step's names are shown before it runs: not for a step whose Mock Google makes them as it runs. */
+/** Whether the lines that set a command step's names are shown with its screen: not for a step with a `with`, whose names are made as it runs (the step shows them then, before its command). */
 export function setUpBeforeRunning(screen: RunScreen): screen is CommandScreen {
-  return isCommandScreen(screen) && screen.with !== 'mock-google';
+  return isCommandScreen(screen) && screen.with === undefined;
 }
 
 /** What the learner can do next, on a terminal (keys) or in --plain (the lesson just goes on). */
@@ -84,10 +96,12 @@ export function stepContext(view: StepView, indent = 0): StepContext {
 /** A step's output is shown two columns in when it saves a token (the token block), else at the margin; the command is laid out for the width less that. */
 export const indentOf = (screen: CommandScreen) => (screen.save ? 2 : 0);
 
-/** The command a step shows, with "$NAMES"; the assignment lines for the names it uses that this lesson has not set yet (see shellSetUp). */
-export function commandSetUp(screen: CommandScreen, view: StepView, where: 'above' | 'below', made: Record<string, string> = {}): string[] {
+/** The command a step shows, with "$NAMES"; the assignment lines for the names it uses that this lesson has not set yet (see shellSetUp), or a Mock Google step's own. */
+export function commandSetUp(screen: CommandScreen, view: StepView, made: Record<string, string> = {}): string[] {
+  if (view.showSetUp === false) return [];
   const byVariable = Object.fromEntries(Object.entries(made).map(([name, value]) => [variableOf(name), value]));
-  return shellSetUp(shownCommand(screen.command), view, view.width, where, byVariable, PROVIDED_NOTES);
+  if (screen.with === 'mock-google') return shellSetUp(shownCommand(screen.command), view, view.width, byVariable, PROVIDED_NOTES, view.textWidth, MOCK_GOOGLE_INTRO);
+  return shellSetUp(shownCommand(screen.command), view, view.width, byVariable, {}, view.textWidth);
 }
 
 /**
@@ -163,15 +177,16 @@ export function renderCommandStep(screen: CommandScreen, outcome: CommandOutcome
   const c = view.output.colour;
   if (outcome.kind === 'not-ready') return { text: notReady(outcome.name), commandFailed: false };
   if (outcome.kind === 'refused') return { text: [c.red(`${MARK.fail} This step's command was not run: ${outcome.problem}`), whatNext(view)].join('\n'), commandFailed: true };
+  // A step with a `with` shows its command only now, after the names it made: the assignment lines come before the command, as on every screen.
+  const fresh = screen.with === 'mock-google' ? [...wrapParagraph('A fresh sign-in at a Mock Google started for this step alone.', view.textWidth ?? view.width), ''] : [];
   const made = Object.fromEntries(outcome.provided.map((name) => [name, outcome.values[name]!]));
-  const fresh = screen.with === 'mock-google' ? ['A fresh sign-in at Mock Google (its keys live only while it runs).', ''] : [];
-  const before = [...commandSetUp(screen, view, 'above', made), ...fresh];
+  const before = screen.with === undefined ? [] : [...fresh, ...commandSetUp(screen, view, made), ...runsLines(screen.command, view.width, c)];
   if (!outcome.answered) {
     const said = [outcome.stdout, outcome.stderr].filter((text) => text.trim() !== '').map(plainText).join('\n');
     return {
       text: [
-        // Mock Google's names are shown even so (they were made for this step alone); saved ones were shown with the screen.
-        ...(screen.with === 'mock-google' ? before : []),
+        // A step with a `with` shows its command here (the screen did not); the others showed it with the screen.
+        ...before,
         c.red(`${MARK.fail} This step's command failed (exit ${outcome.code}), so the step has no result.${screen.save ? ` Nothing was saved as $${variableOf(screen.save)}.` : ''}`),
         ...layoutCommand(shownCommand(screen.command), view.width, { lead: '  ', hang: '      ' }),
         ...(said ? ['  It said:', ...said.split('\n').map((text) => `    ${text}`)] : []),
@@ -183,11 +198,11 @@ export function renderCommandStep(screen: CommandScreen, outcome: CommandOutcome
   const shown = screen.save
     ? `${shownOutput(outcome, '  ')}\n  ${outcome.unsaved ? c.red(`${MARK.fail} Nothing was saved as $${variableOf(screen.save)}: ${outcome.unsaved}.`) : c.dim(`(saved as $${variableOf(screen.save)} for the steps that follow)`)}`
     : shownOutput(outcome);
-  return { text: [...before, shown, ...afterwards(screen)].join('\n'), commandFailed: false };
+  return { text: [...before, shown, ...afterwards(screen, view)].join('\n'), commandFailed: false };
 }
 
-/** A step's closing paragraphs, after a blank line. */
-const afterwards = (screen: RunScreen): string[] => (screen.after ?? []).flatMap((text) => ['', text]);
+/** A step's closing paragraphs, after a blank line, laid out at the prose width. */
+const afterwards = (screen: RunScreen, view: StepView): string[] => (screen.after ?? []).flatMap((text) => ['', ...layoutProseLine(text, view.textWidth ?? view.width)]);
 
 /**
  * Runs one hands-on step and lays it out. A step whose earlier steps have not run says so, and a
@@ -199,7 +214,7 @@ export async function runLessonStep(screen: RunScreen, view: StepView, whileRunn
   const outcome = await runDemoStep(screen, stepContext(view));
   if (outcome.kind === 'not-ready') return { text: notReady(outcome.name), commandFailed: false };
   if (outcome.kind === 'not-a-token') return { text: [view.output.colour.red(`${MARK.fail} This step needs a token in $${variableOf(outcome.name)}, and what an earlier step saved there is not a token: ${outcome.problem}. The step did not run.`), whatNext(view)].join('\n'), commandFailed: true };
-  return { text: [renderDemo(outcome.result, view), ...afterwards(screen)].join('\n'), commandFailed: false };
+  return { text: [renderDemo(outcome.result, view), ...afterwards(screen, view)].join('\n'), commandFailed: false };
 }
 
 /**

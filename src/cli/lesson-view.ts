@@ -109,7 +109,7 @@ export interface ShellNames {
  * (`made`) wins over a saved one; a name with no value yet is left for the step to set. Unquoted
  * when its characters need no quotes (a shell keeps a "\" inside quotes); else in single quotes.
  */
-export function shellSetUp(command: string | undefined, names: ShellNames, width: number, where: 'above' | 'below', made: Record<string, string> = {}, notes: Record<string, string> = {}): string[] {
+export function shellSetUp(command: string | undefined, names: ShellNames, width: number, made: Record<string, string> = {}, notes: Record<string, string> = {}, textWidth = width, intro = PASTE_INTRO): string[] {
   const setUp: string[] = [];
   const seen = new Set<string>();
   for (const [, variable] of (command ?? '').matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)) {
@@ -123,8 +123,22 @@ export function shellSetUp(command: string | undefined, names: ShellNames, width
     if (notes[variable!]) setUp.push(...wrapParagraph(notes[variable!]!, width, { lead: '# ', hang: '# ' }));
   }
   if (!setUp.length) return [];
-  return [...wrapParagraph(`To run the command ${where} yourself, first paste these lines into your shell exactly as shown (where a line ends in "\\", the next goes on):`, width), ...setUp, ''];
+  return [...wrapParagraph(intro, Math.min(width, textWidth)), ...setUp, ''];
 }
+
+/** What comes before the lines that set a command's names. */
+export const PASTE_INTRO = 'To run the command below yourself, first paste these lines into your shell exactly as shown (where a line ends in "\\", the next goes on):';
+
+/** What labels the command a hands-on step runs, on a terminal and in --plain alike. */
+export const RUNS_LABEL = 'Runs: ';
+
+/** The command a step runs, after its label, broken between its arguments to the width (the label bold). */
+export function runsLines(command: string, width: number, c?: Output['colour']): string[] {
+  return layoutShownCommand(RUNS_LABEL, shownCommand(command), width, c?.cyan).map((line) => (c && line.startsWith(RUNS_LABEL) ? c.bold(RUNS_LABEL.trimEnd()) + line.slice(RUNS_LABEL.trimEnd().length) : line));
+}
+
+/** Whether a screen shows its command itself: not a step with a `with`, whose names are made as it runs (the step then shows them, and the command, before its output). */
+export const showsCommandOnScreen = (screen: RunScreen): boolean => isCommandScreen(screen) && screen.with === undefined;
 
 /** The columns for prose (`text`), and for a command, which is kept whole when the screen fits it (`screen`). */
 export interface LessonWidths {
@@ -154,7 +168,7 @@ export function renderScreen(lesson: Lesson, index: number, screen: Screen, outp
   }
   lines.push(...layoutBody(screen.body, width));
   if (screen.type === 'run') {
-    if (isCommandScreen(screen)) lines.push(...setUp, ...layoutShownCommand('Hands-on: the same as ', shownCommand(screen.command), widths.screen, c.cyan).map((line) => line.replace(/^Hands-on:/, c.bold('Hands-on:'))));
+    if (showsCommandOnScreen(screen) && isCommandScreen(screen)) lines.push(...setUp, ...runsLines(screen.command, widths.screen, c));
     else lines.push(`${c.bold('Hands-on:')} running the real code now…`);
   }
   return lines.join('\n').trimEnd();
@@ -195,7 +209,7 @@ export async function printPlainLesson(lesson: Lesson, widths: LessonWidths, han
     if (screen.title) lines.push(...layoutLine(screen.title, width), '-'.repeat(Math.min(width, screen.title.length)));
     lines.push(...layoutBody(screen.body, width));
     if (screen.type === 'run') {
-      if (isCommandScreen(screen)) lines.push(...setUp(screen), ...layoutShownCommand('Try it: ', shownCommand(screen.command), widths.screen), '');
+      if (showsCommandOnScreen(screen) && isCommandScreen(screen)) lines.push(...setUp(screen), ...runsLines(screen.command, widths.screen), '');
       flush();
       lines.push(await handsOn(screen), '');
     }

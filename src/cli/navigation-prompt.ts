@@ -103,7 +103,7 @@ export const choicePrompt = createPrompt<QuestionResult, { message: string; choi
     if (index !== active) return line;
     return theme.style.highlight(lineIndex === 0 ? `❯${line.slice(1)}` : line);
   }));
-  const footer = layoutKeys(['[↑↓] choose', '[Enter] answer', ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
+  const footer = layoutKeys([`[↑↓ or 1–${count}] choose`, '[Enter] answer', ...(config.canGoBack ? ['[b] back'] : []), QUIT_KEYS], config.width);
   return [`${IDLE_MARK} ${message}\n${lines.join('\n')}${HIDE_CURSOR}`, hint ? `${footer}\n${hintLines(hint, config.width)}` : footer];
 });
 

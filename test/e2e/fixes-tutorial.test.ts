@@ -120,7 +120,7 @@ describe.skipIf(!tmuxAvailable())('on a real terminal (tmux)', () => {
     const resumed = session.screen().split('[second run]')[1]!;
     expect(resumed).not.toContain('✗');
     expect(resumed).not.toContain('Not quite');
-    expect(resumed.replace(/\s+/g, ' ')).toContain('! Tokens are kept only while the tutorial runs, so screen 2 (Mint one) and screen 3 (Decode it) were run again to make $TOKEN anew:');
+    expect(resumed.replace(/\s+/g, ' ')).toContain('! Tokens are kept only while the tutorial runs, so these screens were run again: screen 2 (Mint one): made $TOKEN anew screen 3 (Decode it): its output, which the question is about, is below');
     session.type('asha', true);
     await session.waitFor(/\[second run\][\s\S]*✓ Right\./);
     session.press('q');

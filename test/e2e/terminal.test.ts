@@ -123,7 +123,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.press('Enter');
     await session.waitFor('403 means "we know who you are');
     session.press('Enter');
-    await session.waitFor('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    await session.waitFor('[↑↓ or 1–3] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
     session.press('Enter'); // the first choice: wrong
     const wrong = await session.waitFor('✗ Not quite. Have another go.');
     const answered = wrong.split('\n').find((line) => line.includes('Your answer'))!;
@@ -131,11 +131,11 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     expect(answered).not.toContain('✔');
     expect(wrong).not.toContain('✔');
     // b on the question screen goes back to screen 3 (shown a second time, its step run again).
-    await session.waitFor(/Have another go\.[\s\S]*\[↑↓\] choose/);
+    await session.waitFor(/Have another go\.[\s\S]*\[↑↓ or 1–3\] choose/);
     session.type('b');
     await waitForNth(session, '(screen 3 of 5)', 2, '[Enter] continue  [b] back');
     session.press('Enter');
-    await waitForNth(session, '(screen 4 of 5)', 2, '[↑↓] choose');
+    await waitForNth(session, '(screen 4 of 5)', 2, '[↑↓ or 1–3] choose');
     // q on the question screen quits, keeping that screen.
     session.type('q');
     expect(await session.exitCode()).toBe(0);
@@ -143,7 +143,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     session.close();
 
     session = new TerminalSession(`node ${BIN} tutorial`, { env: { JWT_VS_OAUTH_HOME: home } });
-    await session.waitFor(/\(screen 4 of 5\)[\s\S]*\[↑↓\] choose/);
+    await session.waitFor(/\(screen 4 of 5\)[\s\S]*\[↑↓ or 1–3\] choose/);
     session.press('Down');
     session.press('Enter');
     await session.waitFor('✓ Right.');
@@ -170,7 +170,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     await session.waitFor('(screen 1 of 7)');
     session.press('Enter');
     // 123 columns: in a 120-column pane it is broken between two arguments, with " \", as a shell reads it back.
-    await session.waitFor(/Hands-on: the same as jwt-vs-oauth mint --secret \S+( \\\n\s+| )--sub( \\\n\s+| )asha( \\\n\s+| )--aud( \\\n\s+| )practice-api\n\s+eyJ/);
+    await session.waitFor(/Runs: jwt-vs-oauth mint --secret \S+( \\\n\s+| )--sub( \\\n\s+| )asha( \\\n\s+| )--aud( \\\n\s+| )practice-api\n\s+eyJ/);
     session.press('Enter');
     await session.waitFor('Decoding is not verifying.');
     session.press('Enter');
@@ -185,7 +185,7 @@ describe.skipIf(!hasTmux)('on a real terminal', () => {
     await session.waitFor('kept the old signature');
     session.press('Enter');
     const screen = await session.waitFor('✗ INVALID the signature does not match');
-    expect(screen).toContain('Hands-on: the same as jwt-vs-oauth verify "$TAMPERED" --secret');
+    expect(screen).toContain('Runs: jwt-vs-oauth verify "$TAMPERED" --secret');
     expect(screen).toContain('– sub        not checked (pass --sub to pin it); the token says "admin"');
     session.type('q');
     expect(await session.exitCode()).toBe(0);

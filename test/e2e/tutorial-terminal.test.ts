@@ -55,14 +55,14 @@ describe.skipIf(!tmuxAvailable())('on a real terminal (tmux)', () => {
     await session.waitFor(/screen 2 of \d+\)[\s\S]*\[Enter\] continue/);
     const second = linesOf(session.screen());
     // Its demo runs no command; the mint command its prose names is broken between its arguments with " \\" and reads back whole.
-    expect(second.some((line) => line.startsWith('Hands-on:') && line.includes('jwt-vs-oauth'))).toBe(false);
+    expect(second.some((line) => line.startsWith('Runs:') && line.includes('jwt-vs-oauth'))).toBe(false);
     const command = second.findIndex((line) => line.includes('jwt-vs-oauth mint --secret'));
     expect(second[command]).toMatch(/ \\$/);
     const laid: string[] = [];
     for (let index = command; !laid.length || laid.at(-1)!.endsWith(' \\'); index++) laid.push(second[index]!);
     expect(laid.join('\n').replace(/ \\\n/g, ' ')).toContain('jwt-vs-oauth mint --secret PbvDNisJf9teQsO6HmR7vzM5gfyj4WkVfIKvXdDiQZI= --iss https://practice-api.jwt-vs-oauth.local --sub asha --aud practice-api --claim role=customer --exp 15m --jti');
     session.press('Enter');
-    await session.waitFor('[↑↓] choose');
+    await session.waitFor('[↑↓ or 1–3] choose');
     const screen = linesOf(session.screen());
     const over = screen.filter((line) => displayWidth(line) > 60);
     expect(over).toEqual([]);
@@ -70,7 +70,7 @@ describe.skipIf(!tmuxAvailable())('on a real terminal (tmux)', () => {
     const choice = screen.findIndex((line) => line.includes('(2) Only its own secret'));
     expect(screen[choice + 1]).toMatch(/^ {6}\S/);
     // The footer's key groups wrap whole.
-    expect(screen.join('\n')).toMatch(/\[↑↓\] choose {2}\[Enter\] answer {2}\[b\] back\n\[q\/Esc\] quit \(progress is kept\)/);
+    expect(screen.join('\n')).toMatch(/\[↑↓ or 1–3\] choose {2}\[Enter\] answer {2}\[b\] back\n\[q\/Esc\] quit \(progress is kept\)/);
     session.press('q');
     expect(await session.exitCode()).toBe(0);
   }, 60_000);

@@ -174,7 +174,7 @@ describe('the navigation prompt (@inquirer/testing)', () => {
 describe('the question prompts (@inquirer/testing)', () => {
   test('a choice: ↓ then Enter answers with a neutral marker, never ✔', async () => {
     const { answer, events, getScreen } = await render(choicePrompt, { message: 'Your answer', choices: ['alice', 'bob'], canGoBack: true });
-    expect(getScreen()).toContain('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    expect(getScreen()).toContain('[↑↓ or 1–2] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
     events.keypress('down');
     events.keypress('enter');
     await expect(answer).resolves.toEqual({ answer: 1 });
@@ -194,7 +194,7 @@ describe('the question prompts (@inquirer/testing)', () => {
 
   test('a choice on the first screen: no b in the footer, and b says why', async () => {
     const { answer, events, getScreen } = await render(choicePrompt, { message: 'Your answer', choices: ['alice', 'bob'], canGoBack: false });
-    expect(getScreen()).toContain('[↑↓] choose  [Enter] answer  [q/Esc] quit (progress is kept)');
+    expect(getScreen()).toContain('[↑↓ or 1–2] choose  [Enter] answer  [q/Esc] quit (progress is kept)');
     events.keypress('b');
     expect(getScreen()).toContain('This is the first screen.');
     events.keypress('2');

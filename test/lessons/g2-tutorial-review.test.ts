@@ -45,24 +45,24 @@ describe('lesson 9 at 60 columns: the mint step\'s warning is laid out once, at 
 });
 
 describe('every "$NAME" a shown command uses is set by lines the learner can paste, once per lesson', () => {
-  // A token an earlier step saved is set just before the command ("below"); a value the step
-  // itself makes (a fresh sign-in at Mock Google) is set in its output, before the command's ("above").
+  // Every name is set just before the command that uses it (issue #14): a token an earlier step
+  // saved is offered for pasting; a value a step's own Mock Google made is shown as what the step
+  // ran with, after how to run the command against your own Mock Google ("own").
   test.each([
-    [3, { TOKEN: 'below', TAMPERED: 'below' }],
-    [9, { ID_TOKEN: 'above', ISSUER: 'above', API: 'above', FOREVER: 'below' }],
-    [10, { FOOD_TOKEN: 'below' }],
+    [3, { TOKEN: 'paste', TAMPERED: 'paste' }],
+    [9, { ID_TOKEN: 'own', ISSUER: 'own', API: 'own', FOREVER: 'paste' }],
+    [10, { FOOD_TOKEN: 'paste' }],
   ])('lesson %i at 60 columns sets %j, each once, at the step that first uses it', (lesson, names) => {
     const lines = lessonAt(lesson, 60);
-    for (const [name, where] of Object.entries(names)) {
-      const tryIt = lines.findIndex((line, index) => line.startsWith('Try it:') && lines.slice(index, index + 4).join(' ').includes(`"$${name}"`));
+    for (const [name, how] of Object.entries(names)) {
+      const tryIt = lines.findIndex((line, index) => line.startsWith('Runs:') && lines.slice(index, index + 4).join(' ').includes(`"$${name}"`));
       const { start, pasted } = assignment(lines, name);
       expect(tryIt, name).toBeGreaterThan(0);
       expect(start, `${name}:\n${lines.join('\n')}`).toBeGreaterThan(0);
       const intro = lines.slice(0, start).findLastIndex((line) => line.startsWith('To run the command '));
-      expect(lines[intro], name).toMatch(new RegExp(`^To run the command ${where} yourself, first paste these lines`));
-      if (where === 'below') expect(tryIt - (start + pasted.length), name).toBeLessThanOrEqual(12);
-      else expect(start - tryIt, name).toBeGreaterThan(0);
-      if (where === 'above') expect(start - tryIt, name).toBeLessThan(60);
+      expect(lines[intro], name).toMatch(how === 'paste' ? /^To run the command below yourself, first paste these lines/ : /^To run the command below yourself, start your own Mock/);
+      expect(tryIt - (start + pasted.length), name).toBeGreaterThanOrEqual(0);
+      expect(tryIt - (start + pasted.length), name).toBeLessThanOrEqual(12);
       expect(lines.filter((line) => line.startsWith(`${name}=`)), name).toHaveLength(1);
       expect(pasted.every((line) => displayWidth(line) <= 60)).toBe(true);
     }
@@ -163,7 +163,7 @@ describe.skipIf(!tmuxAvailable())('lesson 3 on a real terminal (tmux), 60 column
     await session.waitFor(/screen 3 of \d+\)[\s\S]*A signed JWT[\s\S]*\[Enter\] continue/);
     const lines = session.screen().split('\n');
     const { start, pasted } = assignment(lines, 'TOKEN');
-    const command = lines.findIndex((line) => line.startsWith('Hands-on: the same as jwt-vs-oauth decode'));
+    const command = lines.findIndex((line) => line.startsWith('Runs: jwt-vs-oauth decode'));
     expect(start).toBeGreaterThan(0);
     expect(command - (start + pasted.length)).toBe(1);
     expect(pasted.every((line) => displayWidth(line) <= 60)).toBe(true);

@@ -2,7 +2,7 @@
 // step runs through the engine as the tutorial runs it (a fixed clock, the tokens the lesson's
 // earlier steps saved); then the screen the learner sees is read as a learner would use it: the
 // shell lines that set its "$NAMES" (NAME=value, a "\" at a line's end joining the next) and the
-// command after "Hands-on: the same as " (broken with " \"), each "$NAME" replaced by its value as a
+// command after "Runs: " (broken with " \"), each "$NAME" replaced by its value as a
 // shell does. That line, run fresh through the CLI with the same clock and width, must be the same
 // words and print the same. Nothing is masked: no command step mints a random jti (lesson 2's
 // --jti command is prose, not a step), and a Mock Google step's fresh run happens while its Mock
@@ -57,7 +57,7 @@ function shownWords(shown: string, lead: string, variables: Map<string, string>)
 /** What differs between what a step ran and what the learner's paste of its screen runs; '' when nothing does. */
 async function mismatch(shown: string, outcome: CommandOutcome, columns: number): Promise<string> {
   if (outcome.kind !== 'ran') return `the step did not run (${outcome.kind})`;
-  const words = shownWords(shown, 'Hands-on: the same as ', assignments(shown));
+  const words = shownWords(shown, 'Runs: ', assignments(shown));
   if (words[0] !== 'jwt-vs-oauth') return `the shown line starts with ${words[0]}`;
   const fresh = await runCli(words.slice(1), { env: { NO_COLOR: '1', COLUMNS: String(columns) }, now: NOW });
   const problems = [
@@ -88,7 +88,7 @@ async function walk(lesson: Lesson, width: number, check: (screen: CommandScreen
       await runLessonStep(screen, view);
       continue;
     }
-    const setUp = setUpBeforeRunning(screen) ? commandSetUp(screen, view, 'below') : [];
+    const setUp = setUpBeforeRunning(screen) ? commandSetUp(screen, view) : [];
     const shownScreen = renderScreen(lesson, index, screen, view.output, { text: Math.min(width, 100), screen: width }, setUp);
     const { commandFailed } = await runLessonStep(screen, view, async (outcome) => {
       // What the step will print, laid out as it will be (on a copy of what the shell was given, which the real layout then updates).

@@ -92,7 +92,7 @@ describe('the tutorial lessons', () => {
     for (const screen of runScreens(lesson)) {
       const mints = isCommandScreen(screen) && subcommandOf(screen) === 'mint';
       if (!mints && !(!isCommandScreen(screen) && screen.demo === 'tamper')) continue;
-      const marker = mints ? `Try it: ${screen.command}` : 'kept the old signature:';
+      const marker = mints ? `Runs: ${screen.command}` : 'kept the old signature:';
       const at = lines.findIndex((text) => text.includes(marker));
       const token = lines.slice(at + 1).find((text) => text.trim() !== '')!.trim();
       saved.set(String(isCommandScreen(screen) ? screen.save : screen.args?.save), token);
@@ -141,7 +141,7 @@ describe('the tutorial lessons', () => {
     expect(stdout.indexOf('Lesson 5: OAuth')).toBe(0);
     expect(heading).toBeGreaterThan(0);
     expect(named).toBeGreaterThan(heading);
-    expect(stdout).not.toContain('Try it: jwt-vs-oauth oauth');
+    expect(stdout).not.toContain('Runs: jwt-vs-oauth oauth');
     expect(stdout.indexOf('Step 1 of 8')).toBeGreaterThan(named);
     expect(stdout.indexOf('Question 1:')).toBeGreaterThan(stdout.indexOf('Step 8 of 8'));
   });

@@ -139,11 +139,11 @@ describe('tutorial --plain laid out to COLUMNS', () => {
     const mint = lessons[2]!.screens.find((screen) => screen.type === 'run' && isCommandScreen(screen) && screen.command.includes(' mint '));
     const command = mint?.type === 'run' && isCommandScreen(mint) ? mint.command : '';
     expect(command).toMatch(/^jwt-vs-oauth mint /);
-    const start = lines.findIndex((line) => line.startsWith('Try it: jwt-vs-oauth mint'));
+    const start = lines.findIndex((line) => line.startsWith('Runs: jwt-vs-oauth mint'));
     const laid: string[] = [];
     for (let index = start; !laid.length || laid.at(-1)!.endsWith(' \\'); index++) laid.push(lines[index]!);
     expect(laid.length).toBeGreaterThan(1);
     expect(laid.slice(1).every((line) => line.startsWith('    '))).toBe(true);
-    expect(laid.join('\n').replace(/ \\\n\s*/g, ' ')).toBe(`Try it: ${command}`);
+    expect(laid.join('\n').replace(/ \\\n\s*/g, ' ')).toBe(`Runs: ${command}`);
   });
 });

@@ -104,7 +104,7 @@ describe('the tutorial through its real prompts', () => {
     // Resumed on the screen that was on view: the question, asked again in this new run.
     const second = startTutorial(home);
     await second.waitFor('(screen 4 of 5)');
-    await second.waitFor('[↑↓] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
+    await second.waitFor('[↑↓ or 1–3] choose  [Enter] answer  [b] back  [q/Esc] quit (progress is kept)');
     second.press(DOWN);
     second.press(ENTER);
     await second.waitFor('✓ Right.');
@@ -123,13 +123,13 @@ describe('the tutorial through its real prompts', () => {
     const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [], position: { lesson: 1, screen: 3 } } }));
     const session = startTutorial(home);
-    await session.waitFor('[↑↓] choose');
+    await session.waitFor('[↑↓ or 1–3] choose');
     session.clear();
     session.press('b');
     await session.waitFor('(screen 3 of 5)');
     await session.waitFor('403 means');
     session.press(ENTER);
-    await session.waitFor('[↑↓] choose');
+    await session.waitFor('[↑↓ or 1–3] choose');
     session.press(ENTER); // the first choice: wrong
     await session.waitFor('Have another go.');
     session.press(ENTER); // wrong again: the answer is given
@@ -144,7 +144,7 @@ describe('the tutorial through its real prompts', () => {
     // Numbered as the prompt numbered the choices (b is the back key, so no letters here).
     expect(session.plain()).toMatch(/You answered: Authentication: the API did not know who she was\.\s+✗ Not quite\.\s+The\s+answer:\s+\(2\)\s+Authorization/);
     expect(session.plain()).toContain('[Enter] continue  [b] back  [q/Esc] quit (progress is kept)');
-    expect(session.plain()).not.toContain('[↑↓] choose');
+    expect(session.plain()).not.toContain('[↑↓ or 1–3] choose');
     session.press('q');
     expect(await session.done).toBe(0);
     expect(session.plain()).toContain('Progress saved: lesson 1, screen 4.');
@@ -194,8 +194,9 @@ describe('the tutorial through its real prompts', () => {
     await session.waitFor('[Enter] continue');
     const screen = session.plain().replace(/\s+/g, ' ');
     // $TAMPERED is made by screen 5 from $TOKEN, which screen 2 mints.
-    expect(screen).toContain('! Tokens are kept only while the tutorial runs, so screen 2 (Mint one) and screen 5 (Change one claim) were run again to make $TOKEN and $TAMPERED anew:');
-    expect(screen).toContain('Changed sub to "admin" in the payload and kept the old signature');
+    // One line each (issue #14): what ran again, not its output again.
+    expect(screen).toContain('! Tokens are kept only while the tutorial runs, so these screens were run again: screen 2 (Mint one): made $TOKEN anew screen 5 (Change one claim): made $TAMPERED anew Lesson 3 · Inside a JWT (screen 6 of 7)');
+    expect(screen).not.toContain('Changed sub to "admin" in the payload and kept the old signature');
     expect(screen).toContain('✗ INVALID the signature does not match');
     expect(screen).not.toContain('has not run since you started');
     session.press('q');
@@ -211,7 +212,7 @@ describe('the tutorial through its real prompts', () => {
     const before = session.plain().replace(/\s+/g, ' ');
     expect(before).not.toContain('✗');
     expect(before).not.toContain('Not quite');
-    expect(before).toContain('screen 2 (Mint one) and screen 3 (Decode it) were run again to make $TOKEN anew:');
+    expect(before).toContain('screen 2 (Mint one): made $TOKEN anew screen 3 (Decode it): its output, which the question is about, is below');
     expect(before).toMatch(/sub +"asha"/);
     for (const key of 'asha') session.press(key);
     session.press(ENTER);
@@ -224,7 +225,7 @@ describe('the tutorial through its real prompts', () => {
     const home = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-home-'));
     writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, tutorial: { completed: [], position: { lesson: 1, screen: 3 } } }));
     const session = startTutorial(home);
-    await session.waitFor('[↑↓] choose');
+    await session.waitFor('[↑↓ or 1–3] choose');
     session.clear();
     session.ctrlC();
     expect(await session.done).toBe(130);

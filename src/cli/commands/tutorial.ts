@@ -18,7 +18,7 @@ import { displayWidth, layoutLine, layoutText, outputWidth, wrapParagraph } from
 import * as view from '../lesson-view.js';
 import type { Progress } from '../../lessons/progress.js';
 import { isCommandScreen, type Lesson, type RunScreen, type ValueQuestion } from '../../lessons/schema.js';
-import { tokensMadeBy, variableOf } from '../../lessons/step-tokens.js';
+import { savedNameOf, screensToRerun, tokensMadeBy, variableOf } from '../../lessons/step-tokens.js';
 import type { StepView } from '../lesson-step-view.js';
 
 type ProgressStore = ReturnType<typeof import('../../lessons/progress.js').openProgress>;
@@ -163,6 +163,7 @@ export function tutorialCommand(context: CommandContext): Command {
       const ui = createTerminalUI(context, output, widths);
       for (;;) {
         let resumeAt = start;
+        ui.resume(start);
         const result = await runLesson(current, start, ui, async (screen) => {
           const lesson = current.number;
           resumeAt = screen;
@@ -218,7 +219,7 @@ class QuitLesson extends Error {}
 
 async function printPlain(chosen: Lesson[], context: CommandContext, output: Output, widths: Widths): Promise<void> {
   const [{ runLessonStep, commandSetUp, setUpBeforeRunning }, { valueFromReference }] = await Promise.all([import('../lesson-step-view.js'), import('../../lessons/lesson-steps.js')]);
-  const handsOnContext: StepView & { given: Map<string, string> } = { output, now: context.now, width: widths.screen, saved: new Map<string, string>(), given: new Map<string, string>(), pause: async () => undefined, interactive: false };
+  const handsOnContext: StepView & { given: Map<string, string> } = { output, now: context.now, width: widths.screen, textWidth: widths.text, saved: new Map<string, string>(), given: new Map<string, string>(), pause: async () => undefined, interactive: false };
   for (const lesson of chosen) {
     // A lesson read on its own gives the shell its names afresh.
     handsOnContext.given.clear();
@@ -229,12 +230,13 @@ async function printPlain(chosen: Lesson[], context: CommandContext, output: Out
       return layoutText(text, widths.screen);
     };
     // A name the learner's shell needs is set just before the command, when an earlier step made it.
-    const setUp = (screen: RunScreen) => (setUpBeforeRunning(screen) ? commandSetUp(screen, handsOnContext, 'below') : []);
+    const setUp = (screen: RunScreen) => (setUpBeforeRunning(screen) ? commandSetUp(screen, handsOnContext) : []);
     await view.printPlainLesson(lesson, widths, handsOn, (question: ValueQuestion) => valueFromReference(question.answerFrom, handsOnContext), (text) => output.result(text), setUp);
   }
 }
 
-function createTerminalUI(context: CommandContext, output: Output, widths: Widths): LessonUI {
+/** The terminal's LessonUI; `resume` names the screen a lesson is about to start on. */
+function createTerminalUI(context: CommandContext, output: Output, widths: Widths): LessonUI & { resume(index: number): void } {
   const width = widths.text;
   // The prompts (inquirer) and the hands-on code load when first used, after the screen is up.
   const handsOn = () => import('../lesson-step-view.js');
@@ -246,6 +248,7 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
     output,
     now: context.now,
     width: widths.screen,
+    textWidth: widths.text,
     saved: new Map<string, string>(),
     given: new Map<string, string>(),
     interactive: true,
@@ -261,14 +264,28 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
   // The step view is already loaded when this runs: the hands-on step that made the token came first.
   let stepView: typeof import('../lesson-step-view.js') | undefined;
   let lessonShown: number | undefined;
+  /** The screen a lesson resumes on, until it is shown. */
+  let resumedOn: number | undefined;
+  /** The resumed screen, drawn once the steps run again for it have said so (rerun): its question is then right above its prompt. */
+  let heldScreen: (() => void) | undefined;
+  let heldAt = 0;
+  /** What a demo step showed when it ran, by screen: going back to it shows that again rather than running it again. */
+  const demoShown = new WeakMap<RunScreen, string[]>();
   return {
+    resume: (index: number) => void (resumedOn = index),
     show: (lesson, index, screen) => {
       // Each lesson gives the shell its names afresh (once each, not on every screen).
       if (lesson.number !== lessonShown) handsOnContext.given.clear();
       lessonShown = lesson.number;
-      // A name the learner's shell needs is set just before the command, when an earlier step made it.
-      const setUp = screen.type === 'run' && stepView?.setUpBeforeRunning(screen) ? stepView.commandSetUp(screen, handsOnContext, 'below') : [];
-      output.result(view.renderScreen(lesson, index, screen, output, widths, setUp));
+      const draw = () => {
+        // A name the learner's shell needs is set just before the command, when an earlier step made it.
+        const setUp = screen.type === 'run' && stepView?.setUpBeforeRunning(screen) ? stepView.commandSetUp(screen, handsOnContext) : [];
+        output.result(view.renderScreen(lesson, index, screen, output, widths, setUp));
+      };
+      const resumed = resumedOn === index && index > 0;
+      resumedOn = undefined;
+      if (resumed && screensToRerun(lesson, index).length) [heldScreen, heldAt] = [draw, index];
+      else draw();
       // The screen is up: the prompt under it starts loading now.
       void prompts().catch(() => undefined);
     },
@@ -276,8 +293,22 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
       const [module, engine] = await Promise.all([handsOn(), steps()]);
       stepView = module;
       valueFromReference = engine.valueFromReference;
+      // Back on a demo that ran in this session: what it showed then, not a new run (its tokens,
+      // ports and pauses would all be new, and what the learner answered was about the first run).
+      const shownBefore = isCommandScreen(screen) ? undefined : demoShown.get(screen);
+      if (shownBefore) {
+        output.result(say(c.dim('(As it ran earlier in this session: going back shows a step\'s result again, it does not run it again.)')));
+        for (const text of shownBefore) output.result(text);
+        return;
+      }
+      // A demo's flow draws its steps as they happen: they are kept, with its result, for going back.
+      const drawn: string[] = [];
+      const recording: StepView = isCommandScreen(screen) ? handsOnContext : { ...handsOnContext, output: { ...output, result: (text: string) => void (drawn.push(text), output.result(text)) } };
       // A step whose command failed shows why and what to do; the navigation prompt that follows goes on.
-      output.result(layoutText((await module.runLessonStep(screen, handsOnContext)).text, widths.screen));
+      const { text, commandFailed } = await module.runLessonStep(screen, recording);
+      const laidOut = layoutText(text, widths.screen);
+      output.result(laidOut);
+      if (!isCommandScreen(screen) && !commandFailed && !/^\S+ This step (uses|needs)/.test(text)) demoShown.set(screen, [...drawn, laidOut]);
     },
     ask: async (question, _attempt, canGoBack) => {
       const { choicePrompt, valuePrompt } = await prompts();
@@ -308,9 +339,24 @@ function createTerminalUI(context: CommandContext, output: Output, widths: Width
         const screen = lesson.screens[index]!;
         return `screen ${index + 1}${screen.type !== 'question' && screen.title ? ` (${screen.title})` : ''}`;
       });
-      const made = [...new Set(screens.flatMap((index) => tokensMadeBy(lesson.screens[index]!)))].map((name) => `$${variableOf(name)}`);
-      output.result(say(`${c.dim(`${MARK.warn} Tokens are kept only while the tutorial runs, so ${named.join(' and ')} ${screens.length > 1 ? 'were' : 'was'} run again${made.length ? ` to make ${made.join(' and ')} anew` : ''}:`)}`));
-      for (const index of screens) output.result(layoutText(await module.rerunLessonStep(lesson.screens[index] as RunScreen, handsOnContext), widths.screen));
+      // Run again quietly: no assignment lines (none count as shown, so the next command still gets them).
+      const quiet: StepView = { ...handsOnContext, showSetUp: false };
+      const resumed = lesson.screens[heldAt];
+      // The step a value question is read off is shown again (that output is what it asks about); the others get a line each.
+      const readOff = resumed?.type === 'question' && resumed.kind === 'value' ? screens.at(-1) : undefined;
+      output.result(say(c.dim(`${MARK.warn} Tokens are kept only while the tutorial runs, so ${screens.length > 1 ? 'these screens were' : 'this screen was'} run again:`)));
+      for (const [position, index] of screens.entries()) {
+        const screen = lesson.screens[index] as RunScreen;
+        const text = await module.rerunLessonStep(screen, quiet);
+        const made = tokensMadeBy(screen).map((name) => `$${variableOf(name)}`);
+        const failed = made.some((name) => !handsOnContext.saved.has(savedNameOf(name.slice(1))));
+        const did = failed ? `it did not work, so ${made.join(' and ')} ${made.length > 1 ? 'are' : 'is'} missing` : index === readOff ? 'its output, which the question is about, is below' : made.length ? `made ${made.join(' and ')} anew` : 'shown again';
+        output.result(layoutLine(`  ${named[position]}: ${did}`, width).join('\n'));
+        // A step that showed its command on its screen shows it here too: what the output below came from.
+        if (index === readOff) output.result(['', ...(module.setUpBeforeRunning(screen) ? view.runsLines(screen.command, widths.screen, c) : []), layoutText(text, widths.screen), ''].join('\n'));
+      }
+      heldScreen?.();
+      heldScreen = undefined;
     },
     unavailable: (_question, madeOn) => {
       const where = madeOn === undefined ? 'an earlier hands-on step' : `screen ${madeOn + 1}`;
