@@ -4,6 +4,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, test } from 'vitest';
 import { requestLogger } from '../../src/cli/commands/provider.js';
@@ -18,7 +21,8 @@ afterEach(() => {
 });
 
 function startProvider(env: Record<string, string>) {
-  child = spawn(process.execPath, [BIN, 'provider', '--port', '0'], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+  // The keys file goes into a home of its own, never the real one.
+  child = spawn(process.execPath, [BIN, 'provider', '--port', '0'], { env: { PATH: process.env.PATH, NO_COLOR: '1', JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-provider-width-')), ...env } });
   const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   const waiters: Array<(line: string) => void> = [];

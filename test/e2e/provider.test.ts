@@ -25,7 +25,8 @@ afterEach(() => {
 });
 
 function startBin(args: string[]) {
-  child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+  // A home of its own each start: the keys file goes there, never into the real home.
+  child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-provider-home-')) } });
   const lines = createInterface({ input: child.stdout });
   const queue: string[] = [];
   const waiters: Array<(line: string) => void> = [];
@@ -100,7 +101,7 @@ describe('jwt-vs-oauth provider', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const result = runBin(['provider', '--port', String(port)]);
+    const result = runBin(['provider', '--port', String(port)], { env: { JWT_VS_OAUTH_HOME: folder } });
     blocker.close();
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: Port ${port} on 127.0.0.1 is already in use.\nStop the other program, or pick another port: --port 0 chooses a free one.\n`);
@@ -117,7 +118,7 @@ describe('jwt-vs-oauth provider', () => {
     ['a bad port', ['--port', 'eighty'], /^error: --port: "eighty" is not a port number/],
     ['an access-token algorithm it does not sign with', ['--access-token-alg', 'HS256'], /^error: --access-token-alg: "HS256" is not one the provider signs access tokens with \(ES256 or RS256\)\.\n$/],
   ])('%s: exit 2, naming the file, the entry and the field', async (_name, args, message) => {
-    const result = await runCli(['provider', '--port', '0', ...args]);
+    const result = await runCli(['provider', '--port', '0', ...args], { env: { JWT_VS_OAUTH_HOME: folder } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
@@ -180,7 +181,7 @@ describe('jwt-vs-oauth provider', () => {
   });
 
   test('--issuer that is not an http(s) URL: exit 2 with a clear message', () => {
-    const result = runBin(['provider', '--port', '0', '--issuer', 'not a url']);
+    const result = runBin(['provider', '--port', '0', '--issuer', 'not a url'], { env: { JWT_VS_OAUTH_HOME: folder } });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: --issuer: "not a url" is not an http:// or https:// URL.\nAn issuer looks like http://127.0.0.1:9400 or https://login.example.com/tenant.\n');
   });
@@ -201,7 +202,7 @@ describe('jwt-vs-oauth provider', () => {
     const run = startBin(['provider', '--port', '0', '--json', '--users', users, '--clients', clients]);
     const started = JSON.parse(await run.nextLine());
     expect(started.users).toEqual([{ sub: 'stu-1', email: 'meera@school.example', password: 'chai', name: 'Meera' }]);
-    expect(started.clients).toEqual([{ client_id: 'class-app', client_secret: 's3cret', type: 'confidential', redirect_uris: ['http://127.0.0.1/cb'], scopes: [] }]);
+    expect(started.clients).toEqual([{ client_id: 'class-app', client_secret: 's3cret', type: 'confidential', authentication: ['client_secret'], redirect_uris: ['http://127.0.0.1/cb'], scopes: [] }]);
     run.process.kill('SIGTERM');
     await once(run.process, 'exit');
   });

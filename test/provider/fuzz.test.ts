@@ -6,6 +6,9 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test } from 'vitest';
 import { fuzzProvider } from '../../bench/fuzz.mjs';
@@ -15,7 +18,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_261_129);
 const REQUESTS = 3_000;
 
 test(`${REQUESTS} fuzzed requests (seed ${SEED}): the provider answers every batch, never with a 5xx`, async () => {
-  const child = spawn(process.execPath, [BIN, 'provider', '--port', '0', '--json', '--auto-approve'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, 'provider', '--port', '0', '--json', '--auto-approve'], { env: { PATH: process.env.PATH, NO_COLOR: '1', JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-fuzz-')) } });
   try {
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
