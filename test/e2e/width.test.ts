@@ -34,6 +34,7 @@ interface View {
 
 const VIEWS: View[] = [
   { name: 'oauth --auto', args: () => ['oauth', '--auto'] },
+  { name: 'oauth --flow device --auto', args: () => ['oauth', '--flow', 'device', '--auto'] },
   { name: 'tutorial --plain', args: () => ['tutorial', '--plain', 'all'] },
   { name: 'decode', args: () => ['decode', token] },
   { name: 'verify', args: () => ['verify', token, '--secret', SECRET, '--alg', 'HS256', '--aud', 'https://food-api.example.com/v1/orders'] },
@@ -48,6 +49,8 @@ const CHECK = {
     .replace(/":(?! )/g, '": ')
     .replace(/,"/g, ', "'), /[A-Za-z0-9_~+/=-]{16,}/g)
     .replace(/:(?=\s|$)/g, '')
+    // A device flow's user code (RFC 8628 §6.1 letters), shown ABCD-EFGH and in paths as ABCDEFGH.
+    .replace(/(?<![A-Za-z])[BCDFGHJ-NP-TV-XZ]{4}-?[BCDFGHJ-NP-TV-XZ]{4}(?![A-Za-z])/g, 'USER-CODE')
     // Times said in words move on between runs: "(now)" becomes "(1 second ago)", "in 14 minutes" "in 13 minutes".
     .replace(/(?<!\S)(?:\(?0|\(?(?:now|ago|in|(?:second|minute|hour|day|week|month|year)s?)\)?[.,;]?)(?!\S)/g, ' '),
   item: /^( *(?:[•\-*✓✗!→]|\d{1,2}[.)]|\([a-z]\)) +)\S/,
