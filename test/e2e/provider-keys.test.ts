@@ -107,6 +107,11 @@ describe('provider keys file', () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  test('--keys-file with no name: exit 2, one line', async () => {
+    const result = await runCaptured(['provider', '--port', '0', '--keys-file', ''], { env: { JWT_VS_OAUTH_HOME: temporary('home') } });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'error: --keys-file: give a file name, or --no-keys-file for new keys each start.\n' });
+  });
+
   const folder = temporary('bad');
   const badFiles: Array<[string, () => string, RegExp]> = [
     ['a symbolic link', () => {

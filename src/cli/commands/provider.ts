@@ -68,6 +68,7 @@ async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: 
     flags.keysFile === false ? undefined : flags.keysFile ?? defaultKeysFile(context.streams.env),
   ]);
   const port = parsePort(flags.port);
+  if (flags.keysFile === '') throw new InputError('ERR_USAGE', '--keys-file: give a file name, or --no-keys-file for new keys each start.');
   const accessTokenAlgorithm = ACCESS_TOKEN_ALGORITHMS.find((alg) => alg === flags.accessTokenAlg.toUpperCase());
   if (!accessTokenAlgorithm) throw new InputError('ERR_ALG_UNSUPPORTED', `--access-token-alg: "${flags.accessTokenAlg}" is not one the provider signs access tokens with (${ACCESS_TOKEN_ALGORITHMS.join(' or ')}).`);
   const issuer = flags.issuer === undefined ? undefined : normalizeIssuer(flags.issuer, '--issuer');
