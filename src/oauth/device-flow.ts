@@ -194,6 +194,11 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
   const codes = await requestDeviceCodes(world, device);
   narrator.show(deviceStepOne(codes));
   await narrator.pause();
+  if (user.kind === 'browser') {
+    // The browser plays the phone from now on, while the TV polls.
+    await user.open(codes.verification_uri_complete ?? codes.verification_uri);
+    narrator.note(`Confirm the code ${codes.user_code} in your browser, sign in and answer the consent page; the TV polls every ${codes.interval} seconds meanwhile.`);
+  }
   let interval = codes.interval;
   let waited = await waitInterval(world, interval, pacing);
   const firstPoll = await pollToken(world, device, codes.device_code);
@@ -215,17 +220,13 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
     waited = await waitInterval(world, interval, pacing);
     lastPoll = await pollToken(world, device, codes.device_code);
   } else {
-    const url = codes.verification_uri_complete ?? codes.verification_uri;
-    await user.open(url);
-    narrator.note(`Confirm the code ${codes.user_code} in your browser, sign in and answer the consent page; the TV polls every ${interval} seconds meanwhile.`);
     // Poll until the answer is not "pending": slow_down adds 5 seconds for good (§3.5); expired_token ends it.
-    for (;;) {
+    lastPoll = firstPoll;
+    for (let error = pollError(lastPoll); error === 'authorization_pending' || error === 'slow_down'; error = pollError(lastPoll)) {
+      if (error === 'slow_down') interval += 5;
       waited = await waitInterval(world, interval, pacing);
       lastPoll = await pollToken(world, device, codes.device_code);
-      const error = pollError(lastPoll);
-      if (error === 'slow_down') interval += 5;
-      if (error !== 'authorization_pending' && error !== 'slow_down') break;
-      narrator.note(`Poll: ${error}.`);
+      if (pollError(lastPoll) !== undefined) narrator.note(`Poll: ${pollError(lastPoll)}.`);
     }
     const error = pollError(lastPoll);
     if (error === 'expired_token') return { ok: false, summary: `The codes expired before the browser answered (${Math.round(codes.expires_in / 60)} minutes). Run it again, or use --no-browser.` };

@@ -1,6 +1,7 @@
 // `jwt-vs-oauth oauth` in browser mode while someone else sends requests to the app's callback:
 // a forged callback gets an error page, is narrated escaped, and the real sign-in still ends the
 // wait. The "browser" is the project's UserAgent, passed in through the command's openBrowser seam.
+// Also `oauth --flow device` in browser mode: the verification page opened, the TV polling meanwhile.
 
 import { get } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -8,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { oauthCommand } from '../../src/cli/commands/oauth.js';
 import { createContext } from '../../src/cli/context.js';
 import { DEFAULT_USERS } from '../../src/provider/directory.js';
-import { signInAtProvider, UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js';
+import { approveDeviceAtProvider, signInAtProvider, UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js';
 
 /** What the finding's `curl` sends: C1 controls (U+009B CSI, U+0085 NEL), a bidi override and U+2028. */
 const HOSTILE_ISS = '%C2%9B31m%E2%80%AEFAKE%20%E2%80%A8%20%C2%85';
@@ -38,7 +39,7 @@ interface BrowserScript {
  * opener that plays the browser: it loads /login, waits until the terminal waits, then runs `script`.
  * Every "Press Enter" prompt is answered.
  */
-async function runBrowserDemo(script: BrowserScript): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runBrowserDemo(script: BrowserScript, args: string[] = [], waitsFor = 'this terminal waits for the browser'): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = Object.assign(new PassThrough(), { isTTY: true });
   // Like process.stderr, it is never ended: a prompt pipes into it and ends its pipe when done.
   const stderr = Object.assign(new PassThrough(), { end: () => stderr });
@@ -65,14 +66,14 @@ async function runBrowserDemo(script: BrowserScript): Promise<{ code: number; st
     browserFinished = (async () => {
       const browser = new UserAgent();
       const login = await browser.request('GET', url);
-      for (let tries = 0; tries < 500 && !err.includes('this terminal waits for the browser'); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let tries = 0; tries < 500 && !err.includes(waitsFor); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
       await script(browser, new URL(url).origin, login, () => out + err);
     })();
     browserFinished.catch(failBrowser);
   };
   const command = oauthCommand(context, { openBrowser }).exitOverride();
   // A browser script that fails ends the test at once, instead of leaving the terminal waiting.
-  await Promise.race([command.parseAsync([], { from: 'user' }), browserFailed]);
+  await Promise.race([command.parseAsync(args, { from: 'user' }), browserFailed]);
   await browserFinished;
   return { code: context.exitCode, stdout: out, stderr: err };
 }
@@ -147,4 +148,26 @@ describe('oauth in browser mode, with a forged callback', () => {
     expect(result.stdout.trim().split('\n\n').at(-1)!.trim().replace(/\n +/g, ' ')).toMatch(new RegExp(`^✗ The sign-in failed: The response names issuer "${HOSTILE_SHOWN.replace(/\\/g, '\\\\')}", but this login was started with http://127\\.0\\.0\\.1:\\d+\\.$`));
     expect(result.code).toBe(1);
   });
+});
+
+describe('oauth --flow device in browser mode', () => {
+  test('the verification URI (code filled in) is opened; the TV polls, pending, until the browser allows; then tokens', async () => {
+    let opened = '';
+    let pagesAnswered: RecordedExchange[] = [];
+    const result = await runBrowserDemo(async (browser, _origin, page) => {
+      opened = page.request.url;
+      // The person takes a moment: the TV's first poll (after its 5-second interval) is pending.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      pagesAnswered = await approveDeviceAtProvider(browser, opened, new URL(opened).searchParams.get('user_code')!, { ...ASHA, allow: true });
+    }, ['--flow', 'device'], 'the TV polls every 5 seconds meanwhile');
+    expect(opened).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/device\?user_code=[A-Z]{4}-[A-Z]{4}$/);
+    expect(pagesAnswered.map((exchange) => exchange.response.status)).toEqual([200, 200, 200, 200]);
+    expect(result.stderr).toContain(`Opened ${opened} in your browser: it plays your phone.`);
+    expect(result.stdout).toMatch(/▶ 2 .*400 authorization_pending/);
+    expect(result.stdout).toContain('Step 4 of 7: Sign in and consent: you allow it');
+    const shown = result.stdout.replace(/\s+/g, ' ');
+    expect(shown).toContain('The device waited 5 seconds, the polling interval, before asking again (RFC 8628 §3.5).');
+    expect(shown.trim().endsWith('✓ The TV is signed in to Swaad as Asha Rao (asha@example.com); your password never reached it.')).toBe(true);
+    expect(result.code).toBe(0);
+  }, 40_000);
 });

@@ -139,7 +139,18 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
             const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
             if (browserWanted && reason) talk(`No browser: ${reason}. The terminal plays your phone instead (--no-browser).`);
             const user = browserWanted && !reason
-              ? { kind: 'browser' as const, open: async (url: string) => { await openBrowser(url); talk(`Opened ${url} in your browser: it plays your phone.`); } }
+              ? {
+                  kind: 'browser' as const,
+                  open: async (url: string) => {
+                    try {
+                      await openBrowser(url);
+                      talk(`Opened ${url} in your browser: it plays your phone.`);
+                    } catch (error) {
+                      // The device flow needs no browser here: the person can open the page on any device.
+                      talk(`Opening a browser failed (${(error as Error).message}): open ${url} yourself, here or on your phone.`);
+                    }
+                  },
+                }
               : { kind: 'terminal' as const, deny: Boolean(flags.deny) };
             outcome = await deviceFlow.runDeviceFlow(world, narrator, user, pacing);
           } else {
