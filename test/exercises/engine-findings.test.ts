@@ -184,7 +184,7 @@ describe('finding 12: authoring oddities are refused, naming the field', () => {
   test.each([['U+200B zero-width space', '\u200b'], ['U+00AD soft hyphen', '\u00ad'], ['a tag character', '\u{e0041}'], ['U+FFF9 annotation anchor', '\ufff9'], ['U+3164 Hangul filler', '\u3164'], ['U+115F Hangul choseong filler', '\u115f']])('%s in a task is refused like a control character', (_name, character) => {
     const { code, stderr } = refusal({ '01-x.json': { ...GOOD, task: ['Your token: {{token}}', `Send its${character} sub.`] } });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/01-x\.json: task\[1\]: holds a control character/);
+    expect(stderr).toMatch(/01-x\.json: task\[1\]: holds a control (or invisible )?character/);
   });
 
   test('an emoji ZWJ sequence, a flag with tags and Hindi with ZWJ still load', () => {
