@@ -133,7 +133,7 @@ export function lessonJsonSchema(): Schema {
         allOf: [
           { if: { required: ['kind'], properties: { kind: { const: 'choice' } } }, then: { required: ['choices', 'answer'], additionalProperties: false, errorMessage: 'screens[…]: a choice question has type, kind, prompt, choices, answer and explanation', properties: {
             ...QUESTION_COMMON,
-            choices: { type: 'array', minItems: 2, items: { type: 'string', pattern: '\\S', errorMessage: 'screens[…].choices: must list at least two choices' }, description: 'The choices, shown as a menu.', errorMessage: 'screens[…].choices: must list at least two choices' },
+            choices: { type: 'array', minItems: 2, maxItems: MAX_CHOICES, items: { type: 'string', pattern: '\\S', errorMessage: 'screens[…].choices: must list at least two choices' }, description: `The choices, shown as a menu: two to ${MAX_CHOICES}.`, errorMessage: `screens[…].choices: must list from two to ${MAX_CHOICES} choices` },
             answer: { type: 'integer', minimum: 0, description: 'The index of the right choice, from 0.', errorMessage: 'screens[…].answer: must be the index of one of the choices (from 0)' },
           } } },
           { if: { required: ['kind'], properties: { kind: { const: 'value' } } }, then: { required: ['answerFrom'], additionalProperties: false, errorMessage: 'screens[…]: a value question has type, kind, prompt, answerFrom and explanation', properties: {

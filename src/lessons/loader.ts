@@ -10,6 +10,11 @@ import { describeInvalidJson } from '../text/json-error-position.js';
 import { readAtMost } from './safe-files.js';
 import { validateLesson, type Lesson } from './schema.js';
 import { validateLessonTranslation } from './lesson-translation.js';
+import { localeFrom, translatedFile as fileInLanguage } from './language-tags.js';
+
+/** The learner's language tag ("hi-IN", "hi" or "en"): one home for lessons and exercises (language-tags.ts). */
+export const languageFrom = localeFrom;
+export { fileInLanguage };
 
 /** A translation's file name: NN-name.<lang>.json (or <lang>-<REGION>), beside its English NN-name.json. */
 export const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
@@ -17,12 +22,6 @@ export const TRANSLATION = /\.[a-z]{2}(-[A-Z]{2})?\.json$/;
 /** The English file a translation's name translates ("05-x.hi.json" → "05-x.json"). */
 export function originalOf(translation: string): string {
   return translation.replace(TRANSLATION, '.json');
-}
-
-/** Which of `names` to read for the English file `name` in `lang`: its translation where there is one, else itself. */
-export function fileInLanguage(names: readonly string[], name: string, lang: string): string {
-  const translated = name.replace(/\.json$/, `.${lang}.json`);
-  return lang !== 'en' && names.includes(translated) ? translated : name;
 }
 
 function lessonFileNames(folder: string): string[] {
@@ -74,11 +73,6 @@ export function loadLessons(folder: string, lang = 'en'): Lesson[] {
   return lessons;
 }
 
-/** The learner's language from LANG / LC_ALL ("hi_IN.UTF-8" → "hi"); English by default. */
-export function languageFrom(env: NodeJS.ProcessEnv): string {
-  const raw = env.JWT_VS_OAUTH_LANG ?? env.LC_ALL ?? env.LANG ?? 'en';
-  return /^[a-z]{2}/.exec(raw)?.[0] ?? 'en';
-}
 
 /** The largest lesson or exercise file read; the longest built-in one is a few KiB. */
 const MAX_CONTENT_FILE_BYTES = 256 * 1024;
@@ -119,6 +113,6 @@ export function readJsonFile(file: string, code: string): unknown {
   }
   if (jsonDepth(json) > MAX_JSON_DEPTH) throw new InputError(code, `${shown}: nests more than ${MAX_JSON_DEPTH} levels deep.`);
   const unsafe = pathOfControlCharacter(json);
-  if (unsafe !== undefined) throw new InputError(code, `${shown}: ${unsafe}: holds a control character (such as an escape or a carriage return), which could rewrite the learner's terminal; write plain text.`);
+  if (unsafe !== undefined) throw new InputError(code, `${shown}: ${unsafe}: holds a control or invisible character (such as an escape, a carriage return or a zero-width space), which could rewrite or hide text on the learner's terminal; write plain text.`);
   return json;
 }

@@ -1,6 +1,7 @@
 // The lesson format: lessons are JSON data a teacher can edit without touching code. This file
 // says what a lesson may contain and checks a file against it, naming the file and the field.
 
+import { LETTERS, MAX_CHOICES } from './choices.js';
 import { demoSpec, DEMO_NAMES, isDemoName, SIGN_IN_NAMES, type DemoName } from './demo-names.js';
 import { LESSON_COMMAND_HINT, lessonCommandProblem, lessonCommandReferences } from './solution-commands.js';
 import { failFor, isObject, isText, isTextList, unknownKey, type Fail } from './validation.js';
@@ -242,6 +243,7 @@ function validateScreen(value: unknown, fail: Fail, where: string, made: string[
       if (!isText(screen.explanation)) fail(`${where}.explanation`, 'must say why the answer is right');
       if (screen.kind === 'choice') {
         if (!isTextList(screen.choices, 2)) fail(`${where}.choices`, 'must list at least two choices');
+        if (screen.choices.length > MAX_CHOICES) fail(`${where}.choices`, `lists ${screen.choices.length} choices; at most ${MAX_CHOICES} (a to ${LETTERS[MAX_CHOICES - 1]}), one letter each`);
         if (!Number.isInteger(screen.answer) || (screen.answer as number) < 0 || (screen.answer as number) >= screen.choices.length) fail(`${where}.answer`, 'must be the index of one of the choices (from 0)');
         return screen as unknown as ChoiceQuestion;
       }

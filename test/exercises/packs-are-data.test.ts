@@ -122,7 +122,9 @@ describe('nothing is read, written or sent for a refused pack', () => {
     ]);
     const result = await runCli(['ex', '--pack', pack, 'selftest', '--json'], { env: home() });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // With --json, only the refusal, as JSON: no result, and nothing of the file.
+    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'ERR_SOLUTION_COMMAND', exitCode: 2 }) });
+    expect(result.stdout).not.toContain('MARKER-7f3a');
     expect(result.stderr).toContain('solution command 1');
     expect(result.stderr).toContain('uses --payload with @file, which reads a file');
     expect(result.stderr).not.toContain('MARKER-7f3a');
@@ -244,7 +246,7 @@ describe('pack text cannot rewrite a learner terminal or exhaust the loader', ()
     const pack = packWith(['jwt-vs-oauth decode {{token}}'], overrides);
     const result = await runCli(['exercises', '--pack', pack, 'list'], { env: home() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${field}: holds a control character`);
+    expect(result.stderr).toContain(`${field}: holds a control`);
     expect(result.stderr).not.toMatch(/[\u001b\u0007\r\u202e]/);
   });
 

@@ -159,6 +159,7 @@ const BAD: Record<Kind, Record<string, string>> = {
     'question-prompt-blank': 'screens[4].prompt: must be a non-empty string',
     'question-missing-explanation': 'screens[4].explanation: must say why the answer is right',
     'choice-one-choice': 'screens[4].choices: must list at least two choices',
+    'choice-eleven-choices': 'screens[4].choices: lists 11 choices; at most 10 (a to j), one letter each',
     'choice-answer-negative': 'screens[4].answer: must be the index of one of the choices (from 0)',
     'choice-answer-string': 'screens[4].answer: must be the index of one of the choices (from 0)',
     'value-answer-from-missing': 'screens[5].answerFrom: must look like "token:<saved name>.payload.<claim>"',
