@@ -15,6 +15,7 @@ import { lessonsFolder } from '../../src/lessons/paths.js';
 import { displayWidth, joinBrokenLines, wrapParagraph } from '../../src/text/layout.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { commandLinks, wrapProse } from '../../src/cli/commands/exercises-layout.js';
+import { layoutProblems as checkLayout } from '../helpers/layout-checks.js';
 
 const WIDTHS = [60, 80, 120] as const;
 const SEED = 'layout-test';
@@ -32,47 +33,12 @@ function run(words: string[], width: number | undefined, home = newHome(), stdin
   return runCli(['ex', '--seed', SEED, ...words], { env: { JWT_VS_OAUTH_HOME: home, ...(width === undefined ? {} : { COLUMNS: String(width) }) }, now: NOW, stdin });
 }
 
-/** The words of a run: " \" continuations and "\" breaks joined, values that differ between runs masked. */
-function wordsOf(text: string): string[] {
-  return joinBrokenLines(text.replace(/ \\\r?\n\s*/g, ' '))
-    .replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#')
-    .split(/\s+/)
-    .filter(Boolean);
-}
-
-const ITEM = /^( *(?:[•\-*✓✗!→]|\d{1,2}[.)]|\([a-z]\)|Hint \d+ of \d+:) +)\S/;
-
-/** What is wrong with `narrow`, laid out at `width`, against the same view unwrapped (`wide`). */
-function layoutProblems(narrow: string, wide: string, width: number): string[] {
-  const problems: string[] = [];
-  const lines = narrow.split('\n');
-  lines.forEach((line, index) => {
-    if (displayWidth(line) > width) problems.push(`line ${index + 1} is ${displayWidth(line)} columns: ${line}`);
-  });
-  const known = new Set(wordsOf(wide));
-  // A value shortened in the middle ("ab…yz") to fit its table column is not a split word.
-  const split = [...new Set(wordsOf(narrow))].filter((word) => !known.has(word) && !word.includes('…'));
-  if (split.length) problems.push(`words not in the unwrapped run (split or changed): ${split.slice(0, 12).join(' | ')}`);
-  // Each list item too wide for the line: the line after its first starts under its text.
-  for (const wideLine of wide.split('\n')) {
-    const marker = ITEM.exec(wideLine);
-    if (!marker || displayWidth(wideLine) <= width) continue;
-    const start = lines.findIndex((line) => line.startsWith(marker[1]!) && wideLine.startsWith(line.replace(/ ?\\$/, '')) && line.length > marker[1]!.length + 8);
-    if (start < 0) {
-      problems.push(`a list item's first line is not found: ${wideLine.slice(0, 60)}`);
-      continue;
-    }
-    // A word broken at the line's end ("…\\", no space before it) goes on at column 0, where a
-    // shell pasting it keeps it whole: the first line that starts a word is under the text.
-    let after = start + 1;
-    while (/[^ ]\\$/.test(lines[after - 1]!) && after < lines.length - 1) after++;
-    const next = lines[after] ?? '';
-    const indent = marker[1]!.startsWith('Hint') ? 2 : displayWidth(marker[1]!);
-    if (after === start + 1 && (!next.startsWith(' '.repeat(indent)) || next.trim() === '')) problems.push(`a list item's next line is not under its text:\n${lines[start]}\n${next}`);
-    if (after > start + 1 && !/^\S/.test(lines[start + 1]!)) problems.push(`a broken word goes on under an indent, which a shell would keep:\n${lines[start]}\n${lines[start + 1]}`);
-  }
-  return problems;
-}
+/** What is wrong with `narrow`, laid out at `width`, against the same view unwrapped (`wide`): values that differ between runs (tokens, keys) masked, a hint's later lines two columns in. */
+const layoutProblems = (narrow: string, wide: string, width: number) => checkLayout(narrow, wide, width, {
+  mask: (text) => text.replace(/[A-Za-z0-9_~+/=-]{16,}/g, '#'),
+  item: /^( *(?:[•\-*✓✗!→]|\d{1,2}[.)]|\([a-z]\)|Hint \d+ of \d+:) +)\S/,
+  hang: (marker) => (marker.startsWith('Hint') ? 2 : displayWidth(marker)),
+});
 
 /** The answers to each exercise that are wrong (exit 1), found by trying choices, flaw names and a word. */
 const wrongAnswers = new Map<string, string[]>();
