@@ -44,7 +44,8 @@ async function startOidcProvider() {
       await grant.save();
       return grant;
     },
-    features: { devInteractions: { enabled: false } },
+    // DPoP on, as ours has it: a request without a proof still gets Bearer tokens.
+    features: { devInteractions: { enabled: false }, dPoP: { enabled: true } },
   });
   const callback = provider.callback();
   http.on('request', async (request, response) => {
