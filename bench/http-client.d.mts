@@ -8,6 +8,8 @@ export interface DriverResponse {
 }
 
 export class Client {
+  /** `localAddress`: the address to connect from, such as 127.0.3.4. */
+  constructor(options?: { localAddress?: string });
   send(method: string, url: string, options?: { headers?: Record<string, string>; body?: string }): Promise<DriverResponse>;
   close(): void;
 }

@@ -11,13 +11,15 @@ const LINE_END = Buffer.from('\r\n');
 
 class Connection {
   #origin;
+  #localAddress;
   #socket;
   #buffer = Buffer.alloc(0);
   #pending;
   #head;
 
-  constructor(origin) {
+  constructor(origin, localAddress) {
     this.#origin = new URL(origin);
+    this.#localAddress = localAddress;
   }
 
   request(method, path, headers, body) {
@@ -37,7 +39,7 @@ class Connection {
   }
 
   #open() {
-    const socket = connect(Number(this.#origin.port || 80), this.#origin.hostname);
+    const socket = connect({ port: Number(this.#origin.port || 80), host: this.#origin.hostname, localAddress: this.#localAddress });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
@@ -138,12 +140,18 @@ function readChunked(buffer) {
 /** One virtual user (a browser plus an app): a connection per origin, reused across flows. */
 export class Client {
   #connections = new Map();
+  #localAddress;
+
+  /** `localAddress`: the address to connect from (on Linux any of 127.0.0.0/8 reaches a loopback server), as another computer would. */
+  constructor({ localAddress } = {}) {
+    this.#localAddress = localAddress;
+  }
 
   /** Sends one request and resolves to {status, headers (lower-case names; set-cookie a list), body}. */
   send(method, url, { headers = {}, body } = {}) {
     const target = new URL(url);
     let connection = this.#connections.get(target.origin);
-    if (!connection) this.#connections.set(target.origin, (connection = new Connection(target.origin)));
+    if (!connection) this.#connections.set(target.origin, (connection = new Connection(target.origin, this.#localAddress)));
     return connection.request(method, target.pathname + target.search, headers, body);
   }
 

@@ -1,6 +1,7 @@
 // The load driver's small HTTP/1.1 client reads what real servers send: a body with a length, a
 // chunked body, a body that ends with the connection, several cookies, and no body at all. It
-// keeps one connection per origin and opens a new one when the server closes it.
+// keeps one connection per origin, opens a new one when the server closes it, and connects from a
+// given local address (the memory bench speaks from many loopback addresses).
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { Client } from '../../bench/http-client.mjs';
 let server: Server;
 let origin: string;
 let connections = 0;
+let lastRemoteAddress: string | undefined;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -44,7 +46,10 @@ beforeAll(async () => {
       }
     });
   });
-  server.on('connection', () => connections++);
+  server.on('connection', (socket) => {
+    connections++;
+    lastRemoteAddress = socket.remoteAddress;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -82,6 +87,17 @@ test('one keep-alive connection per origin; a new one after the server closes it
   await client.send('GET', `${origin}/length`);
   expect(connections - before).toBe(2);
   client.close();
+});
+
+test('connects from the localAddress it is given, else from the default address', async () => {
+  const elsewhere = new Client({ localAddress: '127.0.3.4' });
+  expect((await elsewhere.send('GET', `${origin}/length`)).status).toBe(200);
+  expect(lastRemoteAddress).toBe('127.0.3.4');
+  elsewhere.close();
+  const plain = new Client();
+  await plain.send('GET', `${origin}/length`);
+  expect(lastRemoteAddress).toBe('127.0.0.1');
+  plain.close();
 });
 
 test('a refused connection rejects with the error', async () => {
