@@ -170,7 +170,10 @@ describe('a wrong flaw or choice says why that one does not fit, never which one
   const choiceExercises = loadExercises(builtIn).filter((each) => each.check.kind === 'choice');
 
   test('every built-in choice exercise explains each choice', () => {
-    expect(choiceExercises.map((each) => each.id)).toEqual(['choose-own-api', 'choose-social-login', 'choose-delegated', 'fix-id-token-to-api']);
+    expect(choiceExercises.map((each) => each.id)).toEqual([
+      'choose-own-api', 'choose-social-login', 'choose-delegated', 'fix-id-token-to-api',
+      'choose-browser-app-tokens', 'choose-what-logout-ends', 'fix-object-level-check', 'flaw-refresh-reuse',
+    ]);
     for (const each of choiceExercises) expect(each.choiceWhy).toHaveLength(each.choices!.length);
   });
 

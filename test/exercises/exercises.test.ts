@@ -99,7 +99,7 @@ describe('exercises through the CLI', () => {
     await runCli(['ex', 'check', 'choose-social-login', 'b'], { env });
     await runCli(['ex', 'check', 'choose-delegated', 'a'], { env });
     const progress = JSON.parse((await runCli(['ex', 'progress', '--json'], { env })).stdout);
-    expect(progress).toMatchObject({ total: 18, passed: 2, topics: { choose: { total: 3, passed: 2 } } });
+    expect(progress).toMatchObject({ total: 22, passed: 2, topics: { choose: { total: 5, passed: 2 } } });
     expect(progress.exercises.find((row: { id: string }) => row.id === 'choose-delegated')).toMatchObject({ passed: false, attempts: 1 });
     expect(progress.firstActivity).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect((await runCli(['ex', 'reset', 'choose-own-api'], { env })).stderr).toBe('Reset choose-own-api.\n');
@@ -151,7 +151,7 @@ describe('teacher packs', () => {
     const withFlag = JSON.parse((await runCli(['ex', '--pack', examplePack, 'list', '--json'], { env })).stdout);
     expect(withFlag.exercises.map((row: { id: string }) => row.id).slice(-2)).toEqual(['pack-read-issuer', 'pack-choose-storage']);
     const withEnv = JSON.parse((await runCli(['ex', 'list', '--json'], { env: { ...env, JWT_VS_OAUTH_PACK: examplePack } })).stdout);
-    expect(withEnv.exercises.length).toBe(20);
+    expect(withEnv.exercises.length).toBe(24);
   });
 
   test.each([

@@ -377,8 +377,8 @@ describe('scripts/add-schema-lines.mjs', () => {
 
     const check = run(['--root', root, '--check']);
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain('32 files lack the "$schema" line: run node scripts/add-schema-lines.mjs');
-    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 32 files; 0 had it already.\n' });
+    expect(check.stderr).toContain('36 files lack the "$schema" line: run node scripts/add-schema-lines.mjs');
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 36 files; 0 had it already.\n' });
 
     for (const { file, kind } of realFiles) {
       const after = readFileSync(join(root, file), 'utf8');
@@ -399,7 +399,7 @@ describe('scripts/add-schema-lines.mjs', () => {
     expect(bySchema('pack', JSON.parse(packLines.join('\n'))).ok).toBe(true);
 
     const once = new Map(readdirSync(join(root, 'lessons', 'tutorial')).map((name) => [name, readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')]));
-    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 0 files; 32 had it already.\n' });
+    expect(run(['--root', root])).toEqual({ status: 0, stderr: 'Added the "$schema" line to 0 files; 36 had it already.\n' });
     for (const [name, text] of once) expect(readFileSync(join(root, 'lessons', 'tutorial', name), 'utf8')).toBe(text);
     expect(run(['--root', root, '--check']).status).toBe(0);
   });
