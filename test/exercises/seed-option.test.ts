@@ -35,12 +35,14 @@ describe('--seed that cannot be a seed', () => {
     ['a soft hyphen', 'as\u00adha', 'holds an invisible formatting character, U+00AD, at character 3'],
     ['a line separator', 'asha\u2028', 'holds an invisible formatting character, U+2028, at character 5'],
     ['257 characters', 'a'.repeat(257), 'has 257 characters, more than 256'],
-  ])('%s: exit 2 with the rule, for show, check, worksheet and selftest', async (_name, seed, problem) => {
+  ])('%s: exit 2 with the rule, for show, check, worksheet and selftest; with --json the error is JSON on stdout, and no progress', async (_name, seed, problem) => {
     const expected = `error: --seed ${problem}.\n${RULE}\n`;
+    // With --json, stdout holds only the error as one JSON line, never the seed as given.
+    const expectedJson = `${JSON.stringify({ error: { code: 'ERR_BAD_SEED', message: `--seed ${problem}.`, hint: RULE, exitCode: 2 } })}\n`;
     for (const words of [['show', 'read-subject'], ['check', 'read-subject', 'asha'], ['worksheet'], ['selftest', 'read-subject'], ['progress', '--json']]) {
       const learner = home();
       const result = await runCli(['ex', '--seed', seed, ...words], { env: { JWT_VS_OAUTH_HOME: learner } });
-      expect({ words, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ words, code: 2, stdout: '', stderr: expected });
+      expect({ words, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ words, code: 2, stdout: words.includes('--json') ? expectedJson : '', stderr: expected });
       expect(readdirSync(learner)).toEqual([]);
     }
   });
