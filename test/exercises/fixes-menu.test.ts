@@ -2,7 +2,8 @@
 // refuses (not one of the flaw names) shows the check's error and the exercise's actions come
 // back (re-review G3; Esc on them, the list), where the
 // whole menu used to end with exit 2; q and Esc quit (exit 0), and Esc on "Now?" goes back to the
-// list; Quit is on screen on a 24-row terminal; and the menu exits 0 on Quit after a failed check.
+// list; on a 24-row terminal the list scrolls under its message, a line saying how many entries
+// are above and below; and the menu exits 0 on Quit after a failed check.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,11 +77,23 @@ describe.skipIf(!hasTmux)('the exercises menu on a terminal', () => {
     expect(session.screen()).toContain('› Pick an exercise Quit');
   }, 60_000);
 
-  test('on a 24-row terminal every exercise and Quit are on screen, with the keys', async () => {
+  test('on a 24-row terminal the list scrolls and says what is hidden and where you are; the message and the keys stay on screen; Up from the first shows the last exercise and Quit', async () => {
     session = openMenu(24);
-    const screen = await session.waitFor(KEYS);
-    expect(screen).toMatch(/^ {2}Quit$/m);
-    expect(screen).toContain('Fix: an ID token sent to an API');
+    // The screen and its scrollback: nothing scrolled off when it is all in 24 rows, the message first.
+    const rows = (screen: string) => screen.replace(/\n+$/, '').split('\n');
+    let screen = await session.waitFor(KEYS);
+    expect(rows(screen)[0]).toBe(LIST);
+    expect(rows(screen).length).toBeLessThanOrEqual(24);
+    expect(screen).toMatch(/^❯ +Who is this token about\?/m);
+    expect(screen).toMatch(/^ {2}↓ 3 more {2}\(1 of 23\)$/m);
+    session.press('Up');
+    screen = await session.waitFor('(23 of 23)');
+    expect(rows(screen)[0]).toBe(LIST);
+    expect(rows(screen).length).toBeLessThanOrEqual(24);
+    expect(screen).toMatch(/^❯ Quit$/m);
+    expect(screen).toContain('Find the flaw: a refresh log');
+    expect(screen).toMatch(/^ {2}↑ 3 more {2}\(23 of 23\)$/m);
+    expect(screen).toContain(KEYS);
     session.type('q');
     expect(await session.exitCode()).toBe(0);
   }, 60_000);
