@@ -14,34 +14,53 @@
 //     then code flows whose code is replayed, each revoking its grant;
 //  4. codes: codes with a 1 KiB nonce and state, never redeemed;
 //  5. sign-ins: auto-approve off, sign-ins waiting at the page with state, nonce and login_hint at
-//     1 KiB each, until the store is at its cap (then it forgets the oldest: never a 503).
+//     1 KiB each, until the store is at its cap (then it forgets the oldest: never a 503);
+//  6. device codes and user codes (RFC 8628): device authorizations for every scope, each taken
+//     through the pages at /device (code entered, sign-in, consent allowed), so each record holds
+//     the browser, the user and the grant too; as many as the store holds (it forgets the oldest);
+//  7. DPoP proofs seen: client_credentials at /token, each with a proof whose jti is as long as
+//     the 16 KiB header limit allows (about 11.5 KiB), until 503;
+//  8. client assertions seen: client_credentials by a private_key_jwt client (registered through
+//     the provider's clients option), each assertion's jti as long as the 8 KiB limit allows
+//     (about 5.8 KiB) and its exp the 5 minutes allowed, until 503. Both stores keep a SHA-256
+//     of the jti, so the long jti costs only while its request is read and checked;
+//  9. wrong user codes per address: one 1 KiB wrong code from each of as many loopback addresses
+//     as the store holds (127.200.x.y: the provider counts by the connection's remote address;
+//     one wrong code makes an entry as large as five do).
 // Then, with every store full, what a flood of slow clients can add (raw sockets, never finished):
-//  6. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
+// 10. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
 //     them; Node closes those over the cap. Then as many are let go as bodies fit the budget,
 //     and 32 more;
-//  7. unfinished bodies: 8 000 connections one after the other (the security review's flood),
+// 11. unfinished bodies: 8 000 connections one after the other (the security review's flood),
 //     each POST /token with 16 KiB of headers, Content-Length 65 536 and one byte short of it;
 //     the provider reads as many as its body budget holds, and answers the rest 503 at once,
 //     their bodies unread, and closes them.
 // So at the end every place is taken, the costliest way. Both are measured within seconds,
 // inside the provider's 10 s headers limit. Then, with those let go:
-//  8. pipelined requests never read: the connection cap, each sending 256 KiB of pipelined
+// 12. pipelined requests never read: the connection cap, each sending 256 KiB of pipelined
 //     GET /jwks in one write and reading nothing (the second review's attack); the provider
 //     closes each past 16 unanswered requests.
 // Each 1 KiB value has one character beyond Latin-1, so V8 keeps it at two bytes a character:
 // the costliest form a value within the limit can take.
 
 import { fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 import { Client } from './http-client.mjs';
 
 const here = fileURLToPath(import.meta.url);
 export const BUDGET_MB = 256;
 const REDIRECT_URI = 'http://127.0.0.1:65535/callback';
 const BASIC = `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`;
-const FORM = { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' };
+const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
+const FORM = { authorization: BASIC, ...FORM_TYPE };
+// The private_key_jwt client of phase 8: only its public key is given to the provider.
+const KEY_CLIENT_ID = 'bench-key-client';
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const MAX_CLIENT_ASSERTION_BYTES = 8192;
+const MAX_HEADER_BYTES = 16 * 1024;
 const PARALLEL = 32;
 const megabytes = (bytes) => Number((bytes / 1024 / 1024).toFixed(1));
 
@@ -53,10 +72,11 @@ function largest(tag) {
 
 // ---- the child: one provider with the default limits, a clock the parent can move ----
 
-async function serveProvider() {
-  const { startProvider } = await import('../dist/provider.js');
+async function serveProvider(clientJwk) {
+  const { startProvider, DEFAULT_CLIENTS } = await import('../dist/provider.js');
   let offsetMs = 0;
-  const provider = await startProvider({ port: 0, autoApprove: true, nowMs: () => Date.now() + offsetMs });
+  const keyClient = { client_id: KEY_CLIENT_ID, redirect_uris: [REDIRECT_URI], jwks: { keys: [clientJwk] }, scopes: ['orders:read', 'orders:write'] };
+  const provider = await startProvider({ port: 0, autoApprove: true, nowMs: () => Date.now() + offsetMs, clients: [...DEFAULT_CLIENTS, keyClient] });
   const baselineRss = process.memoryUsage().rss;
   // Each store's fullest moment: grants and revoked grants share their room, so they are full one after the other.
   const fullest = {};
@@ -90,8 +110,8 @@ async function serveProvider() {
 
 // ---- the parent: the driver ----
 
-function startChild() {
-  const child = fork(here, ['--provider-child'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function startChild(clientJwk) {
+  const child = fork(here, ['--provider-child', JSON.stringify(clientJwk)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = (type) => new Promise((resolve, reject) => {
     const exited = (code) => reject(new Error(`the provider exited (${code})`));
     const listener = (message) => {
@@ -137,7 +157,7 @@ function authorizePath(issuer, parameters) {
   return url.href;
 }
 
-// ---- phases 5 and 6: raw connections that never finish their request ----
+// ---- phases 10 to 12: raw connections that never finish their request ----
 
 const FLOOD = 8_000;
 const PIPELINED_BYTES = 256 * 1024;
@@ -208,18 +228,38 @@ function expectStatus(response, statuses, what) {
 }
 
 export async function measureMemory() {
-  const provider = startChild();
+  // The key of phase 8's client, and phase 7's DPoP key: ES256, as a client would choose.
+  const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const dpopKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const provider = startChild(clientKey.publicKey.export({ format: 'jwk' }));
   try {
-    return await measureWith(provider);
+    return await measureWith(provider, clientKey, dpopKey);
   } finally {
     // Whatever went wrong, no provider is left running behind the benchmark.
     if (provider.child.exitCode === null) provider.child.kill();
   }
 }
 
-async function measureWith(provider) {
+/** A jti of exactly `length` characters, unique: a counter, then padding. */
+const paddedJti = (index, length) => `${index}-${randomBytes(6).toString('hex')}-`.padEnd(length, 'j');
+
+/** The longest jti with which `sign(jti)` stays within `limit` characters (base64url: 4 for each 3 more). */
+async function longestJti(sign, limit) {
+  const probe = 64;
+  let length = probe + Math.floor(((limit - (await sign('j'.repeat(probe))).length) * 3) / 4);
+  while ((await sign('j'.repeat(length))).length > limit) length--;
+  return length;
+}
+
+/** The browser cookie of a set-cookie list, as name=value. */
+const cookieNamed = (response, name) => (response.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]).find((pair) => pair.startsWith(`${name}=`));
+
+async function measureWith(provider, clientKey, dpopKey) {
   const began = performance.now();
   const { issuer, port, connectionLimits, storeCaps } = await provider.ready;
+  // The provider's clock, which phase 3 moves on: proofs and assertions are dated by it.
+  let clockOffsetMs = 0;
+  const providerSeconds = () => Math.floor((Date.now() + clockOffsetMs) / 1000);
   const clients = Array.from({ length: PARALLEL }, () => new Client());
   const phases = [];
   const phase = async (name, run) => {
@@ -258,6 +298,7 @@ async function measureWith(provider) {
   // 3. Revoked grants: the provider's clock moves 61 s on (the used codes of phase 1 expire), then
   // flows whose code is replayed, which revokes the grant (RFC 6749 §4.1.2).
   await provider.ask({ type: 'advance', seconds: 61 });
+  clockOffsetMs += 61_000;
   await phase('revoked grants (codes replayed)', async () => {
     const flows = await fillUntilFull(clients, async (client) => {
       const { verifier, challenge } = pkce();
@@ -302,11 +343,72 @@ async function measureWith(provider) {
     }
   });
 
-  // The keep-alive connections of phases 1 to 4 would take places under the connection cap.
+  // 6. Device codes, each taken through the pages to consent (auto-approve is off since phase 5).
+  const { DEFAULT_USERS } = await import('../dist/provider.js');
+  const signIn = new URLSearchParams({ email: DEFAULT_USERS[0].email, password: DEFAULT_USERS[0].password }).toString();
+  // The code form's token is double-submitted (page and cookie): any value, the same in both.
+  const formToken = randomBytes(32).toString('base64url');
+  await phase('device codes and user codes (every scope, each entered, signed in and allowed at /device)', async () => {
+    const flows = await fillUntilFull(clients, async (client) => {
+      const started = await client.send('POST', `${issuer}/device_authorization`, { headers: FORM, body: 'scope=openid+profile+email+offline_access' });
+      expectStatus(started, [200], 'device authorization');
+      const userCode = JSON.parse(started.body).user_code;
+      const entered = await client.send('POST', `${issuer}/device`, { headers: { ...FORM_TYPE, cookie: `mg_device_form=${formToken}` }, body: new URLSearchParams({ form_token: formToken, user_code: userCode }).toString() });
+      expectStatus(entered, [200], 'user code');
+      const browser = { ...FORM_TYPE, cookie: cookieNamed(entered, 'mg_device') };
+      const codePath = `${issuer}/device/${userCode.replace('-', '')}`;
+      expectStatus(await client.send('POST', `${codePath}/login`, { headers: browser, body: signIn }), [200], 'device sign-in');
+      expectStatus(await client.send('POST', `${codePath}/consent`, { headers: browser, body: 'decision=allow' }), [200], 'device consent');
+      return 'ok';
+    }, storeCaps.deviceCodes);
+    return flows * 4;
+  });
+
+  // 7. DPoP proofs, each with the longest jti the header limit lets through.
+  const dpopJwk = dpopKey.publicKey.export({ format: 'jwk' });
+  const dpopProof = (jti) => new SignJWT({ htm: 'POST', htu: `${issuer}/token` }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: dpopJwk }).setJti(jti).setIssuedAt(providerSeconds()).sign(dpopKey.privateKey);
+  const dpopBody = 'grant_type=client_credentials';
+  // Everything of the request but the proof, with room to spare for the port's and the date's digits.
+  const dpopRest = `POST /token HTTP/1.1\r\nhost: ${new URL(issuer).host}\r\n${Object.entries(FORM).map(([name, value]) => `${name}: ${value}\r\n`).join('')}dpop: \r\ncontent-length: ${dpopBody.length}\r\n\r\n`;
+  const dpopJtiLength = await longestJti(dpopProof, MAX_HEADER_BYTES - dpopRest.length - 64);
+  await phase(`DPoP proofs (client_credentials, a ${dpopJtiLength}-character jti in each proof)`, () => fillUntilFull(clients, async (client, index) => {
+    const response = await client.send('POST', `${issuer}/token`, { headers: { ...FORM, dpop: await dpopProof(paddedJti(index, dpopJtiLength)) }, body: dpopBody });
+    if (response.status === 503) return 'full';
+    expectStatus(response, [200], 'token with a DPoP proof');
+    return 'ok';
+  }, Number.POSITIVE_INFINITY));
+
+  // 8. Client assertions, each as long as the limit allows and living the 5 minutes allowed.
+  const assertion = (jti) => new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer(KEY_CLIENT_ID).setSubject(KEY_CLIENT_ID).setAudience(`${issuer}/token`).setJti(jti).setExpirationTime(providerSeconds() + 300).sign(clientKey.privateKey);
+  const assertionJtiLength = await longestJti(assertion, MAX_CLIENT_ASSERTION_BYTES);
+  await phase(`client assertions (private_key_jwt, client_credentials, a ${assertionJtiLength}-character jti in each)`, () => fillUntilFull(clients, async (client, index) => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await assertion(paddedJti(index, assertionJtiLength)) }).toString();
+    const response = await client.send('POST', `${issuer}/token`, { headers: FORM_TYPE, body });
+    if (response.status === 503) return 'full';
+    expectStatus(response, [200], 'token with a client assertion');
+    return 'ok';
+  }, Number.POSITIVE_INFINITY));
+
+  // 9. Wrong user codes, one from each address (kept a minute: measured last of the stores).
+  const guessAddresses = Array.from({ length: storeCaps.userCodeGuesses }, (_, index) => `127.200.${100 + Math.floor(index / 100)}.${100 + (index % 100)}`);
+  await phase(`wrong user codes (1 KiB each, from ${guessAddresses.length} addresses)`, async () => {
+    let next = 0;
+    await Promise.all(Array.from({ length: PARALLEL }, async () => {
+      while (next < guessAddresses.length) {
+        const from = new Client({ localAddress: guessAddresses[next++] });
+        const response = await from.send('POST', `${issuer}/device`, { headers: { ...FORM_TYPE, cookie: `mg_device_form=${formToken}` }, body: new URLSearchParams({ form_token: formToken, user_code: largest('code') }).toString() });
+        from.close();
+        expectStatus(response, [400], 'wrong user code');
+      }
+    }));
+    return guessAddresses.length;
+  });
+
+  // The keep-alive connections of phases 1 to 8 would take places under the connection cap.
   for (const client of clients) client.close();
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  // 6. Slow headers, over the connection cap; then room for the bodies.
+  // 10. Slow headers, over the connection cap; then room for the bodies.
   const { maxConnections, maxBodyBytesInFlight } = connectionLimits;
   const bodiesThatFit = Math.floor(maxBodyBytesInFlight / (64 * 1024));
   const slow = [];
@@ -323,7 +425,7 @@ async function measureWith(provider) {
   for (const connection of slow.filter((connection) => !connection.closed).slice(0, letGo)) connection.socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  // 7. Unfinished bodies, a flood of them.
+  // 11. Unfinished bodies, a flood of them.
   const held = [];
   await phase(`unfinished 64 KiB bodies (${FLOOD} connections)`, async () => {
     const request = `${LARGEST_HEADERS('/token')}content-length: 65536\r\n\r\n${'a'.repeat(65_535)}`;
@@ -337,7 +439,7 @@ async function measureWith(provider) {
   for (const connection of [...held, ...slow]) connection.socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  // 8. Pipelined requests never read.
+  // 12. Pipelined requests never read.
   await phase(`pipelined GET /jwks never read (${maxConnections} connections, 256 KiB each)`, async () => {
     const burst = 'GET /jwks HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n'.repeat(Math.floor(PIPELINED_BYTES / 40));
     const greedy = [];
@@ -379,7 +481,7 @@ export function memoryTable(result) {
 }
 
 if (process.argv.includes('--provider-child')) {
-  await serveProvider();
+  await serveProvider(JSON.parse(process.argv[process.argv.indexOf('--provider-child') + 1]));
 } else if (process.argv[1] === here) {
   const result = await measureMemory();
   for (const phase of result.phases) console.error(`${phase.name}: ${phase.requests} requests in ${phase.seconds} s; peak RSS so far ${phase.peakRssMb} MB`);
