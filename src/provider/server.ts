@@ -162,7 +162,7 @@ async function handleIndex(exchange: Exchange): Promise<void> {
   });
 }
 
-// What a flood of slow clients can make the process hold, on top of the stores (72 MiB
+// What a flood of slow clients can make the process hold, on top of the stores (82.5 MiB
 // estimated; 200 to 235 MB of RSS measured with all of them full), within the 256 MB budget:
 //  - each connection: at most 16 KiB of headers, about 23 KB of RSS for one sending them
 //    slowly (for 10 s at most);
