@@ -35,6 +35,10 @@ interface View {
 const VIEWS: View[] = [
   { name: 'oauth --auto', args: () => ['oauth', '--auto'] },
   { name: 'oauth --flow device --auto', args: () => ['oauth', '--flow', 'device', '--auto'] },
+  { name: 'oauth --flow client-credentials --auto', args: () => ['oauth', '--flow', 'client-credentials', '--auto'] },
+  { name: 'oauth --flow refresh --auto', args: () => ['oauth', '--flow', 'refresh', '--auto'] },
+  { name: 'oauth --attack refresh-reuse --auto', args: () => ['oauth', '--attack', 'refresh-reuse', '--auto'] },
+  { name: 'oauth --attack device-phishing --auto', args: () => ['oauth', '--attack', 'device-phishing', '--auto'] },
   { name: 'tutorial --plain', args: () => ['tutorial', '--plain', 'all'] },
   { name: 'decode', args: () => ['decode', token] },
   { name: 'verify', args: () => ['verify', token, '--secret', SECRET, '--alg', 'HS256', '--aud', 'https://food-api.example.com/v1/orders'] },
