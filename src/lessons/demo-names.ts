@@ -88,6 +88,24 @@ export const DEMOS = {
     makes: none,
     reads: none,
   },
+  'client-credentials': {
+    description: 'Starts Mock Google; a backend service gets a token for itself (client_credentials, HTTP Basic), the answer has no refresh or ID token, userinfo refuses it (no user); saves the access token.',
+    args: { save: saveArg('the service\'s access token', 'serviceToken') },
+    makes: (args) => [args.save ?? 'serviceToken'],
+    reads: none,
+  },
+  'device-flow': {
+    description: 'The device authorization grant at Mock Google: a TV app gets a device code and a user code, its polls get authorization_pending and slow_down, a phone types the code and consents, then a poll gets tokens; saves the access token.',
+    args: { save: saveArg('the TV app\'s access token', 'tvToken') },
+    makes: (args) => [args.save ?? 'tvToken'],
+    reads: none,
+  },
+  'refresh-rotation': {
+    description: 'Signs Asha in with offline_access, refreshes once (a new refresh token), sends the old refresh token again (invalid_grant), then the new one (invalid_grant: the whole family was revoked).',
+    args: {},
+    makes: none,
+    reads: none,
+  },
 } as const satisfies Record<string, DemoSpec>;
 
 export type DemoName = keyof typeof DEMOS;

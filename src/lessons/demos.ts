@@ -8,6 +8,7 @@ import type { DemoName } from './demo-names.js';
 import { PRACTICE_API, startPracticeApi } from './practice-api.js';
 import { decodeToken } from '../jwt/decode.js';
 import type { Narrator, Step } from '../oauth/steps.js';
+import type { RecordedExchange } from '../oauth/user-agent.js';
 import type { DemoWorld } from '../oauth/world.js';
 
 /** One HTTP request a demo made and the answer it got. */
@@ -145,6 +146,38 @@ export async function signInTokens(saved: ReadonlyMap<string, string>): Promise<
 }
 
 const signInSaved = (tokens: SignInTokens): Record<string, string> => ({ accessToken: tokens.accessToken, idToken: tokens.idToken });
+
+/** Starts Mock Google and Swaad (the demo's world, with its TV app registered) for `use`, and closes them after. */
+async function withDemoWorld<T>(use: (world: DemoWorld, flows: typeof import('../oauth/token-flows.js')) => Promise<T>): Promise<T> {
+  const [{ startDemoWorld }, flows] = await Promise.all([import('../oauth/world.js'), import('../oauth/token-flows.js')]);
+  const world = await startDemoWorld();
+  try {
+    return await use(world, flows);
+  } finally {
+    await world.close();
+  }
+}
+
+/** A recorded exchange as a demo shows it: its path, a note, its status and its JSON answer. */
+function recorded(note: string, { request, response }: RecordedExchange): DemoPart {
+  let body: unknown = response.body;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    // Not JSON (a page): shown as the text it is.
+  }
+  return exchange(request.method, new URL(request.url).pathname, note, { status: response.status, body });
+}
+
+/** A browser's exchange in a table row: the request with its form fields (a password hidden), and the status with the page's title. */
+function pageRow({ request, response }: RecordedExchange): string[] {
+  const fields = [...new URLSearchParams(request.body ?? '')].filter(([name]) => name !== 'form_token').map(([name, value]) => (name === 'password' ? 'password=…' : `${name}=${value}`));
+  const title = /<title>([^<–]*)/.exec(response.body)?.[1]?.trim() ?? '';
+  return [`${request.method} ${new URL(request.url).pathname}${fields.length ? ` ${fields.join(' ')}` : ''}`, `${response.status} ${title}`.trim()];
+}
+
+/** The first characters of an opaque token, to tell one from another. */
+const opening = (token: string) => `${token.slice(0, 6)}…`;
 
 type Demo = (context: DemoContext) => Promise<DemoResult>;
 
@@ -293,4 +326,94 @@ document.body.textContent = 'localStorage: ' + token
       server.closeAllConnections();
     }
   },
+
+  'client-credentials': async (context) => withDemoWorld(async (world, { tokenAnswer, tokenEndpoint, callUserinfo }) => {
+    const service = world.agent('the backend service');
+    const asked = await tokenEndpoint(world, service, { grant_type: 'client_credentials', scope: 'orders:read orders:write' });
+    if (asked.response.status !== 200) return showing([recorded('', asked)], 'The token endpoint refused, so there is no token to look at.');
+    const tokens = tokenAnswer(asked);
+    const claims = decodeToken(tokens.access_token, context.now()).payload as Record<string, unknown>;
+    const userinfo = await callUserinfo(world, service, tokens.access_token);
+    return {
+      parts: [
+        recorded('Authorization: Basic <demo-app:secret>; grant_type=client_credentials, scope=orders:read orders:write', asked),
+        { kind: 'remark', lead: '', text: 'No user signed in and no browser was involved: the service proved who it is with its own client secret.' },
+        blank,
+        { kind: 'table', rows: [
+          ['sub (in the token)', `${JSON.stringify(claims.sub)}: the client_id, the app itself`],
+          ['scope', String(tokens.scope)],
+          ['refresh_token', tokens.refresh_token === undefined ? '(none): it can ask again' : 'present'],
+          ['id_token', tokens.id_token === undefined ? '(none): nobody signed in' : 'present'],
+        ] },
+        blank,
+        recorded('Authorization: Bearer <the service\'s token>', userinfo),
+        { kind: 'remark', lead: '', text: 'userinfo answers questions about a user, and this token has none: 403.' },
+        blank,
+        { kind: 'value', label: 'The access token, saved for the next steps:', value: tokens.access_token },
+      ],
+      saved: { [context.args.save ?? 'serviceToken']: tokens.access_token },
+    };
+  }),
+
+  'device-flow': async (context) => withDemoWorld(async (world) => {
+    const [{ requestDeviceCodes, pollToken, pollError }, { approveDeviceAtProvider }, { DEFAULT_USERS }] = await Promise.all([import('../oauth/device-flow.js'), import('../oauth/user-agent.js'), import('../provider/directory.js')]);
+    const tv = world.agent('the TV app');
+    const codes = await requestDeviceCodes(world, tv);
+    // The demo does not wait out the interval: it moves Mock Google's clock on instead.
+    world.clock.skip(codes.interval);
+    const pending = await pollToken(world, tv, codes.device_code);
+    const tooSoon = await pollToken(world, tv, codes.device_code);
+    const asha = DEFAULT_USERS[0]!;
+    const phone = await approveDeviceAtProvider(world.agent('Asha\'s phone'), codes.verification_uri, codes.user_code, { email: asha.email, password: asha.password, allow: true });
+    const interval = codes.interval + (pollError(tooSoon) === 'slow_down' ? 5 : 0);
+    world.clock.skip(interval);
+    const done = await pollToken(world, tv, codes.device_code);
+    const grant = 'grant_type=urn:ietf:params:oauth:grant-type:device_code';
+    const accessToken = done.response.status === 200 ? String((JSON.parse(done.response.body) as { access_token: unknown }).access_token) : undefined;
+    return {
+      parts: [
+        recorded('client_id=swaad-tv, scope=openid profile email; a public client: no secret', codes.exchange),
+        { kind: 'remark', lead: 'The TV shows: ', text: `on your phone, go to ${codes.verification_uri} and enter ${codes.user_code}` },
+        blank,
+        recorded(`${grant}, the device_code; ${codes.interval} s later`, pending),
+        recorded('the same, again at once', tooSoon),
+        { kind: 'remark', lead: '', text: `Polled faster than the interval: slow_down, and this device code's interval is now ${interval} seconds, for good.` },
+        blank,
+        paragraph(`Asha's phone (the terminal plays it): she opens ${codes.verification_uri}, types the code, signs in at Mock Google and allows.`),
+        { kind: 'table', headings: ['request', 'answer'], rows: phone.map(pageRow) },
+        blank,
+        recorded(`the same, ${interval} s later`, done),
+        ...(accessToken === undefined ? [] : [blank, { kind: 'value', label: 'The TV\'s access token, saved for the next steps:', value: accessToken } as DemoPart]),
+        blank,
+        paragraph('The demo moved Mock Google\'s clock on instead of waiting out the interval. The password was typed on the phone, at Mock Google: the TV never saw it.'),
+      ],
+      saved: accessToken === undefined ? {} : { [context.args.save ?? 'tvToken']: accessToken },
+      ok: accessToken !== undefined,
+    };
+  }),
+
+  'refresh-rotation': async () => withDemoWorld(async (world, { tokenAnswer, tokenEndpoint, signInWithRefreshToken }) => {
+    const app = world.agent('app');
+    const signIn = await signInWithRefreshToken(world, app);
+    const first = tokenAnswer(signIn).refresh_token;
+    if (signIn.response.status !== 200 || first === undefined) return showing([recorded('', signIn)], 'The sign-in gave no refresh token, so there is nothing to rotate.');
+    const refresh = (token: string) => tokenEndpoint(world, app, { grant_type: 'refresh_token', refresh_token: token });
+    const rotated = await refresh(first);
+    const second = tokenAnswer(rotated).refresh_token ?? '';
+    const reused = await refresh(first);
+    const afterReuse = await refresh(second);
+    return showing([
+      recorded('grant_type=authorization_code, the code, its code_verifier; the scope had offline_access', signIn),
+      { kind: 'remark', lead: '', text: `Asha signed in once (quietly, the code flow of lesson 5). Refresh token 1: ${opening(first)}` },
+      blank,
+      recorded(`grant_type=refresh_token, refresh token 1 (${opening(first)})`, rotated),
+      { kind: 'remark', lead: '', text: `A new access token, and refresh token 2 (${opening(second)}): token 1 is retired.` },
+      blank,
+      recorded(`refresh token 1 again (${opening(first)})`, reused),
+      { kind: 'remark', lead: '', text: 'A retired refresh token came back: two parties hold it, the app and perhaps a thief.' },
+      blank,
+      recorded(`refresh token 2 (${opening(second)}), the newest`, afterReuse),
+      { kind: 'remark', lead: '', text: 'Refused too: the whole family of this sign-in was revoked.' },
+    ], 'Mock Google cannot tell who sent the old token, so it ends the whole sign-in: the thief is locked out, and Asha signs in again (RFC 9700 §4.14.2). Each call above carried the app\'s client secret (HTTP Basic), so a thief needs that too. A browser or mobile app has no secret, which is why rotation (or DPoP) matters most there.');
+  }),
 };
