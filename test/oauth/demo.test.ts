@@ -62,6 +62,14 @@ describe('oauth --auto', () => {
     expect(result.stdout.trim().split('\n').at(-1)).toBe('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
   });
 
+  test('--flow code is the default: the same eight steps, the same outcome', async () => {
+    const result = await runCli(['oauth', '--flow', 'code', '--auto']);
+    expect(result.code).toBe(0);
+    expect([...result.stdout.matchAll(/^Step (\d) of 8: /gm)].map((match) => match[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(result.stdout).toMatch(/^ *Browser +App \(Swaad\) +Mock Google$/m);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('✓ Signed in to Swaad as Asha Rao (asha@example.com).');
+  });
+
   test('--deny: access_denied comes back and the app handles it', async () => {
     const result = await runCli(['oauth', '--deny']);
     expect(result.code).toBe(0);
