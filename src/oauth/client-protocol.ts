@@ -41,5 +41,20 @@ export interface TokenResponse {
 
 /** The tokens in a recorded token-endpoint answer, read as JSON; it does not check them (verify does). */
 export function tokensIn(exchange: RecordedExchange): TokenResponse {
-  return JSON.parse(exchange.response.body) as TokenResponse;
+  return jsonBodyOf<TokenResponse>(exchange);
+}
+
+/** A token endpoint's answer to any grant (RFC 6749 §5.1): refresh_token and id_token only when issued. */
+export interface AnyTokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+/** A recorded answer's JSON body (tokens, a device authorization, an OAuth error), as the caller says it is; throws when it is not JSON. */
+export function jsonBodyOf<Body>(exchange: RecordedExchange): Body {
+  return JSON.parse(exchange.response.body) as Body;
 }

@@ -3,6 +3,7 @@
 // The terminal can play the phone (UserAgent), or a real browser can while the TV polls.
 
 import { discoverIssuer } from '../jwt/remote-keys.js';
+import { jsonBodyOf } from './client-protocol.js';
 import { verifyToken } from '../jwt/verify.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
 import { shorten } from './flow.js';
@@ -35,7 +36,7 @@ export interface Pacing {
 export async function requestDeviceCodes(world: DemoWorld, device: UserAgent, scopes = DEVICE_SCOPES): Promise<DeviceCodes> {
   const exchange = await device.request('POST', `${world.provider.issuer}/device_authorization`, { form: { client_id: TV_CLIENT.client_id, scope: scopes.join(' ') }, headers: { accept: 'application/json' } });
   if (exchange.response.status !== 200) throw new Error(`The device authorization endpoint answered ${exchange.response.status}: ${exchange.response.body}`);
-  return { exchange, ...(JSON.parse(exchange.response.body) as Omit<DeviceCodes, 'exchange'>) };
+  return { exchange, ...jsonBodyOf<Omit<DeviceCodes, 'exchange'>>(exchange) };
 }
 
 /** One poll of the token endpoint with the device code (RFC 8628 §3.4). */
@@ -47,7 +48,7 @@ export function pollToken(world: DemoWorld, device: UserAgent, deviceCode: strin
 export function pollError(exchange: RecordedExchange): string | undefined {
   if (exchange.response.status === 200) return undefined;
   try {
-    return String((JSON.parse(exchange.response.body) as { error?: unknown }).error);
+    return String(jsonBodyOf<{ error?: unknown }>(exchange).error);
   } catch {
     return `HTTP ${exchange.response.status}`;
   }
@@ -242,13 +243,13 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
     const handled = error === 'access_denied' && !allowed;
     return { ok: handled, summary: handled ? 'Denied: the TV got access_denied at its next poll and stays signed out.' : `The TV got ${error}.` };
   }
-  const tokens = JSON.parse(lastPoll.response.body) as { access_token: string; id_token: string };
+  const tokens = jsonBodyOf<{ access_token: string; id_token: string }>(lastPoll);
   const sixth = await deviceStepSix(world, device, tokens);
   narrator.show(sixth);
   await narrator.pause();
   narrator.show(deviceStepSeven(true));
   const userinfo = sixth.exchanges[0]!.exchange;
-  const profile = (userinfo.response.status === 200 ? JSON.parse(userinfo.response.body) : {}) as { name?: string; email?: string };
+  const profile = userinfo.response.status === 200 ? jsonBodyOf<{ name?: string; email?: string }>(userinfo) : {};
   const ok = sixth.verification!.result.valid && userinfo.response.status === 200;
   return { ok, summary: ok ? `The TV is signed in to Swaad as ${profile.name} (${profile.email}); your password never reached it.` : 'The TV got tokens it could not use.' };
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeToken } from '../jwt/decode.js';
 import { DEFAULT_USERS } from '../provider/directory.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
-import { authorizationUrl } from './client-protocol.js';
+import { authorizationUrl, jsonBodyOf, type AnyTokenResponse } from './client-protocol.js';
 import { shorten } from './flow.js';
 import { startOrdersApi } from './orders-api.js';
 import { stepsOf, type CheckTable, type Narrator, type Outcome, type Party, type ShownExchange, type Step } from './steps.js';
@@ -16,18 +16,11 @@ import { DEMO_CLIENT, type DemoWorld } from './world.js';
 const CLIENT_BASIC = `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}`;
 const JSON_ACCEPT = { accept: 'application/json' };
 
-/** The token endpoint's answer, read as JSON (refresh_token and id_token only when issued). */
-export interface TokenAnswer {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  id_token?: string;
-}
+type TokenAnswer = AnyTokenResponse;
 
+/** The token endpoint's answer, read as JSON (refresh_token and id_token only when issued). */
 export function tokenAnswer(exchange: RecordedExchange): TokenAnswer {
-  return JSON.parse(exchange.response.body) as TokenAnswer;
+  return jsonBodyOf<TokenAnswer>(exchange);
 }
 
 /** A POST to the token endpoint as Swaad's server (client_secret_basic). */
@@ -221,7 +214,7 @@ export async function runRefreshFlow(world: DemoWorld, narrator: Narrator): Prom
   const introspect = (token: string) => agent.request('POST', `${world.provider.issuer}/introspect`, { form: { token, token_type_hint: 'refresh_token' }, headers: { authorization: CLIENT_BASIC, ...JSON_ACCEPT } });
   const oldOne = await introspect(signedIn.refresh_token!);
   const newOne = await introspect(renewed.refresh_token!);
-  const active = (exchange: RecordedExchange) => exchange.response.status === 200 && (JSON.parse(exchange.response.body) as { active?: boolean }).active === true;
+  const active = (exchange: RecordedExchange) => exchange.response.status === 200 && jsonBodyOf<{ active?: boolean }>(exchange).active === true;
   narrator.show(refreshStep(4, 'The old refresh token is no longer good', {
     text: [
       'The app asks Mock Google about both refresh tokens (introspection, RFC 7662): the old one is no longer active, the new one is.',
