@@ -368,14 +368,13 @@ document.body.textContent = 'localStorage: ' + token
     const interval = codes.interval + (pollError(tooSoon) === 'slow_down' ? 5 : 0);
     world.clock.skip(interval);
     const done = await pollToken(world, tv, codes.device_code);
-    const grant = 'grant_type=urn:ietf:params:oauth:grant-type:device_code';
     const accessToken = done.response.status === 200 ? String((JSON.parse(done.response.body) as { access_token: unknown }).access_token) : undefined;
     return {
       parts: [
         recorded('client_id=swaad-tv, scope=openid profile email; a public client: no secret', codes.exchange),
         { kind: 'remark', lead: 'The TV shows: ', text: `on your phone, go to ${codes.verification_uri} and enter ${codes.user_code}` },
         blank,
-        recorded(`${grant}, the device_code; ${codes.interval} s later`, pending),
+        recorded(`the device code grant type and the device_code; ${codes.interval} s later`, pending),
         recorded('the same, again at once', tooSoon),
         { kind: 'remark', lead: '', text: `Polled faster than the interval: slow_down, and this device code's interval is now ${interval} seconds, for good.` },
         blank,
