@@ -259,8 +259,10 @@ async function playThePhone(world: DemoWorld, narrator: Narrator, codes: DeviceC
   const users = world.provider.state.config.users;
   for (let attempt = 0; attempt < 3; attempt++) {
     const { email, password } = await narrator.credentials(users[0]!.email, users);
-    const allowed = deny ? false : await narrator.consent(TV_CLIENT.client_name!, DEVICE_SCOPES);
-    const exchanges = await approveDeviceAtProvider(world.agent('your phone\'s browser'), codes.verification_uri, codes.user_code, { email, password, allow: allowed });
+    let allowed = false;
+    // Consent is asked once the consent page is there, after the password was accepted.
+    const decide = async () => (allowed = deny ? false : await narrator.consent(TV_CLIENT.client_name!, DEVICE_SCOPES));
+    const exchanges = await approveDeviceAtProvider(world.agent('your phone\'s browser'), codes.verification_uri, codes.user_code, { email, password, allow: decide });
     if (!exchanges.some((exchange) => exchange.response.status === 401)) return { allowed, exchanges };
     narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
   }

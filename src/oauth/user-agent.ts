@@ -98,19 +98,25 @@ export async function signInAtProvider(agent: UserAgent, authorizationUrl: strin
   return done({ errorPage: { status: page.response.status, body: page.response.body } });
 }
 
-/** Plays the user at /device: opens the verification URI, confirms or types the code, signs in, then allows or denies. */
-export async function approveDeviceAtProvider(agent: UserAgent, verificationUri: string, userCode: string, user: { email: string; password: string; allow: boolean }): Promise<RecordedExchange[]> {
+/**
+ * Plays the user at /device: opens the verification URI, confirms or types the code, signs in,
+ * then allows or denies; `allow` may be a question, asked only once the consent page is there.
+ */
+export async function approveDeviceAtProvider(agent: UserAgent, verificationUri: string, userCode: string, user: { email: string; password: string; allow: boolean | (() => Promise<boolean>) }): Promise<RecordedExchange[]> {
   const start = agent.exchanges.length;
   const page = await agent.request('GET', verificationUri);
   const formToken = decodeEntities(/name="form_token" value="([^"]*)"/.exec(page.response.body)?.[1] ?? '');
   const codeForm = formOf(page.response.body, verificationUri);
   if (!codeForm) return agent.exchanges.slice(start);
   let next = await agent.request('POST', codeForm.action, { form: { form_token: formToken, user_code: userCode } });
-  const answers: Array<Record<string, string>> = [{ email: user.email, password: user.password }, { decision: user.allow ? 'allow' : 'deny' }];
+  const answers: Array<() => Promise<Record<string, string>>> = [
+    async () => ({ email: user.email, password: user.password }),
+    async () => ({ decision: (typeof user.allow === 'function' ? await user.allow() : user.allow) ? 'allow' : 'deny' }),
+  ];
   for (const fields of answers) {
     const form = next.response.status === 200 ? formOf(next.response.body, next.request.url) : undefined;
     if (!form) break;
-    next = await agent.request('POST', form.action, { form: fields });
+    next = await agent.request('POST', form.action, { form: await fields() });
   }
   return agent.exchanges.slice(start);
 }

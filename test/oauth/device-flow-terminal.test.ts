@@ -1,6 +1,7 @@
 // `oauth --flow device --no-browser` on a real terminal (tmux): the terminal tells the user to open
 // the verification URI on a phone and type the code, then plays the phone: it asks for the email,
-// the password and the consent, and the TV, really waiting its polling interval, signs in.
+// the password (again after a wrong one) and the consent, and the TV, really waiting its polling
+// interval, signs in.
 
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN } from '../helpers/cli.js';
@@ -12,7 +13,7 @@ afterEach(() => session?.close());
 describe.skipIf(!tmuxAvailable())('oauth --flow device --no-browser in a terminal (tmux is installed)', () => {
   test('the terminal plays the phone: asks email, password and consent; the TV signs in (exit 0)', async () => {
     session = new TerminalSession(`node ${BIN} oauth --flow device --no-browser`, { unset: ['CI', 'DISPLAY', 'WAYLAND_DISPLAY'], height: 50, width: 120, historyLimit: 20_000 });
-    const asked = { email: false, password: false, consent: false, pauses: 0 };
+    const asked = { email: false, password: false, wrongPassword: false, consent: false, pauses: 0 };
     const deadline = Date.now() + 50_000;
     while (Date.now() < deadline) {
       const lastLines = session.screen().trimEnd().split('\n').slice(-6).join('\n');
@@ -20,7 +21,11 @@ describe.skipIf(!tmuxAvailable())('oauth --flow device --no-browser in a termina
       if (/\? Email/.test(lastLines) && !asked.email) {
         asked.email = true;
         session.press('Enter');
-      } else if (/\? Password/.test(lastLines) && !asked.password) {
+      } else if (/\? Password/.test(lastLines) && !asked.wrongPassword) {
+        // First a wrong password: Mock Google refuses it, and the terminal asks again.
+        asked.wrongPassword = true;
+        session.type('not-the-password', true);
+      } else if (/\? Password/.test(lastLines) && /wrong email or password/.test(session.screen()) && !asked.password) {
         asked.password = true;
         session.type('mango-lassi-42', true);
       } else if (/Allow\?/.test(lastLines) && !asked.consent) {
@@ -34,12 +39,14 @@ describe.skipIf(!tmuxAvailable())('oauth --flow device --no-browser in a termina
     }
     expect(await session.exitCode(20_000)).toBe(0);
     // The email prompt has a default (Asha): an Enter meant for a pause may answer it first.
-    expect(asked).toMatchObject({ password: true, consent: true });
+    expect(asked).toMatchObject({ wrongPassword: true, password: true, consent: true });
     expect(asked.pauses).toBeGreaterThanOrEqual(5);
     expect(session.screen()).toMatch(/› Email asha@example\.com/);
     const screen = session.screen().replace(/\s+/g, ' ');
     expect(screen).toMatch(/On your phone, you would open http:\/\/127\.0\.0\.1:\d+\/device and type [A-Z]{4}-[A-Z]{4}\. This is a local demo, so the terminal plays your phone/);
-    expect(screen).toContain('Swaad on your TV (swaad-tv, public) wants: openid, profile, email. Allow?');
+    expect(screen).toContain('Mock Google says: wrong email or password. The demo accounts are shown above.');
+    // Consent is asked once, after the right password: never for a sign-in that failed.
+    expect(screen.split('Swaad on your TV (swaad-tv, public) wants: openid, profile, email. Allow?').length - 1).toBe(1);
     // Someone is watching: the interval is really waited, and said so.
     expect(screen).toContain('The device waited 5 seconds, the polling interval, before asking again (RFC 8628 §3.5).');
     expect(screen).toContain('✓ The TV is signed in to Swaad as Asha Rao (asha@example.com); your password never reached it.');
