@@ -172,6 +172,8 @@ describe('oauth --auto', () => {
     expect(json.outcome).toEqual({ ok: true, summary: 'Signed in to Swaad as Asha Rao (asha@example.com).' });
     expect(json.steps.map((step: { number: number }) => step.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(json.steps[5].verification).toEqual({ valid: true, nonceMatches: true });
+    // The code flow's JSON is as it was: no lanes field.
+    expect(json.steps.some((step: object) => 'lanes' in step)).toBe(false);
     // Step 6's cross-use checks and step 7's sub check are data too.
     expect(json.steps[5].checks[0].rows.map((row: { ok: boolean; result: string }) => `${row.ok} ${row.result}`)).toEqual(['false accepted', 'true rejected', 'true rejected', 'true rejected']);
     expect(json.steps[5].checks[0].rows[1].detail).toContain('typ is "JWT", not "at+jwt"');

@@ -88,6 +88,8 @@ describe('oauth --flow device', () => {
       [],
     ]);
     expect(json.steps[5].verification).toEqual({ valid: true });
+    // The diagram's lifelines, for a flow with lanes of its own.
+    expect(json.steps[0].lanes).toEqual(['device', 'phone', 'provider']);
     expect(json.steps[0].facts.map((fact: { name: string }) => fact.name)).toEqual(['device_code', 'user_code', 'verification_uri', 'verification_uri_complete', 'expires_in', 'interval']);
   });
 

@@ -204,7 +204,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         return;
       }
       if (flags.json) {
-        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
+        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, ...(step.lanes && { lanes: step.lanes }), exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
       } else {
         output.result('');
         // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
