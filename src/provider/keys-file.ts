@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
@@ -52,7 +52,7 @@ async function readKeysFileText(path: string): Promise<string | undefined> {
     if (process.platform !== 'win32') {
       if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) throw keysFileError(path, 'belongs to another user; it holds private keys, so only its owner may use it.');
       if ((stats.mode & 0o077) !== 0) {
-        throw keysFileError(path, `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}); it holds private keys, so it must be 0600.`, `chmod 600 ${path} if you trust its contents, or remove it to make new keys.`);
+        throw keysFileError(path, `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}); it holds private keys, so it must be 0600.`, `chmod 600 ${shellWord(path)} if you trust its contents, or remove it to make new keys.`);
       }
     }
     // Up to the cap and one byte more, whatever the size said: a file can grow after the stat.
@@ -120,12 +120,21 @@ async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: n
   return { idToken: current.idToken, accessToken: current.accessToken, retired };
 }
 
+/** A path as one shell word: as it is when plain, else in single quotes. */
+function shellWord(path: string): string {
+  return /^[\w./~+-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/** Another process made the keys file between our look and our write: its keys win. */
+class KeysFileAppeared extends Error {}
+
 /**
  * Writes the keys atomically: a new file (mode 0600, never one already there) beside the target,
  * flushed, then renamed over it, so a crash leaves the old file or the new one. Its folder is
- * made 0700 if missing.
+ * made 0700 if missing. With `createOnly`, the new file is linked into place instead, which fails
+ * if the file exists: two providers starting at once on a missing file keep one set of keys.
  */
-export async function saveKeysFile(path: string, keys: ProviderKeys): Promise<void> {
+export async function saveKeysFile(path: string, keys: ProviderKeys, { createOnly = false } = {}): Promise<void> {
   const entry = (key: SigningKey, use: TokenKind, retiredUntil?: number): StoredKey => ({ use, alg: key.alg, privateJwk: key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, ...(retiredUntil !== undefined && { retiredUntil }) });
   const stored = [entry(keys.idToken, 'idToken'), entry(keys.accessToken, 'accessToken'), ...keys.retired.map((key) => entry(key, key.kind, key.untilSeconds))];
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
@@ -138,9 +147,13 @@ export async function saveKeysFile(path: string, keys: ProviderKeys): Promise<vo
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
+    if (createOnly) {
+      await link(temporary, path);
+      await rm(temporary, { force: true });
+    } else await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
+    if (createOnly && (error as NodeJS.ErrnoException).code === 'EEXIST') throw new KeysFileAppeared();
     throw keysFileError(path, `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
 }
@@ -150,11 +163,17 @@ export async function saveKeysFile(path: string, keys: ProviderKeys): Promise<vo
  * `created` is true for new keys.
  */
 export async function loadOrCreateKeys(path: string, accessTokenAlgorithm: AccessTokenAlgorithm | undefined, nowSeconds: number): Promise<{ keys: ProviderKeys; created: boolean }> {
-  const text = await readKeysFileText(path);
+  let text = await readKeysFileText(path);
   if (text === undefined) {
     const keys = await createProviderKeys(accessTokenAlgorithm);
-    await saveKeysFile(path, keys);
-    return { keys, created: true };
+    try {
+      await saveKeysFile(path, keys, { createOnly: true });
+      return { keys, created: true };
+    } catch (error) {
+      if (!(error instanceof KeysFileAppeared)) throw error;
+      text = await readKeysFileText(path);
+      if (text === undefined) throw keysFileError(path, 'appeared and went away while this provider started; start it again.');
+    }
   }
   return { keys: await importStoredKeys(path, parseKeysFile(path, text), nowSeconds), created: false };
 }

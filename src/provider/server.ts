@@ -213,18 +213,16 @@ const ID_TOKEN_TTL = 3600;
  * rotated when asked, or when the file's access-token key has another algorithm than asked for.
  */
 async function startingKeys(options: ProviderOptions, lifetimes: Record<TokenKind, number>, nowSeconds: number): Promise<{ keys: ProviderKeys; origin: KeysReport['origin']; rotated: boolean }> {
-  if (options.keysFile === undefined) {
-    const keys = await createProviderKeys(options.accessTokenAlgorithm);
-    if (options.rotateKeys) await rotateProviderKeys(keys, nowSeconds, lifetimes);
-    return { keys, origin: 'new', rotated: options.rotateKeys === true };
-  }
+  // New keys have signed nothing: rotating them would only retire keys no token needs.
+  if (options.keysFile === undefined) return { keys: await createProviderKeys(options.accessTokenAlgorithm), origin: 'new', rotated: false };
   const { keys, created } = await loadOrCreateKeys(options.keysFile, options.accessTokenAlgorithm, nowSeconds);
+  if (created) return { keys, origin: 'new', rotated: false };
   const otherAlgorithm = options.accessTokenAlgorithm !== undefined && options.accessTokenAlgorithm !== keys.accessToken.alg;
   if (options.rotateKeys || otherAlgorithm) {
     await rotateProviderKeys(keys, nowSeconds, lifetimes, options.rotateKeys ? ['idToken', 'accessToken'] : ['accessToken'], options.accessTokenAlgorithm);
     await saveKeysFile(options.keysFile, keys);
   }
-  return { keys, origin: created ? 'new' : 'loaded', rotated: options.rotateKeys === true || otherAlgorithm };
+  return { keys, origin: 'loaded', rotated: options.rotateKeys === true || otherAlgorithm };
 }
 
 export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {

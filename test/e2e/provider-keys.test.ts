@@ -173,7 +173,8 @@ describe('provider banner: keys file, devices, private_key_jwt clients', () => {
 
   test.each([60, 100])('at COLUMNS=%i no line is wider; the keys file, devices and auto-approve rows are there', async (width) => {
     const home = temporary('home');
-    // A first run, rotated, so the second shows its older keys.
+    // A first run makes the file, a second rotates it, so the third shows its older keys.
+    await runProvider([], { JWT_VS_OAUTH_HOME: home });
     await runProvider(['--rotate-keys'], { JWT_VS_OAUTH_HOME: home });
     const { stdout, issuer } = await runProvider(['--auto-approve', '--clients', clientsFile], { JWT_VS_OAUTH_HOME: home, COLUMNS: String(width), NO_COLOR: '1' });
     const banner = stdout.slice(0, stdout.indexOf('Press Ctrl-C'));

@@ -78,6 +78,20 @@ describe('keys kept in a file', () => {
     expect(await verifiesWith(token, await jwksOf(second), second)).toBe(false);
   });
 
+  test('rotateKeys on a file made by this same start retires nothing: new keys have signed no token', async () => {
+    const provider = await start({ rotateKeys: true });
+    expect(provider.keys).toMatchObject({ origin: 'new', rotated: false, retiredKids: [] });
+    const jwks = (await (await fetch(`${provider.issuer}/jwks`)).json()) as JSONWebKeySet;
+    expect(jwks.keys).toHaveLength(2);
+  });
+
+  test('two providers starting at once on a missing file keep one set of keys, and both sign with it', async () => {
+    const [first, second] = await Promise.all([start({ port: 0 }), start({ port: 0 })]);
+    const kids = async (provider: RunningProvider) => ((await (await fetch(`${provider.issuer}/jwks`)).json()) as JSONWebKeySet).keys.map((key) => key.kid).sort();
+    expect(await kids(first)).toEqual(await kids(second));
+    expect([first.keys.origin, second.keys.origin].sort()).toEqual(['loaded', 'new']);
+  });
+
   test('the file holds what it says: two current private keys, named by use and alg', async () => {
     await start();
     const file = JSON.parse(readFileSync(keysFile, 'utf8'));
@@ -172,6 +186,16 @@ describe('a hostile keys file is refused with a clear error, never used', () => 
     const error = await refusal(() => write('{}', 0o666));
     expect(error.message).toContain('can be read or written by others (mode 0666)');
     expect(error.hint).toContain('chmod 600');
+  });
+
+  test.skipIf(process.platform === 'win32')('the chmod hint quotes a path with spaces, so it pastes as one word (POSIX file modes; skipped on Windows)', async () => {
+    const error = await refusal(() => {
+      mkdirSync(join(folder, 'my keys'), { mode: 0o700 });
+      keysFile = join(folder, 'my keys', 'keys.json');
+      writeFileSync(keysFile, '{}', { mode: 0o644 });
+      chmodSync(keysFile, 0o644);
+    });
+    expect(error.hint).toContain(`chmod 600 '${keysFile}'`);
   });
 
   test('huge', async () => {
