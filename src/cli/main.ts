@@ -51,7 +51,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'oauth', aliases: ['demo'], arguments: '[options]',
-    description: 'Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.',
+    description: 'Step through "Login with Google" (OpenID Connect), or the device, client-credentials or refresh flow, against a local provider: every redirect, code and token, and the HTTP behind them.',
     load: async (context) => (await import('./commands/oauth.js')).oauthCommand(context),
   },
   {

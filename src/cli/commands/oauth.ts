@@ -36,7 +36,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
   const openBrowser = seams.openBrowser ?? openInSystemBrowser;
   return new Command('oauth')
     .alias('demo')
-    .description('Step through "Login with Google" (OpenID Connect) against a local provider: every redirect, code and token, and the HTTP behind them.')
+    .description('Step through "Login with Google" (OpenID Connect), or the device, client-credentials or refresh flow, against a local provider: every redirect, code and token, and the HTTP behind them.')
     .option('--flow <name>', `which flow: ${FLOWS.join(', ')} (default code, "Login with Google")`)
     .option('--no-browser', 'the terminal plays the browser (for device: your phone): it asks for the email and password the sign-in page asks for')
     .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
