@@ -355,7 +355,7 @@ document.body.textContent = 'localStorage: ' + token
     };
   }),
 
-  'device-flow': async (context) => withDemoWorld(async (world) => {
+  'device-flow': async (context) => withDemoWorld(async (world, { tokenAnswer }) => {
     const [{ requestDeviceCodes, pollToken, pollError }, { approveDeviceAtProvider }, { DEFAULT_USERS }] = await Promise.all([import('../oauth/device-flow.js'), import('../oauth/user-agent.js'), import('../provider/directory.js')]);
     const tv = world.agent('the TV app');
     const codes = await requestDeviceCodes(world, tv);
@@ -368,7 +368,7 @@ document.body.textContent = 'localStorage: ' + token
     const interval = codes.interval + (pollError(tooSoon) === 'slow_down' ? 5 : 0);
     world.clock.skip(interval);
     const done = await pollToken(world, tv, codes.device_code);
-    const accessToken = done.response.status === 200 ? String((JSON.parse(done.response.body) as { access_token: unknown }).access_token) : undefined;
+    const accessToken = done.response.status === 200 ? tokenAnswer(done).access_token : undefined;
     return {
       parts: [
         recorded('client_id=swaad-tv, scope=openid profile email; a public client: no secret', codes.exchange),
