@@ -95,7 +95,7 @@ export const DEMOS = {
     reads: none,
   },
   'device-flow': {
-    description: 'The device authorization grant at Mock Google: a TV app gets a device code and a user code, its polls get authorization_pending and slow_down, a phone types the code and consents, then a poll gets tokens; saves the access token.',
+    description: 'The device authorization grant at Mock Google: a TV app gets a device code and a user code, its polls get authorization_pending and slow_down, a phone types the code and consents, then a poll gets tokens (sub Asha, client_id swaad-tv); saves the access token.',
     args: { save: saveArg('the TV app\'s access token', 'tvToken') },
     makes: (args) => [args.save ?? 'tvToken'],
     reads: none,

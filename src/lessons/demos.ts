@@ -176,6 +176,15 @@ function pageRow({ request, response }: RecordedExchange): string[] {
   return [`${request.method} ${new URL(request.url).pathname}${fields.length ? ` ${fields.join(' ')}` : ''}`, `${response.status} ${title}`.trim()];
 }
 
+/** What the TV's access token says, beside a service token: a user's sub, the device's client_id. */
+function tvTokenClaims(claims: Record<string, unknown>): DemoPart {
+  return { kind: 'table', rows: [
+    ['sub (in the token)', `${JSON.stringify(claims.sub)}: Asha, a user this time`],
+    ['client_id', `${JSON.stringify(claims.client_id)}: the app on the TV`],
+    ['scope', String(claims.scope)],
+  ] };
+}
+
 /** The first characters of an opaque token, to tell one from another. */
 const opening = (token: string) => `${token.slice(0, 6)}…`;
 
@@ -382,7 +391,7 @@ document.body.textContent = 'localStorage: ' + token
         { kind: 'table', headings: ['request', 'answer'], rows: phone.map(pageRow) },
         blank,
         recorded(`the same, ${interval} s later`, done),
-        ...(accessToken === undefined ? [] : [blank, { kind: 'value', label: 'The TV\'s access token, saved for the next steps:', value: accessToken } as DemoPart]),
+        ...(accessToken === undefined ? [] : [blank, tvTokenClaims(decodeToken(accessToken, context.now()).payload as Record<string, unknown>)]),
         blank,
         paragraph('The demo moved Mock Google\'s clock on instead of waiting out the interval. The password was typed on the phone, at Mock Google: the TV never saw it.'),
       ],

@@ -88,7 +88,10 @@ describe('lesson 11: machines and devices', () => {
     expect(device.slice(device.lastIndexOf('← 200'))).toContain('"id_token"');
     const claims = decodeToken(view.saved.get('tvToken')!, now()).payload as Record<string, unknown>;
     expect(claims.client_id).toBe('swaad-tv');
-    expect(claims.sub).not.toBe('swaad-tv');
+    expect(claims.sub).toBe(DEFAULT_USERS[0]!.sub);
+    // Beside the service token: a user's sub this time, and the TV app's client_id.
+    expect(device).toMatch(new RegExp(`sub \\(in the token\\) +"${claims.sub}": Asha, a user this time`));
+    expect(device).toMatch(/client_id +"swaad-tv": the app on the TV/);
   }, 30_000);
 });
 
