@@ -26,7 +26,7 @@ export { layoutMessage, processStreams, run, runCaptured, type RunResult } from 
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'tutorial', aliases: [], arguments: '[options] [lesson]',
-    description: 'Learn JWT, then OAuth 2.0 and OpenID Connect, in ten short hands-on lessons. Progress is saved after every screen.',
+    description: 'Learn JWT, then OAuth 2.0 and OpenID Connect, in short hands-on lessons: ten that follow the article, then the flows beyond it. Progress is saved after every screen.',
     load: async (context) => (await import('./commands/tutorial.js')).tutorialCommand(context),
   },
   {
@@ -128,7 +128,7 @@ export async function buildProgram(context: CommandContext, needed: 'all' | read
     // A function, so the examples are laid out only when help is shown.
     .addHelpText('after', () => examples([
       ['jwt-vs-oauth', 'on a terminal: a menu of everything below'],
-      ['jwt-vs-oauth tutorial', 'ten hands-on lessons: start here'],
+      ['jwt-vs-oauth tutorial', 'hands-on lessons: start here'],
       ['jwt-vs-oauth decode eyJhbGciOi…', 'read a token and learn what each part means'],
       ['jwt-vs-oauth mint --sub asha --aud api', 'mint a real token (a key is generated)'],
       ['jwt-vs-oauth verify "$TOKEN" --secret "$SECRET" --alg HS256', 'check a token, one check per line'],

@@ -216,7 +216,7 @@ export const DEMOS_RUN: { [Name in DemoName]: Demo } = {
         { kind: 'remark', lead: '5: ', text: 'the client sends the token with each request; the server checks it with its secret, no session lookup (it keeps only a deny list of logged-out tokens: lesson 4).' },
         exchange('GET', '/profile', 'no Authorization header', without),
         blank,
-        { kind: 'value', label: 'The token, saved for the next steps:', value: token },
+        { kind: 'value', label: 'The token the server sent back (the client sends it with every request):', value: token },
       ],
       saved: { [context.args.save ?? 'loginToken']: token },
     };

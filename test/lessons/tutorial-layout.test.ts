@@ -40,7 +40,8 @@ function wordsOf(text: string): string[] {
     .replace(/":(?! )/g, '": ')
     .replace(/,"/g, ', "')
     .split(/\s+/)
-    .map((word) => (/…|[A-Za-z0-9_~+/=.-]{16,}/.test(word) ? '#' : word.replace(/\d+/g, '0')))
+    // A device flow's user code (RFC 8628 §6.1 alphabet) is new in every run.
+    .map((word) => (/…|[A-Za-z0-9_~+/=.-]{16,}|^"?[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}"?,?$/.test(word) ? '#' : word.replace(/\d+/g, '0')))
     .filter(Boolean);
 }
 

@@ -33,7 +33,7 @@ interface TutorialFlags {
 
 export function tutorialCommand(context: CommandContext): Command {
   return new Command('tutorial')
-    .description('Learn JWT, then OAuth 2.0 and OpenID Connect, in ten short hands-on lessons. Progress is saved after every screen.')
+    .description('Learn JWT, then OAuth 2.0 and OpenID Connect, in short hands-on lessons: ten that follow the article, then the flows beyond it. Progress is saved after every screen.')
     .argument('[lesson]', 'start this lesson (a number, or "all" with --plain)')
     .option('--list', 'list the lessons, with ✓ for the ones you finished')
     .option('--reset [lesson]', 'forget progress: of one lesson, or of all (asks first)')
@@ -132,7 +132,10 @@ export function tutorialCommand(context: CommandContext): Command {
         const progress = (await openStore()).progress.tutorial;
         const rows = lessons().map((lesson) => ({ number: lesson.number, id: lesson.id, title: lesson.title, screens: lesson.screens.length, done: progress.completed.includes(lesson.number) }));
         if (flags.json) return printJson(output, { lessons: rows, resume: progress.position ?? null });
-        for (const row of rows) {
+        const beyondFrom = rows.findIndex((row) => row.number >= FIRST_BEYOND_THE_ARTICLE);
+        for (const [index, row] of rows.entries()) {
+          if (beyondFrom > 0 && index === 0) output.result(output.colour.bold('Following the article'));
+          if (beyondFrom > 0 && index === beyondFrom) output.result(`\n${output.colour.bold('Beyond the article')}${output.colour.dim(': the flows a developer meets next')}`);
           const here = progress.position?.lesson === row.number ? output.colour.dim(`← continue at screen ${progress.position.screen + 1}`) : '';
           const lead = `${row.done ? output.colour.green(MARK.ok) : ' '} ${String(row.number).padStart(2)}. `;
           const text = `${row.title}${output.colour.dim(` (${row.screens} screens)`)}`;
@@ -186,7 +189,7 @@ export function tutorialCommand(context: CommandContext): Command {
           if (next) tutorial.position = { lesson: next.number, screen: 0 };
           else delete tutorial.position;
         });
-        output.result(output.colour.green(`\n${MARK.ok} Lesson ${current.number} done.`) + (next ? ` Next: lesson ${next.number}, ${next.title}.` : ' That was the last lesson: well done!'));
+        output.result(output.colour.green(`\n${MARK.ok} Lesson ${current.number} done.`) + (next ? (current.number === FIRST_BEYOND_THE_ARTICLE - 1 && next.number >= FIRST_BEYOND_THE_ARTICLE ? ` That was the last lesson that follows the article. Next, beyond it: lesson ${next.number}, ${next.title}.` : ` Next: lesson ${next.number}, ${next.title}.`) : ' That was the last lesson: well done!'));
         if (!next) return;
         current = next;
         start = 0;
@@ -196,6 +199,9 @@ export function tutorialCommand(context: CommandContext): Command {
 
 /** Lines of prose longer than this are hard to read, so on a wide terminal paragraphs stop here. */
 const READING_WIDTH = 100;
+
+/** The first lesson beyond the article (issue #15): --list shows it and those after it under their own heading. */
+const FIRST_BEYOND_THE_ARTICLE = 11;
 
 /** The columns lessons are laid out for: prose (at most READING_WIDTH), and commands and hands-on output (the whole screen). */
 interface Widths {
