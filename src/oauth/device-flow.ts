@@ -5,8 +5,7 @@
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { jsonBodyOf } from './client-protocol.js';
 import { verifyToken } from '../jwt/verify.js';
-import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
-import { shorten } from './flow.js';
+import { scopeLines, shorten, signInAndConsentArrows } from './flow.js';
 import { stepsOf, type Narrator, type Outcome, type Party, type ShownExchange, type Step } from './steps.js';
 import { approveDeviceAtProvider, type RecordedExchange, type UserAgent } from './user-agent.js';
 import { TV_CLIENT, type DemoWorld } from './world.js';
@@ -121,15 +120,11 @@ export function deviceStepFour(exchanges: RecordedExchange[], allowed: boolean, 
   return step(4, allowed ? 'Sign in and consent: you allow it' : 'Sign in and consent: you deny it', {
     text: [
       `Signed in, Mock Google asks whether ${TV_CLIENT.client_name} may have, from a device:`,
-      ...scopes.map((scope) => `  • ${SCOPE_DESCRIPTIONS[scope] ?? scope} (${scope})`),
+      ...scopeLines(scopes),
       'The page names the device\'s client and its code, and warns: allow this only if you started it yourself, on a device in front of you that shows this code. That warning is the defence against someone sending you their code (RFC 8628 §5.4; see --attack device-phishing).',
       allowed ? 'You chose Allow.' : 'You chose Deny.',
     ],
-    arrows: [
-      { from: 'phone', to: 'provider', label: 'POST email + password' },
-      { from: 'provider', to: 'phone', label: '200 consent page (device, code)' },
-      { from: 'phone', to: 'provider', label: `POST decision=${allowed ? 'allow' : 'deny'}` },
-    ],
+    arrows: signInAndConsentArrows('phone', '200 consent page (device, code)', allowed),
     exchanges: exchanges.map(phone),
   });
 }

@@ -64,16 +64,24 @@ export function stepThree(exchanges: RecordedExchange[], allowed: boolean, scope
   return step(3, allowed ? 'Consent: you allow it' : 'Consent: you deny it', {
     text: [
       'Signed in, the provider asks whether this app may have what it asked for, in plain words:',
-      ...scopes.map((scope) => `  • ${SCOPE_DESCRIPTIONS[scope] ?? scope} (${scope})`),
+      ...scopeLines(scopes),
       allowed ? 'You chose Allow.' : 'You chose Deny.',
     ],
-    arrows: [
-      { from: 'browser', to: 'provider', label: 'POST email + password' },
-      { from: 'provider', to: 'browser', label: '200 consent page' },
-      { from: 'browser', to: 'provider', label: `POST decision=${allowed ? 'allow' : 'deny'}` },
-    ],
+    arrows: signInAndConsentArrows('browser', '200 consent page', allowed),
     exchanges: exchanges.map(browser),
   });
+}
+
+/** The scopes a consent page asks about, one line each, in words and by name. */
+export const scopeLines = (scopes: string[]): string[] => scopes.map((scope) => `  • ${SCOPE_DESCRIPTIONS[scope] ?? scope} (${scope})`);
+
+/** Signing in and deciding at the provider's pages, from whoever plays the browser (the browser, or a phone). */
+export function signInAndConsentArrows(who: 'browser' | 'phone', consentPage: string, allowed: boolean): Step['arrows'] {
+  return [
+    { from: who, to: 'provider', label: 'POST email + password' },
+    { from: 'provider', to: who, label: consentPage },
+    { from: who, to: 'provider', label: `POST decision=${allowed ? 'allow' : 'deny'}` },
+  ];
 }
 
 export function stepFour(world: DemoWorld, callbackUrl: string, exchange?: RecordedExchange): Step {
