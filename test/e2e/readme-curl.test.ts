@@ -4,12 +4,12 @@
 
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { BIN } from '../helpers/cli.js';
+import { freePort } from '../helpers/provider-cli.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
@@ -21,14 +21,6 @@ function curlSession(): string {
   const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start));
   if (start < 0 || !block) throw new Error('README: the curl session was not found');
   return block[1]!;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 test.skipIf(!hasCurl)('the README curl session signs Asha in and the ID token verifies', async () => {
