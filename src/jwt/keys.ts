@@ -3,7 +3,7 @@
 
 import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { algorithmsForFamily, describeAlgorithm, type KeyFamily } from './algorithms.js';
 import { isPlainObject } from './compact.js';
 import { KeyError } from '../errors.js';
@@ -80,13 +80,33 @@ export function secretKey(text: string, source = '--secret'): LoadedKey {
   return { key: createSecretKey(Buffer.from(text, 'utf8')), family: 'secret', isPrivate: false, source, publicKeyAsSecret };
 }
 
-/** Reads a key file: PEM (private key, public key or certificate), a JWK, or a JWK Set. */
+/** A key file is a few kilobytes; a JWK Set of many RSA keys stays far below this. */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a key file: PEM (private key, public key or certificate), a JWK, or a JWK Set. Reads at
+ * most MAX_KEY_FILE_BYTES (a pipe or /dev/zero is read only that far), so no file can fill memory.
+ */
 export async function readKeyFile(path: string): Promise<LoadedKey[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+        length += bytesRead;
+        if (bytesRead === 0 || length === buffer.length) break;
+      }
+      if (length > MAX_KEY_FILE_BYTES) throw new KeyError('ERR_KEY_FILE', `${path} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB; a key file is a few kilobytes.`);
+      text = buffer.toString('utf8', 0, length);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    if (error instanceof KeyError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
     throw new KeyError('ERR_KEY_FILE', `Cannot read key file ${path}: ${reason}.`);
   }
   return parseKeyText(text, path);
