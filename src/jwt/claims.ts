@@ -1,5 +1,5 @@
 // One-line plain meanings of the claims and header parameters a learner meets most often
-// (RFC 7519 §4.1, RFC 7515 §4.1, OpenID Connect Core §2 and §5.1, RFC 9068 §2.2).
+// (RFC 7519 §4.1, RFC 7515 §4.1, OpenID Connect Core §2 and §5.1, RFC 9068 §2.2, RFC 9449 §4.2).
 
 export const CLAIM_MEANINGS: Record<string, string> = {
   iss: 'Issuer: who made and signed this token',
@@ -33,7 +33,10 @@ export const CLAIM_MEANINGS: Record<string, string> = {
   phone_number_verified: 'Whether the provider has verified the phone number',
   roles: 'Roles (an application-specific claim)',
   groups: 'Groups (an application-specific claim)',
-  cnf: 'Confirmation: the key this token is bound to (sender-constrained, e.g. DPoP)',
+  cnf: 'Confirmation (RFC 7800): the key this token is bound to. Its jkt is the SHA-256 thumbprint of the client\'s DPoP key (RFC 9449 §6.1): the token is accepted only with a DPoP proof signed by that key',
+  htm: 'HTTP method of the request this DPoP proof is for (RFC 9449 §4.2)',
+  htu: 'HTTP URI of the request this DPoP proof is for, without its query and fragment (RFC 9449 §4.2)',
+  ath: 'Access token hash: base64url SHA-256 of the access token this DPoP proof is sent with (RFC 9449 §4.2)',
   act: 'Actor: who is acting on behalf of the subject (token exchange)',
 };
 
@@ -54,6 +57,27 @@ export const HEADER_MEANINGS: Record<string, string> = {
   b64: 'Whether the payload is base64url-encoded (RFC 7797)',
 };
 
+/** A DPoP proof's media type (RFC 9449 §4.2). Not taken from src/protocol/dpop.ts: that would load all of jose with decode. */
+export const DPOP_PROOF_TYPE = 'dpop+jwt';
+
+/** Whether a JWT's header marks it as a DPoP proof, the way a server tells one (RFC 9449 §4.3 point 4). */
+export function isDpopProof(header: Record<string, unknown>): boolean {
+  return header.typ === DPOP_PROOF_TYPE;
+}
+
+/** In a DPoP proof, these claims say how the server limits it to one request (RFC 9449 §4.2, §4.3, §8). */
+export const DPOP_PROOF_CLAIM_MEANINGS: Record<string, string> = {
+  jti: 'JWT ID: unique to this proof; the server refuses a jti it has seen before, so a proof works once (RFC 9449 §4.3 point 11, §11.1)',
+  iat: 'Issued at: when the proof was made; the server accepts it only within a window of minutes (RFC 9449 §4.3 point 11)',
+  nonce: 'Nonce: the value the server gave in its DPoP-Nonce header, so the proof cannot be made in advance (RFC 9449 §8)',
+};
+
+/** In a DPoP proof, the header's key is the one to check it with, not one to distrust (RFC 9449 §4.3 point 6). */
+export const DPOP_PROOF_HEADER_MEANINGS: Record<string, string> = {
+  typ: 'Type of token: dpop+jwt, a DPoP proof (RFC 9449 §4.2)',
+  jwk: 'The public key this proof is signed with: the server checks the signature with it (RFC 9449 §4.3 point 6). Anyone can sign a proof with a key of their own; what stops a forged one is that the access token is bound to this key\'s thumbprint (cnf.jkt, §6.1)',
+};
+
 /** In a JWE, alg and enc mean something else than in a JWS (RFC 7516 §4.1). */
 export const JWE_HEADER_MEANINGS: Record<string, string> = {
   alg: 'Key-management algorithm: how the content key is wrapped or agreed; dir: a shared key used directly (RFC 7516 §4.1.1)',
@@ -70,11 +94,15 @@ export const JWE_HEADER_MEANINGS: Record<string, string> = {
 /** Claims holding NumericDate values (seconds since 1970). */
 export const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
 
-export function meaningOfClaim(name: string): string | undefined {
+/** A claim's meaning; in a DPoP proof, its proof-specific meaning where it has one. */
+export function meaningOfClaim(name: string, dpopProof = false): string | undefined {
+  if (dpopProof && Object.hasOwn(DPOP_PROOF_CLAIM_MEANINGS, name)) return DPOP_PROOF_CLAIM_MEANINGS[name];
   return Object.hasOwn(CLAIM_MEANINGS, name) ? CLAIM_MEANINGS[name] : undefined;
 }
 
-export function meaningOfHeader(name: string, type?: 'JWT' | 'JWS' | 'JWE'): string | undefined {
+/** A header parameter's meaning, by the kind of token it heads (a JWE, a DPoP proof, or any other). */
+export function meaningOfHeader(name: string, type?: 'JWT' | 'JWS' | 'JWE', dpopProof = false): string | undefined {
   if (type === 'JWE' && Object.hasOwn(JWE_HEADER_MEANINGS, name)) return JWE_HEADER_MEANINGS[name];
+  if (dpopProof && Object.hasOwn(DPOP_PROOF_HEADER_MEANINGS, name)) return DPOP_PROOF_HEADER_MEANINGS[name];
   return Object.hasOwn(HEADER_MEANINGS, name) ? HEADER_MEANINGS[name] : undefined;
 }

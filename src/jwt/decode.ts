@@ -2,7 +2,7 @@
 // with meanings, times in words, and warnings. It does NOT verify the signature.
 
 import { describeAlgorithm } from './algorithms.js';
-import { meaningOfClaim, meaningOfHeader, TIME_CLAIMS } from './claims.js';
+import { isDpopProof, meaningOfClaim, meaningOfHeader, TIME_CLAIMS } from './claims.js';
 import { parseCompact, type TokenType } from './compact.js';
 import { extractToken } from './pasted-input.js';
 import { isoFromSeconds, relativeTime } from './time.js';
@@ -29,12 +29,15 @@ export interface DecodedToken {
   headerFields: ExplainedField[];
   payloadFields: ExplainedField[];
   warnings: Warning[];
+  /** A DPoP proof (typ dpop+jwt, RFC 9449 §4.2): its key is in its header, and it has no exp or aud on purpose. */
+  dpopProof: boolean;
 }
 
 /** Decodes what a user pasted. Throws InputError for input that is not a compact token. */
 export function decodeToken(pasted: string, now: number): DecodedToken {
   const token = extractToken(pasted);
   const parsed = parseCompact(token);
+  const dpopProof = parsed.type === 'JWT' && isDpopProof(parsed.header);
   const algorithm = parsed.type === 'JWE' ? describeJweAlgorithm(parsed.header.alg, parsed.header.enc) : describeAlgorithm(parsed.header.alg);
   return {
     type: parsed.type,
@@ -45,15 +48,28 @@ export function decodeToken(pasted: string, now: number): DecodedToken {
     signature: parsed.signature,
     signatureBytes: parsed.signatureBytes,
     algorithm: { name: parsed.header.alg, family: algorithm.family, description: algorithm.description },
-    headerFields: Object.entries(parsed.header).map(([name, value]) => ({ name, value, meaning: meaningOfHeader(name, parsed.type) })),
-    payloadFields: parsed.payload ? explainClaims(parsed.payload, now) : [],
+    headerFields: Object.entries(parsed.header).map(([name, value]) => ({ name, value, meaning: meaningOfHeader(name, parsed.type, dpopProof) })),
+    payloadFields: parsed.payload ? explainClaims(parsed.payload, now, dpopProof) : [],
     warnings: tokenWarnings(parsed.header, parsed.payload, now),
+    dpopProof,
   };
 }
 
-export function explainClaims(payload: Record<string, unknown>, now: number): ExplainedField[] {
+/**
+ * A DPoP proof's key thumbprint (RFC 7638), what a token bound to it carries as cnf.jkt (RFC 9449
+ * §6.1); undefined for any other token, or a header jwk that is not a usable public key.
+ */
+export async function dpopProofThumbprint(decoded: DecodedToken): Promise<string | undefined> {
+  const jwk = decoded.header.jwk;
+  if (!decoded.dpopProof || typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
+  // Loaded here only: it brings all of jose, which reading any other token does not need.
+  const { jwkThumbprint } = await import('../protocol/dpop.js');
+  return jwkThumbprint(jwk as Parameters<typeof jwkThumbprint>[0]).catch(() => undefined);
+}
+
+export function explainClaims(payload: Record<string, unknown>, now: number, dpopProof = false): ExplainedField[] {
   return Object.entries(payload).map(([name, value]) => {
-    const field: ExplainedField = { name, value, meaning: meaningOfClaim(name) };
+    const field: ExplainedField = { name, value, meaning: meaningOfClaim(name, dpopProof) };
     if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
       field.time = { iso: isoFromSeconds(value), relative: relativeTime(value, now) };
     }

@@ -2,6 +2,7 @@
 // that `--json` carries; the message says what is wrong and why it matters.
 
 import { describeAlgorithm } from './algorithms.js';
+import { isDpopProof } from './claims.js';
 import { relativeTime, spanInWords } from './time.js';
 
 export interface Warning {
@@ -31,11 +32,14 @@ export function tokenWarnings(
   }
   if (!payload) return warnings;
 
+  // A DPoP proof has no exp or aud on purpose: iat keeps it short-lived and jti single-use (RFC 9449 §4.3 point 11).
+  const dpopProof = isDpopProof(header);
+  if (dpopProof) warnings.push(...missingProofParts(header, payload));
   const exp = numericClaim(payload.exp);
   const nbf = numericClaim(payload.nbf);
   const iat = numericClaim(payload.iat);
   if (exp === undefined) {
-    warnings.push({
+    if (!dpopProof) warnings.push({
       code: 'no-exp',
       message: 'No exp claim: this token never expires, so if it leaks it works forever. Set a short expiry.',
     });
@@ -59,7 +63,7 @@ export function tokenWarnings(
     const value = numericClaim(payload[name]);
     if (value !== undefined && looksLikeMilliseconds(value)) warnings.push(millisecondsWarning(name, value));
   }
-  if (payload.aud === undefined) {
+  if (payload.aud === undefined && !dpopProof) {
     warnings.push({
       code: 'no-aud',
       message: 'No aud claim: any service that trusts this issuer would accept it, not only the one it was meant for.',
@@ -78,6 +82,17 @@ export function tokenWarnings(
     warnings.push({ code: 'unknown-alg', message: `alg "${header.alg}" is not a known JWS algorithm.` });
   }
   return warnings;
+}
+
+/** What RFC 9449 §4.2 requires of every proof and a server rejects one without (§4.3 point 3). */
+function missingProofParts(header: Record<string, unknown>, payload: Record<string, unknown>): Warning[] {
+  const missing: Warning[] = ['jti', 'htm', 'htu', 'iat']
+    .filter((name) => payload[name] === undefined)
+    .map((name) => ({ code: 'dpop-missing-claim', message: `No ${name} claim: a DPoP proof must carry jti, htm, htu and iat, and a server rejects one without (RFC 9449 §4.3 point 3).` }));
+  if (typeof header.jwk !== 'object' || header.jwk === null) {
+    missing.unshift({ code: 'dpop-no-jwk', message: 'No jwk in the header: a DPoP proof carries the public key it is signed with, and a server rejects one without (RFC 9449 §4.2, §4.3 point 3).' });
+  }
+  return missing;
 }
 
 /** Past 1e11 seconds (the year 5138) a NumericDate is almost surely milliseconds by mistake. */

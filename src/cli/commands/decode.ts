@@ -6,7 +6,8 @@ import { examples, helpText, helpWidth } from '../help.js';
 import { MARK, printJson, type Output } from '../output.js';
 import { readTokenInput } from '../token-input.js';
 // Static: this module itself loads only when decode runs (main.ts's command table).
-import { decodeToken, type DecodedToken, type ExplainedField } from '../../jwt/decode.js';
+import { DPOP_PROOF_HEADER_MEANINGS } from '../../jwt/claims.js';
+import { decodeToken, dpopProofThumbprint, type DecodedToken, type ExplainedField } from '../../jwt/decode.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { displayWidth, layoutCommand, layoutLine, layoutTable, outputWidth, padEndVisible, truncateToWidth, wrapParagraph } from '../../text/layout.js';
 
@@ -25,14 +26,15 @@ export function decodeCommand(context: CommandContext): Command {
     .action(async (tokenArgument: string | undefined, flags: { json?: boolean }) => {
       const pasted = await readTokenInput(tokenArgument, context);
       const decoded = decodeToken(pasted, context.now());
+      const proofThumbprint = await dpopProofThumbprint(decoded);
       const output = context.output();
-      if (flags.json) printJson(output, decodedAsJson(decoded));
-      else output.result(renderDecoded(decoded, output, outputWidth(context.streams.stdout, context.streams.env)));
+      if (flags.json) printJson(output, decodedAsJson(decoded, proofThumbprint));
+      else output.result(renderDecoded(decoded, output, outputWidth(context.streams.stdout, context.streams.env), proofThumbprint));
     });
 }
 
-/** The documented --json shape of decode. */
-export function decodedAsJson(decoded: DecodedToken) {
+/** The documented --json shape of decode; a DPoP proof adds dpopProof (its key's thumbprint, who checks it). */
+export function decodedAsJson(decoded: DecodedToken, proofThumbprint?: string) {
   return {
     type: decoded.type,
     header: decoded.header,
@@ -42,8 +44,12 @@ export function decodedAsJson(decoded: DecodedToken) {
     algorithm: decoded.algorithm,
     claims: decoded.payloadFields.map(({ name, meaning, time }) => ({ name, meaning: meaning ?? null, ...(time ? { time } : {}) })),
     verified: false,
+    ...(decoded.dpopProof ? { dpopProof: { jkt: proofThumbprint ?? null, key: DPOP_PROOF_HEADER_MEANINGS.jwk, checkedBy: PROOF_CHECKS } } : {}),
   };
 }
+
+/** Who checks a DPoP proof, and how (RFC 9449 §4.3): not `verify`, whose key comes from the issuer. */
+const PROOF_CHECKS = 'A DPoP proof carries its key in its own header, so its signature shows only that the sender holds that key. The server that receives it checks it (RFC 9449 §4.3): htm and htu against the request, iat within a window of minutes, a jti it has not seen before, ath against the access token sent with it, and the key\'s thumbprint against that token\'s cnf.jkt. jwt-vs-oauth verify checks tokens an issuer signed (access tokens, ID tokens), not proofs.';
 
 const TYPE_TITLES = {
   JWT: 'A signed JWT (compact JWS: header.payload.signature)',
@@ -61,7 +67,7 @@ function titleOf(decoded: DecodedToken): string {
  * The human view, laid out to `width` columns (Infinity keeps every line whole). Every name, value
  * and message that quotes the token is shown terminal-safe; --json keeps exact values.
  */
-export function renderDecoded(decoded: DecodedToken, output: Output, width = Infinity): string {
+export function renderDecoded(decoded: DecodedToken, output: Output, width = Infinity, proofThumbprint?: string): string {
   const c = output.colour;
   const partColours = [c.red, c.magenta, c.cyan, c.yellow, c.green];
   const partNames = decoded.type === 'JWE'
@@ -113,7 +119,7 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   const closing = decoded.type === 'JWE' ? JWE_CLOSING : JWS_CLOSING;
   lines.push('', ...wrapParagraph(c.bold(closing.title), width));
   for (const paragraph of closing.text) lines.push(...wrapParagraph(paragraph, width, { lead: '  ' }));
-  const hint = verifyHint(decoded);
+  const hint = verifyHint(decoded, proofThumbprint);
   const hintLines = hint.command ? layoutPlaceholderCommand(hint.text, width, '  ') : wrapParagraph(hint.text, width, { lead: '  ' });
   // Coloured after its indent; a line that is the rest of a broken argument starts at column 0 and keeps every character.
   lines.push(...hintLines.map((line) => (line.startsWith('  ') ? `  ${c.cyan(line.slice(2))}` : c.cyan(line))));
@@ -190,11 +196,12 @@ function renderFields(fields: ExplainedField[], output: Output, width: number): 
   ]);
 }
 
-/** The verify command to run next, or (for a JWE) why there is none. */
-function verifyHint(decoded: DecodedToken): { text: string; command: boolean; note?: string } {
+/** The verify command to run next, or (for a JWE, a DPoP proof) why there is none. */
+function verifyHint(decoded: DecodedToken, proofThumbprint?: string): { text: string; command: boolean; note?: string } {
   const command = (text: string) => ({ text, command: true });
   const token = '"$TOKEN"';
   if (decoded.type === 'JWE') return { text: 'jwt-vs-oauth verify checks signed tokens (JWS); a JWE is decrypted, and so checked, by its recipient with its key.', command: false };
+  if (decoded.dpopProof) return { text: PROOF_CHECKS, command: false, ...(proofThumbprint ? { note: `Its key's thumbprint, what a token bound to it carries as cnf.jkt: ${proofThumbprint}` } : {}) };
   const alg = typeof decoded.header.alg === 'string' && /^[A-Za-z0-9]{1,16}$/.test(decoded.header.alg) ? decoded.header.alg : undefined;
   const pinAlg = alg ? ` --alg ${alg}` : '';
   if (decoded.algorithm.family === 'secret') return command(`jwt-vs-oauth verify ${token} --secret <the shared secret>${pinAlg}`);
