@@ -10,7 +10,7 @@ import { rawToken, runCli } from '../helpers/cli.js';
 const NOW = 1_800_000_000;
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const publicJwk = publicKey.export({ format: 'jwk' });
-const proof = await createDpopProof({ privateKey, publicJwk, alg: 'ES256', htm: 'GET', htu: 'https://api.example/orders?page=2', accessToken: 'the-access-token', jti: 'proof-1', iat: NOW });
+const proof = await createDpopProof({ privateKey, publicJwk, alg: 'ES256', htm: 'GET', htu: 'https://api.example/orders?page=2', accessToken: 'the-access-token', nonce: 'server-nonce-1', jti: 'proof-1', iat: NOW });
 const jkt = await jwkThumbprint(publicJwk);
 const RFC_8725_JWK = 'An embedded public key; trusting it would let anyone sign (RFC 8725 §3.10)';
 
@@ -27,6 +27,7 @@ describe('decode of a DPoP proof', () => {
     expect(meaningOf(decoded.payloadFields, 'ath')).toBe('Access token hash: base64url SHA-256 of the access token this DPoP proof is sent with (RFC 9449 §4.2)');
     expect(meaningOf(decoded.payloadFields, 'jti')).toMatch(/refuses a jti it has seen before, so a proof works once \(RFC 9449 §4\.3 point 11, §11\.1\)$/);
     expect(meaningOf(decoded.payloadFields, 'iat')).toMatch(/accepts it only within a window of minutes \(RFC 9449 §4\.3 point 11\)$/);
+    expect(meaningOf(decoded.payloadFields, 'nonce')).toBe('Nonce: the value the server gave in its DPoP-Nonce header, so the proof cannot be made in advance (RFC 9449 §8)');
     expect(decoded.warnings).toEqual([]);
   });
 
@@ -58,7 +59,7 @@ describe('decode of a DPoP proof', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as { warnings: unknown[]; claims: { name: string; meaning: string | null }[]; dpopProof: { jkt: string; key: string; checkedBy: string } };
     expect(json.warnings).toEqual([]);
-    expect(Object.fromEntries(json.claims.map(({ name, meaning }) => [name, meaning?.split(':')[0]]))).toEqual({ htm: 'HTTP method of the request this DPoP proof is for (RFC 9449 §4.2)', htu: 'HTTP URI of the request this DPoP proof is for, without its query and fragment (RFC 9449 §4.2)', ath: 'Access token hash', jti: 'JWT ID', iat: 'Issued at' });
+    expect(Object.fromEntries(json.claims.map(({ name, meaning }) => [name, meaning?.split(':')[0]]))).toEqual({ htm: 'HTTP method of the request this DPoP proof is for (RFC 9449 §4.2)', htu: 'HTTP URI of the request this DPoP proof is for, without its query and fragment (RFC 9449 §4.2)', ath: 'Access token hash', nonce: 'Nonce', jti: 'JWT ID', iat: 'Issued at' });
     expect(json.dpopProof.jkt).toBe(jkt);
     expect(json.dpopProof.key).toContain('the server checks the signature with it (RFC 9449 §4.3 point 6)');
     expect(json.dpopProof.checkedBy).toContain('The server that receives it checks it (RFC 9449 §4.3)');
