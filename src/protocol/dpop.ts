@@ -82,12 +82,12 @@ export interface ProofExpectations {
   boundTo?: string;
   /** The nonce the server gave, if it gives one. */
   nonce?: string;
-  /** Records a jti and says whether it was seen before (a replay); the caller keeps the store. */
+  /** Says whether a jti was seen before (a replay); the caller keeps the store, and may record the jti here or later. */
   isReplay: (jti: string, iat: number) => boolean;
 }
 
 export type ProofCheck =
-  | { ok: true; jkt: string; jti: string; jwk: JWK }
+  | { ok: true; jkt: string; jti: string; iat: number; jwk: JWK }
   | { ok: false; error: 'invalid_dpop_proof' | 'use_dpop_nonce'; reason: string };
 
 const refuse = (reason: string, error: 'invalid_dpop_proof' | 'use_dpop_nonce' = 'invalid_dpop_proof'): ProofCheck => ({ ok: false, error, reason });
@@ -152,5 +152,5 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   if (expected.boundTo !== undefined && jkt !== expected.boundTo) return refuse('the proof is signed with another key than the one the access token is bound to (cnf.jkt; §4.3 point 12, §6.1)');
   // Last: a jti seen before is a replay (§11.1).
   if (expected.isReplay(claims.jti as string, claims.iat)) return refuse('the proof\'s jti was used before: a proof is good for one request (§11.1)');
-  return { ok: true, jkt, jti: claims.jti as string, jwk };
+  return { ok: true, jkt, jti: claims.jti as string, iat: claims.iat, jwk };
 }

@@ -12,8 +12,8 @@ import type { ProviderState } from './state.js';
 /** What discovery advertises as `dpop_signing_alg_values_supported` and /userinfo as `algs`. */
 export const DPOP_SIGNING_ALGORITHMS: readonly string[] = DPOP_ALGORITHMS;
 
-/** A proof's jti is remembered as long as the proof could be accepted: its age window and the clock skew ahead. */
-const PROOF_KEPT_SECONDS = DPOP_MAX_AGE_SECONDS + DPOP_MAX_FUTURE_SECONDS;
+/** The longest a jti is kept: a proof dated the furthest ahead, accepted until it is too old. */
+const PROOF_KEPT_AT_MOST_SECONDS = DPOP_MAX_AGE_SECONDS + DPOP_MAX_FUTURE_SECONDS + 1;
 
 /** The key a jti is stored under: its SHA-256, so a store entry has one size whatever was sent. */
 export function hashedKey(...parts: string[]): string {
@@ -21,22 +21,44 @@ export function hashedKey(...parts: string[]): string {
 }
 
 /**
- * Records a proof's jti in the replay store; true if it was there (a replay). A full store
- * refuses the request (503) rather than forget a jti and let a replay through.
+ * Seconds from now until a proof with this iat is too old to be accepted: the age check compares
+ * whole seconds (floor(now) - iat > 300), so it is accepted until (floor(iat) + 301) s, in ms here.
+ * RFC 9449 §11.1: the jti is remembered that long, and no longer.
  */
-function proofReplayCheck(state: ProviderState): (jti: string) => boolean {
-  return (jti) => {
-    const key = hashedKey(jti);
-    if (state.dpopProofs.get(key)) return true;
-    const wait = state.dpopProofs.secondsUntilRoom(state.dpopProofs.entryBytes(key, true));
-    if (wait > 0) {
-      const seconds = Number.isFinite(wait) ? wait : PROOF_KEPT_SECONDS;
-      throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many recent DPoP proofs as it may (${state.dpopProofs.limits.maxEntries}), to refuse a replayed one; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
-    }
-    state.dpopProofs.set(key, true, PROOF_KEPT_SECONDS);
-    return false;
-  };
+export function proofKeptSeconds(iat: number, nowMs: number): number {
+  const acceptedUntilMs = (Math.floor(iat) + DPOP_MAX_AGE_SECONDS + 1) * 1000;
+  return Math.min(PROOF_KEPT_AT_MOST_SECONDS, Math.max(0, (acceptedUntilMs - nowMs) / 1000));
 }
+
+/** A checked proof: the key's thumbprint, and `record` to call once the request is sure to succeed. */
+export interface AcceptedProof {
+  jkt: string;
+  /** Records the jti (sync, so nothing runs between this and the answer); throws on a replay (the refusal) or a full store (503). */
+  record: () => void;
+}
+
+/** Whether a jti is in the replay store, without recording it: a request that fails later uses no room. */
+function seenBefore(state: ProviderState): (jti: string) => boolean {
+  return (jti) => state.dpopProofs.get(hashedKey(jti)) !== undefined;
+}
+
+/**
+ * Records a proof's jti until the proof can no longer be accepted. A jti recorded meanwhile (two
+ * requests with one proof at once) is a replay: `replayed()` is thrown. A full store refuses the
+ * request (503) rather than forget a jti and let a replay through.
+ */
+function recordProof(state: ProviderState, jti: string, iat: number, replayed: () => Error): void {
+  const key = hashedKey(jti);
+  if (state.dpopProofs.get(key)) throw replayed();
+  const wait = state.dpopProofs.secondsUntilRoom(state.dpopProofs.entryBytes(key, true));
+  if (wait > 0) {
+    const seconds = Number.isFinite(wait) ? wait : PROOF_KEPT_AT_MOST_SECONDS;
+    throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many recent DPoP proofs as it may (${state.dpopProofs.limits.maxEntries}), to refuse a replayed one; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+  }
+  state.dpopProofs.set(key, true, proofKeptSeconds(iat, state.nowMs()));
+}
+
+const REPLAY_REASON = 'the proof\'s jti was used before: a proof is good for one request (§11.1)';
 
 /** The one DPoP header of a request; two are an error (RFC 9449 §4.3 point 1). Undefined when absent. */
 function dpopHeader(request: IncomingMessage): string | undefined | { twice: true } {
@@ -50,7 +72,7 @@ function dpopHeader(request: IncomingMessage): string | undefined | { twice: tru
  * At the token endpoint: the thumbprint of the key in a valid DPoP proof, undefined when the
  * request has no DPoP header (a Bearer token then), or 400 invalid_dpop_proof (RFC 9449 §5).
  */
-export async function proofAtTokenEndpoint(exchange: Exchange): Promise<string | undefined> {
+export async function proofAtTokenEndpoint(exchange: Exchange): Promise<AcceptedProof | undefined> {
   const { request, state } = exchange;
   const header = dpopHeader(request);
   if (header === undefined) return undefined;
@@ -59,9 +81,9 @@ export async function proofAtTokenEndpoint(exchange: Exchange): Promise<string |
     return new HttpError(400, 'invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
   };
   if (typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
-  const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: proofReplayCheck(state) });
+  const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: seenBefore(state) });
   if (!check.ok) throw refused(check.reason);
-  return check.jkt;
+  return { jkt: check.jkt, record: () => recordProof(state, check.jti, check.iat, () => refused(REPLAY_REASON)) };
 }
 
 /** A 401 with the DPoP challenge of RFC 9449 §7.1: the error, what went wrong, and the algorithms accepted. */
@@ -90,11 +112,13 @@ export async function checkProofWithToken(exchange: Exchange, token: string, bou
     return dpopChallenge('invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
   };
   if (header !== undefined && typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
-  const check = await checkDpopProof(header, { htm: request.method ?? 'GET', htu: `${state.config.issuer}/userinfo`, now: state.nowSeconds(), accessToken: token, isReplay: proofReplayCheck(state) });
+  const check = await checkDpopProof(header, { htm: request.method ?? 'GET', htu: `${state.config.issuer}/userinfo`, now: state.nowSeconds(), accessToken: token, isReplay: seenBefore(state) });
   if (!check.ok) throw refused(check.reason);
   // A good proof, by another key: the token is not this client's to use (RFC 9449 §7.1's example).
   if (check.jkt !== boundTo) {
     exchange.say('userinfo: the DPoP proof is signed with another key than the token is bound to (cnf.jkt): 401');
     throw dpopChallenge('invalid_token', 'Invalid DPoP key binding: the proof is signed with another key than the one this access token is bound to (cnf.jkt).');
   }
+  // Recorded only now, the token and the key checked: a proof sent with a stolen token uses no room.
+  recordProof(state, check.jti, check.iat, () => refused(REPLAY_REASON));
 }

@@ -43,7 +43,11 @@ export async function handleToken(exchange: Exchange): Promise<void> {
   const { form, client, method } = await readClientForm(exchange, TOKEN_PARAMETERS);
   const grantType = form.get('grant_type');
   // A DPoP proof binds the access token to the client's key (RFC 9449 §5); without one, Bearer.
-  const dpopJkt = await proofAtTokenEndpoint(exchange);
+  // Its jti is recorded (`recordProof`) only once the grant and the client have passed their checks,
+  // just before issuing: a request that fails uses no room in the replay store.
+  const proof = await proofAtTokenEndpoint(exchange);
+  const dpopJkt = proof?.jkt;
+  const recordProof = () => proof?.record();
   const bound = dpopJkt === undefined ? '' : ', DPoP-bound';
 
   if (grantType === 'authorization_code') {
@@ -56,6 +60,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       exchange.say(`code bound to a DPoP key (dpop_jkt) redeemed by ${client.client_id} ${dpopJkt === undefined ? 'without a proof' : 'with another key'}: refused`);
       throw invalidGrant(`This code was asked for with dpop_jkt: redeem it with a DPoP proof signed by that key (RFC 9449 §10)${dpopJkt === undefined ? '; the request has no DPoP header' : '; this proof is signed by another key'}.`);
     }
+    recordProof();
     // A used code keeps only what replay detection needs.
     const tokens = await tokensForSignIn(state, client, { ...record!, dpopJkt }, () => state.codes.replace(code, spentCode(record!)));
     exchange.say(`tokens issued to ${client.client_id} for ${state.userBySub(record!.sub)?.email ?? record!.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}${bound})`);
@@ -84,6 +89,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw invalidGrant(`This refresh token is bound to a DPoP key (RFC 9449 §5): send a DPoP proof signed by that key${dpopJkt === undefined ? '; the request has no DPoP header' : '; this proof is signed by another key'}.`);
     }
     const scopes = narrowScopes(form.get('scope'), record.scopes);
+    recordProof();
     // Rotated at once, before any await: the same token sent twice at once is a reuse. The new
     // refresh token keeps the scope of the grant, even when this access token was narrowed.
     const newRefreshToken = state.rotateRefreshToken(refreshToken, record);
@@ -105,6 +111,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
       throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
+    recordProof();
     const tokens = await state.issueTokens({ client, sub: client.client_id, scopes, withIdToken: false, dpopJkt });
     exchange.say(`access token issued to ${client.client_id} for itself (client_credentials; client auth ${method}${bound})`);
     return sendJson(response, 200, tokens, TOKEN_HEADERS);
@@ -115,6 +122,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (!deviceCode) throw new HttpError(400, 'invalid_request', 'device_code is missing.');
     const record = checkDevicePoll(state, state.deviceCodes.get(deviceCode), client.client_id, exchange);
     const signIn = { sub: record.sub!, scopes: record.scopes, authTime: record.authTime!, grantId: record.grantId!, dpopJkt };
+    recordProof();
     // Single use: marked before any await, so two polls at once cannot both get tokens.
     const tokens = await tokensForSignIn(state, client, signIn, () => state.deviceCodes.replace(deviceCode, spentDeviceCode(record)));
     exchange.say(`tokens issued to ${client.client_id}'s device for ${state.userBySub(signIn.sub)?.email ?? signIn.sub} (scope ${tokens.scope}${tokens.refresh_token ? ', with a refresh token' : ''}; client auth ${method}${bound}); the device code is now used`);
