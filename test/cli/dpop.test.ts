@@ -12,7 +12,7 @@ import { accessTokenHash, checkDpopProof } from '../../src/protocol/dpop.js';
 const NOW = 1_800_000_000;
 const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-dpop-'));
 const keyFile = join(folder, 'dpop-key.json');
-const URL_TOKEN = 'http://127.0.0.1:4000/token';
+const URL_TOKEN = 'http://127.0.0.1:9400/token';
 
 beforeAll(async () => {
   const made = await runCli(['mint', '--alg', 'ES256', '--save-key', keyFile], { now: NOW });
@@ -33,12 +33,12 @@ describe('dpop makes a proof the checks accept', () => {
   });
 
   test('--json: header typ dpop+jwt with the public key only, claims htm, htu (no query), iat, jti, ath', async () => {
-    const result = await runCli(['dpop', '--key', keyFile, '--htm', 'GET', '--htu', 'http://127.0.0.1:4000/userinfo?a=b#c', '--ath', 'the-token', '--jti', 'j-1', '--json'], { now: NOW });
+    const result = await runCli(['dpop', '--key', keyFile, '--htm', 'GET', '--htu', 'http://127.0.0.1:9400/userinfo?a=b#c', '--ath', 'the-token', '--jti', 'j-1', '--json'], { now: NOW });
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as { header: Record<string, unknown> & { jwk: JWK }; payload: Record<string, unknown>; jkt: string; proof: string };
     expect(json.header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
     expect(json.header.jwk.d).toBeUndefined();
-    expect(json.payload).toEqual({ htm: 'GET', htu: 'http://127.0.0.1:4000/userinfo', ath: accessTokenHash('the-token'), jti: 'j-1', iat: NOW });
+    expect(json.payload).toEqual({ htm: 'GET', htu: 'http://127.0.0.1:9400/userinfo', ath: accessTokenHash('the-token'), jti: 'j-1', iat: NOW });
   });
 });
 
@@ -59,5 +59,17 @@ describe('bad input: one line, exit 2', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('help', () => {
+  test('the examples and the --htu hint use port 9400, the provider\'s default, as the README does', async () => {
+    const help = await runCli(['dpop', '--help'], { env: { COLUMNS: '200' } });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--htu http://127.0.0.1:9400/token');
+    expect(help.stdout).toContain('--htu http://127.0.0.1:9400/userinfo');
+    expect(help.stdout).not.toContain(':4000');
+    const noUrl = await runCli(['dpop', '--key', keyFile, '--htm', 'POST'], { now: NOW });
+    expect(noUrl.stderr).toContain('Example: --htu http://127.0.0.1:9400/token');
   });
 });

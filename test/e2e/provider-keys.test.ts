@@ -112,6 +112,13 @@ describe('provider keys file', () => {
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'error: --keys-file: give a file name, or --no-keys-file for new keys each start.\n' });
   });
 
+  test('--rotate-keys with --no-keys-file: exit 2, one line, nothing started', async () => {
+    const home = temporary('home');
+    const result = await runCaptured(['provider', '--port', '0', '--rotate-keys', '--no-keys-file'], { env: { JWT_VS_OAUTH_HOME: home } });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'error: --rotate-keys rotates the keys kept in a keys file; with --no-keys-file every start makes new keys anyway.\n' });
+    expect(readdirSync(home)).toEqual([]);
+  });
+
   const folder = temporary('bad');
   const badFiles: Array<[string, () => string, RegExp]> = [
     ['a symbolic link', () => {

@@ -58,6 +58,8 @@ export function providerCommand(context: CommandContext): Command {
 }
 
 async function serve(flags: ProviderFlags, context: CommandContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
+  // Nothing to rotate: without a file, every start makes new keys, and saying nothing would hide that.
+  if (flags.rotateKeys && flags.keysFile === false) throw new InputError('ERR_USAGE', '--rotate-keys rotates the keys kept in a keys file; with --no-keys-file every start makes new keys anyway.');
   const [{ parseDuration }, { startProvider, normalizeIssuer }, configFiles, { isLoopbackHost }, { ACCESS_TOKEN_ALGORITHMS }, { isConfidential }, keysFile] = await Promise.all([
     import('../../jwt/time.js'),
     import('../../provider/server.js'),
