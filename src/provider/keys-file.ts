@@ -3,20 +3,20 @@
 // tokens expire. A keys file holds private keys: one that others could read or change, a link,
 // or anything but the expected JSON is refused with a message saying why, never used.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign, verify } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { link, lstat, mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join, parse, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { ACCESS_TOKEN_ALGORITHMS, createProviderKeys, ID_TOKEN_ALGORITHM, signingKeyFromJwk, type AccessTokenAlgorithm, type ProviderKeys, type RetiredKey, type SigningKey, type TokenKind } from './signing.js';
+import { ACCESS_TOKEN_ALGORITHMS, createProviderKeys, ID_TOKEN_ALGORITHM, LONGEST_TOKEN_LIFETIMES, signingKeyFromJwk, type AccessTokenAlgorithm, type ProviderKeys, type RetiredKey, type SigningKey, type TokenKind } from './signing.js';
 
 /** What a keys file says it is, so another JSON file given by mistake is named as such. */
 export const KEYS_FILE_FORMAT = 'jwt-vs-oauth provider keys';
 /** Two current keys and a few retired ones take some 10 KB: 256 KiB is room for any real file, and a ceiling. */
 export const MAX_KEYS_FILE_BYTES = 256 * 1024;
-/** Retired keys a file may hold (each rotation adds two, kept an hour at most by default). */
+/** Keys a file may hold, expired retired keys not counted; a save keeps the newest retired keys within it. */
 const MAX_KEYS_IN_FILE = 64;
 
 interface StoredKey {
@@ -49,6 +49,8 @@ async function readKeysFileText(path: string): Promise<string | undefined> {
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw keysFileError(path, 'is not a plain file.');
+    // A hard link: another name, perhaps in a folder others control, reaches the same keys.
+    if (stats.nlink > 1) throw keysFileError(path, `has ${stats.nlink} names (hard links); a file of private keys must have one, so nobody can reach it by another.`, 'Remove the other names, or remove it to make new keys.');
     if (process.platform !== 'win32') {
       if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) throw keysFileError(path, 'belongs to another user; it holds private keys, so only its owner may use it.');
       if ((stats.mode & 0o077) !== 0) {
@@ -84,7 +86,6 @@ function parseKeysFile(path: string, text: string): StoredKey[] {
   if (!isObject(json) || json.format !== KEYS_FILE_FORMAT || json.version !== 1 || !Array.isArray(json.keys)) {
     throw keysFileError(path, `is not a keys file: expected {"format": "${KEYS_FILE_FORMAT}", "version": 1, "keys": [ … ]}.`, 'Name another file, or remove this one to make new keys there.');
   }
-  if (json.keys.length > MAX_KEYS_IN_FILE) throw keysFileError(path, `holds ${json.keys.length} keys; at most ${MAX_KEYS_IN_FILE} are expected.`);
   return json.keys.map((entry: unknown, index: number) => {
     const where = `keys[${index}]`;
     if (!isObject(entry)) throw keysFileError(path, `has ${where} that is not an object.`);
@@ -98,12 +99,24 @@ function parseKeysFile(path: string, text: string): StoredKey[] {
   });
 }
 
+/** A key that signs and verifies a test message: its private and public parts belong together. */
+function signsAndVerifies(key: SigningKey): boolean {
+  const message = Buffer.from('jwt-vs-oauth keys file check');
+  try {
+    return verify('sha256', message, key.publicKey, sign('sha256', message, key.privateKey));
+  } catch {
+    return false;
+  }
+}
+
 async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: number): Promise<ProviderKeys> {
+  // A retired key whose tokens have all expired is not even imported, nor counted.
+  const live = [...stored.entries()].filter(([, entry]) => entry.retiredUntil === undefined || entry.retiredUntil > nowSeconds);
+  if (live.length > MAX_KEYS_IN_FILE) throw keysFileError(path, `holds ${live.length} keys still in use; at most ${MAX_KEYS_IN_FILE} are expected.`);
   const current: Partial<Record<TokenKind, SigningKey>> = {};
   const retired: RetiredKey[] = [];
-  for (const [index, entry] of stored.entries()) {
-    // A retired key whose tokens have all expired is not even imported.
-    if (entry.retiredUntil !== undefined && entry.retiredUntil <= nowSeconds) continue;
+  const kinds = new Map<string, { index: number; use: TokenKind }>();
+  for (const [index, entry] of live) {
     let key: SigningKey;
     try {
       key = await signingKeyFromJwk(entry.alg, entry.privateJwk);
@@ -112,12 +125,55 @@ async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: n
     }
     const fits = entry.alg === 'RS256' ? key.privateKey.asymmetricKeyType === 'rsa' && (key.privateKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 : key.privateKey.asymmetricKeyDetails?.namedCurve === 'prime256v1';
     if (!fits) throw keysFileError(path, `has keys[${index}] that is not a${entry.alg === 'RS256' ? 'n RSA key of 2048 bits or more' : ' P-256 key'}, as ${entry.alg} needs.`);
-    if (entry.retiredUntil !== undefined) retired.push({ ...key, kind: entry.use, untilSeconds: entry.retiredUntil });
-    else if (current[entry.use]) throw keysFileError(path, `has two current ${entry.use} keys; one signs, the others must have "retiredUntil".`);
+    // Its public part is derived from "d"'s companions; a mismatch would sign what nothing verifies.
+    if (!signsAndVerifies(key)) throw keysFileError(path, `has keys[${index}] whose private and public parts do not belong together (a test message signed with it does not verify).`, 'Remove the file to make new keys.');
+    // RFC 8725 §3.12: one key per kind of token; RFC 7517 §4.5: a kid names one key in /jwks.
+    const seen = kinds.get(key.kid);
+    if (seen) {
+      throw keysFileError(path, seen.use === entry.use
+        ? `has keys[${index}] and keys[${seen.index}] with the same key (kid ${key.kid}); a kid must name one key in /jwks (RFC 7517 §4.5).`
+        : `has keys[${index}] (${entry.use}) and keys[${seen.index}] (${seen.use}) with the same key; each kind of token needs its own key (RFC 8725 §3.12).`, 'Remove the file to make new keys.');
+    }
+    kinds.set(key.kid, { index, use: entry.use });
+    if (entry.retiredUntil !== undefined) {
+      const longest = nowSeconds + LONGEST_TOKEN_LIFETIMES[entry.use];
+      if (entry.retiredUntil > longest) throw keysFileError(path, `has keys[${index}] retired until ${new Date(entry.retiredUntil * 1000).toISOString()}, later than any ${entry.use} it signed may live (${LONGEST_TOKEN_LIFETIMES[entry.use]} s from now).`, 'Remove the file to make new keys.');
+      retired.push({ ...key, kind: entry.use, untilSeconds: entry.retiredUntil });
+    } else if (current[entry.use]) throw keysFileError(path, `has two current ${entry.use} keys; one signs, the others must have "retiredUntil".`);
     else current[entry.use] = key;
   }
   if (!current.idToken || !current.accessToken) throw keysFileError(path, `has no current ${current.idToken ? 'accessToken' : 'idToken'} key.`, 'Remove the file to make new keys.');
   return { idToken: current.idToken, accessToken: current.accessToken, retired };
+}
+
+/**
+ * The first folder on the way to `folder` (the nearest one that exists, and each above it) that
+ * someone else could change: owned by another user (root aside), or writable by others without
+ * the sticky bit. Undefined when none; on Windows, not checked.
+ */
+async function unsafeFolderOnTheWay(folder: string): Promise<string | undefined> {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return undefined;
+  const uid = process.getuid();
+  let existing = folder;
+  for (;;) {
+    try {
+      existing = await realpath(existing);
+      break;
+    } catch {
+      const up = dirname(existing);
+      if (up === existing) return undefined;
+      existing = up;
+    }
+  }
+  const { root } = parse(existing);
+  let current = root;
+  for (const part of ['', ...existing.slice(root.length).split(sep).filter(Boolean)]) {
+    current = part ? join(current, part) : current;
+    const stats = await lstat(current);
+    if (stats.uid !== uid && stats.uid !== 0) return current;
+    if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) return current;
+  }
+  return undefined;
 }
 
 /** A path as one shell word: as it is when plain, else in single quotes. */
@@ -136,7 +192,9 @@ class KeysFileAppeared extends Error {}
  */
 export async function saveKeysFile(path: string, keys: ProviderKeys, { createOnly = false } = {}): Promise<void> {
   const entry = (key: SigningKey, use: TokenKind, retiredUntil?: number): StoredKey => ({ use, alg: key.alg, privateJwk: key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, ...(retiredUntil !== undefined && { retiredUntil }) });
-  const stored = [entry(keys.idToken, 'idToken'), entry(keys.accessToken, 'accessToken'), ...keys.retired.map((key) => entry(key, key.kind, key.untilSeconds))];
+  // The newest retired keys (latest to go, then latest retired), within the ceiling a load accepts.
+  const kept = [...keys.retired].reverse().sort((one, other) => other.untilSeconds - one.untilSeconds).slice(0, MAX_KEYS_IN_FILE - 2);
+  const stored = [entry(keys.idToken, 'idToken'), entry(keys.accessToken, 'accessToken'), ...kept.map((key) => entry(key, key.kind, key.untilSeconds))];
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -163,6 +221,8 @@ export async function saveKeysFile(path: string, keys: ProviderKeys, { createOnl
  * `created` is true for new keys.
  */
 export async function loadOrCreateKeys(path: string, accessTokenAlgorithm: AccessTokenAlgorithm | undefined, nowSeconds: number): Promise<{ keys: ProviderKeys; created: boolean }> {
+  const unsafe = await unsafeFolderOnTheWay(dirname(path));
+  if (unsafe !== undefined) throw keysFileError(path, `is in a folder others can change (${terminalSafe(unsafe)}: another user's, or writable by others); they could swap the keys.`, 'Keep the keys file in a folder only you can write to, such as one under your home.');
   let text = await readKeysFileText(path);
   if (text === undefined) {
     const keys = await createProviderKeys(accessTokenAlgorithm);

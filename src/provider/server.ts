@@ -15,7 +15,7 @@ import type { Exchange, Handler } from './exchange.js';
 import { BodyBudget, closeAfterAnswer, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
 import { loadOrCreateKeys, saveKeysFile } from './keys-file.js';
-import { createProviderKeys, rotateProviderKeys, type AccessTokenAlgorithm, type ProviderKeys, type TokenKind } from './signing.js';
+import { createProviderKeys, LONGEST_TOKEN_LIFETIMES, rotateProviderKeys, type AccessTokenAlgorithm, type ProviderKeys, type TokenKind } from './signing.js';
 import { ProviderState, type ProviderConfig } from './state.js';
 import { handleToken } from './token.js';
 
@@ -231,8 +231,11 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   // Checked before listening, so a bad issuer never leaves a port open.
   const givenIssuer = options.issuer === undefined ? undefined : normalizeIssuer(options.issuer);
   const accessTokenTtl = options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL;
-  // How long a retired key stays: until the last token it signed has expired.
-  const lifetimes: Record<TokenKind, number> = { idToken: ID_TOKEN_TTL, accessToken: accessTokenTtl };
+  // How long a retired key stays: until the last token it signed has expired. A key from a keys
+  // file may have signed in an earlier run with a longer lifetime: the longest one then.
+  const lifetimes: Record<TokenKind, number> = options.keysFile === undefined
+    ? { idToken: ID_TOKEN_TTL, accessToken: accessTokenTtl }
+    : { idToken: Math.max(ID_TOKEN_TTL, LONGEST_TOKEN_LIFETIMES.idToken), accessToken: Math.max(accessTokenTtl, LONGEST_TOKEN_LIFETIMES.accessToken) };
   const { keys, origin, rotated } = await startingKeys(options, lifetimes, Math.floor(nowMs() / 1000));
   let state: ProviderState | undefined;
 

@@ -34,6 +34,13 @@ export interface SigningKey {
 
 export type TokenKind = 'idToken' | 'accessToken';
 
+/**
+ * The longest a token of each kind may live, whatever a run's settings: ID tokens an hour, access
+ * tokens at most 24 h (--access-token-ttl's ceiling). A key kept in a file may have signed under
+ * any earlier run's settings, so it is retired for this long, and a file asking more is refused.
+ */
+export const LONGEST_TOKEN_LIFETIMES: Record<TokenKind, number> = { idToken: 3600, accessToken: 24 * 3600 };
+
 /** A key no longer signing, still published and trusted until the last token it signed expires. */
 export interface RetiredKey extends SigningKey {
   kind: TokenKind;
