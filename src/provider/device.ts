@@ -118,12 +118,16 @@ export function checkDevicePoll(state: ProviderState, record: DeviceRecord | und
   if (now >= record.expiresAtMs) throw tokenError(exchange, 'expired_token', `The device_code has expired (device codes live ${DEVICE_CODE_TTL / 60} minutes); start again with a new device authorization request.`, `expired device code polled by ${clientId}: expired_token`);
   if (record.status === 'denied') throw tokenError(exchange, 'access_denied', 'The user denied the request.', `device code polled by ${clientId}: the user denied it (access_denied)`);
   if (record.status === 'approved') return record;
+  // The interval counts from the device authorization response too: a device waits it before its
+  // first poll as before each later one (§3.5's "wait ... between requests", issue time included).
+  const firstPoll = record.lastPollMs === record.expiresAtMs - DEVICE_CODE_TTL * 1000;
   const tooSoon = now - record.lastPollMs < record.interval * 1000;
   record.lastPollMs = now;
   if (tooSoon) {
     // §3.5: "the interval MUST be increased by 5 seconds for this and all subsequent requests".
     record.interval += SLOW_DOWN_STEP;
-    throw tokenError(exchange, 'slow_down', `Polling too fast: wait at least ${record.interval} seconds between requests for this device code (RFC 8628 §3.5).`, `device code polled too fast by ${clientId}: slow_down, interval now ${record.interval} s`);
+    const wait = firstPoll ? `wait the interval (now ${record.interval} seconds) after the device authorization response before the first poll, and between polls` : `wait at least ${record.interval} seconds between requests for this device code`;
+    throw tokenError(exchange, 'slow_down', `Polling too fast: ${wait} (RFC 8628 §3.5).`, `device code polled too fast by ${clientId}${firstPoll ? ' (its first poll)' : ''}: slow_down, interval now ${record.interval} s`);
   }
   throw tokenError(exchange, 'authorization_pending', `The user has not finished at ${state.config.issuer}/device yet; poll again in ${record.interval} seconds.`, `device code polled by ${clientId}: authorization_pending (user code ${formatUserCode(record.userCode)})`);
 }
@@ -192,7 +196,7 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
   }
 
   // 1. Too many wrong codes from this address this minute: nothing is checked until it ends (§5.1).
-  const address = request.socket.remoteAddress ?? 'unknown';
+  const address = guessingAddress(request.socket.remoteAddress);
   const guesses = state.userCodeGuesses.get(address);
   if (guesses && guesses.wrong >= MAX_WRONG_USER_CODES) {
     const seconds = Math.max(1, Math.ceil((guesses.untilMs - state.nowMs()) / 1000));
@@ -220,6 +224,23 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
   return showDevicePage(exchange, 200, deviceLoginPage(state, record, client), {
     'set-cookie': `${BROWSER_COOKIE}=${record.browser.id}; Path=${devicePath(state, record.userCode)}; Max-Age=${seconds}; HttpOnly; SameSite=Lax`,
   });
+}
+
+/**
+ * Whom wrong codes are counted against (§5.1): an IPv4 address, also when it comes IPv4-mapped
+ * (::ffff:127.0.0.1 is 127.0.0.1), and an IPv6 address by its /64, the block one host usually holds.
+ */
+export function guessingAddress(remote: string | undefined): string {
+  if (remote === undefined) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
+  if (mapped) return mapped[1]!;
+  if (!remote.includes(':')) return remote;
+  const [head = '', tail = ''] = remote.split('%')[0]!.toLowerCase().split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  // An IPv4 tail (::1.2.3.4 forms) lies beyond the /64: drop it before filling the zeros.
+  const groups = remote.includes('::') ? [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back] : front;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** Counts one wrong code for this address; the minute starts at the first one. Returns the count. */

@@ -108,8 +108,8 @@ describe('polling the token endpoint (RFC 8628 §3.4, §3.5)', () => {
     const device = await deviceAuthorization(provider);
     const other = await deviceAuthorization(provider);
     later(1);
-    expect((await poll(provider, device.device_code)).body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait at least 10 seconds between requests for this device code (RFC 8628 §3.5).' });
-    expect(lastLogFor('/token')).toBe('device code polled too fast by demo-app: slow_down, interval now 10 s');
+    expect((await poll(provider, device.device_code)).body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait the interval (now 10 seconds) after the device authorization response before the first poll, and between polls (RFC 8628 §3.5).' });
+    expect(lastLogFor('/token')).toBe('device code polled too fast by demo-app (its first poll): slow_down, interval now 10 s');
     later(9);
     expect((await poll(provider, device.device_code)).body).toMatchObject({ error: 'slow_down', error_description: 'Polling too fast: wait at least 15 seconds between requests for this device code (RFC 8628 §3.5).' });
     later(14);
