@@ -32,10 +32,23 @@ export function jwkThumbprint(jwk: JWK): Promise<string> {
   return calculateJwkThumbprint(jwk as JoseJwk, 'sha256');
 }
 
-/** `htu` as it is compared: the URI without its query and fragment (§4.2, §4.3 point 9). */
+/**
+ * `htu` as it is compared: the URI without its query and fragment (§4.2, §4.3 point 9), normalised
+ * as RFC 3986 §6.2.2 says (URL does case, default port and dot segments; here percent-encoded
+ * unreserved characters are decoded and other escapes upper-cased), so `/%75serinfo` is `/userinfo`.
+ */
 export function htuOf(url: string): string {
   const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
+  const path = parsed.pathname.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+    const character = String.fromCharCode(Number.parseInt(hex, 16));
+    return /[A-Za-z0-9._~-]/.test(character) ? character : escape.toUpperCase();
+  });
+  return `${parsed.origin}${path}`;
+}
+
+/** The RSA modulus length of a JWK, in bits (0 when it has none). */
+function rsaModulusBits(jwk: JWK): number {
+  return typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
 }
 
 export interface ProofRequest {
@@ -102,6 +115,16 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export async function checkDpopProof(proof: string | undefined, expected: ProofExpectations): Promise<ProofCheck> {
   // 1-2: one header holding one well-formed JWT.
   if (proof === undefined || proof === '') return refuse('the request has no DPoP header (RFC 9449 §4.3 point 1)');
+  // An unsigned JWT (alg none) has an empty signature: name the rule it breaks, not its shape.
+  if (/^[\w-]+\.[\w-]+\.$/.test(proof)) {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(proof).alg;
+    } catch {
+      alg = undefined;
+    }
+    if (alg === 'none') return refuse('the proof\'s alg is "none": an unsigned proof is refused; it must be signed with an asymmetric algorithm (§4.3 point 5)');
+  }
   if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(proof)) return refuse('the DPoP header is not one JWT in compact form (§4.3 point 2)');
   let header: Record<string, unknown>;
   try {
@@ -115,6 +138,8 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   if (!isObject(header.jwk)) return refuse('the proof\'s header has no jwk, the public key it is signed with (§4.3 point 3)');
   const jwk = header.jwk as JWK;
   if (jwk.kty === 'oct' || PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return refuse('the proof\'s jwk holds a private or symmetric key: it must be the public key only (§4.3 point 7)');
+  // RFC 7518 §3.3: an RSA key of 2048 bits or more; a smaller one is refused as such, not as a bad signature.
+  if (jwk.kty === 'RSA' && rsaModulusBits(jwk) < 2048) return refuse(`the proof's RSA key is ${rsaModulusBits(jwk)} bits; at least 2048 are needed (RFC 7518 §3.3)`);
   // 6: the signature, with the key in the header.
   let claims: Record<string, unknown>;
   try {
@@ -132,7 +157,10 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   if (claims.htm !== expected.htm) return refuse(`the proof's htm is ${JSON.stringify(claims.htm)}, but the request is ${expected.htm} (§4.3 point 8)`);
   let htu: string;
   try {
-    htu = htuOf(claims.htu as string);
+    const given = new URL(claims.htu as string);
+    // RFC 9110 §4.2.4: user information in an http(s) URI is not to be sent, nor accepted.
+    if (given.username !== '' || given.password !== '') return refuse('the proof\'s htu holds a user name or password; an http(s) URI must not (RFC 9110 §4.2.4)');
+    htu = htuOf(given.href);
   } catch {
     return refuse('the proof\'s htu is not a URI (§4.3 point 9)');
   }

@@ -1,6 +1,7 @@
 // DPoP proofs (RFC 9449 §4.3), each rule on its own: one proof made right, then each made wrong
 // in one way, and the reason names the rule. The last test checks a proof openid-client made.
 
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { accessTokenHash, checkDpopProof, createDpopProof, jwkThumbprint, type ProofExpectations } from '../../src/protocol/dpop.js';
@@ -103,4 +104,34 @@ test('a proof made by openid-client (a real DPoP client) passes', async () => {
   await (handle as unknown as { addProof(url: URL, headers: Headers, method: string): Promise<void> }).addProof(new URL(HTU), headers, 'POST');
   const checked = await checkDpopProof(headers.get('dpop') ?? undefined, expecting({ now: Math.floor(Date.now() / 1000) }));
   expect(checked.ok).toBe(true);
+});
+
+describe('htu, alg none and small RSA keys: each refused or matched for the right reason', () => {
+  const claims = { jti: 'a', htm: 'POST', iat: NOW };
+  const header = () => ({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk });
+
+  test('a user name and password in htu are refused (RFC 9110 §4.2.4)', async () => {
+    const checked = await checkDpopProof(await handMade(header(), { ...claims, htu: 'http://evil:pw@127.0.0.1:4000/token' }), expecting());
+    expect(checked).toMatchObject({ ok: false, reason: expect.stringContaining('htu holds a user name or password; an http(s) URI must not (RFC 9110 §4.2.4)') });
+  });
+
+  test('percent-encoded unreserved characters are the same URI (RFC 3986 §6.2.2): /%74oken is /token; an encoded slash is not', async () => {
+    expect((await checkDpopProof(await handMade(header(), { ...claims, htu: 'http://127.0.0.1:4000/%74oken' }), expecting())).ok).toBe(true);
+    expect((await checkDpopProof(await handMade(header(), { ...claims, htu: 'HTTP://127.0.0.1:4000/%74%6F%6b%65%6E' }), expecting())).ok).toBe(true);
+    expect((await checkDpopProof(await handMade(header(), { ...claims, htu: 'http://127.0.0.1:4000/x%2ftoken' }), expecting({ htu: 'http://127.0.0.1:4000/x/token' }))).ok).toBe(false);
+  });
+
+  test('alg none is refused as alg none (§4.3 point 5), not as a malformed JWT', async () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ typ: 'dpop+jwt', alg: 'none', jwk: publicJwk })}.${part({ ...claims, htu: HTU })}.`;
+    expect(await checkDpopProof(unsigned, expecting())).toMatchObject({ ok: false, reason: 'the proof\'s alg is "none": an unsigned proof is refused; it must be signed with an asymmetric algorithm (§4.3 point 5)' });
+  });
+
+  test('an RSA key under 2048 bits is refused as too small, not as a bad signature', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signingInput = `${part({ typ: 'dpop+jwt', alg: 'RS256', jwk: publicKey.export({ format: 'jwk' }) })}.${part({ ...claims, htu: HTU })}`;
+    const small = `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+    expect(await checkDpopProof(small, expecting())).toMatchObject({ ok: false, reason: 'the proof\'s RSA key is 1024 bits; at least 2048 are needed (RFC 7518 §3.3)' });
+  });
 });
