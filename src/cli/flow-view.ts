@@ -7,12 +7,11 @@ import { MARK, type Output } from './output.js';
 import { displayTable, renderVerification } from './verification-view.js';
 import { meaningOfClaim, TIME_CLAIMS } from '../jwt/claims.js';
 import { isoFromSeconds } from '../jwt/time.js';
-import type { Arrow, Party, Step } from '../oauth/steps.js';
+import { partyName, type Arrow, type Party, type Step } from '../oauth/steps.js';
 import type { RecordedExchange } from '../oauth/user-agent.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { displayWidth, layoutLine, layoutText, padEndVisible, wrapParagraph, type WrapOptions } from '../text/layout.js';
 
-const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker', device: 'TV app', phone: 'Your phone', service: 'Backend service', orders: 'Orders API', api: 'API (userinfo)' };
 /** The widest a step is laid out, even on a wider terminal: longer lines of prose are hard to read. */
 const WIDEST_STEP = 120;
 /** Where the first lifeline is drawn: after the step's marker and number ("▶ 1"). */
@@ -45,12 +44,14 @@ const HELD_SPACE = '\u00a0';
  * another), wrapped at most over two lines between its words, never cut, a request's method kept
  * with its path; the current step's arrows are marked with ▶. When equal lanes leave a label no
  * room, the lanes are shared out unevenly; when no sharing works (or four lifelines do not fit),
- * the arrows are listed in words instead. `lanes`: the flow's own lifelines, left to right.
+ * the arrows are listed in words instead. `lanes`: the flow's own lifelines, left to right;
+ * `laneNames`: names that differ from the usual ones in this scene.
  */
-export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity, lanes?: Party[]): string[] {
+export function renderDiagram(history: DrawnArrow[], current: number, output: Output, width = Infinity, lanes?: Party[], laneNames?: Step['laneNames']): string[] {
   const c = output.colour;
+  const nameOf = (party: Party) => partyName(party, { laneNames });
   const parties: Party[] = lanes ?? ['browser', 'app', 'provider', ...(history.some((arrow) => arrow.from === 'attacker' || arrow.to === 'attacker') ? ['attacker' as Party] : [])];
-  const lastHalf = Math.ceil(displayWidth(PARTY_NAMES[parties.at(-1)!]) / 2);
+  const lastHalf = Math.ceil(displayWidth(nameOf(parties.at(-1)!)) / 2);
   const gap = Math.min(WIDEST_GAP, Math.floor((width - FIRST_LIFELINE - lastHalf) / (parties.length - 1)));
   const paint = (arrow: DrawnArrow, rows: string[]) => {
     const isCurrent = arrow.step === current;
@@ -60,7 +61,7 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
   /** One numbered line per arrow, its later lines under its words. */
   const listed = () => history.flatMap((arrow) => {
     const label = terminalSafe(arrow.label);
-    const said = arrow.from === arrow.to ? `${PARTY_NAMES[arrow.from]}: ⟲ ${label}` : `${PARTY_NAMES[arrow.from]} → ${PARTY_NAMES[arrow.to]}: ${label}`;
+    const said = arrow.from === arrow.to ? `${nameOf(arrow.from)}: ⟲ ${label}` : `${nameOf(arrow.from)} → ${nameOf(arrow.to)}: ${label}`;
     // A request is kept with its method when it fits a line that way.
     const held = displayWidth(said) <= width - 4 || displayWidth(heldLabel(label).split(' ').reduce((widest, word) => (displayWidth(word) > displayWidth(widest) ? word : widest), '')) <= width - 4 ? heldLabel(said) : said;
     return paint(arrow, wrapParagraph(held, width, { lead: '    ' }).map((line) => line.replaceAll(HELD_SPACE, ' ')));
@@ -102,7 +103,7 @@ export function renderDiagram(history: DrawnArrow[], current: number, output: Ou
     };
 
     const header = parties.reduce((line, party) => {
-      const name = PARTY_NAMES[party];
+      const name = nameOf(party);
       return line.padEnd(column(party) - Math.floor(displayWidth(name) / 2)) + name;
     }, '');
     const lines = [c.bold(header), lifelines(0, end)];
@@ -317,7 +318,7 @@ export function renderStep(step: Step, history: DrawnArrow[], output: Output, op
   if (step.facts?.length) {
     lines.push(...glossTable(step.facts.map((fact) => [terminalSafe(fact.name), terminalSafe(fact.value), terminalSafe(fact.meaning)]), width, '  ', output), '');
   }
-  if (history.length) lines.push(...renderDiagram(history, step.number, output, width, step.lanes), '');
+  if (history.length) lines.push(...renderDiagram(history, step.number, output, width, step.lanes, step.laneNames), '');
   for (const shown of step.exchanges) lines.push(...renderExchange(shown.who, shown.exchange, output, options.verbose, width), '');
   for (const token of step.tokens ?? []) {
     const about = `${terminalSafe(String(token.header.alg))}, typ ${terminalSafe(String(token.header.typ))}, kid ${terminalSafe(String(token.header.kid).slice(0, 12))}…`;

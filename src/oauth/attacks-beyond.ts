@@ -70,7 +70,8 @@ function pageWords(html: string, pattern: RegExp): string {
 
 /** An attacker starts a device flow and sends Asha the code; the consent page warns, Asha denies. */
 export async function devicePhishing(world: DemoWorld, narrator: Narrator, pacing: Pacing): Promise<Outcome> {
-  const step = stepsOf(4, ['attacker', 'phone', 'provider']);
+  // The phone is Asha's here, not the reader's: the lane says so, as the text and exchanges do.
+  const step = stepsOf(4, ['attacker', 'phone', 'provider'], { phone: 'Asha\'s phone' });
   const attacker = world.agent('the attacker (as the TV app)');
   const codes = await requestDeviceCodes(world, attacker);
   narrator.show(step(1, 'The attacker starts a device flow', {
@@ -105,7 +106,7 @@ export async function devicePhishing(world: DemoWorld, narrator: Narrator, pacin
     exchanges: exchanges.slice(-1).map((exchange) => ({ who: 'Asha\'s phone', exchange })),
   }));
   await narrator.pause();
-  const waited = await waitInterval(world, codes.interval, pacing);
+  const waited = await waitInterval(world, codes.interval, pacing, true);
   const poll = await pollToken(world, attacker, codes.device_code);
   const error = pollError(poll);
   narrator.show(step(4, `The attacker's poll: ${error ?? 'tokens'}`, {

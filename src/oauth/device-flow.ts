@@ -5,9 +5,9 @@
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { jsonBodyOf } from './client-protocol.js';
 import { verifyToken } from '../jwt/verify.js';
-import { scopeLines, shorten, signInAndConsentArrows } from './flow.js';
+import { scopeLines, shorten, signInAndConsentArrows, signInWithTries } from './flow.js';
 import { stepsOf, type Narrator, type Outcome, type Party, type ShownExchange, type Step } from './steps.js';
-import { approveDeviceAtProvider, type RecordedExchange, type UserAgent } from './user-agent.js';
+import { enterUserCode, formOf, type RecordedExchange, type UserAgent } from './user-agent.js';
 import { TV_CLIENT, type DemoWorld } from './world.js';
 
 export const DEVICE_STEPS = 7;
@@ -26,9 +26,13 @@ export interface DeviceCodes {
   interval: number;
 }
 
-/** How the device waits between polls: for real (someone is watching), or by moving Mock Google's clock on (--auto). */
+/**
+ * How the device waits between polls: for real (someone is watching), or by moving Mock Google's
+ * clock on (--auto). `wait` is the watcher's own wait (the CLI's: q or Esc stops the demo there).
+ */
 export interface Pacing {
   waitForReal: boolean;
+  wait?: (seconds: number) => Promise<void>;
 }
 
 /** The device asks for a device code and a user code, as the public client swaad-tv. */
@@ -53,11 +57,11 @@ export function pollError(exchange: RecordedExchange): string | undefined {
   }
 }
 
-/** Waits `seconds` before the next poll: really, or by moving Mock Google's clock on; returns what it did, in words. */
-export async function waitInterval(world: DemoWorld, seconds: number, pacing: Pacing): Promise<string> {
+/** Waits `seconds` before a poll (`first`: the device's first): really, or by moving Mock Google's clock on; returns what it did, in words. */
+export async function waitInterval(world: DemoWorld, seconds: number, pacing: Pacing, first = false): Promise<string> {
   if (pacing.waitForReal) {
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    return `The device waited ${seconds} seconds, the polling interval, before asking again (RFC 8628 §3.5).`;
+    await (pacing.wait ?? ((wait: number) => new Promise<void>((resolve) => setTimeout(resolve, wait * 1000))))(seconds);
+    return `The device waited ${seconds} seconds, the polling interval, before ${first ? 'its first poll' : 'asking again'} (RFC 8628 §3.5).`;
   }
   world.clock.skip(seconds);
   return `The device waits ${seconds} seconds, the polling interval, before each poll (RFC 8628 §3.5); without a person watching, the demo moves Mock Google's clock on ${seconds} seconds instead of waiting.`;
@@ -116,49 +120,77 @@ export function deviceStepThree(codes: DeviceCodes, exchanges: RecordedExchange[
   });
 }
 
-export function deviceStepFour(exchanges: RecordedExchange[], allowed: boolean, scopes: string[]): Step {
-  return step(4, allowed ? 'Sign in and consent: you allow it' : 'Sign in and consent: you deny it', {
+/**
+ * Step 4: signing in on the phone and the consent page. `allowed` undefined: shown before the
+ * answer (the terminal asks it next, and step 5 shows it); else the answer is part of the step.
+ */
+export function deviceStepFour(codes: DeviceCodes, exchanges: RecordedExchange[], allowed: boolean | undefined, scopes: string[]): Step {
+  const arrows = signInAndConsentArrows('phone', '200 consent page (device, code)', allowed ?? false);
+  return step(4, allowed === undefined ? 'Sign in, and the consent page' : allowed ? 'Sign in and consent: you allow it' : 'Sign in and consent: you deny it', {
     text: [
       `Signed in, Mock Google asks whether ${TV_CLIENT.client_name} may have, from a device:`,
       ...scopeLines(scopes),
-      'The page names the device\'s client and its code, and warns: allow this only if you started it yourself, on a device in front of you that shows this code. That warning is the defence against someone sending you their code (RFC 8628 §5.4; see --attack device-phishing).',
-      allowed ? 'You chose Allow.' : 'You chose Deny.',
+      `The page names the device's client and its code, ${codes.user_code}, and warns: allow this only if you started it yourself, on a device in front of you that shows this code. That warning is the defence against someone sending you their code (RFC 8628 §5.4; see --attack device-phishing).`,
+      ...(allowed === undefined ? [] : [allowed ? 'You chose Allow.' : 'You chose Deny.']),
     ],
-    arrows: signInAndConsentArrows('phone', '200 consent page (device, code)', allowed),
+    arrows: allowed === undefined ? arrows.slice(0, 2) : arrows,
     exchanges: exchanges.map(phone),
   });
 }
 
-export function deviceStepFive(poll: RecordedExchange, waited: string): Step {
+/** What the terminal says before it asks Allow? on the phone's behalf: the code, and the page's warning. */
+export function deviceConsentCaution(codes: DeviceCodes): string {
+  return `The page shows the code ${codes.user_code}. Allow only if you started it yourself, on a device in front of you that shows this code.`;
+}
+
+/** Step 5: the TV's next poll; `decision`, when step 4 did not show it, is your answer on the phone, sent first. */
+export function deviceStepFive(poll: RecordedExchange, waited: string, decision?: { allowed: boolean; exchange: RecordedExchange }): Step {
   const error = pollError(poll);
-  return step(5, error ? `The TV's next poll: ${error}` : 'The TV\'s next poll gets the tokens', {
+  const pageTitle = decision?.allowed ? 'Device connected' : 'Device not connected';
+  const answered = decision ? `You chose ${decision.allowed ? 'Allow' : 'Deny'}: your phone sends decision=${decision.allowed ? 'allow' : 'deny'}, and Mock Google's page says "${pageTitle}". ` : '';
+  const polled = error ? `the TV's next poll: ${error}` : 'the TV\'s next poll gets the tokens';
+  return step(5, decision ? `You ${decision.allowed ? 'allow' : 'deny'} it; ${polled}` : polled.replace(/^t/, 'T'), {
     text: error
-      ? [`${waited} This time Mock Google answers ${error}: you denied it, so the TV stops polling and stays signed out.`]
-      : [`${waited} This time Mock Google answers with tokens, the same kind of token response as the code flow's (§3.5). The device code is now used up: a second poll with it gets invalid_grant.`],
+      ? [`${answered}${waited} This time Mock Google answers ${error}: you denied it, so the TV stops polling and stays signed out.`]
+      : [`${answered}${waited} This time Mock Google answers with tokens, the same kind of token response as the code flow's (§3.5). The device code is now used up: a second poll with it gets invalid_grant.`],
     arrows: [
+      ...(decision ? signInAndConsentArrows('phone', '', decision.allowed).slice(2) : []),
+      ...(decision ? [{ from: 'provider' as const, to: 'phone' as const, label: `${decision.exchange.response.status} "${pageTitle}"` }] : []),
       { from: 'device', to: 'provider', label: 'POST /token device_code' },
       { from: 'provider', to: 'device', label: error ? `400 ${error}` : '200 {access_token, id_token}' },
     ],
-    exchanges: [tv(poll)],
+    exchanges: [...(decision ? [phone(decision.exchange)] : []), tv(poll)],
   });
 }
 
-/** Step 6: the TV checks the ID token (no nonce: none was sent) and calls userinfo. */
+/**
+ * Step 6: the TV calls userinfo, then checks both answers before it greets you: the ID token (no
+ * nonce: none was sent), and userinfo's sub against the ID token's (OIDC Core §5.3.2).
+ */
 export async function deviceStepSix(world: DemoWorld, device: UserAgent, tokens: { access_token: string; id_token: string }): Promise<Step> {
   const { keys } = await discoverIssuer(world.provider.issuer);
   const result = await verifyToken(tokens.id_token, { keys, algorithms: ['RS256'], tokenType: 'JWT', issuer: world.provider.issuer, audience: [TV_CLIENT.client_id], clockTolerance: 0, now: Math.floor(world.clock.nowMs() / 1000) });
   const userinfo = await device.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
-  return step(6, 'The TV checks the ID token and calls the API', {
+  const idTokenSub = typeof result.payload === 'object' ? result.payload.sub : undefined;
+  const userinfoSub = userinfo.response.status === 200 ? jsonBodyOf<{ sub?: unknown }>(userinfo).sub : undefined;
+  const same = userinfoSub !== undefined && userinfoSub === idTokenSub;
+  return step(6, 'The TV calls the API and checks both answers', {
     text: [
-      'The TV verifies the ID token as any client does: its signature with the keys at /jwks, iss, aud (its own client_id, swaad-tv), exp. There is no nonce to check: the device grant sends no authorization request through a browser, so there is none to carry one. What ties these tokens to this TV is the device_code, which never left it.',
-      'Then it calls userinfo with the access token, as a Bearer token, and greets you by name.',
+      'The TV calls userinfo with the access token, as a Bearer token (the exchange below). Before it greets you by name, it checks both answers it holds.',
+      'First the ID token, as any client does: its signature with the keys at /jwks, iss, aud (its own client_id, swaad-tv), exp. There is no nonce to check: the device grant sends no authorization request through a browser, so there is none to carry one. What ties these tokens to this TV is the device_code, which never left it.',
+      'Then userinfo\'s answer: the TV takes it only if it is about the user who signed in, its sub equal to the ID token\'s sub (OIDC Core §5.3.2).',
     ],
     verification: { result },
     arrows: [
       { from: 'device', to: 'provider', label: 'GET /userinfo Bearer <access token>' },
       { from: 'provider', to: 'device', label: `${userinfo.response.status} {sub, name, email}` },
+      { from: 'device', to: 'device', label: 'verify the ID token with /jwks; same sub?' },
     ],
     exchanges: [tv(userinfo)],
+    checks: [{
+      heading: 'The TV checks the userinfo answer:',
+      rows: [{ ok: same, result: same ? 'same sub' : 'another sub', detail: `userinfo sub ${JSON.stringify(userinfoSub)}, ID token sub ${JSON.stringify(idTokenSub)}` }],
+    }],
   });
 }
 
@@ -179,10 +211,13 @@ export function deviceStepSeven(signedIn: boolean): Step {
   });
 }
 
-/** What the phone does: the terminal plays it, or a real browser does while the TV polls. */
+/**
+ * What the phone does: the terminal plays it, or a real browser does while the TV polls. `open`
+ * answers false when no browser could be opened: then the terminal plays the phone after all.
+ */
 export type DeviceUser =
   | { kind: 'terminal'; deny: boolean }
-  | { kind: 'browser'; open: (url: string) => Promise<void> };
+  | { kind: 'browser'; deny: boolean; open: (url: string) => Promise<boolean> };
 
 /** The whole device flow, narrated; the outcome says whether the TV signed in (or handled a denial). */
 export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: DeviceUser, pacing: Pacing): Promise<Outcome> {
@@ -190,29 +225,31 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
   const codes = await requestDeviceCodes(world, device);
   narrator.show(deviceStepOne(codes));
   await narrator.pause();
-  if (user.kind === 'browser') {
-    // The browser plays the phone from now on, while the TV polls.
-    await user.open(codes.verification_uri_complete ?? codes.verification_uri);
-    narrator.note(`Confirm the code ${codes.user_code} in your browser, sign in and answer the consent page; the TV polls every ${codes.interval} seconds meanwhile.`);
-  }
+  // The browser plays the phone from now on, while the TV polls; if none opened, the terminal does.
+  const browserPlays = user.kind === 'browser' && (await user.open(codes.verification_uri_complete ?? codes.verification_uri));
+  if (browserPlays) narrator.note(`Confirm the code ${codes.user_code} in your browser, sign in and answer the consent page; the TV polls every ${codes.interval} seconds meanwhile.`);
   let interval = codes.interval;
-  let waited = await waitInterval(world, interval, pacing);
+  let waited = await waitInterval(world, interval, pacing, true);
   const firstPoll = await pollToken(world, device, codes.device_code);
   narrator.show(deviceStepTwo(codes, firstPoll, waited));
   await narrator.pause();
 
   let allowed: boolean;
   let lastPoll: RecordedExchange;
-  if (user.kind === 'terminal') {
+  let decision: { allowed: boolean; exchange: RecordedExchange } | undefined;
+  if (!browserPlays) {
     narrator.note(`On your phone, you would open ${codes.verification_uri} and type ${codes.user_code}. This is a local demo, so the terminal plays your phone and answers what its pages ask.`);
-    const answered = await playThePhone(world, narrator, codes, user.deny);
-    if (!answered) return { ok: false, summary: 'Three wrong passwords: the sign-in on the phone stopped, and the TV is still waiting.' };
-    allowed = answered.allowed;
-    const login = answered.exchanges.findIndex((exchange) => /\/login$/.test(new URL(exchange.request.url).pathname));
-    narrator.show(deviceStepThree(codes, answered.exchanges.slice(0, login)));
+    // Each page is explained as it comes: step 3 before the password is asked, step 4 before Allow?.
+    const phoneAgent = world.agent('your phone\'s browser');
+    const codePages = await enterUserCode(phoneAgent, codes.verification_uri, codes.user_code);
+    narrator.show(deviceStepThree(codes, codePages));
     await narrator.pause();
-    narrator.show(deviceStepFour(answered.exchanges.slice(login), allowed, DEVICE_SCOPES));
-    await narrator.pause();
+    const signIn = await signInWithTries(world, narrator, phoneAgent, codePages.at(-1)!, codePages.at(-1)!.request.url);
+    if (!signIn.consentPage) return { ok: false, summary: 'Three wrong passwords: the sign-in on the phone stopped, and the TV is still waiting.' };
+    narrator.show(deviceStepFour(codes, signIn.loginExchanges, undefined, DEVICE_SCOPES));
+    allowed = user.deny ? false : await narrator.consent(`${TV_CLIENT.client_name}, code ${codes.user_code},`, DEVICE_SCOPES, deviceConsentCaution(codes));
+    const consentForm = formOf(signIn.consentPage.response.body, signIn.consentPage.request.url)!;
+    decision = { allowed, exchange: await phoneAgent.request('POST', consentForm.action, { form: { decision: allowed ? 'allow' : 'deny' } }) };
     waited = await waitInterval(world, interval, pacing);
     lastPoll = await pollToken(world, device, codes.device_code);
   } else {
@@ -228,9 +265,9 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
     if (error === 'expired_token') return { ok: false, summary: `The codes expired before the browser answered (${Math.round(codes.expires_in / 60)} minutes). Run it again, or use --no-browser.` };
     allowed = error === undefined;
     narrator.show(deviceStepThree(codes, []));
-    narrator.show(deviceStepFour([], allowed, DEVICE_SCOPES));
+    narrator.show(deviceStepFour(codes, [], allowed, DEVICE_SCOPES));
   }
-  narrator.show(deviceStepFive(lastPoll, waited));
+  narrator.show(deviceStepFive(lastPoll, waited, decision));
   await narrator.pause();
   const error = pollError(lastPoll);
   if (error !== undefined) {
@@ -245,21 +282,8 @@ export async function runDeviceFlow(world: DemoWorld, narrator: Narrator, user: 
   narrator.show(deviceStepSeven(true));
   const userinfo = sixth.exchanges[0]!.exchange;
   const profile = userinfo.response.status === 200 ? jsonBodyOf<{ name?: string; email?: string }>(userinfo) : {};
-  const ok = sixth.verification!.result.valid && userinfo.response.status === 200;
-  return { ok, summary: ok ? `The TV is signed in to Swaad as ${profile.name} (${profile.email}); your password never reached it.` : 'The TV got tokens it could not use.' };
-}
-
-/** The terminal plays the phone: asks for the email and password and the decision, up to three tries. */
-async function playThePhone(world: DemoWorld, narrator: Narrator, codes: DeviceCodes, deny: boolean): Promise<{ allowed: boolean; exchanges: RecordedExchange[] } | undefined> {
-  const users = world.provider.state.config.users;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { email, password } = await narrator.credentials(users[0]!.email, users);
-    let allowed = false;
-    // Consent is asked once the consent page is there, after the password was accepted.
-    const decide = async () => (allowed = deny ? false : await narrator.consent(TV_CLIENT.client_name!, DEVICE_SCOPES));
-    const exchanges = await approveDeviceAtProvider(world.agent('your phone\'s browser'), codes.verification_uri, codes.user_code, { email, password, allow: decide });
-    if (!exchanges.some((exchange) => exchange.response.status === 401)) return { allowed, exchanges };
-    narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
-  }
-  return undefined;
+  const sameSub = sixth.checks![0]!.rows[0]!.ok;
+  const ok = sixth.verification!.result.valid && userinfo.response.status === 200 && sameSub;
+  const refused = sameSub ? 'The TV got tokens it could not use.' : 'The TV refused the sign-in: userinfo answered about another user than the ID token names (OIDC Core §5.3.2).';
+  return { ok, summary: ok ? `The TV is signed in to Swaad as ${profile.name} (${profile.email}); your password never reached it.` : refused };
 }

@@ -7,7 +7,7 @@ import { spanInWords } from '../jwt/time.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
 import { idTokenAtTheApi } from './cross-use.js';
 import type { CheckTable, Narrator, Outcome, ShownExchange, Step } from './steps.js';
-import { formOf, type RecordedExchange } from './user-agent.js';
+import { formOf, type RecordedExchange, type UserAgent } from './user-agent.js';
 import type { AppEvent } from './demo-app.js';
 import { issuedTokens, lastEvent, WaitTimedOut, type DemoWorld } from './world.js';
 
@@ -239,19 +239,7 @@ export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, opti
   const authorizationUrl = toApp.response.headers.location!;
   const loginPage = await agent.request('GET', authorizationUrl);
   narrator.show(stepTwo(loginPage));
-  const users = world.provider.state.config.users;
-  let consentPage: RecordedExchange | undefined;
-  const loginExchanges: RecordedExchange[] = [];
-  let password = '';
-  for (let attempt = 0; attempt < 3 && !consentPage; attempt++) {
-    const form = formOf(loginExchanges.at(-1)?.response.body ?? loginPage.response.body, authorizationUrl)!;
-    const credentials = await narrator.credentials(users[0]!.email, users);
-    password = credentials.password;
-    const answer = await agent.request('POST', form.action, { form: credentials });
-    loginExchanges.push(answer);
-    if (answer.response.status === 200) consentPage = answer;
-    else narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
-  }
+  const { consentPage, loginExchanges, password } = await signInWithTries(world, narrator, agent, loginPage, authorizationUrl);
   if (!consentPage) return { ok: false, summary: 'Three wrong passwords: the sign-in stopped.' };
 
   const allow = options.deny ? false : await narrator.consent('Swaad (demo-app)', SCOPES);
@@ -275,6 +263,28 @@ export async function runTerminalFlow(world: DemoWorld, narrator: Narrator, opti
     return { ok: false, summary: `The sign-in failed: ${rejected?.reason ?? lastEvent(world, 'failed')?.message ?? 'unknown reason'}` };
   }
   return showTokenSteps(world, narrator, appNeverSawPassword(world, browserExchanges, password));
+}
+
+/**
+ * The terminal answers the provider's sign-in page: the email and password asked, up to three
+ * tries; the consent page when one was accepted, every answer, and the last password typed.
+ */
+export async function signInWithTries(world: DemoWorld, narrator: Narrator, agent: UserAgent, loginPage: RecordedExchange, pageUrl: string): Promise<{ consentPage?: RecordedExchange; loginExchanges: RecordedExchange[]; password: string }> {
+  const users = world.provider.state.config.users;
+  let consentPage: RecordedExchange | undefined;
+  const loginExchanges: RecordedExchange[] = [];
+  let password = '';
+  for (let attempt = 0; attempt < 3 && !consentPage; attempt++) {
+    // A refused sign-in answers with the sign-in form again; the first page's form otherwise.
+    const form = formOf(loginExchanges.at(-1)?.response.body ?? '', pageUrl) ?? formOf(loginPage.response.body, pageUrl)!;
+    const credentials = await narrator.credentials(users[0]!.email, users);
+    password = credentials.password;
+    const answer = await agent.request('POST', form.action, { form: credentials });
+    loginExchanges.push(answer);
+    if (answer.response.status === 200) consentPage = answer;
+    else narrator.note('Mock Google says: wrong email or password. The demo accounts are shown above.');
+  }
+  return { consentPage, loginExchanges, password };
 }
 
 /** Steps 5 to 8, the same whoever played the browser: the app's back channel, then the recap. */

@@ -10,6 +10,14 @@ import type { RecordedExchange } from './user-agent.js';
  */
 export type Party = 'browser' | 'app' | 'provider' | 'attacker' | 'device' | 'phone' | 'service' | 'orders' | 'api';
 
+/** How each party is named on the diagram, unless a step names it otherwise (laneNames). */
+export const PARTY_NAMES: Record<Party, string> = { browser: 'Browser', app: 'App (Swaad)', provider: 'Mock Google', attacker: 'Attacker', device: 'TV app', phone: 'Your phone', service: 'Backend service', orders: 'Orders API', api: 'API (userinfo)' };
+
+/** The name `party` has on `step`'s diagram. */
+export function partyName(party: Party, step?: Pick<Step, 'laneNames'>): string {
+  return step?.laneNames?.[party] ?? PARTY_NAMES[party];
+}
+
 export interface Arrow {
   from: Party;
   to: Party;
@@ -32,6 +40,8 @@ export interface Step {
   arrows: Arrow[];
   /** The sequence diagram's lifelines, left to right; default browser, app, provider (and the attacker when one appears). */
   lanes?: Party[];
+  /** Names for lifelines that differ from PARTY_NAMES in this scene ("Asha's phone" for phone). */
+  laneNames?: Partial<Record<Party, string>>;
   exchanges: ShownExchange[];
   /** The ID token's verification; nonceMatches is absent where the flow sends no nonce (the device grant). */
   verification?: { result: VerifyResult; nonceMatches?: boolean };
@@ -59,11 +69,12 @@ export interface Narrator {
   /** Waits before the next step (a no-op in --auto). */
   pause(): Promise<void>;
   credentials(loginHint: string, users: Array<{ email: string; password: string; name: string }>): Promise<{ email: string; password: string }>;
-  consent(client: string, scopes: string[]): Promise<boolean>;
+  /** Allow or deny; `caution`, when given, is said before the question (the device grant's warning). */
+  consent(client: string, scopes: string[], caution?: string): Promise<boolean>;
   note(text: string): void;
 }
 
-/** A maker of one flow's steps: each numbered out of `total`, drawn on `lanes`. */
-export function stepsOf(total: number, lanes?: Party[]): (number: number, title: string, parts: Partial<Step>) => Step {
-  return (number, title, parts) => ({ number, total, title, text: [], arrows: [], exchanges: [], ...(lanes && { lanes }), ...parts });
+/** A maker of one flow's steps: each numbered out of `total`, drawn on `lanes`, named as `laneNames` says. */
+export function stepsOf(total: number, lanes?: Party[], laneNames?: Partial<Record<Party, string>>): (number: number, title: string, parts: Partial<Step>) => Step {
+  return (number, title, parts) => ({ number, total, title, text: [], arrows: [], exchanges: [], ...(lanes && { lanes }), ...(laneNames && { laneNames }), ...parts });
 }

@@ -98,17 +98,24 @@ export async function signInAtProvider(agent: UserAgent, authorizationUrl: strin
   return done({ errorPage: { status: page.response.status, body: page.response.body } });
 }
 
+/** Opens the verification page and types the user code (RFC 8628 §3.3): the page, then the answer (the sign-in page), when the page had its form. */
+export async function enterUserCode(agent: UserAgent, verificationUri: string, userCode: string): Promise<RecordedExchange[]> {
+  const page = await agent.request('GET', verificationUri);
+  const formToken = decodeEntities(/name="form_token" value="([^"]*)"/.exec(page.response.body)?.[1] ?? '');
+  const codeForm = formOf(page.response.body, verificationUri);
+  if (!codeForm) return [page];
+  return [page, await agent.request('POST', codeForm.action, { form: { form_token: formToken, user_code: userCode } })];
+}
+
 /**
  * Plays the user at /device: opens the verification URI, confirms or types the code, signs in,
  * then allows or denies; `allow` may be a question, asked only once the consent page is there.
  */
 export async function approveDeviceAtProvider(agent: UserAgent, verificationUri: string, userCode: string, user: { email: string; password: string; allow: boolean | (() => Promise<boolean>) }): Promise<RecordedExchange[]> {
   const start = agent.exchanges.length;
-  const page = await agent.request('GET', verificationUri);
-  const formToken = decodeEntities(/name="form_token" value="([^"]*)"/.exec(page.response.body)?.[1] ?? '');
-  const codeForm = formOf(page.response.body, verificationUri);
-  if (!codeForm) return agent.exchanges.slice(start);
-  let next = await agent.request('POST', codeForm.action, { form: { form_token: formToken, user_code: userCode } });
+  const entered = await enterUserCode(agent, verificationUri, userCode);
+  if (entered.length < 2) return agent.exchanges.slice(start);
+  let next = entered.at(-1)!;
   const answers: Array<() => Promise<Record<string, string>>> = [
     async () => ({ email: user.email, password: user.password }),
     async () => ({ decision: (typeof user.allow === 'function' ? await user.allow() : user.allow) ? 'allow' : 'deny' }),

@@ -51,8 +51,24 @@ describe.skipIf(!tmuxAvailable())('oauth --flow device --no-browser in a termina
     expect(screen).toMatch(/On your phone, you would open http:\/\/127\.0\.0\.1:\d+\/device and type [A-Z]{4}-[A-Z]{4}\. This is a local demo, so the terminal plays your phone/);
     expect(screen).toContain('Mock Google says: wrong email or password. The demo accounts are shown above.');
     // Consent is asked once, after the right password: never for a sign-in that failed.
-    expect(screen.split('Swaad on your TV (swaad-tv, public) wants: openid, profile, email. Allow?').length - 1).toBe(1);
-    // Someone is watching: the interval is really waited, and said so.
+    const code = /type ([A-Z]{4}-[A-Z]{4})\. This is a local demo/.exec(screen)![1]!;
+    expect(screen.split(`Swaad on your TV (swaad-tv, public), code ${code}, wants: openid, profile, email. Allow?`).length - 1).toBe(1);
+    // Each page is explained before it is answered: step 3, then the password; step 4 (the code and
+    // its warning), then the warning again and Allow?; then step 5.
+    const at = (text: string) => screen.indexOf(text);
+    const order = [
+      at('Step 3 of 7: On your phone'),
+      at('Email asha@example.com'),
+      at('Step 4 of 7: Sign in, and the consent page'),
+      at(`The page names the device's client and its code, ${code}, and warns: allow this only if you started it yourself`),
+      at(`The page shows the code ${code}. Allow only if you started it yourself, on a device in front of you that shows this code.`),
+      at('Allow?'),
+      at('Step 5 of 7: You allow it'),
+    ];
+    expect(order.every((index) => index >= 0), JSON.stringify(order)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Someone is watching: the interval is really waited, and said so; the first poll is the first.
+    expect(screen).toContain('The device waited 5 seconds, the polling interval, before its first poll (RFC 8628 §3.5).');
     expect(screen).toContain('The device waited 5 seconds, the polling interval, before asking again (RFC 8628 §3.5).');
     expect(screen).toContain('✓ The TV is signed in to Swaad as Asha Rao (asha@example.com); your password never reached it.');
   }, 150_000);

@@ -21,9 +21,9 @@ describe('oauth --flow device', () => {
       '1 The TV app asks Mock Google for a code',
       '2 The TV shows the code and polls',
       '3 On your phone: the address and the code',
-      '4 Sign in and consent: you allow it',
-      '5 The TV\'s next poll gets the tokens',
-      '6 The TV checks the ID token and calls the API',
+      '4 Sign in, and the consent page',
+      '5 You allow it; the TV\'s next poll gets the tokens',
+      '6 The TV calls the API and checks both answers',
       '7 Recap',
     ]);
     const text = flat(result.stdout);
@@ -46,6 +46,16 @@ describe('oauth --flow device', () => {
     expect(result.stdout).toContain('✓ VALID signature (RS256), typ, exp, iat, iss, aud checked');
     expect(result.stdout).toMatch(/✓ aud +"swaad-tv" includes "swaad-tv"/);
     expect(result.stdout).not.toContain('nonce matches');
+    // Step 4 names the code the page shows, with its warning; step 5 sends the answer, then polls.
+    expect(text).toMatch(/The page names the device's client and its code, [A-Z]{4}-[A-Z]{4}, and warns: allow this only if you started it yourself/);
+    expect(text).toContain('You chose Allow: your phone sends decision=allow, and Mock Google\'s page says "Device connected".');
+    // Step 6 in the order it is told: the userinfo call, the ID token's checklist, then the same sub (OIDC Core §5.3.2).
+    const six = result.stdout.slice(result.stdout.indexOf('Step 6 of 7'));
+    expect(flat(six)).toContain('The TV calls userinfo with the access token, as a Bearer token (the exchange below). Before it greets you by name, it checks both answers it holds. First the ID token');
+    const order = ['→ GET http', 'The app verifies the ID token:', 'The TV checks the userinfo answer:'].map((line) => six.indexOf(line));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(six).toMatch(/✓ same sub +userinfo sub "(\d+)", ID token sub "\1"/);
     expect(result.stdout).toContain('"name": "Asha Rao"');
     expect(text).toContain('What the protocol cannot stop: someone sending you their code (§5.4).');
     // The lanes are the device flow's own.
@@ -62,8 +72,8 @@ describe('oauth --flow device', () => {
       'The TV app asks Mock Google for a code',
       'The TV shows the code and polls',
       'On your phone: the address and the code',
-      'Sign in and consent: you deny it',
-      'The TV\'s next poll: access_denied',
+      'Sign in, and the consent page',
+      'You deny it; the TV\'s next poll: access_denied',
       'Recap',
     ]);
     expect(result.stdout).toContain('decision=deny');
@@ -82,14 +92,15 @@ describe('oauth --flow device', () => {
       ['POST /device_authorization 200'],
       ['POST /token 400'],
       ['GET /device 200', 'POST /device 200'],
-      ['POST /device/CODE/login 200', 'POST /device/CODE/consent 200'],
-      ['POST /token 200'],
+      ['POST /device/CODE/login 200'],
+      ['POST /device/CODE/consent 200', 'POST /token 200'],
       ['GET /userinfo 200'],
       [],
     ]);
     expect(json.steps[5].verification).toEqual({ valid: true });
-    // The diagram's lifelines, for a flow with lanes of its own.
-    expect(json.steps[0].lanes).toEqual(['device', 'phone', 'provider']);
+    expect(json.steps[5].checks[0].rows.map((row: { ok: boolean; result: string }) => `${row.ok} ${row.result}`)).toEqual(['true same sub']);
+    // The diagram's lifelines, for a flow with lanes of its own: each with the name drawn.
+    expect(json.steps[0].lanes).toEqual([{ id: 'device', name: 'TV app' }, { id: 'phone', name: 'Your phone' }, { id: 'provider', name: 'Mock Google' }]);
     expect(json.steps[0].facts.map((fact: { name: string }) => fact.name)).toEqual(['device_code', 'user_code', 'verification_uri', 'verification_uri_complete', 'expires_in', 'interval']);
   });
 
@@ -131,8 +142,18 @@ describe('oauth --attack device-phishing', () => {
     expect(text).toMatch(/"Only allow this if you started it yourself, on a device in front of you that shows the code [A-Z]{4}-[A-Z]{4}\. If someone sent you this code/);
     expect(text).toContain('Be clear about what stopped it: Asha, reading the page. Nothing in the protocol can tell her own TV from the attacker\'s laptop');
     expect(result.stdout).toContain('"error": "access_denied"');
-    expect(result.stdout).toMatch(/^ *Attacker +Your phone +Mock Google$/m);
+    // The phone is Asha's: the lane says so, as the text and the exchanges do.
+    expect(result.stdout).toMatch(/^ *Attacker +Asha's phone +Mock Google$/m);
+    expect(result.stdout).not.toContain('Your phone');
     expect(result.stdout.trim().split('\n').at(-1)).toBe('✓ Stopped by Asha: the consent page named the device\'s client and warned about a code someone sent; she denied, and the attacker got access_denied (RFC 8628 §5.4).');
+  });
+});
+
+describe('oauth --attack device-phishing --json', () => {
+  test('lanes carry their names: Asha\'s phone, not "Your phone"', async () => {
+    const result = await runCli(['oauth', '--attack', 'device-phishing', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).steps[0].lanes).toEqual([{ id: 'attacker', name: 'Attacker' }, { id: 'phone', name: 'Asha\'s phone' }, { id: 'provider', name: 'Mock Google' }]);
   });
 });
 
@@ -140,8 +161,8 @@ describe('bad input', () => {
   test.each([
     [['--flow', 'nope'], 'error: Unknown flow "nope".\nChoose one of: code, device, client-credentials, refresh.\n'],
     [['--flow', 'device', '--attack', 'refresh-reuse'], 'error: --attack runs a scene of its own, with its own flow: leave out --flow.\n'],
-    [['--flow', 'client-credentials', '--deny'], 'error: --deny has no use with --flow client-credentials: no user is asked.\n'],
-    [['--flow', 'refresh', '--deny'], 'error: --deny has no use with --flow refresh: the sign-in before the refresh is given consent.\n'],
+    [['--flow', 'client-credentials', '--deny'], 'error: --deny refuses consent, and --flow client-credentials has no consent to refuse: no user takes part, the service gets a token for itself. Leave out --deny.\n'],
+    [['--flow', 'refresh', '--deny'], 'error: --deny refuses consent, and --flow refresh has no consent to refuse: its sign-in is only the set-up. Leave out --deny.\n'],
   ])('oauth %j: one line, exit 2', async (args, stderr) => {
     const result = await runCli(['oauth', ...args]);
     expect(result.code).toBe(2);

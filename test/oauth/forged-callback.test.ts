@@ -166,7 +166,11 @@ describe('oauth --flow device in browser mode', () => {
     expect(result.stdout).toMatch(/▶ 2 .*400 authorization_pending/);
     expect(result.stdout).toContain('Step 4 of 7: Sign in and consent: you allow it');
     const shown = result.stdout.replace(/\s+/g, ' ');
+    // The first poll is the first; a later one asks again.
+    expect(shown).toContain('The device waited 5 seconds, the polling interval, before its first poll (RFC 8628 §3.5).');
     expect(shown).toContain('The device waited 5 seconds, the polling interval, before asking again (RFC 8628 §3.5).');
+    // While the TV waited, the terminal said how to stop.
+    expect(result.stderr).toContain('Waiting 5 seconds before the next poll…  [q/Esc] stop the demo');
     expect(shown.trim().endsWith('✓ The TV is signed in to Swaad as Asha Rao (asha@example.com); your password never reached it.')).toBe(true);
     expect(result.code).toBe(0);
   }, 40_000);

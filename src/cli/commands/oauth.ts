@@ -44,7 +44,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing')
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
-    .option('--json', 'print the steps and the outcome as JSON (implies --auto)')
+    .option('--json', 'print the steps and the outcome as JSON (implies --auto); a flow with lifelines of its own (device, client-credentials, refresh, and some attacks) gives each step\'s lanes as [{id, name}], left to right')
     .addHelpText('after', () => examples([
       ['jwt-vs-oauth oauth', 'in your browser, narrated here'],
       ['jwt-vs-oauth oauth --no-browser', 'all in the terminal'],
@@ -56,11 +56,12 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --flow refresh', 'a refresh token rotates; --attack refresh-reuse'],
     ]) + '\nBetween steps: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
     .action(async (flags: OAuthFlags) => {
-      const [{ startDemoWorld }, flow, attacks, view] = await Promise.all([
+      const [{ startDemoWorld }, flow, attacks, view, { partyName }] = await Promise.all([
         import('../../oauth/world.js'),
         import('../../oauth/flow.js'),
         import('../../oauth/attacks.js'),
         import('../flow-view.js'),
+        import('../../oauth/steps.js'),
       ]);
       const attack = flags.attack === undefined ? undefined : attacks.attackNamed(flags.attack);
       if (flags.attack !== undefined && !attack) {
@@ -105,9 +106,10 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
           const password = await prompts.password({ message: 'Password', mask: '•', theme: promptTheme }, io);
           return { email, password };
         },
-        async consent(client, scopes) {
+        async consent(client, scopes, caution) {
           if (!interactive) return !flags.deny;
           prompts ??= await import('@inquirer/prompts');
+          if (caution) talk(output.talkColour.bold(caution));
           return prompts.select({ message: `${client} wants: ${scopes.join(', ')}. Allow?`, choices: [{ name: 'Allow', value: true }, { name: 'Deny', value: false }], theme: promptTheme }, io);
         },
         note(text) {
@@ -116,6 +118,24 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         },
       };
 
+      /** A device's polling interval, waited while someone watches: q or Esc stops the demo here too. */
+      async function waitOrStop(seconds: number): Promise<void> {
+        const { navigationPrompt } = await import('../navigation-prompt.js');
+        const timer = new AbortController();
+        const timeout = setTimeout(() => timer.abort(), seconds * 1000);
+        try {
+          // Enter has nothing to skip to: the wait goes on until the interval is over.
+          for (;;) {
+            const choice = await navigationPrompt({ canGoBack: false, firstScreen: false, width: talkWidth, keys: [`Waiting ${seconds} seconds before the next poll…`, '[q/Esc] stop the demo'] }, { ...io, signal: timer.signal, clearPromptOnDone: true });
+            if (choice === 'quit') throw new StopDemo();
+          }
+        } catch (error) {
+          if (!(error instanceof Error && error.name === 'AbortPromptError')) throw error;
+        } finally {
+          clearTimeout(timeout);
+        }
+      }
+
       const world = await startDemoWorld();
       let outcome: Awaited<ReturnType<typeof flow.runTerminalFlow>> | undefined;
       try {
@@ -123,7 +143,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
           if (!flags.json) {
             talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
           }
-          const pacing = { waitForReal: interactive };
+          const pacing = { waitForReal: interactive, wait: waitOrStop };
           if (attack) {
             if (!flags.json) {
               if (attack !== flags.attack) talk(`"${flags.attack}" is the old name of ${attack}; an open redirector (RFC 9700 §4.11) is a different attack, explained at the end.`);
@@ -141,14 +161,17 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
             const user = browserWanted && !reason
               ? {
                   kind: 'browser' as const,
+                  deny: Boolean(flags.deny),
                   open: async (url: string) => {
                     try {
                       await openBrowser(url);
-                      talk(`Opened ${url} in your browser: it plays your phone.`);
                     } catch (error) {
-                      // The device flow needs no browser here: the person can open the page on any device.
-                      talk(`Opening a browser failed (${(error as Error).message}): open ${url} yourself, here or on your phone.`);
+                      // As the code flow does: the terminal plays the phone, so the demo still goes on to its end.
+                      talk(`No browser: opening one failed (${(error as Error).message}). The terminal plays your phone instead (--no-browser).`);
+                      return false;
                     }
+                    talk(`Opened ${url} in your browser: it plays your phone.`);
+                    return true;
                   },
                 }
               : { kind: 'terminal' as const, deny: Boolean(flags.deny) };
@@ -204,7 +227,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         return;
       }
       if (flags.json) {
-        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, ...(step.lanes && { lanes: step.lanes }), exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
+        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, ...(step.lanes && { lanes: step.lanes.map((party) => ({ id: party, name: partyName(party, step) })) }), exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
       } else {
         output.result('');
         // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
@@ -221,7 +244,10 @@ function checkedFlow(flags: OAuthFlags): FlowName {
   const name = flags.flow ?? 'code';
   if (!(FLOWS as readonly string[]).includes(name)) throw new InputError('ERR_UNKNOWN_FLOW', `Unknown flow "${name}".`, `Choose one of: ${FLOWS.join(', ')}.`);
   if (flags.flow !== undefined && flags.attack !== undefined) throw new InputError('ERR_FLOW_AND_ATTACK', '--attack runs a scene of its own, with its own flow: leave out --flow.');
-  if (flags.deny && (name === 'client-credentials' || name === 'refresh')) throw new InputError('ERR_NOTHING_TO_DENY', `--deny has no use with --flow ${name}: ${name === 'refresh' ? 'the sign-in before the refresh is given consent' : 'no user is asked'}.`);
+  if (flags.deny && (name === 'client-credentials' || name === 'refresh')) {
+    const why = name === 'refresh' ? 'has no consent to refuse: its sign-in is only the set-up' : 'has no consent to refuse: no user takes part, the service gets a token for itself';
+    throw new InputError('ERR_NOTHING_TO_DENY', `--deny refuses consent, and --flow ${name} ${why}. Leave out --deny.`);
+  }
   return name as FlowName;
 }
 
