@@ -216,10 +216,15 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
   }
   if (record.status !== 'pending') return alreadyDecidedPage(exchange, record);
 
-  // 3. This browser takes the code through sign-in and consent; a browser that starts later takes it over.
+  // 3. The first browser to enter the code takes it through sign-in and consent, and keeps it until
+  // it decides or the code expires: a second one cannot take over a sign-in in progress (§5.4).
+  const seconds = Math.ceil((record.expiresAtMs - state.nowMs()) / 1000);
+  if (record.browser) {
+    exchange.say(`user code ${formatUserCode(record.userCode)} entered again while a sign-in with it is in progress: refused (409)`);
+    return deviceErrorPage(exchange, 409, 'This code is being used', `The code ${formatUserCode(record.userCode)} is already being used to sign in, in another browser or on an earlier page. Finish there; or, in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}, when the code expires, ask the device for a new one.`);
+  }
   const client = state.clients.get(record.clientId)!;
   record.browser = { id: randomToken() };
-  const seconds = Math.ceil((record.expiresAtMs - state.nowMs()) / 1000);
   exchange.say(`user code ${formatUserCode(record.userCode)} entered; sign-in page shown for ${client.client_id}'s device`);
   return showDevicePage(exchange, 200, deviceLoginPage(state, record, client), {
     'set-cookie': `${BROWSER_COOKIE}=${record.browser.id}; Path=${devicePath(state, record.userCode)}; Max-Age=${seconds}; HttpOnly; SameSite=Lax`,
@@ -275,8 +280,8 @@ function recordForBrowser(exchange: Exchange, userCode: string): DeviceRecord | 
 }
 
 function deviceExpiredPage(exchange: Exchange): void {
-  exchange.say('device sign-in unknown, expired, decided or in another browser: error page');
-  deviceErrorPage(exchange, 400, 'This code has expired', 'This code is unknown, expired or already used, or it was entered in another browser since. Type the code your device shows now.');
+  exchange.say('device sign-in unknown, expired, decided or not this browser\'s: error page');
+  deviceErrorPage(exchange, 400, 'This code has expired', 'This code is unknown, expired or already used, or this browser is not the one that entered it. Type the code your device shows now.');
 }
 
 /** POST /device/<code>/login: the user signs in, then sees the consent page for the device. */

@@ -108,14 +108,20 @@ describe('sign-in and consent', () => {
     expect(textOf(page.response.body)).toContain('That code is not right, or it has expired.');
   });
 
-  test('a second browser entering the code takes it over; the first one\'s pages stop working', async () => {
+  test('a second browser entering the code cannot take over the sign-in in progress: it is told so, and the first one finishes (§5.4)', async () => {
     const device = await deviceAuthorization(provider);
     const first = new UserAgent();
     const firstPage = await enterCode(first, `${provider.issuer}/device`, device.user_code);
-    await enterCode(new UserAgent(), `${provider.issuer}/device`, device.user_code);
-    const stale = await submit(first, firstPage, { email: 'asha@example.com', password: 'mango-lassi-42' });
-    expect(stale.response.status).toBe(400);
-    expect(textOf(stale.response.body)).toContain('This code has expired');
+    const second = await enterCode(new UserAgent(), `${provider.issuer}/device`, device.user_code);
+    expect(second.response.status).toBe(409);
+    expect(textOf(second.response.body)).toContain(`The code ${device.user_code} is already being used to sign in, in another browser or on an earlier page. Finish there; or, in 10 minutes, when the code expires, ask the device for a new one.`);
+    expect(log.at(-1)?.message).toBe(`user code ${device.user_code} entered again while a sign-in with it is in progress: refused (409)`);
+    const consent = await submit(first, firstPage, { email: 'asha@example.com', password: 'mango-lassi-42' });
+    expect(consent.response.status).toBe(200);
+    const done = await submit(first, consent, { decision: 'allow' });
+    expect(done.response.status).toBe(200);
+    later(5);
+    expect((await poll(provider, device.device_code)).status).toBe(200);
   });
 });
 
