@@ -143,3 +143,12 @@ describe('oauth --flow device on a terminal: q while the TV waits to poll', () =
     expect(result.code).toBe(0);
   });
 });
+
+describe('oauth --help', () => {
+  test('says q/Esc work while the TV waits, and what --json gives as lanes', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const help = (await runCli(['oauth', '--help'], { env: { COLUMNS: '400' } })).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('gives each step\'s lanes as [{id, name}], left to right');
+    expect(help).toContain('Between steps, and while the device flow\'s TV waits to poll: Enter shows the next step; q or Esc stops the demo');
+  });
+});

@@ -54,7 +54,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --flow device', 'a TV signs in: you type its code on your phone'],
       ['jwt-vs-oauth oauth --flow client-credentials', 'a backend service gets a token for itself'],
       ['jwt-vs-oauth oauth --flow refresh', 'a refresh token rotates; --attack refresh-reuse'],
-    ]) + '\nBetween steps: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
+    ]) + '\nBetween steps, and while the device flow\'s TV waits to poll: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
     .action(async (flags: OAuthFlags) => {
       const [{ startDemoWorld }, flow, attacks, view, { partyName }] = await Promise.all([
         import('../../oauth/world.js'),
