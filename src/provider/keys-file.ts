@@ -110,9 +110,14 @@ function signsAndVerifies(key: SigningKey): boolean {
 }
 
 async function importStoredKeys(path: string, stored: StoredKey[], nowSeconds: number): Promise<ProviderKeys> {
-  // A retired key whose tokens have all expired is not even imported, nor counted.
-  const live = [...stored.entries()].filter(([, entry]) => entry.retiredUntil === undefined || entry.retiredUntil > nowSeconds);
-  if (live.length > MAX_KEYS_IN_FILE) throw keysFileError(path, `holds ${live.length} keys still in use; at most ${MAX_KEYS_IN_FILE} are expected.`);
+  // A retired key whose tokens have all expired is not even imported, nor counted. Beyond the
+  // ceiling (a file an older version let grow), the retired keys that go first are left out.
+  const entries = [...stored.entries()];
+  const currentEntries = entries.filter(([, entry]) => entry.retiredUntil === undefined);
+  const retiredEntries = entries.filter(([, entry]) => entry.retiredUntil !== undefined && entry.retiredUntil > nowSeconds)
+    .sort(([one, first], [other, second]) => second.retiredUntil! - first.retiredUntil! || other - one)
+    .slice(0, Math.max(0, MAX_KEYS_IN_FILE - currentEntries.length));
+  const live = [...currentEntries, ...retiredEntries].sort(([one], [other]) => one - other);
   const current: Partial<Record<TokenKind, SigningKey>> = {};
   const retired: RetiredKey[] = [];
   const kinds = new Map<string, { index: number; use: TokenKind }>();

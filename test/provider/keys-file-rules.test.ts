@@ -69,6 +69,17 @@ describe('how many keys, and for how long', () => {
     expect(provider.keys.retiredKids).toEqual([]);
   });
 
+  test('a file an older version let grow past 64 live keys still loads: the retired keys that go last are kept', async () => {
+    const file = await goodFile();
+    for (let i = 0; i < 70; i++) file.keys.push({ ...(await goodFileKey()), retiredUntil: nowSeconds() + 100 + i });
+    save(file);
+    const provider = await start();
+    expect(provider.keys.retiredKids).toHaveLength(62);
+    // The eight that go first (within 107 s) are the ones left out: all 62 kept are still published then.
+    clock += 107_000;
+    expect((await (await fetch(`${provider.issuer}/jwks`)).json()).keys).toHaveLength(2 + 62);
+  });
+
   test('many rotations: the file keeps the newest retired keys, at most 64 keys, and the provider starts again', async () => {
     const provider = await start();
     let last = provider.keys;
