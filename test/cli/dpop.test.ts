@@ -1,6 +1,7 @@
 // `jwt-vs-oauth dpop`: a proof made with a saved key passes the RFC 9449 checks for the request
 // it names; bad input is one clear line and exit 2.
 
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ describe('bad input: one line, exit 2', () => {
   test.each([
     ['no key', ['--htm', 'POST', '--htu', URL_TOKEN], 'dpop needs --key'],
     ['a secret as key', ['--key', 'SECRET', '--htm', 'POST', '--htu', URL_TOKEN], 'never a shared secret'],
-    ['a public key', ['--key', 'PUBLIC', '--htm', 'POST', '--htu', URL_TOKEN], 'private asymmetric key'],
+    ['a public key', ['--key', 'PUBLIC', '--htm', 'POST', '--htu', URL_TOKEN], 'the private half of a key pair'],
     ['lower-case method', ['--key', 'KEY', '--htm', 'post', '--htu', URL_TOKEN], '--htm needs'],
     ['no URL', ['--key', 'KEY', '--htm', 'POST'], '--htu needs'],
     ['not http', ['--key', 'KEY', '--htm', 'POST', '--htu', 'file:///etc/passwd'], '--htu needs'],
@@ -71,5 +72,38 @@ describe('help', () => {
     expect(help.stdout).not.toContain(':4000');
     const noUrl = await runCli(['dpop', '--key', keyFile, '--htm', 'POST'], { now: NOW });
     expect(noUrl.stderr).toContain('Example: --htu http://127.0.0.1:9400/token');
+  });
+});
+
+describe('keys and flags that cannot make a proof: one line, exit 2, never a crash', () => {
+  const pem = (name: string, type: 'rsa' | 'ed448', options: { modulusLength?: number } = {}) => {
+    const path = join(folder, name);
+    const { privateKey } = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048 }) : generateKeyPairSync('ed448');
+    writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    return path;
+  };
+  const ht = ['--htm', 'POST', '--htu', URL_TOKEN];
+  test.each([
+    ['an RSA key with --alg ES256', () => ['--key', pem('rsa.pem', 'rsa'), '--alg', 'ES256', ...ht], 'does not fit'],
+    ['an EC key with --alg RS256', () => ['--key', keyFile, '--alg', 'RS256', ...ht], 'does not fit'],
+    ['an Ed448 key', () => ['--key', pem('ed448.pem', 'ed448'), ...ht], 'which no JOSE algorithm here signs with'],
+    ['an RSA key of 1024 bits', () => ['--key', pem('rsa1024.pem', 'rsa', { modulusLength: 1024 }), '--alg', 'RS256', ...ht], 'which jose will not sign RS256 with'],
+    ['an empty --jti', () => ['--key', keyFile, '--jti', '', ...ht], '--jti is empty'],
+    ['an empty --ath', () => ['--key', keyFile, '--ath', '', ...ht], '--ath is empty'],
+    ['credentials in --htu', () => ['--key', keyFile, '--htm', 'POST', '--htu', 'http://user:secret@127.0.0.1:9400/token'], 'user name or password'],
+  ])('%s', async (_name, args, message) => {
+    const result = await runCli(['dpop', ...args()], { now: NOW });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('secret@');
+    expect(result.stderr).not.toMatch(/unexpected|\n\s+at /);
+  });
+
+  test('a public key: the private half is needed, not "a shared secret"', async () => {
+    const result = await runCli(['dpop', '--key', join(folder, 'dpop-key.pub.json'), ...ht], { now: NOW });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the private half of a key pair');
+    expect(result.stderr).not.toContain('shared secret');
   });
 });

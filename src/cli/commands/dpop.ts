@@ -45,18 +45,33 @@ export function dpopCommand(context: CommandContext): Command {
       if (flags.key === undefined) throw new InputError('ERR_DPOP_KEY', 'dpop needs --key: the private key you hold, whose public half the proof carries.', 'Make one: jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
       if (flags.htm === undefined || !METHOD.test(flags.htm)) throw new InputError('ERR_DPOP_HTM', `--htm needs the request's HTTP method in capitals, such as POST or GET${flags.htm === undefined ? '' : `; ${JSON.stringify(terminalSafe(flags.htm))} is not one`}.`);
       if (flags.htu === undefined || !isHttpUrl(flags.htu)) throw new InputError('ERR_DPOP_HTU', `--htu needs the request's full http or https URL${flags.htu === undefined ? '' : `; ${JSON.stringify(terminalSafe(flags.htu))} is not one`}.`, 'Example: --htu http://127.0.0.1:9400/token');
+      // A user name or password in an http URL is an error (RFC 9110 §4.2.4), and would be echoed below.
+      if (/^[a-z]+:\/\/[^/?#]*@/i.test(flags.htu)) throw new InputError('ERR_DPOP_HTU', '--htu holds a user name or password before its host; an http(s) URL with credentials is an error (RFC 9110 §4.2.4): give the URL the request goes to, without them.');
+      if (flags.jti === '') throw new InputError('ERR_DPOP_JTI', '--jti is empty; a proof needs a unique id (leave --jti out for a random one).');
+      if (flags.ath === '') throw new InputError('ERR_DPOP_ATH', '--ath is empty; give the access token the proof goes with (its hash becomes ath), or leave --ath out.');
       const { createPublicKey } = await import('node:crypto');
-      const [{ algorithmForKey, keyLabel, readKeyFile }, { createDpopProof, jwkThumbprint, DPOP_ALGORITHMS }, { decodeToken }] = await Promise.all([import('../../jwt/keys.js'), import('../../protocol/dpop.js'), import('../../jwt/decode.js')]);
+      const [{ algorithmForKey, keyLabel, readKeyFile }, { algorithmsForFamily }, { createDpopProof, jwkThumbprint, DPOP_ALGORITHMS }, { decodeToken }] = await Promise.all([import('../../jwt/keys.js'), import('../../jwt/algorithms.js'), import('../../protocol/dpop.js'), import('../../jwt/decode.js')]);
       const keys = await readKeyFile(flags.key);
       if (keys.length !== 1) throw new InputError('ERR_KEY_AMBIGUOUS', `${terminalSafe(flags.key)} holds ${keys.length} keys; dpop needs exactly one.`);
       const key = keys[0]!;
-      if (key.family === 'secret' || !key.isPrivate) throw new InputError('ERR_DPOP_KEY', `${terminalSafe(flags.key)} holds ${keyLabel(key)}; a DPoP proof is signed with a private asymmetric key (EC, RSA or Ed25519), never a shared secret (RFC 9449 §4.3).`, 'Make one: jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
+      const makeOne = 'Make one: jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json';
+      if (key.family === 'secret') throw new InputError('ERR_DPOP_KEY', `${terminalSafe(flags.key)} holds ${keyLabel(key)}; a DPoP proof is signed with a private asymmetric key (EC, RSA or Ed25519), never a shared secret (RFC 9449 §4.3).`, makeOne);
+      if (!key.isPrivate) throw new InputError('ERR_DPOP_KEY', `${terminalSafe(flags.key)} holds ${keyLabel(key)}; a DPoP proof is signed with the private half of a key pair, which only its holder has: give the private key file (the public half goes into the proof by itself).`, makeOne);
+      const fits = algorithmsForFamily(key.family, key.curve) as string[];
+      if (fits.length === 0) throw new InputError('ERR_DPOP_KEY', `${terminalSafe(flags.key)} holds ${keyLabel(key)}, which no JOSE algorithm here signs with; a DPoP proof needs a P-256, P-384 or P-521 EC key, an RSA key or an Ed25519 key.`, makeOne);
       const inferred = algorithmForKey(key);
       const alg = flags.alg ?? ('alg' in inferred ? inferred.alg : undefined);
       if (alg === undefined) throw new InputError('ERR_KEY_AMBIGUOUS', `${terminalSafe(flags.key)} holds ${keyLabel(key)}, which fits ${'choices' in inferred ? inferred.choices.join(', ') : 'several algorithms'}: dpop needs --alg to choose.`, 'Example: --alg PS256');
       if (!(DPOP_ALGORITHMS as readonly string[]).includes(alg)) throw new InputError('ERR_DPOP_ALG', `--alg ${terminalSafe(alg)} cannot sign a DPoP proof: use one of ${DPOP_ALGORITHMS.join(', ')}.`);
+      if (!fits.includes(alg)) throw new InputError('ERR_DPOP_ALG', `--alg ${terminalSafe(alg)} does not fit ${keyLabel(key)} in ${terminalSafe(flags.key)}: it signs with ${fits.join(', ')}.`, `Example: --alg ${fits[0]}`);
       const publicJwk = createPublicKey(key.key).export({ format: 'jwk' });
-      const proof = await createDpopProof({ privateKey: key.key, publicJwk, alg, htm: flags.htm, htu: flags.htu, accessToken: flags.ath, nonce: flags.nonce, jti: flags.jti, iat: context.now() });
+      let proof: string;
+      try {
+        proof = await createDpopProof({ privateKey: key.key, publicJwk, alg, htm: flags.htm, htu: flags.htu, accessToken: flags.ath, nonce: flags.nonce, jti: flags.jti, iat: context.now() });
+      } catch (error) {
+        // jose refuses what it will not sign with (an RSA key under 2048 bits): said, not a crash.
+        throw new InputError('ERR_DPOP_KEY', `${terminalSafe(flags.key)} holds ${keyLabel(key)}, which jose will not sign ${alg} with: ${terminalSafe((error as Error).message)}.`, makeOne);
+      }
       const jkt = await jwkThumbprint(publicJwk);
       const output = context.output();
       if (flags.json) {
