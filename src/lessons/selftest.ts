@@ -114,7 +114,8 @@ const failedLines = (lines: CheckLine[]) => lines.filter((line) => !line.ok).map
 
 interface SelftestOptions {
   seed: string;
-  now: number;
+  /** The clock, in seconds: read when each check runs, after the solution's commands made its answers (a token minted then has that second's iat). */
+  now: () => number;
   runCommand: CommandRunner;
   provider?: SelftestProvider;
 }
@@ -137,14 +138,15 @@ export async function selftestExercise(exercise: Exercise, options: SelftestOpti
 
 /** One language's version of an exercise: its reference solution passes, an empty answer fails, no pattern stalls. */
 async function selftestVersion(exercise: Exercise, options: SelftestOptions): Promise<{ solutionPasses: boolean; emptyAnswerFails: boolean; problems: string[] }> {
-  const context = { material: materialFor(exercise, options.seed), providerIssuer: options.provider?.issuer, now: options.now };
+  const material = materialFor(exercise, options.seed);
+  const context = () => ({ material, providerIssuer: options.provider?.issuer, now: options.now() });
   const problems: string[] = [];
   let solutionPasses = false;
   let answers: string[] = [];
   let stalled = false;
   try {
     answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider);
-    const solved = await runCheck(exercise, answers, context);
+    const solved = await runCheck(exercise, answers, context());
     solutionPasses = solved.passed;
     stalled = Boolean(solved.checkTooSlow);
     if (solved.checkTooSlow) problems.push(tooSlow(exercise, solved.checkTooSlow, 'on the solution\'s answer'));
@@ -154,7 +156,7 @@ async function selftestVersion(exercise: Exercise, options: SelftestOptions): Pr
     if (error instanceof InputError && error.code === 'ERR_SOLUTION_COMMAND') throw error;
     problems.push(`the solution cannot be made: ${(error as Error).message}`);
   }
-  const empty = await runCheck(exercise, [], context);
+  const empty = await runCheck(exercise, [], context());
   const emptyAnswerFails = !empty.passed;
   if (empty.checkTooSlow && !stalled) problems.push(tooSlow(exercise, empty.checkTooSlow, 'on an empty answer'));
   stalled ||= Boolean(empty.checkTooSlow);

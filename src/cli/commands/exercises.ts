@@ -316,7 +316,7 @@ export function exercisesCommand(context: CommandContext): Command {
         for (const exercise of chosen) {
           outcomes.push(await selftestExercise(exercise, {
             seed,
-            now: context.now(),
+            now: context.now,
             runCommand: (words) => runCaptured(words, { now: context.now }),
             provider: provider && { issuer: provider.issuer, user: provider.state.config.users[0]! },
           }));
