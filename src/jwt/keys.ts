@@ -3,7 +3,7 @@
 
 import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { algorithmsForFamily, describeAlgorithm, type KeyFamily } from './algorithms.js';
 import { isPlainObject } from './compact.js';
 import { KeyError } from '../errors.js';
@@ -80,6 +80,21 @@ export function secretKey(text: string, source = '--secret'): LoadedKey {
   return { key: createSecretKey(Buffer.from(text, 'utf8')), family: 'secret', isPrivate: false, source, publicKeyAsSecret };
 }
 
+/**
+ * An open file's text, read up to `cap` bytes and one more whatever its size says (a file can grow
+ * after a stat; a pipe or /dev/zero has none): undefined when there is more than `cap`.
+ */
+export async function readOpenFileAtMost(handle: FileHandle, cap: number): Promise<string | undefined> {
+  const buffer = Buffer.alloc(cap + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    length += bytesRead;
+    if (bytesRead === 0 || length === buffer.length) break;
+  }
+  return length > cap ? undefined : buffer.toString('utf8', 0, length);
+}
+
 /** A key file is a few kilobytes; a JWK Set of many RSA keys stays far below this. */
 export const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
@@ -92,15 +107,9 @@ export async function readKeyFile(path: string): Promise<LoadedKey[]> {
   try {
     const handle = await open(path, 'r');
     try {
-      const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
-      let length = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-        length += bytesRead;
-        if (bytesRead === 0 || length === buffer.length) break;
-      }
-      if (length > MAX_KEY_FILE_BYTES) throw new KeyError('ERR_KEY_FILE', `${path} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB; a key file is a few kilobytes.`);
-      text = buffer.toString('utf8', 0, length);
+      const read = await readOpenFileAtMost(handle, MAX_KEY_FILE_BYTES);
+      if (read === undefined) throw new KeyError('ERR_KEY_FILE', `${path} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB; a key file is a few kilobytes.`);
+      text = read;
     } finally {
       await handle.close();
     }

@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { describeInvalidJson } from '../text/json-error-position.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { ACCESS_TOKEN_ALGORITHMS, createProviderKeys, ID_TOKEN_ALGORITHM, LONGEST_TOKEN_LIFETIMES, signingKeyFromJwk, type AccessTokenAlgorithm, type ProviderKeys, type RetiredKey, type SigningKey, type TokenKind } from './signing.js';
+import { readOpenFileAtMost } from '../jwt/keys.js';
 
 /** What a keys file says it is, so another JSON file given by mistake is named as such. */
 export const KEYS_FILE_FORMAT = 'jwt-vs-oauth provider keys';
@@ -57,16 +58,9 @@ async function readKeysFileText(path: string): Promise<string | undefined> {
         throw keysFileError(path, `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}); it holds private keys, so it must be 0600.`, `chmod 600 ${shellWord(path)} if you trust its contents, or remove it to make new keys.`);
       }
     }
-    // Up to the cap and one byte more, whatever the size said: a file can grow after the stat.
-    const buffer = Buffer.alloc(MAX_KEYS_FILE_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      length += bytesRead;
-      if (bytesRead === 0 || length === buffer.length) break;
-    }
-    if (length > MAX_KEYS_FILE_BYTES) throw keysFileError(path, `is larger than ${MAX_KEYS_FILE_BYTES / 1024} KiB; a keys file is a few kilobytes.`);
-    return buffer.toString('utf8', 0, length);
+    const text = await readOpenFileAtMost(handle, MAX_KEYS_FILE_BYTES);
+    if (text === undefined) throw keysFileError(path, `is larger than ${MAX_KEYS_FILE_BYTES / 1024} KiB; a keys file is a few kilobytes.`);
+    return text;
   } finally {
     await handle.close();
   }
