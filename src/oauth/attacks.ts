@@ -1,7 +1,8 @@
 // Attacks replayed against the demo, each stopped by a defence that a standard requires: a
 // replayed code, a code redeemed without PKCE, the attacker's callback in the victim's browser
 // (CSRF: state, and PKCE behind it), a response from another issuer (mix-up), an
-// attacker-supplied redirect_uri; and (attacks-beyond.ts) refresh-token reuse and device phishing.
+// attacker-supplied redirect_uri; and (attacks-beyond.ts) refresh-token reuse, device phishing
+// and a stolen DPoP-bound access token.
 
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_USERS } from '../provider/directory.js';
@@ -11,7 +12,7 @@ import type { Narrator, Outcome, Step } from './steps.js';
 import { signInAtProvider, UserAgent, type RecordedExchange } from './user-agent.js';
 import { DEMO_CLIENT, issuedTokens, lastEvent, type DemoWorld } from './world.js';
 import type { Pacing } from './device-flow.js';
-import { devicePhishing, refreshReuse } from './attacks-beyond.js';
+import { devicePhishing, refreshReuse, stolenDpopToken } from './attacks-beyond.js';
 
 export const ATTACKS = {
   'stolen-code': 'a code replayed by someone who copied it from a log or browser history',
@@ -21,6 +22,7 @@ export const ATTACKS = {
   'attacker-redirect-uri': 'an authorization request with an attacker-supplied redirect_uri',
   'refresh-reuse': 'a stolen copy of a refresh token used after the app already rotated it',
   'device-phishing': 'a device flow started by an attacker, its user code sent to the victim',
+  'stolen-dpop-token': 'a DPoP-bound access token copied from a log, used without the app\'s key',
 } as const;
 
 export type AttackName = keyof typeof ATTACKS;
@@ -221,6 +223,7 @@ const RUNNERS: Record<AttackName, (world: DemoWorld, narrator: Narrator, pacing:
   'attacker-redirect-uri': attackerRedirectUri,
   'refresh-reuse': refreshReuse,
   'device-phishing': devicePhishing,
+  'stolen-dpop-token': stolenDpopToken,
 };
 
 /** Runs one attack's scene; `pacing` says whether a device's polling interval is really waited. */

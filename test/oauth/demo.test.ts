@@ -139,7 +139,7 @@ describe('oauth --auto', () => {
   test('an unknown attack exits 2', async () => {
     const result = await runCli(['oauth', '--attack', 'teleport']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: Unknown attack "teleport".\nChoose one of: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri, refresh-reuse, device-phishing.\n');
+    expect(result.stderr).toBe('error: Unknown attack "teleport".\nChoose one of: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri, refresh-reuse, device-phishing, stolen-dpop-token.\n');
   });
 
   test('--transcript writes every exchange as JSON lines, secrets masked', async () => {

@@ -41,7 +41,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--no-browser', 'the terminal plays the browser (for device: your phone): it asks for the email and password the sign-in page asks for')
     .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
     .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
-    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing')
+    .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing, stolen-dpop-token')
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto); a flow with lifelines of its own (device, client-credentials, refresh, and some attacks) gives each step\'s lanes as [{id, name}], left to right')
