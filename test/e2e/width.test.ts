@@ -39,6 +39,7 @@ const VIEWS: View[] = [
   { name: 'oauth --flow refresh --auto', args: () => ['oauth', '--flow', 'refresh', '--auto'] },
   { name: 'oauth --attack refresh-reuse --auto', args: () => ['oauth', '--attack', 'refresh-reuse', '--auto'] },
   { name: 'oauth --attack device-phishing --auto', args: () => ['oauth', '--attack', 'device-phishing', '--auto'] },
+  { name: 'oauth --attack stolen-dpop-token --auto', args: () => ['oauth', '--attack', 'stolen-dpop-token', '--auto'] },
   { name: 'tutorial --plain', args: () => ['tutorial', '--plain', 'all'] },
   { name: 'decode', args: () => ['decode', token] },
   { name: 'verify', args: () => ['verify', token, '--secret', SECRET, '--alg', 'HS256', '--aud', 'https://food-api.example.com/v1/orders'] },
