@@ -20,7 +20,10 @@ export class TerminalSession {
       .map(([name, value]) => `${name}=${shellQuote(value)}`)
       .join(' ');
     const unset = (options.unset ?? []).map((name) => `-u ${name}`).join(' ');
-    const script = `env ${unset} ${environment} ${command}; echo "[exit $?]"; sleep 600`;
+    // Ctrl-C reaches the whole foreground group, this shell too: a trap with a command keeps the
+    // shell alive to report the exit code (the command itself gets SIGINT as usual, as a trap with
+    // a command, unlike an ignored signal, is not inherited), so the pane never vanishes mid-test.
+    const script = `trap 'true' INT; env ${unset} ${environment} ${command}; echo "[exit $?]"; sleep 600`;
     // The scrollback is set before the first window exists, so long outputs are kept whole.
     this.tmux('start-server', ';', 'set-option', '-g', 'history-limit', String(options.historyLimit ?? 2000), ';', 'new-session', '-d', '-x', String(options.width ?? 100), '-y', String(options.height ?? 40), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   }
