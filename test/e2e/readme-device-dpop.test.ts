@@ -4,44 +4,21 @@
 // and the same token refused as a bearer token.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { BIN } from '../helpers/cli.js';
-import { freePort } from '../helpers/provider-cli.js';
+import { freePort, readmeSession, runReadmeSession } from '../helpers/provider-cli.js';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
 if (!hasCurl) console.warn('readme-device-dpop: skipped because curl is not installed on this machine');
 
-function session(): string {
-  const text = readFileSync(README, 'utf8');
-  const start = text.indexOf('### A TV signs in with the device flow');
-  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start));
-  if (start < 0 || !block) throw new Error('README: the device and DPoP session was not found');
-  return block[1]!;
-}
-
 test.skipIf(!hasCurl)('the README device + DPoP session: bound tokens, userinfo with a proof, the bearer copy refused', async () => {
   const port = await freePort();
-  const script = session()
+  const script = readmeSession('### A TV signs in with the device flow')
     .replace('provider --auto-approve --no-keys-file &', `provider --auto-approve --no-keys-file --port ${port} &`)
     .replaceAll('127.0.0.1:9400', `127.0.0.1:${port}`)
     .replace(/^sleep 5$/m, 'sleep 0');
   expect(script).toContain(`--port ${port}`);
   expect(script).toContain('sleep 0');
-  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-readme-device-'));
-  const shim = join(folder, 'jwt-vs-oauth');
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-  chmodSync(shim, 0o755);
-  const result = spawnSync('bash', ['-c', `set -e\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n${script}`], {
-    cwd: folder,
-    env: { PATH: `${folder}:${process.env.PATH}`, HOME: folder, NO_COLOR: '1' },
-    encoding: 'utf8',
-    timeout: 40_000,
-  });
+  const result = runReadmeSession(script, 40_000);
   expect(result.status, result.stderr).toBe(0);
   expect(result.stdout).toMatch(/"user_code":"[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}"/);
   expect(result.stdout).toMatch(/"token_type":"DPoP"/);

@@ -13,6 +13,7 @@ import { Chalk } from 'chalk';
 import { requestLogger } from '../../src/cli/commands/provider.js';
 import { runCaptured } from '../../src/cli/main.js';
 import { signInAtProvider, UserAgent } from '../../src/oauth/user-agent.js';
+import { waitUntilAnswering } from '../helpers/provider-cli.js';
 
 const home = () => mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-start-'));
 const REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -34,18 +35,6 @@ async function freePort(keep = false): Promise<number> {
   return port;
 }
 
-async function waitUntilAnswering(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${url} never answered`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Authorize with PKCE and a one-time state, sign in as asha and allow: the code from the callback, as a learner copies it. */
 async function codeByHand(issuer: string): Promise<{ code: string; verifier: string }> {

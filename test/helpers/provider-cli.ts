@@ -1,8 +1,13 @@
-// For tests that run Mock Google through the CLI in-process: a free loopback port to give it, and
-// a wait until it answers there. (test/exercises/start-port.test.ts, test/provider/boundary.test.ts
-// and test/e2e/readme-curl.test.ts have their own copies, to be moved here.)
+// For tests that run Mock Google through the CLI: a free loopback port to give it, a wait until it
+// answers there, and the README's shell sessions run as written (with a `jwt-vs-oauth` on PATH).
 
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIN } from './cli.js';
 
 /** A loopback port free a moment ago: listened on, then let go. */
 export async function freePort(): Promise<number> {
@@ -25,4 +30,28 @@ export async function waitUntilAnswering(url: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${url} never answered`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The first ```sh block after `heading` in README.md: a session the README shows, to run as written. */
+export function readmeSession(heading: string): string {
+  const text = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const start = text.indexOf(heading);
+  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start));
+  if (start < 0 || !block) throw new Error(`README: no shell session after "${heading}"`);
+  return block[1]!;
+}
+
+/** Runs a README session in bash (set -e, background jobs stopped at the end) with `jwt-vs-oauth` on PATH as the built bin, in a fresh folder that is also HOME. */
+export function runReadmeSession(script: string, timeout: number): { status: number | null; stdout: string; stderr: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-readme-'));
+  const shim = join(folder, 'jwt-vs-oauth');
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(shim, 0o755);
+  const result = spawnSync('bash', ['-c', `set -e\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n${script}`], {
+    cwd: folder,
+    env: { PATH: `${folder}:${process.env.PATH}`, HOME: folder, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
