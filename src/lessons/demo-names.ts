@@ -2,30 +2,13 @@
 // requests, the OAuth flow, discovery…): each with the args it takes, what it does, and the saved
 // tokens it makes and reads. Light on purpose: the lesson loader imports it; demos.ts runs them.
 
-/** One argument a demo takes: a string (the only kind the demos need), required or not. */
-export interface DemoArg {
-  type: 'string';
-  required: boolean;
-  description: string;
-}
+import { none, saveArg, signIn, SIGN_IN_NAMES, type DemoSpec } from './demo-spec.js';
+import { BROWSER_APP_DEMOS } from './demo-names-browser-apps.js';
+import { DPOP_DEMOS } from './demo-names-dpop.js';
+import { ENDING_DEMOS } from './demo-names-ending.js';
 
-export interface DemoSpec {
-  /** One line: what the demo does (also the JSON Schema's description). */
-  description: string;
-  args: Readonly<Record<string, DemoArg>>;
-  /** The saved names (such as "accessToken") the demo makes, given its args. */
-  makes(args: Readonly<Record<string, string>>): string[];
-  /** The saved names it reads, which an earlier step must have made. */
-  reads(args: Readonly<Record<string, string>>): string[];
-  /** Saved names it reads as tokens when they are there (a sign-in's), making them otherwise. */
-  readsIfSaved?: readonly string[];
-}
-
-const none = () => [];
-/** The tokens a sign-in at Mock Google makes. */
-export const SIGN_IN_NAMES = ['accessToken', 'idToken'];
-const signIn = () => SIGN_IN_NAMES;
-const saveArg = (what: string, fallback: string): DemoArg => ({ type: 'string', required: false, description: `The name to keep ${what} under for later steps (default "${fallback}"): {{${fallback}}} in a later command.` });
+export { SIGN_IN_NAMES };
+export type { DemoArg, DemoSpec } from './demo-spec.js';
 
 export const DEMOS = {
   'practice-requests': {
@@ -106,6 +89,10 @@ export const DEMOS = {
     makes: none,
     reads: none,
   },
+  // Lessons 13 (browser apps), 14 (DPoP) and 15 (ending things) keep their lists in files of their own.
+  ...BROWSER_APP_DEMOS,
+  ...DPOP_DEMOS,
+  ...ENDING_DEMOS,
 } as const satisfies Record<string, DemoSpec>;
 
 export type DemoName = keyof typeof DEMOS;
