@@ -38,7 +38,7 @@ describe('the command steps, in --plain', () => {
     expect(text).not.toMatch(/Try it:|the same as jwt-vs-oauth/);
   }, 30_000);
 
-  test.each([3, 8, 9, 10, 11])('lesson %i: the lines that set a name come before the command that uses it, and say "below"', async (lesson) => {
+  test.each([3, 8, 9, 10, 11, 14])('lesson %i: the lines that set a name come before the command that uses it, and say "below"', async (lesson) => {
     const lines = await plainLesson(lesson, 80);
     expect(lines.join('\n')).not.toContain('the command above');
     for (const [index, line] of lines.entries()) {

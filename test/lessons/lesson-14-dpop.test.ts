@@ -1,0 +1,117 @@
+// Lesson 14 (issue #15, beyond the article): DPoP step by step. The lesson loads with the
+// validator; every hands-on step runs through the lesson engine as the tutorial runs it and shows
+// what the lesson says: a refresh with a proof answers token_type DPoP, the token's cnf.jkt is the
+// key's thumbprint, userinfo takes it with a proof (200); a stolen bearer token works, the stolen
+// DPoP token does not (as Bearer, with the thief's key, with a replayed proof: 401 each).
+// `tutorial 14 --plain` reads within 80 and 60 columns.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
+import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
+import { decodeToken } from '../../src/jwt/decode.js';
+import { valueFromReference } from '../../src/lessons/lesson-steps.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
+import { validateLesson, type Lesson, type RunScreen, type ValueQuestion } from '../../src/lessons/schema.js';
+import { displayWidth } from '../../src/text/layout.js';
+import { runCli } from '../helpers/cli.js';
+
+const file = join(lessonsFolder(), 'tutorial', '14-sender-constrained-tokens.json');
+const lesson: Lesson = validateLesson(JSON.parse(readFileSync(file, 'utf8')), file);
+const now = () => Math.floor(Date.now() / 1000);
+
+function viewFor(width: number): StepView {
+  const output = createOutput({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} }, NO_COLOURS);
+  return { output, now, width, saved: new Map(), given: new Map(), pause: async () => undefined, interactive: true };
+}
+
+/** The hands-on steps, in order: the tests below run each, by its title. */
+const RUN_TITLES = ['Ask for a DPoP token', 'Read the proof', 'Steal both tokens'];
+
+/** Runs one hands-on step through the lesson engine, as the tutorial does, and returns what it showed. */
+async function runStep(title: string, view: StepView): Promise<string> {
+  const screen = lesson.screens.find((candidate): candidate is RunScreen => candidate.type === 'run' && candidate.title === title)!;
+  const { text, commandFailed } = await runLessonStep(screen, view);
+  expect(commandFailed, title).toBe(false);
+  return text;
+}
+
+/** The statuses of the answers a demo shows ("← 401"), in order. */
+const statuses = (text: string) => [...text.matchAll(/^ {2}← (\d{3})/gm)].map((match) => Number(match[1]));
+/** The text with its lines joined, so a value wrapped across lines reads whole. */
+const joined = (text: string) => text.replace(/\n\s*/g, ' ');
+
+describe('lesson 14: sender-constrained tokens', () => {
+  test('it loads as lesson 14, with hands-on steps and questions that explain their answers', () => {
+    expect(lesson.number).toBe(14);
+    expect(lesson.title).toBe('Sender-constrained tokens');
+    expect(lesson.screens.filter((screen) => screen.type === 'run').map((screen) => screen.title)).toEqual(RUN_TITLES);
+    const questions = lesson.screens.filter((screen) => screen.type === 'question');
+    expect(questions.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('the token request with a proof: token_type DPoP, cnf.jkt equal to the key\'s thumbprint, userinfo 200 with a proof; decode reads the proof; the value question reads POST', async () => {
+    const view = viewFor(80);
+    const request = await runStep('Ask for a DPoP token', view);
+    // The sign-in (Bearer), the refresh with the proof, userinfo with the DPoP token.
+    expect(statuses(request)).toEqual([200, 200, 200]);
+    expect(request).toContain('"token_type": "Bearer"');
+    expect(request).toContain('"token_type": "DPoP"');
+    expect(request).toMatch(/typ +"dpop\+jwt": a DPoP proof/);
+    expect(request).toMatch(/htm +"POST": the request's method/);
+
+    const proof = view.saved.get('proof')!;
+    const token = view.saved.get('dpopToken')!;
+    const { header, payload } = decodeToken(proof, now()) as { header: Record<string, unknown>; payload: Record<string, unknown> };
+    expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
+    expect(header.jwk).not.toHaveProperty('d');
+    expect(payload).toMatchObject({ htm: 'POST', htu: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/token$/) });
+    expect(typeof payload.jti).toBe('string');
+    // The key's thumbprint, computed from the proof's jwk, is the token's cnf.jkt, and both are on screen as the same.
+    const { jwkThumbprint } = await import('../../src/protocol/dpop.js');
+    const thumbprint = await jwkThumbprint(header.jwk as Record<string, string>);
+    expect((decodeToken(token, now()).payload as { cnf?: { jkt?: string } }).cnf?.jkt).toBe(thumbprint);
+    const flat = joined(request);
+    expect(request).toMatch(new RegExp(`^ {2}cnf\\.jkt +${thumbprint}$`, 'm'));
+    expect(request).toMatch(new RegExp(`^ {2}app's key +${thumbprint}$`, 'm'));
+    expect(flat).toMatch(/the same\? +yes: the token is bound to this key/);
+    expect(flat).toMatch(/GET \/userinfo +\(Authorization: DPoP <token>; DPoP: a new proof, GET \/userinfo, with ath\) ← 200/);
+
+    const read = await runStep('Read the proof', view);
+    expect(read).toMatch(/typ +"dpop\+jwt" +Type of token: dpop\+jwt, a DPoP proof/);
+    expect(read).toMatch(/htm +"POST"/);
+    expect(joined(read)).toContain(thumbprint);
+
+    const question = lesson.screens.find((screen): screen is ValueQuestion => screen.type === 'question' && screen.kind === 'value')!;
+    expect(valueFromReference(question.answerFrom, view)).toBe('POST');
+  }, 60_000);
+
+  test('stolen: the bearer token works for the thief (200); the DPoP token as Bearer, with his own key, and with a replayed proof does not (401, WWW-Authenticate shown)', async () => {
+    const stolen = await runStep('Steal both tokens', viewFor(100));
+    // The app's own call, then the thief's four.
+    expect(statuses(stolen)).toEqual([200, 200, 401, 401, 401]);
+    const flat = joined(stolen);
+    expect(flat).toMatch(/GET \/userinfo +\(the thief: the bearer token, as Bearer\) ← 200/);
+    expect(flat).toMatch(/GET \/userinfo +\(the thief: the DPoP token, as Bearer\) ← 401 .*WWW-Authenticate: DPoP error="invalid_token", error_description="This access token is bound to a DPoP key/);
+    expect(flat).toMatch(/a proof by his own key\) ← 401 .*WWW-Authenticate: DPoP error="invalid_token", error_description="Invalid DPoP key binding/);
+    expect(flat).toMatch(/the app's proof, copied\) ← 401 .*WWW-Authenticate: DPoP error="invalid_dpop_proof", error_description="The DPoP proof is not valid: the proof's jti was used before/);
+    expect(stolen).toMatch(/the bearer token +200/);
+    expect(stolen).toMatch(/the DPoP token, as Bearer +401/);
+    expect(stolen).toMatch(/the DPoP token, his own key +401/);
+    expect(stolen).toMatch(/the DPoP token, a copied proof +401/);
+  }, 60_000);
+});
+
+describe('tutorial 14 --plain', () => {
+  test.each([80, 60])('reads within %i columns, exits 0, its answers at the end', async (columns) => {
+    const { code, stdout, stderr } = await runCli(['tutorial', '14', '--plain'], { env: { COLUMNS: String(columns), NO_COLOR: '1' } });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Lesson 14: Sender-constrained tokens');
+    expect(stdout).toContain('Answers to lesson 14');
+    expect(stdout).toContain('"token_type": "DPoP"');
+    expect(stdout.split('\n').filter((line) => displayWidth(line) > columns)).toEqual([]);
+  }, 60_000);
+});
