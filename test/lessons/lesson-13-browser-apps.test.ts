@@ -1,0 +1,184 @@
+// Lesson 13 (browser apps, issue #15): the lesson loads through the validator; its BFF is real (a
+// server on 127.0.0.1 that runs the code flow, keeps the tokens, sets an HttpOnly cookie and adds
+// the Bearer token itself), and no token ever reaches the browser's bytes; both hands-on steps run
+// and show what the lesson says; the built bin prints the lesson with `tutorial 13 --plain`.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
+import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
+import { withDemoWorld } from '../../src/lessons/demo-parts.js';
+import { SESSION_COOKIE, signInThroughBff, type BffSignIn } from '../../src/lessons/demos-browser-apps.js';
+import type { DemoWorld } from '../../src/oauth/world.js';
+import { loadLessons } from '../../src/lessons/loader.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
+import type { RunScreen } from '../../src/lessons/schema.js';
+import { displayWidth } from '../../src/text/layout.js';
+import { runBin } from '../helpers/cli.js';
+
+const lesson = loadLessons(join(lessonsFolder(), 'tutorial')).find((candidate) => candidate.number === 13)!;
+
+function viewFor(width: number): StepView {
+  const output = createOutput({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} }, NO_COLOURS);
+  return { output, now: () => Math.floor(Date.now() / 1000), width, saved: new Map(), given: new Map(), pause: async () => undefined, interactive: true };
+}
+
+/** Runs `use` after Asha signed in through a fresh BFF at a fresh Mock Google, and closes both after. */
+function afterBffSignIn(use: (run: BffSignIn, world: DemoWorld, flows: typeof import('../../src/oauth/token-flows.js')) => Promise<void>): Promise<void> {
+  return withDemoWorld(async (world, flows) => {
+    const run = await signInThroughBff(world, flows);
+    try {
+      await use(run, world, flows);
+    } finally {
+      await run.bff.close();
+    }
+  });
+}
+
+/** The statuses of the answers a demo shows ("← 200"), in order. */
+const statuses = (text: string) => [...text.matchAll(/^ {2}← (\d{3})/gm)].map((match) => Number(match[1]));
+
+describe('lesson 13: the lesson file', () => {
+  test('passes the validator with two BFF steps and a question after each, every answer a choice it has', () => {
+    expect(lesson).toMatchObject({ id: 'browser-apps', title: 'Browser apps' });
+    const demos = lesson.screens.filter((screen): screen is RunScreen => screen.type === 'run').map((screen) => ('demo' in screen ? screen.demo : screen.command));
+    expect(demos).toEqual(['bff-page', 'bff-injected-script']);
+    const questions = lesson.screens.filter((screen) => screen.type === 'question');
+    expect(questions.length).toBeGreaterThanOrEqual(3);
+    for (const question of questions) {
+      if (question.kind === 'choice') expect(question.choices[question.answer]).toBeDefined();
+      expect(question.explanation.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('lesson 13: the BFF, for real', () => {
+  test('the sign-in: /login redirects to Mock Google, /callback sets an HttpOnly, Secure, SameSite=Lax session cookie and keeps the tokens on the server', async () => {
+    await afterBffSignIn(async (run, world, flows) => {
+    const [login, ...rest] = run.browserSignIn;
+    expect(login!.request.url).toBe(`${run.bff.url}/login`);
+    expect(login!.response.status).toBe(302);
+    const authorize = new URL(login!.response.headers.location!);
+    expect(authorize.origin + authorize.pathname).toBe(`${world.provider.issuer}/authorize`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${run.bff.url}/callback`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(login!.response.headers['set-cookie']).toMatch(/^swaad_login=[\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/callback; Max-Age=600$/);
+    expect(rest.at(-1)).toBe(run.callback);
+    expect(run.callback.response.status).toBe(303);
+    expect(run.callback.response.headers.location).toBe('/');
+    const setCookie = run.callback.response.headers['set-cookie']!;
+    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=/$`));
+    const sessionId = /=([\w-]+);/.exec(setCookie)![1]!;
+    // The server holds the tokens under that id: an access token (a JWT), a refresh token and an ID token.
+    const session = run.bff.sessions.get(sessionId)!;
+    expect(session.accessToken).toMatch(/^eyJ/);
+    expect(session.refreshToken).toBeTruthy();
+    expect(session.idToken).toMatch(/^eyJ/);
+    // The BFF's token request went server to server, with its client secret and the PKCE verifier.
+    const tokenRequest = run.backChannel.exchanges.find(({ request }) => request.url === `${world.provider.issuer}/token`)!;
+    expect(tokenRequest.response.status).toBe(200);
+    expect(tokenRequest.request.headers.authorization).toMatch(/^Basic /);
+    expect(tokenRequest.request.body).toContain('code_verifier=');
+    });
+  }, 30_000);
+
+  test('the page asks /api/me with the cookie alone; the BFF calls userinfo with the Bearer token; no token is in any byte the BFF sent the browser', async () => {
+    await afterBffSignIn(async (run, world, flows) => {
+    const page = await run.browser.request('GET', `${run.bff.url}/`);
+    expect(page.response.status).toBe(200);
+    expect(page.response.body).toContain('fetch(\'/api/me\')');
+    const me = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    expect(me.response.status).toBe(200);
+    expect(JSON.parse(me.response.body)).toEqual({ name: 'Asha Rao', email: 'asha@example.com' });
+    // The page's request: the session cookie and nothing else that could be a credential.
+    const sessionId = /=([\w-]+);/.exec(run.callback.response.headers['set-cookie']!)![1]!;
+    expect(me.request.headers.cookie).toBe(`${SESSION_COOKIE}=${sessionId}`);
+    expect(me.request.headers.authorization).toBeUndefined();
+    // The BFF's call to the API: the access token it keeps, as a Bearer token.
+    const session = run.bff.sessions.get(sessionId)!;
+    const userinfo = run.backChannel.exchanges.at(-1)!;
+    expect(userinfo.request.url).toBe(`${world.provider.issuer}/userinfo`);
+    expect(userinfo.request.headers.authorization).toBe(`Bearer ${session.accessToken}`);
+    expect(userinfo.response.status).toBe(200);
+
+    const bytes = run.bff.sentBytes();
+    // The capture holds the real answers (status lines, the cookie, the page's data)...
+    expect(bytes).toContain('HTTP/1.1 302 Found');
+    expect(bytes).toContain('HTTP/1.1 303 See Other');
+    expect(bytes).toMatch(/Set-Cookie: swaad_session=[\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/\r\n/i);
+    expect(bytes).toContain('"email":"asha@example.com"');
+    // ...and none of the tokens, nor the client secret.
+    for (const token of [session.accessToken, session.refreshToken!, session.idToken, 'demo-secret']) expect(bytes).not.toContain(token);
+    expect(bytes).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    });
+  }, 30_000);
+
+  test('without the cookie /api/me is 401; after logout the old cookie is 401 too and the refresh token is revoked at Mock Google', async () => {
+    await afterBffSignIn(async (run, world, flows) => {
+    const anonymous = await fetch(`${run.bff.url}/api/me`);
+    expect(anonymous.status).toBe(401);
+    const cookie = run.callback.response.headers['set-cookie']!.split(';')[0]!;
+    const refreshToken = [...run.bff.sessions.values()][0]!.refreshToken!;
+    const logout = await run.browser.request('POST', `${run.bff.url}/logout`);
+    expect(logout.response.status).toBe(200);
+    expect(logout.response.headers['set-cookie']).toMatch(/^swaad_session=; HttpOnly; Secure; SameSite=Lax; Path=\/; Max-Age=0$/);
+    expect(run.bff.sessions.size).toBe(0);
+    // A copy of the old cookie, sent on purpose: the session is gone on the server.
+    const replayed = await fetch(`${run.bff.url}/api/me`, { headers: { cookie } });
+    expect(replayed.status).toBe(401);
+    const refreshed = await flows.tokenEndpoint(world, world.agent('test'), { grant_type: 'refresh_token', refresh_token: refreshToken });
+    expect(refreshed.response.status).toBe(400);
+    expect(JSON.parse(refreshed.response.body).error).toBe('invalid_grant');
+    });
+  }, 30_000);
+});
+
+describe('lesson 13: the hands-on steps, as the tutorial runs them', () => {
+  async function stepText(title: string, width = 80): Promise<string> {
+    const screen = lesson.screens.find((candidate): candidate is RunScreen => candidate.type === 'run' && candidate.title === title)!;
+    const { text, commandFailed } = await runLessonStep(screen, viewFor(width));
+    expect(commandFailed).toBe(false);
+    return text;
+  }
+
+  test('"Lesson 9\'s page, with a BFF": the browser\'s requests, the cookie, the two calls, and "no" for every token', async () => {
+    const text = await stepText('Lesson 9\'s page, with a BFF');
+    expect(statuses(text)).toEqual([200, 200]);
+    expect(text).toMatch(/GET \/login +Swaad +302 to Mock Google, sets a cookie/);
+    expect(text).toMatch(/POST \/interaction\/…\/consent +Mock Google +303 to Swaad/);
+    expect(text).toMatch(/GET \/callback +Swaad +303 to Swaad, sets a cookie/);
+    expect(text).toMatch(/GET \/api\/me +Swaad +200/);
+    expect(text).toMatch(/set-cookie: swaad_session=[\w-]{6}…; HttpOnly; Secure; SameSite=Lax; Path=\//);
+    expect(text).toContain('→ GET /api/me  (from the page: Cookie: swaad_session=… and nothing else)');
+    expect(text).toContain('→ GET /userinfo  (from the BFF: Authorization: Bearer <Asha\'s access token>)');
+    for (const token of ['access token', 'refresh token', 'ID token']) expect(text).toMatch(new RegExp(`^ {2}${token} +no$`, 'm'));
+    expect(text).toMatch(/In a browser this page shows: Hello, Asha Rao \| localStorage: null \|\s+document\.cookie: ""/);
+    expect(text).toContain('does not run the script');
+  }, 30_000);
+
+  test('"An injected script, with a BFF": 200 for the script, a server-side refresh, logout, then 401', async () => {
+    const text = await stepText('An injected script, with a BFF');
+    // /api/me from the script, /api/me later (the BFF's refresh and userinfo), logout, revoke, /api/me again.
+    expect(statuses(text)).toEqual([200, 200, 200, 200, 200, 200, 401]);
+    expect(text).toContain('→ GET /api/me  (from the injected script: the browser adds the cookie)');
+    expect(text).toMatch(/→ POST \/token \(from the BFF: grant_type=refresh_token/);
+    expect(text).toContain('"scope": "openid profile email offline_access"');
+    expect(text).toMatch(/"refresh_token": "[\w-]{20,}"/);
+    expect(text).toMatch(/→ POST \/revoke +\(from the BFF: the refresh token, to be revoked\)/);
+    expect(text).toContain('← 401 {"error":"not signed in"}');
+  }, 30_000);
+});
+
+test('the built bin prints lesson 13 with `tutorial 13 --plain`: exit 0, nothing on stderr, the answers at the end', () => {
+  const result = runBin(['tutorial', '13', '--plain'], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-l13-')), COLUMNS: '80', NO_COLOR: '1' } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('Lesson 13: Browser apps');
+  expect(result.stdout).toMatch(/set-cookie: swaad_session=[\w-]{6}…; HttpOnly; Secure; SameSite=Lax; Path=\//);
+  expect(result.stdout).toContain('Answers to lesson 13');
+  // Paragraphs are laid out by the tutorial, so the 80 columns are checked here, on what it printed.
+  expect(result.stdout.split('\n').filter((line) => displayWidth(line) > 80)).toEqual([]);
+}, 30_000);
