@@ -1,0 +1,93 @@
+// Lesson 15 (issue #15, beyond the article: ending things): the lesson file passes the validator,
+// and every hands-on step runs through the lesson engine as the tutorial runs it and shows what
+// the lesson says: RP-initiated logout's redirect, introspection active until the refresh token is
+// revoked while a local JWT check still says valid; key rotation with the JWKS fetched twice (the
+// unknown kid once, forged kids never); Ravi's order given to Asha by a scope-only API and refused
+// with 403 by the fixed one. Each step's lines fit 80 and 60 columns.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
+import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
+import { loadLessons } from '../../src/lessons/loader.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
+import { validateLesson, type Lesson } from '../../src/lessons/schema.js';
+import { displayWidth, layoutText } from '../../src/text/layout.js';
+
+const FILE = join(lessonsFolder(), 'tutorial', '15-ending-things.json');
+const lesson: Lesson = loadLessons(join(lessonsFolder(), 'tutorial')).find((candidate) => candidate.number === 15)!;
+
+function viewFor(width: number): StepView {
+  const output = createOutput({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} }, NO_COLOURS);
+  return { output, now: () => Math.floor(Date.now() / 1000), width, saved: new Map(), given: new Map(), pause: async () => undefined, interactive: true };
+}
+
+/** Runs one hands-on step, by title, as the tutorial does; its text laid out as the tutorial lays it out. */
+async function step(title: string, width: number): Promise<string> {
+  const screen = lesson.screens.find((candidate) => candidate.type === 'run' && candidate.title === title);
+  if (screen?.type !== 'run') throw new Error(`lesson 15 has no hands-on step "${title}"`);
+  const { text, commandFailed } = await runLessonStep(screen, viewFor(width));
+  expect(commandFailed).toBe(false);
+  return layoutText(text, width);
+}
+
+/** The statuses of the answers a step shows ("← 200"), in order. */
+const statuses = (text: string) => [...text.matchAll(/^ {2}← (\d{3})/gm)].map((match) => Number(match[1]));
+const tooWide = (text: string, width: number) => text.split('\n').filter((line) => displayWidth(line) > width);
+
+test('the lesson file passes the validator: three demos, a question after each', () => {
+  const checked = validateLesson(JSON.parse(readFileSync(FILE, 'utf8')), FILE);
+  expect(checked.id).toBe('ending-things');
+  const kinds = checked.screens.map((screen) => (screen.type === 'run' && 'demo' in screen ? screen.demo : screen.type));
+  expect(kinds).toEqual(['text', 'text', 'logout-and-revoke', 'question', 'text', 'key-rotation', 'question', 'text', 'object-level-check', 'question']);
+});
+
+describe('lesson 15: ending things', () => {
+  test('logout redirects back with the state; introspection stays active after logout and turns false after the refresh token is revoked; the local check stays valid', async () => {
+    const text = await step('Log out, then revoke', 80);
+    expect(statuses(text)).toEqual([302, 200, 200, 200]);
+    expect(text).toContain('← 302, Location: http://127.0.0.1/?state=bye-1');
+    // After logout: active, with the token's claims; after the revocation: only active false.
+    const [afterLogout, revoke, afterRevoke] = text.split('→ POST').slice(1);
+    expect(afterLogout).toMatch(/^ \/introspect/);
+    expect(afterLogout).toContain('"active": true');
+    expect(afterLogout).toContain('"username": "asha@example.com"');
+    expect(revoke).toMatch(/^ \/revoke .*\n {2}← 200 \{\}/);
+    expect(afterRevoke).toMatch(/^ \/introspect .*\n {2}← 200 \{"active":false\}/);
+    expect(text).toMatch(/after sign-in +active +valid/);
+    expect(text).toMatch(/after logout +active +valid/);
+    expect(text).toMatch(/after revocation +not active +valid, 1[45] more minutes/);
+  }, 30_000);
+
+  test('key rotation: fetch 1 for token 1, fetch 2 for token 2\'s unknown kid, token 1 still valid with no fetch, 20 forged kids refused with no fetch', async () => {
+    const text = await step('Rotate the keys', 80);
+    const fetches = [...text.matchAll(/→ GET \/jwks {2}\(fetch (\d)/g)].map((match) => Number(match[1]));
+    expect(fetches).toEqual([1, 2]);
+    // Two keys before the rotation, four after (the old ones kept).
+    const keyCounts = [...text.matchAll(/← 200, keys: (.*(?:\n {4}.*)*)/g)].map((match) => match[1]!.split(', ').length);
+    expect(keyCounts).toEqual([2, 4]);
+    expect(text).toMatch(/^ {2}token 1 +1 +valid, kid \S+…$/m);
+    expect(text).toMatch(/^ {2}token 2 \(new key\) +2 +valid, kid \S+…$/m);
+    expect(text).toMatch(/^ {2}token 1 again +2 +valid, kid \S+…$/m);
+    expect(text).toMatch(/^ {2}20 forged tokens +2 +each refused: ERR_JWKS_NO_MATCHING_KEY$/m);
+  }, 30_000);
+
+  test('object level: the scope-only API gives Asha Ravi\'s order (200); the fixed API answers 403 for it and 200 for each user\'s own', async () => {
+    const text = await step('Whose order is it?', 80);
+    expect(statuses(text)).toEqual([200, 200, 200, 403, 200]);
+    const answers = [...text.matchAll(/→ GET (\/orders\/\w+) {2}\(([^)]*)\)\n {2}← (\d{3}) (.*)/g)].map((match) => [match[1], match[2], match[3], match[4]]);
+    expect(answers[1]).toEqual(['/orders/ord_1077', 'Asha\'s token; Ravi\'s order', '200', '{"id":"ord_1077","dish":"Filter coffee","status":"preparing"}']);
+    expect(answers[3]?.slice(0, 3)).toEqual(['/orders/ord_1077', 'Asha\'s token; Ravi\'s order', '403']);
+    expect(text).toMatch(/← 403 \{\n {6}"error": "forbidden",\n {6}"error_description": "ord_1077 is another user's order"\n {4}\}/);
+    expect(answers[4]?.slice(1, 3)).toEqual(['Ravi\'s token; his order', '200']);
+  }, 30_000);
+
+  test.each([80, 60])('every step fits %i columns', async (width) => {
+    for (const screen of lesson.screens) {
+      if (screen.type !== 'run') continue;
+      expect(tooWide(await step(screen.title!, width), width), screen.title).toEqual([]);
+    }
+  }, 60_000);
+});
