@@ -3,7 +3,7 @@
 // the lesson says: RP-initiated logout's redirect, introspection active until the refresh token is
 // revoked while a local JWT check still says valid; key rotation with the JWKS fetched twice (the
 // unknown kid once, forged kids never); Ravi's order given to Asha by a scope-only API and refused
-// with 403 by the fixed one. Each step's lines fit 80 and 60 columns.
+// with 403 by the fixed one. Each step's lines fit 80 and 60 columns, and so does `tutorial 15 --plain`.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { validateLesson, type Lesson } from '../../src/lessons/schema.js';
 import { displayWidth, layoutText } from '../../src/text/layout.js';
+import { runCli } from '../helpers/cli.js';
 
 const FILE = join(lessonsFolder(), 'tutorial', '15-ending-things.json');
 const lesson: Lesson = loadLessons(join(lessonsFolder(), 'tutorial')).find((candidate) => candidate.number === 15)!;
@@ -91,3 +92,13 @@ describe('lesson 15: ending things', () => {
     }
   }, 60_000);
 });
+
+test('tutorial 15 --plain: exit 0, the whole lesson with its answers within 60 columns', async () => {
+  const { code, stdout, stderr } = await runCli(['tutorial', '15', '--plain'], { env: { COLUMNS: '60' } });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toContain('Lesson 15: Ending things');
+  expect(stdout).toContain('← 200 {"active":false}');
+  expect(stdout).toContain('Answers to lesson 15');
+  expect(tooWide(stdout, 60)).toEqual([]);
+}, 30_000);
