@@ -16,9 +16,9 @@ type TokenFlows = typeof import('../oauth/token-flows.js');
 export const SESSION_COOKIE = 'swaad_session';
 
 /**
- * The session cookie's attributes. Secure although the demo serves http://127.0.0.1: browsers that
- * count loopback as a secure context (Chrome, Firefox) keep a Secure cookie set from it, and this is
- * the cookie a real BFF on https sends. SameSite=Lax, not Strict: after the sign-in the provider (another
+ * The session cookie's attributes. Secure although the demo serves http://127.0.0.1: browsers such as
+ * Chrome count loopback as secure and keep a Secure cookie set from it, and this is the cookie a
+ * real BFF on https sends (the terminal's browser, UserAgent, ignores the attribute). SameSite=Lax, not Strict: after the sign-in the provider (another
  * site, in real life) sends the browser back here, and a Strict cookie would be left off that navigation.
  */
 export const SESSION_COOKIE_ATTRIBUTES = 'HttpOnly; Secure; SameSite=Lax; Path=/';
@@ -287,6 +287,8 @@ export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: 
     const sentBefore = run.backChannel.exchanges.length;
     const later = await run.browser.request('GET', `${run.bff.url}/api/me`);
     const serverSide = run.backChannel.exchanges.slice(sentBefore);
+    const refreshTokens = run.backChannel.exchanges.filter(({ request }) => request.url.endsWith('/token')).map((done) => String(JSON.parse(done.response.body).refresh_token));
+    const leaked = refreshTokens.some((token) => run.bff.sentBytes().includes(token));
     const logout = await run.browser.request('POST', `${run.bff.url}/logout`);
     const revoked = run.backChannel.exchanges.at(-1)!;
     const afterLogout = await run.browser.request('GET', `${run.bff.url}/api/me`);
@@ -305,14 +307,14 @@ export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: 
       paragraph('16 minutes later (the demo moves Mock Google\'s clock on): the access token has run out.'),
       exchange('GET', '/api/me', 'from the page, the same cookie', json(later)),
       ...serverSide.map((done) => recorded(done.request.url.endsWith('/token') ? 'from the BFF: grant_type=refresh_token, the refresh token, the client secret' : 'from the BFF: Bearer <the new access token>', done)),
-      { kind: 'remark', lead: '', text: 'The refresh went from Swaad\'s server to Mock Google and back. The browser saw one 200; the refresh tokens, old and new, never came near it.' },
+      { kind: 'remark', lead: '', text: leaked ? 'The refresh went from Swaad\'s server to Mock Google and back, but a refresh token reached the browser too.' : 'The refresh went from Swaad\'s server to Mock Google and back. The browser saw one 200; the refresh tokens, old and new, are in none of the bytes Swaad sent it.' },
       blank,
       exchange('POST', '/logout', 'Asha signs out', json(logout)),
       recorded('from the BFF: the refresh token, to be revoked', revoked),
       exchange('GET', '/api/me', 'the injected script tries again', json(afterLogout)),
       blank,
-      paragraph('Once the session ends, the script has nothing left: it never held a token it could carry away and use from elsewhere. On lesson 9\'s page it could have copied the access token, and a refresh token kept there would have let it mint new ones for days.'),
+      paragraph('Once the session ends, so does the script\'s hold on Asha\'s account: it never held a token it could carry away and use from elsewhere. On lesson 9\'s page it could have copied the access token, and a refresh token kept there would have let it get new access tokens from anywhere, until reuse detection (lesson 12) or the token\'s expiry stopped it.'),
     ];
-    return { parts, saved: {}, ok: fromScript.response.status === 200 && later.response.status === 200 && afterLogout.response.status === 401 };
+    return { parts, saved: {}, ok: !leaked && fromScript.response.status === 200 && later.response.status === 200 && afterLogout.response.status === 401 };
   }),
 };

@@ -167,6 +167,7 @@ describe('lesson 13: the hands-on steps, as the tutorial runs them', () => {
     expect(text).toMatch(/→ POST \/token \(from the BFF: grant_type=refresh_token/);
     expect(text).toContain('"scope": "openid profile email offline_access"');
     expect(text).toMatch(/"refresh_token": "[\w-]{20,}"/);
+    expect(text).toMatch(/the refresh tokens, old and new, are in none of the\s+bytes\s+Swaad\s+sent\s+it\./);
     expect(text).toMatch(/→ POST \/revoke +\(from the BFF: the refresh token, to be revoked\)/);
     expect(text).toContain('← 401 {"error":"not signed in"}');
   }, 30_000);
