@@ -453,6 +453,36 @@ async function tokenRulesCheck(check: Extract<Check, { kind: 'token-rules' }>, {
   return { lines };
 }
 
+/** Where a missing scope is asked for: the request that starts the flow the task names. */
+function missingScopeWhy(check: Extract<Check, { kind: 'provider-token' }>): string {
+  if (check.withoutUser) return 'the token does not carry the scope the task asks for: ask for it with scope in the client_credentials request to the token endpoint';
+  if (check.clientId !== undefined && check.clientId !== 'demo-app') return 'the token does not carry the scope the task asks for: ask for it with scope in the device authorization request (the POST to /device_authorization)';
+  return 'the token does not carry the scope the task asks for: ask for it in the authorization request';
+}
+
+/**
+ * The lines for who the token is for: the client it was issued to (its client_id claim, RFC 9068
+ * §2.2), and, for the app's own token from client_credentials, a sub that is that client, no user.
+ */
+function clientLines(check: Extract<Check, { kind: 'provider-token' }>, claims: Record<string, unknown>): CheckLine[] {
+  const lines: CheckLine[] = [];
+  const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
+  if (check.clientId !== undefined) {
+    const why = clientId === undefined
+      ? 'the token carries no client_id claim, which every access token from Mock Google has: get one from its token endpoint'
+      : `this token was issued to ${clientId}, not to ${check.clientId}: get it as ${check.clientId}, the client the task names (client_id ${check.clientId} in every request to Mock Google)`;
+    lines.push({ label: 'client_id', expected: `${check.clientId} (the client the task names)`, got: clientId ?? '(missing)', ok: clientId === check.clientId, why });
+  }
+  if (check.withoutUser) {
+    const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+    const why = sub === undefined
+      ? 'the token has no sub claim'
+      : 'that token is for a user: its sub is a user\'s id, not the app\'s client_id; get one with grant_type=client_credentials, where the app asks for itself and no user signs in (RFC 6749 §4.4)';
+    lines.push({ label: 'sub', expected: 'the client_id: the app acts for itself, with no user', got: sub ?? '(missing)', ok: sub !== undefined && sub === clientId, why });
+  }
+  return lines;
+}
+
 /** An access token from the Mock Google running now, with the scope the task asks for. */
 async function providerTokenCheck(check: Extract<Check, { kind: 'provider-token' }>, { exercise, first, context }: CheckInput): Promise<KindOutcome> {
   // No provider to ask for its keys is not a wrong answer: exit 2, and the try is not counted.
@@ -476,9 +506,100 @@ async function providerTokenCheck(check: Extract<Check, { kind: 'provider-token'
     { label: 'signed by the provider', expected: `a valid signature from ${context.providerIssuer}/jwks`, got: passed('signature')?.ok ? 'valid' : verified.verdict, ok: Boolean(passed('signature')?.ok), why: 'the signature does not verify with the keys of the Mock Google running now: get a token from it, and send it unchanged' },
     { label: 'typ', expected: 'at+jwt (an access token, not an ID token)', got: String(header.typ ?? '(missing)'), ok: header.typ === 'at+jwt', why: 'that is not an access token: send the access_token of the token response, not the id_token' },
     { label: 'iss', expected: context.providerIssuer, got: String(claims.iss ?? '(missing)'), ok: claims.iss === context.providerIssuer, why: 'the token was not issued by the Mock Google running now' },
+    ...clientLines(check, claims),
     { label: 'still valid', expected: 'not expired', got: passed('exp')?.detail ?? '', ok: Boolean(passed('exp')?.ok), why: 'the token has expired: get a fresh one' },
-    { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: header.typ === 'at+jwt' ? 'the token does not carry the scope the task asks for: ask for it in the authorization request' : header.typ === 'JWT' || header.typ === undefined ? 'an ID token carries no scope: send the access_token of the token response' : 'only an access token carries the scope the API checks: send the access_token of the token response' },
+    { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: header.typ === 'at+jwt' ? missingScopeWhy(check) : header.typ === 'JWT' || header.typ === undefined ? 'an ID token carries no scope: send the access_token of the token response' : 'only an access token carries the scope the API checks: send the access_token of the token response' },
   ];
+  return { lines: lines.map(({ why, ...line }) => (line.ok ? line : { ...line, why })) };
+}
+
+/** Members only a private or symmetric JWK has: a proof's jwk must have none (RFC 9449 §4.3 point 7). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const MAKE_A_PROOF = 'make it with jwt-vs-oauth dpop --key <your key file> --htm <method> --htu <url>';
+
+/** The proof's header lines: typ, an asymmetric alg, a public jwk; each failing one says why in words. */
+function proofHeaderLines(header: Record<string, unknown>, algorithms: readonly string[], dpopType: string): CheckLine[] {
+  const alg = typeof header.alg === 'string' ? header.alg : undefined;
+  const jwk = isObject(header.jwk) ? header.jwk : undefined;
+  const privateMember = jwk && PRIVATE_JWK_MEMBERS.find((member) => Object.hasOwn(jwk, member));
+  const typWhy = header.typ === 'JWT' || header.typ === 'at+jwt'
+    ? `that is an ordinary ${String(header.typ)} token, not a proof: a DPoP proof's header says typ dpop+jwt, so no other JWT can pass for one; ${MAKE_A_PROOF}`
+    : `a DPoP proof's header says typ dpop+jwt (RFC 9449 §4.2), so no other JWT can pass for one; ${MAKE_A_PROOF}`;
+  const algWhy = alg === 'none'
+    ? 'an unsigned proof proves nothing: a proof is signed with your private key, ES256 for a key made with mint --alg ES256 --save-key'
+    : alg?.startsWith('HS')
+      ? `${alg} is an HMAC, signed with a secret the server would have to know too; a proof shows that you hold a private key, so it is signed with an asymmetric algorithm such as ES256`
+      : `a proof is signed with an asymmetric algorithm a server accepts (${algorithms.join(', ')}): sign with ES256 and a key from mint --alg ES256 --save-key`;
+  const jwkWhy = jwk === undefined
+    ? 'the proof carries no jwk in its header: the server checks the signature with that public key, and binds the token to its thumbprint'
+    : jwk.kty === 'oct'
+      ? 'the jwk is a symmetric key (kty oct): a proof carries the public half of a key pair'
+      : `the jwk holds "${privateMember}", a member of the private key: anyone who sees the proof can now sign as you. Put only the public key in it (jwt-vs-oauth dpop does), and make a new key: this one is no longer secret`;
+  const jwkGot = jwk === undefined ? '(missing)' : jwk.kty === 'oct' ? 'a symmetric key (kty oct)' : privateMember ? `a private key (it has "${privateMember}")` : `a public ${String(jwk.kty)} key`;
+  return [
+    { label: 'typ', expected: `${dpopType} (RFC 9449 §4.2)`, got: String(header.typ ?? '(missing)'), ok: header.typ === dpopType, why: typWhy },
+    { label: 'alg', expected: 'an asymmetric algorithm, such as ES256 (§4.3 point 5)', got: alg ?? '(missing)', ok: alg !== undefined && algorithms.includes(alg), why: algWhy },
+    { label: 'jwk', expected: 'your public key, and only the public key (§4.3 point 7)', got: jwkGot, ok: jwk !== undefined && jwk.kty !== 'oct' && privateMember === undefined, why: jwkWhy },
+  ];
+}
+
+/** Whether the proof's signature verifies with the jwk in its own header (§4.3 point 6). */
+async function proofSignatureVerifies(proof: string, jwk: Record<string, unknown>, alg: string): Promise<boolean> {
+  const { compactVerify, importJWK } = await import('jose');
+  try {
+    await compactVerify(proof, await importJWK(jwk, alg), { algorithms: [alg] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A DPoP proof the learner made for the request the task names, checked rule by rule as a server
+ * does (RFC 9449 §4.3): each rule that fails has its own line, in words. Then the server's own
+ * check (src/protocol/dpop.ts) as a last line, so nothing it refuses passes here.
+ */
+async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { first, values, context }: CheckInput): Promise<KindOutcome> {
+  const { checkDpopProof, htuOf, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS, DPOP_TYPE } = await import('../protocol/dpop.js');
+  const htm = fillTemplate(check.htm, values);
+  const htu = htuOf(fillTemplate(check.htu, values));
+  // As sent in a header ("DPoP: eyJ…") or alone.
+  const proof = first.replace(/^dpop\s*:?\s*/i, '').trim();
+  const parts = readParts(proof);
+  if (!parts) {
+    const line = { label: 'a DPoP proof', expected: 'a signed JWT: three base64url parts joined by dots', ok: false };
+    return { lines: [{ ...line, got: proof || '(nothing)', why: proof === '' ? 'no proof was given' : `that is not a JWT the check can read: ${MAKE_A_PROOF}, and send what it prints` }] };
+  }
+  const { header, payload: claims } = parts;
+  const lines = proofHeaderLines(header, DPOP_ALGORITHMS, DPOP_TYPE);
+  if (lines.every((line) => line.ok)) {
+    const valid = await proofSignatureVerifies(proof, header.jwk as Record<string, unknown>, header.alg as string);
+    lines.push({ label: 'signature', expected: 'valid with the jwk in the proof\'s header (§4.3 point 6)', got: valid ? 'valid' : 'does not verify', ok: valid, why: 'the signature does not verify with the public key in the proof: it was changed after signing, or signed with another key; send the proof exactly as jwt-vs-oauth dpop printed it' });
+  }
+  const text = (name: string) => (typeof claims[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined);
+  const jti = text('jti');
+  lines.push({ label: 'jti', expected: 'present: a unique id for this one proof (§4.2)', got: jti ?? '(missing)', ok: jti !== undefined, why: 'without a jti the server cannot tell a proof replayed by someone who copied it from a new one (§11.1): give each proof a fresh unique id (jwt-vs-oauth dpop makes a random one)' });
+  const sentHtm = text('htm');
+  lines.push({ label: 'htm', expected: `${htm}, the method of the request the task names`, got: sentHtm ?? '(missing)', ok: sentHtm === htm,
+    why: sentHtm === undefined ? `the proof has no htm: name the request's method with --htm ${htm}` : sentHtm.toUpperCase() === htm ? `htm is compared exactly, and methods are written in capitals: --htm ${htm}` : `this proof is for a ${sentHtm} request, and the task's request is ${htm}: a server refuses a proof made for another method (§4.3 point 8)` });
+  const sentHtu = text('htu');
+  let sentHtuCompared: string | undefined;
+  try {
+    sentHtuCompared = sentHtu === undefined ? undefined : htuOf(sentHtu);
+  } catch {
+    sentHtuCompared = undefined;
+  }
+  lines.push({ label: 'htu', expected: `${htu}, the URL of the request the task names (without query or fragment)`, got: sentHtu ?? '(missing)', ok: sentHtuCompared === htu,
+    why: sentHtu === undefined ? 'the proof has no htu: give the request\'s URL with --htu' : sentHtuCompared === undefined ? 'the proof\'s htu is not a URL: give the request\'s full URL with --htu' : 'this proof is for another URL: a server refuses a proof made for any other address than the one it is sent to (§4.3 point 9); copy the task\'s URL exactly into --htu' });
+  const iat = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : undefined;
+  const age = iat === undefined ? undefined : context.now - iat;
+  const window = `made in the last ${DPOP_MAX_AGE_SECONDS / 60} minutes, at most ${DPOP_MAX_FUTURE_SECONDS} s ahead of the server's clock (§4.3 point 11)`;
+  lines.push({ label: 'iat', expected: window, got: age === undefined ? '(missing)' : age >= 0 ? `${Math.round(age)} s ago` : `${Math.round(-age)} s in the future`, ok: age !== undefined && age <= DPOP_MAX_AGE_SECONDS && -age <= DPOP_MAX_FUTURE_SECONDS,
+    why: age === undefined ? 'the proof has no iat, so the server cannot tell how old it is: jwt-vs-oauth dpop sets it to the time you make the proof' : age > 0 ? `the proof is ${Math.round(age / 60)} minutes old: a server takes a proof only for a few minutes after it is made, so a copied proof soon stops working; make a new one just before you send it` : 'the proof says it was made in the future: check your computer\'s clock, and make the proof with the clock as it is' });
+  if (lines.every((line) => line.ok)) {
+    const server = await checkDpopProof(proof, { htm, htu, now: context.now, isReplay: () => false });
+    if (!server.ok) lines.push({ label: 'a server\'s check', expected: 'accepts the proof (RFC 9449 §4.3)', got: server.reason, ok: false, why: `a server refuses it: ${server.reason}` });
+  }
   return { lines: lines.map(({ why, ...line }) => (line.ok ? line : { ...line, why })) };
 }
 
@@ -490,6 +611,7 @@ export const CHECK_RUNNERS: { readonly [Kind in Check['kind']]: KindRunner<Kind>
   'pkce-pair': pkceCheck,
   'token-rules': tokenRulesCheck,
   'provider-token': providerTokenCheck,
+  'dpop-proof': dpopProofCheck,
 };
 
 /** Checks the learner's answers against the exercise's check, by its kind; passed when every line is. */

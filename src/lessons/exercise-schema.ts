@@ -10,7 +10,7 @@ import { LETTERS, looksLikeMarker, MAX_CHOICES } from './choices.js';
 import { failFor, isObject, isText, isTextList, type Fail } from './validation.js';
 
 export const TOPICS = ['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake'] as const;
-export const MATERIAL_KINDS = ['token', 'token-any-alg', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier', 'oauth-state', 'random-secret'] as const;
+export const MATERIAL_KINDS = ['token', 'token-any-alg', 'flawed-token', 'flawed-token-rs256', 'pkce-verifier', 'oauth-state', 'random-secret', 'dpop-request', 'dpop-bound-token'] as const;
 /** The {{names}} each kind of material fills (material.ts makes them; a test keeps the two in step). */
 export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['token', ['token', 'sub', 'aud', 'alg', 'iss', 'exp', 'expIso', 'secret']],
@@ -20,6 +20,8 @@ export const MATERIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['pkce-verifier', ['verifier', 'challenge']],
   ['oauth-state', ['state']],
   ['random-secret', ['secret']],
+  ['dpop-request', ['method', 'url']],
+  ['dpop-bound-token', ['token', 'keyA', 'keyB', 'keyC', 'kid', 'jkt']],
 ]);
 export const FLAWS = ['alg-none', 'expired', 'wrong-audience', 'tampered', 'key-confusion', 'weak-secret', 'no-exp'] as const;
 /**
@@ -45,8 +47,9 @@ export type Check =
   | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[]; expectedInWords?: string }
   | { kind: 'choice'; answer: number }
   | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number; requireRandomSecret?: boolean }
-  | { kind: 'provider-token'; scope: string }
-  | { kind: 'pkce-pair'; verifier: string };
+  | { kind: 'provider-token'; scope: string; clientId?: string; withoutUser?: boolean }
+  | { kind: 'pkce-pair'; verifier: string }
+  | { kind: 'dpop-proof'; htm: string; htu: string };
 
 /** A known wrong answer (matched by a pattern) and why it is wrong, shown when an answer matches it. */
 export interface Mistake {
@@ -147,7 +150,7 @@ export function validateExercise(json: unknown, file: string): Exercise {
 /** The words a learner reads, which a translation may change; everything else stays as in the original. */
 export const TRANSLATED_FIELDS = ['title', 'task', 'hints', 'choices', 'choiceWhy', 'check.expectedInWords', 'check.mistakes[].why', 'solution.explain', 'solution.answers'] as const;
 /** The check's fields that decide what passes: a translation keeps them. */
-const CHECK_VALUES = ['kind', 'expected', 'pattern', 'answer', 'alg', 'secret', 'iss', 'aud', 'maxLifetime', 'claims', 'minSecretBytes', 'requireRandomSecret', 'scope', 'verifier'] as const;
+const CHECK_VALUES = ['kind', 'expected', 'pattern', 'answer', 'alg', 'secret', 'iss', 'aud', 'maxLifetime', 'claims', 'minSecretBytes', 'requireRandomSecret', 'scope', 'clientId', 'withoutUser', 'verifier', 'htm', 'htu'] as const;
 
 /**
  * What a translation must keep as its original has it, by field: the id (progress is kept by it),
@@ -184,8 +187,8 @@ export function validateTranslation(translation: Exercise, original: Exercise): 
 }
 
 /** The check's fields compared with what the learner sends exactly as written: no {{names}} are filled in them. */
-const COMPARED_AS_WRITTEN = ['pattern', 'iss', 'aud', 'scope'] as const;
-const isComparedAsWritten = (field: string) => /^"check\.(?:pattern|iss|aud|scope|mistakes\[\d+\]\.pattern|claims\b.*)"$/.test(field);
+const COMPARED_AS_WRITTEN = ['pattern', 'iss', 'aud', 'scope', 'clientId'] as const;
+const isComparedAsWritten = (field: string) => /^"check\.(?:pattern|iss|aud|scope|clientId|mistakes\[\d+\]\.pattern|claims\b.*)"$/.test(field);
 
 /** Every string in a token-rules check's claims (names and values, however deep), with its path: ".role", ".roles[1]". */
 function claimTexts(claims: unknown): Array<[string, string]> {
@@ -227,7 +230,7 @@ function validateTemplates(exercise: Exercise, file: string): void {
     ...exercise.solution.explain.map((text, index): [string, unknown, readonly string[]] => [`"solution.explain[${index}]"`, text, material]),
     ...commands.map((text, index): [string, unknown, readonly string[]] => [`"solution.commands[${index}]"`, text, [...material, ...outputsBefore(index)]]),
     ...exercise.solution.answers.map((text, index): [string, unknown, readonly string[]] => [`"solution.answers[${index}]"`, text, [...material, ...outputsBefore(commands.length)]]),
-    ...['expected', 'secret', 'verifier'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
+    ...['expected', 'secret', 'verifier', 'htm', 'htu'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
     ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].why"`, mistake.why, material]),
     // Shown on a failed check in place of the expected value: a {{name}} there would give the answer away.
     ['"check.expectedInWords"', check.expectedInWords, []],
@@ -319,6 +322,8 @@ export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } 
     words: 'token',
     validate: (check, fail) => {
       if (!isText(check.scope)) fail('"check.scope"', 'must name the scope the token must carry');
+      if (check.clientId !== undefined && !isText(check.clientId)) fail('"check.clientId"', 'must name the client the token must be issued to, such as swaad-tv');
+      if (check.withoutUser !== undefined && typeof check.withoutUser !== 'boolean') fail('"check.withoutUser"', 'must be true (the token is the app\'s own, from client_credentials: its sub is its client_id) or false');
     },
   },
   'pkce-pair': {
@@ -326,6 +331,14 @@ export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } 
     words: 'each',
     validate: (check, fail) => {
       if (!isText(check.verifier)) fail('"check.verifier"', 'must give the verifier');
+    },
+  },
+  'dpop-proof': {
+    firstAnswer: 'DPoP proof',
+    words: 'token',
+    validate: (check, fail) => {
+      if (!isText(check.htm)) fail('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"');
+      if (!isText(check.htu)) fail('"check.htu"', 'must give the request\'s URL the proof is for, such as "{{url}}"');
     },
   },
 };

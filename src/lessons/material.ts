@@ -6,7 +6,7 @@
 // The one exception is a state for an authorization request (oauth-state): it is not an answer,
 // and a state must be new for every request, so it is fresh each time it is shown.
 
-import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { s256Challenge } from '../protocol/pkce.js';
 import { isoFromSeconds } from '../jwt/time.js';
 
@@ -231,6 +231,36 @@ function classroomToken(alg: ReadAlgorithm, payload: Record<string, unknown>): {
 
 export type Material = Record<string, string>;
 
+/** Where the DPoP proofs of dpop-request material go: a token endpoint (a proof there needs no ath, RFC 9449 §5). */
+const TOKEN_PATHS = ['/token', '/oauth/token', '/oauth2/token', '/v1/token'];
+
+/** How many public keys dpop-bound-token material offers, one of them the token's. */
+const BOUND_KEY_COUNT = 3;
+
+/**
+ * A P-256 public key as a JWK with a kid, made from a seed (ECDH derives the public point of a
+ * private scalar), and its RFC 7638 thumbprint: SHA-256 of the required members crv, kty, x, y
+ * (never kid) in that lexical order, as JSON with no spaces, in base64url.
+ */
+function seededP256Key(seed: string, name: string): { jwk: string; jkt: string; kid: string } {
+  const ecdh = createECDH('prime256v1');
+  // A 32-byte scalar is below the curve's order but for odds of about 2^-32; then hash again.
+  for (let round = 0; ; round++) {
+    try {
+      ecdh.setPrivateKey(createHmac('sha256', seed).update(`${name}:${round}`).digest());
+      break;
+    } catch {
+      // Not a valid private key: try the next round's bytes.
+    }
+  }
+  const point = ecdh.getPublicKey();
+  const x = point.subarray(1, 33).toString('base64url');
+  const y = point.subarray(33, 65).toString('base64url');
+  const jkt = createHash('sha256').update(`{"crv":"P-256","kty":"EC","x":"${x}","y":"${y}"}`).digest('base64url');
+  const kid = `swaad-tv-${createHmac('sha256', seed).update(`${name}:kid`).digest('hex').slice(0, 6)}`;
+  return { jwk: JSON.stringify({ kty: 'EC', crv: 'P-256', kid, x, y }), jkt, kid };
+}
+
 /** How the issuer of flawed-token material signs its genuine tokens. */
 type FlawedIssuer = { alg: 'HS256'; sign: (payload: Record<string, unknown>) => string } | { alg: 'RS256'; sign: (payload: Record<string, unknown>) => string; publicKeyPem: string };
 
@@ -271,6 +301,21 @@ export function generateMaterial(kind: string, seed: string, exerciseId: string,
     // A model answer for "make a random secret": 32 random bytes, new each time it is shown, so
     // the solution never prints one secret for everyone (a published secret is no secret).
     return { secret: randomBytes(32).toString('base64') };
+  }
+  if (kind === 'dpop-request') {
+    // A proof for the token endpoint of one of many companies: POST, and a URL of the learner's own.
+    const url = `${issuerFrom(random)}${TOKEN_PATHS[random(TOKEN_PATHS.length)]!}`;
+    return { method: 'POST', url };
+  }
+  if (kind === 'dpop-bound-token') {
+    // Three public keys of the learner's own, and an access token bound to one of them (cnf.jkt,
+    // RFC 9449 §6.1), signed by the classroom Swaad issuer with typ at+jwt (RFC 9068 §2.1).
+    const keys = Array.from({ length: BOUND_KEY_COUNT }, (_unused, index) => seededP256Key(seed, `${exerciseId}:key-${index}`));
+    const bound = random(keys.length);
+    const payload = { iss: FLAWED_ISSUER, sub, aud: 'https://api.swaad.example', client_id: 'swaad-tv', scope: 'orders:read', iat, exp, jti: createHash('sha256').update(`${seed}:${exerciseId}:jti`).digest('hex').slice(0, 16), cnf: { jkt: keys[bound]!.jkt } };
+    const input = `${base64url({ alg: 'RS256', typ: 'at+jwt', kid: CLASSROOM_ISSUER_KID })}.${base64url(payload)}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), classroomIssuerKeys().privateKey).toString('base64url')}`;
+    return { token, keyA: keys[0]!.jwk, keyB: keys[1]!.jwk, keyC: keys[2]!.jwk, kid: keys[bound]!.kid, jkt: keys[bound]!.jkt };
   }
   if (kind === 'oauth-state') {
     // A state for one authorization request, 128 random bits like openssl rand -hex 16, new each

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine, type PatternStall } from './checks.js';
-import type { Exercise } from './exercise-schema.js';
+import type { Check, Exercise } from './exercise-schema.js';
 import { materialFor, otherVersionsOf } from './exercises.js';
 import { fillTemplate } from './template.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, slowPatternProbes, type PatternBudget } from './pattern-match.js';
@@ -45,23 +45,71 @@ export async function accessTokenByHand(provider: SelftestProvider, scope: strin
   const signedIn = await signInAtProvider(new UserAgent(), url, { ...provider.user, allow: true });
   if (!signedIn.callbackUrl) throw new Error(`Mock Google did not send the browser back (status ${signedIn.errorPage?.status}).`);
   const code = new URL(signedIn.callbackUrl).searchParams.get('code') ?? '';
-  const response = await fetch(`${provider.issuer}/token`, {
+  return accessTokenFrom(await fetch(`${provider.issuer}/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { ...FORM, authorization: DEMO_APP_BASIC },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
-  });
-  const body = (await response.json()) as { access_token?: string; error_description?: string };
-  if (!body.access_token) throw new Error(`The token endpoint answered ${response.status}: ${body.error_description ?? 'no access token'}.`);
+  }));
+}
+
+/** The token endpoint's answer: its access token, or an error that says what it answered. */
+async function accessTokenFrom(response: Response): Promise<string> {
+  const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
+  if (!body.access_token) throw new Error(`The token endpoint answered ${response.status}: ${body.error_description ?? body.error ?? 'no access token'}.`);
   return body.access_token;
 }
 
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const DEMO_APP_BASIC = `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`;
+
+/** Client credentials, as a learner's curl -u demo-app:demo-secret -d grant_type=client_credentials does (RFC 6749 §4.4). */
+export async function clientCredentialsByHand(provider: SelftestProvider, scope: string): Promise<string> {
+  return accessTokenFrom(await fetch(`${provider.issuer}/token`, { method: 'POST', headers: { ...FORM, authorization: DEMO_APP_BASIC }, body: new URLSearchParams({ grant_type: 'client_credentials', scope }) }));
+}
+
+/**
+ * The device flow a learner does with curl and a browser (RFC 8628 §3.1–§3.5), as the public
+ * client `clientId`: codes, the user code typed at the verification page, sign in and allow, poll.
+ * An approved device code is redeemed on the next poll, so no interval is waited here.
+ */
+export async function deviceTokenByHand(provider: SelftestProvider, clientId: string, scope: string): Promise<string> {
+  const { approveDeviceAtProvider, UserAgent } = await import('../oauth/user-agent.js');
+  const codesResponse = await fetch(`${provider.issuer}/device_authorization`, { method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: clientId, scope }) });
+  const codes = (await codesResponse.json()) as { device_code?: string; user_code?: string; verification_uri?: string; error_description?: string };
+  if (!codes.device_code || !codes.user_code || !codes.verification_uri) throw new Error(`The device authorization endpoint answered ${codesResponse.status}: ${codes.error_description ?? 'no device code'}.`);
+  await approveDeviceAtProvider(new UserAgent(), codes.verification_uri, codes.user_code, { ...provider.user, allow: true });
+  return accessTokenFrom(await fetch(`${provider.issuer}/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: codes.device_code, client_id: clientId }) }));
+}
+
+/** A provider-token exercise's access token, by the flow its check asks for: client_credentials, the device flow (another client than demo-app), or the code flow. */
+function providerTokenByHand(check: Extract<Check, { kind: 'provider-token' }>, provider: SelftestProvider): Promise<string> {
+  if (check.withoutUser) {
+    if ((check.clientId ?? 'demo-app') !== 'demo-app') throw new Error(`selftest knows the secret of demo-app only, not of ${check.clientId}`);
+    return clientCredentialsByHand(provider, check.scope);
+  }
+  if (check.clientId !== undefined && check.clientId !== 'demo-app') return deviceTokenByHand(provider, check.clientId, `openid ${check.scope}`);
+  return accessTokenByHand(provider, `openid ${check.scope}`);
+}
+
+/**
+ * A DPoP proof for the task's request, made in code with the same createDpopProof the `dpop`
+ * command uses and a fresh ES256 key, as `mint --alg ES256 --save-key` then `dpop --key` make one.
+ * (Its commands read and write a key file, which a solution command may not: see solution-commands.ts.)
+ */
+async function dpopProofByHand(check: Extract<Check, { kind: 'dpop-proof' }>, values: Record<string, string>, now: number): Promise<string> {
+  const [{ createPublicKey, generateKeyPairSync }, { createDpopProof }] = await Promise.all([import('node:crypto'), import('../protocol/dpop.js')]);
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return createDpopProof({ privateKey, publicJwk: createPublicKey(privateKey).export({ format: 'jwk' }), alg: 'ES256', htm: fillTemplate(check.htm, values), htu: fillTemplate(check.htu, values), iat: now });
+}
+
 /** The answers the reference solution gives for this seed, made as a learner would make them. */
-export async function referenceAnswers(exercise: Exercise, seed: string, runCommand: CommandRunner, provider?: SelftestProvider): Promise<string[]> {
+export async function referenceAnswers(exercise: Exercise, seed: string, runCommand: CommandRunner, provider?: SelftestProvider, now = Math.floor(Date.now() / 1000)): Promise<string[]> {
   if (exercise.check.kind === 'provider-token') {
     if (!provider) throw new Error('it needs Mock Google running');
-    return [await accessTokenByHand(provider, `openid ${exercise.check.scope}`)];
+    return [await providerTokenByHand(exercise.check, provider)];
   }
   const values: Record<string, string> = { ...materialFor(exercise, seed) };
+  if (exercise.check.kind === 'dpop-proof') return [await dpopProofByHand(exercise.check, values, now)];
   for (const [index, command] of (exercise.solution.commands ?? []).entries()) {
     // Split first, then fill each word: a filled value (a token, an earlier command's output) stays one word.
     const words = solutionCommandWords(command, (word) => fillTemplate(word, values), { exerciseId: exercise.id, commandNumber: index + 1 });
@@ -145,7 +193,7 @@ async function selftestVersion(exercise: Exercise, options: SelftestOptions): Pr
   let answers: string[] = [];
   let stalled = false;
   try {
-    answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider);
+    answers = await referenceAnswers(exercise, options.seed, options.runCommand, options.provider, options.now());
     const solved = await runCheck(exercise, answers, context());
     solutionPasses = solved.passed;
     stalled = Boolean(solved.checkTooSlow);

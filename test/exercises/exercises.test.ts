@@ -14,6 +14,7 @@ import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
 import { GOOD, packOf } from './pack-fixtures.js';
 import { startTestProvider } from '../helpers/provider.js';
+import { exerciseClients } from '../../src/cli/commands/exercises-start.js';
 
 const builtIn = join(lessonsFolder(), 'exercises');
 const examplePack = join(lessonsFolder(), 'example-pack');
@@ -22,7 +23,8 @@ const SEED = 'classroom-seed-1';
 let provider: RunningProvider;
 
 beforeAll(async () => {
-  provider = await startTestProvider();
+  // The clients `exercises start` registers: the device-flow exercise's swaad-tv too.
+  provider = await startTestProvider({ clients: await exerciseClients() });
 });
 afterAll(() => provider.close());
 
@@ -31,7 +33,7 @@ describe('every exercise', () => {
     const builtInOnly = loadExercises(builtIn);
     expect(builtInOnly.length).toBeGreaterThanOrEqual(16);
     expect(new Set(builtInOnly.map((exercise) => exercise.topic))).toEqual(new Set(['read-a-token', 'make-a-token', 'find-the-flaw', 'oauth-by-hand', 'choose', 'fix-a-mistake']));
-    expect(new Set(builtInOnly.map((exercise) => exercise.check.kind))).toEqual(new Set(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair']));
+    expect(new Set(builtInOnly.map((exercise) => exercise.check.kind))).toEqual(new Set(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair', 'dpop-proof']));
   });
 
   test.each(exercises.map((exercise) => [exercise.id] as const))('%s: the reference solution passes, the untouched start fails', async (id) => {
@@ -99,7 +101,7 @@ describe('exercises through the CLI', () => {
     await runCli(['ex', 'check', 'choose-social-login', 'b'], { env });
     await runCli(['ex', 'check', 'choose-delegated', 'a'], { env });
     const progress = JSON.parse((await runCli(['ex', 'progress', '--json'], { env })).stdout);
-    expect(progress).toMatchObject({ total: 22, passed: 2, topics: { choose: { total: 5, passed: 2 } } });
+    expect(progress).toMatchObject({ total: 26, passed: 2, topics: { choose: { total: 5, passed: 2 } } });
     expect(progress.exercises.find((row: { id: string }) => row.id === 'choose-delegated')).toMatchObject({ passed: false, attempts: 1 });
     expect(progress.firstActivity).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect((await runCli(['ex', 'reset', 'choose-own-api'], { env })).stderr).toBe('Reset choose-own-api.\n');
@@ -151,7 +153,7 @@ describe('teacher packs', () => {
     const withFlag = JSON.parse((await runCli(['ex', '--pack', examplePack, 'list', '--json'], { env })).stdout);
     expect(withFlag.exercises.map((row: { id: string }) => row.id).slice(-2)).toEqual(['pack-read-issuer', 'pack-choose-storage']);
     const withEnv = JSON.parse((await runCli(['ex', 'list', '--json'], { env: { ...env, JWT_VS_OAUTH_PACK: examplePack } })).stdout);
-    expect(withEnv.exercises.length).toBe(24);
+    expect(withEnv.exercises.length).toBe(28);
   });
 
   test.each([

@@ -18,6 +18,7 @@ import type { RunningProvider } from '../../src/provider/server.js';
 import { runCli } from '../helpers/cli.js';
 import { GOOD, packOf } from './pack-fixtures.js';
 import { startTestProvider } from '../helpers/provider.js';
+import { exerciseClients } from '../../src/cli/commands/exercises-start.js';
 
 const builtIn = join(lessonsFolder(), 'exercises');
 const examplePack = join(lessonsFolder(), 'example-pack');
@@ -27,7 +28,8 @@ import { LETTERS } from '../../src/lessons/choices.js';
 let provider: RunningProvider;
 
 beforeAll(async () => {
-  provider = await startTestProvider();
+  // The clients `exercises start` registers: the device-flow exercise's swaad-tv too.
+  provider = await startTestProvider({ clients: await exerciseClients() });
 });
 afterAll(() => provider.close());
 
@@ -54,7 +56,8 @@ async function wrongAnswers(exercise: Exercise): Promise<string[]> {
     case 'pkce-pair':
       return ['A'.repeat(43)];
     case 'token-rules':
-    case 'provider-token': {
+    case 'provider-token':
+    case 'dpop-proof': {
       const token = (await runCli(['mint', '--secret', 'TOdme/5cWHh4k0oO0tzMmmGnxpdRUOJZnz3B/xY763M=', '--sub', 'someone', '--aud', 'somewhere', '--exp', '2h'])).stdout.trim();
       return exercise.answerNames.length === 2 ? [token, 'swaad123'] : [token];
     }
@@ -75,9 +78,9 @@ async function solvingValues(exercise: Exercise): Promise<string[]> {
 
 describe('no exercise in lessons/ shows its expected value on a first failed attempt', () => {
   test('the walk covers every built-in and example-pack exercise, of every check kind', () => {
-    expect(exercises.length).toBe(24);
-    expect(exercises.map((exercise) => exercise.id).slice(18, 22)).toEqual(['choose-browser-app-tokens', 'choose-what-logout-ends', 'fix-object-level-check', 'flaw-refresh-reuse']);
-    expect(new Set(exercises.map((exercise) => exercise.check.kind))).toEqual(new Set(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair']));
+    expect(exercises.length).toBe(28);
+    expect(exercises.map((exercise) => exercise.id).slice(18, 26)).toEqual(['choose-browser-app-tokens', 'choose-what-logout-ends', 'fix-object-level-check', 'flaw-refresh-reuse', 'oauth-device-flow', 'oauth-client-credentials', 'dpop-proof-by-hand', 'read-cnf-jkt']);
+    expect(new Set(exercises.map((exercise) => exercise.check.kind))).toEqual(new Set(['answer', 'choice', 'token-rules', 'provider-token', 'pkce-pair', 'dpop-proof']));
   });
 
   test.each(exercises.map((exercise) => [exercise.id, exercise] as const))('%s: a wrong answer fails (exit 1), says why, and shows no solving value, as text or --json', async (id, exercise) => {

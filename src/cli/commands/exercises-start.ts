@@ -9,11 +9,21 @@ import { helpExamples, viewWidths } from './exercises-layout.js';
 import { layoutTable, wrapParagraph } from '../../text/layout.js';
 import { defaultKeysFile, listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
+import type { Client } from '../../provider/directory.js';
 import { exitCodeForStop, untilStopped } from '../until-stopped.js';
 
 interface StartFlags {
   port?: string;
   replace?: boolean;
+}
+
+/**
+ * The clients Mock Google knows in the exercises (`start` and `selftest`): its default ones
+ * (demo-app, demo-spa) and swaad-tv, the public device client of the device-flow exercise.
+ */
+export async function exerciseClients(): Promise<Client[]> {
+  const [{ DEFAULT_CLIENTS }, { TV_CLIENT }] = await Promise.all([import('../../provider/directory.js'), import('../../oauth/world.js')]);
+  return [...DEFAULT_CLIENTS, TV_CLIENT];
 }
 
 /** How long a Mock Google recorded as running has to answer before it is taken for gone. */
@@ -62,6 +72,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
           provider = await startProvider({
             port,
             host,
+            clients: await exerciseClients(),
             // Codes are copied from a browser's address bar into curl by a person: the longest
             // lifetime RFC 6749 §4.1.2 recommends, not the 60 s that suits software.
             codeTtl: LONGEST_CODE_TTL,

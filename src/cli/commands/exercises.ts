@@ -12,7 +12,7 @@ import type { Exercise } from '../../lessons/exercise-schema.js';
 import type { PackSettings } from '../../lessons/exercises.js';
 import type { Material } from '../../lessons/material.js';
 import type { Progress } from '../../lessons/progress.js';
-import { exercisesStartCommand } from './exercises-start.js';
+import { exerciseClients, exercisesStartCommand } from './exercises-start.js';
 import { helpExamples, labelledLines, layoutProse, layoutValue, viewWidths, wrapProse } from './exercises-layout.js';
 import { displayWidth, joinBrokenLines, layoutCommand, layoutTable, padEndVisible, wrapParagraph } from '../../text/layout.js';
 
@@ -308,7 +308,7 @@ export function exercisesCommand(context: CommandContext): Command {
       let provider: Awaited<ReturnType<typeof import('../../provider/server.js').startProvider>> | undefined;
       if (chosen.some((exercise) => exercise.check.kind === 'provider-token')) {
         const { startProvider } = await import('../../provider/server.js');
-        provider = await startProvider({ port: 0 });
+        provider = await startProvider({ port: 0, clients: await exerciseClients() });
       }
       try {
         if (!flags.json) talkLaidOut(context, `Trying the reference solution of ${chosen.length} exercise${chosen.length === 1 ? '' : 's'} (seed "${terminalSafe(seed)}")${provider ? `, with Mock Google at ${provider.issuer}` : ''}…`);
@@ -436,6 +436,8 @@ function pipedExample(exercise: Exercise): string {
       return `jwt-vs-oauth mint … | ${check}${exercise.answerNames.length > 1 ? ` "$${exercise.answerNames[1]!.toUpperCase().replace(/\W+/g, '_')}"` : ''}`;
     case 'provider-token':
       return `curl … <issuer>/token | ${check} (the whole token response works)`;
+    case 'dpop-proof':
+      return `jwt-vs-oauth dpop --key dpop-key.json --htm … --htu … | ${check}`;
     case 'pkce-pair':
       return `printf %s "$VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=' | ${check}`;
     default:
