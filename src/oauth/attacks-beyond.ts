@@ -3,14 +3,13 @@
 // sent to a victim (stopped only by the victim reading the consent page, RFC 8628 §5.4); and a
 // copied DPoP-bound access token, useless without the app's key (RFC 9449 §6, §7.1).
 
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createDpopProof, jwkThumbprint } from '../protocol/dpop.js';
 import { DEFAULT_USERS } from '../provider/directory.js';
 import { pollError, pollToken, requestDeviceCodes, waitInterval, type Pacing } from './device-flow.js';
+import { bindingFacts, boundThumbprint, dpopProof, newDpopKey } from './dpop-client.js';
 import { shorten } from './flow.js';
 import { stepsOf, type Narrator, type Outcome } from './steps.js';
 import { callUserinfo, refreshFacts, signInWithRefreshToken, tokenAnswer, tokenEndpoint } from './token-flows.js';
-import { approveDeviceAtProvider, decodeEntities, signInAtProvider, type RecordedExchange, type UserAgent } from './user-agent.js';
+import { approveDeviceAtProvider, decodeEntities, signInAtProvider } from './user-agent.js';
 import { DEMO_CLIENT, lastEvent, TV_CLIENT, type DemoWorld } from './world.js';
 
 const APP = 'the app, server to server (back channel)';
@@ -124,42 +123,12 @@ export async function devicePhishing(world: DemoWorld, narrator: Narrator, pacin
   return { ok: stopped, summary: stopped ? 'Stopped by Asha: the consent page named the device\'s client and warned about a code someone sent; she denied, and the attacker got access_denied (RFC 8628 §5.4).' : 'NOT stopped: the attacker\'s device got tokens, or the page gave no warning.' };
 }
 
-interface DpopKey {
-  privateKey: KeyObject;
-  publicJwk: JsonWebKey;
-  jkt: string;
-}
-
-/** A fresh P-256 key pair: its private key to sign proofs, its public JWK, and that JWK's thumbprint. */
-async function dpopKey(): Promise<DpopKey> {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const publicJwk = publicKey.export({ format: 'jwk' });
-  return { privateKey, publicJwk, jkt: await jwkThumbprint(publicJwk) };
-}
-
-/** A GET of userinfo with `Authorization: DPoP <token>` and a proof by `key` carrying the token's hash (ath). */
-async function userinfoWithProof(world: DemoWorld, agent: UserAgent, accessToken: string, key: DpopKey): Promise<RecordedExchange> {
-  const url = `${world.provider.issuer}/userinfo`;
-  const proof = await createDpopProof({ privateKey: key.privateKey, publicJwk: key.publicJwk, alg: 'ES256', htm: 'GET', htu: url, accessToken });
-  return agent.request('GET', url, { headers: { authorization: `DPoP ${accessToken}`, dpop: proof, accept: 'application/json' } });
-}
-
-/** The `cnf.jkt` in a JWT access token's payload, or undefined. */
-function boundThumbprint(accessToken: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { cnf?: { jkt?: unknown } };
-    return typeof payload.cnf?.jkt === 'string' ? payload.cnf.jkt : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Asha signs in; the app redeems the code with a DPoP proof; the attacker's copy of the access token is refused, as Bearer and with his own key. */
 export async function stolenDpopToken(world: DemoWorld, narrator: Narrator): Promise<Outcome> {
   const step = stepsOf(4, ['app', 'provider', 'attacker']);
   const app = world.agent('app');
   const attacker = world.agent('attacker');
-  const appKey = await dpopKey();
+  const appKey = await newDpopKey();
   // The code flow of --flow code, its browser not shown; the app's back channel then sends a proof with the code.
   const browser = world.agent('the browser (quiet sign-in)');
   const login = await browser.request('GET', `${world.app.url}/login`);
@@ -168,7 +137,7 @@ export async function stolenDpopToken(world: DemoWorld, narrator: Narrator): Pro
   const code = signedIn.callbackUrl ? new URL(signedIn.callbackUrl).searchParams.get('code') : null;
   if (!code) throw new Error(`The quiet sign-in did not come back with a code (${signedIn.errorPage?.status ?? 'no answer'}).`);
   const tokenUrl = `${world.provider.issuer}/token`;
-  const tokenProof = await createDpopProof({ privateKey: appKey.privateKey, publicJwk: appKey.publicJwk, alg: 'ES256', htm: 'POST', htu: tokenUrl });
+  const tokenProof = await dpopProof(appKey, 'POST', tokenUrl);
   const basic = `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}`;
   const redeem = await app.request('POST', tokenUrl, {
     form: { grant_type: 'authorization_code', code, redirect_uri: world.app.redirectUri, code_verifier: lastEvent(world, 'login-started')!.login.codeVerifier },
@@ -181,16 +150,12 @@ export async function stolenDpopToken(world: DemoWorld, narrator: Narrator): Pro
       'Asha signs in to Swaad (the code flow, its browser run quietly). Swaad\'s server holds a key pair of its own, and sends the code to /token with a DPoP header: a proof, a small JWT signed with its private key, the public key in its header (RFC 9449 §4, §5).',
       'Mock Google binds the access token to that key: it puts the key\'s thumbprint in the token as cnf.jkt and answers token_type DPoP (§5, §6.1).',
     ],
-    facts: [
-      { name: 'token_type', value: String(tokens.token_type), meaning: 'DPoP: the token must be sent with a proof, not as Bearer' },
-      { name: 'cnf.jkt', value: jkt ?? '(none)', meaning: 'the thumbprint of the key the token is bound to (RFC 7638)' },
-      { name: 'app key', value: appKey.jkt, meaning: jkt === appKey.jkt ? 'the thumbprint of the app\'s key: the same' : 'the thumbprint of the app\'s key: NOT the same' },
-    ],
+    facts: bindingFacts(tokens.token_type, tokens.access_token, appKey, 'app'),
     arrows: [{ from: 'app', to: 'provider', label: `POST /token code + DPoP proof → ${redeem.response.status} token_type ${String(tokens.token_type)}` }],
     exchanges: [{ who: APP, exchange: redeem }],
   }));
   await narrator.pause();
-  const appCall = await userinfoWithProof(world, app, tokens.access_token, appKey);
+  const appCall = await callUserinfo(world, app, tokens.access_token, appKey);
   narrator.show(step(2, 'The app calls userinfo with the token and a proof', {
     text: ['For every call the app makes a new proof for that request (htm GET, htu /userinfo), with ath, the hash of the access token, and signs it with its key. Mock Google checks the proof and that its key is the one in cnf.jkt (§4.3, §7.1).'],
     arrows: [{ from: 'app', to: 'provider', label: `GET /userinfo DPoP token + proof → ${appCall.response.status}` }],
@@ -211,8 +176,8 @@ export async function stolenDpopToken(world: DemoWorld, narrator: Narrator): Pro
     exchanges: [{ who: 'the attacker', exchange: asBearer }],
   }));
   await narrator.pause();
-  const attackerKey = await dpopKey();
-  const ownProof = await userinfoWithProof(world, attacker, tokens.access_token, attackerKey);
+  const attackerKey = await newDpopKey();
+  const ownProof = await callUserinfo(world, attacker, tokens.access_token, attackerKey);
   const ownKeyRefused = ownProof.response.status === 401 && /Invalid DPoP key binding/.test(ownProof.response.headers['www-authenticate'] ?? '');
   narrator.show(step(4, 'The attacker signs a proof with a key of his own', {
     text: [

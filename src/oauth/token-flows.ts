@@ -7,6 +7,7 @@ import { decodeToken } from '../jwt/decode.js';
 import { DEFAULT_USERS } from '../provider/directory.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { authorizationUrl, jsonBodyOf, type AnyTokenResponse } from './client-protocol.js';
+import { tokenHeaders, type DpopKey } from './dpop-client.js';
 import { shorten } from './flow.js';
 import { startOrdersApi } from './orders-api.js';
 import { stepsOf, type CheckTable, type Narrator, type Outcome, type Party, type ShownExchange, type Step } from './steps.js';
@@ -28,9 +29,10 @@ export function tokenEndpoint(world: DemoWorld, agent: UserAgent, form: Record<s
   return agent.request('POST', `${world.provider.issuer}/token`, { form, headers: { authorization: CLIENT_BASIC, ...JSON_ACCEPT } });
 }
 
-/** A GET of userinfo with `accessToken` as a Bearer token. */
-export function callUserinfo(world: DemoWorld, agent: UserAgent, accessToken: string): Promise<RecordedExchange> {
-  return agent.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}`, ...JSON_ACCEPT } });
+/** A GET of userinfo with `accessToken` as a Bearer token; with `dpopKey`, as a DPoP token with a proof by that key carrying the token's hash (ath). */
+export async function callUserinfo(world: DemoWorld, agent: UserAgent, accessToken: string, dpopKey?: DpopKey): Promise<RecordedExchange> {
+  const url = `${world.provider.issuer}/userinfo`;
+  return agent.request('GET', url, { headers: { ...(await tokenHeaders(accessToken, dpopKey, 'GET', url)), ...JSON_ACCEPT } });
 }
 
 /**
