@@ -172,7 +172,8 @@ export function wrapProse(text: string, width: number): string {
   return layoutText(text, width);
 }
 
-const INTERESTING_HEADERS = ['authorization', 'content-type', 'cookie', 'location', 'set-cookie', 'www-authenticate'];
+// dpop: a request's DPoP proof (RFC 9449 §4) is not a secret (it is public and good for one request), so it is shown.
+const INTERESTING_HEADERS = ['authorization', 'content-type', 'cookie', 'dpop', 'location', 'set-cookie', 'www-authenticate'];
 
 /** Hides what must not be shown even in a demo: the password, the client secret, cookie values. */
 export function maskSecrets(name: string, value: string): string {
@@ -238,7 +239,7 @@ export function renderExchange(who: string, exchange: RecordedExchange, output: 
     return [...wrapParagraph(`${terminalSafe(name)}:`, width, { lead: '      ' }).map((line) => c.dim(line)), ...wrapParagraph(terminalSafe(value), width, { lead: '        ' })];
   };
   for (const [name, value] of Object.entries(request.headers)) {
-    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(...header(name, maskSecrets(name, value)));
+    if (verbose || INTERESTING_HEADERS.includes(name)) lines.push(...header(name, shortenTokens(maskSecrets(name, value), verbose)));
   }
   const body = (text: string) => layoutIndented(`      ${text}`, width);
   lines.push(...renderBody(request.body ?? '', request.headers['content-type'] ?? '', verbose, request.headers['content-type'] === 'application/x-www-form-urlencoded').flatMap(body));

@@ -1,9 +1,9 @@
 // "Swaad", a small food-ordering web app with a "Login with Google" button: the OAuth client of
 // the demo. It makes state, nonce and a PKCE pair, checks state and iss on the way back, swaps the
 // code for tokens, verifies the ID token with the same core as `verify`, calls userinfo, and checks
-// that userinfo speaks of the same user as the ID token.
+// that userinfo speaks of the same user as the ID token. With DPoP, its tokens are bound to a key it holds.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type JsonWebKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { discoverIssuer } from '../jwt/remote-keys.js';
@@ -11,6 +11,7 @@ import { verifyToken, type VerifyResult } from '../jwt/verify.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { escapeHtml } from '../text/html.js';
 import { authorizationUrl, tokensIn } from './client-protocol.js';
+import { dpopProof, newDpopKey, tokenHeaders } from './dpop-client.js';
 import { UserAgent, type RecordedExchange } from './user-agent.js';
 
 /** The app registered no other algorithm, so it accepts ID tokens signed RS256 and nothing else. */
@@ -41,6 +42,8 @@ export type AppEvent =
 export interface DemoApp {
   url: string;
   redirectUri: string;
+  /** With `dpop`: the public half of the key pair the app made at start (RFC 9449); the private key never leaves the app. */
+  dpop?: { publicJwk: JsonWebKey; jkt: string };
   close(): Promise<void>;
 }
 
@@ -75,8 +78,11 @@ function whyNotOurs(session: Session | undefined, state: string | null): string 
   return state === session.state ? undefined : 'its state is not the one this browser\'s sign-in sent';
 }
 
-export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void; onBackChannel?: (exchange: RecordedExchange) => void }): Promise<DemoApp> {
+/** Starts Swaad on a loopback port; with `dpop`, it makes a key pair first and binds its tokens to it (RFC 9449). */
+export async function startDemoApp(options: { issuer: string; clientId: string; clientSecret: string; onEvent: (event: AppEvent) => void; onBackChannel?: (exchange: RecordedExchange) => void; dpop?: boolean }): Promise<DemoApp> {
   const sessions = new Map<string, Session>();
+  // The key pair is made once, as the server starts; only its public half is ever sent (in each proof).
+  const dpopKey = options.dpop ? await newDpopKey() : undefined;
   const backChannel = new UserAgent(options.onBackChannel);
   const discovered = await discoverIssuer(options.issuer);
   const metadata = discovered.metadata as Record<string, string>;
@@ -158,9 +164,14 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
     const code = parameters.get('code') ?? '';
     // Step 5: the back channel. The code, the redirect_uri and the PKCE verifier go to the token endpoint, with the app's own
     // credentials: a shared secret (client_secret_basic) for simplicity, where RFC 9700 §2.5 recommends private_key_jwt or mTLS.
+    // With DPoP, a proof made for this request goes along: the tokens are bound to the app's key (RFC 9449 §5).
     const tokenExchange = await backChannel.request('POST', metadata.token_endpoint!, {
       form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: session.codeVerifier },
-      headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`, accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`,
+        accept: 'application/json',
+        ...(dpopKey && { dpop: await dpopProof(dpopKey, 'POST', metadata.token_endpoint!) }),
+      },
     });
     emit({ kind: 'token-exchange', exchange: tokenExchange });
     if (tokenExchange.response.status !== 200) {
@@ -178,7 +189,7 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
       return reject(response, verification.valid ? 'The ID token carries another nonce.' : `The ID token is not valid: ${verification.verdict}`, 'ID token validation', 'OIDC Core §3.1.3.7');
     }
     // Step 7: the access token is for the API (userinfo), not for the app to read.
-    const userinfo = await backChannel.request('GET', metadata.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
+    const userinfo = await backChannel.request('GET', metadata.userinfo_endpoint!, { headers: { ...(await tokenHeaders(tokens.access_token, dpopKey, 'GET', metadata.userinfo_endpoint!)), accept: 'application/json' } });
     const idTokenSub = String(idClaims.sub);
     const profile = (userinfo.response.status === 200 ? JSON.parse(userinfo.response.body) : {}) as { sub?: unknown; name?: string; email?: string };
     emit({ kind: 'userinfo', exchange: userinfo, idTokenSub, userinfoSub: profile.sub });
@@ -199,6 +210,7 @@ export async function startDemoApp(options: { issuer: string; clientId: string; 
   return {
     url: base,
     redirectUri,
+    ...(dpopKey && { dpop: { publicJwk: dpopKey.publicJwk, jkt: dpopKey.jkt } }),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -5,7 +5,9 @@ import type { JSONWebKeySet } from 'jose';
 import { decodeToken } from '../jwt/decode.js';
 import { spanInWords } from '../jwt/time.js';
 import { SCOPE_DESCRIPTIONS } from '../provider/directory.js';
+import { jsonBodyOf, type AnyTokenResponse } from './client-protocol.js';
 import { idTokenAtTheApi } from './cross-use.js';
+import { bindingFacts, DPOP_KEY_ALGORITHM } from './dpop-client.js';
 import type { CheckTable, Narrator, Outcome, ShownExchange, Step } from './steps.js';
 import { formOf, type RecordedExchange, type UserAgent } from './user-agent.js';
 import type { AppEvent } from './demo-app.js';
@@ -26,9 +28,11 @@ const backChannel = (exchange: RecordedExchange): ShownExchange => ({ who: 'the 
 
 export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
   const login = lastEvent(world, 'login-started')!.login;
+  const dpop = world.app.dpop;
   return step(1, 'You click "Login with Google"', {
     text: [
       'The app does not ask for your password. It makes three random values, keeps them in its own session on its server (your browser holds only a cookie that names that session), and sends your browser to the provider with an authorization request.',
+      ...(dpop ? [`With DPoP (RFC 9449), Swaad's server also holds a key pair, made when it started (${DPOP_KEY_ALGORITHM}, a P-256 key). The private key stays on the server and is never sent; the public key goes out in each proof the app signs. Its thumbprint, below as "DPoP key", is what the tokens will name in step 5.`] : []),
     ],
     facts: [
       { name: 'client_id', value: 'demo-app', meaning: 'which app is asking' },
@@ -38,8 +42,10 @@ export function stepOne(world: DemoWorld, exchange?: RecordedExchange): Step {
       { name: 'nonce', value: shorten(login.nonce), meaning: 'random; must appear inside the ID token, tying it to this request: a replayed or injected ID token fails (OIDC Core §3.1.2.1)' },
       { name: 'code_verifier', value: shorten(login.codeVerifier), meaning: 'random secret the app keeps on its server; never sent through the browser' },
       { name: 'code_challenge', value: shorten(login.codeChallenge), meaning: 'BASE64URL(SHA-256(code_verifier)), with code_challenge_method=S256 (PKCE, RFC 7636): binds the code to this sign-in, so a code injected from another one fails (RFC 9700 §4.5)' },
+      ...(dpop ? [{ name: 'DPoP key', value: shorten(dpop.jkt), meaning: 'the RFC 7638 thumbprint of the app\'s public key; the private key never leaves its server' }] : []),
     ],
     arrows: [
+      ...(dpop ? [{ from: 'app' as const, to: 'app' as const, label: 'DPoP key pair' }] : []),
       { from: 'browser', to: 'app', label: 'GET /login' },
       { from: 'app', to: 'browser', label: '302 → provider /authorize' },
     ],
@@ -111,14 +117,21 @@ export function stepFour(world: DemoWorld, callbackUrl: string, exchange?: Recor
 
 export function stepFive(world: DemoWorld): Step {
   const tokenExchange = lastEvent(world, 'token-exchange')!.exchange;
-  return step(5, 'The app swaps the code for tokens', {
+  const dpop = world.app.dpop;
+  const tokens = dpop && tokenExchange.response.status === 200 ? jsonBodyOf<AnyTokenResponse>(tokenExchange) : undefined;
+  return step(5, dpop ? 'The app swaps the code for tokens bound to its key' : 'The app swaps the code for tokens', {
     text: [
       'Server to server, out of the browser\'s sight, the app sends the code, its redirect_uri and the PKCE code_verifier to the token endpoint. It is a confidential client (a server that can keep a secret), so it also proves who it is with its client secret (HTTP Basic). A shared secret keeps the demo simple; RFC 9700 §2.5 recommends asymmetric client authentication instead (private_key_jwt, or mTLS), so that the provider holds no secret that could sign in as the app. A public client, such as a single-page app, has no secret at all.',
       'The provider checks that the code is fresh and unused, was issued to this client for this redirect_uri, and that SHA-256 of the verifier equals the challenge from step 1: proof that the code is redeemed for the same sign-in that asked for it. Only then does it answer with tokens.',
+      ...(dpop ? [
+        'New with DPoP: the request carries a DPoP header, a proof. It is a small JWT the app signed with its private key for this one request (htm POST, htu the token endpoint, iat, a fresh jti), with the public key in its header (RFC 9449 §4.2). It is not a secret: it is good for this one request, once.',
+        'Mock Google checks the proof and binds the access token to that key: the token names the key\'s thumbprint in its cnf.jkt claim, and the answer says token_type DPoP (§5, §6.1). From now on the token works only with a fresh proof signed by the app\'s key.',
+      ] : []),
     ],
+    ...(dpop && tokens && { facts: bindingFacts(tokens.token_type, tokens.access_token, dpop, 'app') }),
     arrows: [
-      { from: 'app', to: 'provider', label: 'POST /token code + code_verifier + secret' },
-      { from: 'provider', to: 'app', label: '200 {access_token, id_token}' },
+      { from: 'app', to: 'provider', label: dpop ? 'POST /token code, verifier + DPoP proof' : 'POST /token code + code_verifier + secret' },
+      { from: 'provider', to: 'app', label: dpop ? '200 {access_token, id_token} DPoP-bound' : '200 {access_token, id_token}' },
     ],
     exchanges: [backChannel(tokenExchange)],
   });
@@ -149,6 +162,7 @@ export function stepSix(world: DemoWorld, crossUse: CheckTable): Step {
       'The ID token is a JWT for the app: who signed in (sub, unique at this issuer), when, and for which app (aud is the app\'s client_id). It is what makes this OpenID Connect, the sign-in layer on top of OAuth 2.0.',
       'The access token is for the API: what the app may do (scope) and for which API (aud). Here it is a JWT too (RFC 9068, typ at+jwt), but an app must treat access tokens as opaque, and must never send the ID token to an API.',
       'The app checks the ID token with the provider\'s public keys from /jwks: the same checks as `jwt-vs-oauth verify`, plus the nonce from step 1. It pins the algorithm it expects, RS256, rather than taking the header\'s word.',
+      ...(world.app.dpop ? ['The access token has one claim more: cnf (confirmation), whose jkt is the thumbprint of the app\'s DPoP key (RFC 9449 §6.1). An API takes this token only with a proof signed by that key.'] : []),
       `Mock Google signs each kind of token with a key of its own (here ${String(idToken.header?.alg)} and ${String(accessToken.header?.alg)}, both at /jwks). That helps only a verifier that pins the key, or the algorithm, for each kind (RFC 8725 §3.12): both keys are in the same JWKS, so an API that takes any key from /jwks accepts an ID token. What stops the cross-use then is typ (at+jwt for an access token, RFC 8725 §3.11) and aud (the API, not the app\'s client_id). The checks at the end of this step show it.`,
     ],
     tokens: [
@@ -164,13 +178,17 @@ export function stepSix(world: DemoWorld, crossUse: CheckTable): Step {
 export function stepSeven(world: DemoWorld): Step {
   const userinfo = lastEvent(world, 'userinfo')!;
   const same = userinfo.userinfoSub === userinfo.idTokenSub;
-  return step(7, 'The app calls the API with the access token', {
+  const dpop = Boolean(world.app.dpop);
+  return step(7, dpop ? 'The app calls the API with the access token and a proof' : 'The app calls the API with the access token', {
     text: [
-      'The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.',
+      dpop
+        ? 'The app sends the access token to the userinfo endpoint, the API here, with the DPoP scheme (Authorization: DPoP <token>, not Bearer) and a new proof made for this request: htm GET, htu /userinfo, and ath, the hash of the access token (RFC 9449 §4.2, §7.1). The API checks the proof, that its key is the one the token names in cnf.jkt, then the token itself (signature, typ, iss, its own aud, exp, scope), and answers with the claims the scopes allow.'
+        : 'The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.',
+      ...(dpop ? ['Someone who copies this token from a log gets nothing: without the app\'s private key they cannot sign a proof that matches cnf.jkt, and sent as Bearer it is refused. `oauth --attack stolen-dpop-token` shows both.'] : []),
       'The app takes the answer only if it is about the user who signed in: its sub must equal the ID token\'s sub (OIDC Core §5.3.2). Otherwise the app refuses the sign-in.',
     ],
     arrows: [
-      { from: 'app', to: 'provider', label: 'GET /userinfo Bearer <access token>' },
+      { from: 'app', to: 'provider', label: dpop ? 'GET /userinfo DPoP <access token> + proof' : 'GET /userinfo Bearer <access token>' },
       { from: 'provider', to: 'app', label: '200 {sub, name, email}' },
     ],
     exchanges: [backChannel(userinfo.exchange)],
@@ -223,6 +241,7 @@ export function stepEight(world: DemoWorld, signedIn: boolean, passwordStayedAtP
       '  • state: for a client without PKCE, the defence against login CSRF (your browser finishing a sign-in the attacker started); with PKCE, a second check that also carries the app\'s own context (RFC 9700 §4.7.1). Try: --attack csrf',
       '  • iss in the response: an app that uses several providers learns which one answered, against mix-up (RFC 9207). Try: --attack mix-up',
       `  • short-lived tokens: a leaked bearer token works for whoever holds it until it expires; access tokens here live ${spanInWords(accessTokenTtl)}, codes ${spanInWords(codeTtl)}.`,
+      ...(world.app.dpop && signedIn ? ['  • DPoP binds the access token to the app\'s key (cnf.jkt): a copy without the private key is refused (RFC 9449 §7.1). Try: --attack stolen-dpop-token'] : []),
     ],
   });
 }

@@ -39,7 +39,8 @@ export const TV_CLIENT: Client = { client_id: 'swaad-tv', client_name: 'Swaad on
 /** Callbacks that are not ours can come by the thousand from anyone; only the first few are kept. */
 const NOT_OURS_KEPT = 20;
 
-export async function startDemoWorld(): Promise<DemoWorld> {
+/** Starts Mock Google and Swaad; with `dpop`, Swaad binds its tokens to a key pair of its own (RFC 9449). */
+export async function startDemoWorld(options: { dpop?: boolean } = {}): Promise<DemoWorld> {
   const providerLog: RequestEvent[] = [];
   const transcript: DemoWorld['transcript'] = [];
   const appEvents: AppEvent[] = [];
@@ -55,6 +56,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       issuer: provider.issuer,
       clientId: DEMO_CLIENT.id,
       clientSecret: DEMO_CLIENT.secret,
+      dpop: options.dpop,
       onBackChannel: (exchange) => transcript.push({ who: 'app', exchange }),
       onEvent: (event) => {
         if (event.kind !== 'callback-not-ours' || ++notOursSeen <= NOT_OURS_KEPT) appEvents.push(event);

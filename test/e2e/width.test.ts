@@ -35,6 +35,8 @@ interface View {
 const VIEWS: View[] = [
   { name: 'oauth --auto', args: () => ['oauth', '--auto'] },
   { name: 'oauth --flow device --auto', args: () => ['oauth', '--flow', 'device', '--auto'] },
+  { name: 'oauth --dpop --auto', args: () => ['oauth', '--dpop', '--auto'] },
+  { name: 'oauth --flow device --dpop --auto', args: () => ['oauth', '--flow', 'device', '--dpop', '--auto'] },
   { name: 'oauth --flow client-credentials --auto', args: () => ['oauth', '--flow', 'client-credentials', '--auto'] },
   { name: 'oauth --flow refresh --auto', args: () => ['oauth', '--flow', 'refresh', '--auto'] },
   { name: 'oauth --attack refresh-reuse --auto', args: () => ['oauth', '--attack', 'refresh-reuse', '--auto'] },

@@ -24,6 +24,7 @@ interface OAuthFlags {
   transcript?: string;
   verbose?: boolean;
   json?: boolean;
+  dpop?: boolean;
 }
 
 /** What the command reaches outside the process for; a test passes its own browser. */
@@ -42,6 +43,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--auto', 'no pauses and no prompts: the first demo user, consent given (the default without a terminal)')
     .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
     .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing, stolen-dpop-token')
+    .option('--dpop', 'with --flow code (the default) or device: the app binds its tokens to a key pair it holds (DPoP, RFC 9449) and sends a proof with each token request and API call')
     .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto); a flow with lifelines of its own (device, client-credentials, refresh, and some attacks) gives each step\'s lanes as [{id, name}], left to right')
@@ -52,6 +54,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       ['jwt-vs-oauth oauth --attack stolen-code', 'replay an attack and see the defence'],
       ['jwt-vs-oauth oauth --attack csrf', 'the attacker\'s callback in your browser: state, then PKCE'],
       ['jwt-vs-oauth oauth --flow device', 'a TV signs in: you type its code on your phone'],
+      ['jwt-vs-oauth oauth --dpop', 'tokens bound to the app\'s key: a copy is useless'],
       ['jwt-vs-oauth oauth --flow client-credentials', 'a backend service gets a token for itself'],
       ['jwt-vs-oauth oauth --flow refresh', 'a refresh token rotates; --attack refresh-reuse'],
     ]) + '\nBetween steps, and while the device flow\'s TV waits to poll: Enter shows the next step; q or Esc stops the demo (exit 0, "Stopped after step N of M."); Ctrl-C exits 130.\nExit codes: 0 the flow did what it shows (signed in, denial handled, attack stopped) or you stopped it, 1 it did not, 2 bad flags, 130 Ctrl-C.\n')
@@ -136,7 +139,8 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         }
       }
 
-      const world = await startDemoWorld();
+      // With --dpop, Swaad's server makes its key pair as it starts (the TV app makes its own in the device flow).
+      const world = await startDemoWorld({ dpop: Boolean(flags.dpop) && flowName === 'code' });
       let outcome: Awaited<ReturnType<typeof flow.runTerminalFlow>> | undefined;
       try {
         try {
@@ -175,7 +179,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
                   },
                 }
               : { kind: 'terminal' as const, deny: Boolean(flags.deny) };
-            outcome = await deviceFlow.runDeviceFlow(world, narrator, user, pacing);
+            outcome = await deviceFlow.runDeviceFlow(world, narrator, user, pacing, { dpop: Boolean(flags.dpop) });
           } else {
             const browserWanted = flags.browser && interactive;
             const reason = browserWanted ? whyNoBrowser(context.streams.env) : undefined;
@@ -227,7 +231,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         return;
       }
       if (flags.json) {
-        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, ...(step.lanes && { lanes: step.lanes.map((party) => ({ id: party, name: partyName(party, step) })) }), exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
+        printJson(output, { outcome, steps: steps.map((step) => ({ number: step.number, total: step.total, title: step.title, text: step.text, facts: step.facts ?? [], arrows: step.arrows, ...(step.lanes && { lanes: step.lanes.map((party) => ({ id: party, name: partyName(party, step) })) }), exchanges: step.exchanges.map(({ who, exchange }) => ({ who, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status, ...(exchange.request.headers.dpop !== undefined && { dpop: exchange.request.headers.dpop }) })), verification: step.verification ? { valid: step.verification.result.valid, nonceMatches: step.verification.nonceMatches } : undefined, checks: step.checks ?? [] })) });
       } else {
         output.result('');
         // The summary may quote the app's reason, which quotes the response (a hostile iss, say).
@@ -244,6 +248,8 @@ function checkedFlow(flags: OAuthFlags): FlowName {
   const name = flags.flow ?? 'code';
   if (!(FLOWS as readonly string[]).includes(name)) throw new InputError('ERR_UNKNOWN_FLOW', `Unknown flow "${name}".`, `Choose one of: ${FLOWS.join(', ')}.`);
   if (flags.flow !== undefined && flags.attack !== undefined) throw new InputError('ERR_FLOW_AND_ATTACK', '--attack runs a scene of its own, with its own flow: leave out --flow.');
+  if (flags.dpop && flags.attack !== undefined) throw new InputError('ERR_DPOP_AND_ATTACK', '--attack runs a scene of its own: leave out --dpop (--attack stolen-dpop-token is the one with DPoP).');
+  if (flags.dpop && name !== 'code' && name !== 'device') throw new InputError('ERR_DPOP_FLOW', `--dpop binds the tokens of --flow code or device to the app's key; --flow ${name} does not take it here. Leave out --dpop.`);
   if (flags.deny && (name === 'client-credentials' || name === 'refresh')) {
     const why = name === 'refresh' ? 'has no consent to refuse: its sign-in is only the set-up' : 'has no consent to refuse: no user takes part, the service gets a token for itself';
     throw new InputError('ERR_NOTHING_TO_DENY', `--deny refuses consent, and --flow ${name} ${why}. Leave out --deny.`);
