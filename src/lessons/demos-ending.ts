@@ -74,11 +74,12 @@ const logoutAndRevoke: Demo = async () => withDemoWorld(async (world, { tokenAns
 /** Swaad's orders API's verifier: jose's cached remote JWK Set, with every fetch of Mock Google's /jwks it makes counted. */
 async function cachingVerifier(world: DemoWorld) {
   const { createRemoteJWKSet, customFetch, jwtVerify } = await import('jose');
-  const fetches: string[][] = [];
+  // Each fetch as the API saw it: the status, and each key by its kid's opening and its alg.
+  const fetches: Array<{ status: number; keys: string[] }> = [];
   const countingFetch = async (url: string, options: RequestInit) => {
     const response = await fetch(url, options);
-    const body = (await response.clone().json()) as { keys: Array<{ kid: string; alg: string }> };
-    fetches.push(body.keys.map((key) => `${opening(key.kid)} ${key.alg}`));
+    const body = (await response.clone().json()) as { keys?: Array<{ kid: string; alg: string }> };
+    fetches.push({ status: response.status, keys: (body.keys ?? []).map((key) => `${opening(key.kid)} ${key.alg}`) });
     return response;
   };
   const keySet = createRemoteJWKSet(new URL(`${world.provider.issuer}/jwks`), { cooldownDuration: COOLDOWN_MS, [customFetch]: countingFetch });
@@ -109,19 +110,19 @@ const keyRotation: Demo = async () => withDemoWorld(async (world, { tokenAnswer,
     rows.push([label, String(fetches.length), `${verdict}, kid ${kidOf(token)}`]);
   };
   await check('token 1', first.access_token);
-  const firstFetch = fetches[0] ?? [];
 
   const rotated = await world.provider.rotateKeys();
   const refreshed = await tokenEndpoint(world, app, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
+  if (refreshed.response.status !== 200) return showing([recorded('', refreshed)], 'The refresh failed, so there is no token signed with the new key.');
   const second = tokenAnswer(refreshed);
+  // Tokens an attacker signed with a key of their own, each naming a kid nobody published; made
+  // now, so that after fetch 2 only checks run, well within its cooldown.
+  const forgerKey = await generateKeyFor('ES256');
+  const forged = await Promise.all(Array.from({ length: FORGED_TOKENS }, (_unused, index) => mintToken({ alg: 'ES256', key: forgerKey, kid: `forged-${index + 1}`, typ: 'at+jwt', iss: world.provider.issuer, sub: 'admin', aud: [`${world.provider.issuer}/userinfo`], expiresIn: 900, now: seconds(world) })));
   // The verifier fetched a moment ago: it would not fetch again yet. Real time passes, as it would between two requests.
   await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
   await check('token 2 (new key)', second.access_token);
   await check('token 1 again', first.access_token);
-
-  // Tokens an attacker signed with a key of their own, each naming a kid nobody published.
-  const forgerKey = await generateKeyFor('ES256');
-  const forged = await Promise.all(Array.from({ length: FORGED_TOKENS }, (_unused, index) => mintToken({ alg: 'ES256', key: forgerKey, kid: `forged-${index + 1}`, typ: 'at+jwt', iss: world.provider.issuer, sub: 'admin', aud: [`${world.provider.issuer}/userinfo`], expiresIn: 900, now: seconds(world) })));
   const verdicts = await Promise.all(forged.map((made) => verify(made.token)));
   const refusedAll = verdicts.every((verdict) => verdict.startsWith('refused'));
   rows.push([`${FORGED_TOKENS} forged tokens`, String(fetches.length), refusedAll ? `each ${verdicts[0]}` : 'not all refused']);
@@ -129,14 +130,14 @@ const keyRotation: Demo = async () => withDemoWorld(async (world, { tokenAnswer,
   return showing([
     paragraph(`Swaad's orders API checks access tokens with jose's createRemoteJWKSet: it caches Mock Google's JWKS and fetches it again when a token names a kid it does not know, but at most once per cooldown (jose's default is 30 seconds; ${COOLDOWN_MS / 1000} here, so the lesson is quick).`),
     blank,
-    requestLines('GET /jwks  (fetch 1: token 1, nothing cached yet)', `200, keys: ${firstFetch.join(', ')}`),
+    ...fetches.slice(0, 1).map((fetched) => requestLines('GET /jwks  (fetch 1: token 1, nothing cached yet)', `${fetched.status}, keys: ${fetched.keys.join(', ')}`)),
     blank,
     paragraph(`Mock Google rotates its keys: new ones sign from now on (access tokens: kid ${opening(rotated.accessTokenKid)}), and the old ones stay in /jwks until the tokens they signed expire. Swaad refreshes and gets token 2. A second later, the API checks it:`),
     blank,
-    requestLines(`GET /jwks  (fetch 2: token 2's kid ${kidOf(second.access_token)} is not in the cache)`, `200, keys: ${(fetches[1] ?? []).join(', ')}`),
+    ...fetches.slice(1).map((fetched, index) => requestLines(`GET /jwks  (fetch ${index + 2}: token 2's kid ${kidOf(second.access_token)} is not in the cache)`, `${fetched.status}, keys: ${fetched.keys.join(', ')}`)),
     blank,
     { kind: 'table', headings: ['', 'fetches so far', 'result'], rows },
-  ], `Two fetches in all. Token 1 still verifies, from the cache: its key stays published until its tokens expire. The ${FORGED_TOKENS} forged tokens named kids nobody published, within the cooldown: each was refused with no fetch, so a flood of made-up kids cannot make the API hammer Mock Google.`);
+  ], `${fetches.length} fetches of /jwks in all. Token 1 still verifies, from the cache: its key stays published until its tokens expire. The ${FORGED_TOKENS} forged tokens named kids nobody published, within the cooldown: each was refused with no fetch, so a flood of made-up kids cannot make the API hammer Mock Google.`);
 });
 
 interface Order {
@@ -175,7 +176,9 @@ async function startOrderLookup(trust: Trust, orders: Order[], checkOwner: boole
       if (!order) return send(404, { error: 'not_found' });
       if (checkOwner && (order.owner.iss !== iss || order.owner.sub !== sub)) return send(403, { error: 'forbidden', error_description: `${order.id} is another user's order` });
       send(200, { id: order.id, dish: order.dish, status: order.status });
-    })().catch(() => send(500, { error: 'server_error' }));
+    })().catch(() => {
+      if (!response.headersSent) send(500, { error: 'server_error' });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -192,9 +195,8 @@ const objectLevelCheck: Demo = async (context) => {
   const [{ mintToken }, { generateKeyFor, publicHalf }, { DEFAULT_USERS }] = await Promise.all([import('../jwt/mint.js'), import('../jwt/keys.js'), import('../provider/directory.js')]);
   const [asha, ravi] = [DEFAULT_USERS[0]!, DEFAULT_USERS[1]!];
   // Swaad's own authorization server: Mock Google grants a user's sign-in only the sign-in scopes.
-  const trust = { issuer: 'https://login.swaad.example', audience: 'https://orders.swaad.example', keys: [] as LoadedKey[] };
   const signingKey = await generateKeyFor('ES256');
-  trust.keys = [publicHalf(signingKey)];
+  const trust: Trust = { issuer: 'https://login.swaad.example', audience: 'https://orders.swaad.example', keys: [publicHalf(signingKey)] };
   const accessToken = async (sub: string) => (await mintToken({ alg: 'ES256', key: signingKey, typ: 'at+jwt', iss: trust.issuer, sub, aud: [trust.audience], claims: { client_id: 'demo-app', scope: 'orders:read' }, expiresIn: 900, jti: true, now: context.now() })).token;
   const [ashaToken, raviToken] = [await accessToken(asha.sub), await accessToken(ravi.sub)];
   const orders: Order[] = [

@@ -73,6 +73,7 @@ describe('lesson 15: ending things', () => {
     expect(text).toMatch(/^ {2}token 2 \(new key\) +2 +valid, kid \S+…$/m);
     expect(text).toMatch(/^ {2}token 1 again +2 +valid, kid \S+…$/m);
     expect(text).toMatch(/^ {2}20 forged tokens +2 +each refused: ERR_JWKS_NO_MATCHING_KEY$/m);
+    expect(text).toContain('2 fetches of /jwks in all.');
   }, 30_000);
 
   test('object level: the scope-only API gives Asha Ravi\'s order (200); the fixed API answers 403 for it and 200 for each user\'s own', async () => {
