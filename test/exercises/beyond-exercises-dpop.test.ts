@@ -105,7 +105,7 @@ describe('the dpop-proof check, rule by rule: each rule that fails alone is one 
   });
 
   test('what a server refuses beyond these lines (user information in htu, RFC 9110 §4.2.4) is the last line', async () => {
-    const withPassword = material.url.replace('https://', 'https://asha:secret@');
+    const withPassword = material.url!.replace('https://', 'https://asha:secret@');
     expect(await failing(proof(header, { ...claims, htu: withPassword }, privateKey))).toEqual([['a server\'s check', expect.stringContaining('user name or password'), expect.stringMatching(/^a server refuses it: /)]]);
   });
 
