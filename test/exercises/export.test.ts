@@ -36,7 +36,7 @@ describe('progress --export', () => {
     const exported = JSON.parse(readFileSync(file, 'utf8'));
     expect(exported).toMatchObject({ version: 1, name: 'Asha Rao', seed: progress().seed, exercises: { passed: { 'choose-own-api': { at: '2030-03-17T17:46:40.000Z' } }, attempts: { 'choose-own-api': 1 } } });
     expect(progress().name).toBe('Asha Rao');
-    expect((await run(['progress'])).stdout.split('\n')[0]).toBe('Asha Rao: 1 of 22 exercises passed.');
+    expect((await run(['progress'])).stdout.split('\n')[0]).toBe('Asha Rao: 1 of 26 exercises passed.');
     expect(JSON.parse((await run(['progress', '--json'])).stdout)).toMatchObject({ name: 'Asha Rao', seed: progress().seed, passed: 1 });
   });
 
@@ -79,7 +79,7 @@ describe('progress --export', () => {
     expect(readdirSync(out)).toEqual(['progress-asha-r.json']);
     const report = await runCli(['ex', 'report', out], { env: { JWT_VS_OAUTH_HOME: fresh() } });
     expect([report.code, report.stderr]).toEqual([0, '']);
-    expect(report.stdout).toMatch(/^Class report: 1 learner, 22 exercises\.\n/);
+    expect(report.stdout).toMatch(/^Class report: 1 learner, 26 exercises\.\n/);
     expect(report.stdout).toContain('\nAsha R. ');
   });
 

@@ -85,14 +85,14 @@ describe.skipIf(!hasTmux)('the exercises menu on a terminal', () => {
     expect(rows(screen)[0]).toBe(LIST);
     expect(rows(screen).length).toBeLessThanOrEqual(24);
     expect(screen).toMatch(/^❯ +Who is this token about\?/m);
-    expect(screen).toMatch(/^ {2}↓ 3 more {2}\(1 of 23\)$/m);
+    expect(screen).toMatch(/^ {2}↓ 7 more {2}\(1 of 27\)$/m);
     session.press('Up');
-    screen = await session.waitFor('(23 of 23)');
+    screen = await session.waitFor('(27 of 27)');
     expect(rows(screen)[0]).toBe(LIST);
     expect(rows(screen).length).toBeLessThanOrEqual(24);
     expect(screen).toMatch(/^❯ Quit$/m);
     expect(screen).toContain('Find the flaw: a refresh log');
-    expect(screen).toMatch(/^ {2}↑ 3 more {2}\(23 of 23\)$/m);
+    expect(screen).toMatch(/^ {2}↑ 7 more {2}\(27 of 27\)$/m);
     expect(screen).toContain(KEYS);
     session.type('q');
     expect(await session.exitCode()).toBe(0);

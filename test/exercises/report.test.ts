@@ -90,12 +90,12 @@ describe('exercises report', () => {
     const learnerWidth = Math.max('=1+2, Bo'.length, `(seed ${nameless.slice(0, 11)}…)`.length);
     const row = (learner: string, rest: string) => `${learner.padEnd(learnerWidth)}  ${rest}`;
     expect(result.stdout).toBe([
-      'Class report: 3 learners, 22 exercises.',
+      'Class report: 3 learners, 26 exercises.',
       '',
       row('learner', 'passed  read  make  flaw  oauth  choose  fix  attempts  hints  revealed  last activity (UTC)'),
-      row('=1+2, Bo', '  1/22   0/4   0/2   1/4    0/2     0/5  0/5         4      0         0  2030-03-17 17:52'),
-      row('Asha Rao', '  1/22   0/4   0/2   0/4    0/2     1/5  0/5         2      1         1  2030-03-17 17:48'),
-      row(`(seed ${nameless.slice(0, 11)}…)`, '  0/22   0/4   0/2   0/4    0/2     0/5  0/5         1      0         0  2030-03-17 17:53'),
+      row('=1+2, Bo', '  1/26   0/5   0/2   1/4    0/5     0/5  0/5         4      0         0  2030-03-17 17:52'),
+      row('Asha Rao', '  1/26   0/5   0/2   0/4    0/5     1/5  0/5         2      1         1  2030-03-17 17:48'),
+      row(`(seed ${nameless.slice(0, 11)}…)`, '  0/26   0/5   0/2   0/4    0/5     0/5  0/5         1      0         0  2030-03-17 17:53'),
       '',
       'Topic columns, passed of total: read-a-token, make-a-token, find-the-flaw, oauth-by-hand, choose, fix-a-mistake.',
       'Attempts and hints: every check and hint on these exercises; revealed: answers shown with hint --reveal.',
@@ -115,15 +115,15 @@ describe('exercises report', () => {
     const result = await runCli(['ex', 'report', classFolder, '--json', '--sort', 'passed'], { env: { JWT_VS_OAUTH_HOME: home('teacher') } });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.exercises).toBe(22);
+    expect(report.exercises).toBe(26);
     expect(report.learners.map((row: { name: string | null; passed: number }) => [row.name, row.passed])).toEqual([[null, 0], ['=1+2, Bo', 1], ['Asha Rao', 1]]);
     expect(report.learners[2]).toEqual({
       name: 'Asha Rao',
       seed: JSON.parse(readFileSync(join(home('asha'), 'progress.json'), 'utf8')).seed,
       file: join(classFolder, 'progress-asha-rao.json'),
       passed: 1,
-      total: 22,
-      topics: { 'read-a-token': { total: 4, passed: 0 }, 'make-a-token': { total: 2, passed: 0 }, 'find-the-flaw': { total: 4, passed: 0 }, 'oauth-by-hand': { total: 2, passed: 0 }, choose: { total: 5, passed: 1 }, 'fix-a-mistake': { total: 5, passed: 0 } },
+      total: 26,
+      topics: { 'read-a-token': { total: 5, passed: 0 }, 'make-a-token': { total: 2, passed: 0 }, 'find-the-flaw': { total: 4, passed: 0 }, 'oauth-by-hand': { total: 5, passed: 0 }, choose: { total: 5, passed: 1 }, 'fix-a-mistake': { total: 5, passed: 0 } },
       attempts: 2,
       hintsShown: 1,
       revealed: 1,
@@ -132,7 +132,7 @@ describe('exercises report', () => {
       exercises: expect.any(Object),
     });
     // Per learner, per exercise: who is stuck where, and who saw the answer.
-    expect(Object.keys(report.learners[2].exercises)).toHaveLength(22);
+    expect(Object.keys(report.learners[2].exercises)).toHaveLength(26);
     expect(report.learners[2].exercises['flaw-one']).toEqual({ passed: false, passedAt: null, attempts: 1, hints: 1, revealed: true, revealedAt: '2030-03-17T17:48:50.000Z' });
     expect(report.learners[2].exercises['choose-own-api']).toEqual({ passed: true, passedAt: '2030-03-17T17:46:40.000Z', attempts: 1, hints: 0, revealed: false, revealedAt: null });
     expect(report.learners[1].exercises['flaw-one']).toEqual({ passed: true, passedAt: '2030-03-17T17:51:40.000Z', attempts: 3, hints: 0, revealed: false, revealedAt: null });
@@ -147,9 +147,9 @@ describe('exercises report', () => {
     const result = await runCli(['ex', 'report', classFolder, '--csv'], { env: { JWT_VS_OAUTH_HOME: home('teacher') } });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\r\n');
-    expect(lines[0]).toBe('name,seed,file,passed,total,read-a-token (of 4),make-a-token (of 2),find-the-flaw (of 4),oauth-by-hand (of 2),choose (of 5),fix-a-mistake (of 5),attempts,hints shown,answers revealed,first activity,last activity');
+    expect(lines[0]).toBe('name,seed,file,passed,total,read-a-token (of 5),make-a-token (of 2),find-the-flaw (of 4),oauth-by-hand (of 5),choose (of 5),fix-a-mistake (of 5),attempts,hints shown,answers revealed,first activity,last activity');
     const boSeed = JSON.parse(readFileSync(join(home('bo'), 'progress.json'), 'utf8')).seed;
-    expect(lines[1]).toBe(`"'=1+2, Bo",${boSeed},${join(classFolder, 'progress-1-2-bo.json')},1,22,0,0,1,0,0,0,4,0,0,2030-03-17T17:49:40.000Z,2030-03-17T17:52:40.000Z`);
+    expect(lines[1]).toBe(`"'=1+2, Bo",${boSeed},${join(classFolder, 'progress-1-2-bo.json')},1,26,0,0,1,0,0,0,4,0,0,2030-03-17T17:49:40.000Z,2030-03-17T17:52:40.000Z`);
     expect(lines[2]).toMatch(/^Asha Rao,.*,2,1,1,2030-03-17T17:46:40\.000Z,2030-03-17T17:48:40\.000Z$/);
     expect(lines[3]!.startsWith(',')).toBe(true);
     expect(lines).toHaveLength(5);
@@ -176,11 +176,11 @@ describe('exercises report', () => {
     const result = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '64' } });
     const table = result.stdout.split('\n').slice(2, 6);
     expect(table[0]).toMatch(/^learner +passed {2}attempts {2}hints {2}revealed {2}last \(UTC\)$/);
-    expect(table[1]).toMatch(/^=1\+2, Bo +1\/22 +4 +0 +0 {2}2030-03-17 17:52$/);
+    expect(table[1]).toMatch(/^=1\+2, Bo +1\/26 +4 +0 +0 {2}2030-03-17 17:52$/);
     expect(result.stdout).toContain('Per-topic columns were left out to fit the terminal: --json and\n--csv have them.');
     // Narrower still: a learner takes a line or two of their own.
     const narrow = await runCli(['ex', 'report', classFolder], { env: { JWT_VS_OAUTH_HOME: home('teacher'), COLUMNS: '40' } });
-    expect(narrow.stdout).toContain('\nAsha Rao: 1/22 passed, 2 attempts,\n  1 hint, 1 revealed, last activity\n  2030-03-17 17:48 UTC\n');
+    expect(narrow.stdout).toContain('\nAsha Rao: 1/26 passed, 2 attempts,\n  1 hint, 1 revealed, last activity\n  2030-03-17 17:48 UTC\n');
   });
 
   test.each([40, 64, 80, 120])('at %i columns every line of the report, stdout and stderr, fits, broken only between words', async (columns) => {
@@ -256,7 +256,7 @@ describe('exercises report', () => {
       `! ${classFolder}/progress-asha-rao.json (Asha Rao) and ${second}/copied.json (Chen) have the same seed (${copied.seed}): one started from a copy of another's progress file, since each learner's seed is made at random.`,
       '! Progress on 1 exercise not in this set (pack-extra) is not counted: add the pack they come from with --pack.',
     ]);
-    expect(result.stdout).toMatch(/^Class report: 2 learners, 22 exercises\./);
+    expect(result.stdout).toMatch(/^Class report: 2 learners, 26 exercises\./);
   });
 
   test('a rename: two names with one seed, the later file holding all of the earlier\'s progress, are one learner, counted once under the later name', async () => {
