@@ -22,7 +22,7 @@ import { fillTemplate, wholeReference } from './template.js';
 import { LETTERS, choiceForms, choiceIndex } from './choices.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
-import { CHECK_KINDS, type Check, type Exercise } from './exercise-schema.js';
+import { CHECK_KINDS, providerFlowOf, type Check, type Exercise } from './exercise-schema.js';
 import { compareValue, normaliseAnswer, typedSeconds, typedValue } from './answers.js';
 import { isObject } from './validation.js';
 
@@ -455,9 +455,8 @@ async function tokenRulesCheck(check: Extract<Check, { kind: 'token-rules' }>, {
 
 /** Where a missing scope is asked for: the request that starts the flow the task names. */
 function missingScopeWhy(check: Extract<Check, { kind: 'provider-token' }>): string {
-  if (check.withoutUser) return 'the token does not carry the scope the task asks for: ask for it with scope in the client_credentials request to the token endpoint';
-  if (check.clientId !== undefined && check.clientId !== 'demo-app') return 'the token does not carry the scope the task asks for: ask for it with scope in the device authorization request (the POST to /device_authorization)';
-  return 'the token does not carry the scope the task asks for: ask for it in the authorization request';
+  const where = { 'client-credentials': 'with scope in the client_credentials request to the token endpoint', device: 'with scope in the device authorization request (the POST to /device_authorization)', 'authorization-code': 'in the authorization request' }[providerFlowOf(check)];
+  return `the token does not carry the scope the task asks for: ask for it ${where}`;
 }
 
 /**

@@ -51,6 +51,16 @@ export type Check =
   | { kind: 'pkce-pair'; verifier: string }
   | { kind: 'dpop-proof'; htm: string; htu: string };
 
+/**
+ * The flow a provider-token check's token comes from: client_credentials for the app's own token
+ * (withoutUser), the device flow for another client than demo-app (the only one with a redirect
+ * URI and a secret the tasks give), else the authorization code flow as demo-app.
+ */
+export function providerFlowOf(check: Extract<Check, { kind: 'provider-token' }>): 'authorization-code' | 'device' | 'client-credentials' {
+  if (check.withoutUser) return 'client-credentials';
+  return check.clientId !== undefined && check.clientId !== 'demo-app' ? 'device' : 'authorization-code';
+}
+
 /** A known wrong answer (matched by a pattern) and why it is wrong, shown when an answer matches it. */
 export interface Mistake {
   pattern: string;

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { newCodeVerifier, s256Challenge } from '../protocol/pkce.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { runCheck, type CheckLine, type PatternStall } from './checks.js';
-import type { Check, Exercise } from './exercise-schema.js';
+import { providerFlowOf, type Check, type Exercise } from './exercise-schema.js';
 import { materialFor, otherVersionsOf } from './exercises.js';
 import { fillTemplate } from './template.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, slowPatternProbes, type PatternBudget } from './pattern-match.js';
@@ -83,12 +83,15 @@ export async function deviceTokenByHand(provider: SelftestProvider, clientId: st
 
 /** A provider-token exercise's access token, by the flow its check asks for: client_credentials, the device flow (another client than demo-app), or the code flow. */
 function providerTokenByHand(check: Extract<Check, { kind: 'provider-token' }>, provider: SelftestProvider): Promise<string> {
-  if (check.withoutUser) {
-    if ((check.clientId ?? 'demo-app') !== 'demo-app') throw new Error(`selftest knows the secret of demo-app only, not of ${check.clientId}`);
-    return clientCredentialsByHand(provider, check.scope);
+  switch (providerFlowOf(check)) {
+    case 'client-credentials':
+      if ((check.clientId ?? 'demo-app') !== 'demo-app') throw new Error(`selftest knows the secret of demo-app only, not of ${check.clientId}`);
+      return clientCredentialsByHand(provider, check.scope);
+    case 'device':
+      return deviceTokenByHand(provider, check.clientId!, `openid ${check.scope}`);
+    default:
+      return accessTokenByHand(provider, `openid ${check.scope}`);
   }
-  if (check.clientId !== undefined && check.clientId !== 'demo-app') return deviceTokenByHand(provider, check.clientId, `openid ${check.scope}`);
-  return accessTokenByHand(provider, `openid ${check.scope}`);
 }
 
 /**

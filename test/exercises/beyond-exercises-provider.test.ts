@@ -37,11 +37,16 @@ async function startExercise(id: string, env: { JWT_VS_OAUTH_HOME: string }, clo
   }
 }
 
-/** Stops the `exercises start` of this test (Ctrl-C) and waits for it. */
-async function stop(running: Promise<{ code: number }>): Promise<void> {
+/** Stops the `exercises start` of this test (Ctrl-C) and waits for it; returns what it printed. */
+async function stop(running: Promise<{ code: number; stdout: string }>): Promise<string> {
   process.emit('SIGINT', 'SIGINT');
-  expect((await running).code).toBe(130);
+  const result = await running;
+  expect(result.code).toBe(130);
+  return result.stdout;
 }
+
+/** The endpoint table of the banner `exercises start` printed: its rows, from discovery to the blank line after. */
+const endpointTable = (stdout: string) => stdout.slice(stdout.indexOf('  discovery'), stdout.indexOf('Leave this running')).trimEnd().split('\n').map((row) => row.trim().replace(/ {2,}/g, ' | '));
 
 const home = () => ({ JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-beyond-ex-')) });
 
@@ -50,6 +55,7 @@ describe('oauth-device-flow by hand against exercises start', () => {
     const env = home();
     const clock = { now: T0 };
     const { issuer, running } = await startExercise('oauth-device-flow', env, clock);
+    let banner = '';
     try {
       const codes = await postForm(`${issuer}/device_authorization`, { client_id: 'swaad-tv', scope: 'openid email' });
       expect(codes.status).toBe(200);
@@ -78,8 +84,16 @@ describe('oauth-device-flow by hand against exercises start', () => {
       expect(failed.stdout.match(/✗ \S+/g)).toEqual(['✗ client_id', '✗ Not']);
       expect(failed.stdout).toContain('      expected: swaad-tv (the client the task names)\n      got:      demo-app\n      why:      this token was issued to demo-app, not to swaad-tv: get it as swaad-tv, the client the task names (client_id swaad-tv in every request to Mock Google)\n');
     } finally {
-      await stop(running);
+      banner = await stop(running);
     }
+    // The banner lists the device flow's endpoints, not the code flow's.
+    expect(endpointTable(banner)).toEqual([
+      `discovery | ${issuer}/.well-known/openid-configuration`,
+      `device | ${issuer}/device_authorization`,
+      `verification | ${issuer}/device (where the person types the user code)`,
+      `token | ${issuer}/token`,
+      'codes | device and user codes live 10 minutes; poll no faster than the interval the answer gives (5 seconds to start with)',
+    ]);
   }, 30_000);
 });
 
@@ -88,6 +102,7 @@ describe('oauth-client-credentials by hand against exercises start', () => {
     const env = home();
     const clock = { now: T0 };
     const { issuer, running } = await startExercise('oauth-client-credentials', env, clock);
+    let banner = '';
     try {
       const tokens = await postForm(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'orders:read' }, { authorization: basic('demo-app', 'demo-secret') });
       expect(tokens.status).toBe(200);
@@ -109,8 +124,10 @@ describe('oauth-client-credentials by hand against exercises start', () => {
       expect(failing[0]!.why).toBe('that token is for a user: its sub is a user\'s id, not the app\'s client_id; get one with grant_type=client_credentials, where the app asks for itself and no user signs in (RFC 6749 §4.4)');
       expect(failing[1]!.why).toBe('the token does not carry the scope the task asks for: ask for it with scope in the client_credentials request to the token endpoint');
     } finally {
-      await stop(running);
+      banner = await stop(running);
     }
+    // No browser in this flow: the banner lists the token endpoint only.
+    expect(endpointTable(banner)).toEqual([`discovery | ${issuer}/.well-known/openid-configuration`, `token | ${issuer}/token`]);
   }, 30_000);
 });
 

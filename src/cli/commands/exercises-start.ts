@@ -10,6 +10,7 @@ import { layoutTable, wrapParagraph } from '../../text/layout.js';
 import { defaultKeysFile, listenError, parsePort, requestLogger } from './provider.js';
 import type { RequestEvent } from '../../provider/server.js';
 import type { Client } from '../../provider/directory.js';
+import type { Exercise } from '../../lessons/exercise-schema.js';
 import { exitCodeForStop, untilStopped } from '../until-stopped.js';
 
 interface StartFlags {
@@ -92,12 +93,7 @@ export function exercisesStartCommand(context: CommandContext): Command {
           task(),
           '',
           ...wrapParagraph(`Mock Google (a local simulation) is running at ${c.cyan(provider.issuer)}`, width),
-          ...layoutTable([
-            ['discovery', provider.discoveryUrl],
-            ['authorize', `${provider.issuer}/authorize`],
-            ['token', `${provider.issuer}/token`],
-            ['codes', `live ${spanInWords(LONGEST_CODE_TTL)}, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once`],
-          ], width, { indent: '  ', minLastColumn: 20 }),
+          ...layoutTable(await endpointRows(exercise, provider, spanInWords(LONGEST_CODE_TTL)), width, { indent: '  ', minLastColumn: 20 }),
           ...wrapParagraph('Leave this running and work in another terminal. Ctrl-C stops it. Each request that reaches Mock Google is logged below.', width),
           '',
         ].join('\n'));
@@ -114,6 +110,26 @@ export function exercisesStartCommand(context: CommandContext): Command {
         }
       });
     });
+}
+
+/** The endpoints of the flow the exercise uses, as the banner lists them: the code flow's, the device flow's, or client credentials' token endpoint alone. */
+async function endpointRows(exercise: Exercise, provider: { issuer: string; discoveryUrl: string }, codeLife: string): Promise<string[][]> {
+  const { providerFlowOf } = await import('../../lessons/exercise-schema.js');
+  const flow = exercise.check.kind === 'provider-token' ? providerFlowOf(exercise.check) : 'authorization-code';
+  const token = ['token', `${provider.issuer}/token`];
+  const discovery = ['discovery', provider.discoveryUrl];
+  if (flow === 'client-credentials') return [discovery, token];
+  if (flow === 'device') {
+    const { DEVICE_CODE_TTL, DEVICE_POLL_INTERVAL } = await import('../../provider/device.js');
+    return [
+      discovery,
+      ['device', `${provider.issuer}/device_authorization`],
+      ['verification', `${provider.issuer}/device (where the person types the user code)`],
+      token,
+      ['codes', `device and user codes live ${DEVICE_CODE_TTL / 60} minutes; poll no faster than the interval the answer gives (${DEVICE_POLL_INTERVAL} seconds to start with)`],
+    ];
+  }
+  return [discovery, ['authorize', `${provider.issuer}/authorize`], token, ['codes', `live ${codeLife}, the longest RFC 6749 §4.1.2 recommends (time to copy one by hand), and work once`]];
 }
 
 /**
