@@ -21,42 +21,49 @@ const exercises = loadExercises(join(lessonsFolder(), 'exercises'));
 const ASHA = { email: 'asha@example.com', password: 'mango-lassi-42' };
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** Runs `exercises start <id>` in-process with a clock the test moves; resolves with Mock Google's issuer once it answers. */
-async function startExercise(id: string, env: { JWT_VS_OAUTH_HOME: string }, clock: { now: number }) {
+/** A learner's session: Mock Google's issuer, and `exercises check` in the same home, at the same clock. */
+interface Session {
+  issuer: string;
+  clock: { now: number };
+  check: (words: string[], stdin?: string) => Promise<{ code: number; stdout: string }>;
+}
+
+/**
+ * Runs `exercises start <id>` in-process with a clock the test moves, gives `work` the session
+ * once Mock Google answers, then stops it with Ctrl-C (exit 130); returns its issuer and what it printed.
+ */
+async function whileStarted(id: string, work: (session: Session) => Promise<void>): Promise<{ issuer: string; banner: string }> {
+  const env = { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-beyond-ex-')) };
+  const clock = { now: T0 };
   const running = runCaptured(['exercises', 'start', id], { env, now: () => clock.now });
+  let issuer: string | undefined;
   const deadline = Date.now() + 15_000;
-  for (;;) {
+  while (!issuer) {
     try {
-      const issuer = JSON.parse(readFileSync(join(env.JWT_VS_OAUTH_HOME, 'progress.json'), 'utf8')).exercises.provider?.issuer as string | undefined;
-      if (issuer && (await fetch(`${issuer}/.well-known/openid-configuration`)).ok) return { issuer, running };
+      const recorded = JSON.parse(readFileSync(join(env.JWT_VS_OAUTH_HOME, 'progress.json'), 'utf8')).exercises.provider?.issuer as string | undefined;
+      if (recorded && (await fetch(`${recorded}/.well-known/openid-configuration`)).ok) issuer = recorded;
     } catch {
       // Not written or not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`exercises start ${id} never answered`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    if (!issuer && Date.now() > deadline) throw new Error(`exercises start ${id} never answered`);
+    if (!issuer) await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-/** Stops the `exercises start` of this test (Ctrl-C) and waits for it; returns what it printed. */
-async function stop(running: Promise<{ code: number; stdout: string }>): Promise<string> {
-  process.emit('SIGINT', 'SIGINT');
+  try {
+    await work({ issuer, clock, check: (words, stdin) => runCaptured(['exercises', 'check', ...words], { env, now: () => clock.now, stdin }) });
+  } finally {
+    process.emit('SIGINT', 'SIGINT');
+  }
   const result = await running;
   expect(result.code).toBe(130);
-  return result.stdout;
+  return { issuer, banner: result.stdout };
 }
 
 /** The endpoint table of the banner `exercises start` printed: its rows, from discovery to the blank line after. */
 const endpointTable = (stdout: string) => stdout.slice(stdout.indexOf('  discovery'), stdout.indexOf('Leave this running')).trimEnd().split('\n').map((row) => row.trim().replace(/ {2,}/g, ' | '));
 
-const home = () => ({ JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-beyond-ex-')) });
-
 describe('oauth-device-flow by hand against exercises start', () => {
   test('device_authorization as swaad-tv, a poll after the interval (authorization_pending), the code typed and allowed in a browser, a poll with tokens: check passes; a demo-app token fails on client_id alone', async () => {
-    const env = home();
-    const clock = { now: T0 };
-    const { issuer, running } = await startExercise('oauth-device-flow', env, clock);
-    let banner = '';
-    try {
+    const { issuer, banner } = await whileStarted('oauth-device-flow', async ({ issuer, clock, check }) => {
       const codes = await postForm(`${issuer}/device_authorization`, { client_id: 'swaad-tv', scope: 'openid email' });
       expect(codes.status).toBe(200);
       expect(codes.body).toMatchObject({ verification_uri: `${issuer}/device`, interval: 5 });
@@ -69,7 +76,7 @@ describe('oauth-device-flow by hand against exercises start', () => {
       clock.now += codes.body.interval;
       const tokens = await poll();
       expect(tokens.status).toBe(200);
-      const passed = await runCaptured(['exercises', 'check', 'oauth-device-flow', tokens.body.access_token, '--json'], { env, now: () => clock.now });
+      const passed = await check(['oauth-device-flow', tokens.body.access_token, '--json']);
       expect(passed.code).toBe(0);
       const lines = JSON.parse(passed.stdout).checks as Array<{ label: string; ok: boolean; got: string }>;
       expect(lines.map((line) => line.label)).toEqual(['signed by the provider', 'typ', 'iss', 'client_id', 'still valid', 'scope']);
@@ -79,13 +86,11 @@ describe('oauth-device-flow by hand against exercises start', () => {
       const asDemoApp = await postForm(`${issuer}/device_authorization`, { client_id: 'demo-app', client_secret: 'demo-secret', scope: 'openid email' });
       await approveDeviceAtProvider(new UserAgent(), asDemoApp.body.verification_uri, asDemoApp.body.user_code, { ...ASHA, allow: true });
       const demoTokens = await postForm(`${issuer}/token`, { grant_type: DEVICE_GRANT, device_code: asDemoApp.body.device_code }, { authorization: basic('demo-app', 'demo-secret') });
-      const failed = await runCaptured(['exercises', 'check', 'oauth-device-flow', demoTokens.body.access_token], { env, now: () => clock.now });
+      const failed = await check(['oauth-device-flow', demoTokens.body.access_token]);
       expect(failed.code).toBe(1);
       expect(failed.stdout.match(/✗ \S+/g)).toEqual(['✗ client_id', '✗ Not']);
       expect(failed.stdout).toContain('      expected: swaad-tv (the client the task names)\n      got:      demo-app\n      why:      this token was issued to demo-app, not to swaad-tv: get it as swaad-tv, the client the task names (client_id swaad-tv in every request to Mock Google)\n');
-    } finally {
-      banner = await stop(running);
-    }
+    });
     // The banner lists the device flow's endpoints, not the code flow's.
     expect(endpointTable(banner)).toEqual([
       `discovery | ${issuer}/.well-known/openid-configuration`,
@@ -99,16 +104,12 @@ describe('oauth-device-flow by hand against exercises start', () => {
 
 describe('oauth-client-credentials by hand against exercises start', () => {
   test('curl -u demo-app:demo-secret -d grant_type=client_credentials -d scope=orders:read: an access token only (no refresh or ID token), and check passes; a user\'s token fails', async () => {
-    const env = home();
-    const clock = { now: T0 };
-    const { issuer, running } = await startExercise('oauth-client-credentials', env, clock);
-    let banner = '';
-    try {
+    const { issuer, banner } = await whileStarted('oauth-client-credentials', async ({ issuer, check }) => {
       const tokens = await postForm(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'orders:read' }, { authorization: basic('demo-app', 'demo-secret') });
       expect(tokens.status).toBe(200);
       // RFC 6749 §4.4.3: no refresh token; no one signed in, so no ID token.
       expect(Object.keys(tokens.body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
-      const passed = await runCaptured(['exercises', 'check', 'oauth-client-credentials', '-', '--json'], { env, now: () => clock.now, stdin: JSON.stringify(tokens.body) });
+      const passed = await check(['oauth-client-credentials', '-', '--json'], JSON.stringify(tokens.body));
       expect(passed.code).toBe(0);
       const lines = JSON.parse(passed.stdout).checks as Array<{ label: string; ok: boolean; got: string }>;
       expect(lines.map((line) => `${line.label}: ${line.got}`).slice(3, 5)).toEqual(['client_id: demo-app', 'sub: demo-app']);
@@ -117,15 +118,13 @@ describe('oauth-client-credentials by hand against exercises start', () => {
       const codes = await postForm(`${issuer}/device_authorization`, { client_id: 'demo-app', client_secret: 'demo-secret', scope: 'openid email' });
       await approveDeviceAtProvider(new UserAgent(), codes.body.verification_uri, codes.body.user_code, { ...ASHA, allow: true });
       const userTokens = await postForm(`${issuer}/token`, { grant_type: DEVICE_GRANT, device_code: codes.body.device_code }, { authorization: basic('demo-app', 'demo-secret') });
-      const failed = await runCaptured(['exercises', 'check', 'oauth-client-credentials', userTokens.body.access_token, '--json'], { env, now: () => clock.now });
+      const failed = await check(['oauth-client-credentials', userTokens.body.access_token, '--json']);
       expect(failed.code).toBe(1);
       const failing = (JSON.parse(failed.stdout).checks as Array<{ label: string; ok: boolean; why?: string }>).filter((line) => !line.ok);
       expect(failing.map((line) => line.label)).toEqual(['sub', 'scope']);
       expect(failing[0]!.why).toBe('that token is for a user: its sub is a user\'s id, not the app\'s client_id; get one with grant_type=client_credentials, where the app asks for itself and no user signs in (RFC 6749 §4.4)');
       expect(failing[1]!.why).toBe('the token does not carry the scope the task asks for: ask for it with scope in the client_credentials request to the token endpoint');
-    } finally {
-      banner = await stop(running);
-    }
+    });
     // No browser in this flow: the banner lists the token endpoint only.
     expect(endpointTable(banner)).toEqual([`discovery | ${issuer}/.well-known/openid-configuration`, `token | ${issuer}/token`]);
   }, 30_000);
