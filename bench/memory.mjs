@@ -52,6 +52,12 @@ import { Client } from './http-client.mjs';
 
 const here = fileURLToPath(import.meta.url);
 export const BUDGET_MB = 256;
+// The heap limit the provider runs with here, as in a 256 MB container (NODE_OPTIONS=
+// --max-old-space-size=192): the rest of the budget is code, stacks and socket buffers. Without a
+// limit, Node's is about 4 GB and V8 collects late: the same floods then peak around 260 MB of RSS
+// with 56 MB live after a GC. With it, V8 collects before it grows, and a store that outgrew its
+// cap would end the child (an out-of-memory exit), which the driver reports.
+export const HEAP_LIMIT_MB = 192;
 const REDIRECT_URI = 'http://127.0.0.1:65535/callback';
 const BASIC = `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}`;
 const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -111,7 +117,7 @@ async function serveProvider(clientJwk) {
 // ---- the parent: the driver ----
 
 function startChild(clientJwk) {
-  const child = fork(here, ['--provider-child', JSON.stringify(clientJwk)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(here, ['--provider-child', JSON.stringify(clientJwk)], { execArgv: ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = (type) => new Promise((resolve, reject) => {
     const exited = (code) => reject(new Error(`the provider exited (${code})`));
     const listener = (message) => {
@@ -476,7 +482,7 @@ export function memoryTable(result) {
     '| --- | ---: | ---: |',
     ...result.stores.map((store) => `| ${store.name} | ${store.entries} / ${store.maxEntries} | ${store.estimatedMb} / ${store.maxMb} MB |`),
     ...result.connections.map((row) => `| ${row.name} (${row.note ?? `${row.answered503} more answered 503, ${row.closedUnanswered} closed unanswered`}) | ${row.held} / ${row.cap} open | ${row.inFlightMb === undefined ? '' : `bodies in flight ≤ ${row.inFlightMb} MB`} |`),
-    `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
+    `| **provider RSS**: at start → peak (budget ${result.budgetMb} MB, heap limit ${HEAP_LIMIT_MB} MB) | ${result.baselineRssMb} → **${result.peakRssMb} MB** ${result.withinBudget ? '✓' : '✗ over budget'} | heap after GC ${result.heapUsedMb} MB |`,
   ].join('\n');
 }
 
