@@ -70,8 +70,8 @@ const PAGE = `<!doctype html><title>Swaad</title><script>\n${BFF_PAGE_SCRIPT.joi
  * (refreshing it first when it has run out). Its calls to Mock Google go through `backChannel`.
  */
 export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel: UserAgent): Promise<RunningBff> {
-  const [{ authorizationUrl, jsonBodyOf }, { newCodeVerifier, s256Challenge }, { discoverIssuer }, { verifyToken }] = await Promise.all([
-    import('../oauth/client-protocol.js'), import('../protocol/pkce.js'), import('../jwt/remote-keys.js'), import('../jwt/verify.js'),
+  const [{ authorizationUrl, jsonBodyOf }, { newCodeVerifier, s256Challenge }, { discoverIssuer }, { verifyToken }, { DEMO_CLIENT }] = await Promise.all([
+    import('../oauth/client-protocol.js'), import('../protocol/pkce.js'), import('../jwt/remote-keys.js'), import('../jwt/verify.js'), import('../oauth/world.js'),
   ]);
   const issuer = world.provider.issuer;
   const { keys } = await discoverIssuer(issuer);
@@ -95,7 +95,7 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     const state = random();
     const login: PendingLogin = { nonce: random(), codeVerifier: newCodeVerifier(), browserBinding: random() };
     pending.set(state, login);
-    const location = authorizationUrl(`${issuer}/authorize`, { clientId: 'demo-app', redirectUri: `${base}/callback`, scope: 'openid profile email offline_access', state, nonce: login.nonce, codeChallenge: s256Challenge(login.codeVerifier) });
+    const location = authorizationUrl(`${issuer}/authorize`, { clientId: DEMO_CLIENT.id, redirectUri: `${base}/callback`, scope: 'openid profile email offline_access', state, nonce: login.nonce, codeChallenge: s256Challenge(login.codeVerifier) });
     // The state is bound to this browser too, so nobody can finish a sign-in in someone else's browser.
     response.writeHead(302, { location, 'set-cookie': `swaad_login=${login.browserBinding}; HttpOnly; Secure; SameSite=Lax; Path=/callback; Max-Age=600`, 'cache-control': 'no-store' });
     response.end();
@@ -113,7 +113,7 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     if (answer.response.status !== 200) return send(response, 502, { error: 'the token endpoint refused the code' });
     const tokens = jsonBodyOf<AnyTokenResponse>(answer);
     // The ID token is checked as any client checks it (OIDC Core §3.1.3.7), the nonce included.
-    const verification = await verifyToken(tokens.id_token ?? '', { keys, algorithms: ['RS256'], tokenType: 'JWT', issuer, audience: ['demo-app'], clockTolerance: 0, now: Math.floor(world.clock.nowMs() / 1000) });
+    const verification = await verifyToken(tokens.id_token ?? '', { keys, algorithms: ['RS256'], tokenType: 'JWT', issuer, audience: [DEMO_CLIENT.id], clockTolerance: 0, now: Math.floor(world.clock.nowMs() / 1000) });
     const claims = typeof verification.payload === 'object' ? verification.payload : {};
     if (!verification.valid || claims.nonce !== login.nonce) return send(response, 502, { error: 'the ID token did not pass' });
     const sessionId = random();
@@ -149,21 +149,28 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     if (session) {
       sessions.delete(sessionId!);
       // Forgetting the session is not enough: the refresh token would still work at Mock Google (RFC 7009).
-      if (session.refreshToken) await backChannel.request('POST', `${issuer}/revoke`, { form: { token: session.refreshToken, token_type_hint: 'refresh_token' }, headers: { authorization: `Basic ${Buffer.from('demo-app:demo-secret').toString('base64')}` } });
+      if (session.refreshToken) await backChannel.request('POST', `${issuer}/revoke`, { form: { token: session.refreshToken, token_type_hint: 'refresh_token' }, headers: { authorization: `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}` } });
     }
     send(response, 200, { signed_out: true }, { 'set-cookie': `${SESSION_COOKIE}=; ${SESSION_COOKIE_ATTRIBUTES}; Max-Age=0` });
   }
 
+  const routes: Record<string, (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>> = {
+    'GET /': async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+      response.end(PAGE);
+    },
+    'GET /login': (_request, response) => login(response),
+    'GET /callback': callback,
+    'GET /api/me': me,
+    'POST /logout': logout,
+  };
   const server = createServer((request, response) => {
+    // A request target that is not a URL is nobody's page.
+    if (!URL.canParse(request.url ?? '/', base)) return send(response, 400, { error: 'not an address this BFF serves' });
     const url = new URL(request.url ?? '/', base);
-    const route = `${request.method} ${url.pathname}`;
-    const handled = route === 'GET /' ? (response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }), response.end(PAGE), Promise.resolve())
-      : route === 'GET /login' ? login(response)
-        : route === 'GET /callback' ? callback(request, response, url)
-          : route === 'GET /api/me' ? me(request, response)
-            : route === 'POST /logout' ? logout(request, response)
-              : (send(response, 404, { error: 'not found' }), Promise.resolve());
-    handled.catch(() => {
+    const route = routes[`${request.method} ${url.pathname}`];
+    if (!route) return send(response, 404, { error: 'not found' });
+    route(request, response, url).catch(() => {
       if (!response.headersSent) send(response, 500, { error: 'the BFF failed' });
     });
   });
