@@ -136,7 +136,7 @@ const keyRotation: Demo = async () => withDemoWorld(async (world, { tokenAnswer,
     blank,
     ...fetches.slice(1).map((fetched, index) => requestLines(`GET /jwks  (fetch ${index + 2}: token 2's kid ${kidOf(second.access_token)} is not in the cache)`, `${fetched.status}, keys: ${fetched.keys.join(', ')}`)),
     blank,
-    { kind: 'table', headings: ['', 'fetches so far', 'result'], rows },
+    { kind: 'table', headings: ['', 'JWKS fetches', 'result'], rows },
   ], `${fetches.length} fetches of /jwks in all. Token 1 still verifies, from the cache: its key stays published until its tokens expire. The ${FORGED_TOKENS} forged tokens named kids nobody published, within the cooldown: each was refused with no fetch, so a flood of made-up kids cannot make the API hammer Mock Google.`);
 });
 

@@ -100,6 +100,9 @@ test('tutorial 15 --plain: exit 0, the whole lesson with its answers within 60 c
   expect(code).toBe(0);
   expect(stdout).toContain('Lesson 15: Ending things');
   expect(stdout).toContain('← 200 {"active":false}');
+  // The tables keep their columns at 60 (stacked, they would add "label:" words the wide run has not).
+  expect(stdout).toMatch(/^ {2}after revocation +not active +valid, 1[45] more/m);
+  expect(stdout).toMatch(/^ {2}token 1 +1 +valid, kid \S+…$/m);
   expect(stdout).toContain('Answers to lesson 15');
   expect(tooWide(stdout, 60)).toEqual([]);
 }, 30_000);
