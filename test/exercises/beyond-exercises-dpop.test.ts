@@ -26,7 +26,8 @@ const NOW = Math.floor(Date.now() / 1000);
 
 describe('dpop-proof-by-hand with the real bin', () => {
   test('the commands the solution shows, run in a folder of their own, make a proof that exercises check passes (exit 0)', () => {
-    const shown = [...dpopExercise.solution.explain.join(' ').matchAll(/`(jwt-vs-oauth [^`]+)`/g)].map((match) => fillTemplate(match[1]!, material));
+    // A command ends its paragraph, after a colon (so the layout keeps it whole).
+    const shown = dpopExercise.solution.explain.flatMap((paragraph) => /: (jwt-vs-oauth .+)$/.exec(fillTemplate(paragraph, material))?.[1] ?? []);
     expect(shown).toEqual(['jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json', `jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu ${material.url}`]);
     const folder = mkdtempSync(join(tmpdir(), 'jwt-vs-oauth-dpop-exercise-'));
     const env = { JWT_VS_OAUTH_HOME: folder };
