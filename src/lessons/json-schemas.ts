@@ -174,6 +174,8 @@ const templatesFor = (materialNames: readonly string[]): Schema => {
         expected: check('"check.expected"'),
         secret: check('"check.secret"'),
         verifier: check('"check.verifier"'),
+        htm: check('"check.htm"'),
+        htu: check('"check.htu"'),
         mistakes: { doNotSuggest: true, items: { properties: { why: only('"check.mistakes[…].why"', materialNames) } } },
       } },
     },
@@ -253,11 +255,11 @@ export function exerciseJsonSchema(): Schema {
     $defs: {
       check: {
         type: 'object',
-        description: 'How an answer is checked: answer, choice, token-rules, provider-token or pkce-pair.',
+        description: 'How an answer is checked: answer, choice, token-rules, provider-token, pkce-pair or dpop-proof.',
         errorMessage: '"check": must be an object with a "kind"',
         required: ['kind'],
         properties: {
-          kind: { enum: CHECK_KIND_NAMES, description: '"answer": text compared with "expected" or matched by "pattern"; "choice": one of "choices"; "token-rules": a token the learner made; "provider-token": an access token from Mock Google; "pkce-pair": a code_challenge for a verifier.', errorMessage: `"check.kind": must be one of ${CHECK_KIND_NAMES.join(', ')}` },
+          kind: { enum: CHECK_KIND_NAMES, description: '"answer": text compared with "expected" or matched by "pattern"; "choice": one of "choices"; "token-rules": a token the learner made; "provider-token": an access token from Mock Google; "pkce-pair": a code_challenge for a verifier; "dpop-proof": a DPoP proof the learner made for a request.', errorMessage: `"check.kind": must be one of ${CHECK_KIND_NAMES.join(', ')}` },
           expectedInWords: { ...text('"check.expectedInWords"', 'must say in words what the answer is, such as "the token\'s subject (its sub claim)"', 'What the answer is, in words, shown on a failed check in place of the value: no {{names}}, they would give the answer away.'), ...noTemplate('"check.expectedInWords"', 'it says in words what is expected, without the value, so it takes no {{names}}'), errorMessage: '"check.expectedInWords": must say in words what the answer is, such as "the token\'s subject (its sub claim)", without {{names}}' },
         },
         allOf: [
@@ -301,11 +303,18 @@ export function exerciseJsonSchema(): Schema {
           } } },
           { if: checkKind('provider-token'), then: { required: ['scope'], properties: {
             scope: text('"check.scope"', 'must name the scope the token must carry', 'The scope the access token must carry.'),
+            clientId: text('"check.clientId"', 'must name the client the token must be issued to, such as swaad-tv', 'The client the token must be issued to (its client_id claim), such as swaad-tv for the device flow; compared as written.'),
+            withoutUser: { type: 'boolean', description: 'true: the token is the app\'s own, from client_credentials (RFC 6749 §4.4): its sub must be its client_id, no user.', errorMessage: '"check.withoutUser": must be true (the token is the app\'s own, from client_credentials: its sub is its client_id) or false' },
             ...noMistakes('provider-token'),
           } } },
           { if: checkKind('pkce-pair'), then: { required: ['verifier'], properties: {
             verifier: text('"check.verifier"', 'must give the verifier', 'The code_verifier whose S256 challenge the learner sends, usually "{{verifier}}".'),
             ...noMistakes('pkce-pair'),
+          } } },
+          { if: checkKind('dpop-proof'), then: { required: ['htm', 'htu'], properties: {
+            htm: text('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"', 'The HTTP method of the request the DPoP proof is for, usually "{{method}}".'),
+            htu: text('"check.htu"', 'must give the request\'s URL the proof is for, such as "{{url}}"', 'The URL of the request the DPoP proof is for, usually "{{url}}"; compared without query and fragment (RFC 9449 §4.3).'),
+            ...noMistakes('dpop-proof'),
           } } },
         ],
         defaultSnippets: [
@@ -314,6 +323,7 @@ export function exerciseJsonSchema(): Schema {
           { label: 'token-rules check', body: { kind: 'token-rules', alg: '${1:HS256}', secret: '$2' } },
           { label: 'provider-token check', body: { kind: 'provider-token', scope: '$1' } },
           { label: 'pkce-pair check', body: { kind: 'pkce-pair', verifier: '{{verifier}}' } },
+          { label: 'dpop-proof check', body: { kind: 'dpop-proof', htm: '{{method}}', htu: '{{url}}' } },
         ],
       },
     },
