@@ -85,7 +85,7 @@ describe('completion bash', () => {
     expect(keyEquals).toEqual([join(folder, 'issuer-key.pem')]);
     expect(afterEquals).toEqual(['show']);
     expect(lessons).toEqual(LESSON_NUMBERS);
-    expect(LESSON_NUMBERS).toHaveLength(12);
+    expect(LESSON_NUMBERS).toHaveLength(15);
     expect(reset).toEqual(LESSON_NUMBERS);
     expect(show).toEqual(EXERCISE_IDS);
     expect(EXERCISE_IDS).toContain('read-subject');

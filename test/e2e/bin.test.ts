@@ -161,7 +161,7 @@ describe('packaging and pipes', () => {
     // The lessons ship in the tarball and are found from the installed bundle.
     const lessons = spawnSync('npx', ['--yes', `./${filename}`, 'tutorial', '--list', '--json'], { cwd: empty, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(folder, 'npm-cache'), JWT_VS_OAUTH_HOME: join(folder, 'home') } });
     expect(lessons.status).toBe(0);
-    expect(JSON.parse(lessons.stdout).lessons).toHaveLength(12);
+    expect(JSON.parse(lessons.stdout).lessons).toHaveLength(15);
   }, 120_000);
 
   test('npm start (the tutorial) without a terminal ends on its own with exit 0', () => {

@@ -96,7 +96,7 @@ describe('a lesson that does not exist', () => {
     const result = runBin(['tutorial', '42'], { env: { JWT_VS_OAUTH_HOME: home(), COLUMNS: '60' } });
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n').some((line) => line.endsWith('jwt-vs-oauth tutorial --list'))).toBe(true);
-    expect(result.stderr.replace(/\s+/g, ' ')).toContain('Lessons: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12; list them with: jwt-vs-oauth tutorial --list');
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain('Lessons: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15; list them with: jwt-vs-oauth tutorial --list');
   });
 });
 
@@ -139,7 +139,7 @@ describe.skipIf(!tmuxAvailable())('tutorial --reset on a real terminal (tmux)', 
   ])('asks "(y/N)" first; %s', async (_name, keys, said, left) => {
     const folder = withProgress();
     session = new TerminalSession(`node ${BIN} tutorial --reset`, { width: 80, env: { JWT_VS_OAUTH_HOME: folder, NO_COLOR: '1' } });
-    await session.waitFor('Forget your progress in all 12 lessons? (y/N)');
+    await session.waitFor('Forget your progress in all 15 lessons? (y/N)');
     if (keys) session.type(keys);
     session.press('Enter');
     expect(await session.exitCode()).toBe(0);

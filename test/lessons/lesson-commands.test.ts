@@ -79,7 +79,7 @@ describe('a lesson command that could read or write a file, or reach the network
   });
 
   test('the built-in lessons keep to the list, and so does the same command in a translation', () => {
-    expect(loadLessons(TUTORIAL).length).toBe(12);
+    expect(loadLessons(TUTORIAL).length).toBe(15);
     for (const [lessonFile, screen] of [MINT, DECODE, VERIFY, MOCK_GOOGLE]) {
       const command = (JSON.parse(readFileSync(join(TUTORIAL, lessonFile), 'utf8')) as { screens: Array<{ command: string }> }).screens[screen]!.command;
       expect(refusal(withTranslatedCommand(lessonFile, screen, command))).toBeUndefined();
