@@ -67,7 +67,7 @@ export function isDpopProof(header: Record<string, unknown>): boolean {
 
 /** In a DPoP proof, these claims say how the server limits it to one request (RFC 9449 §4.2, §4.3, §8). */
 export const DPOP_PROOF_CLAIM_MEANINGS: Record<string, string> = {
-  jti: 'JWT ID: unique to this proof; the server refuses a jti it has seen before, so a proof works once (RFC 9449 §4.2, §11.1)',
+  jti: 'JWT ID: unique to this proof, as each request needs a fresh one; a server may remember the jti values it has seen and refuse a repeat, so a copied proof fails (RFC 9449 §4.2, §11.1)',
   iat: 'Issued at: when the proof was made; the server accepts it only within a window of minutes (RFC 9449 §4.3 point 11)',
   nonce: 'Nonce: the value the server gave in its DPoP-Nonce header, so the proof cannot be made in advance (RFC 9449 §8)',
 };

@@ -25,7 +25,7 @@ describe('decode of a DPoP proof', () => {
     expect(meaningOf(decoded.payloadFields, 'htm')).toBe('HTTP method of the request this DPoP proof is for (RFC 9449 §4.2)');
     expect(meaningOf(decoded.payloadFields, 'htu')).toBe('HTTP URI of the request this DPoP proof is for, without its query and fragment (RFC 9449 §4.2)');
     expect(meaningOf(decoded.payloadFields, 'ath')).toBe('Access token hash: base64url SHA-256 of the access token this DPoP proof is sent with (RFC 9449 §4.2)');
-    expect(meaningOf(decoded.payloadFields, 'jti')).toMatch(/refuses a jti it has seen before, so a proof works once \(RFC 9449 §4\.3 point 11, §11\.1\)$/);
+    expect(meaningOf(decoded.payloadFields, 'jti')).toMatch(/a server may remember the jti values it has seen and refuse a repeat, so a copied proof fails \(RFC 9449 §4\.2, §11\.1\)$/);
     expect(meaningOf(decoded.payloadFields, 'iat')).toMatch(/accepts it only within a window of minutes \(RFC 9449 §4\.3 point 11\)$/);
     expect(meaningOf(decoded.payloadFields, 'nonce')).toBe('Nonce: the value the server gave in its DPoP-Nonce header, so the proof cannot be made in advance (RFC 9449 §8)');
     expect(decoded.warnings).toEqual([]);
