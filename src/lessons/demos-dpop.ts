@@ -73,7 +73,7 @@ function proofRows(proof: string, now: number): string[][] {
     ['htm', `${JSON.stringify(payload.htm)}: the request's method`],
     ['htu', `${JSON.stringify(payload.htu)}: its URI`],
     ['iat', `${String(payload.iat)}: made now`],
-    ['jti', `${JSON.stringify(payload.jti)}: used once`],
+    ['jti', `${JSON.stringify(payload.jti)}: new for each proof`],
   ];
 }
 
@@ -148,7 +148,7 @@ export const DPOP_DEMOS_RUN: { [Name in keyof typeof DPOP_DEMOS]: Demo } = {
         blank,
         recorded('the thief: the DPoP token, as Bearer', asBearer),
         challenge(asBearer),
-        { kind: 'remark', lead: '', text: 'A DPoP-bound token sent as Bearer is refused (RFC 9449 §7.2).' },
+        { kind: 'remark', lead: '', text: 'Mock Google supports DPoP, so it refuses a DPoP-bound token sent as Bearer (RFC 9449 §7.2). An API that knows only Bearer would likely take it.' },
         blank,
         recorded('the thief: the DPoP token; a proof by his own key', ownKey),
         challenge(ownKey),
@@ -156,7 +156,7 @@ export const DPOP_DEMOS_RUN: { [Name in keyof typeof DPOP_DEMOS]: Demo } = {
         blank,
         recorded('the thief: the DPoP token; the app\'s proof, copied', replayed),
         challenge(replayed),
-        { kind: 'remark', lead: '', text: 'That proof\'s jti was used once already: a proof is good for one request (§11.1).' },
+        { kind: 'remark', lead: '', text: 'Mock Google remembers the jti values it has seen and refuses a repeat (§11.1). The app makes a fresh proof for each request (§4.2).' },
         blank,
         { kind: 'table', headings: ['what the thief sent', 'answer'], rows: [
           ['the bearer token', String(bearerStolen.response.status)],

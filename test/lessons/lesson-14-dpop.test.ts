@@ -101,6 +101,9 @@ describe('lesson 14: sender-constrained tokens', () => {
     expect(stolen).toMatch(/the DPoP token, as Bearer +401/);
     expect(stolen).toMatch(/the DPoP token, his own key +401/);
     expect(stolen).toMatch(/the DPoP token, a copied proof +401/);
+    // What is refused where: Mock Google supports DPoP (RFC 9449 §7.2); jti memory is its choice (§11.1), a fresh proof per request the client's duty (§4.2).
+    expect(flat).toContain('Mock Google supports DPoP, so it refuses a DPoP-bound token sent as Bearer (RFC 9449 §7.2). An API that knows only Bearer would likely take it.');
+    expect(flat).toContain('Mock Google remembers the jti values it has seen and refuses a repeat (§11.1). The app makes a fresh proof for each request (§4.2).');
   }, 60_000);
 });
 
@@ -113,5 +116,26 @@ describe('tutorial 14 --plain', () => {
     expect(stdout).toContain('Answers to lesson 14');
     expect(stdout).toContain('"token_type": "DPoP"');
     expect(stdout.split('\n').filter((line) => displayWidth(line) > columns)).toEqual([]);
+    // The facts as RFC 9449 states them: jti memory is a server's choice (§11.1), the client's duty a fresh proof (§4.2);
+    // nonces at the provider (§8) and at an API (§9); code in the app can get tokens bound to its own key (§11.4).
+    const flat = joined(stdout);
+    expect(flat).toContain('The client makes a fresh proof for each request (§4.2); a server can also remember the jti values it has seen and refuse a repeat, as Mock Google does (§11.1).');
+    expect(flat).not.toContain('so a proof works once');
+    expect(flat).toContain('the provider at its token endpoint, an API at its own (§8, §9; §11.2).');
+    expect(flat).toContain('get new tokens bound to a key of its own: those work from the attacker\'s machine, even after Asha closes the app (§11.4).');
+    expect(flat).not.toContain('while the app runs');
+    expect(flat).toContain('which keep working from anywhere after the app is closed (§11.4).');
+  }, 60_000);
+});
+
+describe('the summary and exercise 25, as RFC 9449 states them', () => {
+  test('the summary, as tutorial 14 shows it, says where a stolen DPoP token fails (§7.2); exercise 25\'s solution: a fresh proof per request (§4.2), jti memory a server\'s choice (§11.1)', async () => {
+    const { code, stdout } = await runCli(['tutorial', '14', '--plain'], { env: { COLUMNS: '80', NO_COLOR: '1' } });
+    expect(code).toBe(0);
+    expect(joined(stdout)).toContain('A stolen bearer token works; a stolen DPoP token does not, at an API that supports DPoP (§7.2).');
+    const exercise = JSON.parse(readFileSync(join(lessonsFolder(), 'exercises', '25-dpop-proof-by-hand.json'), 'utf8')) as { solution: { explain: string[] } };
+    const solution = exercise.solution.explain.join(' ');
+    expect(solution).toContain('A client makes a fresh proof for each request (RFC 9449 §4.2); a server can also remember the jti values it has seen and refuse a copy (§11.1).');
+    expect(solution).not.toContain('a server remembers the jti values it has seen and refuses a copy');
   }, 60_000);
 });
