@@ -130,7 +130,7 @@ export function stepFive(world: DemoWorld): Step {
     ],
     ...(dpop && tokens && { facts: bindingFacts(tokens.token_type, tokens.access_token, dpop, 'app') }),
     arrows: [
-      { from: 'app', to: 'provider', label: dpop ? 'POST /token code, verifier + DPoP proof' : 'POST /token code + code_verifier + secret' },
+      { from: 'app', to: 'provider', label: dpop ? 'POST /token code, verifier, secret + DPoP proof' : 'POST /token code + code_verifier + secret' },
       { from: 'provider', to: 'app', label: dpop ? '200 {access_token, id_token} DPoP-bound' : '200 {access_token, id_token}' },
     ],
     exchanges: [backChannel(tokenExchange)],
@@ -184,7 +184,7 @@ export function stepSeven(world: DemoWorld): Step {
       dpop
         ? 'The app sends the access token to the userinfo endpoint, the API here, with the DPoP scheme (Authorization: DPoP <token>, not Bearer) and a new proof made for this request: htm GET, htu /userinfo, and ath, the hash of the access token (RFC 9449 §4.2, §7.1). The API checks the proof, that its key is the one the token names in cnf.jkt, then the token itself (signature, typ, iss, its own aud, exp, scope), and answers with the claims the scopes allow.'
         : 'The app sends the access token as a Bearer token to the userinfo endpoint, the API here. The API checks it (signature, typ, iss, its own aud, exp, scope) and answers with the claims the scopes allow.',
-      ...(dpop ? ['Someone who copies this token from a log gets nothing: without the app\'s private key they cannot sign a proof that matches cnf.jkt, and sent as Bearer it is refused. `oauth --attack stolen-dpop-token` shows both.'] : []),
+      ...(dpop ? ['Someone who copies this token from a log gets nothing: without the app\'s private key they cannot sign a proof that matches cnf.jkt, and sent as Bearer it is refused by an API that supports DPoP, as Mock Google does (RFC 9449 §7.2). `oauth --attack stolen-dpop-token` shows both.'] : []),
       'The app takes the answer only if it is about the user who signed in: its sub must equal the ID token\'s sub (OIDC Core §5.3.2). Otherwise the app refuses the sign-in.',
     ],
     arrows: [

@@ -85,6 +85,12 @@ describe('oauth --dpop (the code flow), the built bin', () => {
     expect(flat(run.steps[7]!.text.join(' '))).toContain('a copy without the private key is refused (RFC 9449 §7.1). Try: --attack stolen-dpop-token');
   });
 
+  test('--auto --json: the token request still carries the client secret; "sent as Bearer it is refused" is said of an API that supports DPoP (RFC 9449 §7.2)', () => {
+    const run = jsonRun(['oauth', '--dpop', '--auto']) as { steps: { text: string[]; arrows?: { label: string }[] }[] };
+    expect(run.steps[4]!.arrows?.[0]?.label).toBe('POST /token code, verifier, secret + DPoP proof');
+    expect(flat(run.steps[6]!.text.join(' '))).toContain('and sent as Bearer it is refused by an API that supports DPoP, as Mock Google does (RFC 9449 §7.2).');
+  });
+
   test('the terminal view shows each request\'s DPoP header, shortened; --verbose whole; --transcript as sent, Authorization still masked', () => {
     const transcript = join(home, 'code-dpop.jsonl');
     const result = runBin(['oauth', '--dpop', '--auto', '--verbose', '--transcript', transcript], { env: { JWT_VS_OAUTH_HOME: home } });
