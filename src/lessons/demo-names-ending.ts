@@ -17,7 +17,7 @@ export const ENDING_DEMOS = {
     reads: none,
   },
   'object-level-check': {
-    description: 'A small orders API reads orders by id for tokens with scope orders:read: checking only the scope it gives Asha Ravi\'s order (200); checking the owner too it answers 403, and still gives each user their own.',
+    description: 'A small orders API reads orders by id for tokens with scope orders:read: checking only the scope it gives Asha Meera\'s order (200); checking the owner too it answers 403, and still gives each user their own.',
     args: {},
     makes: none,
     reads: none,

@@ -174,7 +174,7 @@ async function startOrderLookup(trust: Trust, orders: Order[], checkOwner: boole
       if (!String(scope ?? '').split(' ').includes('orders:read')) return send(403, { error: 'insufficient_scope' }, 'Bearer error="insufficient_scope", scope="orders:read"');
       const order = orders.find((candidate) => request.url === `/orders/${candidate.id}`);
       if (!order) return send(404, { error: 'not_found' });
-      if (checkOwner && (order.owner.iss !== iss || order.owner.sub !== sub)) return send(403, { error: 'forbidden', error_description: `${order.id} is another user's order` });
+      if (checkOwner && (order.owner.iss !== iss || order.owner.sub !== sub)) return send(403, { error: 'forbidden', error_description: `order ${order.id} is another user's` });
       send(200, { id: order.id, dish: order.dish, status: order.status });
     })().catch(() => {
       if (!response.headersSent) send(500, { error: 'server_error' });
@@ -190,44 +190,47 @@ async function startOrderLookup(trust: Trust, orders: Order[], checkOwner: boole
   };
 }
 
-/** Asha's and Ravi's orders read through the API without and with the owner check. */
+/** Meera's sub: another Swaad customer, a user of Swaad's own authorization server in this demo, not a Mock Google demo user. */
+const MEERA_SUB = '120394857610293847562';
+
+/** Asha's and Meera's orders read through the API without and with the owner check. */
 const objectLevelCheck: Demo = async (context) => {
   const [{ mintToken }, { generateKeyFor, publicHalf }, { DEFAULT_USERS }] = await Promise.all([import('../jwt/mint.js'), import('../jwt/keys.js'), import('../provider/directory.js')]);
-  const [asha, ravi] = [DEFAULT_USERS[0]!, DEFAULT_USERS[1]!];
+  const asha = DEFAULT_USERS[0]!;
   // Swaad's own authorization server: Mock Google grants a user's sign-in only the sign-in scopes.
   const signingKey = await generateKeyFor('ES256');
   const trust: Trust = { issuer: 'https://login.swaad.example', audience: 'https://orders.swaad.example', keys: [publicHalf(signingKey)] };
   const accessToken = async (sub: string) => (await mintToken({ alg: 'ES256', key: signingKey, typ: 'at+jwt', iss: trust.issuer, sub, aud: [trust.audience], claims: { client_id: 'demo-app', scope: 'orders:read' }, expiresIn: 900, jti: true, now: context.now() })).token;
-  const [ashaToken, raviToken] = [await accessToken(asha.sub), await accessToken(ravi.sub)];
+  const [ashaToken, meeraToken] = [await accessToken(asha.sub), await accessToken(MEERA_SUB)];
   const orders: Order[] = [
-    { id: 'ord_1042', dish: 'Masala dosa', status: 'delivered', owner: { iss: trust.issuer, sub: asha.sub } },
-    { id: 'ord_1077', dish: 'Filter coffee', status: 'preparing', owner: { iss: trust.issuer, sub: ravi.sub } },
+    { id: '1042', dish: 'Masala dosa', status: 'delivered', owner: { iss: trust.issuer, sub: asha.sub } },
+    { id: '1077', dish: 'Filter coffee', status: 'preparing', owner: { iss: trust.issuer, sub: MEERA_SUB } },
   ];
   const ask = async (api: { url: string }, id: string, token: string, note: string) => exchange('GET', `/orders/${id}`, note, await call(`${api.url}/orders/${id}`, 'GET', { token }));
   const scopeOnly = await startOrderLookup(trust, orders, false, context.now);
   let before: DemoPart[];
   try {
-    before = [await ask(scopeOnly, 'ord_1042', ashaToken, 'Asha\'s token; her order'), await ask(scopeOnly, 'ord_1077', ashaToken, 'Asha\'s token; Ravi\'s order')];
+    before = [await ask(scopeOnly, '1042', ashaToken, 'Asha\'s token; her order'), await ask(scopeOnly, '1077', ashaToken, 'Asha\'s token; Meera\'s order')];
   } finally {
     scopeOnly.close();
   }
   const fixed = await startOrderLookup(trust, orders, true, context.now);
   let after: DemoPart[];
   try {
-    after = [await ask(fixed, 'ord_1042', ashaToken, 'Asha\'s token; her order'), await ask(fixed, 'ord_1077', ashaToken, 'Asha\'s token; Ravi\'s order'), await ask(fixed, 'ord_1077', raviToken, 'Ravi\'s token; his order')];
+    after = [await ask(fixed, '1042', ashaToken, 'Asha\'s token; her order'), await ask(fixed, '1077', ashaToken, 'Asha\'s token; Meera\'s order'), await ask(fixed, '1077', meeraToken, 'Meera\'s token; her own order')];
   } finally {
     fixed.close();
   }
   return showing([
-    paragraph('Swaad\'s own authorization server signs two access tokens with scope orders:read: one for Asha, one for Ravi. (Mock Google grants a user\'s sign-in only the sign-in scopes, so the demo plays that server.)'),
+    paragraph('Swaad\'s own authorization server signs two access tokens with scope orders:read: one for Asha, one for Meera, another customer. (Mock Google grants a user\'s sign-in only the sign-in scopes, so the demo plays that server.)'),
     blank,
     paragraph('The orders API as first written: it verifies the token, then requires orders:read.'),
     ...before,
-    { kind: 'remark', lead: '', text: 'Asha\'s token is genuine and has the scope, so Ravi\'s order came back too.' },
+    { kind: 'remark', lead: '', text: 'Asha\'s token is genuine and has the scope, so Meera\'s order came back too.' },
     blank,
     paragraph('The fix: it also checks that the order\'s owner is the token\'s user (iss and sub).'),
     ...after,
-  ], 'The scope said what Swaad may do for Asha: read orders. Only the API knows whose order ord_1077 is, so only the API can refuse it: Broken Object Level Authorization, API1 of the OWASP API Security Top 10 (2023). The check runs on every request that names an object.');
+  ], 'The scope said what Swaad may do for Asha: read orders. Only the API knows whose order 1077 is, so only the API can refuse it: Broken Object Level Authorization, API1 of the OWASP API Security Top 10 (2023). The check runs on every request that names an object.');
 };
 
 /** Every demo demo-names-ending.ts lists, and no other. */

@@ -2,7 +2,7 @@
 // and every hands-on step runs through the lesson engine as the tutorial runs it and shows what
 // the lesson says: RP-initiated logout's redirect, introspection active until the refresh token is
 // revoked while a local JWT check still says valid; key rotation with the JWKS fetched twice (the
-// unknown kid once, forged kids never); Ravi's order given to Asha by a scope-only API and refused
+// unknown kid once, forged kids never); Meera's order given to Asha by a scope-only API and refused
 // with 403 by the fixed one. Each step's lines fit 80 and 60 columns, and so does `tutorial 15 --plain`.
 
 import { readFileSync } from 'node:fs';
@@ -76,14 +76,16 @@ describe('lesson 15: ending things', () => {
     expect(text).toContain('2 fetches of /jwks in all.');
   }, 30_000);
 
-  test('object level: the scope-only API gives Asha Ravi\'s order (200); the fixed API answers 403 for it and 200 for each user\'s own', async () => {
+  test('object level: the scope-only API gives Asha Meera\'s order (200); the fixed API answers 403 for it and 200 for each user\'s own', async () => {
     const text = await step('Whose order is it?', 80);
     expect(statuses(text)).toEqual([200, 200, 200, 403, 200]);
     const answers = [...text.matchAll(/→ GET (\/orders\/\w+) {2}\(([^)]*)\)\n {2}← (\d{3}) (.*)/g)].map((match) => [match[1], match[2], match[3], match[4]]);
-    expect(answers[1]).toEqual(['/orders/ord_1077', 'Asha\'s token; Ravi\'s order', '200', '{"id":"ord_1077","dish":"Filter coffee","status":"preparing"}']);
-    expect(answers[3]?.slice(0, 3)).toEqual(['/orders/ord_1077', 'Asha\'s token; Ravi\'s order', '403']);
-    expect(text).toMatch(/← 403 \{\n {6}"error": "forbidden",\n {6}"error_description": "ord_1077 is another user's order"\n {4}\}/);
-    expect(answers[4]?.slice(1, 3)).toEqual(['Ravi\'s token; his order', '200']);
+    // Ids as in exercise 21 (/orders/1042 is Asha's order there too).
+    expect(answers[0]?.slice(0, 3)).toEqual(['/orders/1042', 'Asha\'s token; her order', '200']);
+    expect(answers[1]).toEqual(['/orders/1077', 'Asha\'s token; Meera\'s order', '200', '{"id":"1077","dish":"Filter coffee","status":"preparing"}']);
+    expect(answers[3]?.slice(0, 3)).toEqual(['/orders/1077', 'Asha\'s token; Meera\'s order', '403']);
+    expect(answers[3]?.[3]).toBe('{"error":"forbidden","error_description":"order 1077 is another user\'s"}');
+    expect(answers[4]?.slice(1, 3)).toEqual(['Meera\'s token; her own order', '200']);
   }, 30_000);
 
   test.each([80, 60])('every step fits %i columns', async (width) => {
@@ -105,4 +107,21 @@ test('tutorial 15 --plain: exit 0, the whole lesson with its answers within 60 c
   expect(stdout).toMatch(/^ {2}token 1 +1 +valid, kid \S+…$/m);
   expect(stdout).toContain('Answers to lesson 15');
   expect(tooWide(stdout, 60)).toEqual([]);
+}, 30_000);
+
+test('tutorial 15 --plain: OIDC Core §10.1.1 is cited for what it says; publishing first is what a careful provider does; logout asks first; Ravi (lesson 10\'s attacker) is not the other customer', async () => {
+  const { code, stdout } = await runCli(['tutorial', '15', '--plain'], { env: { COLUMNS: '80' } });
+  expect(code).toBe(0);
+  const prose = stdout.replace(/\s+/g, ' ');
+  // §10.1.1: new keys added, the signer starts using one at its discretion, old ones kept a reasonable time.
+  expect(prose).toContain('OIDC Core §10.1.1 describes rotation: the provider adds new keys to its JWKS and may start signing with one whenever it chooses; keys it has just stopped using should stay there for a reasonable time.');
+  expect(prose).toContain('A careful provider publishes a new key before it signs with it');
+  expect(prose).toContain('It signs with the new key at once, which §10.1.1 allows');
+  // No sentence that cites §10.1.1 makes it require publishing first or keeping keys until their tokens expire.
+  const citing = prose.split(/(?<=\.) /).filter((sentence) => sentence.includes('§10.1.1'));
+  expect(citing.length).toBeGreaterThanOrEqual(4);
+  for (const sentence of citing) expect(sentence).not.toMatch(/before (signing|it signs)|until the tokens|rather than publishing/);
+  expect(prose).toContain('The provider ends its session (a real provider first asks the user whether to log out there too, §2)');
+  expect(prose).toContain('Asha asks for her order and for Meera\'s');
+  expect(stdout).not.toContain('Ravi');
 }, 30_000);
