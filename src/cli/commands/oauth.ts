@@ -11,6 +11,9 @@ import type { Narrator, Step } from '../../oauth/steps.js';
 import { promptTheme } from '../prompt-theme.js';
 import { layoutLine, layoutText, outputWidth } from '../../text/layout.js';
 
+// Tokens stay whole on purpose: a learner decodes them, and nothing but this run's Mock Google accepts them.
+const TRANSCRIPT_KEEPS = 'Passwords and client secrets are masked; the tokens are whole, for you to decode: only this run\'s Mock Google accepted them, and it stops with the demo.';
+
 /** The flows `--flow` runs; code is the article's "Login with Google". */
 export const FLOWS = ['code', 'device', 'client-credentials', 'refresh'] as const;
 type FlowName = (typeof FLOWS)[number];
@@ -44,7 +47,7 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
     .option('--deny', 'refuse consent: access_denied comes back and the app handles it')
     .option('--attack <name>', 'replay an attack and show what stops it: stolen-code, no-pkce, csrf, mix-up, attacker-redirect-uri (its old name open-redirect still works), refresh-reuse, device-phishing, stolen-dpop-token')
     .option('--dpop', 'with --flow code (the default) or device: the app binds its tokens to a key pair it holds (DPoP, RFC 9449) and sends a proof with each token request and API call')
-    .option('--transcript <file>', 'write every HTTP exchange as JSON lines (secrets masked)')
+    .option('--transcript <file>', 'write every HTTP exchange as JSON lines to a new file, mode 0600 (passwords and client secrets masked; the demo\'s tokens kept whole, to decode)')
     .option('--verbose', 'show every header and whole bodies')
     .option('--json', 'print the steps and the outcome as JSON (implies --auto); a flow with lifelines of its own (device, client-credentials, refresh, and some attacks) gives each step\'s lanes as [{id, name}], left to right')
     .addHelpText('after', () => examples([
@@ -71,10 +74,11 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         throw new InputError('ERR_UNKNOWN_ATTACK', `Unknown attack "${flags.attack}".`, `Choose one of: ${Object.keys(attacks.ATTACKS).join(', ')}.`);
       }
       const flowName = checkedFlow(flags);
-      if (flags.transcript) {
-        const { refuseToOverwrite } = await import('../files.js');
-        refuseToOverwrite(flags.transcript, '--transcript');
-      }
+      // The transcript's file is made now, before anything runs: a name that is taken (a file, a
+      // link, a folder) or a folder that is missing fails here, and no one can take it meanwhile.
+      const transcriptFile = flags.transcript === undefined
+        ? undefined
+        : await (await import('../files.js')).reserveNewFile(flags.transcript, { flag: '--transcript', mode: 0o600, exampleName: 'flow.jsonl' });
       const output = context.output();
       const interactive = output.stdinIsTerminal && output.stdoutIsTerminal && !flags.auto && !flags.json;
       const steps: Step[] = [];
@@ -139,10 +143,11 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
         }
       }
 
-      // With --dpop, Swaad's server makes its key pair as it starts (the TV app makes its own in the device flow).
-      const world = await startDemoWorld({ dpop: Boolean(flags.dpop) && flowName === 'code' });
       let outcome: Awaited<ReturnType<typeof flow.runTerminalFlow>> | undefined;
+      let world: Awaited<ReturnType<typeof startDemoWorld>> | undefined;
       try {
+        // With --dpop, Swaad's server makes its key pair as it starts (the TV app makes its own in the device flow).
+        world = await startDemoWorld({ dpop: Boolean(flags.dpop) && flowName === 'code' });
         try {
           if (!flags.json) {
             talk(output.talkColour.dim(`Mock Google (a local simulation) at ${world.provider.issuer}; the Swaad demo app at ${world.app.url}.`));
@@ -209,19 +214,23 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
           // q or Esc at a pause: the learner stopped here on purpose.
           if (!(error instanceof StopDemo)) throw error;
         }
-        if (flags.transcript) {
-          const { writeFileAtomically } = await import('../files.js');
+        if (transcriptFile) {
           const { maskSecrets } = view;
           const lines = world.transcript.map(({ who, exchange }) => safeJsonText({
             who,
             request: { method: exchange.request.method, url: exchange.request.url, headers: maskHeaders(exchange.request.headers, maskSecrets), body: maskBody(exchange.request.body) },
             response: { status: exchange.response.status, headers: maskHeaders(exchange.response.headers, maskSecrets), body: exchange.response.body },
           }));
-          await writeFileAtomically(flags.transcript, `${lines.join('\n')}\n`);
-          talk(`Wrote ${lines.length} HTTP exchanges to ${flags.transcript}.`);
+          // A run stopped with q or Esc writes what it did; a run that failed writes nothing (below).
+          await transcriptFile.fill(`${lines.join('\n')}\n`);
+          talk(`Wrote ${lines.length} HTTP exchanges to ${terminalSafe(transcriptFile.path)}. ${TRANSCRIPT_KEEPS}`);
         }
+      } catch (error) {
+        // A failed run leaves no transcript: half a run's exchanges would read like a whole one.
+        await transcriptFile?.discard();
+        throw error;
       } finally {
-        await world.close();
+        await world?.close();
       }
       if (!outcome) {
         // Stopped with q or Esc: a choice, not a failure (exit 0); what was not shown is not judged.
