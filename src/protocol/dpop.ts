@@ -4,6 +4,7 @@
 
 import { createHash, randomUUID, type JsonWebKey, type KeyObject, type webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, SignJWT, type JWK as JoseJwk } from 'jose';
+import { quoteUntrusted } from './untrusted-quote.js';
 
 // Node's own key types in what this module exports, not jose's: the provider's library entry
 // reaches this file, and its published declarations may name no package the tarball lacks.
@@ -44,6 +45,42 @@ export function htuOf(url: string): string {
     return /[A-Za-z0-9._~-]/.test(character) ? character : escape.toUpperCase();
   });
   return `${parsed.origin}${path}`;
+}
+
+// RFC 3986 §3: "http" or "https", "//", a non-empty authority, then only the characters a URI may
+// hold, each "%" starting an escape. WHATWG URL parsing, used to compare, is more lenient: it drops
+// tabs and newlines, trims spaces and controls, reads "\\" as "/" and "https:host" as "https://host";
+// none of those is a URI, so none may stand for the request's URI (RFC 9449 §4.3 point 9).
+const HTTP_URI = /^https?:\/\/[A-Za-z0-9\-._~:[\]@!$&'()*+,;=%]+(?:[/?#][A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?$/i;
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
+/** Whether `value` is an http(s) URI written as RFC 3986 says: no spaces, controls, backslashes or non-ASCII, and "//" then a host. */
+export function isRfc3986HttpUri(value: string): boolean {
+  return HTTP_URI.test(value) && !BAD_ESCAPE.test(value);
+}
+
+/** How deep a proof's header or payload may nest arrays and objects: a real one nests 2 levels. */
+const MAX_PROOF_DEPTH = 16;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `limit`, read as text (brackets inside
+ * strings skipped), before it is parsed: whatever walks a parsed value (jose, printing) may
+ * recurse, and a few thousand levels overflow the stack.
+ */
+function nestsDeeperThan(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const character = json[index];
+    if (inString) {
+      if (character === '\\') index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === '[' || character === '{') {
+      if (++depth > limit) return true;
+    } else if (character === ']' || character === '}') depth--;
+  }
+  return false;
 }
 
 /** The RSA modulus length of a JWK, in bits (0 when it has none). */
@@ -126,6 +163,10 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
     if (alg === 'none') return refuse('the proof\'s alg is "none": an unsigned proof is refused; it must be signed with an asymmetric algorithm (§4.3 point 5)');
   }
   if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(proof)) return refuse('the DPoP header is not one JWT in compact form (§4.3 point 2)');
+  const [headerPart = '', payloadPart = ''] = proof.split('.');
+  for (const [part, name] of [[headerPart, 'header'], [payloadPart, 'payload']] as const) {
+    if (nestsDeeperThan(Buffer.from(part, 'base64url').toString(), MAX_PROOF_DEPTH)) return refuse(`the proof's ${name} nests arrays or objects more than ${MAX_PROOF_DEPTH} levels deep (§4.3 point 2)`);
+  }
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(proof) as Record<string, unknown>;
@@ -133,8 +174,8 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
     return refuse('the DPoP proof\'s header is not base64url-encoded JSON (§4.3 point 2)');
   }
   // 4: typ; 5: an asymmetric algorithm; 7: a public key.
-  if (header.typ !== DPOP_TYPE) return refuse(`the proof's typ is ${JSON.stringify(header.typ ?? null)}, not "${DPOP_TYPE}" (§4.3 point 4)`);
-  if (typeof header.alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(header.alg)) return refuse(`the proof's alg ${JSON.stringify(header.alg ?? null)} is not an asymmetric algorithm this server accepts (${DPOP_ALGORITHMS.join(', ')}; §4.3 point 5)`);
+  if (header.typ !== DPOP_TYPE) return refuse(`the proof's typ is ${quoteUntrusted(header.typ)}, not "${DPOP_TYPE}" (§4.3 point 4)`);
+  if (typeof header.alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(header.alg)) return refuse(`the proof's alg ${quoteUntrusted(header.alg)} is not an asymmetric algorithm this server accepts (${DPOP_ALGORITHMS.join(', ')}; §4.3 point 5)`);
   if (!isObject(header.jwk)) return refuse('the proof\'s header has no jwk, the public key it is signed with (§4.3 point 3)');
   const jwk = header.jwk as JWK;
   if (jwk.kty === 'oct' || PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return refuse('the proof\'s jwk holds a private or symmetric key: it must be the public key only (§4.3 point 7)');
@@ -154,7 +195,8 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   for (const name of ['jti', 'htm', 'htu'] as const) if (typeof claims[name] !== 'string' || claims[name] === '') return refuse(`the proof has no ${name} claim (§4.3 point 3)`);
   if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return refuse('the proof has no iat claim (§4.3 point 3)');
   // 8-9: made for this request.
-  if (claims.htm !== expected.htm) return refuse(`the proof's htm is ${JSON.stringify(claims.htm)}, but the request is ${expected.htm} (§4.3 point 8)`);
+  if (claims.htm !== expected.htm) return refuse(`the proof's htm is ${quoteUntrusted(claims.htm)}, but the request is ${expected.htm} (§4.3 point 8)`);
+  if (!isRfc3986HttpUri(claims.htu as string)) return refuse(`the proof's htu ${quoteUntrusted(claims.htu)} is not an http(s) URI as RFC 3986 writes one: "http://" or "https://" and a host, no spaces, control characters, backslashes or non-ASCII letters (§4.3 point 9)`);
   let htu: string;
   try {
     const given = new URL(claims.htu as string);
@@ -164,7 +206,7 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   } catch {
     return refuse('the proof\'s htu is not a URI (§4.3 point 9)');
   }
-  if (htu !== htuOf(expected.htu)) return refuse(`the proof's htu is ${JSON.stringify(claims.htu)}, but the request went to ${htuOf(expected.htu)} (§4.3 point 9)`);
+  if (htu !== htuOf(expected.htu)) return refuse(`the proof's htu is ${quoteUntrusted(claims.htu)}, but the request went to ${htuOf(expected.htu)} (§4.3 point 9)`);
   // 10: the server's nonce, when it gives one.
   if (expected.nonce !== undefined && claims.nonce !== expected.nonce) return refuse('the proof does not carry the nonce this server gave (§4.3 point 10, §8)', 'use_dpop_nonce');
   // 11: recent.
