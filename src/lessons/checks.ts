@@ -15,14 +15,16 @@ import { assessSecret, MIN_SECRET_BITS, type SecretAssessment } from '../jwt/sec
 import { verifyToken } from '../jwt/verify.js';
 import { extractToken } from '../jwt/pasted-input.js';
 import { isoFromSeconds } from '../jwt/time.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../jwt/untrusted-json.js';
 import { codeVerifierHash, s256Challenge } from '../protocol/pkce.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import { readPlainFileAtMost } from './safe-files.js';
 import { CLASSROOM_SECRETS, type Material } from './material.js';
 import { fillTemplate, wholeReference } from './template.js';
 import { LETTERS, choiceForms, choiceIndex } from './choices.js';
 import { PRACTICE_API } from './practice-api.js';
 import { CHECK_PATTERNS_TIME_BUDGET_MS, MAX_PATTERN_ANSWER_LENGTH, PATTERN_TIME_LIMIT_MS, checkInTwoRounds, matchPattern, type PatternBudget, type PatternOutcome } from './pattern-match.js';
-import { CHECK_KINDS, providerFlowOf, type Check, type Exercise } from './exercise-schema.js';
+import { CHECK_KINDS, isHttpMethod, providerFlowOf, type Check, type Exercise } from './exercise-schema.js';
 import { compareValue, normaliseAnswer, typedSeconds, typedValue } from './answers.js';
 import { isObject } from './validation.js';
 
@@ -79,8 +81,8 @@ function pkceMistake(verifier: string, sent: string): string {
   return 'the challenge does not match the verifier: did you hash the ASCII bytes of the verifier exactly as shown, and base64url-encode the hash without padding?';
 }
 
-/** Words a shell split off a pasted "Authorization: Bearer <token>": they belong to the token after them. */
-const TOKEN_PREFIX_WORDS = /^(?:authorization:\s*)?(?:bearer|dpop)?$/i;
+/** Words a shell split off a pasted "Authorization: Bearer <token>" or "DPoP: <proof>": they belong to the token after them. */
+const TOKEN_PREFIX_WORDS = /^(?:(?:authorization:\s*)?(?:bearer|dpop)?|dpop:)$/i;
 
 /**
  * The learner's words as the exercise's answers: for a choice, every word (its text typed
@@ -161,16 +163,31 @@ const overLimit = (outcome: PatternStall['outcome']) => (outcome === 'too-slow' 
 /** The API a find-the-flaw token arrives at: material.ts makes every such token for it, and the tasks name it. */
 const FLAW_TASK_API = 'food-api';
 
-/** A token's header and payload as JSON, unverified; undefined when it is not a three-part JWS with JSON objects. */
-function readParts(token: string | undefined): { header: Record<string, unknown>; payload: Record<string, unknown>; parts: string[] } | undefined {
+type TokenParts = { header: Record<string, unknown>; payload: Record<string, unknown>; parts: string[] };
+
+/**
+ * A token's header and payload as JSON, unverified, or why they cannot be read: not a three-part
+ * JWS with JSON objects, or nested too deeply to handle (as decode refuses, src/jwt/untrusted-json.ts).
+ */
+function readPartsOrWhy(token: string | undefined): TokenParts | { unreadable: string; tooDeep?: true } {
   const parts = token?.split('.');
-  if (!parts || parts.length !== 3) return undefined;
+  const notAJwt = { unreadable: 'it is not three base64url parts holding JSON objects' };
+  if (!parts || parts.length !== 3) return notAJwt;
   try {
     const [header, payload] = [0, 1].map((index) => JSON.parse(Buffer.from(parts[index]!, 'base64url').toString('utf8')) as unknown);
-    return isObject(header) && isObject(payload) ? { header, payload, parts } : undefined;
+    if (!isObject(header) || !isObject(payload)) return notAJwt;
+    const tooDeep = ([['header', header], ['payload', payload]] as const).find(([, part]) => jsonDepth(part) > MAX_JSON_DEPTH);
+    if (tooDeep) return { unreadable: `its ${tooDeep[0]} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no real token does`, tooDeep: true };
+    return { header, payload, parts };
   } catch {
-    return undefined;
+    return notAJwt;
   }
+}
+
+/** A token's header and payload as JSON, unverified; undefined when readPartsOrWhy cannot read them. */
+function readParts(token: string | undefined): TokenParts | undefined {
+  const read = readPartsOrWhy(token);
+  return 'unreadable' in read ? undefined : read;
 }
 
 /**
@@ -516,13 +533,57 @@ async function providerTokenCheck(check: Extract<Check, { kind: 'provider-token'
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const MAKE_A_PROOF = 'make it with jwt-vs-oauth dpop --key <your key file> --htm <method> --htu <url>';
 
+/** A header value as the learner can read it: a string as it is, anything else as JSON. */
+const shownValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The curves a proof's key may be on, by kty (RFC 7518 §3.4 for EC, RFC 8037 §3.1 for OKP); RSA has none. */
+const PROOF_KEY_CURVES: Readonly<Record<string, readonly string[] | undefined>> = { EC: ['P-256', 'P-384', 'P-521'], RSA: undefined, OKP: ['Ed25519'] };
+/** The key each algorithm a proof may use signs with (RFC 7518 §3.1, RFC 8037 §3.1). */
+const KEY_OF_ALG: Readonly<Record<string, string>> = { ES256: 'EC P-256', ES384: 'EC P-384', ES512: 'EC P-521', RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA', EdDSA: 'OKP Ed25519', Ed25519: 'OKP Ed25519' };
+/** RFC 7518 §3.3: an RSA signing key has 2048 bits or more. */
+const MIN_RSA_BITS = 2048;
+const MAKE_A_KEY = 'make a key with jwt-vs-oauth mint --alg ES256 --save-key';
+
+/**
+ * What a public jwk is ("EC P-256", "RSA"), and why a proof cannot use it when it cannot: a kty
+ * or curve no accepted algorithm signs with, an RSA key under 2048 bits, a key another than the
+ * one the proof's (accepted) alg signs with. Said here, not as a signature that "does not verify".
+ */
+function publicKeyProblem(jwk: Record<string, unknown>, alg: string | undefined): { got: string; why?: string } {
+  const kty = jwk.kty;
+  if (typeof kty !== 'string' || !Object.hasOwn(PROOF_KEY_CURVES, kty)) {
+    return { got: kty === undefined ? 'a key with no kty' : `a key of kty ${shownValue(kty)}`, why: `a proof's key is an EC, RSA or OKP public key, what the algorithms a server accepts sign with (RFC 7518 §6.1, RFC 8037 §2)${kty === undefined ? ', and this jwk names no kty' : `: ${shownValue(kty)} is none of them`}; ${MAKE_A_KEY}` };
+  }
+  const curves = PROOF_KEY_CURVES[kty];
+  if (curves && !(typeof jwk.crv === 'string' && curves.includes(jwk.crv))) {
+    const crv = jwk.crv === undefined ? 'no curve' : `curve ${shownValue(jwk.crv)}`;
+    return { got: `a public ${kty} key on ${crv}`, why: `a proof with an ${kty} key is signed on ${curves.join(', ').replace(/, ([^,]+)$/, ' or $1')} (the curves the algorithms a server accepts use); this key is on ${crv}; ${MAKE_A_KEY}` };
+  }
+  const name = curves ? `${kty} ${jwk.crv as string}` : 'RSA';
+  if (kty === 'RSA') {
+    const bits = typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
+    const got = `a public RSA key of ${bits} bits`;
+    if (bits < MIN_RSA_BITS) return { got, why: `an RSA key that signs has at least ${MIN_RSA_BITS} bits (RFC 7518 §3.3), and this one has ${bits}: a server refuses it however well it is signed; make a key of ${MIN_RSA_BITS} bits or more, or ${MAKE_A_KEY}` };
+    return keyForAlg(got, name, alg);
+  }
+  return keyForAlg(`a public ${name} key`, name, alg);
+}
+
+/** The key line when the key is one a proof may use: it must be the key the alg signs with. */
+function keyForAlg(got: string, name: string, alg: string | undefined): { got: string; why?: string } {
+  const wanted = alg !== undefined && Object.hasOwn(KEY_OF_ALG, alg) ? KEY_OF_ALG[alg]! : undefined;
+  if (wanted === undefined || wanted === name) return { got };
+  return { got, why: `the header says alg ${alg}, which signs with an ${wanted} key, and the jwk is an ${name} key: the two must go together, or the signature cannot verify; ${MAKE_A_PROOF}` };
+}
+
 /** The proof's header lines: typ, an asymmetric alg, a public jwk; each failing one says why in words. */
 function proofHeaderLines(header: Record<string, unknown>, algorithms: readonly string[], dpopType: string): CheckLine[] {
   const alg = typeof header.alg === 'string' ? header.alg : undefined;
   const jwk = isObject(header.jwk) ? header.jwk : undefined;
   const privateMember = jwk && PRIVATE_JWK_MEMBERS.find((member) => Object.hasOwn(jwk, member));
+  const publicKey = jwk && jwk.kty !== 'oct' && privateMember === undefined ? publicKeyProblem(jwk, alg) : undefined;
   const typWhy = header.typ === 'JWT' || header.typ === 'at+jwt'
-    ? `that is an ordinary ${String(header.typ)} token, not a proof: a DPoP proof's header says typ dpop+jwt, so no other JWT can pass for one; ${MAKE_A_PROOF}`
+    ? `that is an ordinary ${header.typ} token, not a proof: a DPoP proof's header says typ dpop+jwt, so no other JWT can pass for one; ${MAKE_A_PROOF}`
     : `a DPoP proof's header says typ dpop+jwt (RFC 9449 §4.2), so no other JWT can pass for one; ${MAKE_A_PROOF}`;
   const algWhy = alg === 'none'
     ? 'an unsigned proof proves nothing: a proof is signed with your private key, ES256 for a key made with mint --alg ES256 --save-key'
@@ -533,13 +594,29 @@ function proofHeaderLines(header: Record<string, unknown>, algorithms: readonly 
     ? 'the proof carries no jwk in its header: the server checks the signature with that public key, and binds the token to its thumbprint'
     : jwk.kty === 'oct'
       ? 'the jwk is a symmetric key (kty oct): a proof carries the public half of a key pair'
-      : `the jwk holds "${privateMember}", a member of the private key: anyone who sees the proof can now sign as you. Put only the public key in it (jwt-vs-oauth dpop does), and make a new key: this one is no longer secret`;
-  const jwkGot = jwk === undefined ? '(missing)' : jwk.kty === 'oct' ? 'a symmetric key (kty oct)' : privateMember ? `a private key (it has "${privateMember}")` : `a public ${String(jwk.kty)} key`;
+      : privateMember
+        ? `the jwk holds "${privateMember}", a member of the private key: anyone who sees the proof can now sign as you. Put only the public key in it (jwt-vs-oauth dpop does), and make a new key: this one is no longer secret`
+        : publicKey?.why;
+  const jwkGot = jwk === undefined ? '(missing)' : jwk.kty === 'oct' ? 'a symmetric key (kty oct)' : privateMember ? `a private key (it has "${privateMember}")` : publicKey!.got;
   return [
-    { label: 'typ', expected: `${dpopType} (RFC 9449 §4.2)`, got: String(header.typ ?? '(missing)'), ok: header.typ === dpopType, why: typWhy },
-    { label: 'alg', expected: 'an asymmetric algorithm, such as ES256 (§4.3 point 5)', got: alg ?? '(missing)', ok: alg !== undefined && algorithms.includes(alg), why: algWhy },
-    { label: 'jwk', expected: 'your public key, and only the public key (§4.3 point 7)', got: jwkGot, ok: jwk !== undefined && jwk.kty !== 'oct' && privateMember === undefined, why: jwkWhy },
+    { label: 'typ', expected: `${dpopType} (RFC 9449 §4.2)`, got: header.typ === undefined ? '(missing)' : shownValue(header.typ), ok: header.typ === dpopType, why: typWhy },
+    { label: 'alg', expected: 'an asymmetric algorithm, such as ES256 (§4.3 point 5)', got: header.alg === undefined ? '(missing)' : shownValue(header.alg), ok: alg !== undefined && algorithms.includes(alg), why: algWhy },
+    { label: 'jwk', expected: 'your public key, and only the public key (§4.3 point 7)', got: jwkGot, ok: publicKey !== undefined && publicKey.why === undefined, why: jwkWhy },
   ];
+}
+
+/**
+ * How old a proof is, in words exact enough not to contradict the 5 minutes it may be: a proof
+ * 321 s old is "5 minutes 21 seconds", not "5 minutes". Seconds are rounded up, so an age just
+ * over the limit never reads as the limit itself.
+ */
+function ageInWords(ageSeconds: number): string {
+  const seconds = Math.ceil(ageSeconds);
+  const unit = (count: number, name: string) => `${count} ${name}${count === 1 ? '' : 's'}`;
+  if (seconds >= 3600) return `more than ${unit(Math.floor(seconds / 3600), 'hour')}`;
+  const [minutes, rest] = [Math.floor(seconds / 60), seconds % 60];
+  if (minutes === 0) return unit(rest, 'second');
+  return rest === 0 ? unit(minutes, 'minute') : `${unit(minutes, 'minute')} ${unit(rest, 'second')}`;
 }
 
 /** Whether the proof's signature verifies with the jwk in its own header (§4.3 point 6). */
@@ -554,20 +631,42 @@ async function proofSignatureVerifies(proof: string, jwk: Record<string, unknown
 }
 
 /**
+ * The request a dpop-proof check compares a proof with, filled from the material. The validator
+ * lets through only {{method}}, {{url}} and literal values, so a value that is no method or no
+ * http(s) URL is a broken pack: said as such (exit 2, the try not counted), never a crash.
+ */
+function proofRequestOf(exercise: Exercise, check: Extract<Check, { kind: 'dpop-proof' }>, values: Record<string, string>, htuOf: (url: string) => string): { htm: string; htu: string } {
+  const htm = fillTemplate(check.htm, values);
+  const url = fillTemplate(check.htu, values);
+  const broken = (field: string, value: string, what: string) => new InputError('ERR_EXERCISE_FILE', `${exercise.id} cannot be checked: its check.${field} is "${shortened(value)}", which is not ${what}. This try was not counted.`, `Tell whoever made the exercise: ${exercise.file} needs a check.${field} such as ${field === 'htm' ? 'POST or "{{method}}"' : 'https://api.swaad.example/orders or "{{url}}"'}.`);
+  if (!isHttpMethod(htm)) throw broken('htm', htm, 'an HTTP method');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^https?:$/.test(parsed.protocol)) throw broken('htu', url, 'an absolute http(s) URL');
+  return { htm, htu: htuOf(url) };
+}
+
+/** A value from a pack, cut for a one-line message. */
+const shortened = (text: string) => terminalSafe(text.length > 60 ? `${text.slice(0, 40)}…${text.slice(-12)}` : text);
+
+/**
  * A DPoP proof the learner made for the request the task names, checked rule by rule as a server
  * does (RFC 9449 §4.3): each rule that fails has its own line, in words. Then the server's own
  * check (src/protocol/dpop.ts) as a last line, so nothing it refuses passes here.
  */
-async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { first, values, context }: CheckInput): Promise<KindOutcome> {
+async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { exercise, first, values, context }: CheckInput): Promise<KindOutcome> {
   const { checkDpopProof, htuOf, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS, DPOP_TYPE } = await import('../protocol/dpop.js');
-  const htm = fillTemplate(check.htm, values);
-  const htu = htuOf(fillTemplate(check.htu, values));
+  const { htm, htu } = proofRequestOf(exercise, check, values, htuOf);
   // As sent in a header ("DPoP: eyJ…") or alone.
   const proof = first.replace(/^dpop\s*:?\s*/i, '').trim();
-  const parts = readParts(proof);
-  if (!parts) {
+  const parts = readPartsOrWhy(proof);
+  if ('unreadable' in parts) {
     const line = { label: 'a DPoP proof', expected: 'a signed JWT: three base64url parts joined by dots', ok: false };
-    return { lines: [{ ...line, got: proof || '(nothing)', why: proof === '' ? 'no proof was given' : `that is not a JWT the check can read: ${MAKE_A_PROOF}, and send what it prints` }] };
+    return { lines: [{ ...line, got: proof || '(nothing)', why: proof === '' ? 'no proof was given' : `that is not a JWT the check can read: ${parts.tooDeep ? `${parts.unreadable}; ` : ''}${MAKE_A_PROOF}, and send what it prints` }] };
   }
   const { header, payload: claims } = parts;
   const lines = proofHeaderLines(header, DPOP_ALGORITHMS, DPOP_TYPE);
@@ -593,8 +692,8 @@ async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { f
   const iat = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : undefined;
   const age = iat === undefined ? undefined : context.now - iat;
   const window = `made in the last ${DPOP_MAX_AGE_SECONDS / 60} minutes, at most ${DPOP_MAX_FUTURE_SECONDS} s ahead of the server's clock (§4.3 point 11)`;
-  lines.push({ label: 'iat', expected: window, got: age === undefined ? '(missing)' : age >= 0 ? `${Math.round(age)} s ago` : `${Math.round(-age)} s in the future`, ok: age !== undefined && age <= DPOP_MAX_AGE_SECONDS && -age <= DPOP_MAX_FUTURE_SECONDS,
-    why: age === undefined ? 'the proof has no iat, so the server cannot tell how old it is: jwt-vs-oauth dpop sets it to the time you make the proof' : age > 0 ? `the proof is ${Math.round(age / 60)} minutes old: a server takes a proof only for a few minutes after it is made, so a copied proof soon stops working; make a new one just before you send it` : 'the proof says it was made in the future: check your computer\'s clock, and make the proof with the clock as it is' });
+  lines.push({ label: 'iat', expected: window, got: age === undefined ? '(missing)' : age >= 0 ? `${Math.ceil(age)} s ago` : `${Math.ceil(-age)} s in the future`, ok: age !== undefined && age <= DPOP_MAX_AGE_SECONDS && -age <= DPOP_MAX_FUTURE_SECONDS,
+    why: age === undefined ? 'the proof has no iat, so the server cannot tell how old it is: jwt-vs-oauth dpop sets it to the time you make the proof' : age > 0 ? `the proof is ${ageInWords(age)} old: a server takes a proof only for a few minutes after it is made, so a copied proof soon stops working; make a new one just before you send it` : 'the proof says it was made in the future: check your computer\'s clock, and make the proof with the clock as it is' });
   if (lines.every((line) => line.ok)) {
     const server = await checkDpopProof(proof, { htm, htu, now: context.now, isReplay: () => false });
     if (!server.ok) lines.push({ label: 'a server\'s check', expected: 'accepts the proof (RFC 9449 §4.3)', got: server.reason, ok: false, why: `a server refuses it: ${server.reason}` });

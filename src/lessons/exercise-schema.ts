@@ -240,7 +240,9 @@ function validateTemplates(exercise: Exercise, file: string): void {
     ...exercise.solution.explain.map((text, index): [string, unknown, readonly string[]] => [`"solution.explain[${index}]"`, text, material]),
     ...commands.map((text, index): [string, unknown, readonly string[]] => [`"solution.commands[${index}]"`, text, [...material, ...outputsBefore(index)]]),
     ...exercise.solution.answers.map((text, index): [string, unknown, readonly string[]] => [`"solution.answers[${index}]"`, text, [...material, ...outputsBefore(commands.length)]]),
-    ...['expected', 'secret', 'verifier', 'htm', 'htu'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
+    ...['expected', 'secret', 'verifier'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], [...material, ...answers]]),
+    // The request a proof is for is the task's, never something the learner sends.
+    ...['htm', 'htu'].map((name): [string, unknown, readonly string[]] => [`"check.${name}"`, check[name], material]),
     ...((check.mistakes as Mistake[] | undefined) ?? []).map((mistake, index): [string, unknown, readonly string[]] => [`"check.mistakes[${index}].why"`, mistake.why, material]),
     // Shown on a failed check in place of the expected value: a {{name}} there would give the answer away.
     ['"check.expectedInWords"', check.expectedInWords, []],
@@ -300,6 +302,36 @@ function validateTokenRulesCheck(check: Record<string, unknown>, fail: Fail): vo
   if (check.claims !== undefined && !isObject(check.claims)) fail('"check.claims"', 'must be an object of claim names and values');
 }
 
+const ALL_MATERIAL_NAMES: ReadonlySet<string> = new Set([...MATERIAL_NAMES.values()].flat());
+
+/** An HTTP method as RFC 9110 §9.1 writes one: a token (§5.6.2), such as POST; or the material's {{method}}. */
+export const HTTP_METHOD_PATTERN = /^(?:\{\{method\}\}|[!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
+/** Whether a filled htm is an HTTP method token (RFC 9110 §5.6.2). */
+export const isHttpMethod = (text: string) => HTTP_METHOD_PATTERN.test(text) && !text.startsWith('{{');
+/** An absolute http(s) URL, or the material's {{url}} (dpop-request material fills it with one); never a learner's answer. */
+export const HTTP_URL_PATTERN = /^(?:\{\{url\}\}|[hH][tT][tT][pP][sS]?:\/\/\S+)$/;
+
+/** Whether a pack's htu is one a proof can be checked against: {{url}}, or an absolute http(s) URL that parses. */
+function isHttpUrlOrUrlMaterial(text: string): boolean {
+  if (!HTTP_URL_PATTERN.test(text)) return false;
+  if (text === '{{url}}') return true;
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A dpop-proof check: the request the proof is for, filled only from the material, so every check can compare a proof with it. */
+function validateDpopProofCheck(check: Record<string, unknown>, fail: Fail): void {
+  // A {{name}} no material fills ({{answer.1}}, a typo) is left to validateTemplates, which names it and the names that fit.
+  const namesNoMaterialFills = (text: unknown) => typeof text === 'string' && [...text.matchAll(/\{\{([^}]*)\}\}/g)].some(([, name]) => !ALL_MATERIAL_NAMES.has(name!));
+  if (namesNoMaterialFills(check.htm) || namesNoMaterialFills(check.htu)) return;
+  if (!isText(check.htm) || !HTTP_METHOD_PATTERN.test(check.htm)) fail('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"');
+  if (!isText(check.htu) || !isHttpUrlOrUrlMaterial(check.htu)) fail('"check.htu"', 'must give the request\'s URL the proof is for: an absolute http(s) URL such as https://api.swaad.example/orders, or "{{url}}"');
+}
+
 /** One check kind of the format: what the learner sends first, how their words make answers, and the validator of its fields. */
 interface CheckKindFormat {
   firstAnswer: string;
@@ -343,14 +375,7 @@ export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } 
       if (!isText(check.verifier)) fail('"check.verifier"', 'must give the verifier');
     },
   },
-  'dpop-proof': {
-    firstAnswer: 'DPoP proof',
-    words: 'token',
-    validate: (check, fail) => {
-      if (!isText(check.htm)) fail('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"');
-      if (!isText(check.htu)) fail('"check.htu"', 'must give the request\'s URL the proof is for, such as "{{url}}"');
-    },
-  },
+  'dpop-proof': { firstAnswer: 'DPoP proof', words: 'token', validate: validateDpopProofCheck },
 };
 
 /** The check kinds' names, in CHECK_KINDS's order. */

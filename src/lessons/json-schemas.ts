@@ -7,7 +7,7 @@
 
 import { DEMOS, DEMO_NAMES } from './demo-names.js';
 import { ANSWER_FROM, CLAIM_NAME, ENGINE_NAMES, MAX_LESSON_NUMBER, OBJECT_NAMES, SAVED_NAME, SAVES_A_TOKEN } from './schema.js';
-import { CHECK_KIND_NAMES, FLAWS, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
+import { CHECK_KIND_NAMES, FLAWS, HTTP_METHOD_PATTERN, HTTP_URL_PATTERN, MATERIAL_NAMES, MAX_REVEAL_AFTER, TOPICS, TRANSLATED_FIELDS } from './exercise-schema.js';
 import { MAX_CHOICES } from './choices.js';
 import { MAX_MISTAKES, MAX_PATTERN_LENGTH } from './pattern-match.js';
 
@@ -174,8 +174,8 @@ const templatesFor = (materialNames: readonly string[]): Schema => {
         expected: check('"check.expected"'),
         secret: check('"check.secret"'),
         verifier: check('"check.verifier"'),
-        htm: check('"check.htm"'),
-        htu: check('"check.htu"'),
+        htm: only('"check.htm"', materialNames),
+        htu: only('"check.htu"', materialNames),
         mistakes: { doNotSuggest: true, items: { properties: { why: only('"check.mistakes[…].why"', materialNames) } } },
       } },
     },
@@ -312,8 +312,8 @@ export function exerciseJsonSchema(): Schema {
             ...noMistakes('pkce-pair'),
           } } },
           { if: checkKind('dpop-proof'), then: { required: ['htm', 'htu'], properties: {
-            htm: text('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"', 'The HTTP method of the request the DPoP proof is for, usually "{{method}}".'),
-            htu: text('"check.htu"', 'must give the request\'s URL the proof is for, such as "{{url}}"', 'The URL of the request the DPoP proof is for, usually "{{url}}"; compared without query and fragment (RFC 9449 §4.3).'),
+            htm: { ...text('"check.htm"', 'must give the request\'s HTTP method the proof is for, such as POST or "{{method}}"', 'The HTTP method of the request the DPoP proof is for, usually "{{method}}".'), pattern: HTTP_METHOD_PATTERN.source },
+            htu: { ...text('"check.htu"', 'must give the request\'s URL the proof is for: an absolute http(s) URL such as https://api.swaad.example/orders, or "{{url}}"', 'The URL of the request the DPoP proof is for, usually "{{url}}": an absolute http(s) URL; compared without query and fragment (RFC 9449 §4.3).'), pattern: HTTP_URL_PATTERN.source },
             ...noMistakes('dpop-proof'),
           } } },
         ],

@@ -145,7 +145,8 @@ export function exercisesCommand(context: CommandContext): Command {
       print(wrapParagraph(result.input.map((answer) => terminalSafe(shortenMiddle(answer, 30))).join('  ·  '), width, { lead: '  input: ' }));
       for (const line of result.lines) {
         print(wrapProse(terminalSafe(line.label), width, { lead: `  ${line.ok ? c.green(MARK.ok) : c.red(MARK.fail)} ` }));
-        print(labelledLines([['expected:', terminalSafe(line.expected)], ['got:', terminalSafe(line.got)], ...(line.why ? [['why:', terminalSafe(line.why)] as const] : [])], width, '      '));
+        // got may echo the whole answer (a megabyte pasted by mistake): its middle goes, as on the input line; --json keeps it whole.
+        print(labelledLines([['expected:', terminalSafe(line.expected)], ['got:', terminalSafe(shortenMiddle(line.got, GOT_KEEP))], ...(line.why ? [['why:', terminalSafe(line.why)] as const] : [])], width, '      '));
       }
       const revealAfter = revealAfterFor(exercise, settings);
       const reveal = revealAfter > 0 && attempts >= revealAfter ? `jwt-vs-oauth exercises hint ${id} --reveal` : undefined;
@@ -339,6 +340,9 @@ export function exercisesCommand(context: CommandContext): Command {
 
   return parent;
 }
+
+/** Characters kept at each end of a long got: value: a rule's own text (a server's refusal, a claim) stays whole, a pasted file does not. */
+const GOT_KEEP = 100;
 
 /** An argument as --help names it: <id>, [answer...]. */
 function argumentTerm(argument: Argument): string {
