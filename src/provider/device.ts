@@ -8,6 +8,7 @@ import { HttpError, readClientForm, readForm, secretsEqual, sendHtml, sendJson }
 import { consentPage, deviceCodePage, deviceDonePage, errorPage, loginPage, pagePolicy } from './pages.js';
 import { SUPPORTED_SCOPES, type Client, type User } from './directory.js';
 import { oversizeParameter, randomToken, type DeviceRecord, type ProviderState } from './state.js';
+import { quoteUntrusted, quoteUntrustedList } from '../protocol/untrusted-quote.js';
 
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 /** How long the device and user codes work: 10 minutes, time to find a phone and type a code. */
@@ -22,7 +23,17 @@ export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 const USER_CODE_LENGTH = 8;
 /** Wrong user codes one address may type in a minute (RFC 8628 §5.1); then every code is refused until the minute ends. */
 export const MAX_WRONG_USER_CODES = 5;
+/**
+ * Wrong user codes Mock Google takes in a minute from all addresses together; then it checks no
+ * code from anyone until the minute ends. Without it, each new address starts again at 5 (IPv6
+ * gives a host many /64s). RFC 8628 §5.1 weighs the code's entropy against the guessing rate over
+ * its lifetime: at 60 a minute, a code's 10 minutes allow 600 guesses among 20^8 ≈ 2.6 × 10^10
+ * codes, about 1 chance in 40 million for each live code. A classroom never comes near it: every
+ * student on one machine shares one address, held to 5 a minute.
+ */
+export const MAX_WRONG_USER_CODES_EVERYWHERE = 60;
 const GUESS_WINDOW_SECONDS = 60;
+const LOOPBACK_BLOCK = '127.0.0.0/8';
 
 const DEVICE_AUTHORIZATION_PARAMETERS = ['client_id', 'client_secret', 'scope', 'login_hint', 'client_assertion_type', 'client_assertion'] as const;
 
@@ -53,7 +64,7 @@ export async function handleDeviceAuthorization(exchange: Exchange): Promise<voi
   if (state.config.autoApprove) {
     const hint = form.get('login_hint');
     approvedBy = hint !== undefined ? state.findUser(hint) : state.config.users[0];
-    if (!approvedBy) throw new HttpError(400, 'invalid_request', `--auto-approve: no user matches login_hint ${JSON.stringify(hint)}.`);
+    if (!approvedBy) throw new HttpError(400, 'invalid_request', `--auto-approve: no user matches login_hint ${quoteUntrusted(hint)}.`);
   }
 
   const deviceCode = randomToken();
@@ -85,7 +96,7 @@ export async function handleDeviceAuthorization(exchange: Exchange): Promise<voi
 function deviceScopes(value: string | undefined): string[] {
   const asked = (value ?? '').split(' ').filter(Boolean);
   const unknown = asked.filter((scope) => !SUPPORTED_SCOPES.includes(scope));
-  if (unknown.length) throw new HttpError(400, 'invalid_scope', `Unknown scope ${unknown.map((scope) => JSON.stringify(scope)).join(', ')}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
+  if (unknown.length) throw new HttpError(400, 'invalid_scope', `Unknown scope ${quoteUntrustedList(unknown)}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
   if (asked.length === 0) throw new HttpError(400, 'invalid_scope', 'No scope was asked for; ask for at least "openid".');
   // The shared strings, each once: what is kept does not grow with what was sent.
   return SUPPORTED_SCOPES.filter((scope) => asked.includes(scope));
@@ -195,8 +206,14 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
     return codeForm(exchange, 403, undefined, 'This form is out of date or was not sent from this page. Type the code again.');
   }
 
-  // 1. Too many wrong codes from this address this minute: nothing is checked until it ends (§5.1).
+  // 1. Too many wrong codes from this address, or from everyone, this minute: nothing is checked until it ends (§5.1).
   const address = guessingAddress(request.socket.remoteAddress);
+  const everywhere = wrongCodesEverywhere(state);
+  if (everywhere.wrong >= MAX_WRONG_USER_CODES_EVERYWHERE) {
+    const seconds = Math.max(1, Math.ceil((everywhere.untilMs - state.nowMs()) / 1000));
+    exchange.say(`user code refused unchecked: ${everywhere.wrong} wrong codes from all addresses this minute, the provider-wide limit (429, retry after ${seconds} s)`);
+    return deviceErrorPage(exchange, 429, 'Too many wrong codes', `${MAX_WRONG_USER_CODES_EVERYWHERE} codes typed at Mock Google in the last minute, from every computer together, were not right: that is its provider-wide limit. So that nobody can find a code by guessing, Mock Google checks no more codes from anyone for ${seconds} seconds. Then type the code your device shows.`, { 'retry-after': String(seconds) });
+  }
   const guesses = state.userCodeGuesses.get(address);
   if (guesses && guesses.wrong >= MAX_WRONG_USER_CODES) {
     const seconds = Math.max(1, Math.ceil((guesses.untilMs - state.nowMs()) / 1000));
@@ -209,7 +226,7 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
   const deviceCode = /^[A-Z]{8}$/.test(typed) ? state.userCodes.get(typed) : undefined;
   const record = deviceCode === undefined ? undefined : state.deviceCodes.get(deviceCode);
   if (!record || record.expiresAtMs <= state.nowMs()) {
-    const wrong = countWrongCode(state, address);
+    const wrong = countWrongUserCode(state, address);
     exchange.say(`wrong or expired user code typed (${wrong} of ${MAX_WRONG_USER_CODES} this minute from ${address})`);
     const left = MAX_WRONG_USER_CODES - wrong;
     return codeForm(exchange, 400, undefined, `That code is not right, or it has expired. Check the code on your device and type it again${left > 0 ? ` (${left} more ${left === 1 ? 'try' : 'tries'} this minute)` : ''}.`);
@@ -234,11 +251,13 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
 /**
  * Whom wrong codes are counted against (§5.1): an IPv4 address, also when it comes IPv4-mapped
  * (::ffff:127.0.0.1 is 127.0.0.1), and an IPv6 address by its /64, the block one host usually holds.
+ * The IPv4 loopback block counts as one: all 16 million of 127.0.0.0/8 are this one machine, and
+ * its real users all come from 127.0.0.1, so none is held back by it.
  */
 export function guessingAddress(remote: string | undefined): string {
   if (remote === undefined) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
-  if (mapped) return mapped[1]!;
+  const ipv4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(remote)?.[1];
+  if (ipv4 !== undefined) return ipv4.startsWith('127.') ? LOOPBACK_BLOCK : ipv4;
   if (!remote.includes(':')) return remote;
   const [head = '', tail = ''] = remote.split('%')[0]!.toLowerCase().split('::');
   const front = head ? head.split(':') : [];
@@ -248,8 +267,22 @@ export function guessingAddress(remote: string | undefined): string {
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/** Counts one wrong code for this address; the minute starts at the first one. Returns the count. */
-function countWrongCode(state: ProviderState, address: string): number {
+/** The wrong codes of this minute from all addresses, per provider; a new minute starts at the first wrong code after one ends. */
+const wrongEverywhere = new WeakMap<ProviderState, { wrong: number; untilMs: number }>();
+
+function wrongCodesEverywhere(state: ProviderState): { wrong: number; untilMs: number } {
+  const current = wrongEverywhere.get(state);
+  if (current && current.untilMs > state.nowMs()) return current;
+  // No wrong code yet: the minute starts at the first one (countWrongUserCode).
+  const fresh = { wrong: 0, untilMs: 0 };
+  wrongEverywhere.set(state, fresh);
+  return fresh;
+}
+
+/** Counts one wrong code for this address and for all addresses together; each minute starts at its first one. Returns this address's count. */
+export function countWrongUserCode(state: ProviderState, address: string): number {
+  const everywhere = wrongCodesEverywhere(state);
+  if (everywhere.wrong++ === 0) everywhere.untilMs = state.nowMs() + GUESS_WINDOW_SECONDS * 1000;
   const guesses = state.userCodeGuesses.get(address);
   if (guesses) {
     guesses.wrong++;

@@ -34,9 +34,14 @@ describe('the first poll (§3.2, §3.5)', () => {
 
 describe('whom wrong codes are counted against (§5.1)', () => {
   test('IPv4, and IPv4-mapped IPv6, are one address', () => {
-    expect(guessingAddress('127.0.0.1')).toBe('127.0.0.1');
-    expect(guessingAddress('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(guessingAddress('10.0.0.7')).toBe('10.0.0.7');
     expect(guessingAddress('::FFFF:10.0.0.7')).toBe('10.0.0.7');
+  });
+
+  test('the IPv4 loopback block, 127.0.0.0/8, is one address: it is all this machine', () => {
+    expect(guessingAddress('127.0.0.1')).toBe('127.0.0.0/8');
+    expect(guessingAddress('127.0.0.2')).toBe('127.0.0.0/8');
+    expect(guessingAddress('::ffff:127.255.1.9')).toBe('127.0.0.0/8');
   });
 
   test('IPv6 by its /64: the addresses of one host\'s block count together', () => {
