@@ -23,3 +23,9 @@ export function quoteUntrusted(value: unknown, max = MAX_QUOTED_CHARACTERS): str
   const kept = value.length > max ? value.slice(0, max) : value;
   return `"${kept.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, escapeUnit)}"${kept === value ? '' : '...'}`;
 }
+
+/** Several values quoted for a message ("a", "b" and 7 more): the first three, then how many more. */
+export function quoteUntrustedList(values: readonly unknown[], shown = 3): string {
+  const quoted = values.slice(0, shown).map((value) => quoteUntrusted(value)).join(', ');
+  return values.length > shown ? `${quoted} and ${values.length - shown} more` : quoted;
+}

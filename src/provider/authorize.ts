@@ -10,8 +10,9 @@ import type { Exchange } from './exchange.js';
 import { HttpError, readForm, redirect, secretsEqual, sendHtml, uniqueParameters } from './http.js';
 import { consentPage, errorPage, loginPage, pagePolicy } from './pages.js';
 import { isWellFormedPkceValue } from '../protocol/pkce.js';
+import { quoteUntrusted, quoteUntrustedList } from '../protocol/untrusted-quote.js';
 import { isRegisteredRedirectUri } from './redirect-uri.js';
-import { SUPPORTED_SCOPES, type User } from './directory.js';
+import { SUPPORTED_SCOPES, type Client, type User } from './directory.js';
 import { oversizeMessage, oversizeParameter, randomToken, type CodeRecord, type Interaction, type ProviderState } from './state.js';
 import { ownCopy } from './store.js';
 
@@ -69,7 +70,7 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     return sendHtml(
       response,
       400,
-      errorPage('Wrong redirect address', `${redirectUri === undefined ? 'The request has no redirect_uri' : `The redirect_uri ${JSON.stringify(redirectUri)} is not registered`} for ${client.client_id}. Registered: ${client.redirect_uris.join(', ')}.`, 'not-sent-back'),
+      errorPage('Wrong redirect address', `${redirectUri === undefined ? 'The request has no redirect_uri' : `The redirect_uri ${JSON.stringify(redirectUri)} is not registered`} for ${client.client_id}. ${registeredRedirects(client)}`, 'not-sent-back'),
       pagePolicy(),
     );
   }
@@ -90,7 +91,7 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
     //    oldest (its user is told to start again) rather than refuse everyone for 10 minutes.
     if (state.config.autoApprove) {
       const user = interaction.loginHint !== undefined ? state.findUser(interaction.loginHint) : state.config.users[0];
-      if (!user) throw new RedirectableError('login_required', `--auto-approve: no user matches login_hint ${JSON.stringify(interaction.loginHint)}.`);
+      if (!user) throw new RedirectableError('login_required', `--auto-approve: no user matches login_hint ${quoteUntrusted(interaction.loginHint)}.`);
       interaction.sub = user.sub;
       interaction.authTime = state.nowSeconds();
       const location = issueCode(state, interaction);
@@ -111,6 +112,12 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
   }
 }
 
+/** The redirect URIs a client has; a client without any is a device client, and says so. */
+function registeredRedirects(client: Client): string {
+  if (client.redirect_uris.length === 0) return `${client.client_id} has no redirect URIs: it is a device client, which signs its user in with the device flow (RFC 8628), not through /authorize.`;
+  return `Registered: ${client.redirect_uris.join(', ')}.`;
+}
+
 function validateRequest(parameters: Map<string, string>, clientId: string, redirectUri: string): Interaction {
   if (parameters.has('request') || parameters.has('request_uri')) {
     throw new RedirectableError(parameters.has('request') ? 'request_not_supported' : 'request_uri_not_supported', 'Request objects are not supported here.');
@@ -118,14 +125,14 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   const responseType = parameters.get('response_type');
   if (responseType === undefined) throw new RedirectableError('invalid_request', 'response_type is missing; use response_type=code.');
   if (responseType !== 'code') {
-    throw new RedirectableError('unsupported_response_type', `response_type=${responseType} is not supported: only the authorization code flow (code) is. Tokens in the redirect (the implicit flow) should no longer be used (RFC 9700 §2.1.2).`);
+    throw new RedirectableError('unsupported_response_type', `response_type ${quoteUntrusted(responseType)} is not supported: only the authorization code flow (code) is. Tokens in the redirect (the implicit flow) should no longer be used (RFC 9700 §2.1.2).`);
   }
   const responseMode = parameters.get('response_mode');
-  if (responseMode !== undefined && responseMode !== 'query') throw new RedirectableError('invalid_request', `response_mode=${responseMode} is not supported; only query.`);
+  if (responseMode !== undefined && responseMode !== 'query') throw new RedirectableError('invalid_request', `response_mode ${quoteUntrusted(responseMode)} is not supported; only query.`);
 
   const asked = (parameters.get('scope') ?? '').split(' ').filter(Boolean);
   const unknown = asked.filter((scope) => !SUPPORTED_SCOPES.includes(scope));
-  if (unknown.length) throw new RedirectableError('invalid_scope', `Unknown scope ${unknown.map((scope) => JSON.stringify(scope)).join(', ')}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
+  if (unknown.length) throw new RedirectableError('invalid_scope', `Unknown scope ${quoteUntrustedList(unknown)}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
   if (asked.length === 0) throw new RedirectableError('invalid_scope', 'No scope was asked for; ask for at least "openid".');
   // The shared strings, each once: what is kept does not grow with what was sent.
   const scopes = SUPPORTED_SCOPES.filter((scope) => asked.includes(scope));
@@ -135,7 +142,7 @@ function validateRequest(parameters: Map<string, string>, clientId: string, redi
   const challenge = parameters.get('code_challenge');
   const method = parameters.get('code_challenge_method');
   if (challenge === undefined) throw new RedirectableError('invalid_request', 'Mock Google requires PKCE of every client: send code_challenge and code_challenge_method=S256 (RFC 7636; RFC 9700 §2.1.1 requires it of public clients and recommends it for confidential ones).');
-  if (method !== 'S256') throw new RedirectableError('invalid_request', `code_challenge_method must be S256${method === undefined ? ' (when it is missing, RFC 7636 means plain)' : `, not ${method}`}.`);
+  if (method !== 'S256') throw new RedirectableError('invalid_request', `code_challenge_method must be S256${method === undefined ? ' (when it is missing, RFC 7636 means plain)' : `, not ${quoteUntrusted(method)}`}.`);
   if (!isWellFormedPkceValue(challenge)) throw new RedirectableError('invalid_request', 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).');
 
   // Own copies: a value parsed from the request can keep the whole request text alive (store.ts).

@@ -8,6 +8,7 @@ import { isWellFormedPkceValue, s256Challenge } from '../protocol/pkce.js';
 import { type CodeRecord, type IssuedTokens, type ProviderState } from './state.js';
 import { checkDevicePoll, DEVICE_CODE_GRANT_TYPE, spentDeviceCode } from './device.js';
 import { proofAtTokenEndpoint } from './dpop-binding.js';
+import { quoteUntrusted, quoteUntrustedList } from '../protocol/untrusted-quote.js';
 
 const TOKEN_HEADERS = { pragma: 'no-cache' };
 
@@ -108,7 +109,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
     if (userScopes.length) throw new HttpError(400, 'invalid_scope', `client_credentials acts for the app itself, with no user: ${userScopes.join(', ')} cannot be granted.`);
     const unregistered = wanted.filter((scope) => !registered.includes(scope));
     if (unregistered.length) {
-      throw new HttpError(400, 'invalid_scope', `${unregistered.map((scope) => JSON.stringify(scope)).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
+      throw new HttpError(400, 'invalid_scope', `${quoteUntrustedList(unregistered)} ${unregistered.length === 1 ? 'is' : 'are'} not registered for ${client.client_id}; with client_credentials it may ask for ${registered.length ? registered.join(' ') : 'no scope'}.`);
     }
     const scopes = registered.filter((scope) => wanted.includes(scope));
     recordProof();
@@ -133,7 +134,7 @@ export async function handleToken(exchange: Exchange): Promise<void> {
   if (grantType === 'password') {
     throw new HttpError(400, 'unsupported_grant_type', 'The password grant must not be used: the app would see the password (RFC 9700 §2.4).');
   }
-  throw new HttpError(400, 'unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported here.`);
+  throw new HttpError(400, 'unsupported_grant_type', `grant_type ${quoteUntrusted(grantType)} is not supported here.`);
 }
 
 /**
@@ -201,6 +202,6 @@ function narrowScopes(requested: string | undefined, granted: string[]): string[
   if (requested === undefined) return granted;
   const scopes = scopeList(requested, 'to keep the scope granted');
   const extra = scopes.filter((scope) => !granted.includes(scope));
-  if (extra.length) throw new HttpError(400, 'invalid_scope', `A refresh can narrow the scope, never widen it: ${extra.join(', ')} was not granted.`);
+  if (extra.length) throw new HttpError(400, 'invalid_scope', `A refresh can narrow the scope, never widen it: ${quoteUntrustedList(extra)} ${extra.length === 1 ? 'was' : 'were'} not granted.`);
   return granted.filter((scope) => scopes.includes(scope));
 }
