@@ -48,9 +48,11 @@ describe('decode of a DPoP proof', () => {
     expect(view).toMatch(/jwk \{"kty":"EC".*The public key this proof is signed with/);
     expect(view).not.toContain('not a registered claim');
     expect(view).toContain('✓ No warnings.');
-    expect(view).toContain('The server that receives it checks it (RFC 9449 §4.3): htm and htu against the request, iat within a window of minutes, a jti it has not seen before, ath against the access token sent with it');
+    expect(view).toContain('The server that receives it checks it (RFC 9449 §4.3): htm and htu against the request, iat within a window of minutes, ath against the access token sent with it, and the key\'s thumbprint against that token\'s cnf.jkt; it may also refuse a jti it has seen before (§11.1).');
     expect(view).toContain('jwt-vs-oauth verify checks tokens an issuer signed (access tokens, ID tokens), not proofs.');
     expect(view).toContain(`what a token bound to it carries as cnf.jkt: ${jkt}`);
+    // The thumbprint is a sentence of its own, on its own line, even unwrapped (a pipe without COLUMNS).
+    expect(result.stdout.split('\n')).toContain(`  Its key's thumbprint, what a token bound to it carries as cnf.jkt: ${jkt}`);
     expect(view).not.toContain('verify "$TOKEN"');
   });
 

@@ -49,7 +49,7 @@ export function decodedAsJson(decoded: DecodedToken, proofThumbprint?: string) {
 }
 
 /** Who checks a DPoP proof, and how (RFC 9449 §4.3): not `verify`, whose key comes from the issuer. */
-const PROOF_CHECKS = 'A DPoP proof carries its key in its own header, so its signature shows only that the sender holds that key. The server that receives it checks it (RFC 9449 §4.3): htm and htu against the request, iat within a window of minutes, a jti it has not seen before, ath against the access token sent with it, and the key\'s thumbprint against that token\'s cnf.jkt. jwt-vs-oauth verify checks tokens an issuer signed (access tokens, ID tokens), not proofs.';
+const PROOF_CHECKS = 'A DPoP proof carries its key in its own header, so its signature shows only that the sender holds that key. The server that receives it checks it (RFC 9449 §4.3): htm and htu against the request, iat within a window of minutes, ath against the access token sent with it, and the key\'s thumbprint against that token\'s cnf.jkt; it may also refuse a jti it has seen before (§11.1). jwt-vs-oauth verify checks tokens an issuer signed (access tokens, ID tokens), not proofs.';
 
 const TYPE_TITLES = {
   JWT: 'A signed JWT (compact JWS: header.payload.signature)',
@@ -123,10 +123,11 @@ export function renderDecoded(decoded: DecodedToken, output: Output, width = Inf
   const hintLines = hint.command ? layoutPlaceholderCommand(hint.text, width, '  ') : wrapParagraph(hint.text, width, { lead: '  ' });
   // Coloured after its indent; a line that is the rest of a broken argument starts at column 0 and keeps every character.
   lines.push(...hintLines.map((line) => (line.startsWith('  ') ? `  ${c.cyan(line.slice(2))}` : c.cyan(line))));
-  // A note on the command goes beside it when it fits, else on a line of its own: never inside the command.
+  // A note on a command goes beside it when it fits, else on a line of its own: never inside the
+  // command. A note after prose (a proof's checks) is a sentence of its own: always its own line.
   if (hint.note) {
     const last = lines.length - 1;
-    if (hintLines.length === 1 && displayWidth(`${lines[last]}  ${hint.note}`) <= width) lines[last] += `  ${hint.note}`;
+    if (hint.command && hintLines.length === 1 && displayWidth(`${lines[last]}  ${hint.note}`) <= width) lines[last] += `  ${hint.note}`;
     else lines.push(...wrapParagraph(hint.note, width, { lead: '  ' }));
   }
   return lines.join('\n');
