@@ -5,9 +5,9 @@ import { none, type DemoSpec } from './demo-spec.js';
 
 export const DPOP_DEMOS = {
   'dpop-token-request': {
-    description: 'Starts Mock Google and signs Asha in; Swaad\'s server makes a P-256 key pair and a DPoP proof for POST /token, refreshes with it (token_type DPoP, cnf.jkt = the key\'s RFC 7638 thumbprint, compared on screen), then calls userinfo with Authorization: DPoP and a proof with ath (200); saves the proof as "proof" and the access token as "dpopToken".',
+    description: 'Starts Mock Google and signs Asha in; Swaad\'s server makes a P-256 key pair and a DPoP proof for POST /token, refreshes with it (token_type DPoP, cnf.jkt = the key\'s RFC 7638 thumbprint, compared on screen), then calls userinfo with Authorization: DPoP and a proof with ath (200); saves the proof as "proof".',
     args: {},
-    makes: () => ['proof', 'dpopToken'],
+    makes: () => ['proof'],
     reads: none,
   },
   'stolen-dpop-token': {

@@ -113,9 +113,9 @@ export const DPOP_DEMOS_RUN: { [Name in keyof typeof DPOP_DEMOS]: Demo } = {
         recorded('Authorization: DPoP <token>; DPoP: a new proof, GET /userinfo, with ath', used),
         { kind: 'remark', lead: '', text: `ath ${ath}: the SHA-256 of the access token, so this proof goes with this token only.` },
         blank,
-        paragraph('The proof sent to /token is saved as $PROOF, the access token as $DPOP_TOKEN.'),
+        paragraph('The proof sent to /token is kept as $PROOF: the next step decodes it.'),
       ],
-      saved: { proof, dpopToken: tokens.access_token },
+      saved: { proof },
       ok: tokens.token_type === 'DPoP' && sameKey && used.response.status === 200,
     };
   }),
