@@ -59,6 +59,12 @@ export function isRfc3986HttpUri(value: string): boolean {
   return HTTP_URI.test(value) && !BAD_ESCAPE.test(value);
 }
 
+/**
+ * A jti seen before. RFC 9449 §11.1 requires only the time window; remembering jti values is a
+ * server's choice, so this says what this server does, not that every server refuses a second use.
+ */
+export const REPLAYED_JTI = 'the proof\'s jti was used before: this server takes each proof once (§11.1)';
+
 /** How deep a proof's header or payload may nest arrays and objects: a real one nests 2 levels. */
 const MAX_PROOF_DEPTH = 16;
 
@@ -221,6 +227,6 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   const jkt = await jwkThumbprint(jwk);
   if (expected.boundTo !== undefined && jkt !== expected.boundTo) return refuse('the proof is signed with another key than the one the access token is bound to (cnf.jkt; §4.3 point 12, §6.1)');
   // Last: a jti seen before is a replay (§11.1).
-  if (expected.isReplay(claims.jti as string, claims.iat)) return refuse('the proof\'s jti was used before: a proof is good for one request (§11.1)');
+  if (expected.isReplay(claims.jti as string, claims.iat)) return refuse(REPLAYED_JTI);
   return { ok: true, jkt, jti: claims.jti as string, iat: claims.iat, jwk };
 }

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { checkDpopProof, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS } from '../protocol/dpop.js';
+import { checkDpopProof, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS, REPLAYED_JTI } from '../protocol/dpop.js';
 import type { Exchange } from './exchange.js';
 import { headerParameterText, HttpError } from './http.js';
 import type { ProviderState } from './state.js';
@@ -66,7 +66,6 @@ function errorDescriptionText(text: string): string {
   return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const REPLAY_REASON = 'the proof\'s jti was used before: a proof is good for one request (§11.1)';
 
 /** The one DPoP header of a request; two are an error (RFC 9449 §4.3 point 1). Undefined when absent. */
 function dpopHeader(request: IncomingMessage): string | undefined | { twice: true } {
@@ -91,7 +90,7 @@ export async function proofAtTokenEndpoint(exchange: Exchange): Promise<Accepted
   if (typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
   const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: seenBefore(state) });
   if (!check.ok) throw refused(check.reason);
-  return { jkt: check.jkt, record: () => recordProof(state, check.jti, check.iat, () => refused(REPLAY_REASON)) };
+  return { jkt: check.jkt, record: () => recordProof(state, check.jti, check.iat, () => refused(REPLAYED_JTI)) };
 }
 
 /** A 401 with the DPoP challenge of RFC 9449 §7.1: the error, what went wrong, and the algorithms accepted. */
@@ -128,5 +127,5 @@ export async function checkProofWithToken(exchange: Exchange, token: string, bou
     throw dpopChallenge('invalid_token', 'Invalid DPoP key binding: the proof is signed with another key than the one this access token is bound to (cnf.jkt).');
   }
   // Recorded only now, the token and the key checked: a proof sent with a stolen token uses no room.
-  recordProof(state, check.jti, check.iat, () => refused(REPLAY_REASON));
+  recordProof(state, check.jti, check.iat, () => refused(REPLAYED_JTI));
 }
