@@ -35,6 +35,12 @@ export const SESSION_COOKIE_ATTRIBUTES = 'HttpOnly; Secure; SameSite=Strict; Pat
  */
 export const API_HEADER = { name: 'Swaad-Request', value: '1' } as const;
 
+/**
+ * The most sign-ins the BFF keeps waiting, and how long each may take: the oldest makes room (its browser
+ * starts again), and one older than the login cookie's Max-Age is refused, so /login cannot fill the server.
+ */
+export const PENDING_LOGINS = { max: 100, maxAgeSeconds: 600 } as const;
+
 /** What the BFF keeps for a signed-in browser: every token, on the server. */
 interface BffSession {
   accessToken: string;
@@ -49,6 +55,8 @@ interface PendingLogin {
   nonce: string;
   codeVerifier: string;
   browserBinding: string;
+  /** When /login started it, by Mock Google's clock. */
+  startedAtMs: number;
 }
 
 export interface RunningBff {
@@ -80,7 +88,8 @@ const PAGE = `<!doctype html><title>Swaad</title><script>\n${BFF_PAGE_SCRIPT.joi
  * Starts Swaad's backend-for-frontend on 127.0.0.1: a confidential client (demo-app, with its
  * secret) that runs the code flow on the server, keeps the tokens in a session map, gives the
  * browser an HttpOnly cookie, and answers /api/me by calling userinfo with the access token
- * (refreshing it first when it has run out). Its calls to Mock Google go through `backChannel`.
+ * (refreshing it first when it has run out: one refresh per session, which the calls that find it under way
+ * wait for). Its calls to Mock Google go through `backChannel`.
  */
 export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel: UserAgent): Promise<RunningBff> {
   const [{ authorizationUrl, jsonBodyOf }, { newCodeVerifier, s256Challenge }, { discoverIssuer }, { verifyToken }, { DEMO_CLIENT }] = await Promise.all([
@@ -90,6 +99,9 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
   const { keys } = await discoverIssuer(issuer);
   const sessions = new Map<string, BffSession>();
   const pending = new Map<string, PendingLogin>();
+  // One refresh per session at a time: a call that finds the access token run out while another is
+  // renewing it waits for that refresh, since a rotated refresh token sent twice revokes the grant (lesson 12).
+  const refreshing = new Map<string, Promise<BffSession | 'refused' | 'ended'>>();
   let base = '';
 
   const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) => {
@@ -104,9 +116,17 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     expiresAtMs: world.clock.nowMs() + tokens.expires_in * 1000,
   });
 
+  const loginRanOut = (login: PendingLogin) => world.clock.nowMs() - login.startedAtMs > PENDING_LOGINS.maxAgeSeconds * 1000;
+  const revoke = (refreshToken: string) => backChannel.request('POST', `${issuer}/revoke`, { form: { token: refreshToken, token_type_hint: 'refresh_token' }, headers: { authorization: `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}` } });
+
   async function login(response: ServerResponse): Promise<void> {
     const state = random();
-    const login: PendingLogin = { nonce: random(), codeVerifier: newCodeVerifier(), browserBinding: random() };
+    const login: PendingLogin = { nonce: random(), codeVerifier: newCodeVerifier(), browserBinding: random(), startedAtMs: world.clock.nowMs() };
+    // The map keeps the order of /login calls: the ones that ran out are first, then the oldest makes room.
+    for (const [oldState, old] of pending) {
+      if (!loginRanOut(old) && pending.size < PENDING_LOGINS.max) break;
+      pending.delete(oldState);
+    }
     pending.set(state, login);
     const location = authorizationUrl(`${issuer}/authorize`, { clientId: DEMO_CLIENT.id, redirectUri: `${base}/callback`, scope: 'openid profile email offline_access', state, nonce: login.nonce, codeChallenge: s256Challenge(login.codeVerifier) });
     // The state is bound to this browser too, so nobody can finish a sign-in in someone else's browser.
@@ -117,8 +137,10 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
   async function callback(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const state = url.searchParams.get('state') ?? '';
     const login = pending.get(state);
-    pending.delete(state);
+    // Only the browser that started the sign-in may end it: a request without its cookie leaves it waiting.
     if (!login || cookieOf(request, 'swaad_login') !== login.browserBinding) return send(response, 400, { error: 'not a sign-in this browser started' });
+    pending.delete(state);
+    if (loginRanOut(login)) return send(response, 400, { error: 'the sign-in took too long: start again' });
     if (url.searchParams.get('iss') !== issuer) return send(response, 400, { error: 'the answer names another issuer' });
     const code = url.searchParams.get('code');
     if (!code) return send(response, 400, { error: url.searchParams.get('error') ?? 'no code' });
@@ -136,19 +158,43 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     response.end();
   }
 
+  /**
+   * Renews the session's access token with its refresh token: the renewed session, or why there is none
+   * (Mock Google refused, or the session ended while the refresh was on its way).
+   */
+  async function refresh(sessionId: string, old: BffSession, refreshToken: string): Promise<BffSession | 'refused' | 'ended'> {
+    const refreshed = await flows.tokenEndpoint(world, backChannel, { grant_type: 'refresh_token', refresh_token: refreshToken });
+    // Asha may have signed out meanwhile: her session stays gone, whatever Mock Google answered.
+    const current = sessions.get(sessionId) === old;
+    if (refreshed.response.status !== 200) {
+      if (current) sessions.delete(sessionId);
+      return current ? 'refused' : 'ended';
+    }
+    const renewed = keep(jsonBodyOf<AnyTokenResponse>(refreshed), old);
+    if (current) {
+      sessions.set(sessionId, renewed);
+      return renewed;
+    }
+    // Tokens that came back for an ended session are revoked, not just dropped.
+    if (renewed.refreshToken !== undefined && renewed.refreshToken !== refreshToken) await revoke(renewed.refreshToken);
+    return 'ended';
+  }
+
   async function me(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const sessionId = cookieOf(request, SESSION_COOKIE);
     let session = sessionId === undefined ? undefined : sessions.get(sessionId);
-    if (!session) return send(response, 401, { error: 'not signed in' });
+    if (!session || sessionId === undefined) return send(response, 401, { error: 'not signed in' });
     if (world.clock.nowMs() >= session.expiresAtMs && session.refreshToken) {
-      // The access token has run out: the BFF refreshes it, server to server; the browser only waits.
-      const refreshed = await flows.tokenEndpoint(world, backChannel, { grant_type: 'refresh_token', refresh_token: session.refreshToken });
-      if (refreshed.response.status !== 200) {
-        sessions.delete(sessionId!);
-        return send(response, 401, { error: 'signed out: the refresh was refused' });
+      // The access token has run out: the BFF refreshes it, server to server, once for all the calls that wait.
+      let renewal = refreshing.get(sessionId);
+      if (!renewal) {
+        renewal = refresh(sessionId, session, session.refreshToken).finally(() => refreshing.delete(sessionId));
+        refreshing.set(sessionId, renewal);
       }
-      session = keep(jsonBodyOf<AnyTokenResponse>(refreshed), session);
-      sessions.set(sessionId!, session);
+      const renewed = await renewal;
+      if (renewed === 'refused') return send(response, 401, { error: 'signed out: the refresh was refused' });
+      if (renewed === 'ended') return send(response, 401, { error: 'not signed in' });
+      session = renewed;
     }
     const userinfo = await flows.callUserinfo(world, backChannel, session.accessToken);
     if (userinfo.response.status !== 200) return send(response, 502, { error: 'userinfo refused the access token' });
@@ -162,7 +208,7 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     if (session) {
       sessions.delete(sessionId!);
       // Forgetting the session is not enough: the refresh token would still work at Mock Google (RFC 7009).
-      if (session.refreshToken) await backChannel.request('POST', `${issuer}/revoke`, { form: { token: session.refreshToken, token_type_hint: 'refresh_token' }, headers: { authorization: `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64')}` } });
+      if (session.refreshToken) await revoke(session.refreshToken);
     }
     send(response, 200, { signed_out: true }, { 'set-cookie': `${SESSION_COOKIE}=; ${SESSION_COOKIE_ATTRIBUTES}; Max-Age=0` });
   }
@@ -187,6 +233,12 @@ export async function startBff(world: DemoWorld, flows: TokenFlows, backChannel:
     if (!route) return send(response, 404, { error: 'not found' });
     if (needsApiHeader(request.method, url.pathname) && request.headers[API_HEADER.name.toLowerCase()] !== API_HEADER.value) {
       return send(response, 403, { error: `no ${API_HEADER.name} header: not a call from Swaad's page` });
+    }
+    // CSRF defence in depth, beside the header (RFC 10017 §6.1.3.3): a browser names the origin of the page behind
+    // a POST or a cross-origin call; when it does, that must be Swaad's own.
+    const origin = request.headers.origin;
+    if (needsApiHeader(request.method, url.pathname) && origin !== undefined && origin !== base) {
+      return send(response, 403, { error: 'a call from another origin: not Swaad\'s page' });
     }
     route(request, response, url).catch(() => {
       if (!response.headersSent) send(response, 500, { error: 'the BFF failed' });

@@ -2,7 +2,9 @@
 // server on 127.0.0.1 that runs the code flow, keeps the tokens, sets a __Host-Http- cookie that is
 // HttpOnly, Secure and SameSite=Strict (RFC 10017 §6.1.3.2), refuses a page call without its own
 // header (§6.1.3.3.2), and adds the Bearer token itself), and no token ever reaches the browser's bytes; both hands-on steps run
-// and show what the lesson says; the built bin prints the lesson with `tutorial 13 --plain`.
+// and show what the lesson says; the built bin prints the lesson with `tutorial 13 --plain`. The BFF also holds
+// under races and hostile calls: one refresh for concurrent calls, no session back after logout, a bounded
+// store of sign-ins, a state that a stranger cannot cancel, and a foreign Origin refused.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,9 @@ import { describe, expect, test } from 'vitest';
 import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
 import { createOutput, NO_COLOURS } from '../../src/cli/output.js';
 import { withDemoWorld } from '../../src/lessons/demo-parts.js';
-import { PAGE_CALL, SESSION_COOKIE, signInThroughBff, type BffSignIn } from '../../src/lessons/demos-browser-apps.js';
+import { PAGE_CALL, PENDING_LOGINS, SESSION_COOKIE, signInThroughBff, type BffSignIn } from '../../src/lessons/demos-browser-apps.js';
+import { DEFAULT_USERS } from '../../src/provider/directory.js';
+import { signInAtProvider, type UserAgent } from '../../src/oauth/user-agent.js';
 import type { DemoWorld } from '../../src/oauth/world.js';
 import { loadLessons } from '../../src/lessons/loader.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
@@ -155,6 +159,120 @@ describe('lesson 13: the BFF, for real', () => {
     const refreshed = await flows.tokenEndpoint(world, world.agent('test'), { grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(refreshed.response.status).toBe(400);
     expect(JSON.parse(refreshed.response.body).error).toBe('invalid_grant');
+    });
+  }, 30_000);
+});
+
+/** The session cookie the callback set, as the browser sends it back ("name=id"). */
+const sessionCookieOf = (run: BffSignIn) => run.callback.response.headers['set-cookie']!.split(';')[0]!;
+/** A call as the page's script makes it: the session cookie and the Swaad-Request header, plus `headers`. */
+const pageCall = (run: BffSignIn, path: string, init: { method?: string; headers?: Record<string, string> } = {}) =>
+  fetch(`${run.bff.url}${path}`, { method: init.method ?? 'GET', headers: { cookie: sessionCookieOf(run), ...PAGE_CALL.headers, ...init.headers } });
+
+/** A second browser of Asha's starts a sign-in at the BFF and signs in at Mock Google; it stops before opening /callback. */
+async function signInUpToCallback(run: BffSignIn, world: DemoWorld): Promise<{ browser: UserAgent; callbackUrl: string }> {
+  const browser = world.agent('Asha\'s other browser');
+  const start = await browser.request('GET', `${run.bff.url}/login`);
+  const asha = DEFAULT_USERS[0]!;
+  const { callbackUrl } = await signInAtProvider(browser, start.response.headers.location!, { email: asha.email, password: asha.password, allow: true });
+  expect(callbackUrl).toMatch(new RegExp(`^${run.bff.url}/callback\\?`));
+  return { browser, callbackUrl: callbackUrl! };
+}
+
+describe('lesson 13: the BFF under concurrent and hostile calls', () => {
+  test('three /api/me at once after the access token ran out: the BFF refreshes once, all three get 200, and the session goes on', async () => {
+    await afterBffSignIn(async (run, world) => {
+      world.clock.skip(3600);
+      const answers = await Promise.all([1, 2, 3].map(() => pageCall(run, '/api/me')));
+      expect(await Promise.all(answers.map(async (answer) => `${answer.status} ${await answer.text()}`))).toEqual(Array(3).fill('200 {"name":"Asha Rao","email":"asha@example.com"}'));
+      // One refresh: sending the rotated refresh token twice would have made Mock Google revoke the grant.
+      const refreshes = run.backChannel.exchanges.filter(({ request }) => request.url.endsWith('/token') && request.body?.includes('grant_type=refresh_token'));
+      expect(refreshes.map(({ response }) => response.status)).toEqual([200]);
+      expect((await pageCall(run, '/api/me')).status).toBe(200);
+    });
+  }, 30_000);
+
+  test('POST /logout while /api/me is refreshing: logout 200, the waiting /api/me 401, the session is not written back, and the refresh token that came back is revoked', async () => {
+    await afterBffSignIn(async (run, world, flows) => {
+      // Mock Google's answer to the refresh is held until Asha has signed out.
+      const send = run.backChannel.request.bind(run.backChannel);
+      let refreshAnswered!: () => void;
+      const answered = new Promise<void>((resolve) => { refreshAnswered = resolve; });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => { release = resolve; });
+      run.backChannel.request = async (method, url, options) => {
+        const done = await send(method, url, options);
+        if (options?.form?.grant_type === 'refresh_token') {
+          refreshAnswered();
+          await released;
+        }
+        return done;
+      };
+      world.clock.skip(3600);
+      const waiting = pageCall(run, '/api/me');
+      await answered;
+      const logout = await pageCall(run, '/logout', { method: 'POST' });
+      expect(logout.status).toBe(200);
+      release();
+      const me = await waiting;
+      expect(`${me.status} ${await me.text()}`).toBe('401 {"error":"not signed in"}');
+      expect(run.bff.sessions.size).toBe(0);
+      const again = await pageCall(run, '/api/me');
+      expect(`${again.status} ${await again.text()}`).toBe('401 {"error":"not signed in"}');
+      const refresh = run.backChannel.exchanges.find(({ request }) => request.body?.includes('grant_type=refresh_token'))!;
+      const renewed = String(JSON.parse(refresh.response.body).refresh_token);
+      const tried = await flows.tokenEndpoint(world, world.agent('test'), { grant_type: 'refresh_token', refresh_token: renewed });
+      expect(JSON.parse(tried.response.body).error).toBe('invalid_grant');
+    });
+  }, 30_000);
+
+  test(`the BFF keeps at most ${PENDING_LOGINS.max} sign-ins waiting: one more /login drops the oldest, whose callback is then refused`, async () => {
+    await afterBffSignIn(async (run, world) => {
+      const flood = (count: number) => Promise.all(Array.from({ length: count }, () => fetch(`${run.bff.url}/login`, { redirect: 'manual' })));
+      const kept = await signInUpToCallback(run, world);
+      expect((await flood(PENDING_LOGINS.max - 1)).every((answer) => answer.status === 302)).toBe(true);
+      expect((await kept.browser.request('GET', kept.callbackUrl)).response.status).toBe(303);
+      const dropped = await signInUpToCallback(run, world);
+      await flood(PENDING_LOGINS.max);
+      const late = await dropped.browser.request('GET', dropped.callbackUrl);
+      expect(`${late.response.status} ${late.response.body}`).toBe('400 {"error":"not a sign-in this browser started"}');
+    });
+  }, 60_000);
+
+  test(`a sign-in older than ${PENDING_LOGINS.maxAgeSeconds / 60} minutes (the login cookie's Max-Age) is refused at /callback`, async () => {
+    await afterBffSignIn(async (run, world) => {
+      const slow = await signInUpToCallback(run, world);
+      world.clock.skip(PENDING_LOGINS.maxAgeSeconds + 1);
+      const late = await slow.browser.request('GET', slow.callbackUrl);
+      expect(`${late.response.status} ${late.response.body}`).toBe('400 {"error":"the sign-in took too long: start again"}');
+    });
+  }, 30_000);
+
+  test('someone who knows the state cannot cancel the sign-in: /callback without the login cookie, or with another, is refused and the browser\'s own callback still signs in; used once, it is refused', async () => {
+    await afterBffSignIn(async (run, world) => {
+      const { browser, callbackUrl } = await signInUpToCallback(run, world);
+      for (const headers of [{}, { cookie: 'swaad_login=not-the-one' }] as Record<string, string>[]) {
+        const forged = await fetch(callbackUrl, { headers, redirect: 'manual' });
+        expect(`${forged.status} ${await forged.text()}`).toBe('400 {"error":"not a sign-in this browser started"}');
+      }
+      const own = await browser.request('GET', callbackUrl);
+      expect(own.response.status).toBe(303);
+      expect(own.response.headers['set-cookie']).toMatch(/^__Host-Http-swaad_session=[\w-]{43};/);
+      expect((await browser.request('GET', callbackUrl)).response.status).toBe(400);
+    });
+  }, 30_000);
+
+  test('POST /logout (and /api/me) with an Origin header that is not the BFF\'s own is refused (403) and the session lives on; Swaad\'s own origin signs out', async () => {
+    await afterBffSignIn(async (run) => {
+      for (const origin of ['https://evil.example', 'null']) {
+        for (const [path, method] of [['/logout', 'POST'], ['/api/me', 'GET']] as const) {
+          const forged = await pageCall(run, path, { method, headers: { origin } });
+          expect(`${forged.status} ${await forged.text()}`).toBe('403 {"error":"a call from another origin: not Swaad\'s page"}');
+        }
+      }
+      expect(run.bff.sessions.size).toBe(1);
+      expect((await pageCall(run, '/logout', { method: 'POST', headers: { origin: run.bff.url } })).status).toBe(200);
+      expect(run.bff.sessions.size).toBe(0);
     });
   }, 30_000);
 });
