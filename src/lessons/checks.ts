@@ -477,6 +477,22 @@ function missingScopeWhy(check: Extract<Check, { kind: 'provider-token' }>): str
 }
 
 /**
+ * The scope line: the scope the task asks for, and with onlyScope nothing beyond it (least
+ * privilege, RFC 9700 §2.3): leaving scope out gets the provider's default (RFC 6749 §3.3), for
+ * demo-app every scope registered to it.
+ */
+function scopeLine(check: Extract<Check, { kind: 'provider-token' }>, typ: unknown, scope: unknown): CheckLine {
+  const scopes = String(scope ?? '').split(' ');
+  const extra = scopes.filter((name) => name !== '' && name !== check.scope);
+  const carried = scopes.includes(check.scope);
+  const ok = carried && !(check.onlyScope && extra.length > 0);
+  const why = !carried
+    ? typ === 'at+jwt' ? missingScopeWhy(check) : typ === 'JWT' || typ === undefined ? 'an ID token carries no scope: send the access_token of the token response' : 'only an access token carries the scope the API checks: send the access_token of the token response'
+    : `the token also carries ${extra.join(' and ')}, which the task does not need: ask only for what the service needs (scope=${check.scope}), so a leaked token can do less; a request that leaves scope out gets the provider's default, which may be more (RFC 9700 §2.3, RFC 6749 §3.3)`;
+  return { label: 'scope', expected: check.onlyScope ? `${check.scope} and nothing more` : `includes ${check.scope}`, got: String(scope ?? '(missing)'), ok, why };
+}
+
+/**
  * The lines for who the token is for: the client it was issued to (its client_id claim, RFC 9068
  * §2.2), and, for the app's own token from client_credentials, a sub that is that client, no user.
  */
@@ -517,14 +533,13 @@ async function providerTokenCheck(check: Extract<Check, { kind: 'provider-token'
   }
   const verified = await verifyToken(token, { keys, issuer: context.providerIssuer, audience: [`${context.providerIssuer}/userinfo`], clockTolerance: 0, now: context.now });
   const passed = (name: string) => verified.checks.find((line) => line.name === name);
-  const scopes = String(claims.scope ?? '').split(' ');
   const lines: CheckLine[] = [
     { label: 'signed by the provider', expected: `a valid signature from ${context.providerIssuer}/jwks`, got: passed('signature')?.ok ? 'valid' : verified.verdict, ok: Boolean(passed('signature')?.ok), why: 'the signature does not verify with the keys of the Mock Google running now: get a token from it, and send it unchanged' },
     { label: 'typ', expected: 'at+jwt (an access token, not an ID token)', got: String(header.typ ?? '(missing)'), ok: header.typ === 'at+jwt', why: 'that is not an access token: send the access_token of the token response, not the id_token' },
     { label: 'iss', expected: context.providerIssuer, got: String(claims.iss ?? '(missing)'), ok: claims.iss === context.providerIssuer, why: 'the token was not issued by the Mock Google running now' },
     ...clientLines(check, claims),
     { label: 'still valid', expected: 'not expired', got: passed('exp')?.detail ?? '', ok: Boolean(passed('exp')?.ok), why: 'the token has expired: get a fresh one' },
-    { label: 'scope', expected: `includes ${check.scope}`, got: String(claims.scope ?? '(missing)'), ok: scopes.includes(check.scope), why: header.typ === 'at+jwt' ? missingScopeWhy(check) : header.typ === 'JWT' || header.typ === undefined ? 'an ID token carries no scope: send the access_token of the token response' : 'only an access token carries the scope the API checks: send the access_token of the token response' },
+    scopeLine(check, header.typ, claims.scope),
   ];
   return { lines: lines.map(({ why, ...line }) => (line.ok ? line : { ...line, why })) };
 }

@@ -47,7 +47,7 @@ export type Check =
   | { kind: 'answer'; expected?: string; pattern?: string; mistakes?: Mistake[]; expectedInWords?: string }
   | { kind: 'choice'; answer: number }
   | { kind: 'token-rules'; alg: string; secret: string; iss?: string; aud?: string; maxLifetime?: number; claims?: Record<string, unknown>; minSecretBytes?: number; requireRandomSecret?: boolean }
-  | { kind: 'provider-token'; scope: string; clientId?: string; withoutUser?: boolean }
+  | { kind: 'provider-token'; scope: string; clientId?: string; withoutUser?: boolean; onlyScope?: boolean }
   | { kind: 'pkce-pair'; verifier: string }
   | { kind: 'dpop-proof'; htm: string; htu: string };
 
@@ -160,7 +160,7 @@ export function validateExercise(json: unknown, file: string): Exercise {
 /** The words a learner reads, which a translation may change; everything else stays as in the original. */
 export const TRANSLATED_FIELDS = ['title', 'task', 'hints', 'choices', 'choiceWhy', 'check.expectedInWords', 'check.mistakes[].why', 'solution.explain', 'solution.answers'] as const;
 /** The check's fields that decide what passes: a translation keeps them. */
-const CHECK_VALUES = ['kind', 'expected', 'pattern', 'answer', 'alg', 'secret', 'iss', 'aud', 'maxLifetime', 'claims', 'minSecretBytes', 'requireRandomSecret', 'scope', 'clientId', 'withoutUser', 'verifier', 'htm', 'htu'] as const;
+const CHECK_VALUES = ['kind', 'expected', 'pattern', 'answer', 'alg', 'secret', 'iss', 'aud', 'maxLifetime', 'claims', 'minSecretBytes', 'requireRandomSecret', 'scope', 'clientId', 'withoutUser', 'onlyScope', 'verifier', 'htm', 'htu'] as const;
 
 /**
  * What a translation must keep as its original has it, by field: the id (progress is kept by it),
@@ -366,6 +366,7 @@ export const CHECK_KINDS: { readonly [Kind in Check['kind']]: CheckKindFormat } 
       if (!isText(check.scope)) fail('"check.scope"', 'must name the scope the token must carry');
       if (check.clientId !== undefined && !isText(check.clientId)) fail('"check.clientId"', 'must name the client the token must be issued to, such as swaad-tv');
       if (check.withoutUser !== undefined && typeof check.withoutUser !== 'boolean') fail('"check.withoutUser"', 'must be true (the token is the app\'s own, from client_credentials: its sub is its client_id) or false');
+      if (check.onlyScope !== undefined && typeof check.onlyScope !== 'boolean') fail('"check.onlyScope"', 'must be true (the token may carry no scope beyond "scope": least privilege) or false');
     },
   },
   'pkce-pair': {

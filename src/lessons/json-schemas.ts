@@ -305,6 +305,7 @@ export function exerciseJsonSchema(): Schema {
             scope: text('"check.scope"', 'must name the scope the token must carry', 'The scope the access token must carry.'),
             clientId: text('"check.clientId"', 'must name the client the token must be issued to, such as swaad-tv', 'The client the token must be issued to (its client_id claim), such as swaad-tv for the device flow; compared as written.'),
             withoutUser: { type: 'boolean', description: 'true: the token is the app\'s own, from client_credentials (RFC 6749 §4.4): its sub must be its client_id, no user.', errorMessage: '"check.withoutUser": must be true (the token is the app\'s own, from client_credentials: its sub is its client_id) or false' },
+            onlyScope: { type: 'boolean', description: 'true: the token may carry no scope beyond "scope" (least privilege, RFC 9700 §2.3): one that also carries, say, orders:write fails.', errorMessage: '"check.onlyScope": must be true (the token may carry no scope beyond "scope": least privilege) or false' },
             ...noMistakes('provider-token'),
           } } },
           { if: checkKind('pkce-pair'), then: { required: ['verifier'], properties: {
