@@ -24,9 +24,10 @@
 //     the provider's clients option), each assertion's jti as long as the 8 KiB limit allows
 //     (about 5.8 KiB) and its exp the 5 minutes allowed, until 503. Both stores keep a SHA-256
 //     of the jti, so the long jti costs only while its request is read and checked;
-//  9. wrong user codes per address: one 1 KiB wrong code from each of as many loopback addresses
-//     as the store holds (127.200.x.y: the provider counts by the connection's remote address;
-//     one wrong code makes an entry as large as five do).
+//  9. wrong user codes: 1 KiB wrong codes up to the per-address limit (5 a minute; the whole
+//     loopback block 127.0.0.0/8 counts as one address), then one more, answered 429. The store
+//     cannot be filled from one machine any more: the provider-wide ceiling (60 wrong codes a
+//     minute from every address together) lets at most 60 new addresses in a minute.
 // Then, with every store full, what a flood of slow clients can add (raw sockets, never finished):
 // 10. slow headers: the connection cap plus 100, each with 16 KiB of headers and no end to
 //     them; Node closes those over the cap. Then as many are let go as bodies fit the budget,
@@ -395,19 +396,19 @@ async function measureWith(provider, clientKey, dpopKey) {
     return 'ok';
   }, Number.POSITIVE_INFINITY));
 
-  // 9. Wrong user codes, one from each address (kept a minute: measured last of the stores).
-  const guessAddresses = Array.from({ length: storeCaps.userCodeGuesses }, (_, index) => `127.200.${100 + Math.floor(index / 100)}.${100 + (index % 100)}`);
-  await phase(`wrong user codes (1 KiB each, from ${guessAddresses.length} addresses)`, async () => {
-    let next = 0;
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      while (next < guessAddresses.length) {
-        const from = new Client({ localAddress: guessAddresses[next++] });
-        const response = await from.send('POST', `${issuer}/device`, { headers: { ...FORM_TYPE, cookie: `mg_device_form=${formToken}` }, body: new URLSearchParams({ form_token: formToken, user_code: largest('code') }).toString() });
-        from.close();
-        expectStatus(response, [400], 'wrong user code');
-      }
-    }));
-    return guessAddresses.length;
+  // 9. Wrong user codes, up to the per-address limit, then one more (kept a minute: measured last of the stores).
+  const GUESSES_PER_ADDRESS = 5;
+  await phase(`wrong user codes (1 KiB each, ${GUESSES_PER_ADDRESS} from one address, then one refused)`, async () => {
+    const send = async (localAddress) => {
+      const from = new Client({ localAddress });
+      const response = await from.send('POST', `${issuer}/device`, { headers: { ...FORM_TYPE, cookie: `mg_device_form=${formToken}` }, body: new URLSearchParams({ form_token: formToken, user_code: largest('code') }).toString() });
+      from.close();
+      return response;
+    };
+    for (let index = 0; index < GUESSES_PER_ADDRESS; index++) expectStatus(await send('127.200.100.100'), [400], 'wrong user code');
+    // Another loopback address is the same machine: its first wrong code is over the limit already.
+    expectStatus(await send('127.200.100.101'), [429], 'wrong user code over the limit');
+    return GUESSES_PER_ADDRESS + 1;
   });
 
   // The keep-alive connections of phases 1 to 8 would take places under the connection cap.
