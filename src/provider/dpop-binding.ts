@@ -58,15 +58,6 @@ function recordProof(state: ProviderState, jti: string, iat: number, replayed: (
   state.dpopProofs.set(key, true, proofKeptSeconds(iat, state.nowMs()));
 }
 
-/**
- * A refusal as an error_description: printable ASCII only (RFC 6749 §5.2), so "§" is written
- * "section"; the proof's own values are already quoted escaped and short (quoteUntrusted).
- */
-function errorDescriptionText(text: string): string {
-  return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-
 /** The one DPoP header of a request; two are an error (RFC 9449 §4.3 point 1). Undefined when absent. */
 function dpopHeader(request: IncomingMessage): string | undefined | { twice: true } {
   const values = request.headersDistinct?.dpop;
@@ -85,7 +76,7 @@ export async function proofAtTokenEndpoint(exchange: Exchange): Promise<Accepted
   if (header === undefined) return undefined;
   const refused = (reason: string) => {
     exchange.say(`DPoP proof refused at the token endpoint: ${reason}`);
-    return new HttpError(400, 'invalid_dpop_proof', errorDescriptionText(`The DPoP proof is not valid: ${reason}.`));
+    return new HttpError(400, 'invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
   };
   if (typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
   const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: seenBefore(state) });
@@ -116,7 +107,7 @@ export async function checkProofWithToken(exchange: Exchange, token: string, bou
   const header = dpopHeader(request);
   const refused = (reason: string) => {
     exchange.say(`userinfo: DPoP proof refused: ${reason}`);
-    return dpopChallenge('invalid_dpop_proof', errorDescriptionText(`The DPoP proof is not valid: ${reason}.`));
+    return dpopChallenge('invalid_dpop_proof', `The DPoP proof is not valid: ${reason}.`);
   };
   if (header !== undefined && typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
   const check = await checkDpopProof(header, { htm: request.method ?? 'GET', htu: `${state.config.issuer}/userinfo`, now: state.nowSeconds(), accessToken: token, isReplay: seenBefore(state) });

@@ -12,7 +12,7 @@ import { DEFAULT_CLIENTS, DEFAULT_USERS, type Client, type User } from './direct
 import { handleDeviceAuthorization, handleDeviceConsent, handleDeviceLogin, handleDevicePage, USER_CODE_ALPHABET } from './device.js';
 import { handleDiscovery, handleIntrospect, handleJwks, handleLogout, handleRevoke, handleUserinfo } from './endpoints.js';
 import type { Exchange, Handler } from './exchange.js';
-import { BodyBudget, closeAfterAnswer, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
+import { BodyBudget, closeAfterAnswer, errorDescriptionText, HttpError, readBodyWithin, sendEmpty, sendHtml, sendJson } from './http.js';
 import { errorPage, pagePolicy } from './pages.js';
 import { loadOrCreateKeys, saveKeysFile } from './keys-file.js';
 import { createProviderKeys, LONGEST_TOKEN_LIFETIMES, rotateProviderKeys, type AccessTokenAlgorithm, type ProviderKeys, type TokenKind } from './signing.js';
@@ -479,7 +479,8 @@ function answerError(request: IncomingMessage, response: ServerResponse, routedP
     if (isHtmlRoute(routedPath) && request.method === 'GET' && httpError.status !== 413) {
       sendHtml(response, httpError.status, errorPage('Something is wrong with this request', httpError.description, httpError.status === 503 ? 'busy' : 'other'), pagePolicy(), httpError.headers);
     } else {
-      sendJson(response, httpError.status, { error: httpError.error, error_description: httpError.description, ...(httpError.status === 500 ? { request_id: httpError.headers['x-request-id'] } : {}) }, httpError.headers);
+      // Every error_description leaves here, so the character set of RFC 6749 §5.2 holds at one place.
+      sendJson(response, httpError.status, { error: httpError.error, error_description: errorDescriptionText(httpError.description), ...(httpError.status === 500 ? { request_id: httpError.headers['x-request-id'] } : {}) }, httpError.headers);
     }
     return message;
   } catch (writeError) {

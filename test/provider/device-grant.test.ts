@@ -68,8 +68,8 @@ describe('POST /device_authorization (RFC 8628 §3.1, §3.2)', () => {
     ['a confidential client without its secret', { client_id: 'demo-app', scope: 'openid' }, {}, 401, 'invalid_client', 'demo-app is a confidential client: it must authenticate with its secret.'],
     ['a wrong secret', { scope: 'openid' }, { authorization: basic('demo-app', 'wrong') }, 401, 'invalid_client', 'Client authentication failed.'],
     ['an unknown client', { client_id: 'nobody', scope: 'openid' }, {}, 401, 'invalid_client', 'Unknown client.'],
-    ['an unknown scope', { scope: 'openid orders:read' }, DEMO_APP, 400, 'invalid_scope', 'Unknown scope "orders:read". Supported: openid profile email offline_access.'],
-    ['no scope', {}, DEMO_APP, 400, 'invalid_scope', 'No scope was asked for; ask for at least "openid".'],
+    ['an unknown scope', { scope: 'openid orders:read' }, DEMO_APP, 400, 'invalid_scope', "Unknown scope 'orders:read'. Supported: openid profile email offline_access."],
+    ['no scope', {}, DEMO_APP, 400, 'invalid_scope', "No scope was asked for; ask for at least 'openid'."],
   ] as Array<[string, Record<string, string>, Record<string, string>, number, string, string]>)('%s is refused', async (_name, form, headers, status, error, description) => {
     const answer = await startDevice(provider, form, headers);
     expect(answer.status).toBe(status);
@@ -108,10 +108,10 @@ describe('polling the token endpoint (RFC 8628 §3.4, §3.5)', () => {
     const device = await deviceAuthorization(provider);
     const other = await deviceAuthorization(provider);
     later(1);
-    expect((await poll(provider, device.device_code)).body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait the interval (now 10 seconds) after the device authorization response before the first poll, and between polls (RFC 8628 §3.5).' });
+    expect((await poll(provider, device.device_code)).body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait the interval (now 10 seconds) after the device authorization response before the first poll, and between polls (RFC 8628 section 3.5).' });
     expect(lastLogFor('/token')).toBe('device code polled too fast by demo-app (its first poll): slow_down, interval now 10 s');
     later(9);
-    expect((await poll(provider, device.device_code)).body).toMatchObject({ error: 'slow_down', error_description: 'Polling too fast: wait at least 15 seconds between requests for this device code (RFC 8628 §3.5).' });
+    expect((await poll(provider, device.device_code)).body).toMatchObject({ error: 'slow_down', error_description: 'Polling too fast: wait at least 15 seconds between requests for this device code (RFC 8628 section 3.5).' });
     later(14);
     expect((await poll(provider, device.device_code)).body.error).toBe('slow_down');
     // Now waiting the full 20 s is on time again, and the interval stays where it grew to.
@@ -222,6 +222,6 @@ describe('--auto-approve (login_hint, as at /authorize)', () => {
   test('without login_hint the first user; an unknown login_hint is refused', async () => {
     const device = await deviceAuthorization(auto, { scope: 'openid' });
     expect(payloadOf((await poll(auto, device.device_code)).body.id_token).sub).toBe('104392857361829475620');
-    expect((await startDevice(auto, { scope: 'openid', login_hint: 'nobody@example.com' })).body).toEqual({ error: 'invalid_request', error_description: '--auto-approve: no user matches login_hint "nobody@example.com".' });
+    expect((await startDevice(auto, { scope: 'openid', login_hint: 'nobody@example.com' })).body).toEqual({ error: 'invalid_request', error_description: "--auto-approve: no user matches login_hint 'nobody@example.com'." });
   });
 });

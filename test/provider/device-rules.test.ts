@@ -20,7 +20,7 @@ describe('the first poll (§3.2, §3.5)', () => {
   test('at once: slow_down that says the interval is waited before the first poll too; after it, the next poll on time is pending', async () => {
     const device = await deviceAuthorization(provider);
     const first = await poll(provider, device.device_code);
-    expect(first.body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait the interval (now 10 seconds) after the device authorization response before the first poll, and between polls (RFC 8628 §3.5).' });
+    expect(first.body).toEqual({ error: 'slow_down', error_description: 'Polling too fast: wait the interval (now 10 seconds) after the device authorization response before the first poll, and between polls (RFC 8628 section 3.5).' });
     clock += 10_000;
     expect((await poll(provider, device.device_code)).body.error).toBe('authorization_pending');
   });

@@ -46,7 +46,7 @@ describe('a proof header nested deep', () => {
 
   test('typ 10 levels deep is named, not printed', async () => {
     const answer = await devicePoll(proofWithHeaderText(`{"typ":${deep(10)},"alg":"ES256","jwk":{"kty":"EC"}}`));
-    expect(answer.body.error_description).toBe('The DPoP proof is not valid: the proof\'s typ is an array, not "dpop+jwt" (section 4.3 point 4).');
+    expect(answer.body.error_description).toBe("The DPoP proof is not valid: the proof's typ is an array, not 'dpop+jwt' (section 4.3 point 4).");
   });
 });
 
@@ -54,7 +54,7 @@ describe('values from the proof in error_description: printable ASCII, escaped, 
   test('an htm with U+009B and U+202E', async () => {
     const proof = await new SignJWT({ htm: 'PO\u009bST\u202e', htu: `${provider.issuer}/token` }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk as never }).setJti('b').setIssuedAt().sign(key.privateKey);
     const answer = await devicePoll(proof);
-    expect(answer.body.error_description).toBe('The DPoP proof is not valid: the proof\'s htm is "PO\\u009bST\\u202e", but the request is POST (section 4.3 point 8).');
+    expect(answer.body.error_description).toBe("The DPoP proof is not valid: the proof's htm is 'POU+009BSTU+202E', but the request is POST (section 4.3 point 8).");
     expect(answer.body.error_description).toMatch(PRINTABLE_ASCII);
     expect(log.at(-1)).not.toMatch(/[\u009b\u202e]/);
   });
@@ -64,7 +64,7 @@ describe('values from the proof in error_description: printable ASCII, escaped, 
     const proof = await new SignJWT({ htm: 'POST', htu }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk as never }).setJti('c').setIssuedAt().sign(key.privateKey);
     const answer = await devicePoll(proof);
     expect(answer.status).toBe(400);
-    expect(answer.body.error_description).toContain(`the proof's htu "${`${provider.issuer}/to\\u000aken?`.slice(0, 40 + 5)}`);
+    expect(answer.body.error_description).toContain(`the proof's htu '${`${provider.issuer}/toU+000Aken?`.slice(0, 40 + 5)}`);
     expect(answer.body.error_description).toContain('is not an http(s) URI as RFC 3986 writes one');
     expect(answer.body.error_description).toMatch(PRINTABLE_ASCII);
     expect(answer.body.error_description.length).toBeLessThan(400);

@@ -38,7 +38,7 @@ describe('tokens bound to the client\'s key (RFC 9449 §5, §6.1)', () => {
     const tokens = await boundTokens(provider, 'demo-spa', key);
     const withoutProof = await refreshWith('demo-spa', tokens.refresh_token);
     expect(withoutProof.status).toBe(400);
-    expect(withoutProof.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('bound to a DPoP key (RFC 9449 §5)') });
+    expect(withoutProof.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('bound to a DPoP key (RFC 9449 section 5)') });
     const withOtherKey = await refreshWith('demo-spa', tokens.refresh_token, otherKey);
     expect(withOtherKey.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('signed by another key') });
     // Refused before rotation: the refresh token is not spent, nor its sign-in revoked.
@@ -90,7 +90,7 @@ describe('each proof rule, at the token endpoint: 400 invalid_dpop_proof, and th
   };
 
   test('typ other than dpop+jwt (§4.3 point 4)', async () => {
-    expect(await refusedWith(await proofWithHeader(provider, key, { typ: 'JWT' }))).toContain('typ is "JWT", not "dpop+jwt"');
+    expect(await refusedWith(await proofWithHeader(provider, key, { typ: 'JWT' }))).toContain("typ is 'JWT', not 'dpop+jwt'");
   });
 
   test('no jwk in the header (§4.3 point 3)', async () => {
@@ -106,7 +106,7 @@ describe('each proof rule, at the token endpoint: 400 invalid_dpop_proof, and th
   });
 
   test('htm of another method (§4.3 point 8)', async () => {
-    expect(await refusedWith(await proofFor(provider, key, '/token', { htm: 'GET' }))).toContain('htm is "GET", but the request is POST');
+    expect(await refusedWith(await proofFor(provider, key, '/token', { htm: 'GET' }))).toContain("htm is 'GET', but the request is POST");
   });
 
   test('iat too old (§4.3 point 11)', async () => {

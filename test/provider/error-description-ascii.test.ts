@@ -1,6 +1,7 @@
 // What Mock Google's errors repeat of a request (RFC 6749 §5.2: error_description is printable
-// ASCII): every echoed value quoted, escaped (U+202E as \u202e) and cut short; and the redirect
-// error page of a device client, which has no redirect URIs to list.
+// ASCII without " and \): every echoed value quoted, cut short and, in a JSON error, written with
+// U+XXXX (U+202E) and single quotes; and the redirect error page of a device client, which has no
+// redirect URIs to list.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_CLIENTS } from '../../src/provider/directory.js';
@@ -14,6 +15,8 @@ let provider: RunningProvider;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const HOSTILE = '\u202eadmin\u009b';
 const HOSTILE_QUOTED = '"\\u202eadmin\\u009b"';
+/** The same value in a JSON error's error_description, where " and \ may not appear. */
+const HOSTILE_IN_JSON = "'U+202EadminU+009B'";
 
 beforeAll(async () => {
   provider = await startTestProvider({ autoApprove: true, clients: [...DEFAULT_CLIENTS, TV_CLIENT] });
@@ -23,31 +26,31 @@ afterAll(() => provider.close());
 describe('/token', () => {
   test('an unknown grant_type: quoted escaped, cut at 40 characters', async () => {
     const answer = await tokenRequest(provider, 'demo-app', { grant_type: `${HOSTILE}${'x'.repeat(500)}` });
-    expect(answer.body).toEqual({ error: 'unsupported_grant_type', error_description: `grant_type "\\u202eadmin\\u009b${'x'.repeat(33)}"... is not supported here.` });
+    expect(answer.body).toEqual({ error: 'unsupported_grant_type', error_description: `grant_type 'U+202EadminU+009B${'x'.repeat(33)}'... is not supported here.` });
   });
 
   test('client_credentials with unregistered scopes: the first three quoted, then how many more', async () => {
     const answer = await tokenRequest(provider, 'demo-app', { grant_type: 'client_credentials', scope: `${HOSTILE} b c d e` });
-    expect(answer.body.error_description).toBe(`${HOSTILE_QUOTED}, "b", "c" and 2 more are not registered for demo-app; with client_credentials it may ask for orders:read orders:write.`);
+    expect(answer.body.error_description).toBe(`${HOSTILE_IN_JSON}, 'b', 'c' and 2 more are not registered for demo-app; with client_credentials it may ask for orders:read orders:write.`);
     expect(answer.body.error_description).toMatch(PRINTABLE_ASCII);
   });
 
   test('a refresh that widens the scope: the extra scope quoted escaped', async () => {
     const tokens = await boundTokens(provider, 'demo-app', await clientKey());
     const answer = await tokenRequest(provider, 'demo-app', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, scope: `openid ${HOSTILE}` });
-    expect(answer.body).toEqual({ error: 'invalid_scope', error_description: `A refresh can narrow the scope, never widen it: ${HOSTILE_QUOTED} was not granted.` });
+    expect(answer.body).toEqual({ error: 'invalid_scope', error_description: `A refresh can narrow the scope, never widen it: ${HOSTILE_IN_JSON} was not granted.` });
   });
 });
 
 describe('/device_authorization', () => {
   test('unknown scopes: quoted escaped', async () => {
     const answer = await postForm(`${provider.issuer}/device_authorization`, { scope: `openid ${HOSTILE}` }, DEMO_APP);
-    expect(answer.body).toEqual({ error: 'invalid_scope', error_description: `Unknown scope ${HOSTILE_QUOTED}. Supported: openid profile email offline_access.` });
+    expect(answer.body).toEqual({ error: 'invalid_scope', error_description: `Unknown scope ${HOSTILE_IN_JSON}. Supported: openid profile email offline_access.` });
   });
 
   test('--auto-approve with an unknown login_hint: quoted escaped', async () => {
     const answer = await postForm(`${provider.issuer}/device_authorization`, { scope: 'openid', login_hint: HOSTILE }, DEMO_APP);
-    expect(answer.body).toEqual({ error: 'invalid_request', error_description: `--auto-approve: no user matches login_hint ${HOSTILE_QUOTED}.` });
+    expect(answer.body).toEqual({ error: 'invalid_request', error_description: `--auto-approve: no user matches login_hint ${HOSTILE_IN_JSON}.` });
   });
 });
 

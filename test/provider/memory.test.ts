@@ -364,7 +364,7 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
     const second = await signIn(provider, 'openid');
     const replay = (code: string) => postForm(`${provider.issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: 'x'.repeat(43) }, { authorization: DEMO_APP });
     // The second sign-in pushed the first out; revoking the second fills the room for revoked grants.
-    expect((await replay(second.code)).body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
+    expect((await replay(second.code)).body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 section 4.1.2).');
     const refused = await replay(first.code);
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was already used. Codes are single use; Mock Google holds as many revoked sign-ins as it may, so the tokens issued from it could NOT be revoked: they expire within 900 seconds.' });

@@ -66,7 +66,7 @@ describe('kid (OpenID Connect Core §10.1)', () => {
   test('no kid, the client having two keys: refused, saying a kid must name the key', async () => {
     const response = await answer(await assertion('two-keys', { kid: null }));
     expect(response.status).toBe(401);
-    expect(response.body.error_description).toBe('The client assertion\'s header has no kid, and two-keys has 2 registered keys: with several keys, a kid must name the one that signed (OpenID Connect Core §10.1).');
+    expect(response.body.error_description).toBe('The client assertion\'s header has no kid, and two-keys has 2 registered keys: with several keys, a kid must name the one that signed (OpenID Connect Core section 10.1).');
   });
 
   test('no kid, the client having one key: tokens', async () => {

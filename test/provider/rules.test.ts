@@ -79,12 +79,12 @@ describe('PKCE with S256 is required for every client', () => {
     const { code } = await freshCode();
     const response = await redeem(code, pkcePair().verifier);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 §4.6).' });
+    expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 section 4.6).' });
   });
 
   test('a missing verifier is refused', async () => {
     const { code } = await freshCode();
-    expect((await redeem(code, undefined)).body.error_description).toBe('code_verifier is missing: this code was issued with a PKCE challenge (RFC 7636 §4.5).');
+    expect((await redeem(code, undefined)).body.error_description).toBe('code_verifier is missing: this code was issued with a PKCE challenge (RFC 7636 section 4.5).');
   });
 
   test('the downgrade: a verifier for a code issued without a challenge is refused', () => {
@@ -547,7 +547,7 @@ describe('OAuth rules of issue #10', () => {
     const ask = (scope?: string) => postForm(`${auto.issuer}/token`, { grant_type: 'client_credentials', ...(scope !== undefined ? { scope } : {}) }, { authorization: basic('demo-app', 'demo-secret') });
     const refused = await ask('admin root');
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: '"admin", "root" are not registered for demo-app; with client_credentials it may ask for orders:read orders:write.' });
+    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: "'admin', 'root' are not registered for demo-app; with client_credentials it may ask for orders:read orders:write." });
     expect((await ask('orders:read')).body.scope).toBe('orders:read');
     expect((await ask()).body.scope).toBe('orders:read orders:write');
     expect((await ask('')).body.error).toBe('invalid_scope');
@@ -571,7 +571,7 @@ describe('OAuth rules of issue #10', () => {
     expect(first.status).toBe(200);
     const replay = await postForm(`${auto.issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: 'demo-spa' });
     expect(replay.status).toBe(400);
-    expect(replay.body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 §4.1.2).');
+    expect(replay.body.error_description).toBe('The authorization code was already used. Codes are single use; every token issued from it is now revoked (RFC 6749 section 4.1.2).');
     expect((await userinfo(auto.issuer, first.body.access_token)).status).toBe(401);
   });
 
