@@ -147,8 +147,8 @@ describe('oauth --attack stolen-dpop-token shows the DPoP headers', () => {
 
 describe('--dpop where it has no use: a usage error (exit 2)', () => {
   test.each([
-    [['--flow', 'client-credentials'], 'This demo shows DPoP with --flow code and device only; its --flow client-credentials sends bearer tokens. (A proof may come with any token request, RFC 9449 §5: lesson 14.)'],
-    [['--flow', 'refresh'], 'This demo shows DPoP with --flow code and device only; its --flow refresh sends bearer tokens. (A proof may come with any token request, RFC 9449 §5: lesson 14.)'],
+    [['--flow', 'client-credentials'], 'This demo binds tokens with DPoP in --flow code and device only (RFC 9449 §5 allows it for any grant).'],
+    [['--flow', 'refresh'], 'This demo binds tokens with DPoP in --flow code and device only (RFC 9449 §5 allows it for any grant).'],
     [['--attack', 'stolen-code'], '--attack runs a scene of its own: leave out --dpop (--attack stolen-dpop-token is the one with DPoP).'],
   ])('oauth %j --dpop', async (args, message) => {
     const result = await runCli(['oauth', ...args, '--dpop']);

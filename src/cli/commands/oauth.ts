@@ -258,7 +258,7 @@ function checkedFlow(flags: OAuthFlags): FlowName {
   if (!(FLOWS as readonly string[]).includes(name)) throw new InputError('ERR_UNKNOWN_FLOW', `Unknown flow "${name}".`, `Choose one of: ${FLOWS.join(', ')}.`);
   if (flags.flow !== undefined && flags.attack !== undefined) throw new InputError('ERR_FLOW_AND_ATTACK', '--attack runs a scene of its own, with its own flow: leave out --flow.');
   if (flags.dpop && flags.attack !== undefined) throw new InputError('ERR_DPOP_AND_ATTACK', '--attack runs a scene of its own: leave out --dpop (--attack stolen-dpop-token is the one with DPoP).');
-  if (flags.dpop && name !== 'code' && name !== 'device') throw new InputError('ERR_DPOP_FLOW', `This demo shows DPoP with --flow code and device only; its --flow ${name} sends bearer tokens. (A proof may come with any token request, RFC 9449 §5: lesson 14.)`, 'Leave out --dpop, or run: jwt-vs-oauth oauth --flow device --dpop');
+  if (flags.dpop && name !== 'code' && name !== 'device') throw new InputError('ERR_DPOP_FLOW', `This demo binds tokens with DPoP in --flow code and device only (RFC 9449 §5 allows it for any grant).`, 'Leave out --dpop, or try: jwt-vs-oauth oauth --flow device --dpop');
   if (flags.deny && (name === 'client-credentials' || name === 'refresh')) {
     const why = name === 'refresh' ? 'has no consent to refuse: its sign-in is only the set-up' : 'has no consent to refuse: no user takes part, the service gets a token for itself';
     throw new InputError('ERR_NOTHING_TO_DENY', `--deny refuses consent, and --flow ${name} ${why}. Leave out --deny.`);
