@@ -172,7 +172,7 @@ export function wrapProse(text: string, width: number): string {
   return layoutText(text, width);
 }
 
-// dpop: a request's DPoP proof (RFC 9449 §4) is not a secret (it is public and good for one request), so it is shown.
+// dpop: a request's DPoP proof (RFC 9449 §4) is not a secret (it is public, and made for one request), so it is shown.
 const INTERESTING_HEADERS = ['authorization', 'content-type', 'cookie', 'dpop', 'location', 'set-cookie', 'www-authenticate'];
 
 /** Hides what must not be shown even in a demo: the password, the client secret, cookie values. */

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from './exchange.js';
-import { HttpError, readForm, redirect, secretsEqual, sendHtml, uniqueParameters } from './http.js';
+import { errorDescriptionText, HttpError, readForm, redirect, secretsEqual, sendHtml, uniqueParameters } from './http.js';
 import { consentPage, errorPage, loginPage, pagePolicy } from './pages.js';
 import { isWellFormedPkceValue } from '../protocol/pkce.js';
 import { quoteUntrusted, quoteUntrustedList } from '../protocol/untrusted-quote.js';
@@ -108,7 +108,7 @@ export async function handleAuthorize(exchange: Exchange): Promise<void> {
   } catch (error) {
     if (!(error instanceof RedirectableError)) throw error;
     exchange.say(`${error.error} for ${client.client_id}: ${error.description}`);
-    return redirect(response, authorizationRedirect(state, redirectUri, { error: error.error, error_description: error.description, state: appState }));
+    return redirect(response, authorizationRedirect(state, redirectUri, { error: error.error, error_description: errorDescriptionText(error.description), state: appState }));
   }
 }
 

@@ -117,7 +117,7 @@ describe('oauth --auto', () => {
       'Without the state check, PKCE would have stopped it',
     ]);
     expect(result.stdout).toContain('what an app without the state check would send (replayed by the demo):');
-    expect(result.stdout).toContain('"error_description": "code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 §4.6)."');
+    expect(result.stdout).toContain('"error_description": "code_verifier does not match the code_challenge: this code belongs to another authorization request (RFC 7636 section 4.6)."');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('state is the defence for a client without PKCE');
   });
 

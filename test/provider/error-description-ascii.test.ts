@@ -56,10 +56,10 @@ describe('/device_authorization', () => {
 
 describe('/authorize, errors sent back to the app', () => {
   test.each([
-    ['response_type', { response_type: HOSTILE }, `response_type ${HOSTILE_QUOTED} is not supported: only the authorization code flow (code) is.`],
-    ['response_mode', { response_mode: HOSTILE }, `response_mode ${HOSTILE_QUOTED} is not supported; only query.`],
-    ['scope', { scope: `openid ${HOSTILE}` }, `Unknown scope ${HOSTILE_QUOTED}. Supported: openid profile email offline_access.`],
-    ['code_challenge_method', { code_challenge_method: HOSTILE }, `code_challenge_method must be S256, not ${HOSTILE_QUOTED}.`],
+    ['response_type', { response_type: HOSTILE }, `response_type ${HOSTILE_IN_JSON} is not supported: only the authorization code flow (code) is.`],
+    ['response_mode', { response_mode: HOSTILE }, `response_mode ${HOSTILE_IN_JSON} is not supported; only query.`],
+    ['scope', { scope: `openid ${HOSTILE}` }, `Unknown scope ${HOSTILE_IN_JSON}. Supported: openid profile email offline_access.`],
+    ['code_challenge_method', { code_challenge_method: HOSTILE }, `code_challenge_method must be S256, not ${HOSTILE_IN_JSON}.`],
   ])('%s: quoted escaped in error_description', async (_name, parameters, description) => {
     const { location } = await authorizeAtOnce(provider, { code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...parameters });
     const sent = location!.searchParams.get('error_description')!;

@@ -64,8 +64,8 @@ async function userinfo(issuer: string, token: string) {
 
 describe('PKCE with S256 is required for every client', () => {
   test.each([
-    ['no code_challenge', {}, 'Mock Google requires PKCE of every client: send code_challenge and code_challenge_method=S256 (RFC 7636; RFC 9700 §2.1.1 requires it of public clients and recommends it for confidential ones).'],
-    ['plain', { code_challenge: pkcePair().challenge, code_challenge_method: 'plain' }, 'code_challenge_method must be S256, not "plain".'],
+    ['no code_challenge', {}, 'Mock Google requires PKCE of every client: send code_challenge and code_challenge_method=S256 (RFC 7636; RFC 9700 section 2.1.1 requires it of public clients and recommends it for confidential ones).'],
+    ['plain', { code_challenge: pkcePair().challenge, code_challenge_method: 'plain' }, "code_challenge_method must be S256, not 'plain'."],
     ['no method (means plain)', { code_challenge: pkcePair().challenge }, 'code_challenge_method must be S256 (when it is missing, RFC 7636 means plain).'],
     ['a malformed challenge', { code_challenge: 'short', code_challenge_method: 'S256' }, 'code_challenge must be 43 base64url characters: BASE64URL(SHA256(code_verifier)).'],
   ])('%s: invalid_request back to the app, with state and iss', async (_name, parameters, description) => {

@@ -40,7 +40,7 @@ export function dpopCommand(context: CommandContext): Command {
       ['jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token', 'a proof for the token endpoint'],
       ['jwt-vs-oauth dpop --key dpop-key.json --htm GET --htu http://127.0.0.1:9400/userinfo --ath "$ACCESS_TOKEN"', 'a proof for an API call with a bound token'],
       ['jwt-vs-oauth decode "$(jwt-vs-oauth dpop --key dpop-key.json --htm GET --htu https://api.example/x)"', 'see inside one'],
-    ], width()) + helpText('\nA proof is good for one request: make a new one for each. Exit codes: 0 made, 2 bad flags or an unusable key.\n', width()))
+    ], width()) + helpText('\nMake a new proof for each request: a server may refuse one it has seen (RFC 9449 §11.1). Exit codes: 0 made, 2 bad flags or an unusable key.\n', width()))
     .action(async (flags: DpopFlags) => {
       if (flags.key === undefined) throw new InputError('ERR_DPOP_KEY', 'dpop needs --key: the private key you hold, whose public half the proof carries.', 'Make one: jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
       if (flags.htm === undefined || !METHOD.test(flags.htm)) throw new InputError('ERR_DPOP_HTM', `--htm needs the request's HTTP method in capitals, such as POST or GET${flags.htm === undefined ? '' : `; ${JSON.stringify(terminalSafe(flags.htm))} is not one`}.`);
