@@ -1,7 +1,7 @@
 // Writing files so that nothing a user saved is lost: a file is created new, in one step that
 // fails if anything is at its path (file, link, folder), and only ever written through that handle.
 
-import { constants, lstatSync } from 'node:fs';
+import { constants, fstatSync, lstatSync, unlinkSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { terminalSafe } from '../text/terminal-safe.js';
@@ -17,6 +17,8 @@ export interface NewFile {
   fill(content: string): Promise<void>;
   /** Closes the file and removes it, if the path still names this file and it is still empty: a failed run leaves nothing. */
   discard(): Promise<void>;
+  /** The same, at once and synchronously: for a signal handler, where nothing async runs any more. */
+  discardNow(): void;
 }
 
 /** Where a new file is for: the flag that names it, its mode, and a file name the folder hint can suggest. */
@@ -71,6 +73,13 @@ export async function reserveNewFile(path: string, options: NewFileOptions): Pro
       await handle.close();
     },
     discard: () => closeAndRemove(true),
+    discardNow() {
+      try {
+        if (fstatSync(handle.fd).size === 0 && stillAtPath()) unlinkSync(path);
+      } catch {
+        // Already closed and gone: nothing to remove.
+      }
+    },
   };
 }
 

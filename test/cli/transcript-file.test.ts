@@ -87,6 +87,26 @@ describe('oauth --transcript during the run', () => {
     expect(readFileSync(path, 'utf8')).toBe('PRECIOUS\n');
   }, 30_000);
 
+  test.each(['SIGINT', 'SIGTERM'] as const)('%s while it runs with no prompt (the device flow waiting): the empty file goes, and the signal ends it as always', async (signal) => {
+    const path = join(folder, 'stopped.jsonl');
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; hadFile: boolean }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'oauth', '--flow', 'device', '--transcript', 'stopped.jsonl'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      let stderr = '';
+      let hadFile = false;
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (!hadFile && stderr.includes('Mock Google (a local simulation) at')) {
+          hadFile = existsSync(path);
+          child.kill(signal);
+        }
+      });
+      child.on('close', (code, killedBy) => resolve({ code, signal: killedBy, hadFile }));
+    });
+    expect(ended.hadFile).toBe(true);
+    expect(ended.signal).toBe(signal);
+    expect(existsSync(path)).toBe(false);
+  }, 30_000);
+
   test('the transcript is mode 0600 and says what it keeps: secrets masked, the tokens whole to decode', () => {
     const result = oauth('--auto', '--transcript', 'flow.jsonl');
     expect(result.code).toBe(0);

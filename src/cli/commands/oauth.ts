@@ -79,6 +79,16 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
       const transcriptFile = flags.transcript === undefined
         ? undefined
         : await (await import('../files.js')).reserveNewFile(flags.transcript, { flag: '--transcript', mode: 0o600, exampleName: 'flow.jsonl' });
+      // Ctrl-C or a kill while it runs (no prompt of ours to catch it): the empty file goes, then the
+      // signal does what it always does (130 for Ctrl-C), so a second run may use the same name.
+      const removeOnSignal = (signal: NodeJS.Signals) => {
+        transcriptFile?.discardNow();
+        process.kill(process.pid, signal);
+      };
+      if (transcriptFile) for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, removeOnSignal);
+      const keepSignals = () => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, removeOnSignal);
+      };
       const output = context.output();
       const interactive = output.stdinIsTerminal && output.stdoutIsTerminal && !flags.auto && !flags.json;
       const steps: Step[] = [];
@@ -222,11 +232,13 @@ export function oauthCommand(context: CommandContext, seams: OAuthSeams = {}): C
             response: { status: exchange.response.status, headers: maskHeaders(exchange.response.headers, maskSecrets), body: exchange.response.body },
           }));
           // A run stopped with q or Esc writes what it did; a run that failed writes nothing (below).
+          keepSignals();
           await transcriptFile.fill(`${lines.join('\n')}\n`);
           talk(`Wrote ${lines.length} HTTP exchanges to ${terminalSafe(transcriptFile.path)}. ${TRANSCRIPT_KEEPS}`);
         }
       } catch (error) {
         // A failed run leaves no transcript: half a run's exchanges would read like a whole one.
+        keepSignals();
         await transcriptFile?.discard();
         throw error;
       } finally {
