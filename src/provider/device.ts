@@ -27,13 +27,15 @@ export const MAX_WRONG_USER_CODES = 5;
  * Wrong user codes Mock Google takes in a minute from all addresses together; then it checks no
  * code from anyone until the minute ends. Without it, each new address starts again at 5 (IPv6
  * gives a host many /64s). RFC 8628 §5.1 weighs the code's entropy against the guessing rate over
- * its lifetime: at 60 a minute, a code's 10 minutes allow 600 guesses among 20^8 ≈ 2.6 × 10^10
- * codes, about 1 chance in 40 million for each live code. A classroom never comes near it: every
+ * its lifetime: at 1 000 a minute, a code's 10 minutes allow 10 000 guesses among 20^8 ≈ 2.6 × 10^10
+ * codes, about 1 chance in 2.6 million (4 × 10^-7) for each live code. Set high so that locking
+ * everyone out takes 200 addresses a minute, not a dozen. A classroom never comes near it: every
  * student on one machine shares one address, held to 5 a minute.
  */
-export const MAX_WRONG_USER_CODES_EVERYWHERE = 60;
+export const MAX_WRONG_USER_CODES_EVERYWHERE = 1_000;
 const GUESS_WINDOW_SECONDS = 60;
-const LOOPBACK_BLOCK = '127.0.0.0/8';
+/** This machine, whichever loopback address it comes from: 127.0.0.0/8 and ::1 count as one. */
+const LOOPBACK = 'loopback (127.0.0.0/8 and ::1)';
 
 const DEVICE_AUTHORIZATION_PARAMETERS = ['client_id', 'client_secret', 'scope', 'login_hint', 'client_assertion_type', 'client_assertion'] as const;
 
@@ -250,21 +252,22 @@ export async function handleDevicePage(exchange: Exchange): Promise<void> {
 
 /**
  * Whom wrong codes are counted against (§5.1): an IPv4 address, also when it comes IPv4-mapped
- * (::ffff:127.0.0.1 is 127.0.0.1), and an IPv6 address by its /64, the block one host usually holds.
- * The IPv4 loopback block counts as one: all 16 million of 127.0.0.0/8 are this one machine, and
- * its real users all come from 127.0.0.1, so none is held back by it.
+ * (::ffff:10.0.0.7 is 10.0.0.7), and an IPv6 address by its /64, the block one host usually holds.
+ * Loopback counts as one: all 16 million of 127.0.0.0/8 and ::1 are this one machine, and its real
+ * users all come from 127.0.0.1 or ::1, so none is held back by it.
  */
 export function guessingAddress(remote: string | undefined): string {
   if (remote === undefined) return 'unknown';
   const ipv4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(remote)?.[1];
-  if (ipv4 !== undefined) return ipv4.startsWith('127.') ? LOOPBACK_BLOCK : ipv4;
+  if (ipv4 !== undefined) return ipv4.startsWith('127.') ? LOOPBACK : ipv4;
   if (!remote.includes(':')) return remote;
   const [head = '', tail = ''] = remote.split('%')[0]!.toLowerCase().split('::');
   const front = head ? head.split(':') : [];
   const back = tail ? tail.split(':') : [];
   // An IPv4 tail (::1.2.3.4 forms) lies beyond the /64: drop it before filling the zeros.
-  const groups = remote.includes('::') ? [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back] : front;
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = (remote.includes('::') ? [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back] : front).map((group) => group.replace(/^0+(?=.)/, ''));
+  if (groups.join(':') === '0:0:0:0:0:0:0:1') return LOOPBACK;
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /** The wrong codes of this minute from all addresses, per provider; a new minute starts at the first wrong code after one ends. */

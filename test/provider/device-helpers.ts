@@ -2,6 +2,7 @@
 // device's requests, and a simulated user at /device over HTTP with cookies.
 
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { decodeEntities, formOf, UserAgent, type RecordedExchange } from '../../src/oauth/user-agent.js';
@@ -78,4 +79,26 @@ export async function unusedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   server.close();
   return port;
+}
+
+/** One HTTP exchange sent from `localAddress` (any of 127.0.0.0/8 reaches a server on 127.0.0.1). */
+export function sendFrom(localAddress: string, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, body = ''): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, localAddress, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk: string) => (text += chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode!, headers: incoming.headers, body: text }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** Opens /device from `localAddress` and types `userCode`, as a browser there would. */
+export async function typeCodeFrom(provider: RunningProvider, localAddress: string, userCode: string) {
+  const page = await sendFrom(localAddress, 'GET', `${provider.issuer}/device`);
+  const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+  const form = new URLSearchParams({ form_token: formTokenOf(page.body)!, user_code: userCode }).toString();
+  return sendFrom(localAddress, 'POST', `${provider.issuer}/device`, { cookie, 'content-type': 'application/x-www-form-urlencoded' }, form);
 }

@@ -38,17 +38,19 @@ describe('whom wrong codes are counted against (§5.1)', () => {
     expect(guessingAddress('::FFFF:10.0.0.7')).toBe('10.0.0.7');
   });
 
-  test('the IPv4 loopback block, 127.0.0.0/8, is one address: it is all this machine', () => {
-    expect(guessingAddress('127.0.0.1')).toBe('127.0.0.0/8');
-    expect(guessingAddress('127.0.0.2')).toBe('127.0.0.0/8');
-    expect(guessingAddress('::ffff:127.255.1.9')).toBe('127.0.0.0/8');
+  test('loopback, 127.0.0.0/8 and ::1, is one address: it is all this machine', () => {
+    expect(guessingAddress('127.0.0.1')).toBe('loopback (127.0.0.0/8 and ::1)');
+    expect(guessingAddress('127.0.0.2')).toBe('loopback (127.0.0.0/8 and ::1)');
+    expect(guessingAddress('::ffff:127.255.1.9')).toBe('loopback (127.0.0.0/8 and ::1)');
+    expect(guessingAddress('::1')).toBe('loopback (127.0.0.0/8 and ::1)');
+    expect(guessingAddress('0:0:0:0:0:0:0:1')).toBe('loopback (127.0.0.0/8 and ::1)');
   });
 
   test('IPv6 by its /64: the addresses of one host\'s block count together', () => {
     expect(guessingAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(guessingAddress('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
     expect(guessingAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
-    expect(guessingAddress('::1')).toBe('0:0:0:0::/64');
+    expect(guessingAddress('::2')).toBe('0:0:0:0::/64');
     expect(guessingAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(guessingAddress(undefined)).toBe('unknown');
   });
