@@ -38,6 +38,9 @@ export const API_HEADER = { name: 'Swaad-Request', value: '1' } as const;
 /**
  * The most sign-ins the BFF keeps waiting, and how long each may take: the oldest makes room (its browser
  * starts again), and one older than the login cookie's Max-Age is refused, so /login cannot fill the server.
+ * The price, as with Mock Google's own waiting sign-ins: anyone sending 100 /login in a row pushes
+ * out a sign-in in progress, whose user starts again. A bound has to forget someone; a real BFF
+ * would also rate-limit /login per address.
  */
 export const PENDING_LOGINS = { max: 100, maxAgeSeconds: 600 } as const;
 
