@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { discoverIssuer } from '../jwt/remote-keys.js';
 import { verifyToken } from '../jwt/verify.js';
+import { headerParameterText } from '../protocol/error-description.js';
 import type { CheckTable } from './steps.js';
 
 export interface OrdersApi {
@@ -46,7 +47,11 @@ export async function startOrdersApi(options: { issuer: string; audience: string
           { ok: hasScope, result: hasScope ? 'passed' : 'failed', detail: `scope: ${hasScope ? 'orders:read is granted' : 'orders:read is missing'} (${payload.scope === undefined ? 'no scope' : `"${String(payload.scope)}"`})` },
         ],
       };
-      if (!result.valid) return answer(401, { error: 'invalid_token', error_description: result.verdict }, { 'www-authenticate': 'Bearer realm="orders", error="invalid_token"' });
+      if (!result.valid) {
+        // The verdict may repeat the token's own header (a kid): allowed characters only, and short.
+        const description = headerParameterText(result.verdict);
+        return answer(401, { error: 'invalid_token', error_description: description }, { 'www-authenticate': `Bearer realm="orders", error="invalid_token", error_description="${description}"` });
+      }
       if (!hasScope) return answer(403, { error: 'insufficient_scope' }, { 'www-authenticate': 'Bearer realm="orders", error="insufficient_scope", scope="orders:read"' });
       answer(200, { caller: payload.sub, orders: ORDERS });
     })().catch(() => {

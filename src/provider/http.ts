@@ -7,6 +7,9 @@ import { isConfidential, type Client } from './directory.js';
 import { checkClientAssertion, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 import { oversizeMessage, oversizeParameter, type ProviderState } from './state.js';
 
+// error_description's text lives with the protocol helpers, so the client's orders API shares it.
+export { errorDescriptionText, headerParameterText } from '../protocol/error-description.js';
+
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export class HttpError extends Error {
@@ -145,34 +148,6 @@ const NOT_HEADER_SAFE = /[^\t\x20-\x7e]/g;
 export function headerSafe(value: string): string {
   NOT_HEADER_SAFE.lastIndex = 0;
   return NOT_HEADER_SAFE.test(value) ? value.replace(NOT_HEADER_SAFE, '?') : value;
-}
-
-const MAX_HEADER_PARAMETER_LENGTH = 200;
-
-/** The typography Mock Google's texts use, as the ASCII a reader knows; quotes and backslashes may not appear. */
-const ASCII_FOR: Readonly<Record<string, string>> = { '§': 'section ', '→': '->', '…': '...', '—': '-', '–': '-', '×': 'x', '≈': '~', '•': '*', '"': "'", '\\': '/' };
-
-/** A character as U+XXXX, a form with no backslash in it. */
-const codePointName = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-
-/**
- * Text for an error_description, in a JSON error (RFC 6749 §5.2) or a WWW-Authenticate parameter
- * (RFC 6750 §3), which allow only %x20-21 / %x23-5B / %x5D-7E: "§" is written "section", a quote
- * ', a backslash /, an escape quoteUntrusted wrote (\u202e, \") the character it stands for, and
- * any other character outside printable ASCII U+XXXX.
- */
-export function errorDescriptionText(text: string): string {
-  return text
-    .replace(/\\(u[0-9a-fA-F]{4}|["\\])/g, (_escape, escaped: string) => (escaped.length === 1 ? escaped : codePointName(String.fromCharCode(Number.parseInt(escaped.slice(1), 16)))))
-    .replace(/§ ?/g, ASCII_FOR['§']!)
-    .replace(/[→…—–×≈•"\\]/g, (character) => ASCII_FOR[character]!)
-    .replace(/[^\x20-\x7e]/gu, codePointName);
-}
-
-/** Text for a quoted parameter such as error_description in WWW-Authenticate (RFC 6750 §3): errorDescriptionText, cut at 200 characters. */
-export function headerParameterText(text: string): string {
-  const safe = errorDescriptionText(text);
-  return safe.length > MAX_HEADER_PARAMETER_LENGTH ? `${safe.slice(0, MAX_HEADER_PARAMETER_LENGTH - 3)}...` : safe;
 }
 
 /** writeHead with every header value made writable, so no input can make it throw. */

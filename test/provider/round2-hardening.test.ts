@@ -2,6 +2,7 @@
 // reach, ::1 counted with the loopback block, hostile text cut short, userinfo refused in a DPoP htu.
 
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { startOrdersApi } from '../../src/oauth/orders-api.js';
 import { countWrongUserCode, guessingAddress, MAX_WRONG_USER_CODES, MAX_WRONG_USER_CODES_EVERYWHERE } from '../../src/provider/device.js';
 import type { RunningProvider } from '../../src/provider/server.js';
 import { startTestProvider } from '../helpers/provider.js';
@@ -31,5 +32,30 @@ describe('wrong user codes (RFC 8628 §5.1)', () => {
     const fromIpv4 = await typeCodeFrom(provider, '127.0.0.1', 'BCDF-GHJK');
     expect(fromIpv4.status).toBe(429);
     expect(fromIpv4.body).toContain(`${MAX_WRONG_USER_CODES} codes typed here in the last minute were not right.`);
+  });
+});
+
+/** A token whose header names a hostile kid: a right-to-left override, a quote, a backslash, 3 000 K's. */
+function tokenWithHostileKid(): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'ES256', typ: 'at+jwt', kid: '\u202e"\\' + 'K'.repeat(3000) })}.${part({ sub: 'x' })}.AAAA`;
+}
+
+describe('the orders API refuses a hostile kid without repeating it', () => {
+  test('401 with an error_description of at most 200 allowed characters, in the JSON and in WWW-Authenticate', async () => {
+    const api = await startOrdersApi({ issuer: provider.issuer, audience: 'orders', now: () => clock });
+    try {
+      const answer = await fetch(`${api.url}/orders`, { headers: { authorization: `Bearer ${tokenWithHostileKid()}` } });
+      expect(answer.status).toBe(401);
+      const { error, error_description: description } = (await answer.json()) as { error: string; error_description: string };
+      expect(error).toBe('invalid_token');
+      expect(description.length).toBeLessThanOrEqual(200);
+      expect(description).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/);
+      expect(description).toContain('U+202E');
+      expect(description.endsWith('...')).toBe(true);
+      expect(answer.headers.get('www-authenticate')).toBe(`Bearer realm="orders", error="invalid_token", error_description="${description}"`);
+    } finally {
+      await api.close();
+    }
   });
 });
