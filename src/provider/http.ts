@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConfidential, type Client } from './directory.js';
 import { checkClientAssertion, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 import { oversizeMessage, oversizeParameter, type ProviderState } from './state.js';
+import { quoteUntrusted } from '../protocol/untrusted-quote.js';
 
 // error_description's text lives with the protocol helpers, so the client's orders API shares it.
 export { errorDescriptionText, headerParameterText } from '../protocol/error-description.js';
@@ -128,7 +129,7 @@ export async function readForm(request: IncomingMessage): Promise<Map<string, st
 export function uniqueParameters(search: URLSearchParams): Map<string, string> {
   const parameters = new Map<string, string>();
   for (const [name, value] of search) {
-    if (parameters.has(name)) throw new HttpError(400, 'invalid_request', `The parameter "${name}" was sent more than once.`);
+    if (parameters.has(name)) throw new HttpError(400, 'invalid_request', `The parameter ${quoteUntrusted(name)} was sent more than once.`);
     parameters.set(name, value);
   }
   return parameters;

@@ -395,7 +395,7 @@ async function route(state: ProviderState, request: IncomingMessage, response: S
     routedPath = pathUnderIssuer(url.pathname, state.basePath);
     const exchange: Exchange = { request, response, url, state, say: (text) => (message = text) };
     const found = findRoute(routedPath);
-    if (!found) throw new HttpError(404, 'not_found', `Nothing at ${url.pathname}. Start from ${state.config.issuer}/.well-known/openid-configuration.`);
+    if (!found) throw new HttpError(404, 'not_found', `Nothing at ${shortPath(url.pathname)}. Start from ${state.config.issuer}/.well-known/openid-configuration.`);
     const { route: target, match } = found;
     if (method === 'OPTIONS' && target.cors) {
       message = 'CORS preflight: any origin, no credentials';
@@ -433,6 +433,13 @@ function parseRequestTarget(target: string, origin: string): URL {
     // Not a URL: the 400 below.
   }
   throw new HttpError(400, 'invalid_request', 'The request target is neither a path such as /token nor an absolute http URL (RFC 9112 §3.2).');
+}
+
+const MAX_ECHOED_PATH = 100;
+
+/** A requested path as a 404 repeats it: the first 100 characters, then "…" (a path may be kilobytes long). */
+function shortPath(pathname: string): string {
+  return pathname.length > MAX_ECHOED_PATH ? `${pathname.slice(0, MAX_ECHOED_PATH)}…` : pathname;
 }
 
 /**

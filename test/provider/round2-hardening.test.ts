@@ -59,3 +59,20 @@ describe('the orders API refuses a hostile kid without repeating it', () => {
     }
   });
 });
+
+describe('hostile names and paths are repeated short', () => {
+  test('a parameter sent twice, its name 3 000 × U+202E: 400, the name quoted in 40 characters', async () => {
+    const name = encodeURIComponent('\u202e'.repeat(3000));
+    const answer = await fetch(`${provider.issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${name}=1&${name}=2` });
+    expect(answer.status).toBe(400);
+    const { error_description: description } = (await answer.json()) as { error_description: string };
+    expect(description).toBe(`The parameter '${'U+202E'.repeat(40)}'... was sent more than once.`);
+  });
+
+  test('a 404 for a 7 000-character path repeats its first 100 characters', async () => {
+    const answer = await fetch(`${provider.issuer}/${'a'.repeat(7000)}`);
+    expect(answer.status).toBe(404);
+    const { error_description: description } = (await answer.json()) as { error_description: string };
+    expect(description).toBe(`Nothing at /${'a'.repeat(99)}.... Start from ${provider.issuer}/.well-known/openid-configuration.`);
+  });
+});
