@@ -114,7 +114,7 @@ describe('lesson 12: staying signed in', () => {
 });
 
 describe('tutorial --plain', () => {
-  test.each([11, 12, 13, 15])('lesson %i reads within 80 columns, its answers at the end', async (number) => {
+  test.each([11, 12, 13, 14, 15])('lesson %i reads within 80 columns, its answers at the end', async (number) => {
     const { code, stdout, stderr } = await runCli(['tutorial', String(number), '--plain'], { env: { COLUMNS: '80' } });
     expect(stderr).toBe('');
     expect(code).toBe(0);
