@@ -5,7 +5,8 @@
 // DPoP token does not (as Bearer, with the thief's key, with a replayed proof: 401 each).
 // `tutorial 14 --plain` reads within 80 and 60 columns.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
@@ -16,7 +17,7 @@ import { valueFromReference } from '../../src/lessons/lesson-steps.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { validateLesson, type Lesson, type RunScreen, type ValueQuestion } from '../../src/lessons/schema.js';
 import { displayWidth } from '../../src/text/layout.js';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
 
 const file = join(lessonsFolder(), 'tutorial', '14-sender-constrained-tokens.json');
 const lesson: Lesson = validateLesson(JSON.parse(readFileSync(file, 'utf8')), file);
@@ -122,7 +123,11 @@ describe('tutorial 14 --plain', () => {
     expect(flat).toContain('The client makes a fresh proof for each request (§4.2); a server can also remember the jti values it has seen and refuse a repeat, as Mock Google does (§11.1).');
     expect(flat).not.toContain('so a proof works once');
     expect(flat).toContain('the provider at its token endpoint, an API at its own (§8, §9; §11.2).');
-    expect(flat).toContain('get new tokens bound to a key of its own: those work from the attacker\'s machine, even after Asha closes the app (§11.4).');
+    expect(flat).toContain('get new tokens bound to a key of its own: those work from the attacker\'s machine, even after Asha closes the app. RFC 9449 says the security of DPoP is then no longer guaranteed (§11.4)');
+    // "It" no longer reads as the key, §11.4 is cited once in that sentence, and "silent" names the iframe attack (the demo's sign-ins are "without showing the steps").
+    expect(flat).toContain('but the attacker\'s code can still use it there. That code can also start a silent sign-in (the provider answers without asking, as the user is still signed in there) in a hidden iframe');
+    expect(flat).not.toMatch(/quiet sign-in (of its own )?in a hidden iframe/);
+    expect(flat).toContain('Asha signs in to Swaad with offline_access, without showing the steps');
     expect(flat).not.toContain('while the app runs');
     expect(flat).toContain('which keep working from anywhere after the app is closed (§11.4).');
   }, 60_000);
@@ -137,5 +142,37 @@ describe('the summary and exercise 25, as RFC 9449 states them', () => {
     const solution = exercise.solution.explain.join(' ');
     expect(solution).toContain('A client makes a fresh proof for each request (RFC 9449 §4.2); a server can also remember the jti values it has seen and refuse a copy (§11.1).');
     expect(solution).not.toContain('a server remembers the jti values it has seen and refuses a copy');
+  }, 60_000);
+});
+
+describe('the commands after "Read the proof" paste and run', () => {
+  test.each([60, 80])('at %i columns each is on lines of its own, names a real token endpoint, and runs: the proof\'s htu is that endpoint', async (columns) => {
+    const { code, stdout } = await runCli(['tutorial', '14', '--plain'], { env: { COLUMNS: String(columns), NO_COLOR: '1' } });
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    // A command starts a line, and a line ending in " \\" goes on: the lines, joined as a shell joins them.
+    const commandAt = (start: string) => {
+      const first = lines.findIndex((line) => line.startsWith(start));
+      expect(first, start).toBeGreaterThan(-1);
+      let end = first;
+      while (lines[end]!.endsWith(' \\')) end++;
+      expect(lines[first - 1], 'a blank line before it: not the end of a prose line').toBe('');
+      return lines.slice(first, end + 1).map((line) => line.replace(/ \\$/, '')).join(' ');
+    };
+    const mint = commandAt('jwt-vs-oauth mint --alg ES256');
+    expect(mint).toBe('jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
+    const proof = commandAt('PROOF=$(jwt-vs-oauth dpop');
+    expect(proof).toBe('PROOF=$(jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token)');
+    expect(stdout).not.toContain('<the token endpoint>');
+    expect(joined(stdout)).toContain('started with jwt-vs-oauth provider, listens on http://127.0.0.1:9400, and its token endpoint is http://127.0.0.1:9400/token.');
+
+    // Run both, as pasted, in a fresh folder.
+    const folder = mkdtempSync(join(tmpdir(), 'lesson-14-dpop-'));
+    expect(runBin(mint.split(' ').slice(1), { cwd: folder }).code).toBe(0);
+    const made = runBin(proof.slice('PROOF=$('.length, -1).split(' ').slice(1), { cwd: folder });
+    expect(made.code).toBe(0);
+    const { header, payload } = decodeToken(made.stdout.trim(), now()) as { header: Record<string, unknown>; payload: Record<string, unknown> };
+    expect(header.typ).toBe('dpop+jwt');
+    expect(payload).toMatchObject({ htm: 'POST', htu: 'http://127.0.0.1:9400/token' });
   }, 60_000);
 });
