@@ -549,10 +549,12 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const MAKE_A_PROOF = 'make it with jwt-vs-oauth dpop --key <your key file> --htm <method> --htu <url>';
 
 /**
- * Why an htu is not an http(s) URI as RFC 3986 writes one, in the learner's words: what a browser
+ * Why an htu is not an http(s) URI as RFC 3986 writes one, or holds user information (RFC 9110
+ * §4.2.4), in the learner's words: what a browser
  * forgives (a backslash, a tab, "https:host") a server refuses (RFC 9449 §4.3 point 9).
  */
-function notAUriWhy(htu: string): string {
+function notAUriWhy(htu: string, hasUserinfo: (value: string) => boolean): string {
+  if (hasUserinfo(htu)) return 'the proof\'s htu has an "@" before its host, a user name or password (even an empty one), which an http(s) URL must not hold (RFC 9110 §4.2.4): a server refuses the proof; copy the task\'s URL exactly into --htu';
   const what = /\\/.test(htu) ? 'it has a backslash (\\), and a URL is written with forward slashes (/)'
     : /[\x00-\x20\x7f]/.test(htu) ? 'it holds a space, a tab or another control character'
     : !/^https?:\/\//i.test(htu) ? 'it does not start with http:// or https:// and then the host'
@@ -687,7 +689,7 @@ const shortened = (text: string) => terminalSafe(text.length > 60 ? `${text.slic
  * check (src/protocol/dpop.ts) as a last line, so nothing it refuses passes here.
  */
 async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { exercise, first, values, context }: CheckInput): Promise<KindOutcome> {
-  const { checkDpopProof, htuOf, isRfc3986HttpUri, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS, DPOP_TYPE } = await import('../protocol/dpop.js');
+  const { checkDpopProof, hasUserinfo, htuOf, isRfc3986HttpUri, DPOP_ALGORITHMS, DPOP_MAX_AGE_SECONDS, DPOP_MAX_FUTURE_SECONDS, DPOP_TYPE } = await import('../protocol/dpop.js');
   const { htm, htu } = proofRequestOf(exercise, check, values, htuOf);
   // As sent in a header ("DPoP: eyJ…") or alone.
   const proof = first.replace(/^dpop\s*:?\s*/i, '').trim();
@@ -718,7 +720,7 @@ async function dpopProofCheck(check: Extract<Check, { kind: 'dpop-proof' }>, { e
   // A server refuses an htu that is not written as RFC 3986 says, even one a browser would read as the task's URL.
   const htuWritten = sentHtu === undefined || isRfc3986HttpUri(sentHtu);
   lines.push({ label: 'htu', expected: `${htu}, the URL of the request the task names (without query or fragment)`, got: sentHtu ?? '(missing)', ok: htuWritten && sentHtuCompared === htu,
-    why: sentHtu === undefined ? 'the proof has no htu: give the request\'s URL with --htu' : !htuWritten ? notAUriWhy(sentHtu) : sentHtuCompared === undefined ? 'the proof\'s htu is not a URL: give the request\'s full URL with --htu' : 'this proof is for another URL: a server refuses a proof made for any other address than the one it is sent to (§4.3 point 9); copy the task\'s URL exactly into --htu' });
+    why: sentHtu === undefined ? 'the proof has no htu: give the request\'s URL with --htu' : !htuWritten ? notAUriWhy(sentHtu, hasUserinfo) : sentHtuCompared === undefined ? 'the proof\'s htu is not a URL: give the request\'s full URL with --htu' : 'this proof is for another URL: a server refuses a proof made for any other address than the one it is sent to (§4.3 point 9); copy the task\'s URL exactly into --htu' });
   const iat = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : undefined;
   const age = iat === undefined ? undefined : context.now - iat;
   const window = `made in the last ${DPOP_MAX_AGE_SECONDS / 60} minutes, at most ${DPOP_MAX_FUTURE_SECONDS} s ahead of the server's clock (§4.3 point 11)`;

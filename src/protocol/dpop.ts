@@ -53,10 +53,17 @@ export function htuOf(url: string): string {
 // none of those is a URI, so none may stand for the request's URI (RFC 9449 §4.3 point 9).
 const HTTP_URI = /^https?:\/\/[A-Za-z0-9\-._~:[\]@!$&'()*+,;=%]+(?:[/?#][A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?$/i;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+// Any "@" in the authority starts user information, an empty one too ("http://@host/", "http://:@host/").
+const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
 
-/** Whether `value` is an http(s) URI written as RFC 3986 says: no spaces, controls, backslashes or non-ASCII, and "//" then a host. */
+/** Whether an http(s) URI names user information before its host, which RFC 9110 §4.2.4 forbids: any "@" in the authority. */
+export function hasUserinfo(value: string): boolean {
+  return USERINFO.test(value);
+}
+
+/** Whether `value` is an http(s) URI written as RFC 3986 says, without the user information RFC 9110 §4.2.4 forbids: no spaces, controls, backslashes or non-ASCII, and "//" then a host. */
 export function isRfc3986HttpUri(value: string): boolean {
-  return HTTP_URI.test(value) && !BAD_ESCAPE.test(value);
+  return HTTP_URI.test(value) && !BAD_ESCAPE.test(value) && !hasUserinfo(value);
 }
 
 /**
@@ -202,13 +209,12 @@ export async function checkDpopProof(proof: string | undefined, expected: ProofE
   if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return refuse('the proof has no iat claim (§4.3 point 3)');
   // 8-9: made for this request.
   if (claims.htm !== expected.htm) return refuse(`the proof's htm is ${quoteUntrusted(claims.htm)}, but the request is ${expected.htm} (§4.3 point 8)`);
+  // RFC 9110 §4.2.4: user information in an http(s) URI is not to be sent, nor accepted, an empty one too.
+  if (hasUserinfo(claims.htu as string)) return refuse('the proof\'s htu holds a user name or password; an http(s) URI must not (RFC 9110 §4.2.4)');
   if (!isRfc3986HttpUri(claims.htu as string)) return refuse(`the proof's htu ${quoteUntrusted(claims.htu)} is not an http(s) URI as RFC 3986 writes one: "http://" or "https://" and a host, no spaces, control characters, backslashes or non-ASCII letters (§4.3 point 9)`);
   let htu: string;
   try {
-    const given = new URL(claims.htu as string);
-    // RFC 9110 §4.2.4: user information in an http(s) URI is not to be sent, nor accepted.
-    if (given.username !== '' || given.password !== '') return refuse('the proof\'s htu holds a user name or password; an http(s) URI must not (RFC 9110 §4.2.4)');
-    htu = htuOf(given.href);
+    htu = htuOf(claims.htu as string);
   } catch {
     return refuse('the proof\'s htu is not a URI (§4.3 point 9)');
   }

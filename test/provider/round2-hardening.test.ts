@@ -1,12 +1,22 @@
 // The second attack review's findings: a provider-wide guessing ceiling a dozen addresses cannot
 // reach, ::1 counted with the loopback block, hostile text cut short, userinfo refused in a DPoP htu.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { findExercise, loadExercises, materialFor } from '../../src/lessons/exercises.js';
+import { lessonsFolder } from '../../src/lessons/paths.js';
 import { startOrdersApi } from '../../src/oauth/orders-api.js';
 import { countWrongUserCode, guessingAddress, MAX_WRONG_USER_CODES, MAX_WRONG_USER_CODES_EVERYWHERE } from '../../src/provider/device.js';
 import type { RunningProvider } from '../../src/provider/server.js';
+import { isRfc3986HttpUri } from '../../src/protocol/dpop.js';
+import { runBin } from '../helpers/cli.js';
 import { startTestProvider } from '../helpers/provider.js';
 import { deviceAuthorization, typeCodeFrom } from './device-helpers.js';
+import { clientKey, freshCode, tokenRequest, type ClientKey } from './dpop-helpers.js';
+import { CALLBACK } from '../helpers/provider.js';
 
 const START = Date.UTC(2026, 0, 1);
 let clock = START;
@@ -74,5 +84,42 @@ describe('hostile names and paths are repeated short', () => {
     expect(answer.status).toBe(404);
     const { error_description: description } = (await answer.json()) as { error_description: string };
     expect(description).toBe(`Nothing at /${'a'.repeat(99)}.... Start from ${provider.issuer}/.well-known/openid-configuration.`);
+  });
+});
+
+/** A proof for POST `htu` written as given (createDpopProof normalises htu, dropping an empty user name). */
+function proofForHtu(key: ClientKey, htu: string): Promise<string> {
+  return new SignJWT({ htm: 'POST', htu }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk }).setJti(crypto.randomUUID()).setIssuedAt().sign(key.privateKey);
+}
+
+describe('a DPoP htu with user information, even empty, is refused (RFC 9110 §4.2.4)', () => {
+  test.each(['http://@[::]:9471/token', 'https://@host/x', 'http://:@host/x', 'http://u@host/x'])('%s is not an http(s) URI a proof may name', (htu) => {
+    expect(isRfc3986HttpUri(htu)).toBe(false);
+    expect(isRfc3986HttpUri(htu.replace(/\/\/[^/]*@/, '//'))).toBe(true);
+  });
+
+  test('a real proof for /token whose htu has an empty user name: 400 invalid_dpop_proof', async () => {
+    const autoApproving = await startTestProvider({ autoApprove: true });
+    try {
+      const key = await clientKey();
+      const code = await freshCode(autoApproving, 'demo-spa');
+      const htu = `${autoApproving.issuer.replace('http://', 'http://@')}/token`;
+      const proof = await proofForHtu(key, htu);
+      const answer = await tokenRequest(autoApproving, 'demo-spa', { grant_type: 'authorization_code', code: code.code, redirect_uri: CALLBACK, code_verifier: code.verifier }, proof);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: 'invalid_dpop_proof', error_description: expect.stringContaining("the proof's htu holds a user name or password; an http(s) URI must not (RFC 9110 section 4.2.4)") });
+    } finally {
+      await autoApproving.close();
+    }
+  });
+
+  test('exercises check dpop-proof-by-hand on a proof whose htu is "https://@…": the htu line fails, exit 1', async () => {
+    const exercise = findExercise(loadExercises(join(lessonsFolder(), 'exercises')), 'dpop-proof-by-hand');
+    const material = materialFor(exercise, 'round2-seed');
+    const key = await clientKey();
+    const proof = await proofForHtu(key, material.url!.replace('https://', 'https://@'));
+    const check = runBin(['exercises', '--seed', 'round2-seed', 'check', 'dpop-proof-by-hand', proof], { env: { JWT_VS_OAUTH_HOME: mkdtempSync(join(tmpdir(), 'round2-')) } });
+    expect(check.stdout.match(/^ {2}[✓✗] \S+/gm)).toEqual(['  ✓ typ', '  ✓ alg', '  ✓ jwk', '  ✓ signature', '  ✓ jti', '  ✓ htm', '  ✗ htu', '  ✓ iat']);
+    expect(check.code).toBe(1);
   });
 });
