@@ -42,7 +42,8 @@ const logoutAndRevoke: Demo = async () => withDemoWorld(async (world, { tokenAns
   const basic = await swaadBasic();
   const introspect = () => app.request('POST', `${issuer}/introspect`, { form: { token: tokens.access_token }, headers: { authorization: basic, accept: 'application/json' } });
   const activeIn = (answer: RecordedExchange) => ((JSON.parse(answer.response.body) as { active?: unknown }).active === true ? 'active' : 'not active');
-  const rows: string[][] = [['after sign-in', activeIn(await introspect()), await localCheck()]];
+  const afterSignIn = await introspect();
+  const rows: string[][] = [['after sign-in', activeIn(afterSignIn), await localCheck()]];
 
   const logoutQuery = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: AFTER_LOGOUT, state: 'bye-1' });
   const logout = await world.agent('Asha\'s browser').request('GET', `${issuer}/logout?${logoutQuery}`);
@@ -57,14 +58,17 @@ const logoutAndRevoke: Demo = async () => withDemoWorld(async (world, { tokenAns
   return showing([
     paragraph(`Asha signed in to Swaad (quietly, the code flow of lesson 5) and Swaad got an access token (a JWT for ${tokens.expires_in / 60} minutes), an ID token and a refresh token.`),
     blank,
+    recorded('the access token, right after sign-in; Swaad\'s client credentials', afterSignIn),
+    { kind: 'remark', lead: '', text: 'Active, with the token\'s claims.' },
+    blank,
     requestLines('GET /logout', `${logout.response.status}, Location: ${logout.response.headers.location ?? '(none)'}`, ['id_token_hint=<the ID token>', `post_logout_redirect_uri=${AFTER_LOGOUT}`, 'state=bye-1']),
     { kind: 'remark', lead: '', text: 'RP-initiated logout: Mock Google checked that the ID token is one it issued, to demo-app, and sent Asha\'s browser back to an address demo-app registered, with its state.' },
     blank,
-    recorded('the access token; Swaad\'s client credentials', afterLogout),
+    recorded('the access token, after logout', afterLogout),
     { kind: 'remark', lead: '', text: 'Logout took back no token: the access token is still active.' },
     blank,
     recorded('the refresh token; Swaad\'s client credentials', revoke),
-    recorded('the access token again', afterRevoke),
+    recorded('the access token, after revocation', afterRevoke),
     { kind: 'remark', lead: '', text: 'Revoking the refresh token ended the whole sign-in at Mock Google, its access tokens too (RFC 7009 §2.1).' },
     blank,
     { kind: 'table', headings: ['', 'introspection', 'local JWT check'], rows },

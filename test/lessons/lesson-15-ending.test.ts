@@ -48,10 +48,12 @@ test('the lesson file passes the validator: 8 screens, three demos, a question a
 describe('lesson 15: ending things', () => {
   test('logout redirects back with the state; introspection stays active after logout and turns false after the refresh token is revoked; the local check stays valid', async () => {
     const text = await step('Log out, then revoke', 80);
-    expect(statuses(text)).toEqual([302, 200, 200, 200]);
+    expect(statuses(text)).toEqual([200, 302, 200, 200, 200]);
     expect(text).toContain('← 302, Location: http://127.0.0.1/?state=bye-1');
-    // After logout: active, with the token's claims; after the revocation: only active false.
-    const [afterLogout, revoke, afterRevoke] = text.split('→ POST').slice(1);
+    // After sign-in and after logout: active, with the token's claims; after the revocation: only active false.
+    const [afterSignIn, afterLogout, revoke, afterRevoke] = text.split('→ POST').slice(1);
+    expect(afterSignIn).toMatch(/^ \/introspect +\(the access token, right after sign-in/);
+    expect(afterSignIn).toContain('"active": true');
     expect(afterLogout).toMatch(/^ \/introspect/);
     expect(afterLogout).toContain('"active": true');
     expect(afterLogout).toContain('"username": "asha@example.com"');
@@ -60,6 +62,16 @@ describe('lesson 15: ending things', () => {
     expect(text).toMatch(/after sign-in +active +valid/);
     expect(text).toMatch(/after logout +active +valid/);
     expect(text).toMatch(/after revocation +not active +valid, 1[45] more minutes/);
+  }, 30_000);
+
+  test('each row of the table comes from an introspection the demo shows: one shown request per row, the same answer, in order', async () => {
+    const text = await step('Log out, then revoke', 80);
+    const shown = text.split('→ POST').slice(1).filter((part) => part.startsWith(' /introspect'));
+    const answers = shown.map((part) => (/"active": ?true/.test(part.split('\n  → ')[0]!) ? 'active' : 'not active'));
+    const rows = [...text.matchAll(/^ {2}(after [a-z -]+?) {2,}(active|not active) {2,}/gm)].map((match) => [match[1], match[2]]);
+    expect(rows.map((row) => row[0])).toEqual(['after sign-in', 'after logout', 'after revocation']);
+    expect(answers).toEqual(rows.map((row) => row[1]));
+    expect(shown.map((part) => /^ \/introspect +\(the access token, ([a-z -]+)/.exec(part)?.[1])).toEqual(['right after sign-in', 'after logout', 'after revocation']);
   }, 30_000);
 
   test('key rotation: fetch 1 for token 1, fetch 2 for token 2\'s unknown kid, token 1 still valid with no fetch, 20 forged kids refused with no fetch', async () => {
@@ -116,7 +128,10 @@ test('tutorial 15 --plain: OIDC Core §10.1.1 is cited for what it says; publish
   // §10.1.1: new keys added, the signer starts using one at its discretion, old ones kept a reasonable time.
   expect(prose).toContain('OIDC Core §10.1.1 describes rotation: the provider adds new keys to its JWKS and may start signing with one whenever it chooses; keys it has just stopped using should stay there for a reasonable time.');
   expect(prose).toContain('A careful provider publishes a new key before it signs with it');
-  expect(prose).toContain('It signs with the new key at once, which §10.1.1 allows');
+  expect(prose).toContain('Either way, Mock Google signs with the new key at once, which §10.1.1 allows');
+  // How the demo rotates, said plainly: a flag at start for your own, a running one in the demo.
+  expect(prose).toContain('To change the keys of your own Mock Google, start it with jwt-vs-oauth provider --rotate-keys. The demo below changes the keys of a Mock Google that is already running.');
+  expect(prose).not.toContain('asks a running one');
   // No sentence that cites §10.1.1 makes it require publishing first or keeping keys until their tokens expire.
   const citing = prose.split(/(?<=\.) /).filter((sentence) => sentence.includes('§10.1.1'));
   expect(citing.length).toBeGreaterThanOrEqual(4);
@@ -124,4 +139,14 @@ test('tutorial 15 --plain: OIDC Core §10.1.1 is cited for what it says; publish
   expect(prose).toContain('The provider ends its session (a real provider first asks the user whether to log out there too, §2)');
   expect(prose).toContain('Asha asks for her order and for Meera\'s');
   expect(stdout).not.toContain('Ravi');
+}, 30_000);
+
+test('tutorial 15 --plain: what Mock Google keeps (no browser session; sid names the grant) and who may introspect (a real provider: a registered resource server; Mock Google: the token\'s client), said the same on screens 1, 2 and 4', async () => {
+  const { code, stdout } = await runCli(['tutorial', '15', '--plain'], { env: { COLUMNS: '80' } });
+  expect(code).toBe(0);
+  const prose = stdout.replace(/\s+/g, ' ');
+  expect(prose).not.toContain('keeps no session of its own');
+  expect(prose).toContain('Mock Google keeps no browser session (no sign-in cookie), so every /authorize asks for the password again. The sid in its tokens names the sign-in (the grant) they came from, not a browser session.');
+  expect(prose).toContain('A real provider lets a registered resource server introspect, with that server\'s own credentials (RFC 7662 §2.1). Mock Google, simpler, answers only the client the token was issued to');
+  expect(prose).toContain('At a real provider the payments API, registered as a resource server, asks with its own credentials (§2.1). Mock Google, simpler, answers only the client the token was issued to, so there Swaad\'s server would ask for it.');
 }, 30_000);
