@@ -15,6 +15,16 @@ export const DPOP_SIGNING_ALGORITHMS: readonly string[] = DPOP_ALGORITHMS;
 /** The longest a jti is kept: a proof dated the furthest ahead, accepted until it is too old. */
 const PROOF_KEPT_AT_MOST_SECONDS = DPOP_MAX_AGE_SECONDS + DPOP_MAX_FUTURE_SECONDS + 1;
 
+/**
+ * At most 1 000 accepted proofs per key (thumbprint) in a 5-minute window; the next get 429 until
+ * the window ends. A real client sends one proof per request: 1 000 in 5 minutes is more than 3 a
+ * second for 5 minutes, far beyond an app's token requests and API calls. The replay store holds
+ * 20 000: one key takes at most 1 000 places a window (5 %), and, its proofs kept up to 361 s, at
+ * most 2 000 at once (10 %). Filling it then takes at least 10 keys, each with a token bound to it.
+ */
+export const MAX_PROOFS_PER_KEY = 1_000;
+export const PROOFS_PER_KEY_WINDOW_SECONDS = 300;
+
 /** The key a jti is stored under: its SHA-256, so a store entry has one size whatever was sent. */
 export function hashedKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('base64url');
@@ -44,18 +54,30 @@ function seenBefore(state: ProviderState): (jti: string) => boolean {
 
 /**
  * Records a proof's jti until the proof can no longer be accepted. A jti recorded meanwhile (two
- * requests with one proof at once) is a replay: `replayed()` is thrown. A full store refuses the
- * request (503) rather than forget a jti and let a replay through.
+ * requests with one proof at once) is a replay: `replayed()` is thrown. A key past its share
+ * (MAX_PROOFS_PER_KEY) is refused with 429, for that key only; a full store refuses the request
+ * (503) rather than forget a jti and let a replay through.
  */
-function recordProof(state: ProviderState, jti: string, iat: number, replayed: () => Error): void {
-  const key = hashedKey(jti);
+function recordProof(exchange: Exchange, proof: { jkt: string; jti: string; iat: number }, replayed: () => Error): void {
+  const { state } = exchange;
+  const key = hashedKey(proof.jti);
   if (state.dpopProofs.get(key)) throw replayed();
+  const counted = state.dpopProofsPerKey.get(proof.jkt);
+  if (counted && counted.accepted >= MAX_PROOFS_PER_KEY) {
+    const seconds = Math.max(1, Math.ceil((counted.untilMs - state.nowMs()) / 1000));
+    exchange.say(`DPoP proof refused: ${counted.accepted} proofs by this key in the window, its limit (429, retry after ${seconds} s)`);
+    throw new HttpError(429, 'temporarily_unavailable', `Too many DPoP proofs from this key: Mock Google accepted ${MAX_PROOFS_PER_KEY} proofs signed by it in the last ${PROOFS_PER_KEY_WINDOW_SECONDS / 60} minutes, the most it takes from one key. It remembers every proof's jti to refuse a replay, and one client must not fill that memory for everyone. Try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+  }
   const wait = state.dpopProofs.secondsUntilRoom(state.dpopProofs.entryBytes(key, true));
   if (wait > 0) {
     const seconds = Number.isFinite(wait) ? wait : PROOF_KEPT_AT_MOST_SECONDS;
     throw new HttpError(503, 'temporarily_unavailable', `Mock Google holds as many recent DPoP proofs as it may (${state.dpopProofs.limits.maxEntries}), to refuse a replayed one; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
   }
-  state.dpopProofs.set(key, true, proofKeptSeconds(iat, state.nowMs()));
+  state.dpopProofs.set(key, true, proofKeptSeconds(proof.iat, state.nowMs()));
+  if (counted) counted.accepted++;
+  // Full, the counter store forgets the oldest key's count: that key starts again at 1, and the
+  // replay store's own cap still holds. Refusing instead would let many keys lock out every key.
+  else state.dpopProofsPerKey.setEvictingOldest(proof.jkt, { accepted: 1, untilMs: state.nowMs() + PROOFS_PER_KEY_WINDOW_SECONDS * 1000 }, PROOFS_PER_KEY_WINDOW_SECONDS);
 }
 
 /** The one DPoP header of a request; two are an error (RFC 9449 §4.3 point 1). Undefined when absent. */
@@ -81,7 +103,7 @@ export async function proofAtTokenEndpoint(exchange: Exchange): Promise<Accepted
   if (typeof header !== 'string') throw refused('the request has more than one DPoP header (RFC 9449 §4.3 point 1)');
   const check = await checkDpopProof(header, { htm: request.method ?? 'POST', htu: `${state.config.issuer}/token`, now: state.nowSeconds(), isReplay: seenBefore(state) });
   if (!check.ok) throw refused(check.reason);
-  return { jkt: check.jkt, record: () => recordProof(state, check.jti, check.iat, () => refused(REPLAYED_JTI)) };
+  return { jkt: check.jkt, record: () => recordProof(exchange, check, () => refused(REPLAYED_JTI)) };
 }
 
 /** A 401 with the DPoP challenge of RFC 9449 §7.1: the error, what went wrong, and the algorithms accepted. */
@@ -118,5 +140,5 @@ export async function checkProofWithToken(exchange: Exchange, token: string, bou
     throw dpopChallenge('invalid_token', 'Invalid DPoP key binding: the proof is signed with another key than the one this access token is bound to (cnf.jkt).');
   }
   // Recorded only now, the token and the key checked: a proof sent with a stolen token uses no room.
-  recordProof(state, check.jti, check.iat, () => refused(REPLAYED_JTI));
+  recordProof(exchange, check, () => refused(REPLAYED_JTI));
 }

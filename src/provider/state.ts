@@ -34,11 +34,11 @@ export function oversizeMessage(oversize: { name: string; limit: number }): stri
   return `${oversize.name} is longer than ${oversize.limit} bytes (${oversize.limit / 1024} KiB), the most Mock Google accepts for it.`;
 }
 
-export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens' | 'deviceCodes' | 'userCodes' | 'userCodeGuesses' | 'dpopProofs' | 'clientAssertions';
+export type StoreName = 'interactions' | 'codes' | 'grants' | 'revokedGrants' | 'refreshTokens' | 'retiredRefreshTokens' | 'revokedAccessTokens' | 'deviceCodes' | 'userCodes' | 'userCodeGuesses' | 'dpopProofs' | 'dpopProofsPerKey' | 'clientAssertions';
 
 /**
  * What each store may hold, in entries and in estimated bytes (counted high: two bytes a
- * character, 160 bytes of overhead an entry; see store.ts). Together 82.5 MiB of estimate; with the
+ * character, 160 bytes of overhead an entry; see store.ts). Together 88.75 MiB of estimate; with the
  * process itself (about 55 MB RSS) and the garbage collector's room, the provider stays under a
  * 256 MB RSS budget. `npm run bench` (bench/memory.mjs) fills every store and reports the peak.
  * Entry sizes below are the estimates with every parameter at its limit.
@@ -72,6 +72,10 @@ export const DEFAULT_LIMITS: Record<StoreName, StoreLimits> = {
   // DPoP proofs seen (their jti, hashed), for as long as a proof is accepted (RFC 9449 §11.1: 5
   // minutes old, 1 ahead); full, a new proof is refused with 503 rather than a replay let in: 270 bytes each.
   dpopProofs: { maxEntries: 20_000, maxBytes: 5.5 * 1024 * 1024 },
+  // Accepted DPoP proofs per key thumbprint, for a 5-minute window (dpop-binding.ts
+  // MAX_PROOFS_PER_KEY): one per key with a recent proof, as many as proofs (a full store forgets
+  // the oldest count): 318 bytes each.
+  dpopProofsPerKey: { maxEntries: 20_000, maxBytes: 6.25 * 1024 * 1024 },
   // private_key_jwt assertions seen (client and jti, hashed), until they expire (at most 5 minutes,
   // RFC 7523 §3 point 7); full, 503 as for proofs: 270 bytes each.
   clientAssertions: { maxEntries: 9_000, maxBytes: 2.5 * 1024 * 1024 },
@@ -179,6 +183,12 @@ export interface UserCodeGuesses {
   untilMs: number;
 }
 
+/** Proofs accepted from one DPoP key in the current window, which ends at `untilMs`. */
+export interface KeyProofCount {
+  accepted: number;
+  untilMs: number;
+}
+
 export interface IssuedTokens {
   access_token: string;
   /** DPoP when the access token is bound to a key (RFC 9449 §5). */
@@ -218,6 +228,8 @@ const VALUE_BYTES = {
   userCodeGuesses: () => OBJECT_BYTES + 2 * FIELD_BYTES,
   // Keys are SHA-256 hashes (43 characters), whatever the jti sent: the value is nothing.
   dpopProofs: () => 0,
+  // Keyed by the key's thumbprint (43 characters, whatever the key).
+  dpopProofsPerKey: () => OBJECT_BYTES + 2 * FIELD_BYTES,
   clientAssertions: () => 0,
 } satisfies Record<StoreName, (value: never) => number>;
 
@@ -240,6 +252,8 @@ export class ProviderState {
   readonly userCodeGuesses: ExpiringStore<UserCodeGuesses>;
   /** DPoP proofs (RFC 9449 §11.1) and client assertions (RFC 7523 §3 point 7) seen, by hashed jti: each works once. */
   readonly dpopProofs: ExpiringStore<true>;
+  /** Proofs accepted per DPoP key (thumbprint) in a window: one key may not fill dpopProofs. */
+  readonly dpopProofsPerKey: ExpiringStore<KeyProofCount>;
   readonly clientAssertions: ExpiringStore<true>;
 
   constructor(
@@ -267,6 +281,7 @@ export class ProviderState {
     this.userCodes = new ExpiringStore(nowMs, limitsOf('userCodes'), VALUE_BYTES.userCodes);
     this.userCodeGuesses = new ExpiringStore(nowMs, limitsOf('userCodeGuesses'), VALUE_BYTES.userCodeGuesses);
     this.dpopProofs = new ExpiringStore(nowMs, limitsOf('dpopProofs'), VALUE_BYTES.dpopProofs);
+    this.dpopProofsPerKey = new ExpiringStore(nowMs, limitsOf('dpopProofsPerKey'), VALUE_BYTES.dpopProofsPerKey);
     this.clientAssertions = new ExpiringStore(nowMs, limitsOf('clientAssertions'), VALUE_BYTES.clientAssertions);
   }
 
@@ -469,6 +484,7 @@ export class ProviderState {
       userCodes: this.userCodes,
       userCodeGuesses: this.userCodeGuesses,
       dpopProofs: this.dpopProofs,
+      dpopProofsPerKey: this.dpopProofsPerKey,
       clientAssertions: this.clientAssertions,
     } as Record<StoreName, ExpiringStore<unknown>>;
   }

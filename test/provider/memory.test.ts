@@ -166,7 +166,7 @@ describe('ExpiringStore counts entries and estimated bytes', () => {
 
   test('the default caps add up to the budget the README states', () => {
     const total = Object.values(DEFAULT_LIMITS).reduce((sum, limits) => sum + limits.maxBytes, 0);
-    expect(total).toBe(82.5 * 1024 * 1024);
+    expect(total).toBe(88.75 * 1024 * 1024);
   });
 });
 
@@ -420,8 +420,10 @@ describe('fair stores: one client can neither block every sign-in nor evict anot
       // Kept by the SHA-256 of the jti, whatever its length.
       dpopProofs: state.dpopProofs.entryBytes(hashedKey('j'.repeat(8000)), true),
       clientAssertions: state.clientAssertions.entryBytes(hashedKey('demo-app', 'j'.repeat(8000)), true),
+      // Kept by the key's SHA-256 thumbprint, whatever the key.
+      dpopProofsPerKey: state.dpopProofsPerKey.entryBytes('k'.repeat(43), { accepted: 1, untilMs: 0 }),
     };
-    expect(largest).toEqual({ grants: 406, revokedGrants: 256, refreshTokens: 628, retiredRefreshTokens: 414, dpopProofs: 270, clientAssertions: 270 });
+    expect(largest).toEqual({ grants: 406, revokedGrants: 256, refreshTokens: 628, retiredRefreshTokens: 414, dpopProofs: 270, clientAssertions: 270, dpopProofsPerKey: 318 });
     for (const [name, bytes] of Object.entries(largest) as Array<[keyof typeof largest, number]>) {
       expect(DEFAULT_LIMITS[name].maxEntries * bytes).toBeLessThanOrEqual(DEFAULT_LIMITS[name].maxBytes);
     }
