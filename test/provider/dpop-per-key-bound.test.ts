@@ -52,6 +52,8 @@ describe(`at most ${MAX_PROOFS_PER_KEY} accepted proofs per key in ${PROOFS_PER_
     const refused = await userinfo(spammer, spammerToken);
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('temporarily_unavailable');
+    // The token and the proof are good: not an authentication failure, so no challenge (RFC 6750 §3).
+    expect(refused.challenge).toBeNull();
     expect(refused.body.error_description).toContain(`accepted ${MAX_PROOFS_PER_KEY} proofs signed by it in the last 5 minutes`);
     const retryAfter = Number(refused.retryAfter);
     expect(retryAfter).toBeGreaterThan(0);
