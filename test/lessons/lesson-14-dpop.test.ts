@@ -161,15 +161,17 @@ describe('the commands after "Read the proof" paste and run', () => {
     };
     const mint = commandAt('jwt-vs-oauth mint --alg ES256');
     expect(mint).toBe('jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
-    const proof = commandAt('PROOF=$(jwt-vs-oauth dpop');
-    expect(proof).toBe('PROOF=$(jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token)');
+    const proof = commandAt('MY_PROOF=$(jwt-vs-oauth dpop');
+    expect(proof).toBe('MY_PROOF=$(jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token)');
     expect(stdout).not.toContain('<the token endpoint>');
+    // Its own name: the step's $PROOF (the lesson's proof, which decode reads) is not overwritten.
+    expect(stdout.match(/^PROOF=/gm)).toHaveLength(1);
     expect(joined(stdout)).toContain('started with jwt-vs-oauth provider, listens on http://127.0.0.1:9400, and its token endpoint is http://127.0.0.1:9400/token.');
 
     // Run both, as pasted, in a fresh folder.
     const folder = mkdtempSync(join(tmpdir(), 'lesson-14-dpop-'));
     expect(runBin(mint.split(' ').slice(1), { cwd: folder }).code).toBe(0);
-    const made = runBin(proof.slice('PROOF=$('.length, -1).split(' ').slice(1), { cwd: folder });
+    const made = runBin(proof.slice('MY_PROOF=$('.length, -1).split(' ').slice(1), { cwd: folder });
     expect(made.code).toBe(0);
     const { header, payload } = decodeToken(made.stdout.trim(), now()) as { header: Record<string, unknown>; payload: Record<string, unknown> };
     expect(header.typ).toBe('dpop+jwt');
