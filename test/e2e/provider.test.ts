@@ -140,7 +140,7 @@ describe('jwt-vs-oauth provider', () => {
     expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
     const logged = await run.nextLine();
     expect(logged).toMatch(/^\d\d:\d\d:\d\d GET  \/authorize +400  /);
-    expect(logged).toContain('x\\r\\n12:00:00 POST /token                 200  tokens issued\\x1b[2J\\u202e');
+    expect(logged).toContain('The parameter "x\\u000d\\u000a12:00:00 POST /token                 "... was sent more than once.');
     expect(logged).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
     // The very next line is the discovery request: nothing was injected in between.
     expect(await run.nextLine()).toMatch(/^\d\d:\d\d:\d\d GET  \/\.well-known\/openid-configuration 200  discovery document served$/);
@@ -154,8 +154,7 @@ describe('jwt-vs-oauth provider', () => {
     expect((await fetch(hostileAuthorize(started.issuer, JSON_HOSTILE_NAME))).status).toBe(400);
     const line = await run.nextLine();
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202e\u2066]/);
-    expect(line).toContain('\\u2028\\u2029\\u0085\\u009b\\u007f\\u2066');
-    expect(JSON.parse(line).message).toContain(`"${JSON_HOSTILE_NAME}" was sent more than once`);
+    expect(JSON.parse(line).message).toContain('The parameter "x\\u000d\\u000a12:00:00 POST /token                 "... was sent more than once.');
     run.process.kill('SIGTERM');
     await once(run.process, 'exit');
   });
