@@ -162,8 +162,8 @@ async function handleIndex(exchange: Exchange): Promise<void> {
   });
 }
 
-// What a flood of slow clients can make the process hold, on top of the stores (82.5 MiB
-// estimated; 200 to 235 MB of RSS measured with all of them full), within the 256 MB budget:
+// What a flood of slow clients can make the process hold, on top of the stores (88.75 MiB
+// estimated; 177 to 198 MB of RSS measured with all of them full and the heap limited to 192 MB), within the 256 MB budget:
 //  - each connection: at most 16 KiB of headers, about 23 KB of RSS for one sending them
 //    slowly (for 10 s at most);
 //  - request bodies: reserved before they are read (BodyBudget in http.ts), 4 MiB together,
