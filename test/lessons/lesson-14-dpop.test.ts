@@ -5,9 +5,11 @@
 // DPoP token does not (as Bearer, with the thief's key, with a replayed proof: 401 each).
 // `tutorial 14 --plain` reads within 80 and 60 columns.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { runLessonStep, type StepView } from '../../src/cli/lesson-step-view.js';
@@ -17,7 +19,7 @@ import { valueFromReference } from '../../src/lessons/lesson-steps.js';
 import { lessonsFolder } from '../../src/lessons/paths.js';
 import { validateLesson, type Lesson, type RunScreen, type ValueQuestion } from '../../src/lessons/schema.js';
 import { displayWidth } from '../../src/text/layout.js';
-import { runBin, runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 
 const file = join(lessonsFolder(), 'tutorial', '14-sender-constrained-tokens.json');
 const lesson: Lesson = validateLesson(JSON.parse(readFileSync(file, 'utf8')), file);
@@ -146,35 +148,48 @@ describe('the summary and exercise 25, as RFC 9449 states them', () => {
 });
 
 describe('the commands after "Read the proof" paste and run', () => {
-  test.each([60, 80])('at %i columns each is on lines of its own, names a real token endpoint, and runs: the proof\'s htu is that endpoint', async (columns) => {
+  const CURL = 'curl -H "DPoP: $(jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token)" -u demo-app:demo-secret -d grant_type=client_credentials -d scope=orders:read http://127.0.0.1:9400/token';
+
+  /** The command that starts a line with `start`, its lines joined as a shell joins them; a blank line before it, so no prose leads into it. */
+  function commandAt(lines: string[], start: string): string {
+    const first = lines.findIndex((line) => line.startsWith(start));
+    expect(first, start).toBeGreaterThan(-1);
+    expect(lines[first - 1], 'a blank line before it: not the end of a prose line').toBe('');
+    let end = first;
+    while (lines[end]!.endsWith(' \\')) end++;
+    return lines.slice(first, end + 1).map((line) => line.replace(/ \\$/, '')).join(' ');
+  }
+
+  test.each([60, 80])('at %i columns each is on lines of its own and names the real token endpoint of jwt-vs-oauth provider', async (columns) => {
     const { code, stdout } = await runCli(['tutorial', '14', '--plain'], { env: { COLUMNS: String(columns), NO_COLOR: '1' } });
     expect(code).toBe(0);
     const lines = stdout.split('\n');
-    // A command starts a line, and a line ending in " \\" goes on: the lines, joined as a shell joins them.
-    const commandAt = (start: string) => {
-      const first = lines.findIndex((line) => line.startsWith(start));
-      expect(first, start).toBeGreaterThan(-1);
-      let end = first;
-      while (lines[end]!.endsWith(' \\')) end++;
-      expect(lines[first - 1], 'a blank line before it: not the end of a prose line').toBe('');
-      return lines.slice(first, end + 1).map((line) => line.replace(/ \\$/, '')).join(' ');
-    };
-    const mint = commandAt('jwt-vs-oauth mint --alg ES256');
-    expect(mint).toBe('jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
-    const proof = commandAt('MY_PROOF=$(jwt-vs-oauth dpop');
-    expect(proof).toBe('MY_PROOF=$(jwt-vs-oauth dpop --key dpop-key.json --htm POST --htu http://127.0.0.1:9400/token)');
+    expect(commandAt(lines, 'jwt-vs-oauth mint --alg ES256')).toBe('jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json');
+    expect(commandAt(lines, 'curl -H "DPoP: $(jwt-vs-oauth dpop')).toBe(CURL);
     expect(stdout).not.toContain('<the token endpoint>');
-    // Its own name: the step's $PROOF (the lesson's proof, which decode reads) is not overwritten.
-    expect(stdout.match(/^PROOF=/gm)).toHaveLength(1);
     expect(joined(stdout)).toContain('started with jwt-vs-oauth provider, listens on http://127.0.0.1:9400, and its token endpoint is http://127.0.0.1:9400/token.');
+    // No line of prose sets a shell name: the step's $PROOF is set once, by its set-up.
+    expect(stdout.match(/^[A-Z_]+=/gm)).toEqual(['PROOF=']);
+  }, 60_000);
 
-    // Run both, as pasted, in a fresh folder.
-    const folder = mkdtempSync(join(tmpdir(), 'lesson-14-dpop-'));
-    expect(runBin(mint.split(' ').slice(1), { cwd: folder }).code).toBe(0);
-    const made = runBin(proof.slice('MY_PROOF=$('.length, -1).split(' ').slice(1), { cwd: folder });
-    expect(made.code).toBe(0);
-    const { header, payload } = decodeToken(made.stdout.trim(), now()) as { header: Record<string, unknown>; payload: Record<string, unknown> };
-    expect(header.typ).toBe('dpop+jwt');
-    expect(payload).toMatchObject({ htm: 'POST', htu: 'http://127.0.0.1:9400/token' });
+  test('pasted into bash, against a running Mock Google: the key pair, then the token request with its proof answers token_type DPoP', async () => {
+    const { startTestProvider } = await import('../helpers/provider.js');
+    const provider = await startTestProvider();
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'lesson-14-dpop-'));
+      // jwt-vs-oauth on the PATH: this build.
+      writeFileSync(join(folder, 'jwt-vs-oauth'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+      const run = promisify(execFile);
+      const env = { PATH: `${folder}:${process.env.PATH}`, HOME: folder };
+      await run('bash', ['-c', 'jwt-vs-oauth mint --alg ES256 --save-key dpop-key.json'], { cwd: folder, env });
+      // The same command, at this provider's address instead of port 9400.
+      const { stdout } = await run('bash', ['-c', `${CURL.replaceAll('http://127.0.0.1:9400', provider.issuer)} --silent --show-error`], { cwd: folder, env });
+      const answer = JSON.parse(stdout) as { token_type: string; access_token: string };
+      expect(answer.token_type).toBe('DPoP');
+      const { payload } = decodeToken(answer.access_token, now()) as { payload: { cnf?: { jkt?: string } } };
+      expect(payload.cnf?.jkt).toHaveLength(43);
+    } finally {
+      await provider.close();
+    }
   }, 60_000);
 });
