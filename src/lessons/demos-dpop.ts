@@ -36,7 +36,7 @@ function userinfo(world: DemoWorld, agent: UserAgent, scheme: 'Bearer' | 'DPoP',
   return agent.request('GET', `${world.provider.issuer}/userinfo`, { headers: { authorization: `${scheme} ${accessToken}`, ...(proof !== undefined && { dpop: proof }), accept: 'application/json' } });
 }
 
-/** Asha's quiet sign-in (a Bearer access token and a refresh token), then a refresh with a DPoP proof by `key`. */
+/** Asha's sign-in, without showing the steps (a Bearer access token and a refresh token), then a refresh with a DPoP proof by `key`. */
 async function signInThenBind(world: DemoWorld, app: UserAgent, flows: TokenFlows, dpop: DpopModule, key: ClientKey) {
   const signIn = await flows.signInWithRefreshToken(world, app);
   const first = signIn.response.status === 200 ? flows.tokenAnswer(signIn) : undefined;
@@ -92,7 +92,7 @@ export const DPOP_DEMOS_RUN: { [Name in keyof typeof DPOP_DEMOS]: Demo } = {
     const sameKey = jkt === key.jkt;
     return {
       parts: [
-        recorded('the code from Asha\'s quiet sign-in; no proof yet', signIn),
+        recorded('the code from Asha\'s sign-in, without showing the steps; no proof yet', signIn),
         { kind: 'remark', lead: '', text: 'token_type Bearer: this access token works for whoever holds it.' },
         blank,
         paragraph(`Swaad's server makes a key pair (P-256) and keeps the private key. Its public key's thumbprint (RFC 7638): ${key.jkt}`),

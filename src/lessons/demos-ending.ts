@@ -56,7 +56,7 @@ const logoutAndRevoke: Demo = async () => withDemoWorld(async (world, { tokenAns
   rows.push(['after revocation', activeIn(afterRevoke), `${await localCheck()}, ${minutesLeft} more minutes`]);
 
   return showing([
-    paragraph(`Asha signed in to Swaad (quietly, the code flow of lesson 5) and Swaad got an access token (a JWT for ${tokens.expires_in / 60} minutes), an ID token and a refresh token.`),
+    paragraph(`Asha signed in to Swaad (without showing the steps: the code flow of lesson 5) and Swaad got an access token (a JWT for ${tokens.expires_in / 60} minutes), an ID token and a refresh token.`),
     blank,
     recorded('the access token, right after sign-in; Swaad\'s client credentials', afterSignIn),
     { kind: 'remark', lead: '', text: 'Active, with the token\'s claims.' },
